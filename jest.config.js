@@ -1,0 +1,9 @@
+/** Tests run on the TypeScript sources through SWC; `tsc -b` type-checks them separately. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }] },
+  moduleNameMapper: { '^@clusterspec/([a-z]+)$': '<rootDir>/packages/$1/src' },
+  testTimeout: 30000,
+};

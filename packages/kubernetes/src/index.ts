@@ -1,0 +1,26 @@
+import type { Generator } from '@clusterspec/spec';
+import { generateComponentKubeconfigs } from './component-kubeconfigs';
+import { generateEndpointHostsEntries } from './etc-hosts';
+import { generateKubeadmConfigs } from './kubeadm-config';
+import { generateKubeProxyConfig } from './kube-proxy';
+import { generateNodeRoleScript } from './node-roles';
+import { generateGroupBindings } from './rbac';
+import { generateStaticPods } from './static-pods';
+import { generateUserKubeconfigs } from './user-kubeconfigs';
+
+export { endpointAddress } from './etc-hosts';
+export { endpointURL } from './kubeconfig';
+export { controlPlaneTaints } from './node-roles';
+export { BUILT_IN_GROUPS } from './rbac';
+export { kubernetesRelease, type KubernetesRelease } from './versions';
+
+export const kubernetesGenerators: readonly Generator[] = [
+  generateStaticPods,
+  generateComponentKubeconfigs,
+  generateKubeadmConfigs,
+  generateNodeRoleScript,
+  generateKubeProxyConfig,
+  generateUserKubeconfigs,
+  generateGroupBindings,
+  generateEndpointHostsEntries,
+];

@@ -1,0 +1,91 @@
+import { usesKubeadm } from '@clusterspec/pki';
+import { artifact, hostFile, secretPlaceholder, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { controlPlaneTaints } from './node-roles';
+import { kubernetesRelease, type KubernetesRelease } from './versions';
+
+export const KUBEADM_CONFIG_PATH = '/etc/kubernetes/kubeadm-config.yaml';
+
+/** kubeadm's extraArgs: a map until v1beta3, a name/value list from v1beta4. */
+function extraArgs(release: KubernetesRelease, args: Record<string, string>): object {
+  const names = Object.keys(args).sort();
+  return release.extraArgsAsList ? names.map((name) => ({ name, value: args[name] })) : Object.fromEntries(names.map((name) => [name, args[name]]));
+}
+
+function nodeRegistration(model: ClusterModel, release: KubernetesRelease, host: Host): object {
+  const controlPlane = host.roles.includes('control-plane');
+  return {
+    name: host.name,
+    kubeletExtraArgs: extraArgs(release, { 'node-ip': host.address }),
+    // An explicit list: omitted taints would mean kubeadm's default even where the spec asks for none.
+    ...(controlPlane ? { taints: controlPlaneTaints(model) } : {}),
+  };
+}
+
+function localAPIEndpoint(model: ClusterModel, host: Host): object {
+  return { advertiseAddress: host.address, bindPort: model.kubernetes.apiServer.bindPort };
+}
+
+function initConfiguration(model: ClusterModel, release: KubernetesRelease, host: Host): object[] {
+  const { kubernetes } = model;
+  return [
+    {
+      apiVersion: release.kubeadmApiVersion,
+      kind: 'InitConfiguration',
+      bootstrapTokens: [{ token: secretPlaceholder(kubernetes.bootstrapToken), groups: ['system:bootstrappers:kubeadm:default-node-token'], usages: ['signing', 'authentication'] }],
+      localAPIEndpoint: localAPIEndpoint(model, host),
+      nodeRegistration: nodeRegistration(model, release, host),
+      certificateKey: secretPlaceholder(kubernetes.certificateKey),
+    },
+    {
+      apiVersion: release.kubeadmApiVersion,
+      kind: 'ClusterConfiguration',
+      kubernetesVersion: `v${kubernetes.version.text}`,
+      controlPlaneEndpoint: `${kubernetes.controlPlaneEndpoint.host}:${kubernetes.controlPlaneEndpoint.port}`,
+      networking: {
+        serviceSubnet: kubernetes.networking.serviceSubnet,
+        podSubnet: kubernetes.networking.podSubnet,
+        dnsDomain: kubernetes.networking.dnsDomain,
+      },
+      apiServer: { certSANs: [...kubernetes.apiServer.certSANs] },
+    },
+    {
+      apiVersion: 'kubelet.config.k8s.io/v1beta1',
+      kind: 'KubeletConfiguration',
+      clusterDNS: [kubernetes.networking.clusterDNS],
+      clusterDomain: kubernetes.networking.dnsDomain,
+    },
+  ];
+}
+
+function joinConfiguration(model: ClusterModel, release: KubernetesRelease, host: Host): object {
+  const { kubernetes } = model;
+  return {
+    apiVersion: release.kubeadmApiVersion,
+    kind: 'JoinConfiguration',
+    discovery: {
+      bootstrapToken: {
+        apiServerEndpoint: `${kubernetes.controlPlaneEndpoint.host}:${kubernetes.controlPlaneEndpoint.port}`,
+        token: secretPlaceholder(kubernetes.bootstrapToken),
+        caCertHashes: [secretPlaceholder(kubernetes.caCertHash)],
+      },
+    },
+    nodeRegistration: nodeRegistration(model, release, host),
+    ...(host.roles.includes('control-plane')
+      ? { controlPlane: { localAPIEndpoint: localAPIEndpoint(model, host), certificateKey: secretPlaceholder(kubernetes.certificateKey) } }
+      : {}),
+  };
+}
+
+/**
+ * kubeadm flow: InitConfiguration + ClusterConfiguration on the first control-plane host, a control-plane
+ * JoinConfiguration on the others, a JoinConfiguration on workers; secrets appear as placeholders.
+ */
+export function generateKubeadmConfigs(model: ClusterModel): Artifact[] {
+  if (!usesKubeadm(model)) return [];
+  const release = kubernetesRelease(model.kubernetes.version);
+  const [first] = model.kubernetes.controlPlaneHosts;
+  return model.kubernetes.nodes.map((host) => {
+    const documents = host === first ? initConfiguration(model, release, host) : [joinConfiguration(model, release, host)];
+    return artifact(hostFile(host, KUBEADM_CONFIG_PATH), yamlDocuments(...documents));
+  });
+}

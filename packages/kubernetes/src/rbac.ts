@@ -1,0 +1,32 @@
+import { artifact, yamlDocuments, type Artifact, type ClusterModel } from '@clusterspec/spec';
+
+/** Groups Kubernetes defines and binds itself; binding them again would widen or duplicate access. */
+export const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
+  'system:masters',
+  'system:authenticated',
+  'system:unauthenticated',
+  'system:nodes',
+  'system:serviceaccounts',
+  'system:bootstrappers',
+  'system:monitoring',
+  'kubeadm:cluster-admins',
+]);
+
+/** A ClusterRoleBinding for each user group Kubernetes does not know, to the user's clusterRole. */
+export function generateGroupBindings(model: ClusterModel): Artifact[] {
+  const roleOfGroup = new Map<string, string>();
+  for (const user of model.kubernetes.users) {
+    for (const group of user.groups) if (!BUILT_IN_GROUPS.has(group)) roleOfGroup.set(group, user.clusterRole);
+  }
+  if (roleOfGroup.size === 0) return [];
+  const bindings = [...roleOfGroup.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([group, clusterRole]) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: `clusterspec:${group}` },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }],
+    }));
+  return [artifact('cluster/rbac/group-bindings.yaml', yamlDocuments(...bindings))];
+}

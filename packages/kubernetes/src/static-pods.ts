@@ -1,0 +1,136 @@
+import { artifact, hostFile, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { apiServerCertificate, PKI_DIR, usesKubeadm } from '@clusterspec/pki';
+import { kubernetesRelease } from './versions';
+
+const MANIFESTS = '/etc/kubernetes/manifests';
+const ETCD_CLIENT_PORT = 2379;
+const ETCD_PEER_PORT = 2380;
+
+interface HostPathVolume {
+  readonly name: string;
+  readonly path: string;
+  readonly readOnly?: boolean;
+}
+
+function staticPod(name: string, image: string, command: readonly string[], volumes: readonly HostPathVolume[]): object {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'kube-system', labels: { component: name, tier: 'control-plane' } },
+    spec: {
+      hostNetwork: true,
+      containers: [
+        {
+          name,
+          image,
+          command,
+          volumeMounts: volumes.map((volume) => ({ name: volume.name, mountPath: volume.path, ...(volume.readOnly ? { readOnly: true } : {}) })),
+        },
+      ],
+      volumes: volumes.map((volume) => ({ name: volume.name, hostPath: { path: volume.path } })),
+    },
+  };
+}
+
+const pkiVolume: HostPathVolume = { name: 'k8s-certs', path: PKI_DIR, readOnly: true };
+const kubeconfigVolume = (file: string): HostPathVolume => ({ name: 'kubeconfig', path: `/etc/kubernetes/${file}`, readOnly: true });
+
+function image(model: ClusterModel, component: string): string {
+  return `${kubernetesRelease(model.kubernetes.version).imageRepository}/${component}-amd64:v${model.kubernetes.version.text}`;
+}
+
+export function etcdClientURLs(model: ClusterModel): string {
+  return model.kubernetes.controlPlaneHosts.map((host) => `http://${host.address}:${ETCD_CLIENT_PORT}`).join(',');
+}
+
+function etcd(model: ClusterModel, host: Host): object {
+  const release = kubernetesRelease(model.kubernetes.version);
+  const initialCluster = model.kubernetes.controlPlaneHosts.map((member) => `${member.name}=http://${member.address}:${ETCD_PEER_PORT}`).join(',');
+  return staticPod(
+    'etcd',
+    `${release.imageRepository}/etcd-amd64:${release.etcdImageTag}`,
+    [
+      'etcd',
+      `--name=${host.name}`,
+      '--data-dir=/var/lib/etcd',
+      `--listen-client-urls=http://127.0.0.1:${ETCD_CLIENT_PORT},http://${host.address}:${ETCD_CLIENT_PORT}`,
+      `--advertise-client-urls=http://${host.address}:${ETCD_CLIENT_PORT}`,
+      `--listen-peer-urls=http://${host.address}:${ETCD_PEER_PORT}`,
+      `--initial-advertise-peer-urls=http://${host.address}:${ETCD_PEER_PORT}`,
+      `--initial-cluster=${initialCluster}`,
+      '--initial-cluster-state=new',
+    ],
+    [{ name: 'etcd-data', path: '/var/lib/etcd' }],
+  );
+}
+
+function apiServer(model: ClusterModel, host: Host): object {
+  const { networking, apiServer: settings } = model.kubernetes;
+  const certificate = apiServerCertificate(model, host);
+  return staticPod(
+    'kube-apiserver',
+    image(model, 'kube-apiserver'),
+    [
+      'kube-apiserver',
+      `--advertise-address=${host.address}`,
+      `--secure-port=${settings.bindPort}`,
+      '--insecure-port=0',
+      `--etcd-servers=${etcdClientURLs(model)}`,
+      '--storage-backend=etcd3',
+      `--service-cluster-ip-range=${networking.serviceSubnet}`,
+      `--client-ca-file=${PKI_DIR}/ca.crt`,
+      `--tls-cert-file=${certificate.certFile}`,
+      `--tls-private-key-file=${certificate.keyFile}`,
+      `--service-account-key-file=${PKI_DIR}/sa.pub`,
+      '--admission-control=NamespaceLifecycle,LimitRanger,ServiceAccount,PersistentVolumeLabel,DefaultStorageClass,ResourceQuota,DefaultTolerationSeconds',
+      '--authorization-mode=RBAC',
+      '--allow-privileged=true',
+      '--experimental-bootstrap-token-auth=true',
+      '--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname',
+    ],
+    [pkiVolume],
+  );
+}
+
+function controllerManager(model: ClusterModel): object {
+  return staticPod(
+    'kube-controller-manager',
+    image(model, 'kube-controller-manager'),
+    [
+      'kube-controller-manager',
+      '--leader-elect=true',
+      '--kubeconfig=/etc/kubernetes/controller-manager.conf',
+      '--address=127.0.0.1',
+      `--root-ca-file=${PKI_DIR}/ca.crt`,
+      `--service-account-private-key-file=${PKI_DIR}/sa.key`,
+      `--cluster-signing-cert-file=${PKI_DIR}/ca.crt`,
+      `--cluster-signing-key-file=${PKI_DIR}/ca.key`,
+      '--use-service-account-credentials=true',
+      '--controllers=*,bootstrapsigner,tokencleaner',
+      '--allocate-node-cidrs=true',
+      `--cluster-cidr=${model.kubernetes.networking.podSubnet}`,
+      `--service-cluster-ip-range=${model.kubernetes.networking.serviceSubnet}`,
+    ],
+    [pkiVolume, kubeconfigVolume('controller-manager.conf')],
+  );
+}
+
+function scheduler(model: ClusterModel): object {
+  return staticPod(
+    'kube-scheduler',
+    image(model, 'kube-scheduler'),
+    ['kube-scheduler', '--leader-elect=true', '--kubeconfig=/etc/kubernetes/scheduler.conf', '--address=127.0.0.1'],
+    [pkiVolume, kubeconfigVolume('scheduler.conf')],
+  );
+}
+
+/** Legacy flow: the four static pods of each control-plane host, each apiserver with its own address and certificate. */
+export function generateStaticPods(model: ClusterModel): Artifact[] {
+  if (usesKubeadm(model)) return [];
+  return model.kubernetes.controlPlaneHosts.flatMap((host) => [
+    artifact(hostFile(host, `${MANIFESTS}/etcd.yaml`), yamlDocuments(etcd(model, host))),
+    artifact(hostFile(host, `${MANIFESTS}/kube-apiserver.yaml`), yamlDocuments(apiServer(model, host))),
+    artifact(hostFile(host, `${MANIFESTS}/kube-controller-manager.yaml`), yamlDocuments(controllerManager(model))),
+    artifact(hostFile(host, `${MANIFESTS}/kube-scheduler.yaml`), yamlDocuments(scheduler(model))),
+  ]);
+}

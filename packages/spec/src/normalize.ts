@@ -1,0 +1,193 @@
+import { formatFieldPath, SpecError, type FieldPath, type SpecProblem } from './errors';
+import type { ClusterModel, Endpoint, Host, KubernetesUser, Role, SecretRef } from './model';
+import { cidrProblem, cidrsOverlap, cidrSize, cidrContains, nthAddress, parseCidr, parseIpv4 } from './net';
+import type { ParsedSource } from './source';
+import { parseVersion } from './version';
+
+/** The spec as the schema admits it: optional fields may still be absent. */
+interface RawSpec {
+  metadata: { name: string };
+  spec: {
+    hosts: { name: string; address: string; roles: Role[] }[];
+    kubernetes: {
+      version: string;
+      controlPlaneEndpoint: string;
+      networking: { serviceSubnet: string; podSubnet: string; dnsDomain?: string };
+      apiServer?: { bindPort?: number; certSANs?: string[] };
+      loadBalancer?: { port?: number; virtualAddress?: string; connectTimeout?: string; proxyTimeout?: string };
+      controlPlane?: { schedulable?: boolean };
+      bootstrapToken?: SecretRef;
+      certificateKey?: SecretRef;
+      caCertHash?: SecretRef;
+      users?: { name: string; groups: string[]; clusterRole?: string }[];
+    };
+    harbor?: { loadBalancer: { hosts: string[] } };
+    consul?: unknown;
+    docker?: { hosts?: 'all' | string[] };
+  };
+}
+
+const IPV4_LIKE = /^[0-9.]+$/;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+class ProblemList {
+  readonly problems: SpecProblem[] = [];
+  constructor(private readonly source: ParsedSource) {}
+
+  add(path: FieldPath, message: string, hint?: string): void {
+    this.problems.push({ ...this.source.locate(path), field: formatFieldPath(path), message, hint });
+  }
+
+  line(path: FieldPath): number {
+    return this.source.locate(path).line;
+  }
+}
+
+function checkHosts(raw: RawSpec, problems: ProblemList): void {
+  const firstByName = new Map<string, number>();
+  const firstByAddress = new Map<string, number>();
+  raw.spec.hosts.forEach((host, index) => {
+    const sameName = firstByName.get(host.name);
+    if (sameName !== undefined) {
+      problems.add(['spec', 'hosts', index, 'name'], `host name "${host.name}" is already used by the host on line ${problems.line(['spec', 'hosts', sameName, 'name'])}`, 'give every host a unique name');
+    } else firstByName.set(host.name, index);
+    const sameAddress = firstByAddress.get(host.address);
+    if (sameAddress !== undefined) {
+      problems.add(['spec', 'hosts', index, 'address'], `address ${host.address} is already used by host "${raw.spec.hosts[sameAddress].name}" (line ${problems.line(['spec', 'hosts', sameAddress, 'address'])})`, 'give every host its own address; a host with several roles is listed once with all of them');
+    } else firstByAddress.set(host.address, index);
+  });
+  if (!raw.spec.hosts.some((host) => host.roles.includes('control-plane'))) {
+    problems.add(['spec', 'hosts'], 'no host has the control-plane role', 'add "control-plane" to the roles of at least one host (three for HA)');
+  }
+}
+
+function checkHostReferences(raw: RawSpec, problems: ProblemList): void {
+  const names = new Set(raw.spec.hosts.map((host) => host.name));
+  const check = (list: readonly string[] | undefined, path: FieldPath) =>
+    list?.forEach((name, index) => {
+      if (!names.has(name)) problems.add([...path, index], `host "${name}" is not defined in spec.hosts`, `define it in spec.hosts or use one of: ${[...names].join(', ')}`);
+    });
+  check(raw.spec.harbor?.loadBalancer.hosts, ['spec', 'harbor', 'loadBalancer', 'hosts']);
+  const dockerHosts = raw.spec.docker?.hosts;
+  if (Array.isArray(dockerHosts)) check(dockerHosts, ['spec', 'docker', 'hosts']);
+}
+
+function parseEndpoint(text: string, problems: ProblemList): Endpoint {
+  const separator = text.lastIndexOf(':');
+  const host = text.slice(0, separator);
+  const port = Number(text.slice(separator + 1));
+  const path = ['spec', 'kubernetes', 'controlPlaneEndpoint'];
+  const hostIsAddress = IPV4_LIKE.test(host);
+  if (hostIsAddress && parseIpv4(host) === undefined) problems.add(path, `"${host}" is not a valid IPv4 address`, 'write a DNS name or a dotted-quad address, then :port');
+  if (port < 1 || port > 65535) problems.add(path, `port ${port} is out of range`, 'use a port between 1 and 65535');
+  return { host, port, hostIsAddress };
+}
+
+function checkNetworking(raw: RawSpec, problems: ProblemList): { apiServerServiceIP: string; clusterDNS: string } {
+  const { serviceSubnet, podSubnet } = raw.spec.kubernetes.networking;
+  const base = ['spec', 'kubernetes', 'networking'];
+  const serviceProblem = cidrProblem(serviceSubnet);
+  const podProblem = cidrProblem(podSubnet);
+  if (serviceProblem) problems.add([...base, 'serviceSubnet'], `"${serviceSubnet}" ${serviceProblem}`, 'write an IPv4 network such as 10.96.0.0/12');
+  if (podProblem) problems.add([...base, 'podSubnet'], `"${podSubnet}" ${podProblem}`, 'write an IPv4 network such as 10.244.0.0/16');
+  if (serviceProblem) return { apiServerServiceIP: '', clusterDNS: '' };
+  const services = parseCidr(serviceSubnet);
+  if (cidrSize(services) < 16) problems.add([...base, 'serviceSubnet'], `"${serviceSubnet}" holds fewer than 16 addresses; cluster DNS takes the tenth`, 'use a prefix of /28 or shorter (/12 is the kubeadm default)');
+  if (!podProblem && cidrsOverlap(services, parseCidr(podSubnet))) {
+    problems.add([...base, 'podSubnet'], `"${podSubnet}" overlaps serviceSubnet "${serviceSubnet}"`, 'choose disjoint networks for pods and Services');
+  }
+  raw.spec.hosts.forEach((host, index) => {
+    const address = parseIpv4(host.address);
+    if (address !== undefined && cidrContains(services, address)) {
+      problems.add(['spec', 'hosts', index, 'address'], `address ${host.address} lies inside serviceSubnet ${serviceSubnet}`, 'move the host or the Service network; they must not overlap');
+    }
+  });
+  return { apiServerServiceIP: nthAddress(services, 1), clusterDNS: nthAddress(services, 10) };
+}
+
+function checkCertSANs(sans: readonly string[], problems: ProblemList): void {
+  sans.forEach((san, index) => {
+    if (IPV4_LIKE.test(san) && parseIpv4(san) === undefined) {
+      problems.add(['spec', 'kubernetes', 'apiServer', 'certSANs', index], `"${san}" is neither a DNS name nor a valid IPv4 address`, 'write a DNS name or a dotted-quad address');
+    }
+  });
+}
+
+function normalizeUsers(raw: RawSpec, problems: ProblemList): KubernetesUser[] {
+  const users = (raw.spec.kubernetes.users ?? []).map((user) => ({ name: user.name, groups: user.groups, clusterRole: user.clusterRole ?? 'view' }));
+  const seen = new Set<string>();
+  const roleOfGroup = new Map<string, { role: string; user: string }>();
+  users.forEach((user, index) => {
+    if (seen.has(user.name)) problems.add(['spec', 'kubernetes', 'users', index, 'name'], `user "${user.name}" is defined twice`, 'merge the two entries');
+    seen.add(user.name);
+    for (const group of user.groups) {
+      const bound = roleOfGroup.get(group);
+      if (bound && bound.role !== user.clusterRole) {
+        problems.add(['spec', 'kubernetes', 'users', index, 'clusterRole'], `group "${group}" is bound to "${bound.role}" by user "${bound.user}" and to "${user.clusterRole}" here`, 'a group gets one ClusterRole: give both users the same clusterRole or different groups');
+      } else roleOfGroup.set(group, { role: user.clusterRole, user: user.name });
+    }
+  });
+  return users;
+}
+
+const byRole = (hosts: readonly Host[], role: Role) => hosts.filter((host) => host.roles.includes(role));
+
+/** Turns a schema-valid spec into the immutable model, or throws SpecError with every problem. */
+export function normalize(source: ParsedSource): ClusterModel {
+  const raw = source.data as RawSpec;
+  const problems = new ProblemList(source);
+  checkHosts(raw, problems);
+  checkHostReferences(raw, problems);
+  const kubernetes = raw.spec.kubernetes;
+  const controlPlaneEndpoint = parseEndpoint(kubernetes.controlPlaneEndpoint, problems);
+  const derived = checkNetworking(raw, problems);
+  const certSANs = kubernetes.apiServer?.certSANs ?? [];
+  checkCertSANs(certSANs, problems);
+  const users = normalizeUsers(raw, problems);
+  if (problems.problems.length > 0) throw new SpecError(problems.problems);
+
+  const hosts: Host[] = raw.spec.hosts.map((host) => ({ name: host.name, address: host.address, roles: host.roles }));
+  const loadBalancer = kubernetes.loadBalancer ?? {};
+  return deepFreeze({
+    file: source.file,
+    name: raw.metadata.name,
+    hosts,
+    kubernetes: {
+      version: parseVersion(kubernetes.version),
+      controlPlaneEndpoint,
+      networking: {
+        serviceSubnet: kubernetes.networking.serviceSubnet,
+        podSubnet: kubernetes.networking.podSubnet,
+        dnsDomain: kubernetes.networking.dnsDomain ?? 'cluster.local',
+        ...derived,
+      },
+      apiServer: { bindPort: kubernetes.apiServer?.bindPort ?? 6443, certSANs },
+      loadBalancer: {
+        port: loadBalancer.port ?? 6443,
+        virtualAddress: loadBalancer.virtualAddress,
+        connectTimeout: loadBalancer.connectTimeout ?? '1s',
+        proxyTimeout: loadBalancer.proxyTimeout ?? '10m',
+        hosts: byRole(hosts, 'apiserver-lb'),
+      },
+      schedulableControlPlane: kubernetes.controlPlane?.schedulable ?? false,
+      controlPlaneHosts: byRole(hosts, 'control-plane'),
+      workerHosts: byRole(hosts, 'worker'),
+      nodes: hosts.filter((host) => host.roles.includes('control-plane') || host.roles.includes('worker')),
+      bootstrapToken: kubernetes.bootstrapToken ?? { fromEnv: 'KUBEADM_BOOTSTRAP_TOKEN' },
+      certificateKey: kubernetes.certificateKey ?? { fromEnv: 'KUBEADM_CERTIFICATE_KEY' },
+      caCertHash: kubernetes.caCertHash ?? { fromEnv: 'KUBEADM_CA_CERT_HASH' },
+      users,
+    },
+    harbor: raw.spec.harbor,
+    consul: raw.spec.consul,
+    docker: raw.spec.docker,
+    locate: source.locate,
+  });
+}
