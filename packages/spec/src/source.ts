@@ -67,7 +67,10 @@ function parseYaml(file: string, text: string): ParsedSource {
       document.errors.map((error) => ({
         ...at(error.pos[0]),
         field: '',
-        message: error.code === 'DUPLICATE_KEY' ? 'duplicate key: a key may appear only once in a mapping' : `YAML syntax: ${error.message.split(' at line')[0]}`,
+        message:
+          error.code === 'DUPLICATE_KEY'
+            ? `duplicate key "${text.slice(error.pos[0], error.pos[1]).trim()}": a key may appear only once in a mapping`
+            : `YAML syntax: ${error.message.split(' at line')[0]}`,
         hint: error.code === 'DUPLICATE_KEY' ? 'remove or merge the second occurrence' : 'fix the YAML syntax at this position',
       })),
     );

@@ -60,6 +60,8 @@ function explain(error: ErrorObject, source: ParsedSource): SpecProblem {
         return { ...base(path), message: 'a secret must be given by reference, not as a value', hint: 'write {fromEnv: NAME} or {fromFile: /path/to/file}' };
       }
       return { ...base(path), message: `${shown} is not accepted here`, hint: describe(error) };
+    case 'pattern':
+      return { ...base(path), message: `${shown} is not in the expected form`, hint: describe(error) };
     default:
       return { ...base(path), message: `${shown} ${error.message}`, hint: describe(error) };
   }

@@ -1,0 +1,497 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadSpec, loadSpecText, SpecError, type ClusterModel, type Host, type SpecProblem } from './index';
+import { MAX_SPEC_BYTES } from './source';
+
+const FIXTURES = join(__dirname, '../../../fixtures');
+const SEED_YAML_FILE = join(FIXTURES, 'seed-ha/cluster.yaml');
+const SEED_TOML_FILE = join(FIXTURES, 'seed-ha-toml/cluster.toml');
+const MODERN_FILE = join(FIXTURES, 'modern/cluster.yaml');
+
+const seedYaml = readFileSync(SEED_YAML_FILE, 'utf8');
+const seedToml = readFileSync(SEED_TOML_FILE, 'utf8');
+
+/** Names the spec text in every case; the problems must carry it back. */
+const YAML_NAME = 'sites/bad/cluster.yaml';
+const TOML_NAME = 'sites/bad/cluster.toml';
+
+/** Replaces one exact snippet; fails loudly if the fixture no longer contains it. */
+function edit(text: string, from: string, to: string): string {
+  if (!text.includes(from)) throw new Error(`fixture does not contain ${JSON.stringify(from)}`);
+  return text.replace(from, to);
+}
+const yamlWith = (from: string, to: string) => edit(seedYaml, from, to);
+const tomlWith = (from: string, to: string) => edit(seedToml, from, to);
+
+/** The SpecError a spec text raises; anything else (success, another error) fails the test. */
+function specErrorOf(file: string, text: string | Buffer): SpecError {
+  try {
+    loadSpecText(file, Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8'));
+  } catch (error) {
+    if (error instanceof SpecError) return error;
+    throw error;
+  }
+  throw new Error('expected a SpecError, but the spec loaded');
+}
+
+/** The model without what differs between two files of the same site. */
+function siteOf(model: ClusterModel): string {
+  const { name: _name, file: _file, locate: _locate, ...site } = model;
+  return JSON.stringify(site);
+}
+
+/** A billion-laughs document: ten aliases per level, nine levels, 10^9 strings if expanded. */
+function aliasBomb(): string {
+  const levels = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+  for (let level = 1; level < 9; level += 1) {
+    const previous = String.fromCharCode(96 + level);
+    const name = String.fromCharCode(97 + level);
+    levels.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(', ')}]`);
+  }
+  return `${levels.join('\n')}\n`;
+}
+
+describe('loading the seed-ha spec', () => {
+  const model = loadSpec(SEED_YAML_FILE);
+
+  it('keeps the site as written', () => {
+    expect(model.name).toBe('seed-ha');
+    expect(model.file).toBe(SEED_YAML_FILE);
+    expect(model.hosts.map((host) => host.name)).toEqual(['shaolin', 'wudang', 'emei', 'node1', 'node2', 'consul-1', 'consul-2', 'consul-3']);
+    expect(model.kubernetes.version).toEqual({ major: 1, minor: 6, patch: 2, text: '1.6.2' });
+    expect(model.kubernetes.controlPlaneEndpoint).toEqual({ host: 'kubernetes.default.svc', port: 8443, hostIsAddress: false });
+    expect(model.kubernetes.controlPlaneHosts.map((host) => host.name)).toEqual(['shaolin', 'wudang', 'emei']);
+    expect(model.kubernetes.loadBalancer.hosts.map((host) => host.name)).toEqual(['emei']);
+    expect(model.kubernetes.loadBalancer.port).toBe(8443);
+  });
+
+  it('derives the apiserver Service IP and cluster DNS from serviceSubnet', () => {
+    expect(model.kubernetes.networking.apiServerServiceIP).toBe('10.96.0.1');
+    expect(model.kubernetes.networking.clusterDNS).toBe('10.96.0.10');
+  });
+
+  it('fills in the defaults the spec leaves out', () => {
+    expect(model.kubernetes.bootstrapToken).toEqual({ fromEnv: 'KUBEADM_BOOTSTRAP_TOKEN' });
+    expect(model.kubernetes.certificateKey).toEqual({ fromEnv: 'KUBEADM_CERTIFICATE_KEY' });
+    expect(model.kubernetes.caCertHash).toEqual({ fromEnv: 'KUBEADM_CA_CERT_HASH' });
+    expect(model.kubernetes.users).toEqual([{ name: 'kubernetes-admin', groups: ['system:masters'], clusterRole: 'view' }]);
+    expect(model.kubernetes.loadBalancer.virtualAddress).toBeUndefined();
+    expect(model.kubernetes.workerHosts).toEqual([]);
+    expect(model.kubernetes.nodes).toEqual(model.kubernetes.controlPlaneHosts);
+  });
+
+  it('locates fields in the source', () => {
+    expect(model.locate(['spec', 'hosts', 2, 'address'])).toEqual({ file: SEED_YAML_FILE, line: 20, column: 16 });
+    expect(model.locate(['spec', 'kubernetes', 'networking'], 'key')).toEqual({ file: SEED_YAML_FILE, line: 43, column: 5 });
+  });
+
+  it('is deeply frozen', () => {
+    expect(Object.isFrozen(model)).toBe(true);
+    expect(Object.isFrozen(model.hosts)).toBe(true);
+    expect(Object.isFrozen(model.hosts[0])).toBe(true);
+    expect(Object.isFrozen(model.hosts[0].roles)).toBe(true);
+    expect(Object.isFrozen(model.kubernetes.networking)).toBe(true);
+    expect(Object.isFrozen(model.kubernetes.users[0].groups)).toBe(true);
+    expect(Object.isFrozen(model.harbor)).toBe(true);
+    // Test modules run in strict mode, where writing to a frozen object throws.
+    expect(() => {
+      (model as { name: string }).name = 'changed';
+    }).toThrow(TypeError);
+    expect(() => {
+      (model.hosts as Host[]).push(model.hosts[0]);
+    }).toThrow(TypeError);
+    expect(model.name).toBe('seed-ha');
+  });
+});
+
+describe('defaults of a minimal spec', () => {
+  const minimal = [
+    'apiVersion: clusterspec/v1alpha1',
+    'kind: Cluster',
+    'metadata: {name: tiny}',
+    'spec:',
+    '  hosts:',
+    '    - {name: one, address: 192.168.1.10, roles: [control-plane, worker]}',
+    '  kubernetes:',
+    '    version: "1.30.0"',
+    '    controlPlaneEndpoint: 192.168.1.10:6443',
+    '    networking: {serviceSubnet: 10.32.0.0/24, podSubnet: 10.200.0.0/16}',
+    '',
+  ].join('\n');
+  const model = loadSpecText('tiny.yaml', Buffer.from(minimal));
+
+  it('uses the schema defaults', () => {
+    expect(model.kubernetes.networking).toEqual({
+      serviceSubnet: '10.32.0.0/24',
+      podSubnet: '10.200.0.0/16',
+      dnsDomain: 'cluster.local',
+      apiServerServiceIP: '10.32.0.1',
+      clusterDNS: '10.32.0.10',
+    });
+    expect(model.kubernetes.apiServer).toEqual({ bindPort: 6443, certSANs: [] });
+    expect(model.kubernetes.loadBalancer).toEqual({ port: 6443, virtualAddress: undefined, connectTimeout: '1s', proxyTimeout: '10m', hosts: [] });
+    expect(model.kubernetes.schedulableControlPlane).toBe(false);
+    expect(model.kubernetes.users).toEqual([]);
+    expect(model.kubernetes.controlPlaneEndpoint).toEqual({ host: '192.168.1.10', port: 6443, hostIsAddress: true });
+    expect(model.harbor).toBeUndefined();
+  });
+});
+
+describe('the TOML form of seed-ha', () => {
+  const fromYaml = loadSpec(SEED_YAML_FILE);
+  const fromToml = loadSpec(SEED_TOML_FILE);
+
+  it('describes the same site as the YAML form', () => {
+    expect(fromToml.name).toBe('seed-ha-toml');
+    expect(siteOf(fromToml)).toBe(siteOf(fromYaml));
+  });
+
+  it('locates fields on their TOML lines', () => {
+    // The third [[spec.hosts]] table opens on line 24; its address is on line 26.
+    expect(fromToml.locate(['spec', 'hosts', 2, 'address'])).toEqual({ file: SEED_TOML_FILE, line: 26, column: 1 });
+    expect(fromToml.locate(['spec', 'hosts', 2])).toEqual({ file: SEED_TOML_FILE, line: 24, column: 3 });
+    // Keys of an inline table resolve to the key that holds it.
+    expect(fromToml.locate(['spec', 'harbor', 'database', 'password', 'fromEnv']).line).toBe(97);
+  });
+});
+
+describe('the modern fixture', () => {
+  const model = loadSpec(MODERN_FILE);
+
+  it('loads as a Kubernetes-only site', () => {
+    expect(model.name).toBe('modern');
+    expect(model.kubernetes.version.text).toBe('1.34.2');
+    expect(model.kubernetes.controlPlaneHosts.map((host) => host.name)).toEqual(['cp-1', 'cp-2', 'cp-3']);
+    expect(model.kubernetes.workerHosts.map((host) => host.name)).toEqual(['worker-1', 'worker-2', 'worker-3', 'worker-4']);
+    expect(model.kubernetes.loadBalancer).toEqual({
+      port: 8443,
+      virtualAddress: '10.20.0.10',
+      connectTimeout: '2s',
+      proxyTimeout: '10m',
+      hosts: [
+        { name: 'lb-1', address: '10.20.0.11', roles: ['apiserver-lb'] },
+        { name: 'lb-2', address: '10.20.0.12', roles: ['apiserver-lb'] },
+      ],
+    });
+    expect(model.kubernetes.controlPlaneEndpoint).toEqual({ host: 'k8s-api.corp.example', port: 8443, hostIsAddress: false });
+    expect(model.kubernetes.apiServer).toEqual({ bindPort: 6443, certSANs: ['kubernetes.corp.example'] });
+    expect(model.kubernetes.users.map((user) => [user.name, user.groups, user.clusterRole])).toEqual([
+      ['kubernetes-admin', ['system:masters'], 'view'],
+      ['alice', ['platform-team'], 'cluster-admin'],
+      ['bob', ['auditors'], 'view'],
+    ]);
+    expect(model.hosts.every((host) => host.address.startsWith('10.20.0.'))).toBe(true);
+    expect([model.harbor, model.consul, model.docker]).toEqual([undefined, undefined, undefined]);
+  });
+});
+
+interface BadCase {
+  readonly name: string;
+  /** The spec text; YAML unless file says .toml. */
+  readonly text: () => string | Buffer;
+  readonly file?: string;
+  /** Picks the problem under test among all reported. */
+  readonly message: RegExp;
+  readonly line: number;
+  readonly column?: number;
+  readonly field?: string;
+  readonly hint?: RegExp;
+  /** Text that must appear nowhere in the error (secrets). */
+  readonly never?: string;
+}
+
+// Line numbers refer to fixtures/seed-ha/cluster.yaml and fixtures/seed-ha-toml/cluster.toml.
+// YAML problems point at the value (or, for key problems, the key); TOML ones at the key,
+// since the TOML parser keeps no positions and lines are recovered from the text.
+const badCases: BadCase[] = [
+  // --- reading the file
+  { name: 'empty file', text: () => '', message: /^the file is empty$/, line: 1, column: 1 },
+  {
+    name: 'bytes that are not UTF-8 (Latin-1 in a comment on line 3)',
+    text: () => Buffer.concat([Buffer.from('apiVersion: clusterspec/v1alpha1\nkind: Cluster\n# caf'), Buffer.from([0xe9]), Buffer.from('\nmetadata: {name: x}\n')]),
+    message: /not valid UTF-8/,
+    line: 3,
+    column: 1,
+  },
+  {
+    name: 'over-size file',
+    text: () => Buffer.alloc(MAX_SPEC_BYTES + 1, 0x20),
+    message: new RegExp(`is ${MAX_SPEC_BYTES + 1} bytes, over the ${MAX_SPEC_BYTES}-byte limit`),
+    line: 1,
+    column: 1,
+  },
+
+  // --- YAML and TOML syntax
+  { name: 'YAML duplicate key', text: () => yamlWith('      port: 8443\n', '      port: 8443\n      port: 9443\n'), message: /^duplicate key "port": a key may appear only once/, line: 52, column: 7 },
+  { name: 'YAML tab indentation', text: () => yamlWith('  name: seed-ha\n', '\tname: seed-ha\n'), message: /YAML syntax: Tabs are not allowed as indentation/, line: 10, column: 1 },
+  { name: 'YAML unterminated quote', text: () => yamlWith('version: "1.6.2"', 'version: "1.6.2'), message: /YAML syntax: Missing closing "quote/, line: 39 },
+  {
+    name: 'YAML alias bomb',
+    text: aliasBomb,
+    message: /YAML aliases expand too far/,
+    hint: /write the values out/,
+    line: 1,
+    column: 1,
+  },
+  { name: 'TOML duplicate key', file: TOML_NAME, text: () => tomlWith('port = 8443\n', 'port = 8443\nport = 9443\n'), message: /^duplicate key/, line: 71 },
+  {
+    name: 'TOML table defined twice',
+    file: TOML_NAME,
+    text: () => tomlWith('[spec.kubernetes.controlPlane]\n', '[spec.kubernetes.networking]\n'),
+    message: /^duplicate key: a key or table may be defined only once/,
+    line: 74,
+  },
+  {
+    name: 'TOML syntax error (unquoted string)',
+    file: TOML_NAME,
+    text: () => tomlWith('dnsDomain = "cluster.local"', 'dnsDomain = cluster.local'),
+    message: /^TOML syntax: Unexpected character/,
+    line: 63,
+    column: 13,
+  },
+
+  // --- schema: keys
+  {
+    name: 'unknown key in a host',
+    text: () => yamlWith('      address: 10.24.138.208', '      adress: 10.24.138.208'),
+    message: /^unknown key "adress"; did you mean "address"\?$/,
+    hint: /allowed keys here: address, name, roles/,
+    field: 'spec.hosts[1].adress',
+    line: 17,
+    column: 7,
+  },
+  {
+    name: 'unknown key in kubernetes',
+    text: () => yamlWith('    networking:\n', '    netwrking:\n'),
+    message: /^unknown key "netwrking"; did you mean "networking"\?$/,
+    field: 'spec.kubernetes.netwrking',
+    line: 43,
+    column: 5,
+  },
+  { name: 'unknown key at the top level', text: () => yamlWith('metadata:', 'metdata:'), message: /^unknown key "metdata"; did you mean "metadata"\?$/, field: 'metdata', line: 9, column: 1 },
+  {
+    name: 'unknown key named like one of its ancestors',
+    text: () => yamlWith('    version: "1.6.2"\n', '    version: "1.6.2"\n    kubernetes: {}\n'),
+    message: /^unknown key "kubernetes"$/,
+    field: 'spec.kubernetes.kubernetes',
+    line: 40,
+    column: 5,
+  },
+  { name: 'missing required key', text: () => yamlWith('      podSubnet: 172.32.0.0/16\n', ''), message: /^missing required key "podSubnet"$/, field: 'spec.kubernetes.networking', line: 43, column: 5 },
+  // The root mapping starts after the header comment, on line 7.
+  { name: 'missing top-level key', text: () => yamlWith('kind: Cluster\n', ''), message: /^missing required key "kind"$/, line: 7, column: 1 },
+  { name: 'wrong apiVersion', text: () => yamlWith('apiVersion: clusterspec/v1alpha1', 'apiVersion: clusterspec/v1'), message: /^"clusterspec\/v1" is not allowed$/, hint: /write "clusterspec\/v1alpha1"/, line: 7, column: 13 },
+
+  // --- schema: values
+  { name: 'invalid IPv4 address', text: () => yamlWith('address: 10.28.61.30', 'address: 10.0.0.300'), message: /^"10\.0\.0\.300" is not a valid ipv4 address$/, field: 'spec.hosts[4].address', line: 26, column: 16 },
+  {
+    name: 'unknown role',
+    text: () => yamlWith('      roles: [harbor]\n    - name: node2', '      roles: [harbour]\n    - name: node2'),
+    message: /^"harbour" is not allowed$/,
+    hint: /^use one of: control-plane, worker, apiserver-lb, harbor, consul-server, consul-client, ingress$/,
+    field: 'spec.hosts[3].roles[0]',
+    line: 24,
+    column: 15,
+  },
+  {
+    name: 'secret written as a plain value',
+    text: () => yamlWith('password: {fromEnv: HARBOR_DB_PASSWORD}', 'password: Tr0ub4dor-and-3'),
+    message: /^a secret must be given by reference, not as a value$/,
+    field: 'spec.harbor.database.password',
+    line: 73,
+    column: 17,
+    never: 'Tr0ub4dor',
+  },
+  {
+    name: 'controlPlaneEndpoint without a port',
+    text: () => yamlWith('controlPlaneEndpoint: kubernetes.default.svc:8443', 'controlPlaneEndpoint: kubernetes.default.svc'),
+    message: /^"kubernetes\.default\.svc" is not in the expected form$/,
+    hint: /host:port/,
+    line: 42,
+    column: 27,
+  },
+  { name: 'port out of range (bindPort)', text: () => yamlWith('bindPort: 6443', 'bindPort: 70000'), message: /^70000 must be <= 65535$/, field: 'spec.kubernetes.apiServer.bindPort', line: 48, column: 17 },
+  { name: 'port given as a string', text: () => yamlWith('      port: 8443\n', '      port: "8443"\n'), message: /^"8443" must be integer$/, line: 51, column: 13 },
+
+  // --- semantic checks
+  {
+    name: 'controlPlaneEndpoint with a bad address',
+    text: () => yamlWith('controlPlaneEndpoint: kubernetes.default.svc:8443', 'controlPlaneEndpoint: 300.1.1.1:6443'),
+    message: /^"300\.1\.1\.1" is not a valid IPv4 address$/,
+    field: 'spec.kubernetes.controlPlaneEndpoint',
+    line: 42,
+    column: 27,
+  },
+  {
+    name: 'controlPlaneEndpoint port out of range',
+    text: () => yamlWith('controlPlaneEndpoint: kubernetes.default.svc:8443', 'controlPlaneEndpoint: kubernetes.default.svc:99999'),
+    message: /^port 99999 is out of range$/,
+    line: 42,
+    column: 27,
+  },
+  { name: 'duplicate host name', text: () => yamlWith('    - name: node2', '    - name: node1'), message: /^host name "node1" is already used by the host on line 22$/, field: 'spec.hosts[4].name', line: 25, column: 13 },
+  {
+    name: 'duplicate address',
+    text: () => yamlWith('address: 10.28.61.30', 'address: 10.47.217.91'),
+    message: /^address 10\.47\.217\.91 is already used by host "node1" \(line 23\)$/,
+    line: 26,
+    column: 16,
+  },
+  { name: 'CIDR that is not a CIDR', text: () => yamlWith('podSubnet: 172.32.0.0/16', 'podSubnet: 172.32.0.0'), message: /^"172\.32\.0\.0" is not an IPv4 CIDR/, line: 45, column: 18 },
+  {
+    name: 'CIDR with host bits set',
+    text: () => yamlWith('podSubnet: 172.32.0.0/16', 'podSubnet: 172.32.0.1/16'),
+    message: /^"172\.32\.0\.1\/16" has host bits set; the network address is 172\.32\.0\.0\/16$/,
+    line: 45,
+    column: 18,
+  },
+  {
+    name: 'podSubnet overlapping serviceSubnet',
+    text: () => yamlWith('podSubnet: 172.32.0.0/16', 'podSubnet: 10.100.0.0/16'),
+    message: /^"10\.100\.0\.0\/16" overlaps serviceSubnet "10\.96\.0\.0\/12"$/,
+    field: 'spec.kubernetes.networking.podSubnet',
+    line: 45,
+    column: 18,
+  },
+  { name: 'serviceSubnet too small', text: () => yamlWith('serviceSubnet: 10.96.0.0/12', 'serviceSubnet: 10.96.0.0/29'), message: /^"10\.96\.0\.0\/29" holds fewer than 16 addresses/, line: 44, column: 22 },
+  { name: 'host address inside serviceSubnet', text: () => yamlWith('address: 10.28.61.30', 'address: 10.96.0.5'), message: /^address 10\.96\.0\.5 lies inside serviceSubnet 10\.96\.0\.0\/12$/, line: 26, column: 16 },
+  {
+    name: 'undefined host in harbor.loadBalancer.hosts',
+    text: () => yamlWith('hosts: [consul-1, consul-2]', 'hosts: [consul-1, consul-9]'),
+    message: /^host "consul-9" is not defined in spec\.hosts$/,
+    field: 'spec.harbor.loadBalancer.hosts[1]',
+    line: 65,
+    column: 25,
+  },
+  {
+    name: 'undefined host in docker.hosts',
+    text: () => yamlWith('    hosts: all', '    hosts: [node1, node3]'),
+    message: /^host "node3" is not defined in spec\.hosts$/,
+    hint: /use one of: shaolin, wudang, emei, node1, node2, consul-1, consul-2, consul-3/,
+    field: 'spec.docker.hosts[1]',
+    line: 99,
+    column: 20,
+  },
+  {
+    name: 'no control-plane host',
+    text: () =>
+      yamlWith('      roles: [control-plane]\n    - name: wudang', '      roles: [worker]\n    - name: wudang')
+        .replace('      roles: [control-plane]\n    - name: emei', '      roles: [worker]\n    - name: emei')
+        .replace('roles: [control-plane, apiserver-lb]', 'roles: [apiserver-lb]'),
+    message: /^no host has the control-plane role$/,
+    field: 'spec.hosts',
+    line: 13,
+    column: 5,
+  },
+  {
+    name: 'duplicate user',
+    text: () => yamlWith('        groups: [system:masters]\n', '        groups: [system:masters]\n      - name: kubernetes-admin\n        groups: [ops]\n'),
+    message: /^user "kubernetes-admin" is defined twice$/,
+    field: 'spec.kubernetes.users[1].name',
+    line: 59,
+    column: 15,
+  },
+  {
+    name: 'group bound to two ClusterRoles',
+    text: () =>
+      yamlWith(
+        '        groups: [system:masters]\n',
+        '        groups: [system:masters]\n      - name: alice\n        groups: [ops]\n        clusterRole: edit\n      - name: bob\n        groups: [ops]\n        clusterRole: view\n',
+      ),
+    message: /^group "ops" is bound to "edit" by user "alice" and to "view" here$/,
+    field: 'spec.kubernetes.users[2].clusterRole',
+    line: 64,
+    column: 22,
+  },
+
+  // --- TOML: validation problems land on the line of the key
+  {
+    name: 'TOML bad address in the third [[spec.hosts]]',
+    file: TOML_NAME,
+    text: () => tomlWith('address = "10.27.52.72"', 'address = "10.27.52.720"'),
+    message: /^"10\.27\.52\.720" is not a valid ipv4 address$/,
+    field: 'spec.hosts[2].address',
+    line: 26,
+    column: 1,
+  },
+  {
+    name: 'TOML unknown key in the third [[spec.hosts]]',
+    file: TOML_NAME,
+    text: () => tomlWith('address = "10.27.52.72"', 'adress = "10.27.52.72"'),
+    message: /^unknown key "adress"; did you mean "address"\?$/,
+    line: 26,
+    column: 1,
+  },
+  {
+    name: 'TOML missing key reported at the table header',
+    file: TOML_NAME,
+    text: () => tomlWith('address = "10.27.52.72"\n', ''),
+    message: /^missing required key "address"$/,
+    field: 'spec.hosts[2]',
+    line: 24,
+    column: 3,
+  },
+  { name: 'TOML duplicate host name', file: TOML_NAME, text: () => tomlWith('name = "node2"', 'name = "wudang"'), message: /^host name "wudang" is already used by the host on line 20$/, line: 35, column: 1 },
+  {
+    name: 'TOML secret written as a plain value',
+    file: TOML_NAME,
+    text: () => tomlWith('password = { fromEnv = "HARBOR_DB_PASSWORD" }', 'password = "correct-horse-battery"'),
+    message: /^a secret must be given by reference, not as a value$/,
+    line: 97,
+    column: 1,
+    never: 'correct-horse',
+  },
+  {
+    name: 'TOML group bound to two ClusterRoles, the second by default',
+    file: TOML_NAME,
+    text: () =>
+      tomlWith(
+        'groups = ["system:masters"]\n',
+        'groups = ["system:masters"]\n\n[[spec.kubernetes.users]]\nname = "alice"\ngroups = ["ops"]\nclusterRole = "edit"\n\n[[spec.kubernetes.users]]\nname = "bob"\ngroups = ["ops"]\n',
+      ),
+    message: /^group "ops" is bound to "edit" by user "alice" and to "view" here$/,
+    // bob has no clusterRole line: the problem falls back to his [[spec.kubernetes.users]] header.
+    line: 86,
+    column: 3,
+  },
+];
+
+describe('bad specs', () => {
+  it('has enough cases', () => {
+    expect(badCases.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it.each(badCases)('$name', (bad) => {
+    const file = bad.file ?? YAML_NAME;
+    const error = specErrorOf(file, bad.text());
+    const problem: SpecProblem | undefined = error.problems.find((candidate) => bad.message.test(candidate.message));
+    if (!problem) throw new Error(`no problem matches ${bad.message}; got:\n${error.message}`);
+    expect(problem.file).toBe(file);
+    expect(problem.line).toBe(bad.line);
+    if (bad.column !== undefined) expect(problem.column).toBe(bad.column);
+    if (bad.field !== undefined) expect(problem.field).toBe(bad.field);
+    if (bad.hint) expect(problem.hint).toMatch(bad.hint);
+    if (bad.never) expect(error.message).not.toContain(bad.never);
+    // The formatted error leads with file:line:column, as compilers do.
+    expect(error.message).toContain(`${file}:${problem.line}:${problem.column}: error: `);
+  });
+
+  it('stops an alias bomb quickly', () => {
+    const started = Date.now();
+    expect(() => loadSpecText(YAML_NAME, Buffer.from(aliasBomb()))).toThrow(/YAML aliases expand too far/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('accepts a file of exactly MAX_SPEC_BYTES', () => {
+    const padding = MAX_SPEC_BYTES - Buffer.byteLength(seedYaml) - 2;
+    const text = `${seedYaml}#${'x'.repeat(padding)}\n`;
+    expect(Buffer.byteLength(text)).toBe(MAX_SPEC_BYTES);
+    expect(loadSpecText(YAML_NAME, Buffer.from(text)).name).toBe('seed-ha');
+  });
+
+  it('reports every problem of a spec at once, in file order', () => {
+    const text = yamlWith('address: 10.28.61.30', 'address: 10.0.0.300').replace('bindPort: 6443', 'bindPort: 0');
+    const lines = specErrorOf(YAML_NAME, text).problems.map((problem) => problem.line);
+    expect(lines).toEqual([26, 48]);
+  });
+});
