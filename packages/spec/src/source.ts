@@ -69,7 +69,7 @@ function parseYaml(file: string, text: string): ParsedSource {
         field: '',
         message:
           error.code === 'DUPLICATE_KEY'
-            ? `duplicate key "${text.slice(error.pos[0], error.pos[1]).trim()}": a key may appear only once in a mapping`
+            ? `duplicate key "${/^[^:\n]*/.exec(text.slice(error.pos[0]))?.[0].trim()}": a key may appear only once in a mapping`
             : `YAML syntax: ${error.message.split(' at line')[0]}`,
         hint: error.code === 'DUPLICATE_KEY' ? 'remove or merge the second occurrence' : 'fix the YAML syntax at this position',
       })),
