@@ -1,0 +1,48 @@
+import { nginxTest } from '../../../tests/support/nginx';
+import { fixtureSpecs, loadFixture, variant } from '../../../tests/support/fixtures';
+import { generateApiServerLoadBalancer, NGINX_CONF_PATH } from './apiserver-nginx';
+
+describe('apiserver load balancer nginx.conf', () => {
+  const seed = generateApiServerLoadBalancer(loadFixture('fixtures/seed-ha/cluster.yaml'));
+
+  it('is written on every apiserver-lb host and nowhere else', () => {
+    expect(seed.map((file) => file.path)).toEqual([`hosts/emei${NGINX_CONF_PATH}`]);
+    const modern = generateApiServerLoadBalancer(loadFixture('fixtures/modern/cluster.yaml'));
+    expect(modern.map((file) => file.path)).toEqual([`hosts/lb-1${NGINX_CONF_PATH}`, `hosts/lb-2${NGINX_CONF_PATH}`]);
+  });
+
+  it('balances over every control-plane apiserver at bindPort and listens on the LB port with the spec timeouts', () => {
+    const conf = seed[0].content;
+    const upstreams = [...conf.matchAll(/^\s+server (\S+) /gm)].map((match) => match[1]);
+    expect(upstreams).toEqual(['10.27.53.32:6443', '10.24.138.208:6443', '10.27.52.72:6443']);
+    expect(conf).toMatch(/^\s+listen 8443;$/m);
+    expect(conf).toMatch(/^\s+proxy_connect_timeout 1s;$/m);
+    expect(conf).toMatch(/^\s+proxy_timeout 10m;$/m);
+    expect(conf).toMatch(/^load_module \/usr\/lib\/nginx\/modules\/ngx_stream_module\.so;$/m);
+  });
+
+  it('follows the spec: another bindPort and timeouts change the config', () => {
+    const model = variant('seed-ha', [
+      ['bindPort: 6443', 'bindPort: 6444'],
+      ['proxyTimeout: 10m', 'proxyTimeout: 30m'],
+    ]);
+    const conf = generateApiServerLoadBalancer(model)[0].content;
+    expect(conf).toContain('server 10.27.53.32:6444 ');
+    expect(conf).toMatch(/proxy_timeout 30m;/);
+  });
+
+  it.each(fixtureSpecs())('passes nginx -t for every load balancer of %s', (file) => {
+    for (const artifact of generateApiServerLoadBalancer(loadFixture(file))) {
+      const verdict = nginxTest(artifact.content);
+      expect(verdict.output).toContain('syntax is ok');
+      expect(verdict.ok).toBe(true);
+    }
+  });
+
+  it('is judged by a real nginx that does reject a broken config', () => {
+    const broken = seed[0].content.replace('proxy_pass kube_apiserver;', 'proxy_pass kube_apiserver');
+    const verdict = nginxTest(broken);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.output).toMatch(/emerg/);
+  });
+});
