@@ -56,6 +56,58 @@ export interface KubernetesModel {
   readonly users: readonly KubernetesUser[];
 }
 
+export interface HarborModel {
+  readonly version: Version;
+  /** What clients push to, e.g. http://hub.tonybai.com:8989 (the load balancer). */
+  readonly externalURL: string;
+  readonly protocol: 'http' | 'https';
+  /** externalURL's host and port (the port defaulted from the protocol). */
+  readonly endpoint: { readonly host: string; readonly port: number };
+  /** Port each instance's proxy listens on. */
+  readonly httpPort: number;
+  /** Hosts with the harbor role, in spec order; instance N (from 1) logs to log<N>. */
+  readonly instances: readonly Host[];
+  readonly loadBalancer: { readonly hosts: readonly Host[]; readonly port: number };
+  readonly storage: {
+    readonly sharedPath: string;
+    /** Where every instance keeps registry data, config and the secret key: <sharedPath>/data. */
+    readonly dataPath: string;
+    readonly certFile: string;
+    readonly keyFile: string;
+  };
+  readonly database: { readonly host: string; readonly port: number; readonly user: string; readonly password: SecretRef };
+  readonly redis: { readonly host: string; readonly port: number; readonly password?: SecretRef };
+  readonly adminPassword: SecretRef;
+}
+
+export interface ConsulService {
+  readonly name: string;
+  readonly port?: number;
+  readonly tags: readonly string[];
+}
+
+export interface ConsulModel {
+  readonly version: Version;
+  readonly datacenter: string;
+  readonly dnsPort: number;
+  readonly encrypt: SecretRef;
+  readonly recursors: readonly string[];
+  readonly ingressDomain?: string;
+  readonly services: readonly ConsulService[];
+  readonly servers: readonly Host[];
+  readonly clients: readonly Host[];
+  /** Servers and clients: every host running a Consul agent, in spec order. */
+  readonly agents: readonly Host[];
+  readonly ingressHosts: readonly Host[];
+}
+
+export interface DockerModel {
+  readonly hosts: readonly Host[];
+  readonly registryMirrors: readonly string[];
+  /** Container DNS servers; 'consul' stands for an address where a Consul agent answers DNS. */
+  readonly dns: readonly string[];
+}
+
 /** The immutable, fully defaulted site every generator and linter reads. */
 export interface ClusterModel {
   /** The spec file as named on the command line. */
@@ -63,10 +115,9 @@ export interface ClusterModel {
   readonly name: string;
   readonly hosts: readonly Host[];
   readonly kubernetes: KubernetesModel;
-  /** Sections later packages normalise for themselves; kept as validated. */
-  readonly harbor?: unknown;
-  readonly consul?: unknown;
-  readonly docker?: unknown;
+  readonly harbor?: HarborModel;
+  readonly consul?: ConsulModel;
+  readonly docker?: DockerModel;
   /** Source position of any field, for diagnostics. */
   readonly locate: (path: FieldPath, part?: 'key' | 'value') => SourceLocation;
 }

@@ -1,6 +1,8 @@
-import { formatFieldPath, SpecError, type FieldPath, type SpecProblem } from './errors';
+import { SpecError, type FieldPath } from './errors';
 import type { ClusterModel, Endpoint, Host, KubernetesUser, Role, SecretRef } from './model';
 import { cidrProblem, cidrsOverlap, cidrSize, cidrContains, nthAddress, parseCidr, parseIpv4 } from './net';
+import { ProblemList } from './problems';
+import { normalizeConsul, normalizeDocker, normalizeHarbor, type RawConsul, type RawDocker, type RawHarbor } from './sections';
 import type { ParsedSource } from './source';
 import { parseVersion } from './version';
 
@@ -21,9 +23,9 @@ interface RawSpec {
       caCertHash?: SecretRef;
       users?: { name: string; groups: string[]; clusterRole?: string }[];
     };
-    harbor?: { loadBalancer: { hosts: string[] } };
-    consul?: unknown;
-    docker?: { hosts?: 'all' | string[] };
+    harbor?: RawHarbor;
+    consul?: RawConsul;
+    docker?: RawDocker;
   };
 }
 
@@ -35,19 +37,6 @@ function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
-}
-
-class ProblemList {
-  readonly problems: SpecProblem[] = [];
-  constructor(private readonly source: ParsedSource) {}
-
-  add(path: FieldPath, message: string, hint?: string): void {
-    this.problems.push({ ...this.source.locate(path), field: formatFieldPath(path), message, hint });
-  }
-
-  line(path: FieldPath): number {
-    return this.source.locate(path).line;
-  }
 }
 
 function checkHosts(raw: RawSpec, problems: ProblemList): void {
@@ -137,7 +126,7 @@ function normalizeUsers(raw: RawSpec, problems: ProblemList): KubernetesUser[] {
   return users;
 }
 
-const byRole = (hosts: readonly Host[], role: Role) => hosts.filter((host) => host.roles.includes(role));
+export const byRole = (hosts: readonly Host[], role: Role) => hosts.filter((host) => host.roles.includes(role));
 
 /** Turns a schema-valid spec into the immutable model, or throws SpecError with every problem. */
 export function normalize(source: ParsedSource): ClusterModel {
@@ -151,9 +140,12 @@ export function normalize(source: ParsedSource): ClusterModel {
   const certSANs = kubernetes.apiServer?.certSANs ?? [];
   checkCertSANs(certSANs, problems);
   const users = normalizeUsers(raw, problems);
+  const hosts: Host[] = raw.spec.hosts.map((host) => ({ name: host.name, address: host.address, roles: host.roles }));
+  const harbor = normalizeHarbor(raw.spec.harbor, hosts, problems);
+  const consul = normalizeConsul(raw.spec.consul, hosts, problems);
+  const docker = normalizeDocker(raw.spec.docker, hosts, consul, problems);
   if (problems.problems.length > 0) throw new SpecError(problems.problems);
 
-  const hosts: Host[] = raw.spec.hosts.map((host) => ({ name: host.name, address: host.address, roles: host.roles }));
   const loadBalancer = kubernetes.loadBalancer ?? {};
   return deepFreeze({
     file: source.file,
@@ -185,9 +177,9 @@ export function normalize(source: ParsedSource): ClusterModel {
       caCertHash: kubernetes.caCertHash ?? { fromEnv: 'KUBEADM_CA_CERT_HASH' },
       users,
     },
-    harbor: raw.spec.harbor,
-    consul: raw.spec.consul,
-    docker: raw.spec.docker,
+    harbor,
+    consul,
+    docker,
     locate: source.locate,
   });
 }

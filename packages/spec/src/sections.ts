@@ -1,0 +1,103 @@
+import type { ConsulModel, DockerModel, HarborModel, Host, Role, SecretRef } from './model';
+import type { ProblemList } from './problems';
+import { parseVersion } from './version';
+
+export interface RawHarbor {
+  version: string;
+  externalURL: string;
+  httpPort?: number;
+  loadBalancer: { hosts: string[]; port: number };
+  storage: { sharedPath: string };
+  database: { host: string; port: number; user: string; password: SecretRef };
+  redis: { host: string; port: number; password?: SecretRef };
+  adminPassword: SecretRef;
+}
+
+export interface RawConsul {
+  version: string;
+  datacenter: string;
+  dnsPort?: number;
+  encrypt: SecretRef;
+  recursors?: string[];
+  ingress?: { domain: string };
+  services?: { name: string; port?: number; tags?: string[] }[];
+}
+
+export interface RawDocker {
+  hosts?: 'all' | string[];
+  registryMirrors?: string[];
+  dns?: string[];
+}
+
+const withRole = (hosts: readonly Host[], role: Role) => hosts.filter((host) => host.roles.includes(role));
+const named = (hosts: readonly Host[], names: readonly string[]) => names.flatMap((name) => hosts.filter((host) => host.name === name));
+
+/** A role whose section is missing cannot be generated; say so at the first host that has it. */
+function requireSection(hosts: readonly Host[], roles: readonly Role[], section: string, present: boolean, problems: ProblemList): void {
+  if (present) return;
+  const index = hosts.findIndex((host) => host.roles.some((role) => roles.includes(role)));
+  if (index < 0) return;
+  const role = hosts[index].roles.find((candidate) => roles.includes(candidate));
+  problems.add(['spec', 'hosts', index, 'roles'], `host "${hosts[index].name}" has the ${role} role but the spec has no ${section} section`, `add spec.${section} or remove the role`);
+}
+
+export function normalizeHarbor(raw: RawHarbor | undefined, hosts: readonly Host[], problems: ProblemList): HarborModel | undefined {
+  requireSection(hosts, ['harbor'], 'harbor', raw !== undefined, problems);
+  if (!raw) return undefined;
+  const instances = withRole(hosts, 'harbor');
+  if (instances.length === 0) problems.add(['spec', 'harbor'], 'no host has the harbor role', 'add "harbor" to the roles of the hosts that run Harbor instances');
+  const url = new URL(raw.externalURL);
+  const protocol = url.protocol === 'https:' ? 'https' : 'http';
+  const dataPath = `${raw.storage.sharedPath}/data`;
+  return {
+    version: parseVersion(raw.version),
+    externalURL: raw.externalURL,
+    protocol,
+    endpoint: { host: url.hostname, port: url.port ? Number(url.port) : protocol === 'https' ? 443 : 80 },
+    httpPort: raw.httpPort ?? 80,
+    instances,
+    loadBalancer: { hosts: named(hosts, raw.loadBalancer.hosts), port: raw.loadBalancer.port },
+    storage: { sharedPath: raw.storage.sharedPath, dataPath, certFile: `${dataPath}/cert/server.crt`, keyFile: `${dataPath}/cert/server.key` },
+    database: raw.database,
+    redis: raw.redis,
+    adminPassword: raw.adminPassword,
+  };
+}
+
+export function normalizeConsul(raw: RawConsul | undefined, hosts: readonly Host[], problems: ProblemList): ConsulModel | undefined {
+  requireSection(hosts, ['consul-server', 'consul-client', 'ingress'], 'consul', raw !== undefined, problems);
+  if (!raw) return undefined;
+  const servers = withRole(hosts, 'consul-server');
+  if (servers.length === 0) problems.add(['spec', 'consul'], 'no host has the consul-server role', 'give three (or five) hosts the consul-server role');
+  const seen = new Set<string>();
+  (raw.services ?? []).forEach((service, index) => {
+    if (seen.has(service.name)) problems.add(['spec', 'consul', 'services', index, 'name'], `service "${service.name}" is declared twice`, 'merge the two entries');
+    seen.add(service.name);
+  });
+  return {
+    version: parseVersion(raw.version),
+    datacenter: raw.datacenter,
+    dnsPort: raw.dnsPort ?? 8600,
+    encrypt: raw.encrypt,
+    recursors: raw.recursors ?? [],
+    ingressDomain: raw.ingress?.domain,
+    services: (raw.services ?? []).map((service) => ({ name: service.name, port: service.port, tags: service.tags ?? [] })),
+    servers,
+    clients: withRole(hosts, 'consul-client').filter((host) => !host.roles.includes('consul-server')),
+    agents: hosts.filter((host) => host.roles.includes('consul-server') || host.roles.includes('consul-client')),
+    ingressHosts: withRole(hosts, 'ingress'),
+  };
+}
+
+export function normalizeDocker(raw: RawDocker | undefined, hosts: readonly Host[], consul: ConsulModel | undefined, problems: ProblemList): DockerModel | undefined {
+  if (!raw) return undefined;
+  const dns = raw.dns ?? [];
+  dns.forEach((server, index) => {
+    if (server === 'consul' && !consul) problems.add(['spec', 'docker', 'dns', index], '"consul" needs a spec.consul section to answer DNS', 'add spec.consul or list DNS server addresses');
+  });
+  return {
+    hosts: raw.hosts === undefined || raw.hosts === 'all' ? hosts : named(hosts, raw.hosts),
+    registryMirrors: raw.registryMirrors ?? [],
+    dns,
+  };
+}
