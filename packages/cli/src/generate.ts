@@ -1,9 +1,10 @@
+import { harborGenerators } from '@clusterspec/harbor';
 import { kubernetesGenerators } from '@clusterspec/kubernetes';
 import { loadBalancerGenerators } from '@clusterspec/loadbalancer';
 import { pkiGenerators } from '@clusterspec/pki';
 import type { Artifact, ClusterModel, Generator } from '@clusterspec/spec';
 
-const generators: readonly Generator[] = [...kubernetesGenerators, ...pkiGenerators, ...loadBalancerGenerators];
+const generators: readonly Generator[] = [...kubernetesGenerators, ...pkiGenerators, ...loadBalancerGenerators, ...harborGenerators];
 
 /** Every artifact of a site, sorted by path; two generators claiming one path is a bug, not a user error. */
 export function generateArtifacts(model: ClusterModel): Artifact[] {

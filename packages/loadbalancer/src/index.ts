@@ -1,6 +1,7 @@
 import type { Generator } from '@clusterspec/spec';
-import { generateApiServerLoadBalancer } from './apiserver-nginx';
+import { generateLoadBalancerNginx } from './nginx-conf';
 
-export { NGINX_CONF_PATH } from './apiserver-nginx';
+export { apiServerStreamSection } from './apiserver-stream';
+export { NGINX_CONF_PATH, nginxOwnedByConsulTemplate, renderNginxConf, staticNginxSections, type NginxSections } from './nginx-conf';
 
-export const loadBalancerGenerators: readonly Generator[] = [generateApiServerLoadBalancer];
+export const loadBalancerGenerators: readonly Generator[] = [generateLoadBalancerNginx];

@@ -1,6 +1,6 @@
 import { nginxTest } from '../../../tests/support/nginx';
 import { fixtureSpecs, loadFixture, variant } from '../../../tests/support/fixtures';
-import { generateApiServerLoadBalancer, NGINX_CONF_PATH } from './apiserver-nginx';
+import { generateLoadBalancerNginx as generateApiServerLoadBalancer, NGINX_CONF_PATH } from './nginx-conf';
 
 describe('apiserver load balancer nginx.conf', () => {
   const seed = generateApiServerLoadBalancer(loadFixture('fixtures/seed-ha/cluster.yaml'));
