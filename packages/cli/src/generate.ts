@@ -1,10 +1,19 @@
+import { consulGenerators } from '@clusterspec/consul';
 import { harborGenerators } from '@clusterspec/harbor';
+import { hostGenerators } from '@clusterspec/host';
 import { kubernetesGenerators } from '@clusterspec/kubernetes';
 import { loadBalancerGenerators } from '@clusterspec/loadbalancer';
 import { pkiGenerators } from '@clusterspec/pki';
 import type { Artifact, ClusterModel, Generator } from '@clusterspec/spec';
 
-const generators: readonly Generator[] = [...kubernetesGenerators, ...pkiGenerators, ...loadBalancerGenerators, ...harborGenerators];
+const generators: readonly Generator[] = [
+  ...kubernetesGenerators,
+  ...pkiGenerators,
+  ...loadBalancerGenerators,
+  ...harborGenerators,
+  ...consulGenerators,
+  ...hostGenerators,
+];
 
 /** Every artifact of a site, sorted by path; two generators claiming one path is a bug, not a user error. */
 export function generateArtifacts(model: ClusterModel): Artifact[] {

@@ -1,0 +1,3 @@
+import type { Generator } from '@clusterspec/spec';
+
+export const consulGenerators: readonly Generator[] = [];
