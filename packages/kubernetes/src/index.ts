@@ -1,6 +1,5 @@
 import type { Generator } from '@clusterspec/spec';
 import { generateComponentKubeconfigs } from './component-kubeconfigs';
-import { generateEndpointHostsEntries } from './etc-hosts';
 import { generateKubeadmConfigs } from './kubeadm-config';
 import { generateKubeProxyConfig } from './kube-proxy';
 import { generateNodeRoleScript } from './node-roles';
@@ -8,10 +7,9 @@ import { generateGroupBindings } from './rbac';
 import { generateStaticPods } from './static-pods';
 import { generateUserKubeconfigs } from './user-kubeconfigs';
 
-export { endpointAddress } from './etc-hosts';
+export { endpointAddress } from './endpoint-address';
 export { endpointURL } from './kubeconfig';
 export { controlPlaneTaints } from './node-roles';
-export { BUILT_IN_GROUPS } from './rbac';
 export { kubernetesRelease, type KubernetesRelease } from './versions';
 
 export const kubernetesGenerators: readonly Generator[] = [
@@ -22,5 +20,4 @@ export const kubernetesGenerators: readonly Generator[] = [
   generateKubeProxyConfig,
   generateUserKubeconfigs,
   generateGroupBindings,
-  generateEndpointHostsEntries,
 ];

@@ -1,16 +1,4 @@
-import { artifact, yamlDocuments, type Artifact, type ClusterModel } from '@clusterspec/spec';
-
-/** Groups Kubernetes defines and binds itself; binding them again would widen or duplicate access. */
-export const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
-  'system:masters',
-  'system:authenticated',
-  'system:unauthenticated',
-  'system:nodes',
-  'system:serviceaccounts',
-  'system:bootstrappers',
-  'system:monitoring',
-  'kubeadm:cluster-admins',
-]);
+import { artifact, BUILT_IN_GROUPS, yamlDocuments, type Artifact, type ClusterModel } from '@clusterspec/spec';
 
 /** A ClusterRoleBinding for each user group Kubernetes does not know, to the user's clusterRole. */
 export function generateGroupBindings(model: ClusterModel): Artifact[] {

@@ -1,6 +1,6 @@
 import { artifact, compileTemplate, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { join } from 'node:path';
-import { planCertificates } from './plan';
+import { planCertificates, usesKubeadm } from './plan';
 
 const renderSignScript = compileTemplate(join(__dirname, '../templates/sign.sh.ejs'));
 
@@ -10,5 +10,7 @@ export const CERTIFICATE_DAYS = 365;
 export function generateSignScript(model: ClusterModel): Artifact[] {
   const plans = planCertificates(model).filter((plan) => plan.issuedBy === 'sign.sh');
   if (plans.length === 0) return [];
-  return [artifact('pki/sign.sh', renderSignScript({ plans, days: CERTIFICATE_DAYS }), 0o755)];
+    // kubeadm creates the service account key itself; the legacy flow shares one across the control plane.
+  const serviceAccountHosts = usesKubeadm(model) ? [] : model.kubernetes.controlPlaneHosts.map((host) => host.name);
+  return [artifact('pki/sign.sh', renderSignScript({ plans, days: CERTIFICATE_DAYS, serviceAccountHosts }), 0o755)];
 }

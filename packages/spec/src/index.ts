@@ -6,6 +6,7 @@ import { parseSource } from './source';
 import { validateSource } from './validate';
 
 export * from './errors';
+export * from './groups';
 export * from './model';
 export * from './net';
 export * from './secrets';

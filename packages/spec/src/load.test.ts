@@ -158,7 +158,7 @@ describe('the TOML form of seed-ha', () => {
 describe('the modern fixture', () => {
   const model = loadSpec(MODERN_FILE);
 
-  it('loads as a Kubernetes-only site', () => {
+  it('loads the Kubernetes part of the site', () => {
     expect(model.name).toBe('modern');
     expect(model.kubernetes.version.text).toBe('1.34.2');
     expect(model.kubernetes.controlPlaneHosts.map((host) => host.name)).toEqual(['cp-1', 'cp-2', 'cp-3']);
@@ -169,8 +169,8 @@ describe('the modern fixture', () => {
       connectTimeout: '2s',
       proxyTimeout: '10m',
       hosts: [
-        { name: 'lb-1', address: '10.20.0.11', roles: ['apiserver-lb'] },
-        { name: 'lb-2', address: '10.20.0.12', roles: ['apiserver-lb'] },
+        { name: 'lb-1', address: '10.20.0.11', roles: ['apiserver-lb', 'ingress', 'consul-client'] },
+        { name: 'lb-2', address: '10.20.0.12', roles: ['apiserver-lb', 'ingress', 'consul-client'] },
       ],
     });
     expect(model.kubernetes.controlPlaneEndpoint).toEqual({ host: 'k8s-api.corp.example', port: 8443, hostIsAddress: false });
@@ -181,7 +181,11 @@ describe('the modern fixture', () => {
       ['bob', ['auditors'], 'view'],
     ]);
     expect(model.hosts.every((host) => host.address.startsWith('10.20.0.'))).toBe(true);
-    expect([model.harbor, model.consul, model.docker]).toEqual([undefined, undefined, undefined]);
+    expect(model.harbor?.instances.map((host) => host.name)).toEqual(['harbor-1', 'harbor-2']);
+    expect(model.harbor?.endpoint).toEqual({ host: 'registry.corp.example', port: 443 });
+    expect(model.consul?.servers.map((host) => host.name)).toEqual(['consul-1', 'consul-2', 'consul-3']);
+    expect(model.consul?.clients).toHaveLength(11);
+    expect(model.docker?.hosts.map((host) => host.name)).toEqual(['worker-1', 'worker-2', 'worker-3', 'worker-4', 'harbor-1', 'harbor-2']);
   });
 });
 
@@ -204,6 +208,20 @@ interface BadCase {
 // YAML problems point at the value (or, for key problems, the key); TOML ones at the key,
 // since the TOML parser keeps no positions and lines are recovered from the text.
 const badCases: BadCase[] = [
+  { name: 'Kubernetes version between the legacy and kubeadm flows', text: () => yamlWith('version: "1.6.2"', 'version: "1.10.0"'), message: /^Kubernetes 1\.10\.0 is not supported$/, hint: /1\.6\.x .* 1\.15 and newer/, line: 39, column: 14 },
+  {
+    name: 'the consul DNS word without a consul section',
+    text: () => seedYaml.replaceAll('      roles: [consul-server, ingress]\n', '      roles: [worker]\n').replace('      roles: [consul-server]\n', '      roles: [worker]\n').replace(/\n  consul:\n[\s\S]*?\n\n  docker:/, '\n\n  docker:'),
+    message: /^"consul" needs a spec\.consul section to answer DNS$/,
+    field: 'spec.docker.dns[0]',
+    line: 84,
+  },
+  {
+    name: 'harbor hosts without a harbor section',
+    text: () => yamlWith('\n  harbor:\n', '\n  unused:\n').replace(/\n  unused:\n[\s\S]*?\n\n  consul:/, '\n\n  consul:'),
+    message: /^host "node1" has the harbor role but the spec has no harbor section$/,
+    line: 24,
+  },
   // --- reading the file
   { name: 'empty file', text: () => '', message: /^the file is empty$/, line: 1, column: 1 },
   {
@@ -493,5 +511,16 @@ describe('bad specs', () => {
     const text = yamlWith('address: 10.28.61.30', 'address: 10.0.0.300').replace('bindPort: 6443', 'bindPort: 0');
     const lines = specErrorOf(YAML_NAME, text).problems.map((problem) => problem.line);
     expect(lines).toEqual([26, 48]);
+  });
+});
+
+describe('built-in groups', () => {
+  it('never conflict: Kubernetes binds them itself, so users may share them with any clusterRole', () => {
+    const text = seedYaml.replace(
+      '        groups: [system:masters]\n',
+      '        groups: [system:masters]\n      - name: second-admin\n        groups: [system:masters]\n        clusterRole: cluster-admin\n',
+    );
+    expect(text).not.toBe(seedYaml);
+    expect(loadSpecText('built-in.yaml', Buffer.from(text)).kubernetes.users.map((user) => user.name)).toEqual(['kubernetes-admin', 'second-admin']);
   });
 });

@@ -1,10 +1,11 @@
 import { SpecError, type FieldPath } from './errors';
+import { BUILT_IN_GROUPS } from './groups';
 import type { ClusterModel, Endpoint, Host, KubernetesUser, Role, SecretRef } from './model';
 import { cidrProblem, cidrsOverlap, cidrSize, cidrContains, nthAddress, parseCidr, parseIpv4 } from './net';
 import { ProblemList } from './problems';
 import { normalizeConsul, normalizeDocker, normalizeHarbor, type RawConsul, type RawDocker, type RawHarbor } from './sections';
 import type { ParsedSource } from './source';
-import { parseVersion } from './version';
+import { atLeast, parseVersion } from './version';
 
 /** The spec as the schema admits it: optional fields may still be absent. */
 interface RawSpec {
@@ -101,6 +102,18 @@ function checkNetworking(raw: RawSpec, problems: ProblemList): { apiServerServic
   return { apiServerServiceIP: nthAddress(services, 1), clusterDNS: nthAddress(services, 10) };
 }
 
+/**
+ * The legacy static pods are those of kubeadm 1.6, whose flags later releases renamed or dropped;
+ * from 1.15 kubeadm joins control-plane nodes itself. Versions in between would get broken manifests.
+ */
+function checkKubernetesVersion(text: string, problems: ProblemList): void {
+  const version = parseVersion(text);
+  const legacy = version.major === 1 && version.minor === 6;
+  if (!legacy && !atLeast(version, 1, 15)) {
+    problems.add(['spec', 'kubernetes', 'version'], `Kubernetes ${text} is not supported`, 'use 1.6.x (the static-pod flow of the design documents) or 1.15 and newer (kubeadm)');
+  }
+}
+
 function checkCertSANs(sans: readonly string[], problems: ProblemList): void {
   sans.forEach((san, index) => {
     if (IPV4_LIKE.test(san) && parseIpv4(san) === undefined) {
@@ -116,7 +129,7 @@ function normalizeUsers(raw: RawSpec, problems: ProblemList): KubernetesUser[] {
   users.forEach((user, index) => {
     if (seen.has(user.name)) problems.add(['spec', 'kubernetes', 'users', index, 'name'], `user "${user.name}" is defined twice`, 'merge the two entries');
     seen.add(user.name);
-    for (const group of user.groups) {
+    for (const group of user.groups.filter((name) => !BUILT_IN_GROUPS.has(name))) {
       const bound = roleOfGroup.get(group);
       if (bound && bound.role !== user.clusterRole) {
         problems.add(['spec', 'kubernetes', 'users', index, 'clusterRole'], `group "${group}" is bound to "${bound.role}" by user "${bound.user}" and to "${user.clusterRole}" here`, 'a group gets one ClusterRole: give both users the same clusterRole or different groups');
@@ -137,6 +150,7 @@ export function normalize(source: ParsedSource): ClusterModel {
   const kubernetes = raw.spec.kubernetes;
   const controlPlaneEndpoint = parseEndpoint(kubernetes.controlPlaneEndpoint, problems);
   const derived = checkNetworking(raw, problems);
+  checkKubernetesVersion(kubernetes.version, problems);
   const certSANs = kubernetes.apiServer?.certSANs ?? [];
   checkCertSANs(certSANs, problems);
   const users = normalizeUsers(raw, problems);

@@ -1,0 +1,87 @@
+import { parseVersion } from '@clusterspec/spec';
+import { kubernetesRelease } from './versions';
+
+const MASTER = 'node-role.kubernetes.io/master';
+const CONTROL_PLANE = 'node-role.kubernetes.io/control-plane';
+
+const release = (version: string) => kubernetesRelease(parseVersion(`${version}.0`));
+
+describe('kubernetesRelease', () => {
+  it.each`
+    version   | flow        | kubeadmApiVersion
+    ${'1.6'}  | ${'legacy'}  | ${undefined}
+    ${'1.14'} | ${'legacy'}  | ${undefined}
+    ${'1.15'} | ${'kubeadm'} | ${'kubeadm.k8s.io/v1beta2'}
+    ${'1.19'} | ${'kubeadm'} | ${'kubeadm.k8s.io/v1beta2'}
+    ${'1.20'} | ${'kubeadm'} | ${'kubeadm.k8s.io/v1beta2'}
+    ${'1.21'} | ${'kubeadm'} | ${'kubeadm.k8s.io/v1beta2'}
+    ${'1.22'} | ${'kubeadm'} | ${'kubeadm.k8s.io/v1beta3'}
+    ${'1.23'} | ${'kubeadm'} | ${'kubeadm.k8s.io/v1beta3'}
+    ${'1.24'} | ${'kubeadm'} | ${'kubeadm.k8s.io/v1beta3'}
+    ${'1.25'} | ${'kubeadm'} | ${'kubeadm.k8s.io/v1beta3'}
+    ${'1.30'} | ${'kubeadm'} | ${'kubeadm.k8s.io/v1beta3'}
+    ${'1.31'} | ${'kubeadm'} | ${'kubeadm.k8s.io/v1beta4'}
+    ${'1.34'} | ${'kubeadm'} | ${'kubeadm.k8s.io/v1beta4'}
+  `('$version: $flow flow, kubeadm config $kubeadmApiVersion', ({ version, flow, kubeadmApiVersion }) => {
+    expect(release(version).flow).toBe(flow);
+    expect(release(version).kubeadmApiVersion).toBe(kubeadmApiVersion);
+  });
+
+  it.each`
+    version   | extraArgsAsList
+    ${'1.6'}  | ${false}
+    ${'1.21'} | ${false}
+    ${'1.22'} | ${false}
+    ${'1.30'} | ${false}
+    ${'1.31'} | ${true}
+    ${'1.34'} | ${true}
+  `('$version: extraArgs as a name/value list: $extraArgsAsList', ({ version, extraArgsAsList }) => {
+    expect(release(version).extraArgsAsList).toBe(extraArgsAsList);
+  });
+
+  // kubeadm added the control-plane label in 1.20 and dropped the master label in 1.24 (kubernetes#107533).
+  it.each`
+    version   | labels
+    ${'1.6'}  | ${[MASTER]}
+    ${'1.14'} | ${[MASTER]}
+    ${'1.15'} | ${[MASTER]}
+    ${'1.19'} | ${[MASTER]}
+    ${'1.20'} | ${[MASTER, CONTROL_PLANE]}
+    ${'1.21'} | ${[MASTER, CONTROL_PLANE]}
+    ${'1.22'} | ${[MASTER, CONTROL_PLANE]}
+    ${'1.23'} | ${[MASTER, CONTROL_PLANE]}
+    ${'1.24'} | ${[CONTROL_PLANE]}
+    ${'1.25'} | ${[CONTROL_PLANE]}
+    ${'1.30'} | ${[CONTROL_PLANE]}
+    ${'1.31'} | ${[CONTROL_PLANE]}
+    ${'1.34'} | ${[CONTROL_PLANE]}
+  `('$version: control-plane labels $labels', ({ version, labels }) => {
+    expect(release(version).controlPlaneLabels).toEqual(labels);
+  });
+
+  // kubeadm 1.24 added the control-plane taint beside master (kubernetes#107533); 1.25 dropped master (kubernetes#110095).
+  it.each`
+    version   | taints
+    ${'1.6'}  | ${[MASTER]}
+    ${'1.14'} | ${[MASTER]}
+    ${'1.15'} | ${[MASTER]}
+    ${'1.19'} | ${[MASTER]}
+    ${'1.20'} | ${[MASTER]}
+    ${'1.21'} | ${[MASTER]}
+    ${'1.22'} | ${[MASTER]}
+    ${'1.23'} | ${[MASTER]}
+    ${'1.24'} | ${[MASTER, CONTROL_PLANE]}
+    ${'1.25'} | ${[CONTROL_PLANE]}
+    ${'1.30'} | ${[CONTROL_PLANE]}
+    ${'1.31'} | ${[CONTROL_PLANE]}
+    ${'1.34'} | ${[CONTROL_PLANE]}
+  `('$version: control-plane taints $taints', ({ version, taints }) => {
+    expect(release(version).controlPlaneTaints).toEqual(taints);
+  });
+
+  it('ignores the patch level and compares minors numerically (1.100 is after 1.34)', () => {
+    expect(kubernetesRelease(parseVersion('1.30.14'))).toEqual(release('1.30'));
+    expect(kubernetesRelease(parseVersion('1.100.0')).kubeadmApiVersion).toBe('kubeadm.k8s.io/v1beta4');
+    expect(kubernetesRelease(parseVersion('1.6.2')).etcdImageTag).toBe('3.0.17');
+  });
+});
