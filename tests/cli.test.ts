@@ -10,7 +10,7 @@ const SEED = join(ROOT, 'fixtures/seed-ha/cluster.yaml');
 async function cli(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, { out: (text) => out.push(text), err: (text) => err.push(text) });
+  const code = await main(argv, { out: (text) => out.push(text), err: (text) => err.push(text), colour: false });
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 

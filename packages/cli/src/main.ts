@@ -1,3 +1,4 @@
+import { formatGithub, formatJson, formatSarif, formatText, lintSite, rules, summarise } from '@clusterspec/lint';
 import { loadSpec, SpecError, type ClusterModel } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +18,10 @@ that folder as a whole. Nothing is written unless every spec is valid.`,
 
 Exits 1 and lists every file in DIR/<cluster>/ (default DIR: out) that is missing,
 stale or extra compared with a fresh generation; exits 0 when they match.`,
+  lint: `Usage: clusterspec lint <spec...> [--format text|json|sarif|github] [--max-warnings N]
+
+Checks each site and its generated artifacts against every rule (docs/rules/).
+Exits 1 when there is an error, or more than N warnings; 0 when clean.`,
   validate: `Usage: clusterspec validate <spec...>
 
 Parses, validates and normalises each spec; prints every problem with file:line:column.`,
@@ -27,20 +32,33 @@ const MAIN_USAGE = `Usage: clusterspec <command> [options]
 Commands:
   generate <spec...> [--out DIR]  write the artifacts of each spec into DIR/<cluster>/
   check <spec...> [--out DIR]     list files in DIR that differ from a fresh generation
+  lint <spec...> [--format F]     find what would fail at deploy (text, json, sarif, github)
   validate <spec...>              check specs without writing anything
 
 Run 'clusterspec <command> --help' for a command's options.
-Exit codes: 0 ok, 1 check findings, 2 bad input or usage.`;
+Exit codes: 0 ok, 1 check or lint findings, 2 bad input or usage.`;
 
 interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** Whether stdout is a terminal that takes colour. */
+  readonly colour: boolean;
 }
 
 const processIo: Io = {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
+  colour: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
 };
+
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface Options {
+  readonly outDir: string;
+  readonly format: Format;
+  readonly maxWarnings: number;
+}
 
 /** Loads every spec or none: reports all their problems, and two specs may not share a cluster name. */
 function loadAll(files: readonly string[]): ClusterModel[] {
@@ -70,8 +88,28 @@ function loadAll(files: readonly string[]): ClusterModel[] {
   return models;
 }
 
-function run(command: string, files: readonly string[], outDir: string, io: Io): number {
+function lint(models: readonly ClusterModel[], options: Options, io: Io): number {
+  const diagnostics = models.flatMap((model) => lintSite(model, generateArtifacts(model)));
+  const formatted = {
+    text: () => formatText(diagnostics, { colour: io.colour }),
+    json: () => formatJson(diagnostics).trimEnd(),
+    sarif: () => formatSarif(diagnostics, rules, 'https://github.com/clusterspec/clusterspec').trimEnd(),
+    github: () => formatGithub(diagnostics).trimEnd(),
+  }[options.format]();
+  if (formatted) io.out(formatted);
+  const { errors, warnings } = summarise(diagnostics);
+  if (errors > 0) return EXIT_FINDINGS;
+  if (options.maxWarnings >= 0 && warnings > options.maxWarnings) {
+    io.err(`clusterspec lint: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}`);
+    return EXIT_FINDINGS;
+  }
+  return EXIT_OK;
+}
+
+function run(command: string, files: readonly string[], options: Options, io: Io): number {
   const models = loadAll(files);
+  const outDir = options.outDir;
+  if (command === 'lint') return lint(models, options, io);
   if (command === 'validate') {
     for (const model of models) io.out(`${model.file}: ok (${model.name}, ${model.hosts.length} hosts)`);
     return EXIT_OK;
@@ -116,7 +154,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     parsed = parseArgs({
       args: [...rest],
       allowPositionals: true,
-      options: { help: { type: 'boolean', short: 'h' }, ...(command === 'validate' ? {} : { out: { type: 'string', default: 'out' } }) },
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        ...(command === 'generate' || command === 'check' ? { out: { type: 'string', default: 'out' } } : {}),
+        ...(command === 'lint' ? { format: { type: 'string', default: 'text' }, 'max-warnings': { type: 'string', default: '-1' } } : {}),
+      },
     });
   } catch (error) {
     io.err(`clusterspec ${command}: ${(error as Error).message}\n\n${USAGE[command]}`);
@@ -130,8 +172,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     io.err(`clusterspec ${command}: name at least one spec file\n\n${USAGE[command]}`);
     return EXIT_BAD_INPUT;
   }
+  const format = String(parsed.values.format ?? 'text');
+  const maxWarnings = Number(parsed.values['max-warnings'] ?? -1);
+  if (!(FORMATS as readonly string[]).includes(format) || !Number.isInteger(maxWarnings)) {
+    io.err(`clusterspec ${command}: --format takes ${FORMATS.join(', ')}; --max-warnings takes a whole number\n\n${USAGE[command]}`);
+    return EXIT_BAD_INPUT;
+  }
   try {
-    return run(command, parsed.positionals, String(parsed.values.out ?? 'out'), io);
+    return run(command, parsed.positionals, { outDir: String(parsed.values.out ?? 'out'), format: format as Format, maxWarnings }, io);
   } catch (error) {
     if (!(error instanceof SpecError)) throw error;
     io.err(error.message);

@@ -9,7 +9,7 @@ import { generateUserKubeconfigs } from './user-kubeconfigs';
 
 export { endpointAddress } from './endpoint-address';
 export { endpointURL } from './kubeconfig';
-export { controlPlaneTaints } from './node-roles';
+export { controlPlaneTaints, nodeLabels, nodeTaints } from './node-roles';
 export { kubernetesRelease, type KubernetesRelease } from './versions';
 
 export const kubernetesGenerators: readonly Generator[] = [

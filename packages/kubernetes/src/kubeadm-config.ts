@@ -1,6 +1,6 @@
 import { usesKubeadm } from '@clusterspec/pki';
 import { artifact, hostFile, secretPlaceholder, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
-import { controlPlaneTaints } from './node-roles';
+import { nodeTaints } from './node-roles';
 import { kubernetesRelease, type KubernetesRelease } from './versions';
 
 export const KUBEADM_CONFIG_PATH = '/etc/kubernetes/kubeadm-config.yaml';
@@ -12,12 +12,13 @@ function extraArgs(release: KubernetesRelease, args: Record<string, string>): ob
 }
 
 function nodeRegistration(model: ClusterModel, release: KubernetesRelease, host: Host): object {
-  const controlPlane = host.roles.includes('control-plane');
+  const explicit = host.roles.includes('control-plane') || host.taints !== undefined;
+  const taints = nodeTaints(model, host).map((taint) => ({ key: taint.key, ...(taint.value ? { value: taint.value } : {}), effect: taint.effect }));
   return {
     name: host.name,
     kubeletExtraArgs: extraArgs(release, { 'node-ip': host.address }),
     // An explicit list: omitted taints would mean kubeadm's default even where the spec asks for none.
-    ...(controlPlane ? { taints: controlPlaneTaints(model) } : {}),
+    ...(explicit ? { taints } : {}),
   };
 }
 

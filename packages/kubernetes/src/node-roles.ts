@@ -1,31 +1,52 @@
 import { usesKubeadm } from '@clusterspec/pki';
-import { artifact, GENERATED_NOTICE, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { artifact, GENERATED_NOTICE, type Artifact, type ClusterModel, type Host, type Taint } from '@clusterspec/spec';
 import { kubernetesRelease } from './versions';
 
-export interface Taint {
-  readonly key: string;
-  readonly effect: 'NoSchedule';
-}
-
-/** Taints every control-plane node carries: kubeadm's for the version, or none when the spec makes them schedulable. */
+/** Taints kubeadm of this version puts on control-plane nodes, or none when the spec makes them schedulable. */
 export function controlPlaneTaints(model: ClusterModel): Taint[] {
   if (model.kubernetes.schedulableControlPlane) return [];
-  return kubernetesRelease(model.kubernetes.version).controlPlaneTaints.map((key) => ({ key, effect: 'NoSchedule' }));
+  return kubernetesRelease(model.kubernetes.version).controlPlaneTaints.map((key) => ({ key, value: '', effect: 'NoSchedule' }));
+}
+
+const isControlPlane = (host: Host) => host.roles.includes('control-plane');
+
+/** The taints a node ends up with: the spec's own list, else the version's control-plane taints. */
+export function nodeTaints(model: ClusterModel, host: Host): readonly Taint[] {
+  return host.taints ?? (isControlPlane(host) ? controlPlaneTaints(model) : []);
+}
+
+/** The labels a node ends up with: the spec's own, else the version's control-plane labels. */
+export function nodeLabels(model: ClusterModel, host: Host): Readonly<Record<string, string>> {
+  if (host.labels) return host.labels;
+  if (!isControlPlane(host)) return {};
+  return Object.fromEntries(kubernetesRelease(model.kubernetes.version).controlPlaneLabels.map((label) => [label, '']));
+}
+
+function labelCommands(host: Host, labels: Readonly<Record<string, string>>): string[] {
+  return Object.keys(labels)
+    .sort()
+    .map((key) => `kubectl label node ${host.name} ${key}=${labels[key]} --overwrite`);
 }
 
 /**
- * Legacy flow: kubeadm 1.6 labelled and tainted only the first master, so the others took workloads
- * (the design documents' step 5). The script gives every control-plane node the version's label and taint.
+ * Labels and taints applied with kubectl. Legacy flow: kubeadm 1.6 marked only the first master, so the
+ * others took workloads (the design documents' step 5); the script marks every node as its role says.
+ * kubeadm flow: kubeadm labels and taints control-plane nodes itself, so only labels from the spec remain.
  */
 export function generateNodeRoleScript(model: ClusterModel): Artifact[] {
-  if (usesKubeadm(model)) return [];
+  const kubeadm = usesKubeadm(model);
   const release = kubernetesRelease(model.kubernetes.version);
-  const lines = model.kubernetes.controlPlaneHosts.flatMap((host) => [
-    ...release.controlPlaneLabels.map((label) => `kubectl label node ${host.name} ${label}= --overwrite`),
-    ...(model.kubernetes.schedulableControlPlane
-      ? release.controlPlaneTaints.map((key) => `kubectl taint node ${host.name} ${key}:NoSchedule- || true`)
-      : controlPlaneTaints(model).map((taint) => `kubectl taint node ${host.name} ${taint.key}=:${taint.effect} --overwrite`)),
-  ]);
-  const script = ['#!/usr/bin/env bash', `# ${GENERATED_NOTICE}`, '# Labels and taints the control-plane nodes; run with an admin kubeconfig.', 'set -euo pipefail', ...lines, ''];
+  const lines = model.kubernetes.nodes.flatMap((host) => {
+    if (kubeadm) return host.labels ? labelCommands(host, host.labels) : [];
+    const taints = nodeTaints(model, host);
+    const untaint = isControlPlane(host) && host.taints === undefined && model.kubernetes.schedulableControlPlane;
+    return [
+      ...labelCommands(host, nodeLabels(model, host)),
+      ...(untaint ? release.controlPlaneTaints.map((key) => `kubectl taint node ${host.name} ${key}:NoSchedule- || true`) : []),
+      ...taints.map((taint) => `kubectl taint node ${host.name} ${taint.key}=${taint.value}:${taint.effect} --overwrite`),
+    ];
+  });
+  if (lines.length === 0) return [];
+  const script = ['#!/usr/bin/env bash', `# ${GENERATED_NOTICE}`, '# Labels and taints the nodes; run with an admin kubeconfig.', 'set -euo pipefail', ...lines, ''];
   return [artifact('cluster/node-roles.sh', script.join('\n'), 0o755)];
 }

@@ -1,6 +1,6 @@
 import { artifact, compileTemplate, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { join } from 'node:path';
-import { planCertificates, type CertificatePlan } from './plan';
+import { planCertificates, signedBySignScript, type CertificatePlan } from './plan';
 
 const renderExtensions = compileTemplate(join(__dirname, '../templates/cert.ext.ejs'));
 const renderRequest = compileTemplate(join(__dirname, '../templates/csr.cnf.ejs'));
@@ -13,7 +13,7 @@ export function subjectAltName(plan: CertificatePlan): string {
 
 /** The CSR config and extension file of every certificate sign.sh issues; certificates sharing a subject share a CSR config. */
 export function generateOpensslFiles(model: ClusterModel): Artifact[] {
-  const signed = planCertificates(model).filter((plan) => plan.issuedBy === 'sign.sh');
+  const signed = planCertificates(model).filter(signedBySignScript);
   const requests = new Map(signed.map((plan) => [plan.csrConfig, plan]));
   return [
     ...[...requests.entries()].map(([name, plan]) => artifact(`${opensslDirectory}/${name}.csr.cnf`, renderRequest({ plan }))),

@@ -26,6 +26,8 @@ export interface CertificatePlan {
   readonly issuedBy: 'kubeadm' | 'sign.sh';
   /** For sign.sh: the CSR config shared by certificates with the same subject. */
   readonly csrConfig: string;
+  /** Set when the host serves a copy of another host's certificate rather than its own. */
+  readonly copiedFrom?: string;
 }
 
 const IPV4 = /^[0-9.]+$/;
@@ -48,8 +50,7 @@ export function apiServerAltNames(model: ClusterModel, host: Host): { dnsNames: 
   return { dnsNames: unique.filter((name) => !IPV4.test(name)), ipAddresses: unique.filter((name) => IPV4.test(name)) };
 }
 
-/** The apiserver serving certificate of a control-plane host, as its manifest or kubeadm names it. */
-export function apiServerCertificate(model: ClusterModel, host: Host): CertificatePlan {
+function ownApiServerCertificate(model: ClusterModel, host: Host): CertificatePlan {
   const kubeadm = usesKubeadm(model);
   // The legacy flow gives each host a certificate of its own name; copying one host's cert is the x509 failure of the design documents.
   const base = kubeadm ? 'apiserver' : `apiserver-${host.name}`;
@@ -81,6 +82,18 @@ function clientCertificate(id: string, commonName: string, organizations: readon
     issuedBy: 'sign.sh',
     csrConfig: id,
   };
+}
+
+/** The apiserver serving certificate of a control-plane host, as its manifest or kubeadm names it; a copy carries its source's names. */
+export function apiServerCertificate(model: ClusterModel, host: Host): CertificatePlan {
+  const source = model.kubernetes.controlPlaneHosts.find((candidate) => candidate.name === host.apiServerCertificateFrom);
+  if (!source) return ownApiServerCertificate(model, host);
+  return { ...ownApiServerCertificate(model, source), id: `apiserver-${host.name}`, installOn: [host.name], copiedFrom: source.name };
+}
+
+/** Certificates sign.sh issues: a copy is the same file as its source, issued once. */
+export function signedBySignScript(plan: CertificatePlan): boolean {
+  return plan.issuedBy === 'sign.sh' && plan.copiedFrom === undefined;
 }
 
 /** The client certificate a legacy-flow kubelet presents: its node identity. */

@@ -7,6 +7,7 @@ import { validateSource } from './validate';
 
 export * from './errors';
 export * from './groups';
+export { closestMatch } from './suggest';
 export * from './model';
 export * from './net';
 export * from './secrets';

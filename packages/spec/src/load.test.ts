@@ -273,7 +273,7 @@ const badCases: BadCase[] = [
     name: 'unknown key in a host',
     text: () => yamlWith('      address: 10.24.138.208', '      adress: 10.24.138.208'),
     message: /^unknown key "adress"; did you mean "address"\?$/,
-    hint: /allowed keys here: address, name, roles/,
+    hint: /allowed keys here: address, apiServerCertificateFrom, labels, name, roles, taints/,
     field: 'spec.hosts[1].adress',
     line: 17,
     column: 7,

@@ -5,10 +5,22 @@ export type Role = 'control-plane' | 'worker' | 'apiserver-lb' | 'harbor' | 'con
 
 export type SecretRef = { readonly fromEnv: string } | { readonly fromFile: string };
 
+export interface Taint {
+  readonly key: string;
+  readonly value: string;
+  readonly effect: string;
+}
+
 export interface Host {
   readonly name: string;
   readonly address: string;
   readonly roles: readonly Role[];
+  /** Node labels given in the spec, replacing the version's role labels. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Node taints given in the spec, replacing the version's control-plane taints. */
+  readonly taints?: readonly Taint[];
+  /** Another control-plane host whose apiserver certificate this one serves (a copy). */
+  readonly apiServerCertificateFrom?: string;
 }
 
 export interface Endpoint {
@@ -20,6 +32,8 @@ export interface Endpoint {
 
 export interface KubernetesUser {
   readonly name: string;
+  /** What the user's kubeconfig dials, when not controlPlaneEndpoint. */
+  readonly server?: string;
   readonly groups: readonly string[];
   readonly clusterRole: string;
 }
@@ -45,6 +59,8 @@ export interface KubernetesModel {
     readonly hosts: readonly Host[];
   };
   readonly schedulableControlPlane: boolean;
+  /** What kube-proxy dials, when not controlPlaneEndpoint. */
+  readonly kubeProxyServer?: string;
   /** Control-plane hosts in spec order; the first one initialises the cluster. */
   readonly controlPlaneHosts: readonly Host[];
   readonly workerHosts: readonly Host[];
@@ -108,6 +124,13 @@ export interface DockerModel {
   readonly dns: readonly string[];
 }
 
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface LintSettings {
+  /** Severity overrides by rule id. */
+  readonly rules: Readonly<Record<string, Severity | 'off'>>;
+}
+
 /** The immutable, fully defaulted site every generator and linter reads. */
 export interface ClusterModel {
   /** The spec file as named on the command line. */
@@ -118,6 +141,7 @@ export interface ClusterModel {
   readonly harbor?: HarborModel;
   readonly consul?: ConsulModel;
   readonly docker?: DockerModel;
+  readonly lint: LintSettings;
   /** Source position of any field, for diagnostics. */
   readonly locate: (path: FieldPath, part?: 'key' | 'value') => SourceLocation;
 }

@@ -1,6 +1,6 @@
 import { SpecError, type FieldPath } from './errors';
 import { BUILT_IN_GROUPS } from './groups';
-import type { ClusterModel, Endpoint, Host, KubernetesUser, Role, SecretRef } from './model';
+import type { ClusterModel, Endpoint, Host, KubernetesUser, Role, SecretRef, Severity } from './model';
 import { cidrProblem, cidrsOverlap, cidrSize, cidrContains, nthAddress, parseCidr, parseIpv4 } from './net';
 import { ProblemList } from './problems';
 import { normalizeConsul, normalizeDocker, normalizeHarbor, type RawConsul, type RawDocker, type RawHarbor } from './sections';
@@ -11,7 +11,7 @@ import { atLeast, parseVersion } from './version';
 interface RawSpec {
   metadata: { name: string };
   spec: {
-    hosts: { name: string; address: string; roles: Role[] }[];
+    hosts: { name: string; address: string; roles: Role[]; labels?: Record<string, string>; taints?: { key: string; value?: string; effect: string }[]; apiServerCertificateFrom?: string }[];
     kubernetes: {
       version: string;
       controlPlaneEndpoint: string;
@@ -22,11 +22,13 @@ interface RawSpec {
       bootstrapToken?: SecretRef;
       certificateKey?: SecretRef;
       caCertHash?: SecretRef;
-      users?: { name: string; groups: string[]; clusterRole?: string }[];
+      users?: { name: string; groups: string[]; clusterRole?: string; server?: string }[];
+      kubeProxy?: { server?: string };
     };
     harbor?: RawHarbor;
     consul?: RawConsul;
     docker?: RawDocker;
+    lint?: { rules?: Record<string, Severity | 'off'> };
   };
 }
 
@@ -114,6 +116,18 @@ function checkKubernetesVersion(text: string, problems: ProblemList): void {
   }
 }
 
+/** A copied apiserver certificate must come from, and go to, a control-plane host. */
+function checkCertificateCopies(raw: RawSpec, problems: ProblemList): void {
+  const controlPlane = new Set(raw.spec.hosts.filter((host) => host.roles.includes('control-plane')).map((host) => host.name));
+  raw.spec.hosts.forEach((host, index) => {
+    const source = host.apiServerCertificateFrom;
+    if (source === undefined) return;
+    const path = ['spec', 'hosts', index, 'apiServerCertificateFrom'];
+    if (!controlPlane.has(host.name)) problems.add(path, `host "${host.name}" runs no apiserver`, 'remove apiServerCertificateFrom or give the host the control-plane role');
+    else if (!controlPlane.has(source)) problems.add(path, `"${source}" is not a control-plane host`, `name one of: ${[...controlPlane].join(', ')}`);
+  });
+}
+
 function checkCertSANs(sans: readonly string[], problems: ProblemList): void {
   sans.forEach((san, index) => {
     if (IPV4_LIKE.test(san) && parseIpv4(san) === undefined) {
@@ -123,7 +137,7 @@ function checkCertSANs(sans: readonly string[], problems: ProblemList): void {
 }
 
 function normalizeUsers(raw: RawSpec, problems: ProblemList): KubernetesUser[] {
-  const users = (raw.spec.kubernetes.users ?? []).map((user) => ({ name: user.name, groups: user.groups, clusterRole: user.clusterRole ?? 'view' }));
+  const users = (raw.spec.kubernetes.users ?? []).map((user) => ({ name: user.name, groups: user.groups, clusterRole: user.clusterRole ?? 'view', ...(user.server ? { server: user.server } : {}) }));
   const seen = new Set<string>();
   const roleOfGroup = new Map<string, { role: string; user: string }>();
   users.forEach((user, index) => {
@@ -154,7 +168,15 @@ export function normalize(source: ParsedSource): ClusterModel {
   const certSANs = kubernetes.apiServer?.certSANs ?? [];
   checkCertSANs(certSANs, problems);
   const users = normalizeUsers(raw, problems);
-  const hosts: Host[] = raw.spec.hosts.map((host) => ({ name: host.name, address: host.address, roles: host.roles }));
+  checkCertificateCopies(raw, problems);
+  const hosts: Host[] = raw.spec.hosts.map((host) => ({
+    name: host.name,
+    address: host.address,
+    roles: host.roles,
+    ...(host.labels ? { labels: host.labels } : {}),
+    ...(host.taints ? { taints: host.taints.map((taint) => ({ key: taint.key, value: taint.value ?? '', effect: taint.effect })) } : {}),
+    ...(host.apiServerCertificateFrom ? { apiServerCertificateFrom: host.apiServerCertificateFrom } : {}),
+  }));
   const harbor = normalizeHarbor(raw.spec.harbor, hosts, problems);
   const consul = normalizeConsul(raw.spec.consul, hosts, problems);
   const docker = normalizeDocker(raw.spec.docker, hosts, consul, problems);
@@ -183,6 +205,7 @@ export function normalize(source: ParsedSource): ClusterModel {
         hosts: byRole(hosts, 'apiserver-lb'),
       },
       schedulableControlPlane: kubernetes.controlPlane?.schedulable ?? false,
+      ...(kubernetes.kubeProxy?.server ? { kubeProxyServer: kubernetes.kubeProxy.server } : {}),
       controlPlaneHosts: byRole(hosts, 'control-plane'),
       workerHosts: byRole(hosts, 'worker'),
       nodes: hosts.filter((host) => host.roles.includes('control-plane') || host.roles.includes('worker')),
@@ -194,6 +217,7 @@ export function normalize(source: ParsedSource): ClusterModel {
     harbor,
     consul,
     docker,
+    lint: { rules: raw.spec.lint?.rules ?? {} },
     locate: source.locate,
   });
 }

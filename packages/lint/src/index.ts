@@ -1,0 +1,7 @@
+export { lintSite } from './engine';
+export { formatGithub } from './formatters/github';
+export { formatJson } from './formatters/json';
+export { formatSarif } from './formatters/sarif';
+export { formatText, summarise } from './formatters/text';
+export type { Diagnostic, LintRule } from './rule';
+export { rules } from './rules';

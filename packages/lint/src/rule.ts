@@ -1,0 +1,41 @@
+import type { Artifact, ClusterModel, FieldPath, Severity, SourceLocation } from '@clusterspec/spec';
+
+export interface Diagnostic {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly message: string;
+  /** Where in the spec to make the change. */
+  readonly location: SourceLocation;
+  /** Dotted path of that spec field. */
+  readonly field: string;
+  /** The generated file involved, relative to out/<cluster>/. */
+  readonly artifact?: string;
+}
+
+export interface Finding {
+  /** The spec field an operator changes to fix it. */
+  readonly field: FieldPath;
+  readonly message: string;
+  readonly artifact?: string;
+}
+
+export interface RuleContext {
+  readonly model: ClusterModel;
+  /** Every generated artifact by path: rules check what will be deployed. */
+  readonly artifacts: ReadonlyMap<string, Artifact>;
+  report(finding: Finding): void;
+}
+
+/** One lint rule, in ESLint's shape: a pure check over the model and the artifacts. */
+export interface LintRule {
+  readonly id: string;
+  readonly description: string;
+  readonly severity: Severity;
+  /** Documentation page, relative to the repository root. */
+  readonly docs: string;
+  check(context: RuleContext): void;
+}
+
+export function defineRule(rule: Omit<LintRule, 'docs'>): LintRule {
+  return { ...rule, docs: `docs/rules/${rule.id}.md` };
+}
