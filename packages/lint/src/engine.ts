@@ -1,4 +1,4 @@
-import { closestMatch, formatFieldPath, SpecError, type Artifact, type ClusterModel, type Severity } from '@clusterspec/spec';
+import { closestMatch, formatFieldPath, SpecError, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import type { Diagnostic, Finding, LintRule } from './rule';
 import { rules as allRules } from './rules';
 
@@ -30,12 +30,11 @@ export function lintSite(model: ClusterModel, artifacts: readonly Artifact[], ru
   for (const rule of rules) {
     const override = model.lint.rules[rule.id];
     if (override === 'off') continue;
-    const severity: Severity = override ?? rule.severity;
     const seen = new Set<string>();
     const report = (finding: Finding) => {
       const diagnostic: Diagnostic = {
         ruleId: rule.id,
-        severity,
+        severity: override ?? finding.severity ?? rule.severity,
         message: finding.message,
         location: model.locate(finding.field),
         field: formatFieldPath(finding.field),

@@ -17,6 +17,8 @@ export interface Finding {
   readonly field: FieldPath;
   readonly message: string;
   readonly artifact?: string;
+  /** For rules whose findings differ in weight; a severity set in the spec still wins. */
+  readonly severity?: Severity;
 }
 
 export interface RuleContext {

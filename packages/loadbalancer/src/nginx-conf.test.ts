@@ -5,10 +5,21 @@ import { generateLoadBalancerNginx as generateApiServerLoadBalancer, NGINX_CONF_
 describe('apiserver load balancer nginx.conf', () => {
   const seed = generateApiServerLoadBalancer(loadFixture('fixtures/seed-ha/cluster.yaml'));
 
-  it('is written on every apiserver-lb host and nowhere else', () => {
+  it('is written on every load-balancer host that is not an ingress host (consul-template owns nginx.conf there)', () => {
     expect(seed.map((file) => file.path)).toEqual([`hosts/emei${NGINX_CONF_PATH}`]);
-    const modern = generateApiServerLoadBalancer(loadFixture('fixtures/modern/cluster.yaml'));
-    expect(modern.map((file) => file.path)).toEqual([`hosts/lb-1${NGINX_CONF_PATH}`, `hosts/lb-2${NGINX_CONF_PATH}`]);
+    expect(generateApiServerLoadBalancer(loadFixture('fixtures/modern/cluster.yaml'))).toEqual([]);
+    const edge = generateApiServerLoadBalancer(loadFixture('fixtures/edge/cluster.yaml'));
+    expect(edge.map((file) => file.path)).toEqual([`hosts/lb${NGINX_CONF_PATH}`, `hosts/hlb${NGINX_CONF_PATH}`]);
+  });
+
+  it('puts the Harbor balancer in http and loads the stream module only where a stream section exists', () => {
+    const [apiServer, harbor] = generateApiServerLoadBalancer(loadFixture('fixtures/edge/cluster.yaml')).map((file) => file.content);
+    expect(apiServer).toMatch(/^stream \{$/m);
+    expect(apiServer).not.toMatch(/^http \{$/m);
+    expect(harbor).toMatch(/^http \{$/m);
+    expect(harbor).not.toContain('load_module');
+    expect(harbor).toMatch(/^\s+client_max_body_size 0;$/m);
+    expect([...harbor.matchAll(/^\s+server (\S+) /gm)].map((match) => match[1])).toEqual(['172.16.2.11:8080', '172.16.2.12:8080', '172.16.2.13:8080']);
   });
 
   it('balances over every control-plane apiserver at bindPort and listens on the LB port with the spec timeouts', () => {

@@ -69,10 +69,22 @@ export function normalizeConsul(raw: RawConsul | undefined, hosts: readonly Host
   if (!raw) return undefined;
   const servers = withRole(hosts, 'consul-server');
   if (servers.length === 0) problems.add(['spec', 'consul'], 'no host has the consul-server role', 'give three (or five) hosts the consul-server role');
+  if (parseVersion(raw.version).major < 1) {
+    problems.add(['spec', 'consul', 'version'], `Consul ${raw.version} reads no HCL configuration files`, 'use Consul 1.0 or newer');
+  }
   const seen = new Set<string>();
   (raw.services ?? []).forEach((service, index) => {
-    if (seen.has(service.name)) problems.add(['spec', 'consul', 'services', index, 'name'], `service "${service.name}" is declared twice`, 'merge the two entries');
+    const path = ['spec', 'consul', 'services', index];
+    if (seen.has(service.name)) problems.add([...path, 'name'], `service "${service.name}" is declared twice`, 'merge the two entries');
     seen.add(service.name);
+    const tags = service.tags ?? [];
+    const port = Number(/-([0-9]+)$/.exec(service.name)?.[1]);
+    if (tags.includes('tcp') && !(port >= 1 && port <= 65535)) {
+      problems.add([...path, 'name'], `service "${service.name}" is tagged tcp but its name does not end in -<port> (service-name)`, `name it <name>-<port>, e.g. ${service.name}-9999: the ingress publishes it on that port`);
+    }
+    if (tags.includes('http') && !raw.ingress) {
+      problems.add([...path, 'tags'], `service "${service.name}" is tagged http but consul.ingress.domain is not set`, 'add consul.ingress.domain: services are published as <service>.<domain>');
+    }
   });
   return {
     version: parseVersion(raw.version),

@@ -57,7 +57,7 @@ function explain(error: ErrorObject, source: ParsedSource): SpecProblem {
     case 'anyOf':
       if (error.schemaPath.includes('/secretRef/')) {
         // The value may be the secret itself: never echo it.
-        return { ...base(path), message: 'a secret must be given by reference, not as a value', hint: 'write {fromEnv: NAME} or {fromFile: /path/to/file}' };
+        return { ...base(path), message: 'a secret must be given by reference, not as a value (secret-literal)', hint: 'write {fromEnv: NAME} or {fromFile: /path/to/file}' };
       }
       return { ...base(path), message: `${shown} is not accepted here`, hint: describe(error) };
     case 'pattern':

@@ -1,4 +1,30 @@
 import type { LintRule } from '../rule';
+import { consulDnsUnreachable, containerDnsLoopback, dnsPublicFallback } from './container-dns';
+import { endpointIsServiceName } from './endpoint-is-service-name';
+import { endpointUnreachable } from './endpoint-unreachable';
+import { lbProxyTimeout } from './lb-proxy-timeout';
+import { portConflict } from './port-conflict';
+import { consulQuorum, etcdQuorum } from './quorum';
+import { sanAdvertiseAddress } from './san-advertise-address';
+import { sanCoverage } from './san-coverage';
+import { secretLiteral } from './secret-literal';
+import { singleApiServerDependency } from './single-apiserver-dependency';
+import { taintLabelConsistency } from './taint-label-consistency';
 
 /** Every rule, in the order the README lists them. */
-export const rules: readonly LintRule[] = [];
+export const rules: readonly LintRule[] = [
+  sanCoverage,
+  sanAdvertiseAddress,
+  taintLabelConsistency,
+  singleApiServerDependency,
+  endpointUnreachable,
+  lbProxyTimeout,
+  endpointIsServiceName,
+  portConflict,
+  etcdQuorum,
+  consulQuorum,
+  containerDnsLoopback,
+  consulDnsUnreachable,
+  dnsPublicFallback,
+  secretLiteral,
+];

@@ -1,0 +1,40 @@
+import { artifact, compileTemplate, hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { join } from 'node:path';
+import { agentFor, CONSUL_HTTP_PORT } from './topology';
+
+const renderUnit = compileTemplate(join(__dirname, '../templates/registrator.service.ejs'));
+
+export const REGISTRATOR_UNIT_PATH = '/etc/systemd/system/registrator.service';
+/** v7 is the last tagged release; `latest` and `master` move. */
+export const REGISTRATOR_IMAGE = 'gliderlabs/registrator:v7';
+/** Seconds between full re-registrations; repairs the catalog after an agent lost its state. */
+export const REGISTRATOR_RESYNC = 60;
+
+/** registrator's options, in order; they must precede the registry URI. */
+export function registratorFlags(host: Host): string[] {
+  return [`-ip ${host.address}`, `-resync ${REGISTRATOR_RESYNC}`];
+}
+
+/** consul://localhost:8500 where the host runs an agent, else the first server's address. */
+export function registratorRegistry(model: ClusterModel, host: Host): string {
+  const agent = agentFor(model.consul!, host);
+  return `consul://${agent.local ? 'localhost' : agent.host.address}:${CONSUL_HTTP_PORT}`;
+}
+
+/** registrator's systemd unit on every Docker host. */
+export function generateRegistrators(model: ClusterModel): Artifact[] {
+  const consul = model.consul;
+  if (!consul || !model.docker) return [];
+  return model.docker.hosts.map((host) =>
+    artifact(
+      hostFile(host, REGISTRATOR_UNIT_PATH),
+      renderUnit({
+        hostName: host.name,
+        localAgent: agentFor(consul, host).local,
+        image: REGISTRATOR_IMAGE,
+        flags: registratorFlags(host),
+        registry: registratorRegistry(model, host),
+      }),
+    ),
+  );
+}

@@ -1,0 +1,46 @@
+import type { CertificatePlan } from '@clusterspec/pki';
+import type { Artifact, ClusterModel, Host } from '@clusterspec/spec';
+import { streamBalancers } from './balancers';
+
+/** One way a connection to address:port can end at an apiserver. */
+export interface ApiServerRoute {
+  /** The apiserver's host. */
+  readonly apiServer: Host;
+  /** The load balancer host on the way, if any. */
+  readonly via?: Host;
+}
+
+export function describeRoute(route: ApiServerRoute): string {
+  return route.via ? `${route.via.name} → ${route.apiServer.name}` : `${route.apiServer.name} directly`;
+}
+
+/** Every apiserver a connection to address:port may reach: through any balancer listening there, or directly. */
+export function apiServerRoutes(model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>, address: string, port: number): ApiServerRoute[] {
+  const { controlPlaneHosts, apiServer, loadBalancer } = model.kubernetes;
+  const atAddress = (host: Host) => host.address === address || (address === loadBalancer.virtualAddress && host.roles.includes('apiserver-lb'));
+  const routes: ApiServerRoute[] = streamBalancers(model, artifacts)
+    .filter((balancer) => atAddress(balancer.host) && balancer.port === port)
+    .flatMap((balancer) =>
+      balancer.backends.flatMap((backend) => controlPlaneHosts.filter((host) => host.address === backend.address && backend.port === apiServer.bindPort).map((host) => ({ apiServer: host, via: balancer.host }))),
+    );
+  const direct = controlPlaneHosts.filter((host) => host.address === address && port === apiServer.bindPort).map((host) => ({ apiServer: host }));
+  return [...routes, ...direct];
+}
+
+/** The apiserver certificate plans by host name, as pki/plan.json will hand them out. */
+export function apiServerCertificates(artifacts: ReadonlyMap<string, Artifact>): Map<string, CertificatePlan> {
+  const plan = artifacts.get('pki/plan.json');
+  const certificates = plan ? (JSON.parse(plan.content) as { certificates: CertificatePlan[] }).certificates : [];
+  return new Map(certificates.filter((certificate) => certificate.commonName === 'kube-apiserver').map((certificate) => [certificate.installOn[0], certificate]));
+}
+
+/** Whether a certificate is valid for a dialled name or address, with one-label wildcards as TLS clients match them. */
+export function certificateCovers(certificate: CertificatePlan, dialled: string): boolean {
+  if (/^[0-9.]+$/.test(dialled)) return certificate.ipAddresses.includes(dialled);
+  return certificate.dnsNames.some((name) => name === dialled || (name.startsWith('*.') && dialled.slice(dialled.indexOf('.')) === name.slice(1)));
+}
+
+/** The names as Go's x509 error lists them: DNS names, then IP addresses. */
+export function validFor(certificate: CertificatePlan): string {
+  return [...certificate.dnsNames, ...certificate.ipAddresses].join(', ');
+}

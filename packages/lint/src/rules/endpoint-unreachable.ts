@@ -1,0 +1,31 @@
+import { apiServerClients } from '../analysis/apiserver-clients';
+import { apiServerRoutes } from '../analysis/apiservers';
+import { resolveName } from '../analysis/resolution';
+import { defineRule } from '../rule';
+
+/** The documents mixed 6443 and 8443: a client dialling the LB host on the apiserver port, or a name nothing maps. */
+export const endpointUnreachable = defineRule({
+  id: 'endpoint-unreachable',
+  description: 'Every dialled apiserver endpoint resolves, and its port is a load balancer port or the apiserver port there.',
+  severity: 'error',
+  check({ model, artifacts, report }) {
+    const siteAddresses = new Set([...model.hosts.map((host) => host.address), model.kubernetes.loadBalancer.virtualAddress]);
+    for (const client of apiServerClients(model, artifacts)) {
+      const { host: dialled, port } = client.server;
+      const address = resolveName(model, artifacts, dialled, client.host);
+      if (!address) {
+        if (client.host) {
+          report({ field: client.field, artifact: client.artifact, message: `${client.name} dials ${dialled}, which no generated /etc/hosts on ${client.host.name} maps and which is not an address; add an apiserver-lb host or a virtualAddress, or make sure DNS has it` });
+        }
+        continue;
+      }
+      if (!siteAddresses.has(address)) continue;
+      if (apiServerRoutes(model, artifacts, address, port).length > 0) continue;
+      report({
+        field: client.field,
+        artifact: client.artifact,
+        message: `${client.name} dials ${dialled}:${port} (${address}), but nothing there serves the apiserver on port ${port}: the load balancer listens on ${model.kubernetes.loadBalancer.port}, apiservers on ${model.kubernetes.apiServer.bindPort}`,
+      });
+    }
+  },
+});

@@ -1,0 +1,69 @@
+import { usesKubeadm } from '@clusterspec/pki';
+import type { ClusterModel, FieldPath, Host } from '@clusterspec/spec';
+import { defineRule } from '../rule';
+
+interface Listener {
+  readonly port: number;
+  readonly what: string;
+  readonly field: FieldPath;
+}
+
+const CONSUL_PORTS: readonly [number, string][] = [
+  [8300, 'Consul server RPC'],
+  [8301, 'Consul LAN gossip'],
+  [8302, 'Consul WAN gossip'],
+  [8500, 'Consul HTTP API'],
+];
+
+/** Every port a host will listen on because of its roles, with the spec field that sets it. */
+function listeners(model: ClusterModel, host: Host): Listener[] {
+  const index = model.hosts.indexOf(host);
+  const roles: FieldPath = ['spec', 'hosts', index, 'roles'];
+  const { kubernetes, harbor, consul } = model;
+  const result: Listener[] = [];
+  if (host.roles.includes('control-plane')) {
+    result.push(
+      { port: kubernetes.apiServer.bindPort, what: 'kube-apiserver', field: ['spec', 'kubernetes', 'apiServer', 'bindPort'] },
+      { port: 2379, what: 'etcd clients', field: roles },
+      { port: 2380, what: 'etcd peers', field: roles },
+    );
+    if (usesKubeadm(model)) result.push({ port: 10257, what: 'kube-controller-manager', field: roles }, { port: 10259, what: 'kube-scheduler', field: roles });
+  }
+  if (kubernetes.nodes.includes(host)) result.push({ port: 10250, what: 'kubelet', field: roles });
+  if (host.roles.includes('apiserver-lb')) result.push({ port: kubernetes.loadBalancer.port, what: 'apiserver load balancer', field: ['spec', 'kubernetes', 'loadBalancer', 'port'] });
+  if (harbor?.instances.includes(host)) result.push({ port: harbor.httpPort, what: 'Harbor proxy', field: ['spec', 'harbor', 'httpPort'] });
+  if (harbor?.loadBalancer.hosts.includes(host)) result.push({ port: harbor.loadBalancer.port, what: 'Harbor load balancer', field: ['spec', 'harbor', 'loadBalancer', 'port'] });
+  if (consul && host.roles.includes('ingress')) {
+    consul.services.forEach((service, serviceIndex) => {
+      const field: FieldPath = ['spec', 'consul', 'services', serviceIndex];
+      if (service.tags.includes('http')) result.push({ port: 80, what: `ingress http for ${service.name}`, field });
+      const tcpPort = /-([0-9]+)$/.exec(service.name)?.[1];
+      if (service.tags.includes('tcp') && tcpPort) result.push({ port: Number(tcpPort), what: `ingress tcp ${service.name}`, field });
+    });
+  }
+  if (consul?.agents.includes(host)) {
+    for (const [port, what] of CONSUL_PORTS) if (port !== 8300 || consul.servers.includes(host)) result.push({ port, what, field: roles });
+    result.push({ port: consul.dnsPort, what: 'Consul DNS', field: ['spec', 'consul', 'dnsPort'] });
+  }
+  return result;
+}
+
+/** "address already in use": the design documents' Harbor proxy on port 80, found before deploy. */
+export const portConflict = defineRule({
+  id: 'port-conflict',
+  description: 'No two listeners on one host share a port.',
+  severity: 'error',
+  check({ model, report }) {
+    for (const host of model.hosts) {
+      const byPort = new Map<number, Listener>();
+      for (const listener of listeners(model, host)) {
+        const first = byPort.get(listener.port);
+        // Several http ingress services share port 80 by design: nginx tells them apart by server_name.
+        if (first && !(first.what.startsWith('ingress http') && listener.what.startsWith('ingress http'))) {
+          report({ field: listener.field, message: `${listener.what} and ${first.what} both listen on port ${listener.port} on ${host.name}` });
+        }
+        if (!first) byPort.set(listener.port, listener);
+      }
+    }
+  },
+});

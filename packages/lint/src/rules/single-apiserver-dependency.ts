@@ -1,0 +1,29 @@
+import { apiServerClients } from '../analysis/apiserver-clients';
+import { apiServerRoutes, describeRoute } from '../analysis/apiservers';
+import { resolveName } from '../analysis/resolution';
+import { defineRule } from '../rule';
+
+/** kubeadm pinned kube-proxy to the first master; losing that host then stops every Service on every node. */
+export const singleApiServerDependency = defineRule({
+  id: 'single-apiserver-dependency',
+  description: 'No kube-proxy, worker kubelet or user kubeconfig depends on one control-plane host when there are several.',
+  severity: 'error',
+  check({ model, artifacts, report }) {
+    if (model.kubernetes.controlPlaneHosts.length < 2) return;
+    for (const client of apiServerClients(model, artifacts)) {
+      const onControlPlane = client.host?.roles.includes('control-plane') ?? false;
+      // A control-plane kubelet dialling its own apiserver shares that host's fate anyway.
+      if (client.kind !== 'user' && client.kind !== 'kube-proxy' && onControlPlane) continue;
+      const address = resolveName(model, artifacts, client.server.host, client.host);
+      if (!address) continue;
+      const routes = apiServerRoutes(model, artifacts, address, client.server.port);
+      const apiServers = new Set(routes.map((route) => route.apiServer));
+      if (apiServers.size !== 1) continue;
+      report({
+        field: client.field,
+        artifact: client.artifact,
+        message: `${client.name} dials ${client.server.host}:${client.server.port}, which reaches only ${describeRoute(routes[0])}; when that host is down it loses the cluster: dial controlPlaneEndpoint (${model.kubernetes.controlPlaneEndpoint.host}:${model.kubernetes.controlPlaneEndpoint.port}) through the load balancer`,
+      });
+    }
+  },
+});
