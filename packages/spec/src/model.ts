@@ -122,6 +122,8 @@ export interface DockerModel {
   readonly registryMirrors: readonly string[];
   /** Container DNS servers; 'consul' stands for an address where a Consul agent answers DNS. */
   readonly dns: readonly string[];
+  /** host:port registrator writes to, when the spec overrides the agent clusterspec picks. */
+  readonly registratorConsul?: string;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

@@ -27,6 +27,7 @@ export interface RawDocker {
   hosts?: 'all' | string[];
   registryMirrors?: string[];
   dns?: string[];
+  registrator?: { consul?: string };
 }
 
 const withRole = (hosts: readonly Host[], role: Role) => hosts.filter((host) => host.roles.includes(role));
@@ -111,5 +112,6 @@ export function normalizeDocker(raw: RawDocker | undefined, hosts: readonly Host
     hosts: raw.hosts === undefined || raw.hosts === 'all' ? hosts : named(hosts, raw.hosts),
     registryMirrors: raw.registryMirrors ?? [],
     dns,
+    ...(raw.registrator?.consul ? { registratorConsul: raw.registrator.consul } : {}),
   };
 }

@@ -4,10 +4,12 @@ import { endpointIsServiceName } from './endpoint-is-service-name';
 import { endpointUnreachable } from './endpoint-unreachable';
 import { lbProxyTimeout } from './lb-proxy-timeout';
 import { portConflict } from './port-conflict';
+import { registratorAgent } from './registrator-agent';
 import { consulQuorum, etcdQuorum } from './quorum';
 import { sanAdvertiseAddress } from './san-advertise-address';
 import { sanCoverage } from './san-coverage';
 import { secretLiteral } from './secret-literal';
+import { serviceName } from './service-name';
 import { singleApiServerDependency } from './single-apiserver-dependency';
 import { taintLabelConsistency } from './taint-label-consistency';
 
@@ -26,5 +28,7 @@ export const rules: readonly LintRule[] = [
   containerDnsLoopback,
   consulDnsUnreachable,
   dnsPublicFallback,
+  serviceName,
+  registratorAgent,
   secretLiteral,
 ];

@@ -1,0 +1,29 @@
+import { defineRule } from '../rule';
+
+const LOCAL = new Set(['localhost', '127.0.0.1']);
+
+/** registrator pointed at localhost:8500 on a host with no agent registers nothing, and says so only in its log. */
+export const registratorAgent = defineRule({
+  id: 'registrator-agent',
+  description: 'registrator writes to a Consul agent that runs where it points, and its flags precede the registry URI.',
+  severity: 'error',
+  check({ model, artifacts, report }) {
+    const consul = model.consul;
+    if (!consul || !model.docker) return;
+    const field = model.docker.registratorConsul ? ['spec', 'docker', 'registrator', 'consul'] : ['spec', 'docker', 'hosts'];
+    for (const host of model.docker.hosts) {
+      const artifact = `hosts/${host.name}/etc/systemd/system/registrator.service`;
+      const command = /^ExecStart=(.*)$/m.exec(artifacts.get(artifact)?.content ?? '')?.[1];
+      if (!command) continue;
+      const words = command.split(/\s+/);
+      const uriAt = words.findIndex((word) => word.startsWith('consul://'));
+      if (uriAt < 0) continue;
+      if (uriAt !== words.length - 1) report({ field, artifact, message: `registrator on ${host.name} has "${words.slice(uriAt + 1).join(' ')}" after its registry URI, where registrator ignores it` });
+      const target = words[uriAt].slice('consul://'.length).split(':')[0];
+      const agentHost = LOCAL.has(target) ? host : model.hosts.find((candidate) => candidate.address === target || candidate.name === target);
+      if (agentHost && consul.agents.includes(agentHost)) continue;
+      const where = LOCAL.has(target) ? `${target} on ${host.name}` : target;
+      report({ field, artifact, message: `registrator on ${host.name} writes to the Consul agent at ${where}, but no Consul agent runs there; point it at a host with the consul-server or consul-client role` });
+    }
+  },
+});
