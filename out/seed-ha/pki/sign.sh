@@ -37,3 +37,7 @@ sign controller-manager controller-manager controller-manager.key controller-man
 sign scheduler scheduler scheduler.key scheduler.crt
 # kubernetes-admin.crt beside the user's kubeconfig
 sign user-kubernetes-admin user-kubernetes-admin kubernetes-admin.key kubernetes-admin.crt
+# /etc/kubernetes/pki/sa.key and sa.pub on shaolin, wudang, emei: every controller-manager signs
+# service account tokens with this one key, and every apiserver verifies them with its public half.
+[ -f "$out/sa.key" ] || openssl genrsa -out "$out/sa.key" 2048
+openssl rsa -in "$out/sa.key" -pubout -out "$out/sa.pub"

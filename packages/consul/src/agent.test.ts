@@ -135,7 +135,7 @@ describe('Consul agent configuration', () => {
     expect(setting(config(renamed, 'consul-1'), 'encrypt')).toBe('"{{secret:env:SITE_GOSSIP}}"');
   });
 
-  it('refuses a Consul too old for HCL config files', () => {
-    expect(() => generateConsulAgents(variant('seed-ha', [['version: "1.1.0"\n    datacenter', 'version: "0.9.3"\n    datacenter']]))).toThrow(/not supported/);
+  it('a Consul too old for HCL config files is refused when the spec loads', () => {
+    expect(() => variant('seed-ha', [['version: "1.1.0"\n    datacenter', 'version: "0.9.3"\n    datacenter']])).toThrow(/Consul 0\.9\.3 reads no HCL configuration files/);
   });
 });

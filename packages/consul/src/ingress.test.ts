@@ -178,9 +178,8 @@ describe('consul-template on the ingress hosts', () => {
     expect(() => publishedPort({ name: 'tcpfront-70000', tags: ['tcp'] })).toThrow(/does not end in -<port>/);
   });
 
-  it('refuses http services without an ingress domain', () => {
-    const noDomain = variant('seed-ha', [['    ingress:\n      domain: tonybai.com\n', '']]);
-    expect(() => generateIngress(noDomain)).toThrow(/consul\.ingress\.domain/);
+  it('http services without an ingress domain are refused when the spec loads', () => {
+    expect(() => variant('seed-ha', [['    ingress:\n      domain: tonybai.com\n', '']])).toThrow(/tagged http but consul\.ingress\.domain is not set/);
   });
 
   it('the preview lists one instance per Docker host, in consul-template order (agent node, then service ID)', () => {

@@ -79,9 +79,6 @@ const tagged = (consul: ConsulModel, tag: string) => consul.services.filter((ser
 export function ingressSections(consul: ConsulModel, renderer: IngressRenderer): { http?: string; stream?: string } {
   const http = tagged(consul, 'http');
   const tcp = tagged(consul, 'tcp');
-  if (http.length > 0 && !consul.ingressDomain) {
-    throw new Error(`consul services tagged http (${http.map((service) => service.name).join(', ')}) need consul.ingress.domain to be published as <service>.<domain>`);
-  }
   return {
     http:
       http.length > 0

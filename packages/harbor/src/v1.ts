@@ -1,0 +1,136 @@
+import { artifact, compileTemplate, GENERATED_NOTICE, hostFile, secretPlaceholder, type Artifact, type ClusterModel, type HarborModel, type Host } from '@clusterspec/spec';
+import { join } from 'node:path';
+import { INSTALL_DIR, logFolder, pythonYaml, registryAuthority, requireRelease } from './common';
+import type { HarborRelease } from './versions';
+
+const templates = join(__dirname, '../templates/v1');
+const renderHarborCfg = compileTemplate(join(templates, 'harbor.cfg.ejs'));
+const renderAdminserverEnv = compileTemplate(join(templates, 'adminserver.env.ejs'));
+const renderUiEnv = compileTemplate(join(templates, 'ui.env.ejs'));
+
+/**
+ * `addr,poolsize,password,dbnum` of beego's redis session provider, which Harbor 1.1's ui reads from
+ * _REDIS_URL to share sessions between instances; no password means no AUTH.
+ */
+export function redisSessionURL(harbor: HarborModel): string {
+  const password = harbor.redis.password ? secretPlaceholder(harbor.redis.password) : '';
+  return `${harbor.redis.host}:${harbor.redis.port},100,${password},0`;
+}
+
+const syslog = (tag: string) => ({ driver: 'syslog', options: { 'syslog-address': 'tcp://127.0.0.1:1514', tag } });
+
+/**
+ * Harbor 1.1's docker-compose.yml (make/docker-compose.tpl of v1.1.x) as the design document edits it:
+ * every /data volume on the shared storage, the log folder per instance, the proxy on httpPort and no
+ * mysql service (the database is external). Only port 80 of the proxy is published: instances serve
+ * plain http behind the balancer, and 443/4443 would only hold host ports.
+ */
+function dockerCompose(harbor: HarborModel, release: HarborRelease, index: number): unknown {
+  const data = harbor.storage.dataPath;
+  const tag = `v${harbor.version.text}`;
+  const images = release.images!;
+  return {
+    version: '2',
+    services: {
+      log: {
+        image: `vmware/harbor-log:${tag}`,
+        container_name: 'harbor-log',
+        restart: 'always',
+        volumes: [`${logFolder(harbor, index)}/:/var/log/docker/:z`],
+        ports: ['127.0.0.1:1514:514'],
+        networks: ['harbor'],
+      },
+      registry: {
+        image: images.registry,
+        container_name: 'registry',
+        restart: 'always',
+        volumes: [`${data}/registry:/storage:z`, './common/config/registry/:/etc/registry/:z'],
+        networks: ['harbor'],
+        environment: ['GODEBUG=netdns=cgo'],
+        command: ['serve', '/etc/registry/config.yml'],
+        depends_on: ['log'],
+        logging: syslog('registry'),
+      },
+      adminserver: {
+        image: `vmware/harbor-adminserver:${tag}`,
+        container_name: 'harbor-adminserver',
+        env_file: ['./common/config/adminserver/env'],
+        restart: 'always',
+        volumes: [`${data}/config/:/etc/adminserver/config/:z`, `${data}/secretkey:/etc/adminserver/key:z`, `${data}/:/data/:z`],
+        networks: ['harbor'],
+        depends_on: ['log'],
+        logging: syslog('adminserver'),
+      },
+      ui: {
+        image: `vmware/harbor-ui:${tag}`,
+        container_name: 'harbor-ui',
+        env_file: ['./common/config/ui/env'],
+        restart: 'always',
+        volumes: [
+          './common/config/ui/app.conf:/etc/ui/app.conf:z',
+          './common/config/ui/private_key.pem:/etc/ui/private_key.pem:z',
+          `${data}/secretkey:/etc/ui/key:z`,
+          `${data}/ca_download/:/etc/ui/ca/:z`,
+        ],
+        networks: ['harbor'],
+        depends_on: ['log', 'adminserver', 'registry'],
+        logging: syslog('ui'),
+      },
+      jobservice: {
+        image: `vmware/harbor-jobservice:${tag}`,
+        container_name: 'harbor-jobservice',
+        env_file: ['./common/config/jobservice/env'],
+        restart: 'always',
+        volumes: [`${data}/job_logs:/var/log/jobs:z`, './common/config/jobservice/app.conf:/etc/jobservice/app.conf:z', `${data}/secretkey:/etc/jobservice/key:z`],
+        networks: ['harbor'],
+        depends_on: ['ui', 'adminserver'],
+        logging: syslog('jobservice'),
+      },
+      proxy: {
+        image: images.nginx,
+        container_name: 'nginx',
+        restart: 'always',
+        volumes: ['./common/config/nginx:/etc/nginx:z'],
+        networks: ['harbor'],
+        ports: [`${harbor.httpPort}:80`],
+        depends_on: ['registry', 'ui', 'log'],
+        logging: syslog('proxy'),
+      },
+    },
+    networks: { harbor: { external: false } },
+  };
+}
+
+function instanceFiles(harbor: HarborModel, release: HarborRelease, host: Host, index: number): Artifact[] {
+  const common = { version: harbor.version.text, index: index + 1, count: harbor.instances.length, host: host.name };
+  const file = (path: string) => hostFile(host, `${INSTALL_DIR}/${path}`);
+  const harborCfg = renderHarborCfg({
+    ...common,
+    hostname: registryAuthority(harbor),
+    protocol: harbor.protocol,
+    dbPassword: secretPlaceholder(harbor.database.password),
+    certFile: harbor.storage.certFile,
+    keyFile: harbor.storage.keyFile,
+    secretkeyPath: harbor.storage.dataPath,
+    adminPassword: secretPlaceholder(harbor.adminPassword),
+  });
+  const compose = pythonYaml(
+    [GENERATED_NOTICE, `Harbor ${harbor.version.text} docker-compose.yml, instance ${index + 1} of ${harbor.instances.length} (${host.name}); data on ${harbor.storage.dataPath}.`],
+    dockerCompose(harbor, release, index),
+  );
+  return [
+    artifact(file('harbor.cfg'), harborCfg),
+    artifact(file('common/templates/adminserver/env'), renderAdminserverEnv({ ...common, database: harbor.database })),
+    artifact(file('common/templates/ui/env'), renderUiEnv({ ...common, redisURL: redisSessionURL(harbor) })),
+    artifact(file('docker-compose.yml'), compose),
+  ];
+}
+
+/** Harbor 1.1 (the design document's site): per instance, harbor.cfg, the two env templates and docker-compose.yml. */
+export function generateHarborV1(model: ClusterModel): Artifact[] {
+  const harbor = model.harbor;
+  if (!harbor) return [];
+  const release = requireRelease(model, harbor);
+  if (release.layout !== 'cfg') return [];
+  return harbor.instances.flatMap((host, index) => instanceFiles(harbor, release, host, index));
+}

@@ -1,0 +1,9 @@
+'use strict';
+// Run by `npm ci` (prepare): point git at .githooks/ so the pre-commit hook runs. Outside a git
+// checkout (a tarball, a container build) there is nothing to install.
+const { spawnSync } = require('node:child_process');
+
+const inside = spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { encoding: 'utf8' });
+if (inside.status === 0 && inside.stdout.trim() === 'true') {
+  spawnSync('git', ['config', 'core.hooksPath', '.githooks'], { stdio: 'inherit' });
+}
