@@ -34,7 +34,7 @@ describe('/etc/docker/daemon.json', () => {
   });
 
   it('modern: an https Harbor is not an insecure registry; only the listed Docker hosts', () => {
-    expect(json(modern, 'hosts/worker-1/etc/docker/daemon.json')).toEqual({ dns: ['10.20.0.31', '10.20.0.2'], 'registry-mirrors': ['https://mirror.corp.example'] });
+    expect(json(modern, 'hosts/worker-1/etc/docker/daemon.json')).toEqual({ dns: ['10.20.0.31'], 'registry-mirrors': ['https://mirror.corp.example'] });
     expect(modern.has('hosts/cp-1/etc/docker/daemon.json')).toBe(false);
   });
 
