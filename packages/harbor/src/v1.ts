@@ -17,12 +17,31 @@ export function redisSessionURL(harbor: HarborModel): string {
   return `${harbor.redis.host}:${harbor.redis.port},100,${password},0`;
 }
 
+/** How adminserver reaches the bundled mysql service on the compose network. */
+const BUNDLED_MYSQL = { host: 'mysql', port: 3306, user: 'root' };
+
 const syslog = (tag: string) => ({ driver: 'syslog', options: { 'syslog-address': 'tcp://127.0.0.1:1514', tag } });
+
+/** The bundled mysql of make/docker-compose.tpl, its files on the shared storage as the design document first had it. */
+function bundledDatabase(harbor: HarborModel): Record<string, unknown> {
+  return {
+    mysql: {
+      image: `vmware/harbor-db:v${harbor.version.text}`,
+      container_name: 'harbor-db',
+      restart: 'always',
+      volumes: [`${harbor.storage.dataPath}/database:/var/lib/mysql:z`],
+      networks: ['harbor'],
+      env_file: ['./common/config/db/env'],
+      depends_on: ['log'],
+      logging: syslog('mysql'),
+    },
+  };
+}
 
 /**
  * Harbor 1.1's docker-compose.yml (make/docker-compose.tpl of v1.1.x) as the design document edits it:
  * every /data volume on the shared storage, the log folder per instance, the proxy on httpPort and no
- * mysql service (the database is external). Only port 80 of the proxy is published: instances serve
+ * mysql service unless the spec asks for the bundled database. Only port 80 of the proxy is published: instances serve
  * plain http behind the balancer, and 443/4443 would only hold host ports.
  */
 function dockerCompose(harbor: HarborModel, release: HarborRelease, index: number): unknown {
@@ -96,6 +115,7 @@ function dockerCompose(harbor: HarborModel, release: HarborRelease, index: numbe
         depends_on: ['registry', 'ui', 'log'],
         logging: syslog('proxy'),
       },
+      ...(harbor.database.embedded ? bundledDatabase(harbor) : {}),
     },
     networks: { harbor: { external: false } },
   };
@@ -120,7 +140,7 @@ function instanceFiles(harbor: HarborModel, release: HarborRelease, host: Host, 
   );
   return [
     artifact(file('harbor.cfg'), harborCfg),
-    artifact(file('common/templates/adminserver/env'), renderAdminserverEnv({ ...common, database: harbor.database })),
+    artifact(file('common/templates/adminserver/env'), renderAdminserverEnv({ ...common, database: harbor.database.embedded ? BUNDLED_MYSQL : harbor.database })),
     artifact(file('common/templates/ui/env'), renderUiEnv({ ...common, redisURL: redisSessionURL(harbor) })),
     artifact(file('docker-compose.yml'), compose),
   ];

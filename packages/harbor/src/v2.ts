@@ -14,10 +14,24 @@ function externalRedis(harbor: HarborModel, release: HarborRelease): Record<stri
   return { ...address, password: password ? secretPlaceholder(password) : '', ...release.redisDbIndexes };
 }
 
+/** Harbor.yml.tmpl's defaults for the bundled database. */
+const BUNDLED_DB_MAX_IDLE_CONNS = 100;
+const BUNDLED_DB_MAX_OPEN_CONNS = 900;
+
+/** external_database, or the bundled `database` whose files then live under data_volume, on the shared storage. */
+function database(harbor: HarborModel): Record<string, unknown> {
+  const db = harbor.database;
+  if (db.embedded) {
+    return { database: { password: secretPlaceholder(db.password), max_idle_conns: BUNDLED_DB_MAX_IDLE_CONNS, max_open_conns: BUNDLED_DB_MAX_OPEN_CONNS } };
+  }
+  const external = { host: db.host, port: db.port, db_name: DB_NAME, username: db.user, password: secretPlaceholder(db.password), ssl_mode: 'disable', max_idle_conns: DB_MAX_IDLE_CONNS, max_open_conns: DB_MAX_OPEN_CONNS };
+  return { external_database: { harbor: external } };
+}
+
 /**
  * harbor.yml of one instance, key for key in the order of that release's make/harbor.yml.tmpl. No
  * `https`: the balancer terminates TLS and instances serve http on httpPort (Harbor's nginx passes the
- * balancer's X-Forwarded-Proto on). No `database`: external_database replaces it.
+ * balancer's X-Forwarded-Proto on). `database` only when the spec asks for the bundled one.
  */
 export function harborYml(harbor: HarborModel, release: HarborRelease, index: number): Record<string, unknown> {
   const optional = (key: string, value: unknown) => (value === undefined ? {} : { [key]: value });
@@ -34,18 +48,7 @@ export function harborYml(harbor: HarborModel, release: HarborRelease, index: nu
     ...optional('chart', release.chart),
     log: { level: 'info', local: { rotate_count: 50, rotate_size: '200M', location: logFolder(harbor, index) } },
     _version: release.configVersion,
-    external_database: {
-      harbor: {
-        host: harbor.database.host,
-        port: harbor.database.port,
-        db_name: DB_NAME,
-        username: harbor.database.user,
-        password: secretPlaceholder(harbor.database.password),
-        ssl_mode: 'disable',
-        max_idle_conns: DB_MAX_IDLE_CONNS,
-        max_open_conns: DB_MAX_OPEN_CONNS,
-      },
-    },
+    ...database(harbor),
     external_redis: externalRedis(harbor, release),
     proxy: { http_proxy: null, https_proxy: null, no_proxy: null, components: release.proxyComponents },
     ...optional('upload_purging', release.uploadPurging),

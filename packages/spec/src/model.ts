@@ -72,6 +72,10 @@ export interface KubernetesModel {
   readonly users: readonly KubernetesUser[];
 }
 
+export type HarborDatabase =
+  | { readonly embedded: false; readonly host: string; readonly port: number; readonly user: string; readonly password: SecretRef }
+  | { readonly embedded: true; readonly password: SecretRef };
+
 export interface HarborModel {
   readonly version: Version;
   /** What clients push to, e.g. http://hub.tonybai.com:8989 (the load balancer). */
@@ -91,7 +95,7 @@ export interface HarborModel {
     readonly certFile: string;
     readonly keyFile: string;
   };
-  readonly database: { readonly host: string; readonly port: number; readonly user: string; readonly password: SecretRef };
+  readonly database: HarborDatabase;
   readonly redis: { readonly host: string; readonly port: number; readonly password?: SecretRef };
   readonly adminPassword: SecretRef;
 }

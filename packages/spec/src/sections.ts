@@ -8,7 +8,7 @@ export interface RawHarbor {
   httpPort?: number;
   loadBalancer: { hosts: string[]; port: number };
   storage: { sharedPath: string };
-  database: { host: string; port: number; user: string; password: SecretRef };
+  database: { embedded?: boolean; host?: string; port?: number; user?: string; password: SecretRef };
   redis: { host: string; port: number; password?: SecretRef };
   adminPassword: SecretRef;
 }
@@ -59,7 +59,9 @@ export function normalizeHarbor(raw: RawHarbor | undefined, hosts: readonly Host
     instances,
     loadBalancer: { hosts: named(hosts, raw.loadBalancer.hosts), port: raw.loadBalancer.port },
     storage: { sharedPath: raw.storage.sharedPath, dataPath, certFile: `${dataPath}/cert/server.crt`, keyFile: `${dataPath}/cert/server.key` },
-    database: raw.database,
+    database: raw.database.embedded
+      ? { embedded: true, password: raw.database.password }
+      : { embedded: false, host: raw.database.host as string, port: raw.database.port as number, user: raw.database.user as string, password: raw.database.password },
     redis: raw.redis,
     adminPassword: raw.adminPassword,
   };

@@ -6,7 +6,8 @@ import { closestMatch } from './suggest';
 
 // Read at run time from the workspace's schemas/ so src/ and dist/ share one copy.
 const schema: object = require('../../../schemas/cluster.schema.json');
-const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, useDefaults: false });
+// strictRequired would refuse the harbor database's if/else naming properties declared beside it.
+const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, useDefaults: false });
 addFormats(ajv, ['ipv4']);
 const validateSchema = ajv.compile(schema);
 
@@ -72,6 +73,8 @@ function explain(error: ErrorObject, source: ParsedSource): SpecProblem {
  * error itself, with the field's description, is what a user can act on.
  */
 function actionable(errors: readonly ErrorObject[]): ErrorObject[] {
+  // An if/then/else failure repeats what its branch's own errors say.
+  errors = errors.filter((error) => error.keyword !== 'if');
   const alternatives = errors.filter((error) => error.keyword === 'oneOf' || error.keyword === 'anyOf');
   return errors.filter(
     (error) =>

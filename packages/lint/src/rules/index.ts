@@ -2,6 +2,8 @@ import type { LintRule } from '../rule';
 import { consulDnsUnreachable, containerDnsLoopback, dnsPublicFallback } from './container-dns';
 import { endpointIsServiceName } from './endpoint-is-service-name';
 import { endpointUnreachable } from './endpoint-unreachable';
+import { harborEndpoint } from './harbor-endpoint';
+import { harborSharedState } from './harbor-shared-state';
 import { lbProxyTimeout } from './lb-proxy-timeout';
 import { portConflict } from './port-conflict';
 import { registratorAgent } from './registrator-agent';
@@ -28,6 +30,8 @@ export const rules: readonly LintRule[] = [
   containerDnsLoopback,
   consulDnsUnreachable,
   dnsPublicFallback,
+  harborSharedState,
+  harborEndpoint,
   serviceName,
   registratorAgent,
   secretLiteral,

@@ -1,0 +1,31 @@
+import type { FieldPath } from '@clusterspec/spec';
+import { defineRule } from '../rule';
+
+/** Clients push to externalURL: it must be what the balancer serves, and Docker must accept it over plain http. */
+export const harborEndpoint = defineRule({
+  id: 'harbor-endpoint',
+  description: "Harbor's external URL is the host:port its load balancer serves, and a plain-http Harbor is an insecure registry on every Docker host.",
+  severity: 'error',
+  check({ model, artifacts, report }) {
+    const harbor = model.harbor;
+    if (!harbor) return;
+    const urlField: FieldPath = ['spec', 'harbor', 'externalURL'];
+    const { host, port } = harbor.endpoint;
+    if (port !== harbor.loadBalancer.port) {
+      report({ field: urlField, message: `externalURL ${harbor.externalURL} names port ${port}, but the Harbor load balancer listens on ${harbor.loadBalancer.port}: pushes and token redirects go nowhere` });
+    }
+    if (/^[0-9.]+$/.test(host) && !harbor.loadBalancer.hosts.some((balancer) => balancer.address === host)) {
+      report({ field: urlField, message: `externalURL ${harbor.externalURL} names ${host}, which is not a Harbor load balancer host (${harbor.loadBalancer.hosts.map((balancer) => `${balancer.name} ${balancer.address}`).join(', ')})` });
+    }
+    if (harbor.protocol !== 'http' || !model.docker) return;
+    const authority = `${host}:${port}`;
+    for (const dockerHost of model.docker.hosts) {
+      const artifact = `hosts/${dockerHost.name}/etc/docker/daemon.json`;
+      const file = artifacts.get(artifact);
+      const insecure = file ? ((JSON.parse(file.content) as { 'insecure-registries'?: string[] })['insecure-registries'] ?? []) : [];
+      if (!insecure.includes(authority)) {
+        report({ field: ['spec', 'docker', 'hosts'], artifact, message: `Harbor is served over plain http at ${authority}, but Docker on ${dockerHost.name} does not list it in insecure-registries: every push and pull there fails` });
+      }
+    }
+  },
+});
