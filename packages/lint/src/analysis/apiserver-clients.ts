@@ -1,6 +1,7 @@
 import { usesKubeadm } from '@clusterspec/pki';
 import type { Artifact, ClusterModel, FieldPath, Host } from '@clusterspec/spec';
 import { parse, parseAllDocuments } from 'yaml';
+import { perSite } from './per-site';
 
 /** Something that dials an apiserver, as the generated files configure it. */
 export interface ApiServerClient {
@@ -30,7 +31,7 @@ function kubeconfigServer(content: string): { host: string; port: number } | und
 const ENDPOINT_FIELD: FieldPath = ['spec', 'kubernetes', 'controlPlaneEndpoint'];
 
 /** Every apiserver client in the generated artifacts, with the server it really dials. */
-export function apiServerClients(model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): ApiServerClient[] {
+export const apiServerClients = perSite((model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): ApiServerClient[] => {
   const clients: ApiServerClient[] = [];
   const add = (client: Omit<ApiServerClient, 'server'>, server: { host: string; port: number } | undefined) => {
     if (server) clients.push({ ...client, server });
@@ -67,4 +68,4 @@ export function apiServerClients(model: ClusterModel, artifacts: ReadonlyMap<str
     }
   }
   return clients;
-}
+});

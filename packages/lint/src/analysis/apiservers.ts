@@ -1,6 +1,7 @@
 import type { CertificatePlan } from '@clusterspec/pki';
 import type { Artifact, ClusterModel, Host } from '@clusterspec/spec';
 import { streamBalancers } from './balancers';
+import { perSite } from './per-site';
 
 /** One way a connection to address:port can end at an apiserver. */
 export interface ApiServerRoute {
@@ -28,11 +29,11 @@ export function apiServerRoutes(model: ClusterModel, artifacts: ReadonlyMap<stri
 }
 
 /** The apiserver certificate plans by host name, as pki/plan.json will hand them out. */
-export function apiServerCertificates(artifacts: ReadonlyMap<string, Artifact>): Map<string, CertificatePlan> {
+export const apiServerCertificates = perSite((_model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): Map<string, CertificatePlan> => {
   const plan = artifacts.get('pki/plan.json');
   const certificates = plan ? (JSON.parse(plan.content) as { certificates: CertificatePlan[] }).certificates : [];
   return new Map(certificates.filter((certificate) => certificate.commonName === 'kube-apiserver').map((certificate) => [certificate.installOn[0], certificate]));
-}
+});
 
 /** Whether a certificate is valid for a dialled name or address, with one-label wildcards as TLS clients match them. */
 export function certificateCovers(certificate: CertificatePlan, dialled: string): boolean {

@@ -1,4 +1,5 @@
 import type { Artifact, ClusterModel, Host } from '@clusterspec/spec';
+import { perSite } from './per-site';
 
 export interface StreamBalancer {
   /** The host running it. */
@@ -29,7 +30,7 @@ function block(text: string, name: string): string | undefined {
 }
 
 /** nginx `stream` servers that proxy to a static upstream, read from the generated configuration. */
-export function streamBalancers(model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): StreamBalancer[] {
+export const streamBalancers = perSite((model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): StreamBalancer[] => {
   return model.hosts.flatMap((host) => {
     const file = nginxConfigOf(artifacts, host);
     const stream = file ? block(file.content, 'stream') : undefined;
@@ -48,4 +49,4 @@ export function streamBalancers(model: ClusterModel, artifacts: ReadonlyMap<stri
       return [{ host, port: Number(listen[1]), backends, proxyTimeout: /proxy_timeout\s+([^;\s]+)/.exec(server)?.[1], artifact: file.path }];
     });
   });
-}
+});

@@ -1,17 +1,22 @@
 import type { Artifact, ClusterModel, Host } from '@clusterspec/spec';
+import { perSite } from './per-site';
 
 const IPV4 = /^[0-9.]+$/;
 
-/** name → address from the generated /etc/hosts fragment of a host. */
-export function hostsEntries(artifacts: ReadonlyMap<string, Artifact>, host: Host): Map<string, string> {
-  const entries = new Map<string, string>();
-  const fragment = artifacts.get(`hosts/${host.name}/etc/hosts.d/clusterspec`);
-  for (const line of fragment?.content.split('\n') ?? []) {
-    const [address, name] = line.replace(/#.*/, '').trim().split(/\s+/);
-    if (address && name && !entries.has(name)) entries.set(name, address);
+/** name → address from the generated /etc/hosts fragment of every host. */
+const hostsEntries = perSite((model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>) => {
+  const byHost = new Map<Host, Map<string, string>>();
+  for (const host of model.hosts) {
+    const entries = new Map<string, string>();
+    const fragment = artifacts.get(`hosts/${host.name}/etc/hosts.d/clusterspec`);
+    for (const line of fragment?.content.split('\n') ?? []) {
+      const [address, name] = line.replace(/#.*/, '').trim().split(/\s+/);
+      if (address && name && !entries.has(name)) entries.set(name, address);
+    }
+    byHost.set(host, entries);
   }
-  return entries;
-}
+  return byHost;
+});
 
 /**
  * The address a client reaches for a server name: itself when it is an address, else what the generated
@@ -20,9 +25,9 @@ export function hostsEntries(artifacts: ReadonlyMap<string, Artifact>, host: Hos
  */
 export function resolveName(model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>, name: string, on?: Host): string | undefined {
   if (IPV4.test(name)) return name;
-  const candidates = on ? [on] : model.hosts;
-  for (const host of candidates) {
-    const address = hostsEntries(artifacts, host).get(name);
+  const entries = hostsEntries(model, artifacts);
+  for (const host of on ? [on] : model.hosts) {
+    const address = entries.get(host)?.get(name);
     if (address) return address;
   }
   return model.hosts.find((host) => host.name === name)?.address;

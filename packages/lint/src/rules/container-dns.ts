@@ -1,4 +1,5 @@
 import type { Artifact, ClusterModel, FieldPath, Host } from '@clusterspec/spec';
+import { perSite } from '../analysis/per-site';
 import { defineRule } from '../rule';
 
 const LOOPBACK = /^127\./;
@@ -10,14 +11,14 @@ interface DnsEntry {
 }
 
 /** The dns list each Docker host's generated daemon.json will hand its containers. */
-function containerDnsEntries(model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): DnsEntry[] {
+const containerDnsEntries = perSite((model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): DnsEntry[] => {
   return (model.docker?.hosts ?? []).flatMap((host) => {
     const artifact = `hosts/${host.name}/etc/docker/daemon.json`;
     const file = artifacts.get(artifact);
     const dns = file ? ((JSON.parse(file.content) as { dns?: string[] }).dns ?? []) : [];
     return dns.map((server) => ({ host, server, artifact }));
   });
-}
+});
 
 /** The spec entry a generated server comes from: itself, or the word consul. */
 function dnsField(model: ClusterModel, server: string): FieldPath {

@@ -48,6 +48,12 @@ function listeners(model: ClusterModel, host: Host): Listener[] {
   return result;
 }
 
+/** Which of two colliding listeners' fields to point at: a port setting before a service entry before fixed role ports. */
+function weight(field: FieldPath): number {
+  const last = String(field[field.length - 1]);
+  return /port$/i.test(last) ? 2 : last === 'roles' ? 0 : 1;
+}
+
 /** "address already in use": the design documents' Harbor proxy on port 80, found before deploy. */
 export const portConflict = defineRule({
   id: 'port-conflict',
@@ -60,7 +66,7 @@ export const portConflict = defineRule({
         const first = byPort.get(listener.port);
         // Several http ingress services share port 80 by design: nginx tells them apart by server_name.
         if (first && !(first.what.startsWith('ingress http') && listener.what.startsWith('ingress http'))) {
-          report({ field: listener.field, message: `${listener.what} and ${first.what} both listen on port ${listener.port} on ${host.name}` });
+          report({ field: weight(first.field) > weight(listener.field) ? first.field : listener.field, message: `${listener.what} and ${first.what} both listen on port ${listener.port} on ${host.name}` });
         }
         if (!first) byPort.set(listener.port, listener);
       }

@@ -7,7 +7,7 @@ export const sanAdvertiseAddress = defineRule({
   description: "Each apiserver's certificate covers its own host's advertise address.",
   severity: 'error',
   check({ model, artifacts, report }) {
-    const certificates = apiServerCertificates(artifacts);
+    const certificates = apiServerCertificates(model, artifacts);
     for (const host of model.kubernetes.controlPlaneHosts) {
       const certificate = certificates.get(host.name);
       if (!certificate || certificate.ipAddresses.includes(host.address)) continue;

@@ -1,0 +1,259 @@
+import { loadSpec } from '@clusterspec/spec';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../../../tests/support/fixtures';
+import { generateArtifacts } from '../../cli/src/generate';
+import { main } from '../../cli/src/main';
+import { lintSite } from './engine';
+import { formatGithub } from './formatters/github';
+import { formatJson } from './formatters/json';
+import { formatSarif } from './formatters/sarif';
+import { formatText } from './formatters/text';
+import type { Diagnostic } from './rule';
+import { rules } from './rules';
+
+const ESC = '\u001b';
+const SEED = 'fixtures/seed-ha/cluster.yaml';
+const BROKEN = 'fixtures/broken/admin-kubeconfig-lb-ip/cluster.yaml';
+
+function lintFile(file: string): Diagnostic[] {
+  const model = loadSpec(file);
+  return lintSite(model, generateArtifacts(model));
+}
+
+/** Real diagnostics: two san-coverage errors with an artifact, and the seed's two warnings without one. */
+const BROKEN_FILE = join(ROOT, BROKEN);
+const real = lintFile(BROKEN_FILE);
+
+const synthetic = (overrides: Partial<Diagnostic> & { file?: string; line?: number; column?: number }): Diagnostic => ({
+  ruleId: overrides.ruleId ?? 'port-conflict',
+  severity: overrides.severity ?? 'error',
+  message: overrides.message ?? 'a and b both listen on port 80 on h1',
+  location: { file: overrides.file ?? 'site/cluster.yaml', line: overrides.line ?? 3, column: overrides.column ?? 5 },
+  field: 'spec.harbor.httpPort',
+  ...(overrides.artifact ? { artifact: overrides.artifact } : {}),
+});
+
+describe('text', () => {
+  it('prints file:line:col severity message (artifact) rule-id, grouped per file, then a summary; no ANSI without colour', () => {
+    const output = formatText(real, { colour: false });
+    expect(output).not.toContain(ESC);
+    const lines = output.split('\n');
+    expect(lines[0]).toBe(BROKEN_FILE);
+    const body = lines.slice(1, 1 + real.length);
+    real.forEach((diagnostic, index) => {
+      const { file, line, column } = diagnostic.location;
+      const artifact = diagnostic.artifact ? ` (${diagnostic.artifact})` : '';
+      expect(body[index]).toBe(`${file}:${line}:${column} ${diagnostic.severity} ${diagnostic.message}${artifact} ${diagnostic.ruleId}`);
+    });
+    expect(body.filter((line) => line.includes(' error ') && line.endsWith(' san-coverage'))).toHaveLength(2);
+    expect(lines[lines.length - 1]).toBe('4 problems (2 errors, 2 warnings, 0 infos)');
+    expect(lines[lines.length - 2]).toBe('');
+  });
+
+  it('groups the diagnostics of each file under its name, whatever their order', () => {
+    const diagnostics = [synthetic({ file: 'a.yaml', line: 1 }), synthetic({ file: 'b.yaml', severity: 'warning' }), synthetic({ file: 'a.yaml', line: 9, severity: 'info' })];
+    const blocks = formatText(diagnostics, { colour: false }).split('\n\n');
+    expect(blocks).toHaveLength(3);
+    expect(blocks[0].split('\n')).toEqual(['a.yaml', expect.stringMatching(/^a\.yaml:1:5 error /), expect.stringMatching(/^a\.yaml:9:5 info /)]);
+    expect(blocks[1].split('\n')).toEqual(['b.yaml', expect.stringMatching(/^b\.yaml:3:5 warning /)]);
+    expect(blocks[2]).toBe('3 problems (1 error, 1 warning, 1 info)');
+  });
+
+  it('says so when there is nothing', () => {
+    expect(formatText([], { colour: false })).toBe('no problems');
+  });
+
+  it('paints severities, file names and rule ids with colour', () => {
+    const output = formatText(real, { colour: true });
+    expect(output).toContain(`${ESC}[31merror${ESC}[0m`);
+    expect(output).toContain(`${ESC}[33mwarning${ESC}[0m`);
+    expect(output).toContain(`${ESC}[1m${BROKEN_FILE}${ESC}[0m`);
+    expect(output).toContain(`${ESC}[2msan-coverage${ESC}[0m`);
+    expect(output.split('\n').pop()).toBe(`${ESC}[31m4 problems (2 errors, 2 warnings, 0 infos)${ESC}[0m`);
+    expect(formatText([synthetic({ severity: 'info' })], { colour: true })).toContain(`${ESC}[36minfo${ESC}[0m`);
+    // Without the codes, the coloured text is the plain text.
+    expect(output.replace(/\u001b\[[0-9]+m/g, '')).toBe(formatText(real, { colour: false }));
+  });
+});
+
+describe('json', () => {
+  it('carries each diagnostic with ruleId, severity, message, location and artifact when involved, and a summary', () => {
+    const parsed = JSON.parse(formatJson(real)) as { diagnostics: Record<string, unknown>[]; summary: Record<string, number> };
+    expect(parsed.summary).toEqual({ errors: 2, warnings: 2, infos: 0 });
+    expect(parsed.diagnostics).toHaveLength(4);
+    const errors = parsed.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+    expect(errors).toHaveLength(2);
+    for (const diagnostic of errors) {
+      expect(diagnostic).toMatchObject({
+        ruleId: 'san-coverage',
+        message: expect.stringContaining('x509: certificate is valid for'),
+        location: { file: BROKEN_FILE, line: expect.any(Number), column: expect.any(Number) },
+        artifact: 'cluster/kubeconfig/kubernetes-admin.conf',
+        field: 'spec.kubernetes.users[0].server',
+      });
+    }
+    const warning = parsed.diagnostics.find((diagnostic) => diagnostic.ruleId === 'endpoint-is-service-name');
+    expect(warning).toMatchObject({ severity: 'warning', location: { file: BROKEN_FILE } });
+    expect(warning).not.toHaveProperty('artifact');
+    expect(Object.keys((warning as { location: object }).location).sort()).toEqual(['column', 'file', 'line']);
+  });
+
+  it('is valid JSON with an empty list when clean', () => {
+    expect(JSON.parse(formatJson([]))).toEqual({ diagnostics: [], summary: { errors: 0, warnings: 0, infos: 0 } });
+  });
+});
+
+describe('github', () => {
+  it('writes one workflow command per diagnostic', () => {
+    const lines = formatGithub(real).trimEnd().split('\n');
+    expect(lines).toHaveLength(4);
+    const [error] = real.filter((diagnostic) => diagnostic.severity === 'error');
+    const { line, column } = error.location;
+    expect(lines).toContain(`::error file=${BROKEN_FILE},line=${line},col=${column},title=san-coverage::${error.message}`);
+    expect(lines.filter((text) => text.startsWith('::warning file='))).toHaveLength(2);
+    expect(formatGithub([synthetic({ severity: 'info' })])).toMatch(/^::notice file=/);
+    expect(formatGithub([])).toBe('');
+  });
+
+  it('escapes data (%, CR, LF) and properties (also : and ,)', () => {
+    const output = formatGithub([synthetic({ file: 'sites/a,b:c%.yaml', message: '100% sure:\r\nport 80, again' })]);
+    expect(output).toBe('::error file=sites/a%2Cb%3Ac%25.yaml,line=3,col=5,title=port-conflict::100%25 sure:%0D%0Aport 80, again\n');
+  });
+});
+
+describe('sarif', () => {
+  /** The SARIF 2.1.0 schema declares draft-04 (`id`, no boolean exclusiveMinimum): Ajv 8 reads it as draft-07, the same for this schema. */
+  function sarifValidator() {
+    const schema = JSON.parse(readFileSync(join(ROOT, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as Record<string, unknown>;
+    const { $schema: _draft, id, ...rest } = schema;
+    // The schema's `language` pattern is not valid with the u flag, which Ajv 8 uses by default.
+    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+    addFormats(ajv);
+    return ajv.compile({ ...rest, $id: id as string });
+  }
+  const validate = sarifValidator();
+  const sarif = (diagnostics: readonly Diagnostic[]) => JSON.parse(formatSarif(diagnostics, rules, 'https://github.com/clusterspec/clusterspec'));
+
+  it('is a valid SARIF 2.1.0 log', () => {
+    const log = sarif([...real, synthetic({ severity: 'info', artifact: 'hosts/h1/etc/nginx/nginx.conf' })]);
+    expect(validate(log) ? [] : validate.errors).toEqual([]);
+    expect(validate(sarif([])) ? [] : validate.errors).toEqual([]);
+  });
+
+  it('really rejects a broken log', () => {
+    const log = sarif(real);
+    expect(validate({ ...log, version: '2.0.0' })).toBe(false);
+    expect(validate({ ...log, runs: [{ ...log.runs[0], tool: {} }] })).toBe(false);
+    const badLevel = JSON.parse(JSON.stringify(log));
+    badLevel.runs[0].results[0].level = 'fatal';
+    expect(validate(badLevel)).toBe(false);
+    const badLine = JSON.parse(JSON.stringify(log));
+    badLine.runs[0].results[0].locations[0].physicalLocation.region.startLine = 0;
+    expect(validate(badLine)).toBe(false);
+  });
+
+  it('describes every rule and points each result at its rule, level, spec position and artifact', () => {
+    const log = sarif(real);
+    const driver = log.runs[0].tool.driver;
+    expect(driver.rules.map((rule: { id: string }) => rule.id)).toEqual(rules.map((rule) => rule.id));
+    for (const rule of driver.rules) expect(rule.helpUri).toBe(`https://github.com/clusterspec/clusterspec/blob/main/docs/rules/${rule.id}.md`);
+    const levels = Object.fromEntries(driver.rules.map((rule: { id: string; defaultConfiguration: { level: string } }) => [rule.id, rule.defaultConfiguration.level]));
+    expect(levels['san-coverage']).toBe('error');
+    expect(levels['lb-proxy-timeout']).toBe('warning');
+    const results = log.runs[0].results;
+    expect(results).toHaveLength(real.length);
+    results.forEach((result: any, index: number) => {
+      const diagnostic = real[index];
+      expect(driver.rules[result.ruleIndex].id).toBe(result.ruleId);
+      expect(result.ruleId).toBe(diagnostic.ruleId);
+      expect(result.level).toBe(diagnostic.severity);
+      expect(result.message.text).toBe(diagnostic.message);
+      expect(result.locations[0].physicalLocation).toEqual({
+        artifactLocation: { uri: diagnostic.location.file },
+        region: { startLine: diagnostic.location.line, startColumn: diagnostic.location.column },
+      });
+      if (diagnostic.artifact) expect(result.relatedLocations[0].physicalLocation.artifactLocation.uri).toBe(diagnostic.artifact);
+      else expect(result.relatedLocations).toBeUndefined();
+    });
+    expect(sarif([synthetic({ severity: 'info' })]).runs[0].results[0].level).toBe('note');
+  });
+});
+
+describe('clusterspec lint exit codes', () => {
+  async function cli(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(argv, { out: (text) => out.push(text), err: (text) => err.push(text), colour: false });
+    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+  }
+  let cwd: string;
+  beforeAll(() => {
+    cwd = process.cwd();
+    process.chdir(ROOT);
+  });
+  afterAll(() => process.chdir(cwd));
+
+  it('0 when there is no error (warnings do not count without --max-warnings)', async () => {
+    const result = await cli('lint', 'fixtures/edge/cluster.yaml');
+    expect(result).toMatchObject({ code: 0, stdout: 'no problems' });
+    expect((await cli('lint', SEED)).code).toBe(0);
+  });
+
+  it('1 on an error', async () => {
+    const result = await cli('lint', BROKEN);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('san-coverage');
+    expect(result.stdout).not.toContain(ESC);
+  });
+
+  it('1 when warnings exceed --max-warnings, 0 when they do not', async () => {
+    const over = await cli('lint', SEED, '--max-warnings', '1');
+    expect(over.code).toBe(1);
+    expect(over.stderr).toContain('2 warnings, more than --max-warnings 1');
+    expect((await cli('lint', SEED, '--max-warnings', '2')).code).toBe(0);
+    expect((await cli('lint', 'fixtures/broken/lb-proxy-timeout-3s/cluster.yaml', '--max-warnings', '0')).code).toBe(1);
+  });
+
+  it('2 on a bad --format or --max-warnings', async () => {
+    const result = await cli('lint', SEED, '--format', 'xml');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--format takes text, json, sarif, github');
+    expect((await cli('lint', SEED, '--max-warnings', 'many')).code).toBe(2);
+  });
+
+  it('2 on an unknown rule id in lint.rules, with "did you mean"', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'clusterspec-lint-'));
+    try {
+      const spec = readFileSync(SEED, 'utf8').replace('\n  docker:\n', '\n  lint:\n    rules:\n      lb-proxy-timout: off\n  docker:\n');
+      writeFileSync(join(scratch, 'cluster.yaml'), spec);
+      const result = await cli('lint', join(scratch, 'cluster.yaml'));
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('did you mean "lb-proxy-timeout"?');
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('every format prints what the formatter makes; sarif output validates', async () => {
+    const json = await cli('lint', BROKEN, '--format', 'json');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).summary).toEqual({ errors: 2, warnings: 2, infos: 0 });
+    const github = await cli('lint', BROKEN, '--format', 'github');
+    expect(github.stdout.split('\n').filter((line) => line.startsWith('::error '))).toHaveLength(2);
+    const sarifRun = await cli('lint', BROKEN, SEED, '--format', 'sarif');
+    expect(sarifRun.code).toBe(1);
+    const schema = JSON.parse(readFileSync(join(ROOT, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+    delete schema.$schema;
+    delete schema.id;
+    const ajv = new Ajv({ strict: false, unicodeRegExp: false });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    const log = JSON.parse(sarifRun.stdout);
+    expect(validate(log) ? [] : validate.errors).toEqual([]);
+    expect(log.runs[0].results).toHaveLength(6);
+  });
+});
