@@ -1,0 +1,3 @@
+module clusterspec.test/render
+
+go 1.19
