@@ -1,7 +1,8 @@
 'use strict';
 // A synthetic site of N hosts shaped like the seed site: 3 (or 5) control-plane hosts, two apiserver
 // load balancers, two Harbor instances, three Consul servers (two of them ingress), the rest workers
-// that run Docker and a Consul client; one service per ten hosts.
+// that run Docker and a Consul client; one service per hundred hosts (every Docker host runs an
+// instance of each, so the ingress preview grows with services × hosts).
 const { stringify } = require('yaml');
 
 function address(index) {
@@ -22,7 +23,7 @@ function syntheticSpec(size) {
   ];
   const workers = Array.from({ length: Math.max(size - fixed.length, 0) }, (_, i) => ({ name: `worker-${i + 1}`, roles: ['worker', 'consul-client'] }));
   const hosts = [...fixed, ...workers].slice(0, Math.max(size, fixed.length)).map((host, index) => ({ name: host.name, address: address(index), roles: host.roles }));
-  const services = Array.from({ length: Math.max(1, Math.floor(size / 10)) }, (_, i) =>
+  const services = Array.from({ length: Math.max(1, Math.floor(size / 100)) }, (_, i) =>
     i % 5 === 4 ? { name: `tcp${i}-${20000 + i}`, port: 20000 + i, tags: ['tcp'] } : { name: `svc${i}`, port: 8000 + (i % 1000), tags: ['http'] },
   );
   return {

@@ -1,17 +1,13 @@
-import type { ConsulModel, Host } from '@clusterspec/spec';
+import { runsConsulAgent, type ConsulModel, type Host } from '@clusterspec/spec';
 
 /** Consul's HTTP API port (default, not changed by the spec). */
 export const CONSUL_HTTP_PORT = 8500;
 
-/** True when the host runs a Consul agent (server or client). */
-export function runsAgent(consul: ConsulModel, host: Host): boolean {
-  return consul.agents.some((agent) => agent.name === host.name);
-}
 
 /**
  * The agent a program on this host talks to: the host's own agent when it runs one, otherwise the
  * first server (deterministic; every server listens on its address, see client_addr).
  */
 export function agentFor(consul: ConsulModel, host: Host): { readonly host: Host; readonly local: boolean } {
-  return runsAgent(consul, host) ? { host, local: true } : { host: consul.servers[0], local: false };
+  return runsConsulAgent(host) ? { host, local: true } : { host: consul.servers[0], local: false };
 }

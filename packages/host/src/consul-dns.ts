@@ -1,9 +1,4 @@
-import type { ClusterModel, Host } from '@clusterspec/spec';
-
-/** Does this host run a Consul agent (server or client)? */
-export function runsConsulAgent(model: ClusterModel, host: Host): boolean {
-  return model.consul?.agents.includes(host) ?? false;
-}
+import { runsConsulAgent, type ClusterModel, type Host } from '@clusterspec/spec';
 
 /**
  * Addresses where Consul answers DNS for this host: its own address where it runs an agent (never
@@ -11,5 +6,5 @@ export function runsConsulAgent(model: ClusterModel, host: Host): boolean {
  */
 export function consulDnsAddresses(model: ClusterModel, host: Host): string[] {
   if (!model.consul) return [];
-  return runsConsulAgent(model, host) ? [host.address] : model.consul.servers.map((server) => server.address);
+  return runsConsulAgent(host) ? [host.address] : model.consul.servers.map((server) => server.address);
 }

@@ -3,6 +3,6 @@ import { generateDockerDaemonConfig } from './docker-daemon';
 import { generateHostsFragments } from './etc-hosts';
 import { generateResolvConfBase } from './resolv-conf';
 
-export { consulDnsAddresses, runsConsulAgent } from './consul-dns';
+export { consulDnsAddresses } from './consul-dns';
 
 export const hostGenerators: readonly Generator[] = [generateDockerDaemonConfig, generateResolvConfBase, generateHostsFragments];

@@ -1,4 +1,4 @@
-import { artifact, GENERATED_NOTICE, hostFile, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { artifact, GENERATED_NOTICE, hostFile, runsConsulAgent, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { consulDnsAddresses } from './consul-dns';
 
 const RESOLV_CONF_BASE = '/etc/resolvconf/resolv.conf.d/base';
@@ -11,7 +11,8 @@ const RESOLV_CONF_BASE = '/etc/resolvconf/resolv.conf.d/base';
 export function generateResolvConfBase(model: ClusterModel): Artifact[] {
   const consul = model.consul;
   if (!consul || consul.dnsPort !== 53) return [];
-  const hosts = model.hosts.filter((host) => consul.agents.includes(host) || model.docker?.hosts.includes(host));
+  const dockerHosts = new Set(model.docker?.hosts);
+  const hosts = model.hosts.filter((host) => runsConsulAgent(host) || dockerHosts.has(host));
   return hosts.map((host) => {
     const lines = [`# ${GENERATED_NOTICE}`, `# Consul DNS answers *.consul and forwards the rest to: ${consul.recursors.join(', ') || 'no recursors'}`];
     lines.push(...consulDnsAddresses(model, host).map((address) => `nameserver ${address}`), '');

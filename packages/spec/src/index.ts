@@ -12,6 +12,7 @@ export * from './model';
 export * from './net';
 export * from './secrets';
 export * from './version';
+export { runsConsulAgent } from './sections';
 export { parseSource, type ParsedSource } from './source';
 
 /** Parses, validates and normalises spec text; `file` names it in every error. */

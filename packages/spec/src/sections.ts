@@ -117,3 +117,8 @@ export function normalizeDocker(raw: RawDocker | undefined, hosts: readonly Host
     ...(raw.registrator?.consul ? { registratorConsul: raw.registrator.consul } : {}),
   };
 }
+
+/** Whether a host runs a Consul agent; the loader refuses these roles without a consul section. */
+export function runsConsulAgent(host: Host): boolean {
+  return host.roles.includes('consul-server') || host.roles.includes('consul-client');
+}

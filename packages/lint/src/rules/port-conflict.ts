@@ -1,5 +1,5 @@
 import { usesKubeadm } from '@clusterspec/pki';
-import type { ClusterModel, FieldPath, Host } from '@clusterspec/spec';
+import { runsConsulAgent, type ClusterModel, type FieldPath, type Host } from '@clusterspec/spec';
 import { defineRule } from '../rule';
 
 interface Listener {
@@ -41,7 +41,7 @@ function listeners(model: ClusterModel, host: Host): Listener[] {
       if (service.tags.includes('tcp') && tcpPort) result.push({ port: Number(tcpPort), what: `ingress tcp ${service.name}`, field });
     });
   }
-  if (consul?.agents.includes(host)) {
+  if (consul && runsConsulAgent(host)) {
     for (const [port, what] of CONSUL_PORTS) if (port !== 8300 || consul.servers.includes(host)) result.push({ port, what, field: roles });
     result.push({ port: consul.dnsPort, what: 'Consul DNS', field: ['spec', 'consul', 'dnsPort'] });
   }

@@ -1,3 +1,4 @@
+import { runsConsulAgent } from '@clusterspec/spec';
 import { defineRule } from '../rule';
 
 const LOCAL = new Set(['localhost', '127.0.0.1']);
@@ -21,7 +22,7 @@ export const registratorAgent = defineRule({
       if (uriAt !== words.length - 1) report({ field, artifact, message: `registrator on ${host.name} has "${words.slice(uriAt + 1).join(' ')}" after its registry URI, where registrator ignores it` });
       const target = words[uriAt].slice('consul://'.length).split(':')[0];
       const agentHost = LOCAL.has(target) ? host : model.hosts.find((candidate) => candidate.address === target || candidate.name === target);
-      if (agentHost && consul.agents.includes(agentHost)) continue;
+      if (agentHost && runsConsulAgent(agentHost)) continue;
       const where = LOCAL.has(target) ? `${target} on ${host.name}` : target;
       report({ field, artifact, message: `registrator on ${host.name} writes to the Consul agent at ${where}, but no Consul agent runs there; point it at a host with the consul-server or consul-client role` });
     }
