@@ -13,6 +13,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-npx tsc -b
+npm run build
 npx tsc -p tsconfig.test.json
 npx jest --ci "$@"

@@ -1,15 +1,22 @@
-import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { formatFieldPath, SpecError, type FieldPath, type SpecProblem } from './errors';
 import type { ParsedSource } from './source';
+import { clusterSchema, createSchemaCompiler } from './schema-compiler';
 import { closestMatch } from './suggest';
 
-// Read at run time from the workspace's schemas/ so src/ and dist/ share one copy.
-const schema: object = require('../../../schemas/cluster.schema.json');
-// strictRequired would refuse the harbor database's if/else naming properties declared beside it.
-const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, useDefaults: false });
-addFormats(ajv, ['ipv4']);
-const validateSchema = ajv.compile(schema);
+/**
+ * The standalone validator the build writes beside this module (dist/cluster-validator.js); from sources
+ * (tests) there is none, and the same schema is compiled with the same options at load.
+ */
+function loadValidator(): ValidateFunction {
+  try {
+    return require('./cluster-validator.js') as ValidateFunction;
+  } catch {
+    return createSchemaCompiler({ standalone: false }).compile(clusterSchema());
+  }
+}
+
+const validateSchema = loadValidator();
 
 function pathOf(error: ErrorObject): FieldPath {
   return error.instancePath

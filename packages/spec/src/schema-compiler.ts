@@ -1,0 +1,26 @@
+import type Ajv2020 from 'ajv/dist/2020';
+
+/**
+ * The one Ajv set-up for the cluster schema, shared by the build-time standalone validator
+ * (scripts/compile-validator.js) and the run-time compile used when running from sources.
+ * strictRequired would refuse the harbor database's if/else naming properties declared beside it.
+ */
+export function createSchemaCompiler(options: { standalone: boolean }): Ajv2020 {
+  // Loaded here, not at the top: with the standalone validator built, the CLI never needs Ajv's compiler.
+  const { default: Ajv } = require('ajv/dist/2020') as typeof import('ajv/dist/2020');
+  const { default: addFormats } = require('ajv-formats') as typeof import('ajv-formats');
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    strictRequired: false,
+    ...(options.standalone ? { code: { source: true, formats: require('ajv/dist/compile/codegen')._`require("ajv-formats/dist/formats").fullFormats` } } : {}),
+  });
+  addFormats(ajv, ['ipv4']);
+  return ajv;
+}
+
+/** Read at run time from the workspace's schemas/ so src/ and dist/ share one copy. */
+export function clusterSchema(): object {
+  return require('../../../schemas/cluster.schema.json');
+}
