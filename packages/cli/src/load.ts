@@ -1,0 +1,31 @@
+import { loadSpec, SpecError, type ClusterModel, type SpecProblem } from '@clusterspec/spec';
+import { UsageError } from './command';
+
+/** Loads every spec or none: reports all their problems, and two specs may not share a cluster name. */
+export function loadAll(files: readonly string[]): ClusterModel[] {
+  if (files.length === 0) throw new UsageError('name at least one spec file');
+  const models: ClusterModel[] = [];
+  const problems: SpecProblem[] = [];
+  for (const file of files) {
+    try {
+      models.push(loadSpec(file));
+    } catch (error) {
+      if (!(error instanceof SpecError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  const owner = new Map<string, ClusterModel>();
+  for (const model of models) {
+    const first = owner.get(model.name);
+    if (first) {
+      problems.push({
+        ...model.locate(['metadata', 'name']),
+        field: 'metadata.name',
+        message: `cluster name "${model.name}" is also used by ${first.file}; both would write out/${model.name}`,
+        hint: 'give each site its own metadata.name',
+      });
+    } else owner.set(model.name, model);
+  }
+  if (problems.length > 0) throw new SpecError(problems);
+  return models;
+}
