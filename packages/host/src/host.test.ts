@@ -1,8 +1,9 @@
 import type { Artifact, ClusterModel } from '@clusterspec/spec';
+import { artifactsByPath } from '../../../tests/support/artifacts';
 import { loadFixture, variant } from '../../../tests/support/fixtures';
 import { hostGenerators } from './index';
 
-const generate = (model: ClusterModel) => new Map(hostGenerators.flatMap((generator) => generator(model)).map((item): [string, Artifact] => [item.path, item]));
+const generate = (model: ClusterModel) => artifactsByPath(hostGenerators, model);
 const seed = generate(loadFixture('fixtures/seed-ha/cluster.yaml'));
 const modern = generate(loadFixture('fixtures/modern/cluster.yaml'));
 const edge = generate(loadFixture('fixtures/edge/cluster.yaml'));

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { kubernetesGenerators } from './index';
+import { artifactsByPath, contentOf } from '../../../tests/support/artifacts';
 
 const FIXTURES = resolve(__dirname, '../../../fixtures');
 const SEED_FILE = `${FIXTURES}/seed-ha/cluster.yaml`;
@@ -45,15 +46,8 @@ const withSeedWorker: [string, string] = [
 ];
 const schedulable: [string, string] = ['schedulable: false', 'schedulable: true'];
 
-function generate(model: ClusterModel): Map<string, Artifact> {
-  return new Map(kubernetesGenerators.flatMap((generator) => generator(model)).map((item) => [item.path, item]));
-}
-
-function file(files: Map<string, Artifact>, path: string): string {
-  const found = files.get(path);
-  if (!found) throw new Error(`no artifact ${path}; have ${[...files.keys()].join(', ')}`);
-  return found.content;
-}
+const generate = (model: ClusterModel) => artifactsByPath(kubernetesGenerators, model);
+const file = contentOf;
 
 type Yaml = any;
 

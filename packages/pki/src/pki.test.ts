@@ -1,7 +1,8 @@
-import { loadSpec, loadSpecText, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { loadSpec, loadSpecText, type ClusterModel, type Host } from '@clusterspec/spec';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { apiServerAltNames, apiServerCertificate, pkiGenerators, planCertificates, subjectAltName } from './index';
+import { artifactsByPath, contentOf } from '../../../tests/support/artifacts';
 
 const FIXTURES = resolve(__dirname, '../../../fixtures');
 const SEED_FILE = `${FIXTURES}/seed-ha/cluster.yaml`;
@@ -23,15 +24,8 @@ function host(model: ClusterModel, name: string): Host {
   return found;
 }
 
-function generate(model: ClusterModel): Map<string, Artifact> {
-  return new Map(pkiGenerators.flatMap((generator) => generator(model)).map((item) => [item.path, item]));
-}
-
-function file(files: Map<string, Artifact>, path: string): string {
-  const found = files.get(path);
-  if (!found) throw new Error(`no artifact ${path}; have ${[...files.keys()].join(', ')}`);
-  return found.content;
-}
+const generate = (model: ClusterModel) => artifactsByPath(pkiGenerators, model);
+const file = contentOf;
 
 const seed = loadSpec(SEED_FILE);
 const modern = loadSpec(MODERN_FILE);
