@@ -1,4 +1,4 @@
-import { SpecError, type ClusterModel, type FieldPath, type HarborModel } from '@clusterspec/spec';
+import { formatFieldPath, SpecError, type ClusterModel, type FieldPath, type HarborModel } from '@clusterspec/spec';
 import { stringify } from 'yaml';
 import { harborRelease, SUPPORTED_TEXT, type HarborRelease } from './versions';
 
@@ -6,8 +6,7 @@ import { harborRelease, SUPPORTED_TEXT, type HarborRelease } from './versions';
 export const INSTALL_DIR = '/opt/harbor';
 
 function refuse(model: ClusterModel, path: FieldPath, message: string, hint: string): never {
-  const field = path.map(String).join('.');
-  throw new SpecError([{ ...model.locate(path), field, message, hint }]);
+  throw new SpecError([{ ...model.locate(path), field: formatFieldPath(path), message, hint }]);
 }
 
 /** The release of the spec's Harbor; refuses (as a spec error, with its position) what was not checked. */

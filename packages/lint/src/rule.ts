@@ -35,6 +35,12 @@ export interface LintRule {
   readonly severity: Severity;
   /** Documentation page, relative to the repository root. */
   readonly docs: string;
+  /**
+   * Generated files the rule reads, as patterns relative to out/<cluster>/ (`*` stands for one path
+   * segment, `**` for any); `clusterspec explain` answers "which rules read this file" from them.
+   * Left out, the rule reads the model only.
+   */
+  readonly reads?: readonly string[];
   check(context: RuleContext): void;
 }
 

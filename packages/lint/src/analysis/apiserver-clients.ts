@@ -28,6 +28,16 @@ function kubeconfigServer(content: string): { host: string; port: number } | und
   return server ? parseServer(server) : undefined;
 }
 
+/** The files apiServerClients reads, for rules' `reads`. */
+export const CLIENT_ARTIFACTS = [
+  'cluster/kubeconfig/*.conf',
+  'cluster/kube-proxy-configmap.yaml',
+  'hosts/*/etc/kubernetes/kubeadm-config.yaml',
+  'hosts/*/etc/kubernetes/kubelet.conf',
+  'hosts/*/etc/kubernetes/controller-manager.conf',
+  'hosts/*/etc/kubernetes/scheduler.conf',
+] as const;
+
 const ENDPOINT_FIELD: FieldPath = ['spec', 'kubernetes', 'controlPlaneEndpoint'];
 
 /** Every apiserver client in the generated artifacts, with the server it really dials. */

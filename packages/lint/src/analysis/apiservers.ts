@@ -28,6 +28,9 @@ export function apiServerRoutes(model: ClusterModel, artifacts: ReadonlyMap<stri
   return [...routes, ...direct];
 }
 
+/** The file apiServerCertificates reads, for rules' `reads`. */
+export const CERTIFICATE_ARTIFACTS = ['pki/plan.json'] as const;
+
 /** The apiserver certificate plans by host name, as pki/plan.json will hand them out. */
 export const apiServerCertificates = perSite((_model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): Map<string, CertificatePlan> => {
   const plan = artifacts.get('pki/plan.json');

@@ -11,6 +11,9 @@ export interface StreamBalancer {
   readonly artifact: string;
 }
 
+/** The files streamBalancers reads, for rules' `reads`. */
+export const BALANCER_ARTIFACTS = ['hosts/*/etc/nginx/nginx.conf', 'hosts/*/etc/consul-template/nginx.conf.preview'] as const;
+
 /** The nginx configuration that will run on a host: its nginx.conf, or what consul-template renders (its preview). */
 export function nginxConfigOf(artifacts: ReadonlyMap<string, Artifact>, host: Host): Artifact | undefined {
   return artifacts.get(`hosts/${host.name}/etc/nginx/nginx.conf`) ?? artifacts.get(`hosts/${host.name}/etc/consul-template/nginx.conf.preview`);

@@ -3,6 +3,9 @@ import { perSite } from './per-site';
 
 const IPV4 = /^[0-9.]+$/;
 
+/** The file resolveName reads, for rules' `reads`. */
+export const HOSTS_ARTIFACTS = ['hosts/*/etc/hosts.d/clusterspec'] as const;
+
 /** name → address from the generated /etc/hosts fragment of every host. */
 const hostsEntries = perSite((model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>) => {
   const byHost = new Map<Host, Map<string, string>>();

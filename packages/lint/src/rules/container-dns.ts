@@ -32,6 +32,7 @@ export const containerDnsLoopback = defineRule({
   id: 'container-dns-loopback',
   description: 'No Docker dns entry is a loopback address.',
   severity: 'error',
+  reads: ['hosts/*/etc/docker/daemon.json'],
   check({ model, artifacts, report }) {
     for (const entry of containerDnsEntries(model, artifacts).filter((candidate) => LOOPBACK.test(candidate.server))) {
       report({ field: dnsField(model, entry.server), artifact: entry.artifact, message: `containers on ${entry.host.name} are told to use DNS at ${entry.server}, their own loopback, where nothing answers; use the host's address (write consul for Consul DNS)` });
@@ -43,6 +44,7 @@ export const consulDnsUnreachable = defineRule({
   id: 'consul-dns-unreachable',
   description: 'Hosts and containers resolve through addresses where a Consul agent answers DNS, on port 53.',
   severity: 'error',
+  reads: ['hosts/*/etc/docker/daemon.json', 'hosts/*/etc/consul.d/consul.hcl'],
   check({ model, artifacts, report }) {
     const consul = model.consul;
     if (!consul) return;

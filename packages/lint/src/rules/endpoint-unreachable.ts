@@ -1,6 +1,7 @@
-import { apiServerClients } from '../analysis/apiserver-clients';
+import { apiServerClients, CLIENT_ARTIFACTS } from '../analysis/apiserver-clients';
+import { BALANCER_ARTIFACTS } from '../analysis/balancers';
 import { apiServerRoutes } from '../analysis/apiservers';
-import { resolveName } from '../analysis/resolution';
+import { HOSTS_ARTIFACTS, resolveName } from '../analysis/resolution';
 import { defineRule } from '../rule';
 
 /** The documents mixed 6443 and 8443: a client dialling the LB host on the apiserver port, or a name nothing maps. */
@@ -8,6 +9,7 @@ export const endpointUnreachable = defineRule({
   id: 'endpoint-unreachable',
   description: 'Every dialled apiserver endpoint resolves, and its port is a load balancer port or the apiserver port there.',
   severity: 'error',
+  reads: [...CLIENT_ARTIFACTS, ...HOSTS_ARTIFACTS, ...BALANCER_ARTIFACTS],
   check({ model, artifacts, report }) {
     const siteAddresses = new Set([...model.hosts.map((host) => host.address), model.kubernetes.loadBalancer.virtualAddress]);
     for (const client of apiServerClients(model, artifacts)) {

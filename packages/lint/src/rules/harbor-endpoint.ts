@@ -6,6 +6,7 @@ export const harborEndpoint = defineRule({
   id: 'harbor-endpoint',
   description: "Harbor's external URL is the host:port its load balancer serves, and a plain-http Harbor is an insecure registry on every Docker host.",
   severity: 'error',
+  reads: ['hosts/*/etc/docker/daemon.json'],
   check({ model, artifacts, report }) {
     const harbor = model.harbor;
     if (!harbor) return;

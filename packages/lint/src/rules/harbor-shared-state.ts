@@ -1,8 +1,7 @@
+import { INSTALL_DIR } from '@clusterspec/harbor';
 import type { Artifact, ClusterModel, Host } from '@clusterspec/spec';
 import { parse } from 'yaml';
 import { defineRule } from '../rule';
-
-const INSTALL_DIR = '/opt/harbor';
 
 interface InstanceState {
   readonly host: Host;
@@ -12,6 +11,8 @@ interface InstanceState {
   readonly dataFolder?: string;
   /** Harbor 1.x: whether prepare makes a token key pair of its own on this instance. */
   readonly ownTokenKey: boolean;
+  /** Harbor 1.x: the TLS certificate and key every instance must serve alike. */
+  readonly certificates: readonly string[];
 }
 
 /** What each instance's generated configuration says about its state, for Harbor 1.x and 2.x alike. */
@@ -20,7 +21,7 @@ function instanceStates(model: ClusterModel, artifacts: ReadonlyMap<string, Arti
     const yml = artifacts.get(`hosts/${host.name}${INSTALL_DIR}/harbor.yml`);
     if (yml) {
       const config = parse(yml.content) as { data_volume?: string; log?: { local?: { location?: string } } };
-      return [{ host, artifact: yml.path, logFolder: config.log?.local?.location, dataFolder: config.data_volume, ownTokenKey: false }];
+      return [{ host, artifact: yml.path, logFolder: config.log?.local?.location, dataFolder: config.data_volume, ownTokenKey: false, certificates: [] }];
     }
     const compose = artifacts.get(`hosts/${host.name}${INSTALL_DIR}/docker-compose.yml`);
     const cfg = artifacts.get(`hosts/${host.name}${INSTALL_DIR}/harbor.cfg`);
@@ -34,6 +35,7 @@ function instanceStates(model: ClusterModel, artifacts: ReadonlyMap<string, Arti
         logFolder: logVolume?.split(':')[0].replace(/\/$/, ''),
         dataFolder: /^secretkey_path\s*=\s*(\S+)/m.exec(cfg.content)?.[1],
         ownTokenKey: /^customize_crt\s*=\s*on/m.test(cfg.content),
+        certificates: [...cfg.content.matchAll(/^ssl_cert(?:_key)?\s*=\s*(\S+)/gm)].map((match) => match[1]),
       },
     ];
   });
@@ -46,6 +48,7 @@ export const harborSharedState = defineRule({
   id: 'harbor-shared-state',
   description: 'Several Harbor instances share storage, an external database, Redis sessions and keys, and keep their logs apart.',
   severity: 'error',
+  reads: ['hosts/*/opt/harbor/harbor.yml', 'hosts/*/opt/harbor/harbor.cfg', 'hosts/*/opt/harbor/docker-compose.yml'],
   check({ model, artifacts, report }) {
     const harbor = model.harbor;
     if (!harbor || harbor.instances.length < 2) return;
@@ -66,6 +69,9 @@ export const harborSharedState = defineRule({
       }
       if (!within(state.dataFolder, sharedPath)) {
         report({ field: ['spec', 'harbor', 'storage', 'sharedPath'], artifact: state.artifact, message: `Harbor on ${state.host.name} keeps its secret key and data in ${state.dataFolder ?? 'its default folder'}, not on the shared storage ${sharedPath}: instances would encrypt and store with different keys` });
+      }
+      for (const certificate of state.certificates.filter((path) => !within(path, sharedPath))) {
+        report({ field: ['spec', 'harbor', 'storage', 'sharedPath'], artifact: state.artifact, message: `Harbor on ${state.host.name} reads ${certificate}, off the shared storage ${sharedPath}: instances would serve different certificates` });
       }
       if (state.ownTokenKey) {
         report({ field: ['spec', 'harbor'], artifact: state.artifact, message: `Harbor on ${state.host.name} makes a token signing key of its own (customize_crt = on): tokens one instance issues fail on the others` });

@@ -1,4 +1,4 @@
-import { streamBalancers } from '../analysis/balancers';
+import { BALANCER_ARTIFACTS, streamBalancers } from '../analysis/balancers';
 import { defineRule } from '../rule';
 
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
@@ -15,6 +15,7 @@ export const lbProxyTimeout = defineRule({
   id: 'lb-proxy-timeout',
   description: 'An apiserver load balancer keeps idle connections at least 10 minutes, or watches break.',
   severity: 'warning',
+  reads: BALANCER_ARTIFACTS,
   check({ model, artifacts, report }) {
     const apiServerAddresses = new Set(model.kubernetes.controlPlaneHosts.map((host) => host.address));
     for (const balancer of streamBalancers(model, artifacts)) {

@@ -29,6 +29,7 @@ export const consulQuorum = defineRule({
   id: 'consul-quorum',
   description: 'Consul has an odd number of servers, 3 to 5, and bootstrap_expect equals it on every server.',
   severity: 'error',
+  reads: ['hosts/*/etc/consul.d/consul.hcl'],
   check({ model, artifacts, report }) {
     const consul = model.consul;
     if (!consul) return;

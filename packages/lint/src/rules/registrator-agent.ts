@@ -8,6 +8,7 @@ export const registratorAgent = defineRule({
   id: 'registrator-agent',
   description: 'registrator writes to a Consul agent that runs where it points, and its flags precede the registry URI.',
   severity: 'error',
+  reads: ['hosts/*/etc/systemd/system/registrator.service'],
   check({ model, artifacts, report }) {
     const consul = model.consul;
     if (!consul || !model.docker) return;

@@ -1,4 +1,4 @@
-import { apiServerCertificates, validFor } from '../analysis/apiservers';
+import { apiServerCertificates, CERTIFICATE_ARTIFACTS, validFor } from '../analysis/apiservers';
 import { defineRule } from '../rule';
 
 /** The design documents copied shaolin's apiserver certificate to wudang and emei; every kubelet there then failed x509. */
@@ -6,6 +6,7 @@ export const sanAdvertiseAddress = defineRule({
   id: 'san-advertise-address',
   description: "Each apiserver's certificate covers its own host's advertise address.",
   severity: 'error',
+  reads: CERTIFICATE_ARTIFACTS,
   check({ model, artifacts, report }) {
     const certificates = apiServerCertificates(model, artifacts);
     for (const host of model.kubernetes.controlPlaneHosts) {

@@ -1,6 +1,7 @@
-import { apiServerClients } from '../analysis/apiserver-clients';
+import { apiServerClients, CLIENT_ARTIFACTS } from '../analysis/apiserver-clients';
+import { BALANCER_ARTIFACTS } from '../analysis/balancers';
 import { apiServerRoutes, describeRoute } from '../analysis/apiservers';
-import { resolveName } from '../analysis/resolution';
+import { HOSTS_ARTIFACTS, resolveName } from '../analysis/resolution';
 import { defineRule } from '../rule';
 
 /** kubeadm pinned kube-proxy to the first master; losing that host then stops every Service on every node. */
@@ -8,6 +9,7 @@ export const singleApiServerDependency = defineRule({
   id: 'single-apiserver-dependency',
   description: 'No kube-proxy, worker kubelet or user kubeconfig depends on one control-plane host when there are several.',
   severity: 'error',
+  reads: [...CLIENT_ARTIFACTS, ...HOSTS_ARTIFACTS, ...BALANCER_ARTIFACTS],
   check({ model, artifacts, report }) {
     if (model.kubernetes.controlPlaneHosts.length < 2) return;
     for (const client of apiServerClients(model, artifacts)) {
