@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSpec } from '@clusterspec/spec';
-import { generateArtifacts } from '../packages/cli/src/generate';
+import { generateSite } from '../packages/cli/src/generate';
 import { main } from '../packages/cli/src/main';
 import { ROOT } from './support/fixtures';
 
@@ -34,7 +34,7 @@ describe('clusterspec CLI', () => {
     expect(existsSync(join(scratch, 'seed-ha/hosts/emei/etc/nginx/nginx.conf'))).toBe(true);
     const result = await cli('check', SEED, '--out', scratch);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`is current (${generateArtifacts(loadSpec(SEED)).length} files)`);
+    expect(result.stdout).toContain(`is current (${(await generateSite(loadSpec(SEED))).length} files)`);
   });
 
   it('check lists every missing, stale and extra file and exits 1', async () => {

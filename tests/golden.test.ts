@@ -2,7 +2,7 @@ import { loadSpec } from '@clusterspec/spec';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateArtifacts } from '../packages/cli/src/generate';
+import { generateArtifacts, generateSite } from '../packages/cli/src/generate';
 import { listFiles, writeArtifacts } from '../packages/cli/src/output';
 import { fixtureSpecs, ROOT } from './support/fixtures';
 
@@ -18,10 +18,11 @@ describe('golden output', () => {
     expect(fixtureSpecs()).toEqual(expect.arrayContaining(['fixtures/modern/cluster.yaml', 'fixtures/seed-ha-toml/cluster.toml', 'fixtures/seed-ha/cluster.yaml']));
   });
 
-  it.each(fixtureSpecs())('%s regenerates out/ exactly', (file) => {
+  it.each(fixtureSpecs())('%s regenerates out/ exactly', async (file) => {
     const model = loadSpec(join(ROOT, file));
     const target = join(scratch, model.name);
-    writeArtifacts(target, generateArtifacts(model));
+    // generateSite is what generate writes: the artifacts and topology.svg.
+    writeArtifacts(target, await generateSite(model));
     const committed = join(ROOT, 'out', model.name);
     const files = listFiles(target);
     expect(listFiles(committed)).toEqual(files);
@@ -34,6 +35,11 @@ describe('golden output', () => {
   it('generates identical bytes twice', () => {
     const file = join(ROOT, 'fixtures/modern/cluster.yaml');
     expect(generateArtifacts(loadSpec(file))).toEqual(generateArtifacts(loadSpec(file)));
+  });
+
+  it('draws byte-identical topology pictures twice', async () => {
+    const model = loadSpec(join(ROOT, 'fixtures/modern/cluster.yaml'));
+    expect(await generateSite(model)).toEqual(await generateSite(loadSpec(join(ROOT, 'fixtures/modern/cluster.yaml'))));
   });
 
   it('gives byte-identical artifacts for the seed site in YAML and in TOML', () => {

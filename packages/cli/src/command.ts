@@ -9,6 +9,8 @@ export interface Io {
   readonly err: (text: string) => void;
   /** Whether stdout is a terminal that takes colour. */
   readonly colour: boolean;
+  /** Whether stderr is a terminal, where progress lines help; absent means no. */
+  readonly interactive?: boolean;
 }
 
 /** Thrown by a command for wrong flags or arguments: main prints it with the command's usage, exit 2. */

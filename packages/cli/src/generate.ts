@@ -4,7 +4,8 @@ import { hostGenerators } from '@clusterspec/host';
 import { kubernetesGenerators } from '@clusterspec/kubernetes';
 import { loadBalancerGenerators } from '@clusterspec/loadbalancer';
 import { pkiGenerators } from '@clusterspec/pki';
-import type { Artifact, ClusterModel, Generator } from '@clusterspec/spec';
+import { renderTopology, TOPOLOGY_PATH } from '@clusterspec/topology';
+import { artifact, type Artifact, type ClusterModel, type Generator } from '@clusterspec/spec';
 
 const generators: readonly Generator[] = [
   ...kubernetesGenerators,
@@ -15,6 +16,8 @@ const generators: readonly Generator[] = [
   ...hostGenerators,
 ];
 
+const byPathOrder = (a: Artifact, b: Artifact) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
 /** Every artifact of a site, sorted by path; two generators claiming one path is a bug, not a user error. */
 export function generateArtifacts(model: ClusterModel): Artifact[] {
   const artifacts = generators.flatMap((generate) => generate(model));
@@ -23,5 +26,15 @@ export function generateArtifacts(model: ClusterModel): Artifact[] {
     if (byPath.has(item.path)) throw new Error(`internal error: two generators write ${item.path}`);
     byPath.set(item.path, item);
   }
-  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [...byPath.values()].sort(byPathOrder);
+}
+
+/**
+ * Everything out/<cluster>/ holds: the artifacts plus the topology picture drawn from them. generate, check
+ * and diff all call this one function, so what check compares is what generate writes. Async because
+ * Graphviz is WebAssembly; lint keeps the synchronous generateArtifacts (the picture has nothing to lint).
+ */
+export async function generateSite(model: ClusterModel): Promise<Artifact[]> {
+  const artifacts = generateArtifacts(model);
+  return [...artifacts, artifact(TOPOLOGY_PATH, await renderTopology(model, artifacts))].sort(byPathOrder);
 }

@@ -17,6 +17,7 @@ const processIo: Io = {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
   colour: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  interactive: Boolean(process.stderr.isTTY),
 };
 
 /** The CLI: returns the exit code instead of exiting, so tests can call it in-process. */

@@ -3,7 +3,7 @@ import { BUILT_IN_GROUPS } from './groups';
 import type { ClusterModel, Endpoint, Host, KubernetesUser, Role, SecretRef, Severity } from './model';
 import { cidrProblem, cidrsOverlap, cidrSize, cidrContains, nthAddress, parseCidr, parseIpv4 } from './net';
 import { ProblemList } from './problems';
-import { normalizeConsul, normalizeDocker, normalizeHarbor, type RawConsul, type RawDocker, type RawHarbor } from './sections';
+import { hostProblem, normalizeConsul, normalizeDocker, normalizeHarbor, portProblem, type RawConsul, type RawDocker, type RawHarbor } from './sections';
 import type { ParsedSource } from './source';
 import { atLeast, parseVersion } from './version';
 
@@ -77,8 +77,9 @@ function parseEndpoint(text: string, problems: ProblemList): Endpoint {
   const port = Number(text.slice(separator + 1));
   const path = ['spec', 'kubernetes', 'controlPlaneEndpoint'];
   const hostIsAddress = IPV4_LIKE.test(host);
-  if (hostIsAddress && parseIpv4(host) === undefined) problems.add(path, `"${host}" is not a valid IPv4 address`, 'write a DNS name or a dotted-quad address, then :port');
-  if (port < 1 || port > 65535) problems.add(path, `port ${port} is out of range`, 'use a port between 1 and 65535');
+  const problem = hostProblem(host);
+  if (problem) problems.add(path, problem, 'write a DNS name or a dotted-quad address, then :port');
+  if (portProblem(port)) problems.add(path, portProblem(port) as string, 'use a port between 1 and 65535');
   return { host, port, hostIsAddress };
 }
 
@@ -128,9 +129,17 @@ function checkCertificateCopies(raw: RawSpec, problems: ProblemList): void {
   });
 }
 
+/** An https://host:port a kubeconfig dials: a real host and a port in range. */
+function checkServerURL(url: string | undefined, path: FieldPath, problems: ProblemList): void {
+  if (url === undefined) return;
+  const match = /^https:\/\/(.*):([0-9]+)$/.exec(url);
+  const problem = match ? (hostProblem(match[1]) ?? portProblem(Number(match[2]))) : 'is not https://host:port';
+  if (problem) problems.add(path, problem, 'write https://<name or address>:<port> of an apiserver or its load balancer');
+}
+
 function checkCertSANs(sans: readonly string[], problems: ProblemList): void {
   sans.forEach((san, index) => {
-    if (IPV4_LIKE.test(san) && parseIpv4(san) === undefined) {
+    if ((IPV4_LIKE.test(san) && parseIpv4(san) === undefined) || (!IPV4_LIKE.test(san) && hostProblem(san.replace(/^\*\./, '')))) {
       problems.add(['spec', 'kubernetes', 'apiServer', 'certSANs', index], `"${san}" is neither a DNS name nor a valid IPv4 address`, 'write a DNS name or a dotted-quad address');
     }
   });
@@ -165,6 +174,8 @@ export function normalize(source: ParsedSource): ClusterModel {
   const controlPlaneEndpoint = parseEndpoint(kubernetes.controlPlaneEndpoint, problems);
   const derived = checkNetworking(raw, problems);
   checkKubernetesVersion(kubernetes.version, problems);
+  (kubernetes.users ?? []).forEach((user, index) => checkServerURL(user.server, ['spec', 'kubernetes', 'users', index, 'server'], problems));
+  checkServerURL(kubernetes.kubeProxy?.server, ['spec', 'kubernetes', 'kubeProxy', 'server'], problems);
   const certSANs = kubernetes.apiServer?.certSANs ?? [];
   checkCertSANs(certSANs, problems);
   const users = normalizeUsers(raw, problems);

@@ -33,6 +33,44 @@ export interface RawDocker {
 const withRole = (hosts: readonly Host[], role: Role) => hosts.filter((host) => host.roles.includes(role));
 const named = (hosts: readonly Host[], names: readonly string[]) => names.flatMap((name) => hosts.filter((host) => host.name === name));
 
+const IPV4_LIKE = /^[0-9.]+$/;
+const OCTET = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * Why a host part (of a URL or host:port) is unusable: it must be a dotted-quad IPv4 address or a DNS
+ * name of non-empty labels. Checked here rather than left to URL parsing, which throws on some inputs
+ * and silently rewrites others (http://0x1 becomes 0.0.0.1, http://1.2.3 becomes 1.2.0.3).
+ */
+export function hostProblem(host: string): string | undefined {
+  if (IPV4_LIKE.test(host)) {
+    const parts = host.split('.');
+    return parts.length === 4 && parts.every((part) => OCTET.test(part)) ? undefined : `"${host}" is not a valid IPv4 address`;
+  }
+  if (host.length > 253 || !host.split('.').every((part) => DNS_LABEL.test(part))) return `"${host}" is not a valid DNS name`;
+  return undefined;
+}
+
+/** Why a port is unusable, if it is. */
+export function portProblem(port: number): string | undefined {
+  return Number.isInteger(port) && port >= 1 && port <= 65535 ? undefined : `port ${port} is out of range`;
+}
+
+/** externalURL as protocol, host and optional port, exactly as written (no URL normalisation). */
+function parseExternalURL(text: string, problems: ProblemList): { protocol: 'http' | 'https'; host: string; port?: number } {
+  const path = ['spec', 'harbor', 'externalURL'];
+  const match = /^(https?):\/\/([^:/]*)(?::([0-9]+))?$/.exec(text);
+  if (!match) {
+    problems.add(path, 'is not http(s)://host[:port]', 'write e.g. https://registry.example.com or http://10.0.0.5:8989');
+    return { protocol: 'http', host: '' };
+  }
+  const problem = hostProblem(match[2]);
+  if (problem) problems.add(path, problem, 'write a DNS name or a dotted-quad address');
+  const port = match[3] === undefined ? undefined : Number(match[3]);
+  if (port !== undefined && portProblem(port)) problems.add(path, portProblem(port) as string, 'use a port between 1 and 65535');
+  return { protocol: match[1] as 'http' | 'https', host: match[2], ...(port === undefined ? {} : { port }) };
+}
+
 /** A role whose section is missing cannot be generated; say so at the first host that has it. */
 function requireSection(hosts: readonly Host[], roles: readonly Role[], section: string, present: boolean, problems: ProblemList): void {
   if (present) return;
@@ -47,14 +85,14 @@ export function normalizeHarbor(raw: RawHarbor | undefined, hosts: readonly Host
   if (!raw) return undefined;
   const instances = withRole(hosts, 'harbor');
   if (instances.length === 0) problems.add(['spec', 'harbor'], 'no host has the harbor role', 'add "harbor" to the roles of the hosts that run Harbor instances');
-  const url = new URL(raw.externalURL);
-  const protocol = url.protocol === 'https:' ? 'https' : 'http';
+  const url = parseExternalURL(raw.externalURL, problems);
+  const protocol = url.protocol;
   const dataPath = `${raw.storage.sharedPath}/data`;
   return {
     version: parseVersion(raw.version),
     externalURL: raw.externalURL,
     protocol,
-    endpoint: { host: url.hostname, port: url.port ? Number(url.port) : protocol === 'https' ? 443 : 80 },
+    endpoint: { host: url.host, port: url.port ?? (protocol === 'https' ? 443 : 80) },
     httpPort: raw.httpPort ?? 80,
     instances,
     loadBalancer: { hosts: named(hosts, raw.loadBalancer.hosts), port: raw.loadBalancer.port },
@@ -110,6 +148,12 @@ export function normalizeDocker(raw: RawDocker | undefined, hosts: readonly Host
   dns.forEach((server, index) => {
     if (server === 'consul' && !consul) problems.add(['spec', 'docker', 'dns', index], '"consul" needs a spec.consul section to answer DNS', 'add spec.consul or list DNS server addresses');
   });
+  const registrator = raw.registrator?.consul;
+  if (registrator !== undefined) {
+    const separator = registrator.lastIndexOf(':');
+    const problem = separator < 0 ? 'is not host:port' : hostProblem(registrator.slice(0, separator)) ?? portProblem(Number(registrator.slice(separator + 1)));
+    if (problem) problems.add(['spec', 'docker', 'registrator', 'consul'], problem, 'write host:port of a Consul agent, e.g. 10.0.0.5:8500');
+  }
   return {
     hosts: raw.hosts === undefined || raw.hosts === 'all' ? hosts : named(hosts, raw.hosts),
     registryMirrors: raw.registryMirrors ?? [],

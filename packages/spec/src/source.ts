@@ -130,7 +130,10 @@ function parseToml(file: string, text: string): ParsedSource {
     }
     return { file, line: 1, column: 1 };
   };
-  return { file, format: 'toml', data: JSON.parse(JSON.stringify(data)), locate };
+  // Plain JSON data, as YAML gives: dates become strings, and integers beyond 64-bit range (which
+  // @iarna/toml returns as BigInt, and JSON.stringify refuses) become numbers the schema can refuse.
+  const plain = JSON.parse(JSON.stringify(data, (_key, value: unknown) => (typeof value === 'bigint' ? Number(value) : value)));
+  return { file, format: 'toml', data: plain, locate };
 }
 
 /**

@@ -1,24 +1,37 @@
 import { join } from 'node:path';
+import type { Artifact, ClusterModel } from '@clusterspec/spec';
 import { EXIT_OK, type Command } from '../command';
-import { generateArtifacts } from '../generate';
+import { generateSite } from '../generate';
 import { loadAll } from '../load';
 import { writeArtifacts } from '../output';
+import { progress, verbosity, VERBOSITY_OPTIONS, VERBOSITY_USAGE } from '../progress';
 
 export const generate: Command = {
   name: 'generate',
   summary: 'generate <spec...> [--out DIR]  write the artifacts of each spec into DIR/<cluster>/',
-  usage: `Usage: clusterspec generate <spec...> [--out DIR]
+  usage: `Usage: clusterspec generate <spec...> [--out DIR] [--quiet|--verbose]
 
 Writes every artifact of each spec into DIR/<cluster>/ (default DIR: out), replacing
-that folder as a whole. Nothing is written unless every spec is valid.`,
-  options: { out: { type: 'string', default: 'out' } },
-  run(positionals, values, io) {
+that folder as a whole, with DIR/<cluster>/topology.svg, the site's picture.
+Nothing is written unless every spec is valid.
+${VERBOSITY_USAGE}`,
+  options: { out: { type: 'string', default: 'out' }, ...VERBOSITY_OPTIONS },
+  async run(positionals, values, io) {
+    const level = verbosity(values);
     const models = loadAll(positionals);
+    const step = progress(io, level, models, 'generating');
     // Every spec is generated before anything is written: one failure leaves every folder as it was.
-    const generated = models.map((model) => ({ model, artifacts: generateArtifacts(model), target: join(String(values.out), model.name) }));
+    const generated: { model: ClusterModel; artifacts: Artifact[]; target: string }[] = [];
+    for (const model of models) {
+      await step(model, async () => {
+        const artifacts = await generateSite(model);
+        generated.push({ model, artifacts, target: join(String(values.out), model.name) });
+        return `${artifacts.length} files`;
+      });
+    }
     for (const { model, artifacts, target } of generated) {
       writeArtifacts(target, artifacts);
-      io.out(`${model.file}: wrote ${artifacts.length} files to ${target}`);
+      if (level !== 'quiet') io.out(`${model.file}: wrote ${artifacts.length} files to ${target}`);
     }
     return EXIT_OK;
   },

@@ -1,30 +1,45 @@
-import { formatGithub, formatJson, formatSarif, formatText, lintSite, rules, summarise } from '@clusterspec/lint';
+import { formatGithub, formatJson, formatSarif, formatText, lintSite, rules, summarise, type Diagnostic } from '@clusterspec/lint';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type Command } from '../command';
 import { generateArtifacts } from '../generate';
 import { loadAll } from '../load';
+import { progress, verbosity, VERBOSITY_OPTIONS, VERBOSITY_USAGE } from '../progress';
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 
 export const lint: Command = {
   name: 'lint',
   summary: 'lint <spec...> [--format F]     find what would fail at deploy (text, json, sarif, github)',
-  usage: `Usage: clusterspec lint <spec...> [--format text|json|sarif|github] [--max-warnings N]
+  usage: `Usage: clusterspec lint <spec...> [--format text|json|sarif|github] [--max-warnings N] [--quiet|--verbose]
 
 Checks each site and its generated artifacts against every rule (docs/rules/).
-Exits 1 when there is an error, or more than N warnings; 0 when clean.`,
-  options: { format: { type: 'string', default: 'text' }, 'max-warnings': { type: 'string', default: '-1' } },
-  run(positionals, values, io) {
+Exits 1 when there is an error, or more than N warnings; 0 when clean.
+--quiet prints errors only (warnings still count for --max-warnings).
+${VERBOSITY_USAGE}`,
+  options: { format: { type: 'string', default: 'text' }, 'max-warnings': { type: 'string', default: '-1' }, ...VERBOSITY_OPTIONS },
+  async run(positionals, values, io) {
     const format = String(values.format);
     const maxWarnings = Number(values['max-warnings']);
     if (!(FORMATS as readonly string[]).includes(format) || !Number.isInteger(maxWarnings)) {
       throw new UsageError(`--format takes ${FORMATS.join(', ')}; --max-warnings takes a whole number`);
     }
-    const diagnostics = loadAll(positionals).flatMap((model) => lintSite(model, generateArtifacts(model)));
+    const level = verbosity(values);
+    const models = loadAll(positionals);
+    const step = progress(io, level, models, 'linting');
+    const diagnostics: Diagnostic[] = [];
+    for (const model of models) {
+      await step(model, () => {
+        const found = lintSite(model, generateArtifacts(model));
+        diagnostics.push(...found);
+        return `${found.length} finding(s)`;
+      });
+    }
+    // --quiet hides what does not fail the run, as ESLint's does; the summary below still counts everything.
+    const shown = level === 'quiet' ? diagnostics.filter((diagnostic) => diagnostic.severity === 'error') : diagnostics;
     const formatted = {
-      text: () => formatText(diagnostics, { colour: io.colour }),
-      json: () => formatJson(diagnostics).trimEnd(),
-      sarif: () => formatSarif(diagnostics, rules, 'https://github.com/clusterspec/clusterspec').trimEnd(),
-      github: () => formatGithub(diagnostics).trimEnd(),
+      text: () => formatText(shown, { colour: io.colour }),
+      json: () => formatJson(shown).trimEnd(),
+      sarif: () => formatSarif(shown, rules, 'https://github.com/clusterspec/clusterspec').trimEnd(),
+      github: () => formatGithub(shown).trimEnd(),
     }[format as (typeof FORMATS)[number]]();
     if (formatted) io.out(formatted);
     const { errors, warnings } = summarise(diagnostics);

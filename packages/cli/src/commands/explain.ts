@@ -1,0 +1,65 @@
+import { rules } from '@clusterspec/lint';
+import { closestMatch } from '@clusterspec/spec';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Command } from '../command';
+import { ARTIFACT_SOURCES, matchesPattern, sourcesOf } from '../explain-table';
+
+/** The repository root, from src/commands or dist/commands alike: rule docs live in docs/rules/. */
+const ROOT = join(__dirname, '..', '..', '..', '..');
+
+/** out/seed-ha/hosts/… and hosts/… name the same artifact: drop leading segments until a row matches. */
+function artifactPath(argument: string): string | undefined {
+  const segments = argument.replace(/^\.\//, '').split('/').filter(Boolean);
+  for (let start = 0; start < segments.length; start += 1) {
+    const path = segments.slice(start).join('/');
+    if (sourcesOf(path).length > 0) return path;
+  }
+  return undefined;
+}
+
+/** The nearest pattern or rule id, comparing with the host segment generalised as the patterns write it. */
+function suggestion(argument: string): string | undefined {
+  const ids = rules.map((rule) => rule.id);
+  if (!argument.includes('/')) return closestMatch(argument, [...ids, 'topology.svg']);
+  const segments = argument.split('/').filter(Boolean);
+  const tails = segments.map((_, start) => segments.slice(start).join('/').replace(/^hosts\/[^/]+\//, 'hosts/*/'));
+  const patterns = ARTIFACT_SOURCES.map((source) => source.pattern);
+  return tails.map((tail) => closestMatch(tail, patterns)).find(Boolean);
+}
+
+export const explain: Command = {
+  name: 'explain',
+  summary: 'explain <artifact|rule-id>      which spec fields make a generated file and which rules read it; a rule\'s docs',
+  usage: `Usage: clusterspec explain <artifact path | rule id>
+
+For a generated file (hosts/emei/etc/nginx/nginx.conf, or out/seed-ha/hosts/emei/…): the generator
+that writes it, the spec fields it is made from and the lint rules that read it.
+For a rule id (san-coverage): its documentation, docs/rules/<id>.md.
+Exits 2 with the nearest match for an unknown path or rule.`,
+  options: {},
+  run(positionals, _values, io) {
+    if (positionals.length !== 1) throw new UsageError('name one artifact path or rule id');
+    const argument = positionals[0];
+    const rule = rules.find((candidate) => candidate.id === argument);
+    if (rule) {
+      const docs = join(ROOT, rule.docs);
+      io.out(existsSync(docs) ? readFileSync(docs, 'utf8').trimEnd() : `${rule.id} (${rule.severity}): ${rule.description}`);
+      return EXIT_OK;
+    }
+    const path = artifactPath(argument);
+    if (!path) {
+      const near = suggestion(argument);
+      io.err(`clusterspec explain: "${argument}" is neither a generated file nor a rule id${near ? `; did you mean "${near}"?` : ''}`);
+      return EXIT_BAD_INPUT;
+    }
+    const readers = rules.filter((candidate) => candidate.reads?.some((pattern) => matchesPattern(pattern, path)));
+    for (const source of sourcesOf(path)) {
+      io.out(`${path}\n  ${source.what}\n  written by: @clusterspec/${source.generator} (matches ${source.pattern})\n  made from these spec fields:`);
+      source.fields.forEach((field) => io.out(`    ${field}`));
+    }
+    io.out(`  read by lint rules:${readers.length === 0 ? ' none' : ''}`);
+    readers.forEach((reader) => io.out(`    ${reader.id.padEnd(28)} ${reader.description}`));
+    return EXIT_OK;
+  },
+};

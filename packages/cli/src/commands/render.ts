@@ -1,0 +1,61 @@
+import { closestMatch } from '@clusterspec/spec';
+import { join, relative, resolve, sep } from 'node:path';
+import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Command } from '../command';
+import { generateArtifacts } from '../generate';
+import { loadAll } from '../load';
+import { writeArtifacts } from '../output';
+import { fillSecrets, formatSecretProblem } from '../secrets-fill';
+
+const SECRET_MODE = 0o600;
+
+export const render: Command = {
+  name: 'render',
+  summary: 'render <spec> (--host H | --all) --to DIR  write deployable files with every secret filled in',
+  usage: `Usage: clusterspec render <spec> (--host <host> | --all) --to DIR
+
+Generates the site (as generate does) and fills every {{secret:env:NAME}} placeholder from the
+environment and every {{secret:file:PATH}} from that file (its contents without one trailing newline;
+relative paths from the current directory).
+
+  --host H   write host H's files into DIR/H/ (DIR/H/etc/..., copy it onto the host's /)
+  --all      write every file into DIR/<cluster>/, laid out as out/<cluster>/ (hosts/<host>/..., cluster/, pki/)
+  --to DIR   where to write; required, and never inside ./out, which is committed
+
+The folder is replaced as a whole, under the same lock and swap as generate. Files that carry a
+secret get mode 0600. If any secret is missing, empty, unreadable or cannot be written safely in
+its file's format (e.g. a newline in a harbor.cfg value), every such secret is listed with the spec
+field and the files that use it, nothing is written, and the exit code is 2. Secret values are never
+printed.`,
+  options: { host: { type: 'string' }, all: { type: 'boolean' }, to: { type: 'string' } },
+  run(positionals, values, io) {
+    if (positionals.length !== 1) throw new UsageError('name exactly one spec file');
+    const host = values.host === undefined ? undefined : String(values.host);
+    if ((host === undefined) === !values.all) throw new UsageError('give either --host <host> or --all');
+    if (typeof values.to !== 'string' || values.to === '') throw new UsageError('--to DIR is required');
+    const to = values.to;
+    const fromOut = relative(resolve('out'), resolve(to));
+    if (fromOut === '' || (!fromOut.startsWith('..') && !fromOut.startsWith(sep) && !/^[A-Za-z]:/.test(fromOut))) {
+      throw new UsageError(`--to ${to} is inside ./out, which is committed; render secrets somewhere else`);
+    }
+    const [model] = loadAll(positionals);
+    if (host !== undefined && !model.hosts.some((candidate) => candidate.name === host)) {
+      const names = model.hosts.map((candidate) => candidate.name);
+      const suggestion = closestMatch(host, names);
+      const listed = names.length > 10 ? `${names.slice(0, 10).join(', ')}, … (${names.length} hosts)` : names.join(', ');
+      throw new UsageError(`host "${host}" is not in ${model.file}${suggestion ? `; did you mean "${suggestion}"?` : ''} (hosts: ${listed})`);
+    }
+    const prefix = host === undefined ? '' : `hosts/${host}/`;
+    const selected = generateArtifacts(model).filter((item) => item.path.startsWith(prefix));
+    const filled = fillSecrets(model, selected);
+    if (!filled.ok) {
+      for (const problem of filled.problems) io.err(`${model.file}: error: ${formatSecretProblem(problem)}`);
+      io.err(`clusterspec render: ${filled.problems.length} secret(s) cannot be filled; nothing was written.`);
+      return EXIT_BAD_INPUT;
+    }
+    const target = join(to, host ?? model.name);
+    const files = filled.artifacts.map((item) => ({ ...item, path: item.path.slice(prefix.length), mode: filled.secretBearing.has(item.path) ? SECRET_MODE : item.mode }));
+    writeArtifacts(target, files);
+    io.out(`${model.file}: wrote ${filled.artifacts.length} files to ${target} (${filled.secretBearing.size} with secrets, mode 0600)`);
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,246 @@
+import { secretPlaceholder, type Artifact, type ClusterModel, type SecretRef } from '@clusterspec/spec';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/**
+ * Filling `{{secret:env:NAME}}` / `{{secret:file:/path}}` placeholders with their values, for `render`.
+ *
+ * The one rule of this module: a secret's value goes into the filled file content and nowhere else. Every
+ * message names the secret (variable name or file path), the spec field and the files, never the value or
+ * any part of it, and no error thrown here carries it either.
+ *
+ * How a value is placed depends on where the placeholder sits (see `placement`):
+ * - YAML and JSON, inside a double-quoted string: escaped (\\ \" and control characters as \n or
+ *   \uXXXX), so any value round-trips, newlines included.
+ * - HCL (consul.hcl), inside a double-quoted string: \\ and \" escaped; control characters (newlines
+ *   included) and the sequences `${` and `%{` refused: Consul reads HCL1, which has no escape for them
+ *   that HCL2 would read the same way.
+ * - Line formats (harbor.cfg, Harbor's env templates, and anything else): the value must be one line of
+ *   printable characters without leading or trailing blanks. Harbor 1.x env templates go through
+ *   ./prepare's string.Template, so `$` is written `$$`; `_REDIS_URL` is comma-separated, so `,` is
+ *   refused there; harbor.cfg is read by Python's ConfigParser, which cuts a value at a `;` or `#` after
+ *   a blank, so those are refused.
+ * - Anywhere else in a structured file (unquoted YAML, HCL or JSON): only [A-Za-z0-9._~+/=-] is accepted.
+ */
+
+export const PLACEHOLDER = /\{\{secret:(env|file):([^{}\n]*)\}\}/g;
+
+/** One secret a set of artifacts needs. */
+export interface SecretUse {
+  readonly placeholder: string;
+  readonly kind: 'env' | 'file';
+  /** The environment variable name or the file path, as the spec wrote it. */
+  readonly name: string;
+  /** Spec fields that reference it, e.g. spec.consul.encrypt. */
+  readonly fields: string[];
+  /** Artifact paths that carry its placeholder. */
+  readonly files: string[];
+}
+
+/** A secret that cannot be filled: missing, unreadable, empty, or not placeable in a file's format. */
+export interface SecretProblem {
+  readonly use: SecretUse;
+  /** Why; never contains the value. */
+  readonly reason: string;
+}
+
+/** Where each SecretRef of the model sits in the spec, by placeholder; defaults included. */
+function secretFields(model: ClusterModel): Map<string, string[]> {
+  const fields = new Map<string, string[]>();
+  const visit = (value: unknown, path: string, depth: number) => {
+    if (!value || typeof value !== 'object' || Array.isArray(value) || depth > 4) return;
+    if ('fromEnv' in value || 'fromFile' in value) {
+      const placeholder = secretPlaceholder(value as SecretRef);
+      fields.set(placeholder, [...(fields.get(placeholder) ?? []), path]);
+      return;
+    }
+    for (const [key, child] of Object.entries(value)) visit(child, `${path}.${key}`, depth + 1);
+  };
+  for (const section of ['kubernetes', 'harbor', 'consul', 'docker'] as const) visit(model[section], `spec.${section}`, 0);
+  return fields;
+}
+
+/** Every secret the artifacts carry, in order of first appearance. */
+export function secretUses(model: ClusterModel, artifacts: readonly Artifact[]): SecretUse[] {
+  const fields = secretFields(model);
+  const uses = new Map<string, SecretUse>();
+  for (const item of artifacts) {
+    for (const match of item.content.matchAll(PLACEHOLDER)) {
+      let use = uses.get(match[0]);
+      if (!use) {
+        use = { placeholder: match[0], kind: match[1] as 'env' | 'file', name: match[2], fields: fields.get(match[0]) ?? [], files: [] };
+        uses.set(match[0], use);
+      }
+      if (use.files[use.files.length - 1] !== item.path) use.files.push(item.path);
+    }
+  }
+  return [...uses.values()];
+}
+
+/**
+ * Reads a secret's value: the environment variable, or the file's contents without one trailing newline
+ * (relative paths from the current directory). Returns a reason instead when there is none.
+ */
+export function readSecret(use: SecretUse, env: NodeJS.ProcessEnv = process.env): { value: string } | { reason: string } {
+  if (use.kind === 'env') {
+    const value = env[use.name];
+    if (value === undefined) return { reason: `environment variable ${use.name} is not set` };
+    if (value === '') return { reason: `environment variable ${use.name} is empty` };
+    return { value };
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(resolve(use.name));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'error'})`;
+    return { reason: `file ${use.name} ${why}` };
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { reason: `file ${use.name} is not UTF-8 text` };
+  }
+  const value = text.replace(/\r?\n$/, '');
+  if (value === '') return { reason: `file ${use.name} is empty` };
+  return { value };
+}
+
+type Placement = 'yaml-quoted' | 'json-quoted' | 'hcl-quoted' | 'structured-bare' | 'harbor-template' | 'harbor-cfg' | 'line';
+
+/** Whether offset on line sits inside a "…" string (backslash escapes honoured). */
+function insideDoubleQuotes(line: string, offset: number): boolean {
+  let inside = false;
+  for (let index = 0; index < offset; index += 1) {
+    const char = line[index];
+    if (inside && char === '\\') index += 1;
+    else if (char === '"') inside = !inside;
+  }
+  return inside;
+}
+
+function placement(path: string, line: string, offset: number): Placement {
+  const quoted = insideDoubleQuotes(line, offset);
+  if (/\.ya?ml$/.test(path)) return quoted ? 'yaml-quoted' : 'structured-bare';
+  if (/\.json$/.test(path)) return quoted ? 'json-quoted' : 'structured-bare';
+  if (/\.hcl$/.test(path)) return quoted ? 'hcl-quoted' : 'structured-bare';
+  if (/\/opt\/harbor\/common\/templates\//.test(path)) return 'harbor-template';
+  if (/\/harbor\.cfg$/.test(path)) return 'harbor-cfg';
+  return 'line';
+}
+
+const BARE_SAFE = /^[A-Za-z0-9._~+/=-]+$/;
+// C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+function lineProblem(value: string): string | undefined {
+  if (CONTROL.test(value)) return 'contains a newline or another control character';
+  if (/^\s|\s$/.test(value)) return 'starts or ends with a blank, which the format would drop';
+  return undefined;
+}
+
+/**
+ * A value escaped for a YAML or JSON double-quoted string: JSON.stringify's escapes (quotes, backslashes,
+ * C0 controls), plus \u escapes for what YAML readers refuse raw (DEL, C1 controls, line separators, BOM).
+ */
+function quotedEscape(value: string): string {
+  return JSON.stringify(value)
+    .slice(1, -1)
+    .replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The text to put in place of the placeholder, or why the value cannot go there (never quoting it). */
+function place(value: string, where: Placement, line: string): { text: string } | { reason: string } {
+  switch (where) {
+    case 'yaml-quoted':
+    case 'json-quoted':
+      return { text: quotedEscape(value) };
+    case 'hcl-quoted':
+      if (CONTROL.test(value)) return { reason: 'contains a newline or another control character, which HCL strings cannot hold' };
+      if (/[$%]\{/.test(value)) return { reason: 'contains "${" or "%{", which HCL would read as a template' };
+      return { text: value.replace(/[\\"]/g, (char) => `\\${char}`) };
+    case 'structured-bare':
+      return BARE_SAFE.test(value) ? { text: value } : { reason: 'sits unquoted there, where only letters, digits and . _ ~ + / = - are safe' };
+    case 'harbor-template': {
+      const problem = lineProblem(value);
+      if (problem) return { reason: problem };
+      if (/^\s*_REDIS_URL=/.test(line) && value.includes(',')) return { reason: 'contains ",", which separates the fields of _REDIS_URL' };
+      return { text: value.replace(/\$/g, '$$$$') };
+    }
+    case 'harbor-cfg': {
+      const problem = lineProblem(value);
+      if (problem) return { reason: problem };
+      if (/\s[;#]/.test(value)) return { reason: 'contains ";" or "#" after a blank, where harbor.cfg (ConfigParser) starts a comment' };
+      return { text: value };
+    }
+    case 'line': {
+      const problem = lineProblem(value);
+      return problem ? { reason: problem } : { text: value };
+    }
+  }
+}
+
+/**
+ * Fills every placeholder of every artifact. Either all of them can be filled and the filled artifacts come
+ * back (with `secretBearing`, the paths that carried one), or nothing does and every problem is listed.
+ */
+export function fillSecrets(
+  model: ClusterModel,
+  artifacts: readonly Artifact[],
+  env: NodeJS.ProcessEnv = process.env,
+): { ok: true; artifacts: Artifact[]; secretBearing: Set<string> } | { ok: false; problems: SecretProblem[] } {
+  const uses = secretUses(model, artifacts);
+  const values = new Map<string, string>();
+  const problems: SecretProblem[] = [];
+  for (const use of uses) {
+    const read = readSecret(use, env);
+    if ('reason' in read) problems.push({ use, reason: read.reason });
+    else values.set(use.placeholder, read.value);
+  }
+  const byPlaceholder = new Map(uses.map((use) => [use.placeholder, use]));
+  const refused = new Map<string, Map<string, string[]>>();
+  const filled: Artifact[] = [];
+  const secretBearing = new Set<string>();
+  for (const item of artifacts) {
+    if (!item.content.includes('{{secret:')) {
+      filled.push(item);
+      continue;
+    }
+    secretBearing.add(item.path);
+    // Line by line, so each placeholder's context is its own line. One pass: a value that looks like a
+    // placeholder is never expanded again.
+    const content = item.content
+      .split('\n')
+      .map((line) =>
+        line.replace(PLACEHOLDER, (placeholder: string, _kind: string, _name: string, offset: number) => {
+          const value = values.get(placeholder);
+          if (value === undefined) return placeholder; // reported above
+          const placed = place(value, placement(item.path, line, offset), line);
+          if ('text' in placed) return placed.text;
+          const reasons = refused.get(placeholder) ?? new Map<string, string[]>();
+          const files = reasons.get(placed.reason) ?? [];
+          if (files[files.length - 1] !== item.path) files.push(item.path);
+          reasons.set(placed.reason, files);
+          refused.set(placeholder, reasons);
+          return placeholder;
+        }),
+      )
+      .join('\n');
+    filled.push({ ...item, content });
+  }
+  for (const [placeholder, reasons] of refused) {
+    const use = byPlaceholder.get(placeholder) as SecretUse;
+    const why = [...reasons].map(([reason, files]) => `it ${reason} (${files.slice(0, 3).join(', ')}${files.length > 3 ? `, and ${files.length - 3} more` : ''})`);
+    problems.push({ use, reason: `its value cannot be written safely: ${why.join('; ')}` });
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, artifacts: filled, secretBearing };
+}
+
+/** A problem as the CLI prints it: the secret, why, the spec field(s) and the files (first few). */
+export function formatSecretProblem({ use, reason }: SecretProblem, shownFiles = 3): string {
+  const fields = use.fields.length > 0 ? use.fields.join(', ') : 'no spec field';
+  const files = use.files.slice(0, shownFiles).join(', ') + (use.files.length > shownFiles ? `, and ${use.files.length - shownFiles} more` : '');
+  return `secret ${use.placeholder}: ${reason}\n    referenced by ${fields}; used in ${files}`;
+}

@@ -1,0 +1,14 @@
+import { instance } from '@viz-js/viz';
+
+type Viz = Awaited<ReturnType<typeof instance>>;
+
+/** One Graphviz WASM instance per process: instantiating it costs tens of milliseconds, rendering reuses it. */
+let viz: Promise<Viz> | undefined;
+
+/** DOT → SVG with Graphviz's dot layout; the same input gives the same bytes (no ids or timestamps are random). */
+export async function renderSvg(dot: string): Promise<string> {
+  viz ??= instance();
+  const result = (await viz).render(dot, { format: 'svg', engine: 'dot' });
+  if (result.status !== 'success') throw new Error(`internal error: graphviz refused the topology: ${result.errors.map((error) => error.message).join('; ')}`);
+  return result.output;
+}

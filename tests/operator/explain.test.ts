@@ -1,0 +1,66 @@
+import { rules } from '@clusterspec/lint';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARTIFACT_SOURCES, matchesPattern, sourcesOf } from '../../packages/cli/src/explain-table';
+import { generateSite } from '../../packages/cli/src/generate';
+import { ROOT } from '../support/fixtures';
+import { generatedSites } from '../support/generated-sites';
+import { cli } from './support';
+
+describe('clusterspec explain', () => {
+  it('has exactly one table row for every file of every site (topology.svg included)', async () => {
+    const paths = new Set(generatedSites().flatMap((site) => site.artifacts.map((artifact) => artifact.path)));
+    paths.add((await generateSite(generatedSites()[0].model)).find((artifact) => artifact.path === 'topology.svg')?.path as string);
+    const wrong = [...paths].filter((path) => sourcesOf(path).length !== 1).map((path) => `${path}: ${sourcesOf(path).map((source) => source.pattern).join(', ') || 'no row'}`);
+    expect(wrong).toEqual([]);
+  });
+
+  it('has no table row that matches nothing', () => {
+    const paths = generatedSites().flatMap((site) => site.artifacts.map((artifact) => artifact.path));
+    const unused = ARTIFACT_SOURCES.filter((source) => source.pattern !== 'topology.svg' && !paths.some((path) => matchesPattern(source.pattern, path)));
+    expect(unused).toEqual([]);
+  });
+
+  it("has every rule's reads pattern match a generated file, and san-coverage read what it reads", () => {
+    const paths = generatedSites().flatMap((site) => site.artifacts.map((artifact) => artifact.path));
+    const dead = rules.flatMap((rule) => (rule.reads ?? []).filter((pattern) => !paths.some((path) => matchesPattern(pattern, path))).map((pattern) => `${rule.id}: ${pattern}`));
+    expect(dead).toEqual([]);
+    expect(rules.find((rule) => rule.id === 'san-coverage')?.reads).toEqual(expect.arrayContaining(['pki/plan.json', 'hosts/*/etc/hosts.d/clusterspec', 'hosts/*/etc/nginx/nginx.conf', 'cluster/kubeconfig/*.conf']));
+  });
+
+  it.each(['hosts/emei/etc/nginx/nginx.conf', 'out/seed-ha/hosts/emei/etc/nginx/nginx.conf', './out/seed-ha/hosts/emei/etc/nginx/nginx.conf'])('explains %s: fields and the rules that read it', async (path) => {
+    const result = await cli(['explain', path]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^hosts\/emei\/etc\/nginx\/nginx\.conf$/m);
+    expect(result.stdout).toContain('written by: @clusterspec/loadbalancer');
+    expect(result.stdout).toMatch(/^ {4}spec\.kubernetes\.loadBalancer\.proxyTimeout$/m);
+    for (const id of ['san-coverage', 'lb-proxy-timeout', 'endpoint-unreachable', 'secret-literal']) expect(result.stdout).toMatch(new RegExp(`^ {4}${id} `, 'm'));
+    expect(result.stdout).not.toMatch(/^ {4}etcd-quorum /m);
+  });
+
+  it('explains pki/plan.json as read by the SAN rules', async () => {
+    const result = await cli(['explain', 'pki/plan.json']);
+    expect(result.stdout).toMatch(/^ {4}san-advertise-address /m);
+    expect(result.stdout).toMatch(/^ {4}spec\.kubernetes\.apiServer\.certSANs$/m);
+  });
+
+  it('prints the documentation of a rule', async () => {
+    const result = await cli(['explain', 'san-coverage']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(readFileSync(join(ROOT, 'docs/rules/san-coverage.md'), 'utf8').trimEnd());
+  });
+
+  it.each([
+    ['hosts/emei/etc/ngin/nginx.conf', 'hosts/*/etc/nginx/nginx.conf'],
+    ['san-coverag', 'san-coverage'],
+    ['lb-proxy-timeuot', 'lb-proxy-timeout'],
+  ])('refuses %s with exit 2 and suggests %s', async (argument, suggestion) => {
+    const result = await cli(['explain', argument]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`did you mean "${suggestion}"?`);
+  });
+
+  it('refuses no argument with usage, exit 2', async () => {
+    expect((await cli(['explain'])).code).toBe(2);
+  });
+});

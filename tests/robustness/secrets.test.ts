@@ -1,0 +1,209 @@
+/**
+ * Secrets: `clusterspec render` fills placeholders, refuses before writing anything when a secret is
+ * missing or cannot be placed safely, and no secret value ever reaches stdout, stderr or an error.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSpec } from '@clusterspec/spec';
+import { parseAllDocuments } from 'yaml';
+import { generateArtifacts } from '../../packages/cli/src/generate';
+import { main } from '../../packages/cli/src/main';
+import { listFiles } from '../../packages/cli/src/output';
+import { ROOT } from '../support/fixtures';
+
+jest.setTimeout(60000);
+
+const SEED = join(ROOT, 'fixtures/seed-ha/cluster.yaml');
+const MODERN = join(ROOT, 'fixtures/modern/cluster.yaml');
+const NAMES = ['KUBEADM_BOOTSTRAP_TOKEN', 'KUBEADM_CERTIFICATE_KEY', 'KUBEADM_CA_CERT_HASH', 'HARBOR_DB_PASSWORD', 'HARBOR_REDIS_PASSWORD', 'HARBOR_ADMIN_PASSWORD', 'CONSUL_GOSSIP_KEY'];
+
+/** Recognisable values: each holds a unique marker, so any leak is found by scanning for it. */
+const PLAIN: Record<string, string> = Object.fromEntries(NAMES.map((name, index) => [name, `S3CR3T-${index}-${name.toLowerCase()}-marker`]));
+/** Values with characters that break formats: quotes, `$`, `,`, backslash, `#`, `;`, unicode. */
+const NASTY: Record<string, string> = {
+  ...PLAIN,
+  HARBOR_DB_PASSWORD: `db"pw'$HOME\\x#;S3CR3T-nasty-db`,
+  HARBOR_ADMIN_PASSWORD: 'ad$min ${x} S3CR3T-nasty-admin é',
+  CONSUL_GOSSIP_KEY: 'go"ss\\ip==S3CR3T-nasty-gossip',
+};
+
+let scratch: string;
+let savedEnv: NodeJS.ProcessEnv;
+let savedCwd: string;
+
+beforeEach(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'clusterspec-secrets-'));
+  savedEnv = { ...process.env };
+  savedCwd = process.cwd();
+  process.chdir(scratch);
+  for (const name of NAMES) delete process.env[name];
+});
+afterEach(() => {
+  process.chdir(savedCwd);
+  process.env = savedEnv;
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const channels: string[] = [];
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  let code: number;
+  try {
+    code = await main(argv, { out: (text) => out.push(text), err: (text) => err.push(text), colour: false });
+  } catch (error) {
+    // An uncaught error is a channel too: its message and stack.
+    channels.push(String((error as Error).stack));
+    throw error;
+  }
+  channels.push(out.join('\n'), err.join('\n'));
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+function setEnv(values: Record<string, string>) {
+  Object.assign(process.env, values);
+}
+
+/** The modern fixture with its fromFile secret pointed at a file in the scratch folder. */
+function modernWithRedisFile(content: string | undefined): string {
+  const secretFile = join(scratch, 'harbor-redis');
+  if (content !== undefined) writeFileSync(secretFile, content);
+  const spec = join(scratch, 'modern.yaml');
+  writeFileSync(spec, readFileSync(MODERN, 'utf8').replace('/run/secrets/harbor-redis', secretFile));
+  return spec;
+}
+
+/** Every fragment of a value that would give it away: the whole, and each line of six characters or more. */
+function giveaways(values: Record<string, string>): string[] {
+  return [...new Set(Object.values(values).flatMap((value) => [value, ...value.split(/\n/).filter((part) => part.length >= 6)]))];
+}
+
+function expectNoLeak(text: string, values: Record<string, string>) {
+  for (const fragment of giveaways(values)) expect(text).not.toContain(fragment);
+  expect(text).not.toMatch(/S3CR3T/);
+}
+
+describe('clusterspec render', () => {
+  it('--host fills every placeholder, escapes per format, and gives files with secrets mode 0600', async () => {
+    setEnv(NASTY);
+    const spec = modernWithRedisFile('redis-S3CR3T-from-file\n');
+    const result = await cli('render', spec, '--host', 'harbor-1', '--to', 'deploy');
+    expect(result.code).toBe(0);
+    expectNoLeak(`${result.stdout}\n${result.stderr}`, { ...NASTY, file: 'redis-S3CR3T-from-file' });
+    const model = loadSpec(spec);
+    const expected = generateArtifacts(model).filter((item) => item.path.startsWith('hosts/harbor-1/'));
+    const root = join(scratch, 'deploy', 'harbor-1');
+    expect(listFiles(root)).toEqual(expected.map((item) => item.path.slice('hosts/harbor-1/'.length)));
+    for (const item of expected) {
+      const path = join(root, item.path.slice('hosts/harbor-1/'.length));
+      const content = readFileSync(path, 'utf8');
+      expect(content).not.toContain('{{secret:');
+      const mode = statSync(path).mode & 0o777;
+      if (item.content.includes('{{secret:')) expect(mode).toBe(0o600);
+      else {
+        expect(mode).toBe(item.mode);
+        expect(content).toBe(item.content);
+      }
+    }
+    // YAML: the values round-trip through a YAML parser exactly, file contents without their trailing newline.
+    const harborYml = parseAllDocuments(readFileSync(join(root, 'opt/harbor/harbor.yml'), 'utf8'))[0].toJS();
+    expect(harborYml.harbor_admin_password).toBe(NASTY.HARBOR_ADMIN_PASSWORD);
+    expect(harborYml.external_database.harbor.password).toBe(NASTY.HARBOR_DB_PASSWORD);
+    expect(harborYml.external_redis.password).toBe('redis-S3CR3T-from-file');
+    // HCL: quotes and backslashes escaped inside the string.
+    expect(readFileSync(join(root, 'etc/consul.d/consul.hcl'), 'utf8')).toContain('encrypt = "go\\"ss\\\\ip==S3CR3T-nasty-gossip"');
+  });
+
+  it('--all writes DIR/<cluster>/ laid out as out/<cluster>/, and a YAML value may hold a newline (escaped)', async () => {
+    setEnv({ ...PLAIN, KUBEADM_BOOTSTRAP_TOKEN: 'line one\nS3CR3T line two' });
+    const spec = modernWithRedisFile('redis-pw');
+    const result = await cli('render', spec, '--all', '--to', 'deploy');
+    expect(result.code).toBe(0);
+    expect(listFiles(join(scratch, 'deploy', 'modern'))).toEqual(generateArtifacts(loadSpec(spec)).map((item) => item.path));
+    const kubeadm = parseAllDocuments(readFileSync(join(scratch, 'deploy/modern/hosts/cp-1/etc/kubernetes/kubeadm-config.yaml'), 'utf8'));
+    expect(kubeadm[0].toJS().bootstrapTokens[0].token).toBe('line one\nS3CR3T line two');
+    expectNoLeak(`${result.stdout}\n${result.stderr}`, PLAIN);
+  });
+
+  it('fails before writing anything, listing every missing secret by name, field and file (exit 2)', async () => {
+    setEnv({ CONSUL_GOSSIP_KEY: PLAIN.CONSUL_GOSSIP_KEY });
+    const spec = modernWithRedisFile(undefined);
+    const result = await cli('render', spec, '--all', '--to', 'deploy');
+    expect(result.code).toBe(2);
+    for (const name of ['KUBEADM_BOOTSTRAP_TOKEN', 'KUBEADM_CERTIFICATE_KEY', 'KUBEADM_CA_CERT_HASH', 'HARBOR_DB_PASSWORD', 'HARBOR_ADMIN_PASSWORD']) {
+      expect(result.stderr).toContain(`{{secret:env:${name}}}: environment variable ${name} is not set`);
+    }
+    expect(result.stderr).toContain(`file ${join(scratch, 'harbor-redis')} does not exist`);
+    expect(result.stderr).toMatch(/referenced by spec\.harbor\.database\.password; used in hosts\/harbor-1\/opt\/harbor\/harbor\.yml/);
+    expect(result.stderr).toMatch(/6 secret\(s\) cannot be filled; nothing was written/);
+    expect(existsSync(join(scratch, 'deploy'))).toBe(false);
+    expectNoLeak(result.stderr, PLAIN);
+  });
+
+  it('refuses a value its line format cannot hold, naming the secret, never the value', async () => {
+    setEnv({ ...PLAIN, HARBOR_DB_PASSWORD: 'first S3CR3T-line\nsecond-S3CR3T-line', HARBOR_REDIS_PASSWORD: 'a,S3CR3T-comma' });
+    const result = await cli('render', SEED, '--host', 'node1', '--to', 'deploy');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/\{\{secret:env:HARBOR_DB_PASSWORD\}\}: its value cannot be written safely: it contains a newline or another control character \(hosts\/node1\/opt\/harbor\/harbor\.cfg\)/);
+    expect(result.stderr).toMatch(/\{\{secret:env:HARBOR_REDIS_PASSWORD\}\}: its value cannot be written safely: it contains ",", which separates the fields of _REDIS_URL/);
+    expect(existsSync(join(scratch, 'deploy'))).toBe(false);
+    expectNoLeak(result.stderr, { a: 'first S3CR3T-line\nsecond-S3CR3T-line', b: 'a,S3CR3T-comma' });
+  });
+
+  it('writes `$` as `$$` in Harbor 1.x env templates (./prepare reads them as string.Template)', async () => {
+    setEnv({ ...PLAIN, HARBOR_REDIS_PASSWORD: 'pa$$word' });
+    expect((await cli('render', SEED, '--host', 'node1', '--to', 'deploy')).code).toBe(0);
+    expect(readFileSync(join(scratch, 'deploy/node1/opt/harbor/common/templates/ui/env'), 'utf8')).toContain(',pa$$$$word,0');
+  });
+
+  it('names an unknown host with a suggestion; refuses --to inside ./out; needs exactly one of --host and --all', async () => {
+    const unknown = await cli('render', SEED, '--host', 'emie', '--to', 'deploy');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/host "emie" is not in .*; did you mean "emei"\?/);
+    mkdirSync(join(scratch, 'out'));
+    expect((await cli('render', SEED, '--all', '--to', 'out/x')).stderr).toMatch(/inside \.\/out, which is committed/);
+    expect((await cli('render', SEED, '--all', '--host', 'emei', '--to', 'd')).code).toBe(2);
+    expect((await cli('render', SEED, '--to', 'd')).code).toBe(2);
+    expect((await cli('render', SEED, '--all')).stderr).toMatch(/--to DIR is required/);
+  });
+});
+
+describe('no secret value in any output channel of any command', () => {
+  it('validate, generate, check, lint (every format), render (ok and failing), help: no value, no fragment', async () => {
+    channels.length = 0;
+    const values = { ...NASTY, KUBEADM_CA_CERT_HASH: 'sha256:S3CR3T\nmulti-line-S3CR3T-hash' };
+    setEnv(values);
+    const spec = modernWithRedisFile('file-S3CR3T-value\n');
+    const runs: [string[], number[]][] = [
+      [['validate', SEED, spec], [0]],
+      [['generate', SEED, spec, '--out', 'gen'], [0]],
+      [['check', SEED, spec, '--out', 'gen'], [0]],
+      [['check', SEED, '--out', 'elsewhere'], [1]],
+      ...['text', 'json', 'sarif', 'github'].map((format): [string[], number[]] => [['lint', SEED, spec, '--format', format], [0, 1]]),
+      [['render', spec, '--all', '--to', 'deploy'], [0]], // the multi-line hash goes into YAML, escaped
+      [['render', SEED, '--all', '--to', 'deploy2'], [0]],
+      [['render', SEED, '--host', 'nope', '--to', 'deploy'], [2]],
+      [['render', '--help'], [0]],
+      [['generate', join(scratch, 'missing.yaml')], [2]],
+    ];
+    for (const [argv, codes] of runs) {
+      const result = await cli(...argv);
+      if (!codes.includes(result.code)) throw new Error(`${argv.join(' ')} exited ${result.code}`);
+    }
+    // Also as the installed binary, with the values in its real environment: stdout and stderr of a failing render.
+    const bin = join(ROOT, 'packages/cli/bin/clusterspec.js');
+    const env = { ...process.env, ...values, HARBOR_DB_PASSWORD: 'bad\nS3CR3T-newline' };
+    const spawned = spawnSync('node', [bin, 'render', SEED, '--all', '--to', join(scratch, 'bin-deploy')], { encoding: 'utf8', env, timeout: 30000 });
+    expect(spawned.status).toBe(2);
+    channels.push(spawned.stdout, spawned.stderr);
+    const everything = channels.join('\n');
+    expect(everything.length).toBeGreaterThan(1000);
+    expectNoLeak(everything, { ...values, file: 'file-S3CR3T-value', bad: 'bad\nS3CR3T-newline' });
+    // generate's out/ holds placeholders, never values.
+    const generated = listFiles(join(scratch, 'gen')).map((file) => readFileSync(join(scratch, 'gen', file), 'utf8')).join('\n');
+    expect(generated).toContain('{{secret:env:HARBOR_DB_PASSWORD}}');
+    expectNoLeak(generated, { ...values, file: 'file-S3CR3T-value' });
+  });
+});
