@@ -70,6 +70,14 @@ describe('clusterspec CLI', () => {
     expect(existsSync(join(scratch, 'out'))).toBe(false);
   });
 
+  it('validate refuses a Harbor version whose files were not checked, as generate does', async () => {
+    const spec = join(scratch, 'harbor15.yaml');
+    writeFileSync(spec, readFileSync(SEED, 'utf8').replace('version: "1.1.0"\n    externalURL', 'version: "1.5.0"\n    externalURL'));
+    const result = await cli('validate', spec);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${spec}:61:14: error: spec.harbor.version: Harbor 1.5.0 is not supported`);
+  });
+
   it('refuses two specs with one cluster name', async () => {
     const copy = join(scratch, 'copy.yaml');
     copyFileSync(SEED, copy);

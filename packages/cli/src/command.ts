@@ -19,8 +19,6 @@ export class UsageError extends Error {}
 /** One subcommand: its own module under commands/, listed in commands/index.ts. */
 export interface Command {
   readonly name: string;
-  /** One line for the main usage: arguments and what it does. */
-  readonly summary: string;
   /** The whole `--help` text. */
   readonly usage: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;

@@ -27,11 +27,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     io.out(MAIN_USAGE);
     return name === undefined ? EXIT_BAD_INPUT : EXIT_OK;
   }
-  const command = commands.find((candidate) => candidate.name === name);
-  if (!command) {
+  const entry = commands.find((candidate) => candidate.name === name);
+  if (!entry) {
     io.err(`clusterspec: unknown command "${name}"\n\n${MAIN_USAGE}`);
     return EXIT_BAD_INPUT;
   }
+  const command = entry.load();
   try {
     const { values, positionals } = parseArgs({ args: [...rest], allowPositionals: true, options: { help: { type: 'boolean', short: 'h' }, ...command.options } });
     if (values.help) {

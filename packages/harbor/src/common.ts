@@ -26,6 +26,11 @@ export function requireRelease(model: ClusterModel, harbor: HarborModel): Harbor
   return release;
 }
 
+/** Refuses, as a spec error, a Harbor whose configuration files were not checked; `validate` calls it too. */
+export function checkHarborSupported(model: ClusterModel): void {
+  if (model.harbor) requireRelease(model, model.harbor);
+}
+
 /** Where instance N (from 1, in spec order) keeps its logs: a folder of its own on the shared storage. */
 export function logFolder(harbor: HarborModel, index: number): string {
   return `${harbor.storage.sharedPath}/log${index + 1}`;

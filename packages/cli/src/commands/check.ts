@@ -7,7 +7,6 @@ import { progress, verbosity, VERBOSITY_OPTIONS, VERBOSITY_USAGE } from '../prog
 
 export const check: Command = {
   name: 'check',
-  summary: 'check <spec...> [--out DIR]     list files in DIR that differ from a fresh generation',
   usage: `Usage: clusterspec check <spec...> [--out DIR] [--quiet|--verbose]
 
 Exits 1 and lists every file in DIR/<cluster>/ (default DIR: out) that is missing,

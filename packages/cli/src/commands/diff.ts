@@ -17,7 +17,6 @@ const paint = (colour: boolean) => (line: string) => {
 
 export const diff: Command = {
   name: 'diff',
-  summary: 'diff <spec...> [--out DIR]      show, as a unified diff, what generate would change in DIR/<cluster>/',
   usage: `Usage: clusterspec diff <spec...> [--out DIR]
 
 Prints a unified diff from DIR/<cluster>/ (default DIR: out) to a fresh generation, without

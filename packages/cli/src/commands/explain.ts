@@ -30,7 +30,6 @@ function suggestion(argument: string): string | undefined {
 
 export const explain: Command = {
   name: 'explain',
-  summary: 'explain <artifact|rule-id>      which spec fields make a generated file and which rules read it; a rule\'s docs',
   usage: `Usage: clusterspec explain <artifact path | rule id>
 
 For a generated file (hosts/emei/etc/nginx/nginx.conf, or out/seed-ha/hosts/emei/…): the generator

@@ -8,7 +8,6 @@ import { progress, verbosity, VERBOSITY_OPTIONS, VERBOSITY_USAGE } from '../prog
 
 export const generate: Command = {
   name: 'generate',
-  summary: 'generate <spec...> [--out DIR]  write the artifacts of each spec into DIR/<cluster>/',
   usage: `Usage: clusterspec generate <spec...> [--out DIR] [--quiet|--verbose]
 
 Writes every artifact of each spec into DIR/<cluster>/ (default DIR: out), replacing

@@ -1,12 +1,21 @@
 import type { Command } from '../command';
-import { check } from './check';
-import { diff } from './diff';
-import { explain } from './explain';
-import { generate } from './generate';
-import { init } from './init';
-import { lint } from './lint';
-import { render } from './render';
-import { validate } from './validate';
 
-/** Every subcommand, in the order the main usage lists them. */
-export const commands: readonly Command[] = [generate, check, lint, validate, init, explain, diff, render];
+/** A subcommand as the main usage lists it; its module (and what it imports) loads only when it runs. */
+export interface CommandEntry {
+  readonly name: string;
+  /** One line for the main usage: arguments and what it does. */
+  readonly summary: string;
+  load(): Command;
+}
+
+// Lazy on purpose: a pre-commit `validate` or `lint` should not load Graphviz or every generator it does not use.
+export const commands: readonly CommandEntry[] = [
+  { name: 'generate', summary: 'generate <spec...> [--out DIR]  write the artifacts of each spec into DIR/<cluster>/', load: () => (require('./generate') as typeof import('./generate')).generate },
+  { name: 'check', summary: 'check <spec...> [--out DIR]     list files in DIR that differ from a fresh generation', load: () => (require('./check') as typeof import('./check')).check },
+  { name: 'lint', summary: 'lint <spec...> [--format F]     find what would fail at deploy (text, json, sarif, github)', load: () => (require('./lint') as typeof import('./lint')).lint },
+  { name: 'validate', summary: 'validate <spec...>              check specs without writing anything', load: () => (require('./validate') as typeof import('./validate')).validate },
+  { name: 'init', summary: 'init [--name N] [--out FILE] …    write a commented starter spec (asks on a terminal)', load: () => (require('./init') as typeof import('./init')).init },
+  { name: 'explain', summary: 'explain <artifact|rule-id>      which spec fields make a generated file and which rules read it; a rule\'s docs', load: () => (require('./explain') as typeof import('./explain')).explain },
+  { name: 'diff', summary: 'diff <spec...> [--out DIR]      show, as a unified diff, what generate would change in DIR/<cluster>/', load: () => (require('./diff') as typeof import('./diff')).diff },
+  { name: 'render', summary: 'render <spec> (--host H | --all) --to DIR  write deployable files with every secret filled in', load: () => (require('./render') as typeof import('./render')).render },
+];

@@ -86,7 +86,6 @@ export async function runInit(values: Record<string, string | boolean | string[]
 
 export const init: Command = {
   name: 'init',
-  summary: 'init [--name N] [--out FILE] …    write a commented starter spec (asks on a terminal)',
   usage: `Usage: clusterspec init [--name N] [--control-plane 3] [--workers N] [--lb HOST...]
                         [--harbor N] [--consul N] [--kubernetes-version V] [--out FILE]
 

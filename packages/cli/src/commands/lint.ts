@@ -8,7 +8,6 @@ const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 
 export const lint: Command = {
   name: 'lint',
-  summary: 'lint <spec...> [--format F]     find what would fail at deploy (text, json, sarif, github)',
   usage: `Usage: clusterspec lint <spec...> [--format text|json|sarif|github] [--max-warnings N] [--quiet|--verbose]
 
 Checks each site and its generated artifacts against every rule (docs/rules/).

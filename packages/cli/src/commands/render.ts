@@ -10,7 +10,6 @@ const SECRET_MODE = 0o600;
 
 export const render: Command = {
   name: 'render',
-  summary: 'render <spec> (--host H | --all) --to DIR  write deployable files with every secret filled in',
   usage: `Usage: clusterspec render <spec> (--host <host> | --all) --to DIR
 
 Generates the site (as generate does) and fills every {{secret:env:NAME}} placeholder from the
