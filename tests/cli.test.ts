@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSpec } from '@clusterspec/spec';
@@ -50,6 +50,18 @@ describe('clusterspec CLI', () => {
       `stale    ${join(scratch, 'seed-ha/hosts/emei/etc/nginx/nginx.conf')}`,
     ]);
     expect(result.stderr).toMatch(/3 file\(s\) differ/);
+  });
+
+  it('check sees modes as git keeps them: a clone's 0644 for a 0640 file is current, a lost executable bit is not', async () => {
+    await cli('generate', SEED, '--out', scratch);
+    const consulConfig = join(scratch, 'seed-ha/hosts/consul-1/etc/consul.d/consul.hcl');
+    expect(statSync(consulConfig).mode & 0o777).toBe(0o640);
+    chmodSync(consulConfig, 0o644);
+    expect((await cli('check', SEED, '--out', scratch)).code).toBe(0);
+    chmodSync(join(scratch, 'seed-ha/pki/sign.sh'), 0o644);
+    const result = await cli('check', SEED, '--out', scratch);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(`stale    ${join(scratch, 'seed-ha/pki/sign.sh')}`);
   });
 
   it('generate replaces the folder: files no longer generated disappear', async () => {

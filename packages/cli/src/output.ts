@@ -180,6 +180,15 @@ export interface Drift {
   readonly extra: string[];
 }
 
+/**
+ * Whether a file's mode on disk is the artifact's as far as out/ can keep it: git records only whether a
+ * file is executable, so a fresh clone has 0644 where generate wrote 0640. Tighter modes matter where the
+ * secrets are, in render's output, which sets them.
+ */
+export function modesAgree(onDisk: number, expected: number): boolean {
+  return (onDisk & 0o111) !== 0 === ((expected & 0o111) !== 0);
+}
+
 /** How the files under target differ from the artifacts, by content and by mode. */
 export function compareArtifacts(target: string, artifacts: readonly Artifact[]): Drift {
   const onDisk = new Set(listFiles(target));
@@ -192,7 +201,7 @@ export function compareArtifacts(target: string, artifacts: readonly Artifact[])
       continue;
     }
     const path = join(target, item.path);
-    if (readFileSync(path, 'utf8') !== item.content || (statSync(path).mode & 0o777) !== item.mode) stale.push(item.path);
+    if (readFileSync(path, 'utf8') !== item.content || !modesAgree(statSync(path).mode, item.mode)) stale.push(item.path);
   }
   return { missing, stale, extra: [...onDisk].filter((path) => !expected.has(path)) };
 }

@@ -4,7 +4,7 @@ import { EXIT_FINDINGS, EXIT_OK, type Command } from '../command';
 import { generateSite } from '../generate';
 import { unifiedDiff } from '../line-diff';
 import { loadAll } from '../load';
-import { listFiles } from '../output';
+import { listFiles, modesAgree } from '../output';
 
 const paint = (colour: boolean) => (line: string) => {
   if (!colour) return line;
@@ -40,7 +40,7 @@ Coloured on a terminal (NO_COLOR turns it off). Exits 1 when something would cha
         const present = existsSync(path);
         print(unifiedDiff(present ? path : '/dev/null', path, present ? readFileSync(path, 'utf8') : '', item.content) || (present ? '' : `new file ${path} (empty)`));
         const mode = present ? statSync(path).mode & 0o777 : item.mode;
-        if (mode !== item.mode) print(`mode ${path}: ${mode.toString(8)} -> ${item.mode.toString(8)}`);
+        if (!modesAgree(mode, item.mode)) print(`mode ${path}: ${mode.toString(8)} -> ${item.mode.toString(8)}`);
       }
       for (const path of listFiles(target).filter((file) => !expected.has(file))) {
         const full = join(target, path);
