@@ -52,7 +52,7 @@ describe('clusterspec CLI', () => {
     expect(result.stderr).toMatch(/3 file\(s\) differ/);
   });
 
-  it('check sees modes as git keeps them: a clone's 0644 for a 0640 file is current, a lost executable bit is not', async () => {
+  it('check sees modes as git keeps them: 0644 in a clone for a 0640 file is current, a lost executable bit is not', async () => {
     await cli('generate', SEED, '--out', scratch);
     const consulConfig = join(scratch, 'seed-ha/hosts/consul-1/etc/consul.d/consul.hcl');
     expect(statSync(consulConfig).mode & 0o777).toBe(0o640);
