@@ -4,17 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSpec } from '@clusterspec/spec';
 import { generateSite } from '../packages/cli/src/generate';
-import { main } from '../packages/cli/src/main';
+import { cli as runCli } from './support/cli';
 import { ROOT } from './support/fixtures';
 
 const SEED = join(ROOT, 'fixtures/seed-ha/cluster.yaml');
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (text) => out.push(text), err: (text) => err.push(text), colour: false });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const cli = (...argv: string[]) => runCli(argv);
 
 describe('clusterspec CLI', () => {
   let scratch: string;

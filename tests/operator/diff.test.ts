@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffLines, unifiedDiff } from '../../packages/cli/src/line-diff';
 import { ROOT } from '../support/fixtures';
-import { cli } from './support';
+import { cli } from '../support/cli';
 
 const SEED = join(ROOT, 'fixtures/seed-ha/cluster.yaml');
 

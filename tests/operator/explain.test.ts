@@ -5,7 +5,7 @@ import { ARTIFACT_SOURCES, matchesPattern, sourcesOf } from '../../packages/cli/
 import { generateSite } from '../../packages/cli/src/generate';
 import { ROOT } from '../support/fixtures';
 import { generatedSites } from '../support/generated-sites';
-import { cli } from './support';
+import { cli } from '../support/cli';
 
 describe('clusterspec explain', () => {
   it('has exactly one table row for every file of every site (topology.svg included)', async () => {

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { generateArtifacts } from '../../packages/cli/src/generate';
 import { runInit, type Ask } from '../../packages/cli/src/commands/init';
 import { ROOT } from '../support/fixtures';
-import { cli } from './support';
+import { cli } from '../support/cli';
 
 describe('clusterspec init', () => {
   let scratch: string;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureSpecs, ROOT } from '../support/fixtures';
-import { cli } from './support';
+import { cli } from '../support/cli';
 
 const SPECS = fixtureSpecs().filter((file) => !file.includes('seed-ha-toml')).map((file) => join(ROOT, file));
 

@@ -32,3 +32,13 @@ export function variant(fixture: 'seed-ha' | 'modern', replacements: readonly [s
   }
   return loadSpecText(`${fixture}-variant.yaml`, Buffer.from(text));
 }
+
+/** A spec file with every occurrence of each text replaced; each must occur, so a stale test fails loudly. */
+export function variantOfFile(file: string, replacements: readonly (readonly [string, string])[]): ClusterModel {
+  let text = readFileSync(file, 'utf8');
+  for (const [from, to] of replacements) {
+    if (!text.includes(from)) throw new Error(`${file} has no "${from}"`);
+    text = text.split(from).join(to);
+  }
+  return loadSpecText('variant.yaml', Buffer.from(text));
+}

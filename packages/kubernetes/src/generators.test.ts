@@ -1,9 +1,9 @@
-import { loadSpec, loadSpecText, type Artifact, type ClusterModel } from '@clusterspec/spec';
-import { readFileSync } from 'node:fs';
+import { loadSpec, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { kubernetesGenerators } from './index';
 import { artifactsByPath, contentOf } from '../../../tests/support/artifacts';
+import { variantOfFile } from '../../../tests/support/fixtures';
 
 const FIXTURES = resolve(__dirname, '../../../fixtures');
 const SEED_FILE = `${FIXTURES}/seed-ha/cluster.yaml`;
@@ -29,15 +29,7 @@ const MODERN_WORKERS = [
   { name: 'worker-4', address: '10.20.0.34' },
 ];
 
-/** A fixture with some text replaced; each replacement must match, so a stale fixture fails loudly. */
-function variant(file: string, replacements: readonly (readonly [string, string])[]): ClusterModel {
-  let text = readFileSync(file, 'utf8');
-  for (const [from, to] of replacements) {
-    if (!text.includes(from)) throw new Error(`${file} has no "${from}"`);
-    text = text.split(from).join(to);
-  }
-  return loadSpecText('variant.yaml', Buffer.from(text));
-}
+const variant = variantOfFile;
 
 const SEED_WORKER = { name: 'node3', address: '10.27.52.80' };
 const withSeedWorker: [string, string] = [

@@ -1,22 +1,14 @@
-import { loadSpec, loadSpecText, type ClusterModel, type Host } from '@clusterspec/spec';
-import { readFileSync } from 'node:fs';
+import { loadSpec, type ClusterModel, type Host } from '@clusterspec/spec';
 import { resolve } from 'node:path';
 import { apiServerAltNames, apiServerCertificate, pkiGenerators, planCertificates, subjectAltName } from './index';
 import { artifactsByPath, contentOf } from '../../../tests/support/artifacts';
+import { variantOfFile } from '../../../tests/support/fixtures';
 
 const FIXTURES = resolve(__dirname, '../../../fixtures');
 const SEED_FILE = `${FIXTURES}/seed-ha/cluster.yaml`;
 const MODERN_FILE = `${FIXTURES}/modern/cluster.yaml`;
 
-/** A fixture with some text replaced; each replacement must match, so a stale fixture fails loudly. */
-function variant(file: string, replacements: readonly (readonly [string, string])[]): ClusterModel {
-  let text = readFileSync(file, 'utf8');
-  for (const [from, to] of replacements) {
-    if (!text.includes(from)) throw new Error(`${file} has no "${from}"`);
-    text = text.split(from).join(to);
-  }
-  return loadSpecText('variant.yaml', Buffer.from(text));
-}
+const variant = variantOfFile;
 
 function host(model: ClusterModel, name: string): Host {
   const found = model.hosts.find((candidate) => candidate.name === name);
