@@ -85,6 +85,18 @@ describe('clusterspec CLI', () => {
     expect(result.stderr).toContain(`${spec}:61:14: error: spec.harbor.version: Harbor 1.5.0 is not supported`);
   });
 
+  it('with several specs, a locked target leaves every folder as it was', async () => {
+    const modern = join(ROOT, 'fixtures/modern/cluster.yaml');
+    mkdirSync(scratch, { recursive: true });
+    // A lock held by a live process (this one): the second site is being written by another run.
+    writeFileSync(join(scratch, '.modern.lock'), `${process.pid}\n`);
+    const result = await cli('generate', SEED, modern, '--out', scratch);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(String(process.pid));
+    expect(existsSync(join(scratch, 'seed-ha'))).toBe(false);
+    expect(existsSync(join(scratch, 'modern'))).toBe(false);
+  });
+
   it('refuses two specs with one cluster name', async () => {
     const copy = join(scratch, 'copy.yaml');
     copyFileSync(SEED, copy);

@@ -144,33 +144,47 @@ export function recoverTarget(target: string): void {
  * previous one as <target>.old-<pid>), and the next run restores and cleans up first (recoverTarget).
  */
 export function writeArtifacts(target: string, artifacts: readonly Artifact[]): void {
-  const release = acquireLock(target);
+  writeSites([{ target, artifacts }]);
+}
+
+/**
+ * writeArtifacts for several targets at once: every lock is taken before anything is written, so a
+ * target locked by another run leaves all of them as they were.
+ */
+export function writeSites(sites: readonly { readonly target: string; readonly artifacts: readonly Artifact[] }[]): void {
+  const releases: (() => void)[] = [];
+  try {
+    for (const site of sites) releases.push(acquireLock(site.target));
+    for (const site of sites) swapIn(site.target, site.artifacts);
+  } finally {
+    for (const release of releases) release();
+  }
+}
+
+/** Writes the artifacts into a staging sibling and swaps it in; the caller holds the target's lock. */
+function swapIn(target: string, artifacts: readonly Artifact[]): void {
   const staging = `${target}.tmp-${process.pid}`;
   const previous = `${target}.old-${process.pid}`;
+  recoverTarget(target);
   try {
-    recoverTarget(target);
-    try {
-      mkdirSync(staging, { recursive: true });
-      const made = new Set<string>([staging]);
-      for (const item of artifacts) {
-        const path = join(staging, item.path);
-        const folder = dirname(path);
-        if (!made.has(folder)) {
-          mkdirSync(folder, { recursive: true });
-          made.add(folder);
-        }
-        writeFileSync(path, item.content, { mode: 0o600 });
-        chmodSync(path, item.mode);
+    mkdirSync(staging, { recursive: true });
+    const made = new Set<string>([staging]);
+    for (const item of artifacts) {
+      const path = join(staging, item.path);
+      const folder = dirname(path);
+      if (!made.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        made.add(folder);
       }
-      const hadPrevious = existsSync(target);
-      if (hadPrevious) renameSync(target, previous);
-      renameSync(staging, target);
-      if (hadPrevious) rmSync(previous, { recursive: true, force: true });
-    } finally {
-      rmSync(staging, { recursive: true, force: true });
+      writeFileSync(path, item.content, { mode: 0o600 });
+      chmodSync(path, item.mode);
     }
+    const hadPrevious = existsSync(target);
+    if (hadPrevious) renameSync(target, previous);
+    renameSync(staging, target);
+    if (hadPrevious) rmSync(previous, { recursive: true, force: true });
   } finally {
-    release();
+    rmSync(staging, { recursive: true, force: true });
   }
 }
 

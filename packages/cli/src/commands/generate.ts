@@ -3,7 +3,7 @@ import type { Artifact, ClusterModel } from '@clusterspec/spec';
 import { EXIT_OK, type Command } from '../command';
 import { generateSite } from '../generate';
 import { loadAll } from '../load';
-import { writeArtifacts } from '../output';
+import { writeSites } from '../output';
 import { progress, verbosity, VERBOSITY_OPTIONS, VERBOSITY_USAGE } from '../progress';
 
 export const generate: Command = {
@@ -28,10 +28,8 @@ ${VERBOSITY_USAGE}`,
         return `${artifacts.length} files`;
       });
     }
-    for (const { model, artifacts, target } of generated) {
-      writeArtifacts(target, artifacts);
-      if (level !== 'quiet') io.out(`${model.file}: wrote ${artifacts.length} files to ${target}`);
-    }
+    writeSites(generated);
+    if (level !== 'quiet') for (const { model, artifacts, target } of generated) io.out(`${model.file}: wrote ${artifacts.length} files to ${target}`);
     return EXIT_OK;
   },
 };
