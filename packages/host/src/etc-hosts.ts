@@ -1,5 +1,5 @@
 import { endpointAddress } from '@clusterspec/kubernetes';
-import { artifact, GENERATED_NOTICE, hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { artifact, GENERATED_NOTICE, hostFile, looksLikeIpv4, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 
 interface HostsEntry {
   readonly address: string;
@@ -7,7 +7,6 @@ interface HostsEntry {
   readonly why: string;
 }
 
-const IPV4 = /^[0-9.]+$/;
 
 /** Kubernetes nodes dial controlPlaneEndpoint by name (kubelet, kube-proxy, kubectl): map it to the apiserver load balancer. */
 function kubernetesEntry(model: ClusterModel, host: Host): HostsEntry[] {
@@ -20,7 +19,7 @@ function kubernetesEntry(model: ClusterModel, host: Host): HostsEntry[] {
 function harborEntry(model: ClusterModel, host: Host): HostsEntry[] {
   const harbor = model.harbor;
   const balancer = harbor?.loadBalancer.hosts[0];
-  if (!harbor || !balancer || IPV4.test(harbor.endpoint.host)) return [];
+  if (!harbor || !balancer || looksLikeIpv4(harbor.endpoint.host)) return [];
   if (!model.kubernetes.nodes.includes(host) && !model.docker?.hosts.includes(host)) return [];
   return [{ address: balancer.address, name: harbor.endpoint.host, why: 'Harbor load balancer' }];
 }

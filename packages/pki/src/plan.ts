@@ -1,4 +1,4 @@
-import { atLeast, type ClusterModel, type Host } from '@clusterspec/spec';
+import { atLeast, looksLikeIpv4, type ClusterModel, type Host } from '@clusterspec/spec';
 
 /** Where the static pods of the legacy flow and kubeadm keep certificates. */
 export const PKI_DIR = '/etc/kubernetes/pki';
@@ -30,7 +30,6 @@ export interface CertificatePlan {
   readonly copiedFrom?: string;
 }
 
-const IPV4 = /^[0-9.]+$/;
 
 /** kubeadm's GetAPIServerAltNames: node name, the kubernetes Service names, Service IP, advertise address, endpoint host, certSANs. */
 export function apiServerAltNames(model: ClusterModel, host: Host): { dnsNames: string[]; ipAddresses: string[] } {
@@ -47,7 +46,7 @@ export function apiServerAltNames(model: ClusterModel, host: Host): { dnsNames: 
     ...apiServer.certSANs,
   ];
   const unique = [...new Set(names)];
-  return { dnsNames: unique.filter((name) => !IPV4.test(name)), ipAddresses: unique.filter((name) => IPV4.test(name)) };
+  return { dnsNames: unique.filter((name) => !looksLikeIpv4(name)), ipAddresses: unique.filter(looksLikeIpv4) };
 }
 
 function ownApiServerCertificate(model: ClusterModel, host: Host): CertificatePlan {

@@ -8,6 +8,11 @@ export interface Ipv4Cidr {
 
 const OCTET = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
 
+/** Digits and dots only: meant as an IPv4 address rather than a DNS name (valid or not). */
+export function looksLikeIpv4(text: string): boolean {
+  return /^[0-9.]+$/.test(text);
+}
+
 export function parseIpv4(text: string): number | undefined {
   const parts = text.split('.');
   if (parts.length !== 4 || !parts.every((part) => OCTET.test(part))) return undefined;

@@ -1,7 +1,7 @@
 import { SpecError, type FieldPath } from './errors';
 import { BUILT_IN_GROUPS } from './groups';
 import type { ClusterModel, Endpoint, Host, KubernetesUser, Role, SecretRef, Severity } from './model';
-import { cidrProblem, cidrsOverlap, cidrSize, cidrContains, nthAddress, parseCidr, parseIpv4 } from './net';
+import { cidrProblem, cidrsOverlap, cidrSize, cidrContains, looksLikeIpv4, nthAddress, parseCidr, parseIpv4 } from './net';
 import { ProblemList } from './problems';
 import { hostProblem, normalizeConsul, normalizeDocker, normalizeHarbor, portProblem, type RawConsul, type RawDocker, type RawHarbor } from './sections';
 import type { ParsedSource } from './source';
@@ -32,7 +32,6 @@ interface RawSpec {
   };
 }
 
-const IPV4_LIKE = /^[0-9.]+$/;
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -76,7 +75,7 @@ function parseEndpoint(text: string, problems: ProblemList): Endpoint {
   const host = text.slice(0, separator);
   const port = Number(text.slice(separator + 1));
   const path = ['spec', 'kubernetes', 'controlPlaneEndpoint'];
-  const hostIsAddress = IPV4_LIKE.test(host);
+  const hostIsAddress = looksLikeIpv4(host);
   const problem = hostProblem(host);
   if (problem) problems.add(path, problem, 'write a DNS name or a dotted-quad address, then :port');
   if (portProblem(port)) problems.add(path, portProblem(port) as string, 'use a port between 1 and 65535');
@@ -139,7 +138,7 @@ function checkServerURL(url: string | undefined, path: FieldPath, problems: Prob
 
 function checkCertSANs(sans: readonly string[], problems: ProblemList): void {
   sans.forEach((san, index) => {
-    if ((IPV4_LIKE.test(san) && parseIpv4(san) === undefined) || (!IPV4_LIKE.test(san) && hostProblem(san.replace(/^\*\./, '')))) {
+    if (hostProblem(san.replace(/^\*\./, ''))) {
       problems.add(['spec', 'kubernetes', 'apiServer', 'certSANs', index], `"${san}" is neither a DNS name nor a valid IPv4 address`, 'write a DNS name or a dotted-quad address');
     }
   });

@@ -1,3 +1,4 @@
+import { looksLikeIpv4, parseIpv4 } from './net';
 import type { ConsulModel, DockerModel, HarborModel, Host, Role, SecretRef } from './model';
 import type { ProblemList } from './problems';
 import { parseVersion } from './version';
@@ -33,8 +34,6 @@ export interface RawDocker {
 const withRole = (hosts: readonly Host[], role: Role) => hosts.filter((host) => host.roles.includes(role));
 const named = (hosts: readonly Host[], names: readonly string[]) => names.flatMap((name) => hosts.filter((host) => host.name === name));
 
-const IPV4_LIKE = /^[0-9.]+$/;
-const OCTET = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
@@ -43,10 +42,7 @@ const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
  * and silently rewrites others (http://0x1 becomes 0.0.0.1, http://1.2.3 becomes 1.2.0.3).
  */
 export function hostProblem(host: string): string | undefined {
-  if (IPV4_LIKE.test(host)) {
-    const parts = host.split('.');
-    return parts.length === 4 && parts.every((part) => OCTET.test(part)) ? undefined : `"${host}" is not a valid IPv4 address`;
-  }
+  if (looksLikeIpv4(host)) return parseIpv4(host) === undefined ? `"${host}" is not a valid IPv4 address` : undefined;
   if (host.length > 253 || !host.split('.').every((part) => DNS_LABEL.test(part))) return `"${host}" is not a valid DNS name`;
   return undefined;
 }

@@ -1,5 +1,5 @@
 import type { CertificatePlan } from '@clusterspec/pki';
-import type { Artifact, ClusterModel, Host } from '@clusterspec/spec';
+import { looksLikeIpv4, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { streamBalancers } from './balancers';
 import { perSite } from './per-site';
 
@@ -40,7 +40,7 @@ export const apiServerCertificates = perSite((_model: ClusterModel, artifacts: R
 
 /** Whether a certificate is valid for a dialled name or address, with one-label wildcards as TLS clients match them. */
 export function certificateCovers(certificate: CertificatePlan, dialled: string): boolean {
-  if (/^[0-9.]+$/.test(dialled)) return certificate.ipAddresses.includes(dialled);
+  if (looksLikeIpv4(dialled)) return certificate.ipAddresses.includes(dialled);
   return certificate.dnsNames.some((name) => name === dialled || (name.startsWith('*.') && dialled.slice(dialled.indexOf('.')) === name.slice(1)));
 }
 

@@ -1,7 +1,6 @@
-import type { Artifact, ClusterModel, Host } from '@clusterspec/spec';
+import { looksLikeIpv4, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { perSite } from './per-site';
 
-const IPV4 = /^[0-9.]+$/;
 
 /** The file resolveName reads, for rules' `reads`. */
 export const HOSTS_ARTIFACTS = ['hosts/*/etc/hosts.d/clusterspec'] as const;
@@ -27,7 +26,7 @@ const hostsEntries = perSite((model: ClusterModel, artifacts: ReadonlyMap<string
  * host of that name. Undefined when nothing generated resolves it (it must then be in DNS).
  */
 export function resolveName(model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>, name: string, on?: Host): string | undefined {
-  if (IPV4.test(name)) return name;
+  if (looksLikeIpv4(name)) return name;
   const entries = hostsEntries(model, artifacts);
   for (const host of on ? [on] : model.hosts) {
     const address = entries.get(host)?.get(name);

@@ -1,4 +1,4 @@
-import type { FieldPath } from '@clusterspec/spec';
+import { looksLikeIpv4, type FieldPath } from '@clusterspec/spec';
 import { defineRule } from '../rule';
 
 /** Clients push to externalURL: it must be what the balancer serves, and Docker must accept it over plain http. */
@@ -15,7 +15,7 @@ export const harborEndpoint = defineRule({
     if (port !== harbor.loadBalancer.port) {
       report({ field: urlField, message: `externalURL ${harbor.externalURL} names port ${port}, but the Harbor load balancer listens on ${harbor.loadBalancer.port}: pushes and token redirects go nowhere` });
     }
-    if (/^[0-9.]+$/.test(host) && !harbor.loadBalancer.hosts.some((balancer) => balancer.address === host)) {
+    if (looksLikeIpv4(host) && !harbor.loadBalancer.hosts.some((balancer) => balancer.address === host)) {
       report({ field: urlField, message: `externalURL ${harbor.externalURL} names ${host}, which is not a Harbor load balancer host (${harbor.loadBalancer.hosts.map((balancer) => `${balancer.name} ${balancer.address}`).join(', ')})` });
     }
     if (harbor.protocol !== 'http' || !model.docker) return;
