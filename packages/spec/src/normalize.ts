@@ -3,7 +3,7 @@ import { BUILT_IN_GROUPS } from './groups';
 import type { ClusterModel, Endpoint, Host, KubernetesUser, Role, SecretRef, Severity } from './model';
 import { cidrProblem, cidrsOverlap, cidrSize, cidrContains, looksLikeIpv4, nthAddress, parseCidr, parseIpv4 } from './net';
 import { ProblemList } from './problems';
-import { hostProblem, normalizeConsul, normalizeDocker, normalizeHarbor, portProblem, type RawConsul, type RawDocker, type RawHarbor } from './sections';
+import { hostProblem, normalizeConsul, normalizeDocker, normalizeHarbor, portProblem, withRole, type RawConsul, type RawDocker, type RawHarbor } from './sections';
 import type { ParsedSource } from './source';
 import { atLeast, parseVersion } from './version';
 
@@ -161,8 +161,6 @@ function normalizeUsers(raw: RawSpec, problems: ProblemList): KubernetesUser[] {
   return users;
 }
 
-export const byRole = (hosts: readonly Host[], role: Role) => hosts.filter((host) => host.roles.includes(role));
-
 /** Turns a schema-valid spec into the immutable model, or throws SpecError with every problem. */
 export function normalize(source: ParsedSource): ClusterModel {
   const raw = source.data as RawSpec;
@@ -212,12 +210,12 @@ export function normalize(source: ParsedSource): ClusterModel {
         virtualAddress: loadBalancer.virtualAddress,
         connectTimeout: loadBalancer.connectTimeout ?? '1s',
         proxyTimeout: loadBalancer.proxyTimeout ?? '10m',
-        hosts: byRole(hosts, 'apiserver-lb'),
+        hosts: withRole(hosts, 'apiserver-lb'),
       },
       schedulableControlPlane: kubernetes.controlPlane?.schedulable ?? false,
       ...(kubernetes.kubeProxy?.server ? { kubeProxyServer: kubernetes.kubeProxy.server } : {}),
-      controlPlaneHosts: byRole(hosts, 'control-plane'),
-      workerHosts: byRole(hosts, 'worker'),
+      controlPlaneHosts: withRole(hosts, 'control-plane'),
+      workerHosts: withRole(hosts, 'worker'),
       nodes: hosts.filter((host) => host.roles.includes('control-plane') || host.roles.includes('worker')),
       bootstrapToken: kubernetes.bootstrapToken ?? { fromEnv: 'KUBEADM_BOOTSTRAP_TOKEN' },
       certificateKey: kubernetes.certificateKey ?? { fromEnv: 'KUBEADM_CERTIFICATE_KEY' },

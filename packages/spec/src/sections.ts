@@ -31,7 +31,8 @@ export interface RawDocker {
   registrator?: { consul?: string };
 }
 
-const withRole = (hosts: readonly Host[], role: Role) => hosts.filter((host) => host.roles.includes(role));
+/** The hosts with a role, in spec order. */
+export const withRole = (hosts: readonly Host[], role: Role) => hosts.filter((host) => host.roles.includes(role));
 const named = (hosts: readonly Host[], names: readonly string[]) => names.flatMap((name) => hosts.filter((host) => host.name === name));
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
