@@ -2,8 +2,8 @@
  * Secrets: `clusterspec render` fills placeholders, refuses before writing anything when a secret is
  * missing or cannot be placed safely, and no secret value ever reaches stdout, stderr or an error.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSpec } from '@clusterspec/spec';
@@ -167,6 +167,71 @@ describe('clusterspec render', () => {
     expect((await cli('render', SEED, '--all', '--host', 'emei', '--to', 'd')).code).toBe(2);
     expect((await cli('render', SEED, '--to', 'd')).code).toBe(2);
     expect((await cli('render', SEED, '--all')).stderr).toMatch(/--to DIR is required/);
+  });
+});
+
+describe('clusterspec render --to: never inside a git work tree, never a file', () => {
+  /** A scratch git repository holding the seed under fixtures/, as this repository does. */
+  function scratchRepository(): string {
+    const repo = join(realpathSync(scratch), 'repo');
+    mkdirSync(join(repo, 'fixtures'), { recursive: true });
+    execFileSync('git', ['init', '-q'], { cwd: repo });
+    cpSync(join(ROOT, 'fixtures/seed-ha'), join(repo, 'fixtures/seed-ha'), { recursive: true });
+    mkdirSync(join(repo, 'out'));
+    writeFileSync(join(repo, '.gitignore'), 'ignored/\n');
+    return repo;
+  }
+
+  it('refuses a folder inside a repository by its real path: relative, through a symlink, ignored, not yet existing', async () => {
+    setEnv(PLAIN);
+    const repo = scratchRepository();
+    symlinkSync(join(repo, 'out'), join(scratch, 'link-to-out'));
+    const cases: [cwd: string, to: string, resolved: string][] = [
+      [join(repo, 'fixtures'), '../out/rendered', join(repo, 'out/rendered')], // the issue's case, run from fixtures/
+      [scratch, 'link-to-out/rendered', join(repo, 'out/rendered')],
+      [scratch, join(repo, 'ignored/deploy'), join(repo, 'ignored/deploy')],
+      [scratch, join(repo, 'a/b/c'), join(repo, 'a/b/c')],
+      [repo, '.', repo],
+    ];
+    for (const [cwd, to, resolved] of cases) {
+      process.chdir(cwd);
+      const result = await cli('render', join(repo, 'fixtures/seed-ha/cluster.yaml'), '--all', '--to', to);
+      expect({ to, code: result.code }).toEqual({ to, code: 2 });
+      expect(result.stderr.split('\n')).toHaveLength(1);
+      expect(result.stderr).toContain(`--to ${to}: ${resolved} is inside the git work tree ${repo}`);
+      expect(result.stderr).toMatch(/render into a folder outside any repository, e\.g\. /);
+      expect(result.stdout).toBe('');
+    }
+    expect(listFiles(join(repo, 'out'))).toEqual([]);
+    expect(existsSync(join(repo, 'ignored'))).toBe(false);
+    expect(existsSync(join(repo, 'a'))).toBe(false);
+    expect(listFiles(join(repo, 'fixtures'))).toEqual(['seed-ha/cluster.yaml']);
+    expectNoLeak(channels.join('\n'), PLAIN);
+  });
+
+  it('judges the folder itself, not the repository a git hook exports (GIT_DIR, GIT_WORK_TREE)', async () => {
+    setEnv(PLAIN);
+    const repo = scratchRepository();
+    Object.assign(process.env, { GIT_DIR: join(repo, '.git'), GIT_WORK_TREE: repo });
+    expect((await cli('render', SEED, '--all', '--to', join(scratch, 'deploy'))).code).toBe(0);
+    expect((await cli('render', SEED, '--all', '--to', join(repo, 'out/x'))).stderr).toContain(`is inside the git work tree ${repo}`);
+  });
+
+  it('refuses a file, or a path below a file, in one line naming the path and the cause (exit 2)', async () => {
+    setEnv(PLAIN);
+    writeFileSync(join(scratch, 'afile'), 'keep me\n');
+    for (const to of ['afile', 'afile/sub']) {
+      const result = await cli('render', SEED, '--all', '--to', to);
+      expect({ to, code: result.code }).toEqual({ to, code: 2 });
+      expect(result.stderr).toBe(`clusterspec render: --to ${to}: ${join(realpathSync(scratch), 'afile')} is a file, not a folder; name a folder (it is created if missing)`);
+    }
+    expect(readFileSync(join(scratch, 'afile'), 'utf8')).toBe('keep me\n');
+    // As the binary: the same line, no stack trace.
+    const bin = join(ROOT, 'packages/cli/bin/clusterspec.js');
+    const spawned = spawnSync('node', [bin, 'render', SEED, '--all', '--to', 'afile'], { cwd: scratch, encoding: 'utf8', env: { ...process.env, ...PLAIN }, timeout: 30000 });
+    expect(spawned.status).toBe(2);
+    expect(spawned.stderr.trim().split('\n')).toHaveLength(1);
+    expect(spawned.stderr).not.toMatch(/\bat .*\.js:\d+/);
   });
 });
 

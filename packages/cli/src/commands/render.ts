@@ -1,9 +1,10 @@
 import { closestMatch } from '@clusterspec/spec';
-import { join, relative, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Command } from '../command';
 import { generateArtifacts } from '../generate';
 import { loadAll } from '../load';
 import { writeArtifacts } from '../output';
+import { renderTarget } from '../render-target';
 import { fillSecrets, formatSecretProblem } from '../secrets-fill';
 
 const SECRET_MODE = 0o600;
@@ -18,7 +19,9 @@ relative paths from the current directory).
 
   --host H   write host H's files into DIR/H/ (DIR/H/etc/..., copy it onto the host's /)
   --all      write every file into DIR/<cluster>/, laid out as out/<cluster>/ (hosts/<host>/..., cluster/, pki/)
-  --to DIR   where to write; required, and never inside ./out, which is committed
+  --to DIR   where to write; required. Judged by its real path (symbolic links followed) and refused
+             inside any git work tree (ignored folders included) and inside ./out: the files hold
+             real secrets, which 'git add' must never pick up. Use e.g. /tmp/rendered.
 
 The folder is replaced as a whole, under the same lock and swap as generate. Files that carry a
 secret get mode 0600. If any secret is missing, empty, unreadable or cannot be written safely in
@@ -32,9 +35,10 @@ printed.`,
     if ((host === undefined) === !values.all) throw new UsageError('give either --host <host> or --all');
     if (typeof values.to !== 'string' || values.to === '') throw new UsageError('--to DIR is required');
     const to = values.to;
-    const fromOut = relative(resolve('out'), resolve(to));
-    if (fromOut === '' || (!fromOut.startsWith('..') && !fromOut.startsWith(sep) && !/^[A-Za-z]:/.test(fromOut))) {
-      throw new UsageError(`--to ${to} is inside ./out, which is committed; render secrets somewhere else`);
+    const destination = renderTarget(to);
+    if ('problem' in destination) {
+      io.err(`clusterspec render: ${destination.problem}`);
+      return EXIT_BAD_INPUT;
     }
     const [model] = loadAll(positionals);
     if (host !== undefined && !model.hosts.some((candidate) => candidate.name === host)) {
@@ -53,7 +57,8 @@ printed.`,
     }
     const target = join(to, host ?? model.name);
     const files = filled.artifacts.map((item) => ({ ...item, path: item.path.slice(prefix.length), mode: filled.secretBearing.has(item.path) ? SECRET_MODE : item.mode }));
-    writeArtifacts(target, files);
+    // Into the folder that was judged, not the path as given: a symbolic link changed since cannot redirect it.
+    writeArtifacts(join(destination.folder, host ?? model.name), files);
     io.out(`${model.file}: wrote ${filled.artifacts.length} files to ${target} (${filled.secretBearing.size} with secrets, mode 0600)`);
     return EXIT_OK;
   },
