@@ -11,6 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { generateArtifacts } from '../../packages/cli/src/generate';
 import { main } from '../../packages/cli/src/main';
 import { listFiles } from '../../packages/cli/src/output';
+import { replacedPlaceholders } from '../../packages/cli/src/out-audit';
 import { ROOT } from '../support/fixtures';
 
 jest.setTimeout(60000);
@@ -232,6 +233,64 @@ describe('clusterspec render --to: never inside a git work tree, never a file', 
     expect(spawned.status).toBe(2);
     expect(spawned.stderr.trim().split('\n')).toHaveLength(1);
     expect(spawned.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+});
+
+describe('clusterspec check: a value where generate writes a placeholder, and --exact', () => {
+  it('lists a stale file that lost a placeholder as "secret", with the line and the placeholder, never the value', async () => {
+    expect((await cli('generate', SEED, '--out', 'gen')).code).toBe(0);
+    const hcl = join(scratch, 'gen/seed-ha/hosts/consul-2/etc/consul.d/consul.hcl');
+    const generated = readFileSync(hcl, 'utf8');
+    const line = generated.split('\n').findIndex((text) => text.includes('{{secret:env:CONSUL_GOSSIP_KEY}}')) + 1;
+    writeFileSync(hcl, generated.replace('{{secret:env:CONSUL_GOSSIP_KEY}}', 'S3CR3T-gossip-value'));
+    writeFileSync(join(scratch, 'gen/seed-ha/hosts/emei/etc/nginx/nginx.conf'), 'events {}\n'); // stale, no secret in it
+    const result = await cli('check', SEED, '--out', 'gen');
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n').sort()).toEqual([
+      `secret   gen/seed-ha/hosts/consul-2/etc/consul.d/consul.hcl: line ${line} holds something else where generate writes {{secret:env:CONSUL_GOSSIP_KEY}}`,
+      'stale    gen/seed-ha/hosts/emei/etc/nginx/nginx.conf',
+    ]);
+    expect(result.stderr).toMatch(/1 file\(s\) lack a \{\{secret:\.\.\.\}\} placeholder that generate writes: .*rotate the secret/);
+    expectNoLeak(`${result.stdout}\n${result.stderr}`, { gossip: 'S3CR3T-gossip-value' });
+  });
+
+  it('--exact lists every entry of DIR no given spec writes, without following links; with no spec, DIR must be empty', async () => {
+    expect((await cli('generate', SEED, '--out', 'gen')).code).toBe(0);
+    mkdirSync(join(scratch, 'gen/rendered/seed-ha'), { recursive: true });
+    writeFileSync(join(scratch, 'gen/rendered/seed-ha/a'), 'S3CR3T\n');
+    writeFileSync(join(scratch, 'gen/rendered/b'), 'S3CR3T\n');
+    mkdirSync(join(scratch, 'gen/seed-ha.tmp-4242'));
+    writeFileSync(join(scratch, 'gen/notes.txt'), 'x\n');
+    symlinkSync('/etc', join(scratch, 'gen/etc-link'));
+    expect((await cli('check', SEED, '--out', 'gen')).code).toBe(0); // without --exact, only gen/seed-ha/ is compared
+    const exact = await cli('check', SEED, '--out', 'gen', '--exact', '--quiet');
+    expect(exact.code).toBe(1);
+    expect(exact.stdout.split('\n')).toEqual([
+      'extra    gen/etc-link (symbolic link; no spec writes it)',
+      'extra    gen/notes.txt (no spec writes it)',
+      'extra    gen/rendered/ (folder of 2 files; no spec writes it)',
+      'extra    gen/seed-ha.tmp-4242/ (folder of 0 files; no spec writes it)',
+    ]);
+    const none = await cli('check', '--out', 'gen', '--exact');
+    expect(none.code).toBe(1);
+    expect(none.stdout).toMatch(/^extra    gen\/seed-ha\/ \(folder of \d+ files; no spec writes it\)$/m);
+    expect((await cli('check', '--out', 'nothing-here', '--exact')).code).toBe(0);
+  });
+
+  it('replacedPlaceholders: unchanged lines keep theirs; a replaced one is named at its generated line, repeated ones counted', () => {
+    const generated = 'a = "{{secret:env:A}}"\nb = 1\nc = "{{secret:env:A}}"\nd = "{{secret:file:/k}}"\n';
+    expect(replacedPlaceholders(generated, generated)).toEqual([]);
+    expect(replacedPlaceholders(generated, generated.replace('b = 1', 'b = 2'))).toEqual([]);
+    expect(replacedPlaceholders(generated, generated.replace('c = "{{secret:env:A}}"', 'c = "value"'))).toEqual([{ placeholder: '{{secret:env:A}}', line: 3 }]);
+    // Reformatted but still holding the placeholder: not a replacement.
+    expect(replacedPlaceholders(generated, generated.replace('d = "{{secret:file:/k}}"', 'd="{{secret:file:/k}}"'))).toEqual([]);
+    // Moved to another line: the count holds, nothing is reported.
+    expect(replacedPlaceholders(generated, `x = "{{secret:env:A}}"\n${generated.replace('a = "{{secret:env:A}}"\n', '')}`)).toEqual([]);
+    expect(replacedPlaceholders(generated, 'nothing\n')).toEqual([
+      { placeholder: '{{secret:env:A}}', line: 1 },
+      { placeholder: '{{secret:env:A}}', line: 3 },
+      { placeholder: '{{secret:file:/k}}', line: 4 },
+    ]);
   });
 });
 
