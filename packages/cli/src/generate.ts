@@ -1,4 +1,5 @@
 import { consulGenerators } from '@clusterspec/consul';
+import { containerdGenerators } from '@clusterspec/containerd';
 import { harborGenerators } from '@clusterspec/harbor';
 import { hostGenerators } from '@clusterspec/host';
 import { kubernetesGenerators } from '@clusterspec/kubernetes';
@@ -13,6 +14,7 @@ const generators: readonly Generator[] = [
   ...loadBalancerGenerators,
   ...harborGenerators,
   ...consulGenerators,
+  ...containerdGenerators,
   ...hostGenerators,
 ];
 

@@ -1,3 +1,4 @@
+import { stringify as stringifyToml, type JsonMap } from '@iarna/toml';
 import ejs from 'ejs';
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
@@ -30,6 +31,11 @@ export function hostFile(host: Host, absolutePath: string): string {
 export function yamlDocuments(...documents: readonly unknown[]): string {
   const body = documents.map((document) => stringify(document, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
   return `# ${GENERATED_NOTICE}\n${body}`;
+}
+
+/** A TOML file built as data (tables in insertion order), the notice on top as a comment. */
+export function tomlDocument(data: JsonMap): string {
+  return `# ${GENERATED_NOTICE}\n${stringifyToml(data)}`;
 }
 
 /** Compiles an EJS template once; templates live in a package's templates/ folder beside src/ and dist/. */

@@ -13,6 +13,7 @@ export * from './net';
 export * from './secrets';
 export * from './version';
 export { runsConsulAgent } from './sections';
+export { defaultContainerRuntime } from './container-runtime';
 export { parseSource, type ParsedSource } from './source';
 
 /** Parses, validates and normalises spec text; `file` names it in every error. */

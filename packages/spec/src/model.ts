@@ -38,8 +38,31 @@ export interface KubernetesUser {
   readonly clusterRole: string;
 }
 
+/** What the kubelet drives: Docker (through dockershim, before Kubernetes 1.24) or containerd's CRI plugin. */
+export type ContainerRuntime = 'containerd' | 'docker';
+
+/** What changes in containerd's configuration file with its version. */
+export interface ContainerdRelease {
+  /** The `version` line of /etc/containerd/config.toml: 2 for containerd 1.x, 3 from 2.0. */
+  readonly configVersion: 2 | 3;
+  /** Key path of the table holding the registry `config_path`. */
+  readonly registryTable: readonly string[];
+  /** Key path of the runc runtime's table (its `options` hold `SystemdCgroup`). */
+  readonly runcTable: readonly string[];
+}
+
+export interface ContainerdModel {
+  /** The version the spec names (spec.containerd.version); absent when implied by the Kubernetes version. */
+  readonly version?: Version;
+  /** major.minor of the containerd release the files are written for. */
+  readonly series: string;
+  readonly release: ContainerdRelease;
+}
+
 export interface KubernetesModel {
   readonly version: Version;
+  /** The kubelet's container runtime: the spec's, or Docker before 1.24 and containerd from then on. */
+  readonly containerRuntime: ContainerRuntime;
   readonly controlPlaneEndpoint: Endpoint;
   readonly networking: {
     readonly serviceSubnet: string;
@@ -98,6 +121,8 @@ export interface HarborModel {
   readonly database: HarborDatabase;
   readonly redis: { readonly host: string; readonly port: number; readonly password?: SecretRef };
   readonly adminPassword: SecretRef;
+  /** Where the nodes keep the CA certificate that signed Harbor's https certificate, when the spec names it. */
+  readonly caFile?: string;
 }
 
 export interface ConsulService {
@@ -147,6 +172,8 @@ export interface ClusterModel {
   readonly harbor?: HarborModel;
   readonly consul?: ConsulModel;
   readonly docker?: DockerModel;
+  /** containerd on every Kubernetes node, when it is the kubelet's runtime. */
+  readonly containerd?: ContainerdModel;
   readonly lint: LintSettings;
   /** Source position of any field, for diagnostics. */
   readonly locate: (path: FieldPath, part?: 'key' | 'value') => SourceLocation;

@@ -1,11 +1,12 @@
 import { SpecError, type FieldPath } from './errors';
 import { BUILT_IN_GROUPS } from './groups';
-import type { ClusterModel, Endpoint, Host, KubernetesUser, Role, SecretRef, Severity } from './model';
+import type { ClusterModel, ContainerRuntime, Endpoint, Host, KubernetesUser, Role, SecretRef, Severity } from './model';
 import { cidrProblem, cidrsOverlap, cidrSize, cidrContains, looksLikeIpv4, nthAddress, parseCidr, parseIpv4 } from './net';
 import { ProblemList } from './problems';
 import { hostProblem, normalizeConsul, normalizeDocker, normalizeHarbor, portProblem, withRole, type RawConsul, type RawDocker, type RawHarbor } from './sections';
+import { normalizeContainerRuntime, type RawContainerd } from './container-runtime';
 import type { ParsedSource } from './source';
-import { atLeast, parseVersion } from './version';
+import { parseVersion, usesKubeadmFlow } from './version';
 
 /** The spec as the schema admits it: optional fields may still be absent. */
 interface RawSpec {
@@ -24,10 +25,12 @@ interface RawSpec {
       caCertHash?: SecretRef;
       users?: { name: string; groups: string[]; clusterRole?: string; server?: string }[];
       kubeProxy?: { server?: string };
+      containerRuntime?: ContainerRuntime;
     };
     harbor?: RawHarbor;
     consul?: RawConsul;
     docker?: RawDocker;
+    containerd?: RawContainerd;
     lint?: { rules?: Record<string, Severity | 'off'> };
   };
 }
@@ -111,7 +114,7 @@ function checkNetworking(raw: RawSpec, problems: ProblemList): { apiServerServic
 function checkKubernetesVersion(text: string, problems: ProblemList): void {
   const version = parseVersion(text);
   const legacy = version.major === 1 && version.minor === 6;
-  if (!legacy && !atLeast(version, 1, 15)) {
+  if (!legacy && !usesKubeadmFlow(version)) {
     problems.add(['spec', 'kubernetes', 'version'], `Kubernetes ${text} is not supported`, 'use 1.6.x (the static-pod flow of the design documents) or 1.15 and newer (kubeadm)');
   }
 }
@@ -188,6 +191,8 @@ export function normalize(source: ParsedSource): ClusterModel {
   const harbor = normalizeHarbor(raw.spec.harbor, hosts, problems);
   const consul = normalizeConsul(raw.spec.consul, hosts, problems);
   const docker = normalizeDocker(raw.spec.docker, hosts, consul, problems);
+  const kubeadmFlow = usesKubeadmFlow(parseVersion(kubernetes.version));
+  const { runtime, containerd } = normalizeContainerRuntime(kubernetes.version, kubeadmFlow, { runtime: kubernetes.containerRuntime, containerd: raw.spec.containerd }, problems);
   if (problems.problems.length > 0) throw new SpecError(problems.problems);
 
   const loadBalancer = kubernetes.loadBalancer ?? {};
@@ -197,6 +202,7 @@ export function normalize(source: ParsedSource): ClusterModel {
     hosts,
     kubernetes: {
       version: parseVersion(kubernetes.version),
+      containerRuntime: runtime,
       controlPlaneEndpoint,
       networking: {
         serviceSubnet: kubernetes.networking.serviceSubnet,
@@ -225,6 +231,7 @@ export function normalize(source: ParsedSource): ClusterModel {
     harbor,
     consul,
     docker,
+    ...(containerd ? { containerd } : {}),
     lint: { rules: raw.spec.lint?.rules ?? {} },
     locate: source.locate,
   });

@@ -12,6 +12,7 @@ export interface RawHarbor {
   database: { embedded?: boolean; host?: string; port?: number; user?: string; password: SecretRef };
   redis: { host: string; port: number; password?: SecretRef };
   adminPassword: SecretRef;
+  caFile?: string;
 }
 
 export interface RawConsul {
@@ -99,6 +100,7 @@ export function normalizeHarbor(raw: RawHarbor | undefined, hosts: readonly Host
       : { embedded: false, host: raw.database.host as string, port: raw.database.port as number, user: raw.database.user as string, password: raw.database.password },
     redis: raw.redis,
     adminPassword: raw.adminPassword,
+    ...(raw.caFile !== undefined ? { caFile: raw.caFile } : {}),
   };
 }
 

@@ -14,3 +14,8 @@ export function parseVersion(text: string): Version {
 export function atLeast(version: Version, major: number, minor: number): boolean {
   return version.major > major || (version.major === major && version.minor >= minor);
 }
+
+/** kubeadm joins control-plane nodes itself from 1.15; before that, the legacy static-pod flow of 1.6. */
+export function usesKubeadmFlow(version: Version): boolean {
+  return atLeast(version, 1, 15);
+}

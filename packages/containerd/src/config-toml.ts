@@ -1,0 +1,39 @@
+import { artifact, hostFile, tomlDocument, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import type { JsonMap } from '@iarna/toml';
+import { CERTS_DIR, CONTAINERD_CONFIG_PATH, containerdNodes } from './paths';
+
+/** Nests value under a key path: ['a', 'b'] → { a: { b: value } }. */
+function nest(path: readonly string[], value: JsonMap): JsonMap {
+  return path.reduceRight<JsonMap>((inner, key) => ({ [key]: inner }), value);
+}
+
+/** Merges two nested tables (no key holds a value in both). */
+function merge(a: JsonMap, b: JsonMap): JsonMap {
+  const result: JsonMap = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const existing = result[key];
+    result[key] = existing && typeof existing === 'object' && !Array.isArray(existing) ? merge(existing as JsonMap, value as JsonMap) : value;
+  }
+  return result;
+}
+
+/**
+ * /etc/containerd/config.toml on every Kubernetes node whose kubelet runs containerd. Only what differs
+ * from containerd's defaults: the registry host directory (without config_path containerd ignores
+ * certs.d, so a node cannot trust the site's Harbor), and the systemd cgroup driver for runc, which
+ * must match the kubelet's (kubeadm's default from 1.22; Kubernetes "Container runtimes" docs). The
+ * runc runtime_type is repeated because a runtimes table in the file replaces containerd's default
+ * entry rather than merging into it. The table names follow the containerd release (config version 2
+ * or 3: docs/cri/config.md).
+ */
+export function generateContainerdConfig(model: ClusterModel): Artifact[] {
+  const containerd = model.containerd;
+  if (!containerd) return [];
+  const { release } = containerd;
+  const config = merge(
+    { version: release.configVersion },
+    merge(nest(release.registryTable, { config_path: CERTS_DIR }), nest(release.runcTable, { runtime_type: 'io.containerd.runc.v2', options: { SystemdCgroup: true } })),
+  );
+  const content = tomlDocument(config);
+  return containerdNodes(model).map((host) => artifact(hostFile(host, CONTAINERD_CONFIG_PATH), content));
+}

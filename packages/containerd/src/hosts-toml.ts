@@ -1,0 +1,37 @@
+import { artifact, hostFile, tomlDocument, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import type { JsonMap } from '@iarna/toml';
+import { containerdNodes, DOCKER_HUB, harborCaFile, hostsTomlPath, registryHostDirectory } from './paths';
+
+/**
+ * Harbor's hosts.toml: its externalURL as the server; over https the CA that signed its certificate,
+ * over plain http the http scheme, which is all containerd needs (never skip_verify: docs/hosts.md).
+ */
+function harborHosts(model: ClusterModel): JsonMap | undefined {
+  const harbor = model.harbor;
+  if (!harbor) return undefined;
+  const server = `${harbor.protocol}://${registryHostDirectory(harbor)}`;
+  return harbor.protocol === 'https' ? { server, ca: harborCaFile(harbor) } : { server };
+}
+
+/**
+ * Docker's registry-mirrors mirror Docker Hub only, so they become the hosts of docker.io's hosts.toml,
+ * tried in spec order before Docker Hub itself, for pulls (a mirror cannot take pushes).
+ */
+function dockerHubMirrors(model: ClusterModel): JsonMap | undefined {
+  const mirrors = model.docker?.registryMirrors ?? [];
+  if (mirrors.length === 0) return undefined;
+  const host: JsonMap = {};
+  for (const mirror of mirrors) host[mirror.replace(/\/$/, '')] = { capabilities: ['pull', 'resolve'] };
+  return { server: 'https://registry-1.docker.io', host };
+}
+
+/** /etc/containerd/certs.d/<registry host>/hosts.toml on every containerd node: Harbor and Docker Hub's mirrors. */
+export function generateRegistryHosts(model: ClusterModel): Artifact[] {
+  const files: [string, JsonMap | undefined][] = [
+    [model.harbor ? registryHostDirectory(model.harbor) : '', harborHosts(model)],
+    [DOCKER_HUB, dockerHubMirrors(model)],
+  ];
+  return containerdNodes(model).flatMap((node) =>
+    files.flatMap(([registryHost, data]) => (data ? [artifact(hostFile(node, hostsTomlPath(registryHost)), tomlDocument(data))] : [])),
+  );
+}
