@@ -1,4 +1,5 @@
-import { artifact, hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { KUBELET_CGROUP_DRIVER } from '@clusterspec/kubernetes';
+import { artifact, hostFile, usesKubeadmFlow, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { consulDnsAddresses } from './consul-dns';
 
 function containerDns(model: ClusterModel, host: Host): string[] {
@@ -12,6 +13,16 @@ function insecureRegistries(model: ClusterModel): string[] {
   return harbor && harbor.protocol === 'http' ? [`${harbor.endpoint.host}:${harbor.endpoint.port}`] : [];
 }
 
+/**
+ * Docker as a kubeadm node's runtime (before 1.24) must use the kubelet's cgroup driver; Docker's own
+ * default is cgroupfs, and the kubelet refuses to start on a mismatch (Kubernetes "Container runtimes" docs).
+ */
+function kubeletRuntimeOptions(model: ClusterModel, host: Host): string[] {
+  const { kubernetes } = model;
+  const drivesKubelet = kubernetes.containerRuntime === 'docker' && usesKubeadmFlow(kubernetes.version) && kubernetes.nodes.includes(host);
+  return drivesKubelet ? [`native.cgroupdriver=${KUBELET_CGROUP_DRIVER}`] : [];
+}
+
 /** /etc/docker/daemon.json on every Docker host. */
 export function generateDockerDaemonConfig(model: ClusterModel): Artifact[] {
   const docker = model.docker;
@@ -23,6 +34,8 @@ export function generateDockerDaemonConfig(model: ClusterModel): Artifact[] {
     if (docker.registryMirrors.length > 0) config['registry-mirrors'] = [...docker.registryMirrors];
     const insecure = insecureRegistries(model);
     if (insecure.length > 0) config['insecure-registries'] = insecure;
+    const options = kubeletRuntimeOptions(model, host);
+    if (options.length > 0) config['exec-opts'] = options;
     return artifact(hostFile(host, '/etc/docker/daemon.json'), `${JSON.stringify(config, null, 2)}\n`);
   });
 }

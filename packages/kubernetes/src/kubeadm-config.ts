@@ -4,6 +4,8 @@ import { nodeTaints } from './node-roles';
 import { kubernetesRelease, type KubernetesRelease } from './versions';
 
 export const KUBEADM_CONFIG_PATH = '/etc/kubernetes/kubeadm-config.yaml';
+/** The cgroup driver of every kubeadm node: kubelet, containerd's runc and Docker alike. */
+export const KUBELET_CGROUP_DRIVER = 'systemd';
 
 /** kubeadm's extraArgs: a map until v1beta3, a name/value list from v1beta4. */
 function extraArgs(release: KubernetesRelease, args: Record<string, string>): object {
@@ -49,13 +51,26 @@ function initConfiguration(model: ClusterModel, release: KubernetesRelease, host
       },
       apiServer: { certSANs: [...kubernetes.apiServer.certSANs] },
     },
-    {
-      apiVersion: 'kubelet.config.k8s.io/v1beta1',
-      kind: 'KubeletConfiguration',
-      clusterDNS: [kubernetes.networking.clusterDNS],
-      clusterDomain: kubernetes.networking.dnsDomain,
-    },
+    kubeletConfiguration(model, release),
   ];
+}
+
+/**
+ * The cluster-wide kubelet settings kubeadm uploads for every node: cluster DNS from the spec, and the
+ * systemd cgroup driver (containerd's runc and Docker are set to systemd too, and the two must agree:
+ * Kubernetes "Container runtimes" docs). Nothing kubeadm already gives: the driver only where kubeadm's
+ * default is still cgroupfs (before 1.22), and never rotateCertificates, which kubeadm sets to true
+ * whatever the file says (kubeadm's componentconfigs/kubelet.go defaulting).
+ */
+function kubeletConfiguration(model: ClusterModel, release: KubernetesRelease): object {
+  const { networking } = model.kubernetes;
+  return {
+    apiVersion: 'kubelet.config.k8s.io/v1beta1',
+    kind: 'KubeletConfiguration',
+    ...(release.kubeadmCgroupDriverDefault === KUBELET_CGROUP_DRIVER ? {} : { cgroupDriver: KUBELET_CGROUP_DRIVER }),
+    clusterDNS: [networking.clusterDNS],
+    clusterDomain: networking.dnsDomain,
+  };
 }
 
 function joinConfiguration(model: ClusterModel, release: KubernetesRelease, host: Host): object {

@@ -1,11 +1,13 @@
 import type { LintRule } from '../rule';
 import { consulDnsUnreachable, containerDnsLoopback, dnsPublicFallback } from './container-dns';
+import { containerRuntime } from './container-runtime';
 import { endpointIsServiceName } from './endpoint-is-service-name';
 import { endpointUnreachable } from './endpoint-unreachable';
 import { harborEndpoint } from './harbor-endpoint';
 import { harborSharedState } from './harbor-shared-state';
 import { lbProxyTimeout } from './lb-proxy-timeout';
 import { portConflict } from './port-conflict';
+import { registryTrust } from './registry-trust';
 import { registratorAgent } from './registrator-agent';
 import { consulQuorum, etcdQuorum } from './quorum';
 import { sanAdvertiseAddress } from './san-advertise-address';
@@ -32,6 +34,8 @@ export const rules: readonly LintRule[] = [
   dnsPublicFallback,
   harborSharedState,
   harborEndpoint,
+  registryTrust,
+  containerRuntime,
   serviceName,
   registratorAgent,
   secretLiteral,

@@ -1,0 +1,81 @@
+import { hostFile, type ClusterModel, type FieldPath, type Host } from '@clusterspec/spec';
+import { containerdConfigPath, harborHostsFile, readToml, registryConfigRoots } from '../analysis/node-runtime';
+import { defineRule, type Finding } from '../rule';
+
+const URL_FIELD: FieldPath = ['spec', 'harbor', 'externalURL'];
+
+interface HostsEntry {
+  readonly url: string;
+  readonly ca?: unknown;
+  readonly skipVerify?: unknown;
+}
+
+/** The endpoints containerd tries for a registry, in order: every [host."…"] table, then server (docs/hosts.md). */
+function endpoints(data: Record<string, unknown>, directory: string): HostsEntry[] {
+  const hosts = (data.host ?? {}) as Record<string, Record<string, unknown>>;
+  const listed = Object.entries(hosts).map(([url, table]) => ({ url, ca: table.ca ?? data.ca, skipVerify: table.skip_verify }));
+  const server = typeof data.server === 'string' ? data.server : `https://${directory}`;
+  return [...listed, { url: server, ca: data.ca, skipVerify: data.skip_verify }];
+}
+
+/** What is wrong with how containerd on a node reaches Harbor, judged from its hosts.toml. */
+function containerdProblems(model: ClusterModel, artifacts: Parameters<typeof readToml>[0], node: Host): Finding[] {
+  const harbor = model.harbor;
+  if (!harbor) return [];
+  const configArtifact = containerdConfigPath(node);
+  const config = readToml(artifacts, configArtifact);
+  const roots = registryConfigRoots(model, config);
+  const authority = `${harbor.endpoint.host}:${harbor.endpoint.port}`;
+  const failure = harbor.protocol === 'https' ? 'x509: certificate signed by unknown authority' : 'http: server gave HTTP response to HTTPS client';
+  if (roots.length === 0) {
+    return [{ field: URL_FIELD, artifact: configArtifact, message: `containerd on ${node.name} has no registry config_path, so it reads no hosts.toml: pulls from Harbor at ${authority} fail with "${failure}"` }];
+  }
+  const found = harborHostsFile(model, artifacts, node, roots);
+  if (!found?.file) {
+    return [{ field: URL_FIELD, artifact: found?.path, message: `containerd on ${node.name} has no hosts.toml for Harbor (${found?.path.replace(`hosts/${node.name}`, '')}): pulls from ${authority} fail with "${failure}"` }];
+  }
+  if (!found.file.data) return [{ field: URL_FIELD, artifact: found.path, message: `Harbor's hosts.toml on ${node.name} does not parse (${found.file.error}): containerd ignores it` }];
+  const directory = found.path.split('/').slice(-2)[0];
+  const all = endpoints(found.file.data, directory);
+  if (harbor.protocol === 'http') {
+    if (all.some((entry) => entry.url.startsWith('http://'))) return [];
+    return [{ field: URL_FIELD, artifact: found.path, message: `Harbor at ${authority} is plain http, but its hosts.toml on ${node.name} names no http:// endpoint: containerd speaks https to it and fails with "${failure}"` }];
+  }
+  const findings: Finding[] = [];
+  for (const entry of all) {
+    if (entry.url.startsWith('http://')) findings.push({ field: URL_FIELD, artifact: found.path, message: `Harbor at ${authority} serves https, but its hosts.toml on ${node.name} sends pulls to ${entry.url} in plain http` });
+    else if (entry.skipVerify === true) findings.push({ field: URL_FIELD, artifact: found.path, message: `Harbor's hosts.toml on ${node.name} sets skip_verify for ${entry.url}: images would be pulled from anyone who answers; name the CA in ca instead` });
+    else if (typeof entry.ca !== 'string' && !(Array.isArray(entry.ca) && entry.ca.length > 0)) findings.push({ field: ['spec', 'harbor', 'caFile'], artifact: found.path, message: `Harbor's hosts.toml on ${node.name} names no ca for ${entry.url}: unless a public CA signed Harbor's certificate, pulls fail with "${failure}"` });
+  }
+  return findings;
+}
+
+/**
+ * Every Kubernetes node pulls its pods' images from the site's Harbor through the kubelet's runtime: with
+ * containerd, Harbor's hosts.toml under config_path; with Docker (before 1.24), insecure-registries for a
+ * plain-http Harbor. The containerd twin of harbor-endpoint, which checks the Docker hosts.
+ */
+export const registryTrust = defineRule({
+  id: 'registry-trust',
+  description: "Every Kubernetes node's container runtime trusts the site's Harbor: containerd's hosts.toml (https with its CA, or http), or Docker's insecure-registries for plain http.",
+  severity: 'error',
+  reads: ['hosts/*/etc/containerd/config.toml', 'hosts/*/etc/containerd/certs.d/*/hosts.toml', 'hosts/*/etc/docker/daemon.json'],
+  check({ model, artifacts, report }) {
+    const harbor = model.harbor;
+    if (!harbor) return;
+    const dockerHosts = new Set(model.docker?.hosts ?? []);
+    const authority = `${harbor.endpoint.host}:${harbor.endpoint.port}`;
+    for (const node of model.kubernetes.nodes) {
+      if (model.kubernetes.containerRuntime === 'containerd') {
+        for (const finding of containerdProblems(model, artifacts, node)) report(finding);
+      } else if (harbor.protocol === 'http' && !dockerHosts.has(node)) {
+        // A Docker host's insecure-registries is harbor-endpoint's to check; a node outside docker.hosts gets no daemon.json at all.
+        report({
+          field: ['spec', 'docker', 'hosts'],
+          artifact: hostFile(node, '/etc/docker/daemon.json'),
+          message: `the kubelet on ${node.name} pulls through Docker, but ${node.name} is not a Docker host, so no daemon.json lists the plain-http Harbor ${authority} in insecure-registries: pulls fail with "http: server gave HTTP response to HTTPS client"`,
+        });
+      }
+    }
+  },
+});
