@@ -15,6 +15,8 @@ function endpoints(data: Record<string, unknown>, directory: string): HostsEntry
   const hosts = (data.host ?? {}) as Record<string, Record<string, unknown>>;
   const listed = Object.entries(hosts).map(([url, table]) => ({ url, ca: table.ca ?? data.ca, skipVerify: table.skip_verify }));
   const server = typeof data.server === 'string' ? data.server : `https://${directory}`;
+  // A [host] table for the server's own URL configures it; the server line is then only its name.
+  if (listed.some((entry) => entry.url === server)) return listed;
   return [...listed, { url: server, ca: data.ca, skipVerify: data.skip_verify }];
 }
 
@@ -45,7 +47,7 @@ function containerdProblems(model: ClusterModel, artifacts: Parameters<typeof re
   for (const entry of all) {
     if (entry.url.startsWith('http://')) findings.push({ field: URL_FIELD, artifact: found.path, message: `Harbor at ${authority} serves https, but its hosts.toml on ${node.name} sends pulls to ${entry.url} in plain http` });
     else if (entry.skipVerify === true) findings.push({ field: URL_FIELD, artifact: found.path, message: `Harbor's hosts.toml on ${node.name} sets skip_verify for ${entry.url}: images would be pulled from anyone who answers; name the CA in ca instead` });
-    else if (typeof entry.ca !== 'string' && !(Array.isArray(entry.ca) && entry.ca.length > 0)) findings.push({ field: ['spec', 'harbor', 'caFile'], artifact: found.path, message: `Harbor's hosts.toml on ${node.name} names no ca for ${entry.url}: unless a public CA signed Harbor's certificate, pulls fail with "${failure}"` });
+    else if (typeof entry.ca !== 'string' && !(Array.isArray(entry.ca) && entry.ca.length > 0)) findings.push({ field: harbor.caFile ? ['spec', 'harbor', 'caFile'] : URL_FIELD, artifact: found.path, message: `Harbor's hosts.toml on ${node.name} names no ca for ${entry.url}: unless a public CA signed Harbor's certificate, pulls fail with "${failure}"` });
   }
   return findings;
 }

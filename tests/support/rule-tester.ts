@@ -1,0 +1,82 @@
+import { lintSite, type Diagnostic, type LintRule } from '@clusterspec/lint';
+import { loadSpecText, type Artifact, type Severity } from '@clusterspec/spec';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateArtifacts } from '../../packages/cli/src/generate';
+import { ROOT } from './fixtures';
+
+/** A working fixture, changed by text replacements (each must match) and by edits of its generated files. */
+export interface RuleCase {
+  readonly name: string;
+  /** A folder under fixtures/ (broken/<case> included). */
+  readonly fixture: string;
+  readonly replacements?: readonly (readonly [string, string])[];
+  /** Generated files replaced (a string) or removed (null), by path under out/<cluster>/. */
+  readonly files?: Readonly<Record<string, string | null>>;
+}
+
+export interface ExpectedError {
+  /** A part of the message, or a pattern the whole message matches. */
+  readonly message: string | RegExp;
+  /** Text on the spec line the finding points at. */
+  readonly line: string;
+  readonly artifact?: string;
+  readonly severity?: Severity;
+}
+
+export interface InvalidCase extends RuleCase {
+  /** Every finding of the rule, in the order lint reports them. */
+  readonly errors: readonly ExpectedError[];
+}
+
+function run(rule: LintRule, entry: RuleCase): { text: string; findings: Diagnostic[] } {
+  let text = readFileSync(join(ROOT, 'fixtures', entry.fixture, 'cluster.yaml'), 'utf8');
+  for (const [from, to] of entry.replacements ?? []) {
+    if (!text.includes(from)) throw new Error(`"${from}" is not in ${entry.fixture}`);
+    text = text.replace(from, to);
+  }
+  const model = loadSpecText(`${entry.fixture}-variant.yaml`, Buffer.from(text));
+  const artifacts = new Map<string, Artifact>(generateArtifacts(model).map((item) => [item.path, item]));
+  for (const [path, content] of Object.entries(entry.files ?? {})) {
+    if (content === null) {
+      if (!artifacts.delete(path)) throw new Error(`${path} is not generated for ${entry.fixture}`);
+    } else artifacts.set(path, { path, content, mode: 0o644 });
+  }
+  return { text, findings: lintSite(model, [...artifacts.values()]).filter((diagnostic) => diagnostic.ruleId === rule.id) };
+}
+
+const lineOf = (text: string, needle: string) => {
+  const index = text.split('\n').findIndex((line) => line.includes(needle));
+  if (index < 0) throw new Error(`"${needle}" is not in the spec`);
+  return index + 1;
+};
+
+/** ESLint's RuleTester, for clusterspec rules: valid cases report nothing, invalid cases exactly their findings. */
+export function testRule(rule: LintRule, cases: { valid: readonly RuleCase[]; invalid: readonly InvalidCase[] }): void {
+  describe(rule.id, () => {
+    it('has valid and invalid cases', () => {
+      expect(cases.valid.length).toBeGreaterThan(0);
+      expect(cases.invalid.length).toBeGreaterThan(0);
+    });
+    describe('valid', () => {
+      it.each(cases.valid.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => {
+        expect(run(rule, entry).findings).toEqual([]);
+      });
+    });
+    describe('invalid', () => {
+      it.each(cases.invalid.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => {
+        const { text, findings } = run(rule, entry);
+        expect(findings.map((finding) => finding.message)).toHaveLength(entry.errors.length);
+        entry.errors.forEach((expected, index) => {
+          const finding = findings[index];
+          if (typeof expected.message === 'string') expect(finding.message).toContain(expected.message);
+          else expect(finding.message).toMatch(expected.message);
+          expect(finding.location.line).toBe(lineOf(text, expected.line));
+          expect(finding.location.file).toBe(`${entry.fixture}-variant.yaml`);
+          expect(finding.severity).toBe(expected.severity ?? rule.severity);
+          if (expected.artifact) expect(finding.artifact).toBe(expected.artifact);
+        });
+      });
+    });
+  });
+}
