@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (README): installs the real programs the tests ask (nginx with the
-# stream module, openssl, Go for text/template, rsvg-convert for the topology picture, GNU time for peak memory) when missing, builds and type-checks, then runs every test.
+# stream module, openssl, Go for text/template, rsvg-convert for the topology picture, GNU time for peak memory,
+# containerd and docker-registry for the containerd pull through the generated hosts.toml) when missing, builds and type-checks, then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
@@ -8,6 +9,8 @@ command -v openssl >/dev/null || missing+=(openssl)
 [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] && command -v nginx >/dev/null || missing+=(nginx-core libnginx-mod-stream)
 command -v go >/dev/null || missing+=(golang-go)
 command -v rsvg-convert >/dev/null || missing+=(librsvg2-bin)
+command -v containerd >/dev/null && command -v ctr >/dev/null || missing+=(containerd)
+[ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
 [ -x /usr/bin/time ] || missing+=(time)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=""

@@ -41,7 +41,10 @@ export const ARTIFACT_SOURCES: readonly ArtifactSource[] = [
   // @clusterspec/host
   { pattern: 'hosts/*/etc/hosts.d/clusterspec', generator: 'host', what: "/etc/hosts entries: the site's hosts and the controlPlaneEndpoint name", fields: [...HOST, ENDPOINT, 'spec.kubernetes.loadBalancer.virtualAddress', 'spec.harbor.externalURL', 'spec.docker.hosts'] },
   { pattern: 'hosts/*/etc/resolvconf/resolv.conf.d/base', generator: 'host', what: "the host's resolvers (Consul DNS first where it answers)", fields: [...HOST, 'spec.consul.dnsPort', 'spec.docker.dns'] },
-  { pattern: 'hosts/*/etc/docker/daemon.json', generator: 'host', what: "Docker's daemon.json: container DNS, mirrors, insecure registries", fields: [...HOST, 'spec.docker.hosts', 'spec.docker.dns', 'spec.docker.registryMirrors', 'spec.harbor.externalURL'] },
+  { pattern: 'hosts/*/etc/docker/daemon.json', generator: 'host', what: "Docker's daemon.json: container DNS, mirrors, insecure registries, the systemd cgroup driver where Docker runs a kubeadm node's pods", fields: [...HOST, 'spec.docker.hosts', 'spec.docker.dns', 'spec.docker.registryMirrors', 'spec.harbor.externalURL', 'spec.kubernetes.containerRuntime', K8S_VERSION] },
+  // @clusterspec/containerd
+  { pattern: 'hosts/*/etc/containerd/config.toml', generator: 'containerd', what: "containerd's configuration on a Kubernetes node: registry config_path and runc's systemd cgroup driver, in the config version of the containerd release", fields: [...HOST, K8S_VERSION, 'spec.kubernetes.containerRuntime', 'spec.containerd.version'] },
+  { pattern: 'hosts/*/etc/containerd/certs.d/*/hosts.toml', generator: 'containerd', what: "how containerd reaches a registry: the site's Harbor (https with its CA, or http), Docker Hub through the mirrors", fields: [...HOST, 'spec.kubernetes.containerRuntime', 'spec.harbor.externalURL', 'spec.harbor.caFile', 'spec.docker.registryMirrors'] },
   // @clusterspec/topology
   { pattern: 'topology.svg', generator: 'topology', what: 'the picture of the site: hosts by role, balancers, which client dials which endpoint, san-coverage failures in red', fields: [...HOST, ENDPOINT, 'spec.kubernetes.users[].server', 'spec.kubernetes.kubeProxy.server', 'spec.kubernetes.loadBalancer', 'spec.harbor.loadBalancer'] },
 ];

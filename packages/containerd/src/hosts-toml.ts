@@ -3,14 +3,18 @@ import type { JsonMap } from '@iarna/toml';
 import { containerdNodes, DOCKER_HUB, harborCaFile, hostsTomlPath, registryHostDirectory } from './paths';
 
 /**
- * Harbor's hosts.toml: its externalURL as the server; over https the CA that signed its certificate,
- * over plain http the http scheme, which is all containerd needs (never skip_verify: docs/hosts.md).
+ * Harbor's hosts.toml: its externalURL as the server and as the one host to try; over https with the CA
+ * that signed its certificate, over plain http with the http scheme, which is all containerd needs (never
+ * skip_verify: docs/hosts.md). The settings sit in a [host] table rather than at the top level: containerd
+ * 1.6 refuses a hosts.toml without one ("invalid `host` tree", measured with 1.6.20) and falls back to
+ * https with the system CAs.
  */
 function harborHosts(model: ClusterModel): JsonMap | undefined {
   const harbor = model.harbor;
   if (!harbor) return undefined;
   const server = `${harbor.protocol}://${registryHostDirectory(harbor)}`;
-  return harbor.protocol === 'https' ? { server, ca: harborCaFile(harbor) } : { server };
+  const host: JsonMap = { capabilities: ['pull', 'resolve', 'push'], ...(harbor.protocol === 'https' ? { ca: harborCaFile(harbor) } : {}) };
+  return { server, host: { [server]: host } };
 }
 
 /**

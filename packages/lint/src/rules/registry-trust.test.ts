@@ -13,7 +13,7 @@ testRule(registryTrust, {
     { name: 'containerd nodes reaching a plain-http Harbor over http (edge)', fixture: 'edge' },
     { name: 'Docker-runtime kubelets on Docker hosts listing the plain-http Harbor (seed)', fixture: 'seed-ha' },
     { name: 'a CA bundle named in harbor.caFile', fixture: 'modern', replacements: [[`    ${MODERN_URL}\n`, `    ${MODERN_URL}\n    caFile: /etc/ssl/certs/ca-certificates.crt\n`]] },
-    { name: 'an explicit [host] entry with its own ca', fixture: 'modern', files: { [MODERN_HARBOR_HOSTS('cp-1')]: `${NOTICE}server = "https://registry.corp.example"\n\n[host."https://registry.corp.example"]\ncapabilities = ["pull", "resolve"]\nca = "/etc/pki/harbor-ca.crt"\n` } },
+    { name: 'an extra [host] entry before the server, each with a ca', fixture: 'modern', files: { [MODERN_HARBOR_HOSTS('cp-1')]: `${NOTICE}server = "https://registry.corp.example"\nca = "/etc/pki/harbor-ca.crt"\n\n[host."https://harbor-1.corp.example"]\ncapabilities = ["pull", "resolve"]\nca = "/etc/pki/harbor-ca.crt"\n` } },
   ],
   invalid: [
     {
@@ -46,26 +46,32 @@ testRule(registryTrust, {
     {
       name: 'skip_verify instead of the CA',
       fixture: 'modern',
-      files: { [MODERN_HARBOR_HOSTS('worker-1')]: `${NOTICE}server = "https://registry.corp.example"\nskip_verify = true\n` },
+      files: { [MODERN_HARBOR_HOSTS('worker-1')]: `${NOTICE}server = "https://registry.corp.example"\n\n[host."https://registry.corp.example"]\nskip_verify = true\n` },
       errors: [{ message: "Harbor's hosts.toml on worker-1 sets skip_verify for https://registry.corp.example", line: MODERN_URL, artifact: MODERN_HARBOR_HOSTS('worker-1') }],
     },
     {
       name: 'an https Harbor with no CA named',
       fixture: 'modern',
-      files: { [MODERN_HARBOR_HOSTS('worker-2')]: `${NOTICE}server = "https://registry.corp.example"\n` },
+      files: { [MODERN_HARBOR_HOSTS('worker-2')]: `${NOTICE}server = "https://registry.corp.example"\n\n[host."https://registry.corp.example"]\ncapabilities = ["pull"]\n` },
       errors: [{ message: "Harbor's hosts.toml on worker-2 names no ca for https://registry.corp.example", line: MODERN_URL, artifact: MODERN_HARBOR_HOSTS('worker-2') }],
     },
     {
       name: 'an https Harbor pulled over plain http',
       fixture: 'modern',
-      files: { [MODERN_HARBOR_HOSTS('worker-3')]: `${NOTICE}server = "http://registry.corp.example"\n` },
+      files: { [MODERN_HARBOR_HOSTS('worker-3')]: `${NOTICE}server = "http://registry.corp.example"\n\n[host."http://registry.corp.example"]\ncapabilities = ["pull"]\n` },
       errors: [{ message: 'Harbor at registry.corp.example:443 serves https, but its hosts.toml on worker-3 sends pulls to http://registry.corp.example in plain http', line: MODERN_URL }],
     },
     {
       name: 'a plain-http Harbor with an https hosts.toml',
       fixture: 'edge',
-      files: { [EDGE_HARBOR_HOSTS('k2')]: `${NOTICE}server = "https://172.16.2.10:8088"\n` },
+      files: { [EDGE_HARBOR_HOSTS('k2')]: `${NOTICE}server = "https://172.16.2.10:8088"\n\n[host."https://172.16.2.10:8088"]\ncapabilities = ["pull"]\n` },
       errors: [{ message: 'Harbor at 172.16.2.10:8088 is plain http, but its hosts.toml on k2 names no http:// endpoint', line: EDGE_URL }],
+    },
+    {
+      name: 'settings at the top level only, which containerd 1.6 refuses (measured by tests/acceptance/containerd.test.ts)',
+      fixture: 'edge',
+      files: { [EDGE_HARBOR_HOSTS('w2')]: `${NOTICE}server = "http://172.16.2.10:8088"\n` },
+      errors: [{ message: 'Harbor\'s hosts.toml on w2 has no [host."…"] table: containerd 1.6 refuses such a file ("invalid `host` tree")', line: EDGE_URL }],
     },
     {
       name: 'a hosts.toml that does not parse',

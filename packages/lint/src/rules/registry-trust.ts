@@ -37,6 +37,10 @@ function containerdProblems(model: ClusterModel, artifacts: Parameters<typeof re
     return [{ field: URL_FIELD, artifact: found?.path, message: `containerd on ${node.name} has no hosts.toml for Harbor (${found?.path.replace(`hosts/${node.name}`, '')}): pulls from ${authority} fail with "${failure}"` }];
   }
   if (!found.file.data) return [{ field: URL_FIELD, artifact: found.path, message: `Harbor's hosts.toml on ${node.name} does not parse (${found.file.error}): containerd ignores it` }];
+  if (!found.file.data.host) {
+    // containerd's getSortedHosts requires the table (1.6.20 measured): the file is dropped, not half-read.
+    return [{ field: URL_FIELD, artifact: found.path, message: `Harbor's hosts.toml on ${node.name} has no [host."…"] table: containerd 1.6 refuses such a file ("invalid \`host\` tree") and pulls from ${authority} fail with "${failure}"` }];
+  }
   const directory = found.path.split('/').slice(-2)[0];
   const all = endpoints(found.file.data, directory);
   if (harbor.protocol === 'http') {
