@@ -1,4 +1,4 @@
-import { KUBELET_CGROUP_DRIVER } from '@clusterspec/kubernetes';
+import { kubeletCgroupDriver } from '@clusterspec/kubernetes';
 import { artifact, hostFile, usesKubeadmFlow, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { consulDnsAddresses } from './consul-dns';
 
@@ -14,13 +14,15 @@ function insecureRegistries(model: ClusterModel): string[] {
 }
 
 /**
- * Docker as a kubeadm node's runtime (before 1.24) must use the kubelet's cgroup driver; Docker's own
- * default is cgroupfs, and the kubelet refuses to start on a mismatch (Kubernetes "Container runtimes" docs).
+ * Docker as a kubeadm node's runtime (before 1.24) must use the kubelet's cgroup driver, or the kubelet
+ * refuses to start (Kubernetes "Container runtimes" docs); Docker's own default is cgroupfs, kubeadm's
+ * is systemd from 1.22.
  */
 function kubeletRuntimeOptions(model: ClusterModel, host: Host): string[] {
   const { kubernetes } = model;
   const drivesKubelet = kubernetes.containerRuntime === 'docker' && usesKubeadmFlow(kubernetes.version) && kubernetes.nodes.includes(host);
-  return drivesKubelet ? [`native.cgroupdriver=${KUBELET_CGROUP_DRIVER}`] : [];
+  const driver = kubeletCgroupDriver(model);
+  return drivesKubelet && driver !== 'cgroupfs' ? [`native.cgroupdriver=${driver}`] : [];
 }
 
 /** /etc/docker/daemon.json on every Docker host. */

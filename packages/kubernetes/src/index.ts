@@ -8,7 +8,7 @@ import { generateStaticPods } from './static-pods';
 import { generateUserKubeconfigs } from './user-kubeconfigs';
 
 export { endpointAddress } from './endpoint-address';
-export { KUBEADM_CONFIG_PATH, KUBELET_CGROUP_DRIVER } from './kubeadm-config';
+export { KUBEADM_CONFIG_PATH, kubeletCgroupDriver } from './kubeadm-config';
 export { endpointURL } from './kubeconfig';
 export { controlPlaneTaints, nodeLabels, nodeTaints } from './node-roles';
 export { kubernetesRelease, type KubernetesRelease } from './versions';

@@ -4,8 +4,6 @@ import { nodeTaints } from './node-roles';
 import { kubernetesRelease, type KubernetesRelease } from './versions';
 
 export const KUBEADM_CONFIG_PATH = '/etc/kubernetes/kubeadm-config.yaml';
-/** The cgroup driver of every kubeadm node: kubelet, containerd's runc and Docker alike. */
-export const KUBELET_CGROUP_DRIVER = 'systemd';
 
 /** kubeadm's extraArgs: a map until v1beta3, a name/value list from v1beta4. */
 function extraArgs(release: KubernetesRelease, args: Record<string, string>): object {
@@ -56,18 +54,27 @@ function initConfiguration(model: ClusterModel, release: KubernetesRelease, host
 }
 
 /**
+ * The kubelet's cgroup driver on a kubeadm site. With containerd, systemd (runc gets SystemdCgroup = true
+ * to match: Kubernetes "Container runtimes" docs). With Docker, kubeadm's default for the version, which
+ * daemon.json then gives Docker too (Docker's own default is cgroupfs).
+ */
+export function kubeletCgroupDriver(model: ClusterModel): 'cgroupfs' | 'systemd' {
+  return model.kubernetes.containerRuntime === 'containerd' ? 'systemd' : kubernetesRelease(model.kubernetes.version).kubeadmCgroupDriverDefault;
+}
+
+/**
  * The cluster-wide kubelet settings kubeadm uploads for every node: cluster DNS from the spec, and the
- * systemd cgroup driver (containerd's runc and Docker are set to systemd too, and the two must agree:
- * Kubernetes "Container runtimes" docs). Nothing kubeadm already gives: the driver only where kubeadm's
- * default is still cgroupfs (before 1.22), and never rotateCertificates, which kubeadm sets to true
- * whatever the file says (kubeadm's componentconfigs/kubelet.go defaulting).
+ * cgroup driver only where it differs from kubeadm's default (systemd from 1.22: Kubernetes docs,
+ * "Configuring a cgroup driver"). Never rotateCertificates, which kubeadm sets to true whatever the file
+ * says (kubeadm's componentconfigs/kubelet.go defaulting).
  */
 function kubeletConfiguration(model: ClusterModel, release: KubernetesRelease): object {
   const { networking } = model.kubernetes;
+  const driver = kubeletCgroupDriver(model);
   return {
     apiVersion: 'kubelet.config.k8s.io/v1beta1',
     kind: 'KubeletConfiguration',
-    ...(release.kubeadmCgroupDriverDefault === KUBELET_CGROUP_DRIVER ? {} : { cgroupDriver: KUBELET_CGROUP_DRIVER }),
+    ...(driver === release.kubeadmCgroupDriverDefault ? {} : { cgroupDriver: driver }),
     clusterDNS: [networking.clusterDNS],
     clusterDomain: networking.dnsDomain,
   };
