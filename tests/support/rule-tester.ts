@@ -18,10 +18,15 @@ export interface RuleCase {
 export interface ExpectedError {
   /** A part of the message, or a pattern the whole message matches. */
   readonly message: string | RegExp;
-  /** Text on the spec line the finding points at. */
-  readonly line: string;
+  /** The spec line the finding points at: text on it (its first line holding that text), or its number. */
+  readonly line?: string | number;
+  readonly column?: number;
+  /** The dotted spec field, e.g. spec.kubernetes.networking.podSubnet. */
+  readonly field?: string;
   readonly artifact?: string;
   readonly severity?: Severity;
+  /** Every host a diagnostic names, in order (findings differing only in the host are one diagnostic). */
+  readonly hosts?: readonly string[];
 }
 
 export interface InvalidCase extends RuleCase {
@@ -45,7 +50,8 @@ function run(rule: LintRule, entry: RuleCase): { text: string; findings: Diagnos
   return { text, findings: lintSite(model, [...artifacts.values()]).filter((diagnostic) => diagnostic.ruleId === rule.id) };
 }
 
-const lineOf = (text: string, needle: string) => {
+const lineOf = (text: string, needle: string | number) => {
+  if (typeof needle === 'number') return needle;
   const index = text.split('\n').findIndex((line) => line.includes(needle));
   if (index < 0) throw new Error(`"${needle}" is not in the spec`);
   return index + 1;
@@ -71,10 +77,13 @@ export function testRule(rule: LintRule, cases: { valid: readonly RuleCase[]; in
           const finding = findings[index];
           if (typeof expected.message === 'string') expect(finding.message).toContain(expected.message);
           else expect(finding.message).toMatch(expected.message);
-          expect(finding.location.line).toBe(lineOf(text, expected.line));
+          if (expected.line !== undefined) expect(finding.location.line).toBe(lineOf(text, expected.line));
+          if (expected.column !== undefined) expect(finding.location.column).toBe(expected.column);
           expect(finding.location.file).toBe(`${entry.fixture}-variant.yaml`);
           expect(finding.severity).toBe(expected.severity ?? rule.severity);
+          if (expected.field !== undefined) expect(finding.field).toBe(expected.field);
           if (expected.artifact) expect(finding.artifact).toBe(expected.artifact);
+          if (expected.hosts !== undefined) expect(finding.hosts).toEqual(expected.hosts);
         });
       });
     });

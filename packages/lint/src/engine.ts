@@ -22,6 +22,44 @@ function checkOverrides(model: ClusterModel, rules: readonly LintRule[]): void {
 const order = (a: Diagnostic, b: Diagnostic) =>
   a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message);
 
+/** How many hosts a merged diagnostic names before "and N more". */
+const NAMED_HOSTS = 3;
+const HOLE = '\u0000';
+
+/** 5000 as 5,000, whatever the locale of the machine (output is byte-for-byte deterministic). */
+const thousands = (count: number) => String(count).replace(/\B(?=([0-9]{3})+$)/g, ',');
+
+/** The text with every whole occurrence of a host name (not part of a longer name or word) made a hole. */
+function punch(text: string, host: string): string {
+  const name = host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text.replace(new RegExp(`(?<![A-Za-z0-9_-])${name}(?![A-Za-z0-9_-])`, 'g'), HOLE);
+}
+
+/** "3 hosts (a, b, c)", "300 hosts (a, b, c and 297 more)". */
+function hostsPhrase(hosts: readonly string[]): string {
+  const more = hosts.length > NAMED_HOSTS ? ` and ${thousands(hosts.length - NAMED_HOSTS)} more` : '';
+  return `${thousands(hosts.length)} hosts (${hosts.slice(0, NAMED_HOSTS).join(', ')}${more})`;
+}
+
+interface Group {
+  readonly first: Diagnostic;
+  /** The first finding's message with its host made a hole. */
+  readonly template?: string;
+  readonly hosts: string[];
+  readonly seen: Set<string>;
+}
+
+/**
+ * One diagnostic per group of findings: a single one as the rule wrote it; several (one rule, one spec
+ * location, the same words but for the host) as one message naming how many hosts and the first few,
+ * with every host in `hosts`. A site of 5,000 hosts with one mistake gets one line, not 5,000.
+ */
+function merge(group: Group): Diagnostic {
+  const { first, template, hosts } = group;
+  if (hosts.length <= 1 || template === undefined) return hosts.length > 0 ? { ...first, hosts } : first;
+  return { ...first, message: template.split(HOLE).join(hostsPhrase(hosts)), hosts };
+}
+
 /** Runs every rule over a site and its artifacts; diagnostics come sorted by position, overrides applied. */
 export function lintSite(model: ClusterModel, artifacts: readonly Artifact[], rules: readonly LintRule[] = allRules): Diagnostic[] {
   checkOverrides(model, rules);
@@ -30,7 +68,7 @@ export function lintSite(model: ClusterModel, artifacts: readonly Artifact[], ru
   for (const rule of rules) {
     const override = model.lint.rules[rule.id];
     if (override === 'off') continue;
-    const seen = new Set<string>();
+    const groups = new Map<string, Group>();
     const report = (finding: Finding) => {
       const diagnostic: Diagnostic = {
         ruleId: rule.id,
@@ -40,11 +78,20 @@ export function lintSite(model: ClusterModel, artifacts: readonly Artifact[], ru
         field: formatFieldPath(finding.field),
         ...(finding.artifact ? { artifact: finding.artifact } : {}),
       };
-      const key = JSON.stringify(diagnostic);
-      if (!seen.has(key)) diagnostics.push(diagnostic);
-      seen.add(key);
+      const { host } = finding;
+      const template = host === undefined ? undefined : punch(diagnostic.message, host);
+      const artifact = host === undefined || diagnostic.artifact === undefined ? diagnostic.artifact : punch(diagnostic.artifact, host);
+      // Identical findings collapse too (the key holds everything but the host).
+      const key = JSON.stringify([diagnostic.severity, diagnostic.location, diagnostic.field, template ?? diagnostic.message, artifact, host !== undefined]);
+      const group = groups.get(key) ?? { first: diagnostic, template, hosts: [], seen: new Set<string>() };
+      groups.set(key, group);
+      if (host !== undefined && !group.seen.has(host)) {
+        group.seen.add(host);
+        group.hosts.push(host);
+      }
     };
     rule.check({ model, artifacts: byPath, report });
+    for (const group of groups.values()) diagnostics.push(merge(group));
   }
   return diagnostics.sort(order);
 }

@@ -8,8 +8,13 @@ export interface Diagnostic {
   readonly location: SourceLocation;
   /** Dotted path of that spec field. */
   readonly field: string;
-  /** The generated file involved, relative to out/<cluster>/. */
+  /** The generated file involved, relative to out/<cluster>/ (for findings on several hosts, the first host's). */
   readonly artifact?: string;
+  /**
+   * Every host the diagnostic is about, in the order the rule found them: findings of one rule at one spec
+   * location that differ only in the host are one diagnostic, whose message names how many and the first few.
+   */
+  readonly hosts?: readonly string[];
 }
 
 export interface Finding {
@@ -17,6 +22,11 @@ export interface Finding {
   readonly field: FieldPath;
   readonly message: string;
   readonly artifact?: string;
+  /**
+   * The host the finding is about, when its message names it: the engine merges the findings that differ
+   * only in this host (message and artifact) into one diagnostic.
+   */
+  readonly host?: string;
   /** For rules whose findings differ in weight; a severity set in the spec still wins. */
   readonly severity?: Severity;
 }

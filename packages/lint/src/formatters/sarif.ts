@@ -2,7 +2,7 @@ import type { Diagnostic, LintRule } from '../rule';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
-/** SARIF 2.1.0: one run, every rule's metadata, one result per diagnostic with its spec location. */
+/** SARIF 2.1.0: one run, every rule's metadata, one result per diagnostic with its spec location (and how many hosts it covers). */
 export function formatSarif(diagnostics: readonly Diagnostic[], rules: readonly LintRule[], informationUri: string): string {
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
   const log = {
@@ -36,6 +36,8 @@ export function formatSarif(diagnostics: readonly Diagnostic[], rules: readonly 
             },
           ],
           ...(diagnostic.artifact ? { relatedLocations: [{ id: 1, physicalLocation: { artifactLocation: { uri: diagnostic.artifact } } }] } : {}),
+          // The count only: the message names the first hosts, --format json lists them all.
+          ...(diagnostic.hosts ? { properties: { hostCount: diagnostic.hosts.length } } : {}),
         })),
       },
     ],

@@ -35,7 +35,7 @@ export const containerDnsLoopback = defineRule({
   reads: ['hosts/*/etc/docker/daemon.json'],
   check({ model, artifacts, report }) {
     for (const entry of containerDnsEntries(model, artifacts).filter((candidate) => LOOPBACK.test(candidate.server))) {
-      report({ field: dnsField(model, entry.server), artifact: entry.artifact, message: `containers on ${entry.host.name} are told to use DNS at ${entry.server}, their own loopback, where nothing answers; use the host's address (write consul for Consul DNS)` });
+      report({ field: dnsField(model, entry.server), artifact: entry.artifact, host: entry.host.name, message: `containers on ${entry.host.name} are told to use DNS at ${entry.server}, their own loopback, where nothing answers; use the host's address (write consul for Consul DNS)` });
     }
   },
 });
@@ -56,7 +56,7 @@ export const consulDnsUnreachable = defineRule({
     for (const entry of containerDnsEntries(model, artifacts)) {
       const target = model.hosts.find((host) => host.address === entry.server);
       if (!target || agentAddresses.has(entry.server)) continue;
-      report({ field: dnsField(model, entry.server), artifact: entry.artifact, message: `containers on ${entry.host.name} resolve through ${entry.server} (${target.name}), where no Consul agent answers DNS` });
+      report({ field: dnsField(model, entry.server), artifact: entry.artifact, host: entry.host.name, message: `containers on ${entry.host.name} resolve through ${entry.server} (${target.name}), where no Consul agent answers DNS` });
     }
     for (const agent of consul.agents) {
       const artifact = `hosts/${agent.name}/etc/consul.d/consul.hcl`;

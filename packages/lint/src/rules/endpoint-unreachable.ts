@@ -1,13 +1,17 @@
+import { looksLikeIpv4 } from '@clusterspec/spec';
 import { apiServerClients, CLIENT_ARTIFACTS } from '../analysis/apiserver-clients';
 import { BALANCER_ARTIFACTS } from '../analysis/balancers';
 import { apiServerRoutes } from '../analysis/apiservers';
 import { HOSTS_ARTIFACTS, resolveName } from '../analysis/resolution';
 import { defineRule } from '../rule';
 
-/** The documents mixed 6443 and 8443: a client dialling the LB host on the apiserver port, or a name nothing maps. */
+/**
+ * The documents mixed 6443 and 8443: a client dialling the LB host on the apiserver port, a name nothing maps,
+ * or an address where the site has no host and no virtual address.
+ */
 export const endpointUnreachable = defineRule({
   id: 'endpoint-unreachable',
-  description: 'Every dialled apiserver endpoint resolves, and its port is a load balancer port or the apiserver port there.',
+  description: 'Every dialled apiserver endpoint resolves to a host or the virtual address of the site, and its port is a load balancer port or the apiserver port there.',
   severity: 'error',
   reads: [...CLIENT_ARTIFACTS, ...HOSTS_ARTIFACTS, ...BALANCER_ARTIFACTS],
   check({ model, artifacts, report }) {
@@ -17,15 +21,27 @@ export const endpointUnreachable = defineRule({
       const address = resolveName(model, artifacts, dialled, client.host);
       if (!address) {
         if (client.host) {
-          report({ field: client.field, artifact: client.artifact, message: `${client.name} dials ${dialled}, which no generated /etc/hosts on ${client.host.name} maps and which is not an address; add an apiserver-lb host or a virtualAddress, or make sure DNS has it` });
+          report({ field: client.field, artifact: client.artifact, host: client.host.name, message: `${client.name} dials ${dialled}, which no generated /etc/hosts on ${client.host.name} maps and which is not an address; add an apiserver-lb host or a virtualAddress, or make sure DNS has it` });
         }
         continue;
       }
-      if (!siteAddresses.has(address)) continue;
+      if (!siteAddresses.has(address)) {
+        // A name may resolve outside the site through DNS; an address written out cannot.
+        if (looksLikeIpv4(dialled)) {
+          report({
+            field: client.field,
+            artifact: client.artifact,
+            host: client.host?.name,
+            message: `${client.name} dials ${dialled}:${port}, but no host and no virtualAddress of the site has that address, so nothing there serves the apiserver; dial an apiserver-lb host, the virtualAddress, or a name the generated /etc/hosts maps to them`,
+          });
+        }
+        continue;
+      }
       if (apiServerRoutes(model, artifacts, address, port).length > 0) continue;
       report({
         field: client.field,
         artifact: client.artifact,
+        host: client.host?.name,
         message: `${client.name} dials ${dialled}:${port} (${address}), but nothing there serves the apiserver on port ${port}: the load balancer listens on ${model.kubernetes.loadBalancer.port}, apiservers on ${model.kubernetes.apiServer.bindPort}`,
       });
     }

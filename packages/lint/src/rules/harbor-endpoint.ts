@@ -25,7 +25,7 @@ export const harborEndpoint = defineRule({
       const file = artifacts.get(artifact);
       const insecure = file ? ((JSON.parse(file.content) as { 'insecure-registries'?: string[] })['insecure-registries'] ?? []) : [];
       if (!insecure.includes(authority)) {
-        report({ field: ['spec', 'docker', 'hosts'], artifact, message: `Harbor is served over plain http at ${authority}, but Docker on ${dockerHost.name} does not list it in insecure-registries: every push and pull there fails` });
+        report({ field: ['spec', 'docker', 'hosts'], artifact, host: dockerHost.name, message: `Harbor is served over plain http at ${authority}, but Docker on ${dockerHost.name} does not list it in insecure-registries: every push and pull there fails` });
       }
     }
   },

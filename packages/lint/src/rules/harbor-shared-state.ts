@@ -68,13 +68,13 @@ export const harborSharedState = defineRule({
         byLog.set(state.logFolder, state.host);
       }
       if (!within(state.dataFolder, sharedPath)) {
-        report({ field: ['spec', 'harbor', 'storage', 'sharedPath'], artifact: state.artifact, message: `Harbor on ${state.host.name} keeps its secret key and data in ${state.dataFolder ?? 'its default folder'}, not on the shared storage ${sharedPath}: instances would encrypt and store with different keys` });
+        report({ field: ['spec', 'harbor', 'storage', 'sharedPath'], artifact: state.artifact, host: state.host.name, message: `Harbor on ${state.host.name} keeps its secret key and data in ${state.dataFolder ?? 'its default folder'}, not on the shared storage ${sharedPath}: instances would encrypt and store with different keys` });
       }
       for (const certificate of state.certificates.filter((path) => !within(path, sharedPath))) {
-        report({ field: ['spec', 'harbor', 'storage', 'sharedPath'], artifact: state.artifact, message: `Harbor on ${state.host.name} reads ${certificate}, off the shared storage ${sharedPath}: instances would serve different certificates` });
+        report({ field: ['spec', 'harbor', 'storage', 'sharedPath'], artifact: state.artifact, host: state.host.name, message: `Harbor on ${state.host.name} reads ${certificate}, off the shared storage ${sharedPath}: instances would serve different certificates` });
       }
       if (state.ownTokenKey) {
-        report({ field: ['spec', 'harbor'], artifact: state.artifact, message: `Harbor on ${state.host.name} makes a token signing key of its own (customize_crt = on): tokens one instance issues fail on the others` });
+        report({ field: ['spec', 'harbor'], artifact: state.artifact, host: state.host.name, message: `Harbor on ${state.host.name} makes a token signing key of its own (customize_crt = on): tokens one instance issues fail on the others` });
       }
     }
   },

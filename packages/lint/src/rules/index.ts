@@ -6,6 +6,7 @@ import { endpointUnreachable } from './endpoint-unreachable';
 import { harborEndpoint } from './harbor-endpoint';
 import { harborSharedState } from './harbor-shared-state';
 import { lbProxyTimeout } from './lb-proxy-timeout';
+import { podSubnet } from './pod-subnet';
 import { portConflict } from './port-conflict';
 import { registryTrust } from './registry-trust';
 import { registratorAgent } from './registrator-agent';
@@ -16,6 +17,8 @@ import { secretLiteral } from './secret-literal';
 import { serviceName } from './service-name';
 import { singleApiServerDependency } from './single-apiserver-dependency';
 import { taintLabelConsistency } from './taint-label-consistency';
+import { unusableHostAddress } from './unusable-host-address';
+import { virtualAddress } from './virtual-address';
 
 /** Every rule, in the order the README lists them. */
 export const rules: readonly LintRule[] = [
@@ -39,4 +42,7 @@ export const rules: readonly LintRule[] = [
   serviceName,
   registratorAgent,
   secretLiteral,
+  podSubnet,
+  virtualAddress,
+  unusableHostAddress,
 ];

@@ -24,6 +24,7 @@ export const lbProxyTimeout = defineRule({
       report({
         field: ['spec', 'kubernetes', 'loadBalancer', 'proxyTimeout'],
         artifact: balancer.artifact,
+        host: balancer.host.name,
         message: `the apiserver load balancer on ${balancer.host.name} closes connections idle for ${balancer.proxyTimeout}; watches stay idle for minutes, so every watch is cut: use 10m or more`,
       });
     }

@@ -51,6 +51,14 @@ function listeners(model: ClusterModel, host: Host): Listener[] {
     for (const [port, what] of CONSUL_PORTS) if (port !== 8300 || consul.servers.includes(host)) result.push({ port, what, field: roles });
     result.push({ port: consul.dnsPort, what: 'Consul DNS', field: ['spec', 'consul', 'dnsPort'] });
   }
+  // Last, so that a tie between two port settings points at the service: registrator registers each
+  // declared service from its container on every Docker host (the catalog the ingress preview assumes),
+  // published on the host at its port.
+  if (consul && model.docker?.hosts.includes(host)) {
+    consul.services.forEach((service, serviceIndex) => {
+      if (service.port !== undefined) result.push({ port: service.port, what: `service ${service.name}`, field: ['spec', 'consul', 'services', serviceIndex, 'port'] });
+    });
+  }
   return result;
 }
 
@@ -63,7 +71,7 @@ function weight(field: FieldPath): number {
 /** "address already in use": the design documents' Harbor proxy on port 80, found before deploy. */
 export const portConflict = defineRule({
   id: 'port-conflict',
-  description: 'No two listeners on one host share a port.',
+  description: 'No two listeners on one host share a port, the ports of Consul services on Docker hosts included.',
   severity: 'error',
   check({ model, report }) {
     for (const host of model.hosts) {
@@ -72,7 +80,7 @@ export const portConflict = defineRule({
         const first = byPort.get(listener.port);
         // Several http ingress services share port 80 by design: nginx tells them apart by server_name.
         if (first && !(first.what.startsWith('ingress http') && listener.what.startsWith('ingress http'))) {
-          report({ field: weight(first.field) > weight(listener.field) ? first.field : listener.field, message: `${listener.what} and ${first.what} both listen on port ${listener.port} on ${host.name}` });
+          report({ field: weight(first.field) > weight(listener.field) ? first.field : listener.field, host: host.name, message: `${listener.what} and ${first.what} both listen on port ${listener.port} on ${host.name}` });
         }
         if (!first) byPort.set(listener.port, listener);
       }

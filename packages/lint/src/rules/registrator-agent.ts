@@ -20,12 +20,12 @@ export const registratorAgent = defineRule({
       const words = command.split(/\s+/);
       const uriAt = words.findIndex((word) => word.startsWith('consul://'));
       if (uriAt < 0) continue;
-      if (uriAt !== words.length - 1) report({ field, artifact, message: `registrator on ${host.name} has "${words.slice(uriAt + 1).join(' ')}" after its registry URI, where registrator ignores it` });
+      if (uriAt !== words.length - 1) report({ field, artifact, host: host.name, message: `registrator on ${host.name} has "${words.slice(uriAt + 1).join(' ')}" after its registry URI, where registrator ignores it` });
       const target = words[uriAt].slice('consul://'.length).split(':')[0];
       const agentHost = LOCAL.has(target) ? host : model.hosts.find((candidate) => candidate.address === target || candidate.name === target);
       if (agentHost && runsConsulAgent(agentHost)) continue;
       const where = LOCAL.has(target) ? `${target} on ${host.name}` : target;
-      report({ field, artifact, message: `registrator on ${host.name} writes to the Consul agent at ${where}, but no Consul agent runs there; point it at a host with the consul-server or consul-client role` });
+      report({ field, artifact, host: host.name, message: `registrator on ${host.name} writes to the Consul agent at ${where}, but no Consul agent runs there; point it at a host with the consul-server or consul-client role` });
     }
   },
 });

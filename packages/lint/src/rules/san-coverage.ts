@@ -16,6 +16,7 @@ export const sanCoverage = defineRule({
       report({
         field: copied ? ['spec', 'hosts', model.hosts.indexOf(route.apiServer), 'apiServerCertificateFrom'] : client.field,
         artifact: client.artifact,
+        host: client.host?.name,
         message: `${client.name} dials ${dialled}:${port}, which reaches ${describeRoute(route)}: x509: certificate is valid for ${validFor(certificate)}, not ${dialled}`,
       });
     }

@@ -24,6 +24,7 @@ export const singleApiServerDependency = defineRule({
       report({
         field: client.field,
         artifact: client.artifact,
+        host: client.host?.name,
         message: `${client.name} dials ${client.server.host}:${client.server.port}, which reaches only ${describeRoute(routes[0])}; when that host is down it loses the cluster: dial controlPlaneEndpoint (${model.kubernetes.controlPlaneEndpoint.host}:${model.kubernetes.controlPlaneEndpoint.port}) through the load balancer`,
       });
     }
