@@ -675,6 +675,14 @@ describe('fixtures/broken: each case fires exactly its rules', () => {
     'harbor-bundled-database': { ...SEED_WARNINGS, 'harbor-shared-state': ['error'] },
     'harbor-url-instance-port': { ...SEED_WARNINGS, 'harbor-endpoint': ['error'] },
     'kubelet-docker-untrusted': { ...SEED_WARNINGS, 'registry-trust': ['error'] },
+    // The network mistakes of issue 11; the modern site has no warnings of its own.
+    'pod-subnet-holds-hosts': { ...SEED_WARNINGS, 'pod-subnet': ['error'] },
+    'pod-subnet-too-small': { ...SEED_WARNINGS, 'pod-subnet': ['error'] },
+    'service-port-kubelet': { ...SEED_WARNINGS, 'port-conflict': ['error'] },
+    'services-share-port': { 'port-conflict': ['error'] },
+    'virtual-address-service-ip': { 'virtual-address': ['error'] },
+    'endpoint-address-nowhere': { 'endpoint-unreachable': ['error'] },
+    'loopback-host-address': { 'unusable-host-address': ['error'] },
   };
   const cases = readdirSync(join(ROOT, 'fixtures/broken')).sort();
 
@@ -686,6 +694,7 @@ describe('fixtures/broken: each case fires exactly its rules', () => {
     const file = join(ROOT, 'fixtures/broken', name, 'cluster.yaml');
     const text = readFileSync(file, 'utf8');
     expect(text).toMatch(/^# Mistake: /m);
+    expect(text).toMatch(/^# BROKEN ON PURPOSE: the (seed|modern) site with one /);
     expect(text).toContain(`  name: broken-${name}\n`);
     const model = loadSpec(file);
     const artifacts = generateArtifacts(model);
