@@ -24,7 +24,9 @@ function syntheticSpec(size) {
   const workers = Array.from({ length: Math.max(size - fixed.length, 0) }, (_, i) => ({ name: `worker-${i + 1}`, roles: ['worker', 'consul-client'] }));
   const hosts = [...fixed, ...workers].slice(0, Math.max(size, fixed.length)).map((host, index) => ({ name: host.name, address: address(index), roles: host.roles }));
   const services = Array.from({ length: Math.max(1, Math.floor(size / 100)) }, (_, i) =>
-    i % 5 === 4 ? { name: `tcp${i}-${20000 + i}`, port: 20000 + i, tags: ['tcp'] } : { name: `svc${i}`, port: 8000 + (i % 1000), tags: ['http'] },
+    // A tcp service's instances listen on 30000+i; the ingress publishes it on 20000+i (the ingress hosts
+    // are Docker hosts too, so one port for both would collide: port-conflict).
+    i % 5 === 4 ? { name: `tcp${i}-${20000 + i}`, port: 30000 + i, tags: ['tcp'] } : { name: `svc${i}`, port: 8000 + (i % 1000), tags: ['http'] },
   );
   return {
     apiVersion: 'clusterspec/v1alpha1',
@@ -35,7 +37,8 @@ function syntheticSpec(size) {
       kubernetes: {
         version: '1.34.2',
         controlPlaneEndpoint: 'k8s-api.bench.example:8443',
-        networking: { serviceSubnet: '172.20.0.0/16', podSubnet: '172.24.0.0/13' },
+        // 16,384 node pod ranges of /24 (pod-subnet), apart from the hosts (10.1-10.2.x.x) and 10.250.0.x.
+        networking: { serviceSubnet: '172.20.0.0/16', podSubnet: '10.128.0.0/10' },
         loadBalancer: { port: 8443, virtualAddress: '10.250.0.10' },
         users: [{ name: 'admin', groups: ['system:masters'] }],
       },

@@ -53,15 +53,19 @@ export const consulDnsUnreachable = defineRule({
       report({ field: ['spec', 'consul', 'dnsPort'], message: `Docker containers are told to use Consul DNS, but Consul answers on port ${consul.dnsPort}; daemon.json and resolv.conf cannot name a port, so only 53 works` });
     }
     const agentAddresses = new Set(consul.agents.map((host) => host.address));
-    for (const entry of containerDnsEntries(model, artifacts)) {
-      const target = model.hosts.find((host) => host.address === entry.server);
+    // Maps, not searches: one lookup per Docker host and per agent keeps a 5,000-host site linear.
+    const hostByAddress = new Map(model.hosts.map((host) => [host.address, host]));
+    const entries = containerDnsEntries(model, artifacts);
+    const askedServers = new Set(entries.map((entry) => entry.server));
+    for (const entry of entries) {
+      const target = hostByAddress.get(entry.server);
       if (!target || agentAddresses.has(entry.server)) continue;
       report({ field: dnsField(model, entry.server), artifact: entry.artifact, host: entry.host.name, message: `containers on ${entry.host.name} resolve through ${entry.server} (${target.name}), where no Consul agent answers DNS` });
     }
     for (const agent of consul.agents) {
       const artifact = `hosts/${agent.name}/etc/consul.d/consul.hcl`;
       const clientAddr = /client_addr\s*=\s*"([^"]*)"/.exec(artifacts.get(artifact)?.content ?? '')?.[1];
-      const asked = containerDnsEntries(model, artifacts).some((entry) => entry.server === agent.address);
+      const asked = askedServers.has(agent.address);
       if (clientAddr !== undefined && asked && !clientAddr.split(/\s+/).some((address) => address === agent.address || address === '0.0.0.0')) {
         report({ field: ['spec', 'hosts', model.hosts.indexOf(agent), 'address'], artifact, message: `containers resolve through ${agent.address}, but the Consul agent on ${agent.name} listens for DNS only on ${clientAddr}` });
       }
