@@ -79,10 +79,13 @@ export function lintSite(model: ClusterModel, artifacts: readonly Artifact[], ru
         ...(finding.artifact ? { artifact: finding.artifact } : {}),
       };
       const { host } = finding;
-      const template = host === undefined ? undefined : punch(diagnostic.message, host);
-      const artifact = host === undefined || diagnostic.artifact === undefined ? diagnostic.artifact : punch(diagnostic.artifact, host);
+      const punched = host === undefined ? undefined : punch(diagnostic.message, host);
+      // A message naming its host twice ("kube-proxy on emei … reaches only emei") says something of that
+      // host alone: it is not merged with others.
+      const template = punched !== undefined && punched.split(HOLE).length === 2 ? punched : undefined;
+      const artifact = template === undefined || diagnostic.artifact === undefined ? diagnostic.artifact : punch(diagnostic.artifact, host as string);
       // Identical findings collapse too (the key holds everything but the host).
-      const key = JSON.stringify([diagnostic.severity, diagnostic.location, diagnostic.field, template ?? diagnostic.message, artifact, host !== undefined]);
+      const key = JSON.stringify([diagnostic.severity, diagnostic.location, diagnostic.field, template ?? diagnostic.message, artifact, template !== undefined]);
       const group = groups.get(key) ?? { first: diagnostic, template, hosts: [], seen: new Set<string>() };
       groups.set(key, group);
       if (host !== undefined && !group.seen.has(host)) {

@@ -23,8 +23,8 @@ export interface Finding {
   readonly message: string;
   readonly artifact?: string;
   /**
-   * The host the finding is about, when its message names it: the engine merges the findings that differ
-   * only in this host (message and artifact) into one diagnostic.
+   * The host the finding is about, when its message names it (once): the engine merges the findings that
+   * differ only in this host (message and artifact) into one diagnostic.
    */
   readonly host?: string;
   /** For rules whose findings differ in weight; a severity set in the spec still wins. */

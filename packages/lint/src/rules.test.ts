@@ -203,7 +203,7 @@ const firing: readonly FiringCase[] = [
     fixture: 'seed-ha',
     replacements: [seedKubeProxy('https://api.nowhere.example:8443')],
     severity: 'error',
-    message: ['dials api.nowhere.example, which no generated /etc/hosts on'],
+    message: ['kube-proxy on 3 hosts (shaolin, wudang, emei) dials api.nowhere.example, which the generated /etc/hosts there does not map'],
     line: 'server: https://api.nowhere.example:8443',
     count: 1,
     hosts: 3,
@@ -381,7 +381,7 @@ const firing: readonly FiringCase[] = [
     fixture: 'seed-ha',
     replacements: [['dns: [consul, 8.8.8.8]', 'dns: [consul, 8.8.8.8]\n    registrator:\n      consul: localhost:8500']],
     severity: 'error',
-    message: ['writes to the Consul agent at localhost on', 'but no Consul agent runs there'],
+    message: ['writes to the Consul agent at localhost (the host itself)', 'but no Consul agent runs there'],
     line: 'consul: localhost:8500',
     count: 1,
     hosts: 5, // shaolin, wudang, emei, node1, node2

@@ -49,7 +49,7 @@ export const containerRuntime = defineRule({
     const dockerHosts = new Set(model.docker?.hosts ?? []);
     for (const node of kubernetes.nodes) {
       if (kubernetes.containerRuntime === 'containerd') {
-        for (const finding of containerdFindings(model, artifacts, node, kubelet)) report(finding);
+        for (const finding of containerdFindings(model, artifacts, node, kubelet)) report({ ...finding, host: node.name });
         continue;
       }
       const docker = dockerCgroupDriver(artifacts, node);
@@ -57,6 +57,7 @@ export const containerRuntime = defineRule({
         report({
           field: ['spec', 'docker', 'hosts'],
           artifact: `hosts/${node.name}/etc/docker/daemon.json`,
+          host: node.name,
           message: `Docker on ${node.name} uses the ${docker} cgroup driver${dockerHosts.has(node) ? '' : ' (not a Docker host: no daemon.json sets it)'} but its kubelet uses ${kubelet.driver}: the kubelet refuses to start ("misconfiguration: kubelet cgroup driver")`,
         });
       }

@@ -21,7 +21,7 @@ export const endpointUnreachable = defineRule({
       const address = resolveName(model, artifacts, dialled, client.host);
       if (!address) {
         if (client.host) {
-          report({ field: client.field, artifact: client.artifact, host: client.host.name, message: `${client.name} dials ${dialled}, which no generated /etc/hosts on ${client.host.name} maps and which is not an address; add an apiserver-lb host or a virtualAddress, or make sure DNS has it` });
+          report({ field: client.field, artifact: client.artifact, host: client.host.name, message: `${client.name} dials ${dialled}, which the generated /etc/hosts there does not map and which is not an address; add an apiserver-lb host or a virtualAddress, or make sure DNS has it` });
         }
         continue;
       }

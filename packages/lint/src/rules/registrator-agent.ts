@@ -24,7 +24,7 @@ export const registratorAgent = defineRule({
       const target = words[uriAt].slice('consul://'.length).split(':')[0];
       const agentHost = LOCAL.has(target) ? host : model.hosts.find((candidate) => candidate.address === target || candidate.name === target);
       if (agentHost && runsConsulAgent(agentHost)) continue;
-      const where = LOCAL.has(target) ? `${target} on ${host.name}` : target;
+      const where = LOCAL.has(target) ? `${target} (the host itself)` : target;
       report({ field, artifact, host: host.name, message: `registrator on ${host.name} writes to the Consul agent at ${where}, but no Consul agent runs there; point it at a host with the consul-server or consul-client role` });
     }
   },

@@ -73,13 +73,14 @@ export const registryTrust = defineRule({
     const authority = `${harbor.endpoint.host}:${harbor.endpoint.port}`;
     for (const node of model.kubernetes.nodes) {
       if (model.kubernetes.containerRuntime === 'containerd') {
-        for (const finding of containerdProblems(model, artifacts, node)) report(finding);
+        for (const finding of containerdProblems(model, artifacts, node)) report({ ...finding, host: node.name });
       } else if (harbor.protocol === 'http' && !dockerHosts.has(node)) {
         // A Docker host's insecure-registries is harbor-endpoint's to check; a node outside docker.hosts gets no daemon.json at all.
         report({
           field: ['spec', 'docker', 'hosts'],
           artifact: hostFile(node, '/etc/docker/daemon.json'),
-          message: `the kubelet on ${node.name} pulls through Docker, but ${node.name} is not a Docker host, so no daemon.json lists the plain-http Harbor ${authority} in insecure-registries: pulls fail with "http: server gave HTTP response to HTTPS client"`,
+          host: node.name,
+          message: `the kubelet on ${node.name} pulls through Docker without a daemon.json (not in docker.hosts), so nothing lists the plain-http Harbor ${authority} in insecure-registries: pulls fail with "http: server gave HTTP response to HTTPS client"`,
         });
       }
     }
