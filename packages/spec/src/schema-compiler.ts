@@ -17,6 +17,8 @@ export function createSchemaCompiler(options: { standalone: boolean }): Ajv2020 
     ...(options.standalone ? { code: { source: true, formats: require('ajv/dist/compile/codegen')._`require("ajv-formats/dist/formats").fullFormats` } } : {}),
   });
   addFormats(ajv, ['ipv4']);
+  // Beside each pattern, the allowed form in words: shown by editors, and by the loader's messages.
+  ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
   return ajv;
 }
 
