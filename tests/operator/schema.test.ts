@@ -67,6 +67,7 @@ describe('schemas/cluster.schema.json for editors', () => {
       proxyTimeout: at('#/$defs/kubernetes/properties/loadBalancer/properties/proxyTimeout').default,
       schedulable: at('#/$defs/kubernetes/properties/controlPlane/properties/schedulable').default,
       dockerHosts: at('#/$defs/docker/properties/hosts').default,
-    }).toEqual({ dnsDomain: 'cluster.local', bindPort: 6443, lbPort: 6443, connectTimeout: '1s', proxyTimeout: '10m', schedulable: false, dockerHosts: 'all' });
+      users: at('#/$defs/kubernetes/properties/users').default,
+    }).toEqual({ dnsDomain: 'cluster.local', bindPort: 6443, lbPort: 6443, connectTimeout: '1s', proxyTimeout: '10m', schedulable: false, dockerHosts: 'all', users: [{ name: 'kubernetes-admin', groups: ['system:masters'] }] });
   });
 });

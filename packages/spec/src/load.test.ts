@@ -131,9 +131,25 @@ describe('defaults of a minimal spec', () => {
     expect(model.kubernetes.apiServer).toEqual({ bindPort: 6443, certSANs: [] });
     expect(model.kubernetes.loadBalancer).toEqual({ port: 6443, virtualAddress: undefined, connectTimeout: '1s', proxyTimeout: '10m', hosts: [] });
     expect(model.kubernetes.schedulableControlPlane).toBe(false);
-    expect(model.kubernetes.users).toEqual([]);
+    // Left out, users is the admin kubeadm's admin.conf names (issue 11, item 16).
+    expect(model.kubernetes.users).toEqual([{ name: 'kubernetes-admin', groups: ['system:masters'], clusterRole: 'view' }]);
     expect(model.kubernetes.controlPlaneEndpoint).toEqual({ host: '192.168.1.10', port: 6443, hostIsAddress: true });
     expect(model.harbor).toBeUndefined();
+  });
+});
+
+describe('users', () => {
+  it('an empty list means no user at all', () => {
+    const text = [
+      'apiVersion: clusterspec/v1alpha1',
+      'kind: Cluster',
+      'metadata: {name: tiny}',
+      'spec:',
+      '  hosts: [{name: one, address: 192.168.1.10, roles: [control-plane, worker]}]',
+      '  kubernetes: {version: "1.30.0", controlPlaneEndpoint: "192.168.1.10:6443", networking: {serviceSubnet: 10.32.0.0/24, podSubnet: 10.200.0.0/16}, users: []}',
+      '',
+    ].join('\n');
+    expect(loadSpecText('tiny.yaml', Buffer.from(text)).kubernetes.users).toEqual([]);
   });
 });
 
