@@ -26,3 +26,8 @@ export function createSchemaCompiler(options: { standalone: boolean }): Ajv2020 
 export function clusterSchema(): object {
   return require('../../../schemas/cluster.schema.json');
 }
+
+/** The schema's $id: the address it is published under, which specs name in `$schema` for editors. */
+export function clusterSchemaId(): string {
+  return (clusterSchema() as { $id: string }).$id;
+}
