@@ -21,12 +21,13 @@ function resolve(schema, node) {
 function typeOf(schema, node) {
   if (node.const !== undefined) return `\`${JSON.stringify(node.const)}\``;
   if (node.enum) return `one of ${node.enum.map((value) => `\`${value}\``).join(', ')}`;
+  // A named definition before its shape: a secret reference is two one-key objects, which says nothing.
+  const named = { ipv4: 'IPv4 address', dnsLabel: 'DNS label', dnsName: 'DNS name', port: 'port', duration: 'duration', version: 'version', secretRef: 'secret reference: `{fromEnv: NAME}` or `{fromFile: path}`', httpsURL: 'https URL', labelKey: 'label key' };
+  if (node.refName && named[node.refName]) return named[node.refName];
   const variants = node.oneOf ?? node.anyOf;
   if (variants) return variants.map((variant) => typeOf(schema, resolve(schema, variant))).join(' or ');
   if (node.type === 'array') return `list of ${typeOf(schema, resolve(schema, node.items ?? {}))}`;
   if (node.type === 'object' && node.additionalProperties && typeof node.additionalProperties === 'object') return `map of ${typeOf(schema, resolve(schema, node.additionalProperties))}`;
-  const named = { ipv4: 'IPv4 address', dnsLabel: 'DNS label', dnsName: 'DNS name', port: 'port', duration: 'duration', version: 'version', secretRef: 'secret reference', httpsURL: 'https URL', labelKey: 'label key' };
-  if (node.refName && named[node.refName]) return named[node.refName];
   return node.type ?? 'any';
 }
 

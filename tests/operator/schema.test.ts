@@ -40,6 +40,23 @@ describe('schemas/cluster.schema.json for editors', () => {
     expect(bad).toEqual([]);
   });
 
+  it('gives every pattern its allowed form in words and an example that matches it (issue 11, item 11)', () => {
+    const patterns: { pointer: string; node: Schema }[] = [];
+    const walk = (node: unknown, pointer: string) => {
+      if (!node || typeof node !== 'object') return;
+      if (typeof (node as Schema).pattern === 'string') patterns.push({ pointer, node: node as Schema });
+      for (const [key, child] of Object.entries(node as Schema)) walk(child, `${pointer}/${key}`);
+    };
+    walk(schema, '#');
+    expect(patterns.length).toBeGreaterThan(20);
+    const bad = patterns.flatMap(({ pointer, node }) => {
+      const example = /^allowed: .+; for example (\S+)$/.exec(node.patternErrorMessage ?? '')?.[1];
+      if (example === undefined) return [`${pointer}: no patternErrorMessage "allowed: …; for example X"`];
+      return new RegExp(node.pattern, 'u').test(example) ? [] : [`${pointer}: the example ${example} does not match ${node.pattern}`];
+    });
+    expect(bad).toEqual([]);
+  });
+
   it('states the defaults the normaliser applies (README: derived when left out)', () => {
     const at = (pointer: string) => pointer.slice(2).split('/').reduce((node: Schema, part) => node[part], schema);
     expect({
@@ -50,6 +67,7 @@ describe('schemas/cluster.schema.json for editors', () => {
       proxyTimeout: at('#/$defs/kubernetes/properties/loadBalancer/properties/proxyTimeout').default,
       schedulable: at('#/$defs/kubernetes/properties/controlPlane/properties/schedulable').default,
       dockerHosts: at('#/$defs/docker/properties/hosts').default,
-    }).toEqual({ dnsDomain: 'cluster.local', bindPort: 6443, lbPort: 6443, connectTimeout: '1s', proxyTimeout: '10m', schedulable: false, dockerHosts: 'all' });
+      users: at('#/$defs/kubernetes/properties/users').default,
+    }).toEqual({ dnsDomain: 'cluster.local', bindPort: 6443, lbPort: 6443, connectTimeout: '1s', proxyTimeout: '10m', schedulable: false, dockerHosts: 'all', users: [{ name: 'kubernetes-admin', groups: ['system:masters'] }] });
   });
 });

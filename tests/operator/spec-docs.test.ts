@@ -14,4 +14,14 @@ describe('docs/spec.md', () => {
     for (const section of ['`spec.hosts[]`', '`spec.kubernetes.loadBalancer`', '`spec.harbor.database`', '`spec.consul.services[]`', '`spec.docker`', '`spec.lint`']) expect(page).toContain(`## ${section}`);
     expect(page).toContain('| `proxyTimeout` | duration |  | `"10m"` |');
   });
+
+  it('names a secret field\'s type as a secret reference, not "object or object" (issue 11, item 16)', () => {
+    const page = readFileSync(OUTPUT, 'utf8');
+    expect(page).not.toContain('object or object');
+    expect(page).toContain('| `adminPassword` | secret reference: `{fromEnv: NAME}` or `{fromFile: path}` | yes |');
+  });
+
+  it('says users default to the kubernetes-admin user', () => {
+    expect(readFileSync(OUTPUT, 'utf8')).toContain('| `users` | list of object |  | `[{"name":"kubernetes-admin","groups":["system:masters"]}]` |');
+  });
 });

@@ -1,5 +1,5 @@
 import { endpointAddress } from '@clusterspec/kubernetes';
-import { artifact, GENERATED_NOTICE, hostFile, looksLikeIpv4, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { artifact, GENERATED_NOTICE, hostFile, looksLikeIpv4, type Artifact, type ClusterModel } from '@clusterspec/spec';
 
 interface HostsEntry {
   readonly address: string;
@@ -8,28 +8,30 @@ interface HostsEntry {
 }
 
 
-/** Kubernetes nodes dial controlPlaneEndpoint by name (kubelet, kube-proxy, kubectl): map it to the apiserver load balancer. */
-function kubernetesEntry(model: ClusterModel, host: Host): HostsEntry[] {
+/** kubelets, kube-proxy and every user's kubeconfig dial controlPlaneEndpoint by name: map it to the apiserver load balancer. */
+function kubernetesEntry(model: ClusterModel): HostsEntry[] {
   const address = endpointAddress(model);
-  if (!address || !model.kubernetes.nodes.includes(host)) return [];
+  if (!address) return [];
   return [{ address, name: model.kubernetes.controlPlaneEndpoint.host, why: 'Kubernetes apiserver load balancer' }];
 }
 
-/** Docker hosts and Kubernetes nodes pull from Harbor by its external name: map it to the first Harbor load balancer. */
-function harborEntry(model: ClusterModel, host: Host): HostsEntry[] {
+/** Docker pulls and pushes by Harbor's external name: map it to the first Harbor load balancer. */
+function harborEntry(model: ClusterModel): HostsEntry[] {
   const harbor = model.harbor;
   const balancer = harbor?.loadBalancer.hosts[0];
   if (!harbor || !balancer || looksLikeIpv4(harbor.endpoint.host)) return [];
-  if (!model.kubernetes.nodes.includes(host) && !model.docker?.hosts.includes(host)) return [];
   return [{ address: balancer.address, name: harbor.endpoint.host, why: 'Harbor load balancer' }];
 }
 
-/** One /etc/hosts fragment per host with every name the site needs that DNS may not know. */
+/**
+ * One /etc/hosts fragment with every name the site needs that DNS may not know, the same on every host:
+ * besides the nodes' and Docker's own clients, an operator runs kubectl with a user's kubeconfig, or checks
+ * the registry, from whichever host is at hand (often a balancer), and a name that resolves on some hosts
+ * of a site and not on others is a surprise.
+ */
 export function generateHostsFragments(model: ClusterModel): Artifact[] {
-  return model.hosts.flatMap((host) => {
-    const entries = [...kubernetesEntry(model, host), ...harborEntry(model, host)];
-    if (entries.length === 0) return [];
-    const lines = [`# ${GENERATED_NOTICE}`, '# Append to /etc/hosts.', ...entries.map((entry) => `${entry.address} ${entry.name}  # ${entry.why}`), ''];
-    return [artifact(hostFile(host, '/etc/hosts.d/clusterspec'), lines.join('\n'))];
-  });
+  const entries = [...kubernetesEntry(model), ...harborEntry(model)];
+  if (entries.length === 0) return [];
+  const content = [`# ${GENERATED_NOTICE}`, '# Append to /etc/hosts.', ...entries.map((entry) => `${entry.address} ${entry.name}  # ${entry.why}`), ''].join('\n');
+  return model.hosts.map((host) => artifact(hostFile(host, '/etc/hosts.d/clusterspec'), content));
 }

@@ -72,13 +72,21 @@ describe('/etc/hosts fragment', () => {
     }
   });
 
-  it('seed: Docker hosts that are not Kubernetes nodes get the Harbor name only', () => {
-    expect(lines(seed, `hosts/node1${FRAGMENT}`)).toEqual(['192.168.0.129 hub.tonybai.com  # Harbor load balancer']);
+  // An operator runs kubectl with a user's kubeconfig, or checks the registry, from whichever host is at hand
+  // (often the balancer): the site's names resolve the same way on every host of it (issue 11, item 16).
+  it('every host of the site gets the same fragment, balancers and Consul servers included', () => {
+    for (const [site, files] of [['seed', seed], ['modern', modern]] as const) {
+      const model = loadFixture(`fixtures/${site === 'seed' ? 'seed-ha' : 'modern'}/cluster.yaml`);
+      const fragments = model.hosts.map((host) => files.get(`hosts/${host.name}${FRAGMENT}`)?.content);
+      expect(fragments.every((fragment) => fragment !== undefined && fragment === fragments[0])).toBe(true);
+    }
+    expect(lines(seed, `hosts/node1${FRAGMENT}`)).toEqual(['10.27.52.72 kubernetes.default.svc  # Kubernetes apiserver load balancer', '192.168.0.129 hub.tonybai.com  # Harbor load balancer']);
   });
 
-  it('modern: the endpoint name maps to the virtual address, on nodes only', () => {
-    expect(lines(modern, `hosts/cp-1${FRAGMENT}`)[0]).toBe('10.20.0.10 k8s-api.corp.example  # Kubernetes apiserver load balancer');
-    expect(modern.has(`hosts/consul-1${FRAGMENT}`)).toBe(false);
+  it('modern: the endpoint name maps to the virtual address, on the balancers too', () => {
+    for (const host of ['cp-1', 'lb-1', 'lb-2', 'consul-1']) {
+      expect(lines(modern, `hosts/${host}${FRAGMENT}`)[0]).toBe('10.20.0.10 k8s-api.corp.example  # Kubernetes apiserver load balancer');
+    }
   });
 
   it('edge: no entry for names that are addresses already', () => {

@@ -8,6 +8,7 @@ import { validateSource } from './validate';
 export * from './errors';
 export * from './groups';
 export { closestMatch } from './suggest';
+export { clusterSchemaId } from './schema-compiler';
 export * from './model';
 export * from './net';
 export * from './secrets';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSpec, loadSpecText, SpecError, type ClusterModel, type Host, type SpecProblem } from './index';
-import { MAX_SPEC_BYTES } from './source';
+import { MAX_NESTING_DEPTH, MAX_SPEC_BYTES } from './source';
 
 const FIXTURES = join(__dirname, '../../../fixtures');
 const SEED_YAML_FILE = join(FIXTURES, 'seed-ha/cluster.yaml');
@@ -131,9 +131,25 @@ describe('defaults of a minimal spec', () => {
     expect(model.kubernetes.apiServer).toEqual({ bindPort: 6443, certSANs: [] });
     expect(model.kubernetes.loadBalancer).toEqual({ port: 6443, virtualAddress: undefined, connectTimeout: '1s', proxyTimeout: '10m', hosts: [] });
     expect(model.kubernetes.schedulableControlPlane).toBe(false);
-    expect(model.kubernetes.users).toEqual([]);
+    // Left out, users is the admin kubeadm's admin.conf names (issue 11, item 16).
+    expect(model.kubernetes.users).toEqual([{ name: 'kubernetes-admin', groups: ['system:masters'], clusterRole: 'view' }]);
     expect(model.kubernetes.controlPlaneEndpoint).toEqual({ host: '192.168.1.10', port: 6443, hostIsAddress: true });
     expect(model.harbor).toBeUndefined();
+  });
+});
+
+describe('users', () => {
+  it('an empty list means no user at all', () => {
+    const text = [
+      'apiVersion: clusterspec/v1alpha1',
+      'kind: Cluster',
+      'metadata: {name: tiny}',
+      'spec:',
+      '  hosts: [{name: one, address: 192.168.1.10, roles: [control-plane, worker]}]',
+      '  kubernetes: {version: "1.30.0", controlPlaneEndpoint: "192.168.1.10:6443", networking: {serviceSubnet: 10.32.0.0/24, podSubnet: 10.200.0.0/16}, users: []}',
+      '',
+    ].join('\n');
+    expect(loadSpecText('tiny.yaml', Buffer.from(text)).kubernetes.users).toEqual([]);
   });
 });
 
@@ -224,6 +240,24 @@ const badCases: BadCase[] = [
   },
   // --- reading the file
   { name: 'empty file', text: () => '', message: /^the file is empty$/, line: 1, column: 1 },
+  // A file with nothing but blanks or comments is as empty as one of no bytes (issue 11, item 13).
+  { name: 'whitespace-only file', text: () => ' \n\n   \n', message: /^the file is empty$/, hint: /only blank lines and comments/, line: 1, column: 1 },
+  { name: 'comment-only file', text: () => '# the site, one day\n\n', message: /^the file is empty$/, line: 1, column: 1 },
+  { name: 'a lone document marker', text: () => '---\n', message: /^the file is empty$/, line: 1, column: 1 },
+  { name: 'whitespace-only TOML file', file: TOML_NAME, text: () => '  \n# nothing\n\n', message: /^the file is empty$/, line: 1, column: 1 },
+  { name: 'a bare null', text: () => 'null\n', message: /^the spec must be a mapping of apiVersion, kind, metadata and spec, not null$/, line: 1, column: 1 },
+  { name: 'a top-level list', text: () => '- a\n- b\n', message: /^the spec must be a mapping of apiVersion, kind, metadata and spec, not a list$/, line: 1, column: 1 },
+  // Nesting deeper than any spec needs is refused before the parser recurses (issue 11, item 13).
+  { name: '[ x 100,000', text: () => '['.repeat(100000), message: /^nested more than 64 levels deep$/, hint: /a cluster spec nests about 7 levels/, line: 1, column: 65 },
+  { name: 'balanced flow lists 100 deep', text: () => `${'['.repeat(100)}${']'.repeat(100)}\n`, message: /^nested more than 64 levels deep$/, line: 1, column: 65 },
+  { name: 'flow mappings 100,000 deep', text: () => '{a: '.repeat(100000), message: /^nested more than 64 levels deep$/, line: 1, column: 257 },
+  { name: 'block mappings 1,000 deep', text: () => `${Array.from({ length: 1000 }, (_, depth) => `${' '.repeat(depth)}a:`).join('\n')} 1\n`, message: /^nested more than 64 levels deep$/, line: 65, column: 65 },
+  { name: 'TOML arrays 100,000 deep', file: TOML_NAME, text: () => `a = ${'['.repeat(100000)}${']'.repeat(100000)}\n`, message: /^nested more than 64 levels deep$/, line: 1, column: 69 },
+  { name: 'TOML inline tables 100 deep', file: TOML_NAME, text: () => `\na = ${'{a = '.repeat(100)}1${'}'.repeat(100)}\n`, message: /^nested more than 64 levels deep$/, line: 2, column: 325 },
+  { name: 'TOML table header 10,000 keys deep', file: TOML_NAME, text: () => `[${Array(10000).fill('a').join('.')}]\n`, message: /^nested more than 64 levels deep$/, line: 1, column: 131 },
+  // Ten inline tables of ten dotted keys each: no bracket or key alone is deep, the value is 102 levels down.
+  { name: 'TOML dotted keys inside inline tables', file: TOML_NAME, text: () => `\na = ${'{b.b.b.b.b.b.b.b.b.b = '.repeat(10)}1${'}'.repeat(10)}\n`, message: /^nested more than 64 levels deep$/, line: 2, column: 1 },
+  { name: 'TOML brackets inside strings and comments are not nesting', file: TOML_NAME, text: () => `a = "${'['.repeat(100)}" # ${'{'.repeat(100)}\nb = '''${'['.repeat(100)}'''\n`, message: /^missing required key "apiVersion"$/, line: 1, column: 1 },
   {
     name: 'bytes that are not UTF-8 (Latin-1 in a comment on line 3)',
     text: () => Buffer.concat([Buffer.from('apiVersion: clusterspec/v1alpha1\nkind: Cluster\n# caf'), Buffer.from([0xe9]), Buffer.from('\nmetadata: {name: x}\n')]),
@@ -319,6 +353,94 @@ const badCases: BadCase[] = [
     line: 73,
     column: 17,
     never: 'Tr0ub4dor',
+  },
+  // A bad reference says what is wrong with it, never echoing it (issue 11, item 10).
+  {
+    name: 'secret file path climbing out with ..',
+    text: () => yamlWith('password: {fromEnv: HARBOR_DB_PASSWORD}', 'password: {fromFile: ../../etc/shadow}'),
+    message: /^the path has a "\.\." segment$/,
+    hint: /without "\." or "\.\." segments/,
+    field: 'spec.harbor.database.password.fromFile',
+    line: 73,
+    column: 28,
+    never: 'shadow',
+  },
+  {
+    name: 'secret file path starting with ./',
+    text: () => yamlWith('password: {fromEnv: HARBOR_DB_PASSWORD}', 'password: {fromFile: ./x}'),
+    message: /^the path has a "\." segment$/,
+    hint: /without "\." or "\.\." segments/,
+    field: 'spec.harbor.database.password.fromFile',
+    line: 73,
+  },
+  {
+    name: 'secret file path with a blank',
+    text: () => yamlWith('password: {fromEnv: HARBOR_DB_PASSWORD}', 'password: {fromFile: "/run/my secret"}'),
+    message: /^character 8 of the path is a blank$/,
+    hint: /^allowed: names of letters, digits, "_", "\." and "-" joined by "\/"/,
+    field: 'spec.harbor.database.password.fromFile',
+    line: 73,
+  },
+  {
+    name: 'secret environment variable name with a blank',
+    text: () => yamlWith('password: {fromEnv: HARBOR_DB_PASSWORD}', 'password: {fromEnv: "A B"}'),
+    message: /^character 2 of the name is a blank$/,
+    hint: /for example HARBOR_DB_PASSWORD/,
+    field: 'spec.harbor.database.password.fromEnv',
+    line: 73,
+    column: 27,
+  },
+  {
+    name: 'secret environment variable name starting with a digit',
+    text: () => yamlWith('password: {fromEnv: HARBOR_DB_PASSWORD}', 'password: {fromEnv: 1PASSWORD}'),
+    message: /^the name starts with a digit$/,
+    hint: /not starting with a digit/,
+    line: 73,
+  },
+  {
+    name: 'secret reference with both sources',
+    text: () => yamlWith('password: {fromEnv: HARBOR_DB_PASSWORD}', 'password: {fromFile: /x, fromEnv: Y}'),
+    message: /^a secret reference names one source, fromEnv or fromFile, not both$/,
+    hint: /keep one/,
+    field: 'spec.harbor.database.password',
+    line: 73,
+    column: 17,
+  },
+  {
+    name: 'secret reference with an unknown source',
+    text: () => yamlWith('password: {fromEnv: HARBOR_DB_PASSWORD}', 'password: {from_env: DB}'),
+    message: /^a secret reference takes fromEnv or fromFile, not "from_env"; did you mean "fromEnv"\?$/,
+    line: 73,
+  },
+  {
+    name: 'secret reference with no source',
+    text: () => yamlWith('password: {fromEnv: HARBOR_DB_PASSWORD}', 'password: {}'),
+    message: /^a secret reference needs fromEnv or fromFile$/,
+    line: 73,
+  },
+  {
+    name: 'TOML secret file path climbing out with ..',
+    file: TOML_NAME,
+    text: () => tomlWith('password = { fromEnv = "HARBOR_DB_PASSWORD" }', 'password = { fromFile = "../../etc/shadow" }'),
+    message: /^the path has a "\.\." segment$/,
+    line: 97,
+  },
+  // A value out of form is told the allowed form and an example, not the field's description (issue 11, item 11).
+  {
+    name: 'user name with a blank',
+    text: () => yamlWith('- name: kubernetes-admin', '- name: "adm in"'),
+    message: /^"adm in" is not in the expected form$/,
+    hint: /^allowed: lower-case letters, digits, "\.", ":" and "-", starting and ending with a letter or digit, at most 63 characters; for example kubernetes-admin$/,
+    field: 'spec.kubernetes.users[0].name',
+    line: 57,
+  },
+  {
+    name: 'group written as a certificate subject',
+    text: () => yamlWith('groups: [system:masters]', 'groups: ["O=evil,CN=x"]'),
+    message: /^"O=evil,CN=x" is not in the expected form$/,
+    hint: /^allowed: .*; for example system:masters$/,
+    field: 'spec.kubernetes.users[0].groups[0]',
+    line: 58,
   },
   {
     name: 'controlPlaneEndpoint without a port',
@@ -492,6 +614,14 @@ describe('bad specs', () => {
     if (bad.never) expect(error.message).not.toContain(bad.never);
     // The formatted error leads with file:line:column, as compilers do.
     expect(error.message).toContain(`${file}:${problem.line}:${problem.column}: error: `);
+  });
+
+  it('accepts nesting of exactly MAX_NESTING_DEPTH levels as far as depth goes', () => {
+    const messages = (file: string, text: string) => specErrorOf(file, text).problems.map((problem) => problem.message);
+    expect(messages(YAML_NAME, `${'['.repeat(MAX_NESTING_DEPTH)}${']'.repeat(MAX_NESTING_DEPTH)}\n`)).toEqual(['the spec must be a mapping of apiVersion, kind, metadata and spec, not a list']);
+    // The root table is one level, the array under a the second.
+    expect(messages(TOML_NAME, `a = ${'['.repeat(MAX_NESTING_DEPTH - 1)}${']'.repeat(MAX_NESTING_DEPTH - 1)}\n`)).not.toContain(`nested more than ${MAX_NESTING_DEPTH} levels deep`);
+    expect(messages(TOML_NAME, `a = ${'['.repeat(MAX_NESTING_DEPTH)}${']'.repeat(MAX_NESTING_DEPTH)}\n`)).toContain(`nested more than ${MAX_NESTING_DEPTH} levels deep`);
   });
 
   it('stops an alias bomb quickly', () => {

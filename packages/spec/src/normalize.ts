@@ -147,8 +147,15 @@ function checkCertSANs(sans: readonly string[], problems: ProblemList): void {
   });
 }
 
+/**
+ * Users when the spec lists none: the admin identity kubeadm writes into admin.conf (CN kubernetes-admin,
+ * O system:masters), so every site has a kubeconfig to start with, in the legacy flow too, where nothing else
+ * makes one. `users: []` means none.
+ */
+const DEFAULT_USERS: NonNullable<RawSpec['spec']['kubernetes']['users']> = [{ name: 'kubernetes-admin', groups: ['system:masters'] }];
+
 function normalizeUsers(raw: RawSpec, problems: ProblemList): KubernetesUser[] {
-  const users = (raw.spec.kubernetes.users ?? []).map((user) => ({ name: user.name, groups: user.groups, clusterRole: user.clusterRole ?? 'view', ...(user.server ? { server: user.server } : {}) }));
+  const users = (raw.spec.kubernetes.users ?? DEFAULT_USERS).map((user) => ({ name: user.name, groups: user.groups, clusterRole: user.clusterRole ?? 'view', ...(user.server ? { server: user.server } : {}) }));
   const seen = new Set<string>();
   const roleOfGroup = new Map<string, { role: string; user: string }>();
   users.forEach((user, index) => {

@@ -17,10 +17,17 @@ export function createSchemaCompiler(options: { standalone: boolean }): Ajv2020 
     ...(options.standalone ? { code: { source: true, formats: require('ajv/dist/compile/codegen')._`require("ajv-formats/dist/formats").fullFormats` } } : {}),
   });
   addFormats(ajv, ['ipv4']);
+  // Beside each pattern, the allowed form in words: shown by editors, and by the loader's messages.
+  ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
   return ajv;
 }
 
 /** Read at run time from the workspace's schemas/ so src/ and dist/ share one copy. */
 export function clusterSchema(): object {
   return require('../../../schemas/cluster.schema.json');
+}
+
+/** The schema's $id: the address it is published under, which specs name in `$schema` for editors. */
+export function clusterSchemaId(): string {
+  return (clusterSchema() as { $id: string }).$id;
 }

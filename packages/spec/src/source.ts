@@ -1,5 +1,5 @@
 import TOML from '@iarna/toml';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { Composer, CST, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, YAMLParseError, type Document, type Node } from 'yaml';
 import { SpecError, type FieldPath, type SourceLocation } from './errors';
 
 /** Where a field sits: its key (for "unknown key") and its value (for "bad value"). */
@@ -17,13 +17,22 @@ export interface ParsedSource {
 /** Bounds that keep a hostile spec from exhausting memory before validation. */
 export const MAX_SPEC_BYTES = 4 * 1024 * 1024;
 const MAX_ALIAS_COUNT = 100;
+/**
+ * Collections inside collections, the root mapping counting as one. A spec nests about 7 levels
+ * (spec.hosts[].taints[] is 6); the YAML and TOML parsers recurse per level and run out of stack
+ * near 800, so anything deeper than this is refused before they get there.
+ */
+export const MAX_NESTING_DEPTH = 64;
+const NESTING_HINT = 'a cluster spec nests about 7 levels: check for unclosed brackets, or a file that is not a spec';
+
+const EMPTY_HINT = 'write a cluster spec; see fixtures/seed-ha/cluster.yaml';
 
 function problemAt(file: string, line: number, column: number, message: string, hint?: string): SpecError {
   return new SpecError([{ file, line, column, field: '', message, hint }]);
 }
 
 export function parseSource(file: string, bytes: Buffer): ParsedSource {
-  if (bytes.length === 0) throw problemAt(file, 1, 1, 'the file is empty', 'write a cluster spec; see fixtures/seed-ha/cluster.yaml');
+  if (bytes.length === 0) throw problemAt(file, 1, 1, 'the file is empty', EMPTY_HINT);
   if (bytes.length > MAX_SPEC_BYTES) {
     throw problemAt(file, 1, 1, `the file is ${bytes.length} bytes, over the ${MAX_SPEC_BYTES}-byte limit`, 'a cluster spec of even 5,000 hosts is far smaller; check that this is the right file');
   }
@@ -55,13 +64,75 @@ function firstNonUtf8Line(bytes: Buffer): number {
   }
 }
 
+const tooDeep = (file: string, location: { line: number; column: number }) =>
+  problemAt(file, location.line, location.column, `nested more than ${MAX_NESTING_DEPTH} levels deep`, NESTING_HINT);
+const emptyFile = (file: string) => problemAt(file, 1, 1, 'the file is empty', `it holds only blank lines and comments; ${EMPTY_HINT}`);
+
+/**
+ * The YAML CST, refusing flow nesting ([ and {) deeper than MAX_NESTING_DEPTH as the lexer meets it:
+ * the parser spends microseconds per open bracket, so 4 MiB of "[" would otherwise take most of a minute.
+ */
+function yamlTokens(file: string, text: string, lineCounter: LineCounter): CST.Token[] {
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0);
+  const tokens: CST.Token[] = [];
+  let flowDepth = 0;
+  let scalarSourceNext = false;
+  for (const lexeme of new Lexer().lex(text)) {
+    // After the scalar marker comes the scalar's own text, which may be a lone "[" in a block scalar.
+    if (scalarSourceNext) scalarSourceNext = false;
+    else if (lexeme === CST.SCALAR) scalarSourceNext = true;
+    else if (lexeme === '[' || lexeme === '{') {
+      flowDepth += 1;
+      if (flowDepth > MAX_NESTING_DEPTH) {
+        const { line, col } = lineCounter.linePos(parser.offset);
+        throw tooDeep(file, { line, column: col });
+      }
+    } else if (lexeme === ']' || lexeme === '}') flowDepth -= 1;
+    tokens.push(...parser.next(lexeme));
+  }
+  tokens.push(...parser.end());
+  return tokens;
+}
+
+/** The offset of the first collection nested deeper than MAX_NESTING_DEPTH, block and flow together; walked without recursion. */
+function tooDeepOffset(tokens: readonly CST.Token[]): number | undefined {
+  const pending: [CST.Token | null | undefined, number][] = tokens.map((token) => [token, 0]);
+  while (pending.length > 0) {
+    const [token, depth] = pending.pop()!;
+    if (!token) continue;
+    if (token.type === 'document') pending.push([token.value, depth]);
+    else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      if (depth + 1 > MAX_NESTING_DEPTH) return token.offset;
+      for (const item of token.items) pending.push(['key' in item ? item.key : undefined, depth + 1], [item.value, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/** What parseDocument does, from tokens already checked for depth. */
+function composeDocument(tokens: readonly CST.Token[], length: number): Document.Parsed {
+  let document: Document.Parsed | undefined;
+  for (const next of new Composer({ uniqueKeys: true }).compose(tokens, true, length)) {
+    if (!document) document = next;
+    else {
+      document.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      break;
+    }
+  }
+  return document!;
+}
+
 function parseYaml(file: string, text: string): ParsedSource {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const at = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
   };
+  const tokens = yamlTokens(file, text, lineCounter);
+  const deep = tooDeepOffset(tokens);
+  if (deep !== undefined) throw tooDeep(file, at(deep));
+  const document = composeDocument(tokens, text.length);
   if (document.errors.length > 0) {
     throw new SpecError(
       document.errors.map((error) => ({
@@ -75,6 +146,9 @@ function parseYaml(file: string, text: string): ParsedSource {
       })),
     );
   }
+  // No content at all, or only a document marker (`---`), whose value is a zero-width null.
+  const contents = document.contents;
+  if (contents === null || (isScalar(contents) && contents.range[0] === contents.range[1])) throw emptyFile(file);
   let data: unknown;
   try {
     data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -107,11 +181,54 @@ function parseYaml(file: string, text: string): ParsedSource {
   return { file, format: 'yaml', data, locate };
 }
 
+/**
+ * Where TOML text first opens more than MAX_NESTING_DEPTH brackets ([ and {), or dots more than that many
+ * keys together (a.b.c…), outside strings and comments. @iarna/toml spends seconds on 4 MiB of either
+ * before it fails, so they are refused first; nesting that mixes the two stays far below the parser's
+ * stack and is measured exactly once parsed.
+ */
+function tomlNestingOffset(text: string): number | undefined {
+  let brackets = 0;
+  let dots = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const character = text[index];
+    if (character === '#') {
+      const end = text.indexOf('\n', index);
+      index = end === -1 ? text.length : end - 1;
+    } else if (character === '"' || character === "'") {
+      const triple = text.startsWith(character.repeat(3), index);
+      const close = triple ? character.repeat(3) : character;
+      let at = index + close.length;
+      // Only basic strings ("…") have escapes; an unterminated string is the parser's to report.
+      while (at < text.length && !text.startsWith(close, at)) at += character === '"' && text[at] === '\\' ? 2 : 1;
+      index = at + close.length - 1;
+    } else if (character === '[' || character === '{') {
+      brackets += 1;
+      dots = 0;
+      if (brackets > MAX_NESTING_DEPTH) return index;
+    } else if (character === ']' || character === '}') {
+      brackets -= 1;
+      dots = 0;
+    } else if (character === '.') {
+      dots += 1;
+      if (dots > MAX_NESTING_DEPTH) return index;
+    } else if (character === '=' || character === ',' || character === '\n') dots = 0;
+  }
+  return undefined;
+}
+
 function parseToml(file: string, text: string): ParsedSource {
+  const deepAt = tomlNestingOffset(text);
+  if (deepAt !== undefined) {
+    const before = text.slice(0, deepAt);
+    throw tooDeep(file, { line: before.split('\n').length, column: deepAt - before.lastIndexOf('\n') });
+  }
   let data: unknown;
   try {
     data = TOML.parse(text);
   } catch (error) {
+    // @iarna/toml recurses per level of arrays, inline tables and dotted keys, and keeps no position when it overflows.
+    if (error instanceof RangeError) throw tooDeep(file, { line: 1, column: 1 });
     const { line, col, message } = error as { line?: number; col?: number; message: string };
     const what = message.split(' at row')[0];
     throw problemAt(
@@ -130,10 +247,25 @@ function parseToml(file: string, text: string): ParsedSource {
     }
     return { file, line: 1, column: 1 };
   };
+  const deep = tooDeepPath(data);
+  if (deep) throw tooDeep(file, locate(deep));
+  if (Object.keys(data as object).length === 0) throw emptyFile(file);
   // Plain JSON data, as YAML gives: dates become strings, and integers beyond 64-bit range (which
   // @iarna/toml returns as BigInt, and JSON.stringify refuses) become numbers the schema can refuse.
   const plain = JSON.parse(JSON.stringify(data, (_key, value: unknown) => (typeof value === 'bigint' ? Number(value) : value)));
   return { file, format: 'toml', data: plain, locate };
+}
+
+/** The path to the first value nested deeper than MAX_NESTING_DEPTH (the root table counting as one), walked without recursion. */
+function tooDeepPath(data: unknown): FieldPath | undefined {
+  const pending: [unknown, FieldPath][] = [[data, []]];
+  while (pending.length > 0) {
+    const [value, path] = pending.pop()!;
+    if (!value || typeof value !== 'object') continue;
+    if (path.length + 1 > MAX_NESTING_DEPTH) return path;
+    for (const [key, child] of Object.entries(value)) pending.push([child, [...path, Array.isArray(value) ? Number(key) : key]]);
+  }
+  return undefined;
 }
 
 /**

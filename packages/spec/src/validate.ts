@@ -31,9 +31,75 @@ function describe(error: ErrorObject): string {
   return description ? `expected: ${description}` : '';
 }
 
+/**
+ * The allowed form and an example, written beside each pattern in the schema as `patternErrorMessage`
+ * (the keyword VS Code's JSON and YAML language servers show for a mismatch), so the CLI and the editor say the same.
+ */
+function allowedForm(schema: unknown): string | undefined {
+  return (schema as { patternErrorMessage?: string } | undefined)?.patternErrorMessage;
+}
+
+/** A value as it may be shown in one line: JSON, cut short. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
+}
+
+const SECRET_SOURCES = ['fromEnv', 'fromFile'] as const;
+type SecretSource = (typeof SECRET_SOURCES)[number];
+const isSecretSource = (key: string): key is SecretSource => (SECRET_SOURCES as readonly string[]).includes(key);
+
+/** One character, named so a blank or a control character is visible in a message. */
+function characterName(character: string): string {
+  if (character === ' ') return 'a blank';
+  if (character === '\t') return 'a tab';
+  return /^[\x21-\x7e]$/.test(character) ? `"${character}"` : `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * What is wrong with a secret reference the schema refused, without echoing it: a reference that is not
+ * a mapping may be the secret itself. Characters are named by position, never quoted in context.
+ */
+function secretReferenceProblem(data: unknown, branches: readonly { properties: Record<SecretSource, { maxLength?: number }> }[]): { key?: SecretSource; message: string; hint?: string } {
+  const literal = { message: 'a secret must be given by reference, not as a value (secret-literal)', hint: 'write {fromEnv: NAME} or {fromFile: /path/to/file}' };
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return literal;
+  const keys = Object.keys(data);
+  const sources = keys.filter(isSecretSource);
+  const unknown = keys.find((key) => !isSecretSource(key));
+  if (sources.length > 1) return { message: 'a secret reference names one source, fromEnv or fromFile, not both', hint: 'keep one: {fromEnv: NAME} or {fromFile: /path/to/file}' };
+  if (unknown !== undefined) {
+    const suggestion = closestMatch(unknown, SECRET_SOURCES);
+    return { message: `a secret reference takes fromEnv or fromFile, not "${unknown}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`, hint: literal.hint };
+  }
+  if (sources.length === 0) return { message: 'a secret reference needs fromEnv or fromFile', hint: literal.hint };
+  const key = sources[0];
+  const value = (data as Record<string, unknown>)[key];
+  const schema = branches.map((branch) => branch.properties[key]).find(Boolean);
+  const hint = allowedForm(schema);
+  const what = key === 'fromEnv' ? 'name' : 'path';
+  if (typeof value !== 'string') return { key, message: `the ${what} must be a string, not ${kindOf(value)}`, hint };
+  if (value === '') return { key, message: `the ${what} is empty`, hint };
+  if (schema?.maxLength !== undefined && value.length > schema.maxLength) return { key, message: `the ${what} is longer than ${schema.maxLength} characters`, hint };
+  const allowed = key === 'fromEnv' ? /[A-Za-z0-9_]/ : /[A-Za-z0-9_.\/-]/;
+  const bad = [...value].findIndex((character) => !allowed.test(character));
+  if (bad >= 0) return { key, message: `character ${bad + 1} of the ${what} is ${characterName([...value][bad])}`, hint };
+  if (key === 'fromEnv') return { key, message: /^[0-9]/.test(value) ? 'the name starts with a digit' : 'the name is not in the allowed form', hint };
+  const segments = value.replace(/^\//, '').split('/');
+  if (segments.includes('..')) return { key, message: 'the path has a ".." segment', hint };
+  if (segments.includes('.')) return { key, message: 'the path has a "." segment', hint };
+  if (segments.includes('')) return { key, message: 'the path has an empty segment ("//" or a trailing "/")', hint };
+  return { key, message: 'the path is not in the allowed form', hint };
+}
+
 function explain(error: ErrorObject, source: ParsedSource): SpecProblem {
   const path = pathOf(error);
-  const shown = JSON.stringify(error.data);
+  const value = shown(error.data);
   const base = (fieldPath: FieldPath, part: 'key' | 'value' = 'value') => ({
     ...source.locate(fieldPath, part),
     field: formatFieldPath(fieldPath),
@@ -54,24 +120,27 @@ function explain(error: ErrorObject, source: ParsedSource): SpecProblem {
       return { ...base(path, 'key'), message: `missing required key "${missing}"`, hint: `add "${missing}"` };
     }
     case 'format':
-      return { ...base(path), message: `${shown} is not a valid ${error.params.format} address`, hint: 'write a dotted-quad IPv4 address such as 10.0.0.10' };
+      return { ...base(path), message: `${value} is not a valid ${error.params.format} address`, hint: 'write a dotted-quad IPv4 address such as 10.0.0.10' };
     case 'enum':
-      return { ...base(path), message: `${shown} is not allowed`, hint: `use one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` };
+      return { ...base(path), message: `${value} is not allowed`, hint: `use one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` };
     case 'const':
-      return { ...base(path), message: `${shown} is not allowed`, hint: `write ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}` };
+      return { ...base(path), message: `${value} is not allowed`, hint: `write ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}` };
     case 'uniqueItems':
       return { ...base(path), message: 'lists the same item twice', hint: 'remove the duplicate' };
     case 'oneOf':
     case 'anyOf':
       if (error.schemaPath.includes('/secretRef/')) {
-        // The value may be the secret itself: never echo it.
-        return { ...base(path), message: 'a secret must be given by reference, not as a value (secret-literal)', hint: 'write {fromEnv: NAME} or {fromFile: /path/to/file}' };
+        const { key, message, hint } = secretReferenceProblem(error.data, (error.parentSchema as { oneOf: [] }).oneOf);
+        return { ...base(key ? [...path, key] : path), message, hint };
       }
-      return { ...base(path), message: `${shown} is not accepted here`, hint: describe(error) };
+      return { ...base(path), message: `${value} is not accepted here`, hint: describe(error) };
     case 'pattern':
-      return { ...base(path), message: `${shown} is not in the expected form`, hint: describe(error) };
+      return { ...base(path), message: `${value} is not in the expected form`, hint: allowedForm(error.parentSchema) ?? describe(error) };
+    case 'type':
+      if (path.length === 0) return { ...base(path), message: `the spec must be a mapping of apiVersion, kind, metadata and spec, not ${kindOf(error.data)}`, hint: 'start from fixtures/seed-ha/cluster.yaml or `clusterspec init`' };
+      return { ...base(path), message: `${value} ${error.message}`, hint: describe(error) };
     default:
-      return { ...base(path), message: `${shown} ${error.message}`, hint: describe(error) };
+      return { ...base(path), message: `${value} ${error.message}`, hint: describe(error) };
   }
 }
 

@@ -1,38 +1,54 @@
-import { lintSite, summarise } from '@clusterspec/lint';
-import { loadSpecText } from '@clusterspec/spec';
-import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { lintSite } from '@clusterspec/lint';
+import { clusterSchemaId, loadSpecText, SpecError, type SpecProblem } from '@clusterspec/spec';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { EXIT_OK, UsageError, type Command, type Io } from '../command';
+import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Command, type Io } from '../command';
 import { generateArtifacts } from '../generate';
-import { INIT_DEFAULTS, initYaml, type InitAnswers } from '../init-spec';
+import { INIT_DEFAULTS, initData, initYaml, type InitAnswers } from '../init-spec';
 
 /** Asks one question with a default; injected so tests drive the prompts without a terminal. */
 export type Ask = (question: string, fallback: string) => Promise<string>;
 
-const SCHEMA = join(__dirname, '..', '..', '..', '..', 'schemas', 'cluster.schema.json');
-
 const FLAGS = ['name', 'control-plane', 'workers', 'lb', 'harbor', 'consul', 'kubernetes-version', 'out'] as const;
+type Flag = (typeof FLAGS)[number];
 
-function count(value: string, flag: string, rule: (n: number) => string | undefined): number {
+/**
+ * One answer refused, with the reason in words that fit both a flag (`--consul 4: …`) and a prompt that
+ * asks again (the reason alone: nobody typed a flag there).
+ */
+export class AnswerProblem extends UsageError {
+  constructor(
+    readonly flag: Flag | undefined,
+    readonly answer: string,
+    readonly reason: string,
+  ) {
+    super(flag ? `--${flag}${answer ? ` ${answer}` : ''}: ${reason}` : reason);
+  }
+}
+
+/** Ctrl-C or Ctrl-D at a prompt: the run ends quietly, writing nothing. */
+export class InitCancelled extends Error {}
+
+function count(value: string, flag: Flag, rule: (n: number) => string | undefined): number {
+  if (!/^[0-9]+$/.test(value)) throw new AnswerProblem(flag, JSON.stringify(value), 'not a whole number');
   const n = Number(value);
-  if (!/^[0-9]+$/.test(value)) throw new UsageError(`--${flag} takes a whole number, not "${value}"`);
   const problem = rule(n);
-  if (problem) throw new UsageError(`--${flag} ${n}: ${problem}`);
+  if (problem) throw new AnswerProblem(flag, String(n), problem);
   return n;
 }
 
-// Even member counts lose quorum on a split: refuse them here rather than hand out a spec lint refuses.
-const odd = (what: string) => (n: number) => (n % 2 === 0 ? `an even number of ${what} loses quorum on a split (lint: ${what === 'Consul servers' ? 'consul-quorum' : 'etcd-quorum'}); use 1, 3 or 5` : undefined);
+// Even member counts lose quorum on a split: said here in words; other sizes lint warns about are refused by siteProblems.
+const odd = (what: string, rule: string, sizes: string) => (n: number) => (n % 2 === 0 ? `an even number of ${what} loses quorum on a split (lint: ${rule}); use ${sizes}` : undefined);
 
-/** Flags (or answers) to the site's shape, refusing what would not lint. */
+/** Flags (or answers) to the site's shape, refusing values no site could have. */
 export function answersFrom(values: Record<string, string | boolean | string[] | undefined>): InitAnswers {
-  const text = (flag: string, fallback: string) => (values[flag] === undefined ? fallback : String(values[flag]));
-  const controlPlane = count(text('control-plane', String(INIT_DEFAULTS.controlPlane)), 'control-plane', (n) => (n === 0 ? 'a site needs a control plane' : odd('control-plane hosts')(n)));
-  const consul = count(text('consul', String(INIT_DEFAULTS.consul)), 'consul', (n) => (n === 0 ? undefined : odd('Consul servers')(n)));
+  const text = (flag: Flag, fallback: string) => (values[flag] === undefined ? fallback : String(values[flag]));
+  const controlPlane = count(text('control-plane', String(INIT_DEFAULTS.controlPlane)), 'control-plane', (n) => (n === 0 ? 'a site needs a control plane' : odd('control-plane hosts', 'etcd-quorum', '3, 5 or 7')(n)));
+  const consul = count(text('consul', String(INIT_DEFAULTS.consul)), 'consul', (n) => (n === 0 ? undefined : odd('Consul servers', 'consul-quorum', '3 or 5')(n)));
   const lbValue = values.lb;
-  const lb = lbValue === undefined ? [...INIT_DEFAULTS.lb] : (Array.isArray(lbValue) ? lbValue : [String(lbValue)]).flatMap((item) => item.split(',')).filter(Boolean);
-  if (lb.length === 0) throw new UsageError('--lb needs at least one host name');
+  const lb = lbValue === undefined ? [...INIT_DEFAULTS.lb] : (Array.isArray(lbValue) ? lbValue : [String(lbValue)]).flatMap((item) => item.split(',')).map((item) => item.trim()).filter(Boolean);
+  if (lb.length === 0) throw new AnswerProblem('lb', '""', 'needs at least one host name');
   return {
     name: text('name', INIT_DEFAULTS.name),
     controlPlane,
@@ -44,43 +60,142 @@ export function answersFrom(values: Record<string, string | boolean | string[] |
   };
 }
 
-/** The interactive path: one question per flag, the default in brackets. */
-export async function askAnswers(ask: Ask): Promise<Record<string, string>> {
-  const d = INIT_DEFAULTS;
-  return {
-    name: await ask('Cluster name', d.name),
-    'control-plane': await ask('Control-plane hosts (odd)', String(d.controlPlane)),
-    workers: await ask('Worker hosts', String(d.workers)),
-    lb: await ask('Load balancer hosts (comma-separated)', d.lb.join(',')),
-    harbor: await ask('Harbor instances (0 for none)', String(d.harbor)),
-    consul: await ask('Consul servers (0 for none)', String(d.consul)),
-    'kubernetes-version': await ask('Kubernetes version', d.kubernetesVersion),
-    out: await ask('Write to', 'cluster.yaml'),
-  };
+/** The schema's published address ($id): a spec written by init must not point into this tool's own checkout. */
+export function schemaReference(): string {
+  return clusterSchemaId();
 }
 
-function terminalAsk(): { ask: Ask; close: () => void } {
-  const readline = createInterface({ input: process.stdin, output: process.stderr });
-  return { ask: async (question, fallback) => (await readline.question(`${question} [${fallback}]: `)).trim() || fallback, close: () => readline.close() };
+/** Which answer a field of the generated spec comes from; the spec is init's own, so its file and line mean nothing to the user. */
+function flagOfField(field: string): Flag | undefined {
+  if (/^(metadata\.name|spec\.kubernetes\.controlPlaneEndpoint|spec\.harbor\.externalURL)/.test(field)) return 'name';
+  if (field.startsWith('spec.kubernetes.version')) return 'kubernetes-version';
+  if (field.startsWith('spec.hosts')) return 'lb';
+  return undefined;
+}
+
+/** Which answer a lint rule's finding on init's output comes from. */
+const FLAG_OF_RULE: Readonly<Record<string, Flag>> = { 'etcd-quorum': 'control-plane', 'consul-quorum': 'consul' };
+
+/**
+ * Why the site these answers make would not load, or would lint with any error or warning: init's
+ * output must be clean for every answer it accepts. One problem per answer, blamed on it.
+ */
+export function siteProblems(answers: InitAnswers): AnswerProblem[] {
+  // The reasons quote the value (a spec message, a lint finding), so the flag alone names the answer.
+  const problems = new Map<Flag | undefined, AnswerProblem>();
+  const add = (flag: Flag | undefined, reason: string) => {
+    if (!problems.has(flag)) problems.set(flag, new AnswerProblem(flag, '', reason));
+  };
+  let model;
+  try {
+    model = loadSpecText('clusterspec init', Buffer.from(initYaml(answers, schemaReference())));
+  } catch (error) {
+    if (!(error instanceof SpecError)) throw error;
+    error.problems.forEach((problem: SpecProblem) => add(flagOfField(problem.field), `${problem.message}${problem.hint ? `; ${problem.hint}` : ''}`));
+    return [...problems.values()];
+  }
+  for (const diagnostic of lintSite(model, generateArtifacts(model))) {
+    if (diagnostic.severity === 'error' || diagnostic.severity === 'warning') add(FLAG_OF_RULE[diagnostic.ruleId], `${diagnostic.message} (lint: ${diagnostic.ruleId})`);
+  }
+  return [...problems.values()];
+}
+
+/** Why init may not write to `out`: it never overwrites, and does not create folders. */
+function outProblem(out: string): string | undefined {
+  if (out.trim() === '') return 'give a file name';
+  if (existsSync(out)) return `${out} exists; init does not overwrite a spec`;
+  const folder = dirname(resolve(out));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) return `there is no folder ${dirname(out)}; create it first`;
+  return undefined;
+}
+
+const QUESTIONS: readonly { flag: Flag; question: string; fallback: string }[] = [
+  { flag: 'name', question: 'Cluster name', fallback: INIT_DEFAULTS.name },
+  { flag: 'control-plane', question: 'Control-plane hosts (3, 5 or 7)', fallback: String(INIT_DEFAULTS.controlPlane) },
+  { flag: 'workers', question: 'Worker hosts', fallback: String(INIT_DEFAULTS.workers) },
+  { flag: 'lb', question: 'Load balancer hosts (comma-separated)', fallback: INIT_DEFAULTS.lb.join(',') },
+  { flag: 'harbor', question: 'Harbor instances (0 for none)', fallback: String(INIT_DEFAULTS.harbor) },
+  { flag: 'consul', question: 'Consul servers (0, 3 or 5)', fallback: String(INIT_DEFAULTS.consul) },
+  { flag: 'kubernetes-version', question: 'Kubernetes version', fallback: INIT_DEFAULTS.kubernetesVersion },
+  { flag: 'out', question: 'Write to', fallback: 'cluster.yaml' },
+];
+
+/**
+ * The interactive path: one question per flag, the default in brackets. Each answer is checked as it is
+ * given, with the answers before it (the rest at their defaults), and asked again with the reason.
+ */
+export async function askAnswers(ask: Ask, tell: (text: string) => void = () => undefined): Promise<Record<string, string>> {
+  const given: Record<string, string> = {};
+  for (const { flag, question, fallback } of QUESTIONS) {
+    for (;;) {
+      const answer = await ask(question, fallback);
+      const problem = flag === 'out' ? outProblem(answer) : answerProblem({ ...given, [flag]: answer }, flag);
+      if (problem === undefined) {
+        given[flag] = answer;
+        break;
+      }
+      tell(`  ${problem}; try again`);
+    }
+  }
+  return given;
+}
+
+function answerProblem(given: Record<string, string>, flag: Flag): string | undefined {
+  try {
+    const problems = siteProblems(answersFrom(given));
+    // What earlier answers cause was refused when they were given: whatever remains is this answer's.
+    return (problems.find((problem) => problem.flag === flag) ?? problems[0])?.reason;
+  } catch (error) {
+    if (error instanceof AnswerProblem) return error.reason;
+    throw error;
+  }
+}
+
+/**
+ * Prompts on a terminal. Ctrl-C (raw mode hands it to readline as a key) and Ctrl-D close the interface,
+ * which rejects the pending question with an AbortError: that becomes InitCancelled, not a stack trace.
+ */
+export function promptReader(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): { ask: Ask; close: () => void } {
+  const readline = createInterface({ input, output, terminal: true });
+  let closed = false;
+  readline.on('close', () => {
+    closed = true;
+  });
+  const ask: Ask = async (question, fallback) => {
+    if (closed) throw new InitCancelled();
+    try {
+      return (await readline.question(`${question} [${fallback}]: `)).trim() || fallback;
+    } catch (error) {
+      if (closed || (error as Error).name === 'AbortError') throw new InitCancelled();
+      throw error;
+    }
+  };
+  return { ask, close: () => readline.close() };
 }
 
 /** Writes (or prints) the starter spec, after checking it loads and lints clean: a first spec must not fail. */
 export async function runInit(values: Record<string, string | boolean | string[] | undefined>, io: Io, ask?: Ask): Promise<number> {
-  const given = ask ? await askAnswers(ask) : values;
+  let given: Record<string, string | boolean | string[] | undefined>;
+  try {
+    given = ask ? await askAnswers(ask, io.err) : values;
+  } catch (error) {
+    if (!(error instanceof InitCancelled)) throw error;
+    io.err('\nclusterspec init: cancelled; nothing was written.');
+    return EXIT_BAD_INPUT;
+  }
   const answers = answersFrom(given);
+  const problems = siteProblems(answers);
+  if (problems.length > 0) throw new UsageError(problems.map((problem) => problem.message).join('\n'));
   const out = given.out === undefined ? undefined : String(given.out);
   if (out && existsSync(out)) throw new UsageError(`${out} exists; init does not overwrite a spec`);
-  const schema = relative(out ? dirname(resolve(out)) : process.cwd(), SCHEMA) || SCHEMA;
-  const yaml = initYaml(answers, schema);
-  const model = loadSpecText(out ?? 'cluster.yaml', Buffer.from(yaml));
-  const { errors, warnings } = summarise(lintSite(model, generateArtifacts(model)));
-  if (errors > 0) throw new Error(`internal error: init wrote a spec with ${errors} lint error(s)`);
+  const yaml = initYaml(answers, schemaReference());
   if (!out) {
     io.out(yaml.trimEnd());
     return EXIT_OK;
   }
   writeFileSync(out, yaml);
-  io.err(`wrote ${out}: ${model.hosts.length} hosts, lint ${errors} errors, ${warnings} warnings. Next: clusterspec generate ${out}`);
+  const hosts = ((initData(answers).spec as { hosts: unknown[] }).hosts).length;
+  io.err(`wrote ${out}: ${hosts} hosts, lint 0 errors, 0 warnings. Next: clusterspec generate ${out}`);
   return EXIT_OK;
 }
 
@@ -89,11 +204,14 @@ export const init: Command = {
   usage: `Usage: clusterspec init [--name N] [--control-plane 3] [--workers N] [--lb HOST...]
                         [--harbor N] [--consul N] [--kubernetes-version V] [--out FILE]
 
-Writes a commented starter spec that validates and lints clean, to FILE (never over an existing
-file) or to stdout. Its first line points editors (yaml-language-server) at the schema.
-On a terminal with no flags, asks for each value instead. --lb may repeat, or take a comma list;
-naming a control-plane host (cp-1) puts the balancer there. Defaults: ${INIT_DEFAULTS.controlPlane} control-plane,
-${INIT_DEFAULTS.workers} workers, one balancer lb-1, no Harbor, no Consul, Kubernetes ${INIT_DEFAULTS.kubernetesVersion}.`,
+Writes a commented starter spec that validates and lints with no errors and no warnings, to FILE
+(never over an existing file) or to stdout, or says which value it refuses and why. Its first line
+points editors (yaml-language-server) at the schema's published address. On a terminal with no
+flags, asks for each value instead, checking each answer as it is given; Ctrl-C or Ctrl-D leaves
+without writing. --lb may repeat, or take a comma list; naming a control-plane host (cp-1) puts
+the balancer there. --control-plane takes 3, 5 or 7 and --consul 0, 3 or 5 (lint's etcd-quorum and
+consul-quorum). Defaults: ${INIT_DEFAULTS.controlPlane} control-plane, ${INIT_DEFAULTS.workers} workers, one balancer lb-1, no Harbor,
+no Consul, Kubernetes ${INIT_DEFAULTS.kubernetesVersion}.`,
   options: {
     name: { type: 'string' },
     'control-plane': { type: 'string' },
@@ -108,7 +226,7 @@ ${INIT_DEFAULTS.workers} workers, one balancer lb-1, no Harbor, no Consul, Kuber
     if (positionals.length > 0) throw new UsageError(`init takes flags only, not "${positionals[0]}"`);
     const interactive = FLAGS.every((flag) => values[flag] === undefined) && Boolean(process.stdin.isTTY) && Boolean(process.stderr.isTTY);
     if (!interactive) return runInit(values, io);
-    const terminal = terminalAsk();
+    const terminal = promptReader(process.stdin, process.stderr);
     try {
       return await runInit(values, io, terminal.ask);
     } finally {
