@@ -23,8 +23,8 @@ export function loadFixture(file: string): ClusterModel {
   return loadSpec(join(ROOT, file));
 }
 
-/** The seed or modern fixture with text replacements applied, for variants of a real site. */
-export function variant(fixture: 'seed-ha' | 'modern', replacements: readonly [string, string][]): ClusterModel {
+/** A working fixture with text replacements applied, for variants of a real site. */
+export function variant(fixture: 'seed-ha' | 'modern' | 'edge', replacements: readonly (readonly [string, string])[]): ClusterModel {
   let text = readFileSync(join(ROOT, 'fixtures', fixture, 'cluster.yaml'), 'utf8');
   for (const [from, to] of replacements) {
     if (!text.includes(from)) throw new Error(`variant: "${from}" is not in ${fixture}`);

@@ -1,21 +1,58 @@
 import { testRule } from '../../../../tests/support/rule-tester';
 import { portConflict } from './port-conflict';
 
-// The rule's cases among fixed listeners (Harbor on the ingress port, ...) are still in ../rules.test.ts;
-// these are the Consul services' own ports, on every Docker host (where registrator registers them).
+// Fixed listeners (apiserver, balancers, Harbor, ingress, Consul) against each other, then the Consul
+// services' own ports, on every Docker host (where registrator registers them).
 const WEB_PORT = '      - name: web\n        port: 8081\n';
 const webOn = (port: number) => [[WEB_PORT, `      - name: web\n        port: ${port}\n`]] as const;
 const MODERN_DOCKER_HOSTS = ['worker-1', 'worker-2', 'worker-3', 'worker-4', 'harbor-1', 'harbor-2'];
 
 testRule(portConflict, {
   valid: [
-    { name: 'modern', fixture: 'modern' },
-    { name: 'seed', fixture: 'seed-ha' },
-    { name: 'edge', fixture: 'edge' },
+    { name: 'modern: Harbor, ingress and Consul apart', fixture: 'modern' },
+    { name: "seed: Harbor's proxy on 8060 (the documents' fix)", fixture: 'seed-ha' },
+    { name: 'edge: a dedicated LB host on the apiserver port', fixture: 'edge' },
     { name: "modern: a service on the apiserver port, where no Docker host runs an apiserver", fixture: 'modern', replacements: webOn(6443) },
     { name: 'seed: a service without a port', fixture: 'seed-ha', replacements: [['      - name: httpbackend\n        port: 8081\n', '      - name: httpbackend\n']] },
   ],
   invalid: [
+    {
+      name: 'Harbor balanced on port 80 where the ingress listens',
+      fixture: 'seed-ha',
+      replacements: [
+        ['externalURL: http://hub.tonybai.com:8989', 'externalURL: http://hub.tonybai.com'],
+        ['      hosts: [consul-1, consul-2]\n      port: 8989\n', '      hosts: [consul-1, consul-2]\n      port: 80\n'],
+      ],
+      errors: [
+        {
+          message: 'ingress http for httpfront and Harbor load balancer both listen on port 80 on 2 hosts (consul-1, consul-2)',
+          line: '      port: 80', // the Harbor port, not the ingress service or the roles
+          column: 13,
+          field: 'spec.harbor.loadBalancer.port',
+          hosts: ['consul-1', 'consul-2'],
+        },
+      ],
+    },
+    {
+      name: "Harbor's proxy on the Consul agent's HTTP port",
+      fixture: 'modern',
+      replacements: [['httpPort: 8080', 'httpPort: 8500']],
+      errors: [{ message: 'Consul HTTP API and Harbor proxy both listen on port 8500 on 2 hosts (harbor-1, harbor-2)', line: 'httpPort: 8500', column: 15, field: 'spec.harbor.httpPort', hosts: ['harbor-1', 'harbor-2'] }],
+    },
+    {
+      name: "the legacy controller-manager's port taken by the apiserver",
+      fixture: 'seed-ha',
+      replacements: [['bindPort: 6443', 'bindPort: 10252']],
+      errors: [
+        {
+          message: 'kube-controller-manager and kube-apiserver both listen on port 10252 on 3 hosts (shaolin, wudang, emei)',
+          line: 'bindPort: 10252',
+          column: 17,
+          field: 'spec.kubernetes.apiServer.bindPort',
+          hosts: ['shaolin', 'wudang', 'emei'],
+        },
+      ],
+    },
     {
       name: "a service on the kubelet's port",
       fixture: 'modern',

@@ -1,0 +1,86 @@
+import { loadSpec } from '@clusterspec/spec';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../../../tests/support/fixtures';
+import { generateArtifacts } from '../../cli/src/generate';
+import { lintSite } from './engine';
+import type { Diagnostic } from './rule';
+
+/** The diagnostics of a site summed up: rule id → severities seen. */
+function summary(diagnostics: readonly Diagnostic[]): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  for (const diagnostic of diagnostics) {
+    const severities = (result[diagnostic.ruleId] ??= []);
+    if (!severities.includes(diagnostic.severity)) severities.push(diagnostic.severity);
+  }
+  return result;
+}
+
+const errorIds = (diagnostics: readonly Diagnostic[]) => [...new Set(diagnostics.filter((diagnostic) => diagnostic.severity === 'error').map((diagnostic) => diagnostic.ruleId))].sort();
+
+describe('fixtures/broken: each case fires exactly its rules', () => {
+  /** Warnings of the seed site itself, which every case (a copy of it) keeps unless its mistake removes them. */
+  const SEED_WARNINGS = { 'endpoint-is-service-name': ['warning'], 'dns-public-fallback': ['warning'] };
+  const expected: Record<string, Record<string, string[]>> = {
+    'admin-kubeconfig-lb-ip': { ...SEED_WARNINGS, 'san-coverage': ['error'] },
+    'masters-untainted': { ...SEED_WARNINGS, 'taint-label-consistency': ['error'] },
+    'kube-proxy-pinned': { ...SEED_WARNINGS, 'single-apiserver-dependency': ['error'] },
+    'kube-proxy-service-name-6443': { ...SEED_WARNINGS, 'single-apiserver-dependency': ['error'] },
+    'copied-apiserver-cert': { ...SEED_WARNINGS, 'san-advertise-address': ['error'], 'san-coverage': ['error'] },
+    'lb-proxy-timeout-3s': { ...SEED_WARNINGS, 'lb-proxy-timeout': ['warning'] },
+    'docker-dns-loopback': { 'endpoint-is-service-name': ['warning'], 'container-dns-loopback': ['error'] },
+    'wrong-lb-port': { ...SEED_WARNINGS, 'endpoint-unreachable': ['error'] },
+    'registrator-localhost': { ...SEED_WARNINGS, 'registrator-agent': ['error'] },
+    'consul-four-servers': { ...SEED_WARNINGS, 'consul-quorum': ['error'] },
+    'consul-dns-8600': { ...SEED_WARNINGS, 'consul-dns-unreachable': ['error'] },
+    'harbor-port-taken': { ...SEED_WARNINGS, 'port-conflict': ['error'] },
+    'harbor-bundled-database': { ...SEED_WARNINGS, 'harbor-shared-state': ['error'] },
+    'harbor-url-instance-port': { ...SEED_WARNINGS, 'harbor-endpoint': ['error'] },
+    'kubelet-docker-untrusted': { ...SEED_WARNINGS, 'registry-trust': ['error'] },
+    // The network mistakes of issue 11; the modern site has no warnings of its own.
+    'pod-subnet-holds-hosts': { ...SEED_WARNINGS, 'pod-subnet': ['error'] },
+    'pod-subnet-too-small': { ...SEED_WARNINGS, 'pod-subnet': ['error'] },
+    'service-port-kubelet': { ...SEED_WARNINGS, 'port-conflict': ['error'] },
+    'services-share-port': { 'port-conflict': ['error'] },
+    'virtual-address-service-ip': { 'virtual-address': ['error'] },
+    'endpoint-address-nowhere': { 'endpoint-unreachable': ['error'] },
+    'loopback-host-address': { 'unusable-host-address': ['error'] },
+  };
+  const cases = readdirSync(join(ROOT, 'fixtures/broken')).sort();
+
+  it('every case has an expectation and every expectation a case', () => {
+    expect(cases).toEqual(Object.keys(expected).sort());
+  });
+
+  it.each(cases)('%s', (name) => {
+    const file = join(ROOT, 'fixtures/broken', name, 'cluster.yaml');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/^# Mistake: /m);
+    expect(text).toMatch(/^# BROKEN ON PURPOSE: the (seed|modern) site with one /);
+    expect(text).toContain(`  name: broken-${name}\n`);
+    const model = loadSpec(file);
+    const artifacts = generateArtifacts(model);
+    expect(artifacts.length).toBeGreaterThan(0);
+    const diagnostics = lintSite(model, artifacts);
+    const want = expected[name];
+    expect(errorIds(diagnostics)).toEqual(Object.keys(want).filter((id) => want[id].includes('error')).sort());
+    expect(summary(diagnostics)).toEqual(want);
+  });
+});
+
+describe('the working fixtures have no errors', () => {
+  const expectedWarnings: Record<string, string[]> = {
+    'fixtures/seed-ha/cluster.yaml': ['dns-public-fallback', 'endpoint-is-service-name'],
+    'fixtures/seed-ha-toml/cluster.toml': ['dns-public-fallback', 'endpoint-is-service-name'],
+    'fixtures/modern/cluster.yaml': [],
+    'fixtures/edge/cluster.yaml': [],
+  };
+  it.each(Object.keys(expectedWarnings))('%s', (file) => {
+    const model = loadSpec(join(ROOT, file));
+    const diagnostics = lintSite(model, generateArtifacts(model));
+    expect(errorIds(diagnostics)).toEqual([]);
+    expect(diagnostics.filter((diagnostic) => diagnostic.severity !== 'error').map((diagnostic) => `${diagnostic.severity} ${diagnostic.ruleId}`).sort()).toEqual(
+      expectedWarnings[file].map((id) => `warning ${id}`),
+    );
+  });
+});

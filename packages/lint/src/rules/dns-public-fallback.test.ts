@@ -1,0 +1,23 @@
+import { testRule } from '../../../../tests/support/rule-tester';
+import { dnsPublicFallback } from './container-dns';
+
+testRule(dnsPublicFallback, {
+  valid: [
+    { name: 'consul alone', fixture: 'edge' },
+    { name: 'consul alone, on the seed site', fixture: 'seed-ha', replacements: [['dns: [consul, 8.8.8.8]', 'dns: [consul]']] },
+  ],
+  invalid: [
+    {
+      name: 'Consul DNS beside 8.8.8.8 (the seed site)',
+      fixture: 'seed-ha',
+      errors: [
+        {
+          message: "containers get Consul DNS and 8.8.8.8 in one list; resolvers that query them in parallel (musl) can take 8.8.8.8's NXDOMAIN for *.consul names; let Consul forward through its recursors instead",
+          line: 'dns: [consul, 8.8.8.8]',
+          column: 19,
+          field: 'spec.docker.dns[1]',
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,48 @@
+import { testRule } from '../../../../tests/support/rule-tester';
+import { seedUserServer, seedWudangWith } from '../../../../tests/support/spec-edits';
+import { sanCoverage } from './san-coverage';
+
+/** The names every apiserver certificate of the seed site carries besides its host's name and address. */
+const SEED_SANS = 'kubernetes, kubernetes.default, kubernetes.default.svc, kubernetes.default.svc.cluster.local, 10.96.0.1';
+const SHAOLIN_CERTIFICATE = `x509: certificate is valid for shaolin, ${SEED_SANS}, 10.27.53.32`;
+const WUDANG_CERTIFICATE = `x509: certificate is valid for wudang, ${SEED_SANS}, 10.24.138.208`;
+
+testRule(sanCoverage, {
+  valid: [
+    { name: 'the user dials the endpoint name every certificate carries', fixture: 'seed-ha', replacements: [seedUserServer('https://kubernetes.default.svc:8443')] },
+    { name: 'a user dials a certSANs name', fixture: 'modern', replacements: [['        groups: [auditors]\n', '        groups: [auditors]\n        server: https://kubernetes.corp.example:8443\n']] },
+  ],
+  invalid: [
+    {
+      name: 'admin kubeconfig dialling the LB by address (documents: admin-lb.conf)',
+      fixture: 'seed-ha',
+      replacements: [seedUserServer('https://10.27.52.72:8443')],
+      // emei → shaolin and emei → wudang; emei's own certificate names 10.27.52.72
+      errors: ['shaolin', 'wudang'].map((backend) => ({
+        message: `user kubernetes-admin dials 10.27.52.72:8443, which reaches emei → ${backend}: ${backend === 'shaolin' ? SHAOLIN_CERTIFICATE : WUDANG_CERTIFICATE}, not 10.27.52.72`,
+        line: 'server: https://10.27.52.72:8443',
+        column: 17,
+        field: 'spec.kubernetes.users[0].server',
+        artifact: 'cluster/kubeconfig/kubernetes-admin.conf',
+      })),
+    },
+    {
+      name: "kubelets dialling an apiserver that serves shaolin's copied certificate",
+      fixture: 'seed-ha',
+      replacements: [seedWudangWith('apiServerCertificateFrom: shaolin')],
+      // kubelet, controller-manager and scheduler on wudang
+      errors: [
+        ['controller-manager', 'controller-manager.conf'],
+        ['kubelet', 'kubelet.conf'],
+        ['scheduler', 'scheduler.conf'],
+      ].map(([client, kubeconfig]) => ({
+        message: `${client} on wudang dials 10.24.138.208:6443, which reaches wudang directly: ${SHAOLIN_CERTIFICATE}, not 10.24.138.208`,
+        line: 'apiServerCertificateFrom: shaolin',
+        column: 33,
+        field: 'spec.hosts[1].apiServerCertificateFrom',
+        artifact: `hosts/wudang/etc/kubernetes/${kubeconfig}`,
+        hosts: ['wudang'],
+      })),
+    },
+  ],
+});
