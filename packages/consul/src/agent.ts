@@ -1,6 +1,5 @@
 import { artifact, compileTemplate, hostFile, secretPlaceholder, type Artifact, type ClusterModel, type ConsulModel, type Host } from '@clusterspec/spec';
 import { join } from 'node:path';
-import { consulRelease } from './versions';
 
 const renderConfig = compileTemplate(join(__dirname, '../templates/consul.hcl.ejs'));
 const renderUnit = compileTemplate(join(__dirname, '../templates/consul.service.ejs'));
@@ -27,7 +26,7 @@ export function consulAgentConfig(model: ClusterModel, host: Host): string {
     clientAddr: `127.0.0.1 ${host.address}`,
     bootstrapExpect: consul.servers.length,
     retryJoin: consul.servers.map((each) => each.address),
-    ui: server ? consulRelease(consul.version).uiForm : undefined,
+    ui: server ? consul.release.uiForm : undefined,
     dnsPort: consul.dnsPort,
     recursors: consul.recursors,
     encrypt: secretPlaceholder(consul.encrypt),
@@ -38,7 +37,6 @@ export function consulAgentConfig(model: ClusterModel, host: Host): string {
 export function generateConsulAgents(model: ClusterModel): Artifact[] {
   const consul = model.consul;
   if (!consul) return [];
-  consulRelease(consul.version);
   return consul.agents.flatMap((host) => [
     // 0640: once deployed the file holds the gossip key.
     artifact(hostFile(host, CONSUL_CONFIG_PATH), consulAgentConfig(model, host), 0o640),

@@ -1,35 +1,24 @@
-import { formatFieldPath, SpecError, type ClusterModel, type FieldPath, type HarborModel } from '@clusterspec/spec';
+import type { HarborModel, SiteCheck } from '@clusterspec/spec';
 import { stringify } from 'yaml';
-import { harborRelease, SUPPORTED_TEXT, type HarborRelease } from './versions';
 
 /** The installer folder on every instance: the offline installer is unpacked here. */
 export const INSTALL_DIR = '/opt/harbor';
 
-function refuse(model: ClusterModel, path: FieldPath, message: string, hint: string): never {
-  throw new SpecError([{ ...model.locate(path), field: formatFieldPath(path), message, hint }]);
-}
-
-/** The release of the spec's Harbor; refuses (as a spec error, with its position) what was not checked. */
-export function requireRelease(model: ClusterModel, harbor: HarborModel): HarborRelease {
-  const release = harborRelease(harbor.version);
-  if (!release) {
-    refuse(model, ['spec', 'harbor', 'version'], `Harbor ${harbor.version.text} is not supported`, `use Harbor ${SUPPORTED_TEXT}: only their configuration files were checked`);
+/**
+ * What Harbor's own installer would refuse before any `prepare`, checked in the one validation phase.
+ * Harbor 1.1 (the harbor.cfg layout) derives its token realm from ui_url_protocol and, with https, makes
+ * every instance serve TLS itself, so it cannot sit behind a load balancer that terminates TLS.
+ */
+export const harborChecks: SiteCheck = (model, report) => {
+  const harbor = model.harbor;
+  if (harbor?.release.layout === 'cfg' && harbor.protocol === 'https') {
+    report({
+      field: ['spec', 'harbor', 'externalURL'],
+      message: `Harbor ${harbor.version.text} cannot sit behind a load balancer that terminates TLS`,
+      hint: 'Harbor 1.1 derives its token realm from ui_url_protocol and, with https, makes every instance serve TLS itself; use an http externalURL or Harbor 2.x',
+    });
   }
-  if (release.layout === 'cfg' && harbor.protocol === 'https') {
-    refuse(
-      model,
-      ['spec', 'harbor', 'externalURL'],
-      `Harbor ${harbor.version.text} cannot sit behind a load balancer that terminates TLS`,
-      'Harbor 1.1 derives its token realm from ui_url_protocol and, with https, makes every instance serve TLS itself; use an http externalURL or Harbor 2.x',
-    );
-  }
-  return release;
-}
-
-/** Refuses, as a spec error, a Harbor whose configuration files were not checked; `validate` calls it too. */
-export function checkHarborSupported(model: ClusterModel): void {
-  if (model.harbor) requireRelease(model, model.harbor);
-}
+};
 
 /** Where instance N (from 1, in spec order) keeps its logs: a folder of its own on the shared storage. */
 export function logFolder(harbor: HarborModel, index: number): string {

@@ -1,7 +1,6 @@
-import { artifact, compileTemplate, GENERATED_NOTICE, hostFile, secretPlaceholder, type Artifact, type ClusterModel, type HarborModel, type Host } from '@clusterspec/spec';
+import { artifact, compileTemplate, GENERATED_NOTICE, hostFile, secretPlaceholder, type Artifact, type ClusterModel, type HarborModel, type HarborRelease, type Host } from '@clusterspec/spec';
 import { join } from 'node:path';
-import { INSTALL_DIR, logFolder, pythonYaml, registryAuthority, requireRelease } from './common';
-import type { HarborRelease } from './versions';
+import { INSTALL_DIR, logFolder, pythonYaml, registryAuthority } from './common';
 
 const templates = join(__dirname, '../templates/v1');
 const renderHarborCfg = compileTemplate(join(templates, 'harbor.cfg.ejs'));
@@ -150,7 +149,7 @@ function instanceFiles(harbor: HarborModel, release: HarborRelease, host: Host, 
 export function generateHarborV1(model: ClusterModel): Artifact[] {
   const harbor = model.harbor;
   if (!harbor) return [];
-  const release = requireRelease(model, harbor);
+  const release = harbor.release;
   if (release.layout !== 'cfg') return [];
   return harbor.instances.flatMap((host, index) => instanceFiles(harbor, release, host, index));
 }

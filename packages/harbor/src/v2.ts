@@ -1,6 +1,5 @@
-import { artifact, GENERATED_NOTICE, hostFile, secretPlaceholder, type Artifact, type ClusterModel, type HarborModel, type Host } from '@clusterspec/spec';
-import { INSTALL_DIR, logFolder, pythonYaml, requireRelease } from './common';
-import type { HarborRelease } from './versions';
+import { artifact, GENERATED_NOTICE, hostFile, secretPlaceholder, type Artifact, type ClusterModel, type HarborModel, type HarborRelease, type Host } from '@clusterspec/spec';
+import { INSTALL_DIR, logFolder, pythonYaml } from './common';
 
 /** Harbor's own defaults for an external database (harbor.yml.tmpl's sample; prepare falls back to them too). */
 const DB_MAX_IDLE_CONNS = 2;
@@ -69,7 +68,7 @@ function instanceFile(harbor: HarborModel, release: HarborRelease, host: Host, i
 export function generateHarborV2(model: ClusterModel): Artifact[] {
   const harbor = model.harbor;
   if (!harbor) return [];
-  const release = requireRelease(model, harbor);
+  const release = harbor.release;
   if (release.layout !== 'yml') return [];
   return harbor.instances.map((host, index) => instanceFile(harbor, release, host, index));
 }

@@ -1,5 +1,5 @@
 import { kubeletCgroupDriver } from '@clusterspec/kubernetes';
-import { artifact, hostFile, usesKubeadmFlow, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { artifact, hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { consulDnsAddresses } from './consul-dns';
 
 function containerDns(model: ClusterModel, host: Host): string[] {
@@ -20,7 +20,7 @@ function insecureRegistries(model: ClusterModel): string[] {
  */
 function kubeletRuntimeOptions(model: ClusterModel, host: Host): string[] {
   const { kubernetes } = model;
-  const drivesKubelet = kubernetes.containerRuntime === 'docker' && usesKubeadmFlow(kubernetes.version) && kubernetes.nodes.includes(host);
+  const drivesKubelet = kubernetes.containerRuntime === 'docker' && kubernetes.release.flow === 'kubeadm' && kubernetes.nodes.includes(host);
   const driver = kubeletCgroupDriver(model);
   return drivesKubelet && driver !== 'cgroupfs' ? [`native.cgroupdriver=${driver}`] : [];
 }

@@ -11,7 +11,6 @@ export { endpointAddress } from './endpoint-address';
 export { KUBEADM_CONFIG_PATH, kubeletCgroupDriver } from './kubeadm-config';
 export { endpointURL } from './kubeconfig';
 export { controlPlaneTaints, nodeLabels, nodeTaints } from './node-roles';
-export { kubernetesRelease, type KubernetesRelease } from './versions';
 
 export const kubernetesGenerators: readonly Generator[] = [
   generateStaticPods,

@@ -1,7 +1,6 @@
 import { usesKubeadm } from '@clusterspec/pki';
-import { artifact, hostFile, secretPlaceholder, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { artifact, hostFile, secretPlaceholder, yamlDocuments, type Artifact, type ClusterModel, type Host, type KubernetesRelease } from '@clusterspec/spec';
 import { nodeTaints } from './node-roles';
-import { kubernetesRelease, type KubernetesRelease } from './versions';
 
 export const KUBEADM_CONFIG_PATH = '/etc/kubernetes/kubeadm-config.yaml';
 
@@ -59,7 +58,7 @@ function initConfiguration(model: ClusterModel, release: KubernetesRelease, host
  * daemon.json then gives Docker too (Docker's own default is cgroupfs).
  */
 export function kubeletCgroupDriver(model: ClusterModel): 'cgroupfs' | 'systemd' {
-  return model.kubernetes.containerRuntime === 'containerd' ? 'systemd' : kubernetesRelease(model.kubernetes.version).kubeadmCgroupDriverDefault;
+  return model.kubernetes.containerRuntime === 'containerd' ? 'systemd' : model.kubernetes.release.kubeadmCgroupDriverDefault;
 }
 
 /**
@@ -105,7 +104,7 @@ function joinConfiguration(model: ClusterModel, release: KubernetesRelease, host
  */
 export function generateKubeadmConfigs(model: ClusterModel): Artifact[] {
   if (!usesKubeadm(model)) return [];
-  const release = kubernetesRelease(model.kubernetes.version);
+  const release = model.kubernetes.release;
   const [first] = model.kubernetes.controlPlaneHosts;
   return model.kubernetes.nodes.map((host) => {
     const documents = host === first ? initConfiguration(model, release, host) : [joinConfiguration(model, release, host)];

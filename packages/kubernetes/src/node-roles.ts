@@ -1,11 +1,10 @@
 import { usesKubeadm } from '@clusterspec/pki';
 import { artifact, GENERATED_NOTICE, type Artifact, type ClusterModel, type Host, type Taint } from '@clusterspec/spec';
-import { kubernetesRelease } from './versions';
 
 /** Taints kubeadm of this version puts on control-plane nodes, or none when the spec makes them schedulable. */
 export function controlPlaneTaints(model: ClusterModel): Taint[] {
   if (model.kubernetes.schedulableControlPlane) return [];
-  return kubernetesRelease(model.kubernetes.version).controlPlaneTaints.map((key) => ({ key, value: '', effect: 'NoSchedule' }));
+  return model.kubernetes.release.controlPlaneTaints.map((key) => ({ key, value: '', effect: 'NoSchedule' }));
 }
 
 const isControlPlane = (host: Host) => host.roles.includes('control-plane');
@@ -19,7 +18,7 @@ export function nodeTaints(model: ClusterModel, host: Host): readonly Taint[] {
 export function nodeLabels(model: ClusterModel, host: Host): Readonly<Record<string, string>> {
   if (host.labels) return host.labels;
   if (!isControlPlane(host)) return {};
-  return Object.fromEntries(kubernetesRelease(model.kubernetes.version).controlPlaneLabels.map((label) => [label, '']));
+  return Object.fromEntries(model.kubernetes.release.controlPlaneLabels.map((label) => [label, '']));
 }
 
 function labelCommands(host: Host, labels: Readonly<Record<string, string>>): string[] {
@@ -35,7 +34,7 @@ function labelCommands(host: Host, labels: Readonly<Record<string, string>>): st
  */
 export function generateNodeRoleScript(model: ClusterModel): Artifact[] {
   const kubeadm = usesKubeadm(model);
-  const release = kubernetesRelease(model.kubernetes.version);
+  const release = model.kubernetes.release;
   const lines = model.kubernetes.nodes.flatMap((host) => {
     if (kubeadm) return host.labels ? labelCommands(host, host.labels) : [];
     const taints = nodeTaints(model, host);

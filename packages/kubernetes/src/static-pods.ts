@@ -1,6 +1,5 @@
 import { artifact, hostFile, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { apiServerCertificate, PKI_DIR, usesKubeadm } from '@clusterspec/pki';
-import { kubernetesRelease } from './versions';
 
 const MANIFESTS = '/etc/kubernetes/manifests';
 const ETCD_CLIENT_PORT = 2379;
@@ -36,7 +35,7 @@ const pkiVolume: HostPathVolume = { name: 'k8s-certs', path: PKI_DIR, readOnly: 
 const kubeconfigVolume = (file: string): HostPathVolume => ({ name: 'kubeconfig', path: `/etc/kubernetes/${file}`, readOnly: true });
 
 function image(model: ClusterModel, component: string): string {
-  return `${kubernetesRelease(model.kubernetes.version).imageRepository}/${component}-amd64:v${model.kubernetes.version.text}`;
+  return `${model.kubernetes.release.imageRepository}/${component}-amd64:v${model.kubernetes.version.text}`;
 }
 
 export function etcdClientURLs(model: ClusterModel): string {
@@ -44,7 +43,7 @@ export function etcdClientURLs(model: ClusterModel): string {
 }
 
 function etcd(model: ClusterModel, host: Host): object {
-  const release = kubernetesRelease(model.kubernetes.version);
+  const release = model.kubernetes.release;
   const initialCluster = model.kubernetes.controlPlaneHosts.map((member) => `${member.name}=http://${member.address}:${ETCD_PEER_PORT}`).join(',');
   return staticPod(
     'etcd',

@@ -1,23 +1,23 @@
-import { closestMatch, formatFieldPath, SpecError, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { closestMatch, formatFieldPath, type Artifact, type ClusterModel, type SiteCheck } from '@clusterspec/spec';
 import type { Diagnostic, Finding, LintRule } from './rule';
 import { rules as allRules } from './rules';
 
-/** Severity overrides naming no rule are a typo that would silently turn nothing off: refuse them as bad input. */
-function checkOverrides(model: ClusterModel, rules: readonly LintRule[]): void {
-  const ids = rules.map((rule) => rule.id);
-  const problems = Object.keys(model.lint.rules)
-    .filter((id) => !ids.includes(id))
-    .map((id) => {
-      const suggestion = closestMatch(id, ids);
-      return {
-        ...model.locate(['spec', 'lint', 'rules', id], 'key'),
-        field: formatFieldPath(['spec', 'lint', 'rules', id]),
-        message: `no lint rule is called "${id}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
-        hint: 'run `clusterspec explain` or see docs/rules/ for the rule ids',
-      };
+/**
+ * The lint settings, checked in the one validation phase: a severity override naming no rule is a typo that
+ * would silently turn nothing off, so it is bad input (exit 2) for every command, not only for lint.
+ */
+export const lintSettingsCheck: SiteCheck = (model, report) => {
+  const ids = allRules.map((rule) => rule.id);
+  for (const id of Object.keys(model.lint.rules).filter((candidate) => !ids.includes(candidate))) {
+    const suggestion = closestMatch(id, ids);
+    report({
+      field: ['spec', 'lint', 'rules', id],
+      part: 'key',
+      message: `no lint rule is called "${id}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+      hint: 'run `clusterspec explain` or see docs/rules/ for the rule ids',
     });
-  if (problems.length > 0) throw new SpecError(problems);
-}
+  }
+};
 
 const order = (a: Diagnostic, b: Diagnostic) =>
   a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message);
@@ -60,9 +60,11 @@ function merge(group: Group): Diagnostic {
   return { ...first, message: template.split(HOLE).join(hostsPhrase(hosts)), hosts };
 }
 
-/** Runs every rule over a site and its artifacts; diagnostics come sorted by position, overrides applied. */
+/**
+ * Runs every rule over a site and its artifacts; diagnostics come sorted by position, overrides applied.
+ * The model comes from the validation phase, which lintSettingsCheck is part of.
+ */
 export function lintSite(model: ClusterModel, artifacts: readonly Artifact[], rules: readonly LintRule[] = allRules): Diagnostic[] {
-  checkOverrides(model, rules);
   const byPath = new Map(artifacts.map((item) => [item.path, item]));
   const diagnostics: Diagnostic[] = [];
   for (const rule of rules) {

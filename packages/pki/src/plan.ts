@@ -1,11 +1,11 @@
-import { looksLikeIpv4, usesKubeadmFlow, type ClusterModel, type Host } from '@clusterspec/spec';
+import { looksLikeIpv4, type ClusterModel, type Host } from '@clusterspec/spec';
 
 /** Where the static pods of the legacy flow and kubeadm keep certificates. */
 export const PKI_DIR = '/etc/kubernetes/pki';
 
-/** Kubernetes versions from here on are set up by kubeadm, which issues the control-plane certificates itself. */
+/** Whether kubeadm sets the site up (the release table's flow), issuing the control-plane certificates itself. */
 export function usesKubeadm(model: ClusterModel): boolean {
-  return usesKubeadmFlow(model.kubernetes.version);
+  return model.kubernetes.release.flow === 'kubeadm';
 }
 
 export interface CertificatePlan {

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { runSiteChecks, type SiteCheck } from './checks';
 import { SpecError } from './errors';
 import type { ClusterModel } from './model';
 import { normalize } from './normalize';
 import { parseSource } from './source';
 import { validateSource } from './validate';
 
+export * from './checks';
 export * from './errors';
 export * from './groups';
 export { closestMatch } from './suggest';
@@ -13,19 +15,26 @@ export * from './model';
 export * from './net';
 export * from './secrets';
 export * from './version';
+export * from './releases';
 export { runsConsulAgent } from './sections';
 export { defaultContainerRuntime } from './container-runtime';
 export { parseSource, type ParsedSource } from './source';
 
-/** Parses, validates and normalises spec text; `file` names it in every error. */
-export function loadSpecText(file: string, bytes: Buffer): ClusterModel {
+/**
+ * The one validation phase: parses, validates against the schema, normalises with the cross-field checks,
+ * then runs the components' checks; returns the model only when all of them pass, else throws a
+ * SpecError with every problem of the first phase that found some. `file` names the spec in every error.
+ */
+export function loadSpecText(file: string, bytes: Buffer, checks: readonly SiteCheck[] = []): ClusterModel {
   const source = parseSource(file, bytes);
   validateSource(source);
-  return normalize(source);
+  const model = normalize(source);
+  runSiteChecks(model, checks);
+  return model;
 }
 
-/** Reads a spec file (YAML, or TOML by its .toml extension) into the model. */
-export function loadSpec(file: string): ClusterModel {
+/** Reads a spec file (YAML, or TOML by its .toml extension) into the model; see loadSpecText. */
+export function loadSpec(file: string, checks: readonly SiteCheck[] = []): ClusterModel {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -33,6 +42,6 @@ export function loadSpec(file: string): ClusterModel {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new SpecError([{ file, line: 1, column: 1, field: '', message: `cannot read the spec: ${reason}`, hint: 'check the path' }]);
   }
-  return loadSpecText(file, bytes);
+  return loadSpecText(file, bytes, checks);
 }
 export * from './artifact';

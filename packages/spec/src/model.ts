@@ -1,4 +1,5 @@
 import type { SourceLocation, FieldPath } from './errors';
+import type { ConsulRelease, ContainerdRelease, HarborRelease, KubernetesRelease } from './releases';
 import type { Version } from './version';
 
 export type Role = 'control-plane' | 'worker' | 'apiserver-lb' | 'harbor' | 'consul-server' | 'consul-client' | 'ingress';
@@ -41,16 +42,6 @@ export interface KubernetesUser {
 /** What the kubelet drives: Docker (through dockershim, before Kubernetes 1.24) or containerd's CRI plugin. */
 export type ContainerRuntime = 'containerd' | 'docker';
 
-/** What changes in containerd's configuration file with its version. */
-export interface ContainerdRelease {
-  /** The `version` line of /etc/containerd/config.toml: 2 for containerd 1.x, 3 from 2.0. */
-  readonly configVersion: 2 | 3;
-  /** Key path of the table holding the registry `config_path`. */
-  readonly registryTable: readonly string[];
-  /** Key path of the runc runtime's table (its `options` hold `SystemdCgroup`). */
-  readonly runcTable: readonly string[];
-}
-
 export interface ContainerdModel {
   /** The version the spec names (spec.containerd.version); absent when implied by the Kubernetes version. */
   readonly version?: Version;
@@ -61,8 +52,10 @@ export interface ContainerdModel {
 
 export interface KubernetesModel {
   readonly version: Version;
-  /** The kubelet's container runtime: the spec's, or Docker before 1.24 and containerd from then on. */
+  /** The kubelet's container runtime: the spec's, or the release's default (Docker while it has dockershim). */
   readonly containerRuntime: ContainerRuntime;
+  /** What this version decides (flow, kubeadm API, labels and taints), from the release table. */
+  readonly release: KubernetesRelease;
   readonly controlPlaneEndpoint: Endpoint;
   readonly networking: {
     readonly serviceSubnet: string;
@@ -101,6 +94,8 @@ export type HarborDatabase =
 
 export interface HarborModel {
   readonly version: Version;
+  /** What this version decides (file layout, harbor.yml keys), from the release table. */
+  readonly release: HarborRelease;
   /** What clients push to, e.g. http://hub.tonybai.com:8989 (the load balancer). */
   readonly externalURL: string;
   readonly protocol: 'http' | 'https';
@@ -133,6 +128,8 @@ export interface ConsulService {
 
 export interface ConsulModel {
   readonly version: Version;
+  /** What this version decides, from the release table. */
+  readonly release: ConsulRelease;
   readonly datacenter: string;
   readonly dnsPort: number;
   readonly encrypt: SecretRef;

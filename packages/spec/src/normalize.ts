@@ -3,10 +3,10 @@ import { BUILT_IN_GROUPS } from './groups';
 import type { ClusterModel, ContainerRuntime, Endpoint, Host, KubernetesUser, Role, SecretRef, Severity } from './model';
 import { cidrProblem, cidrsOverlap, cidrSize, cidrContains, looksLikeIpv4, nthAddress, parseCidr, parseIpv4 } from './net';
 import { ProblemList } from './problems';
-import { hostProblem, normalizeConsul, normalizeDocker, normalizeHarbor, portProblem, withRole, type RawConsul, type RawDocker, type RawHarbor } from './sections';
 import { normalizeContainerRuntime, type RawContainerd } from './container-runtime';
+import { KUBERNETES_RELEASES } from './releases';
+import { hostProblem, normalizeConsul, normalizeDocker, normalizeHarbor, portProblem, resolveRelease, withRole, type RawConsul, type RawDocker, type RawHarbor } from './sections';
 import type { ParsedSource } from './source';
-import { parseVersion, usesKubeadmFlow } from './version';
 
 /** The spec as the schema admits it: optional fields may still be absent. */
 interface RawSpec {
@@ -107,18 +107,6 @@ function checkNetworking(raw: RawSpec, problems: ProblemList): { apiServerServic
   return { apiServerServiceIP: nthAddress(services, 1), clusterDNS: nthAddress(services, 10) };
 }
 
-/**
- * The legacy static pods are those of kubeadm 1.6, whose flags later releases renamed or dropped;
- * from 1.15 kubeadm joins control-plane nodes itself. Versions in between would get broken manifests.
- */
-function checkKubernetesVersion(text: string, problems: ProblemList): void {
-  const version = parseVersion(text);
-  const legacy = version.major === 1 && version.minor === 6;
-  if (!legacy && !usesKubeadmFlow(version)) {
-    problems.add(['spec', 'kubernetes', 'version'], `Kubernetes ${text} is not supported`, 'use 1.6.x (the static-pod flow of the design documents) or 1.15 and newer (kubeadm)');
-  }
-}
-
 /** A copied apiserver certificate must come from, and go to, a control-plane host. */
 function checkCertificateCopies(raw: RawSpec, problems: ProblemList): void {
   const controlPlane = new Set(raw.spec.hosts.filter((host) => host.roles.includes('control-plane')).map((host) => host.name));
@@ -180,7 +168,7 @@ export function normalize(source: ParsedSource): ClusterModel {
   const kubernetes = raw.spec.kubernetes;
   const controlPlaneEndpoint = parseEndpoint(kubernetes.controlPlaneEndpoint, problems);
   const derived = checkNetworking(raw, problems);
-  checkKubernetesVersion(kubernetes.version, problems);
+  const { version, release } = resolveRelease(KUBERNETES_RELEASES, kubernetes.version, ['spec', 'kubernetes', 'version'], problems);
   (kubernetes.users ?? []).forEach((user, index) => checkServerURL(user.server, ['spec', 'kubernetes', 'users', index, 'server'], problems));
   checkServerURL(kubernetes.kubeProxy?.server, ['spec', 'kubernetes', 'kubeProxy', 'server'], problems);
   const certSANs = kubernetes.apiServer?.certSANs ?? [];
@@ -198,8 +186,7 @@ export function normalize(source: ParsedSource): ClusterModel {
   const harbor = normalizeHarbor(raw.spec.harbor, hosts, problems);
   const consul = normalizeConsul(raw.spec.consul, hosts, problems);
   const docker = normalizeDocker(raw.spec.docker, hosts, consul, problems);
-  const kubeadmFlow = usesKubeadmFlow(parseVersion(kubernetes.version));
-  const { runtime, containerd } = normalizeContainerRuntime(kubernetes.version, kubeadmFlow, { runtime: kubernetes.containerRuntime, containerd: raw.spec.containerd }, problems);
+  const { runtime, containerd } = normalizeContainerRuntime(kubernetes.version, release, { runtime: kubernetes.containerRuntime, containerd: raw.spec.containerd }, problems);
   if (problems.problems.length > 0) throw new SpecError(problems.problems);
 
   const loadBalancer = kubernetes.loadBalancer ?? {};
@@ -208,7 +195,8 @@ export function normalize(source: ParsedSource): ClusterModel {
     name: raw.metadata.name,
     hosts,
     kubernetes: {
-      version: parseVersion(kubernetes.version),
+      version,
+      release,
       containerRuntime: runtime,
       controlPlaneEndpoint,
       networking: {

@@ -1,7 +1,9 @@
 import { looksLikeIpv4, parseIpv4 } from './net';
 import type { ConsulModel, DockerModel, HarborModel, Host, Role, SecretRef } from './model';
+import type { FieldPath } from './errors';
 import type { ProblemList } from './problems';
-import { parseVersion } from './version';
+import { CONSUL_RELEASES, HARBOR_RELEASES, type ReleaseTable } from './releases';
+import { parseVersion, type Version } from './version';
 
 export interface RawHarbor {
   version: string;
@@ -30,6 +32,20 @@ export interface RawDocker {
   registryMirrors?: string[];
   dns?: string[];
   registrator?: { consul?: string };
+}
+
+/**
+ * A version and what its release table decides for it; a refused version is a problem at its field. The
+ * release is then absent, which no one sees: a spec with problems never becomes a model.
+ */
+export function resolveRelease<R>(table: ReleaseTable<R>, text: string, path: FieldPath, problems: ProblemList): { version: Version; release: R } {
+  const version = parseVersion(text);
+  const resolution = table.resolve(version);
+  if ('refusal' in resolution) {
+    problems.add(path, resolution.refusal.message, resolution.refusal.hint);
+    return { version, release: undefined as unknown as R };
+  }
+  return { version, release: resolution.release };
 }
 
 /** The hosts with a role, in spec order. */
@@ -87,7 +103,7 @@ export function normalizeHarbor(raw: RawHarbor | undefined, hosts: readonly Host
   const protocol = url.protocol;
   const dataPath = `${raw.storage.sharedPath}/data`;
   return {
-    version: parseVersion(raw.version),
+    ...resolveRelease(HARBOR_RELEASES, raw.version, ['spec', 'harbor', 'version'], problems),
     externalURL: raw.externalURL,
     protocol,
     endpoint: { host: url.host, port: url.port ?? (protocol === 'https' ? 443 : 80) },
@@ -109,9 +125,7 @@ export function normalizeConsul(raw: RawConsul | undefined, hosts: readonly Host
   if (!raw) return undefined;
   const servers = withRole(hosts, 'consul-server');
   if (servers.length === 0) problems.add(['spec', 'consul'], 'no host has the consul-server role', 'give three (or five) hosts the consul-server role');
-  if (parseVersion(raw.version).major < 1) {
-    problems.add(['spec', 'consul', 'version'], `Consul ${raw.version} reads no HCL configuration files`, 'use Consul 1.0 or newer');
-  }
+  const { version, release } = resolveRelease(CONSUL_RELEASES, raw.version, ['spec', 'consul', 'version'], problems);
   const seen = new Set<string>();
   (raw.services ?? []).forEach((service, index) => {
     const path = ['spec', 'consul', 'services', index];
@@ -127,7 +141,8 @@ export function normalizeConsul(raw: RawConsul | undefined, hosts: readonly Host
     }
   });
   return {
-    version: parseVersion(raw.version),
+    version,
+    release,
     datacenter: raw.datacenter,
     dnsPort: raw.dnsPort ?? 8600,
     encrypt: raw.encrypt,

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Command, type Io } from '../command';
 import { generateArtifacts } from '../generate';
 import { INIT_DEFAULTS, initData, initYaml, type InitAnswers } from '../init-spec';
+import { SITE_CHECKS } from '../load';
 
 /** Asks one question with a default; injected so tests drive the prompts without a terminal. */
 export type Ask = (question: string, fallback: string) => Promise<string>;
@@ -88,7 +89,7 @@ export function siteProblems(answers: InitAnswers): AnswerProblem[] {
   };
   let model;
   try {
-    model = loadSpecText('clusterspec init', Buffer.from(initYaml(answers, schemaReference())));
+    model = loadSpecText('clusterspec init', Buffer.from(initYaml(answers, schemaReference())), SITE_CHECKS);
   } catch (error) {
     if (!(error instanceof SpecError)) throw error;
     error.problems.forEach((problem: SpecProblem) => add(flagOfField(problem.field), `${problem.message}${problem.hint ? `; ${problem.hint}` : ''}`));

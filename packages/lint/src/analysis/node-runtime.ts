@@ -1,5 +1,5 @@
 import { CERTS_DIR, CONTAINERD_CONFIG_PATH, registryHostDirectory } from '@clusterspec/containerd';
-import { KUBEADM_CONFIG_PATH, kubernetesRelease } from '@clusterspec/kubernetes';
+import { KUBEADM_CONFIG_PATH } from '@clusterspec/kubernetes';
 import { hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { parse as parseToml, type JsonMap } from '@iarna/toml';
 import { parseAllDocuments } from 'yaml';
@@ -61,7 +61,7 @@ export function harborHostsFile(model: ClusterModel, artifacts: ReadonlyMap<stri
  * for all nodes, or kubeadm's default for the version when it names none.
  */
 export const kubeletCgroupDriver = perSite((model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): { driver: string; artifact?: string } => {
-  const release = kubernetesRelease(model.kubernetes.version);
+  const release = model.kubernetes.release;
   const [first] = model.kubernetes.controlPlaneHosts;
   const path = first ? hostFile(first, KUBEADM_CONFIG_PATH) : undefined;
   const file = path ? artifacts.get(path) : undefined;

@@ -1,5 +1,4 @@
 import type { ClusterModel, Host } from '@clusterspec/spec';
-import { usesKubeadmFlow } from '@clusterspec/spec';
 import { containerdConfigPath, dockerCgroupDriver, kubeletCgroupDriver, readToml, tableValue } from '../analysis/node-runtime';
 import { defineRule, type Finding, type RuleContext } from '../rule';
 
@@ -44,7 +43,7 @@ export const containerRuntime = defineRule({
   reads: ['hosts/*/etc/containerd/config.toml', 'hosts/*/etc/docker/daemon.json', 'hosts/*/etc/kubernetes/kubeadm-config.yaml'],
   check({ model, artifacts, report }) {
     const { kubernetes } = model;
-    if (!usesKubeadmFlow(kubernetes.version)) return; // the legacy flow's kubelets are set up by hand, with Docker
+    if (kubernetes.release.flow !== 'kubeadm') return; // the legacy flow's kubelets are set up by hand, with Docker
     const kubelet = kubeletCgroupDriver(model, artifacts);
     const dockerHosts = new Set(model.docker?.hosts ?? []);
     for (const node of kubernetes.nodes) {

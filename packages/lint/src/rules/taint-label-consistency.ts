@@ -1,4 +1,4 @@
-import { kubernetesRelease, nodeLabels, nodeTaints } from '@clusterspec/kubernetes';
+import { nodeLabels, nodeTaints } from '@clusterspec/kubernetes';
 import { usesKubeadm } from '@clusterspec/pki';
 import type { FieldPath, Host } from '@clusterspec/spec';
 import { defineRule, type RuleContext } from '../rule';
@@ -40,7 +40,7 @@ export const taintLabelConsistency = defineRule({
   severity: 'error',
   check({ model, report }) {
     const roleLabels = (keys: readonly string[]) => Object.fromEntries(keys.map((key) => [key, '']));
-    const release = kubernetesRelease(model.kubernetes.version);
+    const release = model.kubernetes.release;
     const kubeadm = usesKubeadm(model);
     for (const host of model.kubernetes.nodes) {
       const index = model.hosts.indexOf(host);

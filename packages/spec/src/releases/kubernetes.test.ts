@@ -1,16 +1,16 @@
-import { parseVersion } from '@clusterspec/spec';
-import { kubernetesRelease } from './versions';
+import { parseVersion } from '../version';
+import { KUBERNETES_RELEASES } from './kubernetes';
+import { resolved } from '../../../../tests/support/releases';
 
 const MASTER = 'node-role.kubernetes.io/master';
 const CONTROL_PLANE = 'node-role.kubernetes.io/control-plane';
 
-const release = (version: string) => kubernetesRelease(parseVersion(`${version}.0`));
+const release = (version: string) => resolved(KUBERNETES_RELEASES, `${version}.0`);
 
-describe('kubernetesRelease', () => {
+describe('KUBERNETES_RELEASES', () => {
   it.each`
     version   | flow        | kubeadmApiVersion
     ${'1.6'}  | ${'legacy'}  | ${undefined}
-    ${'1.14'} | ${'legacy'}  | ${undefined}
     ${'1.15'} | ${'kubeadm'} | ${'kubeadm.k8s.io/v1beta2'}
     ${'1.19'} | ${'kubeadm'} | ${'kubeadm.k8s.io/v1beta2'}
     ${'1.20'} | ${'kubeadm'} | ${'kubeadm.k8s.io/v1beta2'}
@@ -43,7 +43,6 @@ describe('kubernetesRelease', () => {
   it.each`
     version   | labels
     ${'1.6'}  | ${[MASTER]}
-    ${'1.14'} | ${[MASTER]}
     ${'1.15'} | ${[MASTER]}
     ${'1.19'} | ${[MASTER]}
     ${'1.20'} | ${[MASTER, CONTROL_PLANE]}
@@ -63,7 +62,6 @@ describe('kubernetesRelease', () => {
   it.each`
     version   | taints
     ${'1.6'}  | ${[MASTER]}
-    ${'1.14'} | ${[MASTER]}
     ${'1.15'} | ${[MASTER]}
     ${'1.19'} | ${[MASTER]}
     ${'1.20'} | ${[MASTER]}
@@ -80,8 +78,21 @@ describe('kubernetesRelease', () => {
   });
 
   it('ignores the patch level and compares minors numerically (1.100 is after 1.34)', () => {
-    expect(kubernetesRelease(parseVersion('1.30.14'))).toEqual(release('1.30'));
-    expect(kubernetesRelease(parseVersion('1.100.0')).kubeadmApiVersion).toBe('kubeadm.k8s.io/v1beta4');
-    expect(kubernetesRelease(parseVersion('1.6.2')).etcdImageTag).toBe('3.0.17');
+    expect(resolved(KUBERNETES_RELEASES, '1.30.14')).toEqual(release('1.30'));
+    expect(resolved(KUBERNETES_RELEASES, '1.6.2').etcdImageTag).toBe('3.0.17');
+    expect(KUBERNETES_RELEASES.resolve(parseVersion('1.100.0'))).toHaveProperty('refusal');
+  });
+
+  it.each(['1.0.0', '1.5.9', '1.7.0', '1.14.10'])('%s is refused: between the legacy and kubeadm flows, or older', (version) => {
+    expect(KUBERNETES_RELEASES.resolve(parseVersion(version))).toEqual({
+      refusal: { message: `Kubernetes ${version} is not supported`, hint: expect.stringMatching(/^use 1\.6\.x and 1\.15–1\.34:/) },
+    });
+  });
+
+  // Kubernetes 1.99 used to pass and get kubeadm v1beta4 silently; a 1.43 typed for 1.34 must be heard about.
+  it.each(['1.35.0', '1.43.0', '1.99.1', '2.0.0'])('%s, newer than the newest known release, is refused naming 1.34', (version) => {
+    const resolution = KUBERNETES_RELEASES.resolve(parseVersion(version));
+    expect(resolution).toHaveProperty('refusal.message', `Kubernetes ${version} is not supported: it is newer than 1.34, the newest release whose files were checked`);
+    expect(resolution).toHaveProperty('refusal.hint', expect.stringContaining('use Kubernetes 1.34 or an older supported release'));
   });
 });

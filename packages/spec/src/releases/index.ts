@@ -1,0 +1,5 @@
+export * from './table';
+export * from './kubernetes';
+export * from './harbor';
+export * from './consul';
+export * from './containerd';
