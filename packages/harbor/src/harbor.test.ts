@@ -1,7 +1,7 @@
-import { SpecError, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { runSiteChecks, SpecError, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { parse } from 'yaml';
 import { loadFixture, variant } from '../../../tests/support/fixtures';
-import { harborGenerators, harborLoadBalancerSection } from './index';
+import { harborChecks, harborGenerators, harborLoadBalancerSection } from './index';
 
 const generate = (model: ClusterModel): Artifact[] => harborGenerators.flatMap((generator) => generator(model));
 const byPath = (artifacts: readonly Artifact[]) => new Map(artifacts.map((item) => [item.path, item.content]));
@@ -212,11 +212,12 @@ describe('Harbor 1.1 (the seed site)', () => {
     expect(node2('docker-compose.yml')).not.toBe(node1('docker-compose.yml'));
   });
 
-  it('an https externalURL is refused for 1.1, at the field', () => {
+  it('an https externalURL is refused for 1.1 by harborChecks, in the validation phase, at the field', () => {
     const https = variant('seed-ha', [['externalURL: http://hub.tonybai.com:8989', 'externalURL: https://hub.tonybai.com:8989']]);
-    expect(() => generate(https)).toThrow(SpecError);
+    expect(() => runSiteChecks(https, [harborChecks])).toThrow(SpecError);
+    expect(() => runSiteChecks(SEED, [harborChecks])).not.toThrow();
     try {
-      generate(https);
+      runSiteChecks(https, [harborChecks]);
     } catch (error) {
       expect((error as SpecError).problems[0]).toMatchObject({ field: 'spec.harbor.externalURL', line: https.locate(['spec', 'harbor', 'externalURL']).line });
     }
@@ -336,13 +337,13 @@ describe('every Harbor artifact', () => {
 });
 
 describe('unsupported Harbor versions', () => {
-  it.each(['1.5.0', '2.16.0'])('%s is refused at spec.harbor.version', (version) => {
-    const model = variant('modern', [['version: "2.13.1"', `version: "${version}"`]]);
-    expect(() => generate(model)).toThrow(/Harbor .* is not supported/);
+  it.each(['1.5.0', '2.16.0'])('%s is refused at spec.harbor.version when the spec loads', (version) => {
+    const load = () => variant('modern', [['version: "2.13.1"', `version: "${version}"`]]);
+    expect(load).toThrow(/Harbor .* is not supported/);
     try {
-      generate(model);
+      load();
     } catch (error) {
-      expect((error as SpecError).problems[0]).toMatchObject({ field: 'spec.harbor.version', line: model.locate(['spec', 'harbor', 'version']).line });
+      expect((error as SpecError).problems[0]).toMatchObject({ field: 'spec.harbor.version', line: MODERN.locate(['spec', 'harbor', 'version']).line });
     }
   });
 

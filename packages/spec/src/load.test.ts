@@ -224,7 +224,15 @@ interface BadCase {
 // YAML problems point at the value (or, for key problems, the key); TOML ones at the key,
 // since the TOML parser keeps no positions and lines are recovered from the text.
 const badCases: BadCase[] = [
-  { name: 'Kubernetes version between the legacy and kubeadm flows', text: () => yamlWith('version: "1.6.2"', 'version: "1.10.0"'), message: /^Kubernetes 1\.10\.0 is not supported$/, hint: /1\.6\.x .* 1\.15 and newer/, line: 39, column: 14 },
+  { name: 'Kubernetes version between the legacy and kubeadm flows', text: () => yamlWith('version: "1.6.2"', 'version: "1.10.0"'), message: /^Kubernetes 1\.10\.0 is not supported$/, hint: /1\.6\.x and 1\.15–1\.34: .*1\.15 and later are set up by kubeadm/, line: 39, column: 14 },
+  {
+    name: 'Kubernetes newer than the newest known release (1.43 typed for 1.34)',
+    text: () => yamlWith('version: "1.6.2"', 'version: "1.43.0"'),
+    message: /^Kubernetes 1\.43\.0 is not supported: it is newer than 1\.34, the newest release whose files were checked$/,
+    hint: /use Kubernetes 1\.34 or an older supported release/,
+    line: 39,
+    column: 14,
+  },
   {
     name: 'the consul DNS word without a consul section',
     text: () => seedYaml.replaceAll('      roles: [consul-server, ingress]\n', '      roles: [worker]\n').replace('      roles: [consul-server]\n', '      roles: [worker]\n').replace(/\n  consul:\n[\s\S]*?\n\n  docker:/, '\n\n  docker:'),
