@@ -17,7 +17,7 @@ export function registratorFlags(host: Host): string[] {
 
 /** consul://localhost:8500 where the host runs an agent, else the first server's address, unless the spec names one. */
 export function registratorRegistry(model: ClusterModel, host: Host): string {
-  if (model.docker?.registratorConsul) return `consul://${model.docker.registratorConsul}`;
+  if (model.docker?.registratorConsul) return `consul://${model.docker.registratorConsul.host}:${model.docker.registratorConsul.port}`;
   const agent = agentFor(model.consul!, host);
   return `consul://${agent.local ? 'localhost' : agent.host.address}:${CONSUL_HTTP_PORT}`;
 }

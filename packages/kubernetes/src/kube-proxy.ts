@@ -12,7 +12,7 @@ export function generateKubeProxyConfig(model: ClusterModel): Artifact[] {
   const proxyKubeconfig = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: CLUSTER_NAME, cluster: { 'certificate-authority': `${SERVICE_ACCOUNT}/ca.crt`, server: model.kubernetes.kubeProxyServer ?? endpointURL(model.kubernetes.controlPlaneEndpoint) } }],
+    clusters: [{ name: CLUSTER_NAME, cluster: { 'certificate-authority': `${SERVICE_ACCOUNT}/ca.crt`, server: model.kubernetes.kubeProxyServer?.text ?? endpointURL(model.kubernetes.controlPlaneEndpoint) } }],
     contexts: [{ name: 'default', context: { cluster: CLUSTER_NAME, namespace: 'default', user: 'default' } }],
     'current-context': 'default',
     users: [{ name: 'default', user: { tokenFile: `${SERVICE_ACCOUNT}/token` } }],

@@ -10,7 +10,7 @@ export function generateUserKubeconfigs(model: ClusterModel): Artifact[] {
   return model.kubernetes.users.map((user) => {
     const certificate = userCertificate(user);
     const content = kubeconfig({
-      server: user.server ?? endpointURL(model.kubernetes.controlPlaneEndpoint),
+      server: user.server?.text ?? endpointURL(model.kubernetes.controlPlaneEndpoint),
       user: user.name,
       certificateAuthority: 'ca.crt',
       clientCertificate: certificate.certFile,

@@ -1,13 +1,10 @@
 import type { FieldPath } from './errors';
 import type { ContainerdModel, ContainerRuntime } from './model';
 import type { ProblemList } from './problems';
+import type { RawContainerd } from './raw-spec.generated';
 import { CONTAINERD_RELEASES, type KubernetesRelease } from './releases';
 import { resolveRelease } from './sections';
 import { parseVersion } from './version';
-
-export interface RawContainerd {
-  version?: string;
-}
 
 /** The kubelet's runtime when the spec names none: Docker while the release has dockershim, containerd after. */
 export function defaultContainerRuntime(kubernetes: KubernetesRelease): ContainerRuntime {

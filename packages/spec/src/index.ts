@@ -7,6 +7,7 @@ import { parseSource } from './source';
 import { validateSource } from './validate';
 
 export * from './checks';
+export * from './endpoint';
 export * from './errors';
 export * from './groups';
 export { closestMatch } from './suggest';

@@ -1,3 +1,4 @@
+import type { Endpoint, ServerURL } from './endpoint';
 import type { SourceLocation, FieldPath } from './errors';
 import type { ConsulRelease, ContainerdRelease, HarborRelease, KubernetesRelease } from './releases';
 import type { Version } from './version';
@@ -24,17 +25,10 @@ export interface Host {
   readonly apiServerCertificateFrom?: string;
 }
 
-export interface Endpoint {
-  readonly host: string;
-  readonly port: number;
-  /** True when host is an IPv4 address rather than a DNS name. */
-  readonly hostIsAddress: boolean;
-}
-
 export interface KubernetesUser {
   readonly name: string;
   /** What the user's kubeconfig dials, when not controlPlaneEndpoint. */
-  readonly server?: string;
+  readonly server?: ServerURL;
   readonly groups: readonly string[];
   readonly clusterRole: string;
 }
@@ -76,7 +70,7 @@ export interface KubernetesModel {
   };
   readonly schedulableControlPlane: boolean;
   /** What kube-proxy dials, when not controlPlaneEndpoint. */
-  readonly kubeProxyServer?: string;
+  readonly kubeProxyServer?: ServerURL;
   /** Control-plane hosts in spec order; the first one initialises the cluster. */
   readonly controlPlaneHosts: readonly Host[];
   readonly workerHosts: readonly Host[];
@@ -148,8 +142,8 @@ export interface DockerModel {
   readonly registryMirrors: readonly string[];
   /** Container DNS servers; 'consul' stands for an address where a Consul agent answers DNS. */
   readonly dns: readonly string[];
-  /** host:port registrator writes to, when the spec overrides the agent clusterspec picks. */
-  readonly registratorConsul?: string;
+  /** The Consul agent registrator writes to, when the spec overrides the agent clusterspec picks. */
+  readonly registratorConsul?: Endpoint;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

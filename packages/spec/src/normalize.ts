@@ -1,40 +1,14 @@
+import { hostProblem, parseHostPort, parseServerURL, type Endpoint, type ServerURL } from './endpoint';
 import { SpecError, type FieldPath } from './errors';
 import { BUILT_IN_GROUPS } from './groups';
-import type { ClusterModel, ContainerRuntime, Endpoint, Host, KubernetesUser, Role, SecretRef, Severity } from './model';
-import { cidrProblem, cidrsOverlap, cidrSize, cidrContains, looksLikeIpv4, nthAddress, parseCidr, parseIpv4 } from './net';
+import type { ClusterModel, Host, KubernetesUser } from './model';
+import { cidrProblem, cidrsOverlap, cidrSize, cidrContains, nthAddress, parseCidr, parseIpv4 } from './net';
 import { ProblemList } from './problems';
-import { normalizeContainerRuntime, type RawContainerd } from './container-runtime';
+import { normalizeContainerRuntime } from './container-runtime';
+import type { RawSpec } from './raw-spec.generated';
 import { KUBERNETES_RELEASES } from './releases';
-import { hostProblem, normalizeConsul, normalizeDocker, normalizeHarbor, portProblem, resolveRelease, withRole, type RawConsul, type RawDocker, type RawHarbor } from './sections';
+import { normalizeConsul, normalizeDocker, normalizeHarbor, resolveRelease, withRole } from './sections';
 import type { ParsedSource } from './source';
-
-/** The spec as the schema admits it: optional fields may still be absent. */
-interface RawSpec {
-  metadata: { name: string };
-  spec: {
-    hosts: { name: string; address: string; roles: Role[]; labels?: Record<string, string>; taints?: { key: string; value?: string; effect: string }[]; apiServerCertificateFrom?: string }[];
-    kubernetes: {
-      version: string;
-      controlPlaneEndpoint: string;
-      networking: { serviceSubnet: string; podSubnet: string; dnsDomain?: string };
-      apiServer?: { bindPort?: number; certSANs?: string[] };
-      loadBalancer?: { port?: number; virtualAddress?: string; connectTimeout?: string; proxyTimeout?: string };
-      controlPlane?: { schedulable?: boolean };
-      bootstrapToken?: SecretRef;
-      certificateKey?: SecretRef;
-      caCertHash?: SecretRef;
-      users?: { name: string; groups: string[]; clusterRole?: string; server?: string }[];
-      kubeProxy?: { server?: string };
-      containerRuntime?: ContainerRuntime;
-    };
-    harbor?: RawHarbor;
-    consul?: RawConsul;
-    docker?: RawDocker;
-    containerd?: RawContainerd;
-    lint?: { rules?: Record<string, Severity | 'off'> };
-  };
-}
-
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -73,16 +47,9 @@ function checkHostReferences(raw: RawSpec, problems: ProblemList): void {
   if (Array.isArray(dockerHosts)) check(dockerHosts, ['spec', 'docker', 'hosts']);
 }
 
-function parseEndpoint(text: string, problems: ProblemList): Endpoint {
-  const separator = text.lastIndexOf(':');
-  const host = text.slice(0, separator);
-  const port = Number(text.slice(separator + 1));
-  const path = ['spec', 'kubernetes', 'controlPlaneEndpoint'];
-  const hostIsAddress = looksLikeIpv4(host);
-  const problem = hostProblem(host);
-  if (problem) problems.add(path, problem, 'write a DNS name or a dotted-quad address, then :port');
-  if (portProblem(port)) problems.add(path, portProblem(port) as string, 'use a port between 1 and 65535');
-  return { host, port, hostIsAddress };
+/** An https://host:port a kubeconfig dials: a real host and a port in range. */
+function serverURL(text: string, path: FieldPath, problems: ProblemList): ServerURL {
+  return problems.parsed(parseServerURL(text, ['https'], true), path, 'write https://<name or address>:<port> of an apiserver or its load balancer');
 }
 
 function checkNetworking(raw: RawSpec, problems: ProblemList): { apiServerServiceIP: string; clusterDNS: string } {
@@ -119,14 +86,6 @@ function checkCertificateCopies(raw: RawSpec, problems: ProblemList): void {
   });
 }
 
-/** An https://host:port a kubeconfig dials: a real host and a port in range. */
-function checkServerURL(url: string | undefined, path: FieldPath, problems: ProblemList): void {
-  if (url === undefined) return;
-  const match = /^https:\/\/(.*):([0-9]+)$/.exec(url);
-  const problem = match ? (hostProblem(match[1]) ?? portProblem(Number(match[2]))) : 'is not https://host:port';
-  if (problem) problems.add(path, problem, 'write https://<name or address>:<port> of an apiserver or its load balancer');
-}
-
 function checkCertSANs(sans: readonly string[], problems: ProblemList): void {
   sans.forEach((san, index) => {
     if (hostProblem(san.replace(/^\*\./, ''))) {
@@ -135,15 +94,13 @@ function checkCertSANs(sans: readonly string[], problems: ProblemList): void {
   });
 }
 
-/**
- * Users when the spec lists none: the admin identity kubeadm writes into admin.conf (CN kubernetes-admin,
- * O system:masters), so every site has a kubeconfig to start with, in the legacy flow too, where nothing else
- * makes one. `users: []` means none.
- */
-const DEFAULT_USERS: NonNullable<RawSpec['spec']['kubernetes']['users']> = [{ name: 'kubernetes-admin', groups: ['system:masters'] }];
-
 function normalizeUsers(raw: RawSpec, problems: ProblemList): KubernetesUser[] {
-  const users = (raw.spec.kubernetes.users ?? DEFAULT_USERS).map((user) => ({ name: user.name, groups: user.groups, clusterRole: user.clusterRole ?? 'view', ...(user.server ? { server: user.server } : {}) }));
+  const users = raw.spec.kubernetes.users.map((user, index) => ({
+    name: user.name,
+    groups: user.groups,
+    clusterRole: user.clusterRole,
+    ...(user.server === undefined ? {} : { server: serverURL(user.server, ['spec', 'kubernetes', 'users', index, 'server'], problems) }),
+  }));
   const seen = new Set<string>();
   const roleOfGroup = new Map<string, { role: string; user: string }>();
   users.forEach((user, index) => {
@@ -166,12 +123,15 @@ export function normalize(source: ParsedSource): ClusterModel {
   checkHosts(raw, problems);
   checkHostReferences(raw, problems);
   const kubernetes = raw.spec.kubernetes;
-  const controlPlaneEndpoint = parseEndpoint(kubernetes.controlPlaneEndpoint, problems);
+  const controlPlaneEndpoint: Endpoint = problems.parsed(
+    parseHostPort(kubernetes.controlPlaneEndpoint),
+    ['spec', 'kubernetes', 'controlPlaneEndpoint'],
+    'write a DNS name or a dotted-quad address, then :port (1 to 65535)',
+  );
   const derived = checkNetworking(raw, problems);
   const { version, release } = resolveRelease(KUBERNETES_RELEASES, kubernetes.version, ['spec', 'kubernetes', 'version'], problems);
-  (kubernetes.users ?? []).forEach((user, index) => checkServerURL(user.server, ['spec', 'kubernetes', 'users', index, 'server'], problems));
-  checkServerURL(kubernetes.kubeProxy?.server, ['spec', 'kubernetes', 'kubeProxy', 'server'], problems);
-  const certSANs = kubernetes.apiServer?.certSANs ?? [];
+  const kubeProxyServer = kubernetes.kubeProxy.server === undefined ? undefined : serverURL(kubernetes.kubeProxy.server, ['spec', 'kubernetes', 'kubeProxy', 'server'], problems);
+  const certSANs = kubernetes.apiServer.certSANs;
   checkCertSANs(certSANs, problems);
   const users = normalizeUsers(raw, problems);
   checkCertificateCopies(raw, problems);
@@ -180,7 +140,7 @@ export function normalize(source: ParsedSource): ClusterModel {
     address: host.address,
     roles: host.roles,
     ...(host.labels ? { labels: host.labels } : {}),
-    ...(host.taints ? { taints: host.taints.map((taint) => ({ key: taint.key, value: taint.value ?? '', effect: taint.effect })) } : {}),
+    ...(host.taints ? { taints: host.taints.map((taint) => ({ key: taint.key, value: taint.value, effect: taint.effect })) } : {}),
     ...(host.apiServerCertificateFrom ? { apiServerCertificateFrom: host.apiServerCertificateFrom } : {}),
   }));
   const harbor = normalizeHarbor(raw.spec.harbor, hosts, problems);
@@ -189,7 +149,7 @@ export function normalize(source: ParsedSource): ClusterModel {
   const { runtime, containerd } = normalizeContainerRuntime(kubernetes.version, release, { runtime: kubernetes.containerRuntime, containerd: raw.spec.containerd }, problems);
   if (problems.problems.length > 0) throw new SpecError(problems.problems);
 
-  const loadBalancer = kubernetes.loadBalancer ?? {};
+  const loadBalancer = kubernetes.loadBalancer;
   return deepFreeze({
     file: source.file,
     name: raw.metadata.name,
@@ -202,32 +162,32 @@ export function normalize(source: ParsedSource): ClusterModel {
       networking: {
         serviceSubnet: kubernetes.networking.serviceSubnet,
         podSubnet: kubernetes.networking.podSubnet,
-        dnsDomain: kubernetes.networking.dnsDomain ?? 'cluster.local',
+        dnsDomain: kubernetes.networking.dnsDomain,
         ...derived,
       },
-      apiServer: { bindPort: kubernetes.apiServer?.bindPort ?? 6443, certSANs },
+      apiServer: { bindPort: kubernetes.apiServer.bindPort, certSANs },
       loadBalancer: {
-        port: loadBalancer.port ?? 6443,
+        port: loadBalancer.port,
         virtualAddress: loadBalancer.virtualAddress,
-        connectTimeout: loadBalancer.connectTimeout ?? '1s',
-        proxyTimeout: loadBalancer.proxyTimeout ?? '10m',
+        connectTimeout: loadBalancer.connectTimeout,
+        proxyTimeout: loadBalancer.proxyTimeout,
         hosts: withRole(hosts, 'apiserver-lb'),
       },
-      schedulableControlPlane: kubernetes.controlPlane?.schedulable ?? false,
-      ...(kubernetes.kubeProxy?.server ? { kubeProxyServer: kubernetes.kubeProxy.server } : {}),
+      schedulableControlPlane: kubernetes.controlPlane.schedulable,
+      ...(kubeProxyServer ? { kubeProxyServer } : {}),
       controlPlaneHosts: withRole(hosts, 'control-plane'),
       workerHosts: withRole(hosts, 'worker'),
       nodes: hosts.filter((host) => host.roles.includes('control-plane') || host.roles.includes('worker')),
-      bootstrapToken: kubernetes.bootstrapToken ?? { fromEnv: 'KUBEADM_BOOTSTRAP_TOKEN' },
-      certificateKey: kubernetes.certificateKey ?? { fromEnv: 'KUBEADM_CERTIFICATE_KEY' },
-      caCertHash: kubernetes.caCertHash ?? { fromEnv: 'KUBEADM_CA_CERT_HASH' },
+      bootstrapToken: kubernetes.bootstrapToken,
+      certificateKey: kubernetes.certificateKey,
+      caCertHash: kubernetes.caCertHash,
       users,
     },
     harbor,
     consul,
     docker,
     ...(containerd ? { containerd } : {}),
-    lint: { rules: raw.spec.lint?.rules ?? {} },
+    lint: { rules: raw.spec.lint.rules },
     locate: source.locate,
   });
 }

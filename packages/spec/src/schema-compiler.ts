@@ -4,8 +4,11 @@ import type Ajv2020 from 'ajv/dist/2020';
  * The one Ajv set-up for the cluster schema, shared by the build-time standalone validator
  * (scripts/compile-validator.js) and the run-time compile used when running from sources.
  * strictRequired would refuse the harbor database's if/else naming properties declared beside it.
+ * useDefaults fills in every `default` of the schema while validating: the schema is the one place
+ * defaults are written, and the normaliser reads them from the validated data (raw-spec.generated.ts
+ * types that data). fillDefaults: false checks a value alone (a default against its own property).
  */
-export function createSchemaCompiler(options: { standalone: boolean }): Ajv2020 {
+export function createSchemaCompiler(options: { standalone: boolean; fillDefaults?: boolean }): Ajv2020 {
   // Loaded here, not at the top: with the standalone validator built, the CLI never needs Ajv's compiler.
   const { default: Ajv } = require('ajv/dist/2020') as typeof import('ajv/dist/2020');
   const { default: addFormats } = require('ajv-formats') as typeof import('ajv-formats');
@@ -14,6 +17,7 @@ export function createSchemaCompiler(options: { standalone: boolean }): Ajv2020 
     verbose: true,
     strict: true,
     strictRequired: false,
+    useDefaults: options.fillDefaults ?? true,
     ...(options.standalone ? { code: { source: true, formats: require('ajv/dist/compile/codegen')._`require("ajv-formats/dist/formats").fullFormats` } } : {}),
   });
   addFormats(ajv, ['ipv4']);

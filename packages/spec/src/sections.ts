@@ -1,38 +1,10 @@
-import { looksLikeIpv4, parseIpv4 } from './net';
-import type { ConsulModel, DockerModel, HarborModel, Host, Role, SecretRef } from './model';
+import { parseHostPort, parseServerURL } from './endpoint';
 import type { FieldPath } from './errors';
+import type { ConsulModel, DockerModel, HarborModel, Host, Role } from './model';
 import type { ProblemList } from './problems';
+import type { RawConsul, RawDocker, RawHarbor } from './raw-spec.generated';
 import { CONSUL_RELEASES, HARBOR_RELEASES, type ReleaseTable } from './releases';
 import { parseVersion, type Version } from './version';
-
-export interface RawHarbor {
-  version: string;
-  externalURL: string;
-  httpPort?: number;
-  loadBalancer: { hosts: string[]; port: number };
-  storage: { sharedPath: string };
-  database: { embedded?: boolean; host?: string; port?: number; user?: string; password: SecretRef };
-  redis: { host: string; port: number; password?: SecretRef };
-  adminPassword: SecretRef;
-  caFile?: string;
-}
-
-export interface RawConsul {
-  version: string;
-  datacenter: string;
-  dnsPort?: number;
-  encrypt: SecretRef;
-  recursors?: string[];
-  ingress?: { domain: string };
-  services?: { name: string; port?: number; tags?: string[] }[];
-}
-
-export interface RawDocker {
-  hosts?: 'all' | string[];
-  registryMirrors?: string[];
-  dns?: string[];
-  registrator?: { consul?: string };
-}
 
 /**
  * A version and what its release table decides for it; a refused version is a problem at its field. The
@@ -52,39 +24,6 @@ export function resolveRelease<R>(table: ReleaseTable<R>, text: string, path: Fi
 export const withRole = (hosts: readonly Host[], role: Role) => hosts.filter((host) => host.roles.includes(role));
 const named = (hosts: readonly Host[], names: readonly string[]) => names.flatMap((name) => hosts.filter((host) => host.name === name));
 
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
-/**
- * Why a host part (of a URL or host:port) is unusable: it must be a dotted-quad IPv4 address or a DNS
- * name of non-empty labels. Checked here rather than left to URL parsing, which throws on some inputs
- * and silently rewrites others (http://0x1 becomes 0.0.0.1, http://1.2.3 becomes 1.2.0.3).
- */
-export function hostProblem(host: string): string | undefined {
-  if (looksLikeIpv4(host)) return parseIpv4(host) === undefined ? `"${host}" is not a valid IPv4 address` : undefined;
-  if (host.length > 253 || !host.split('.').every((part) => DNS_LABEL.test(part))) return `"${host}" is not a valid DNS name`;
-  return undefined;
-}
-
-/** Why a port is unusable, if it is. */
-export function portProblem(port: number): string | undefined {
-  return Number.isInteger(port) && port >= 1 && port <= 65535 ? undefined : `port ${port} is out of range`;
-}
-
-/** externalURL as protocol, host and optional port, exactly as written (no URL normalisation). */
-function parseExternalURL(text: string, problems: ProblemList): { protocol: 'http' | 'https'; host: string; port?: number } {
-  const path = ['spec', 'harbor', 'externalURL'];
-  const match = /^(https?):\/\/([^:/]*)(?::([0-9]+))?$/.exec(text);
-  if (!match) {
-    problems.add(path, 'is not http(s)://host[:port]', 'write e.g. https://registry.example.com or http://10.0.0.5:8989');
-    return { protocol: 'http', host: '' };
-  }
-  const problem = hostProblem(match[2]);
-  if (problem) problems.add(path, problem, 'write a DNS name or a dotted-quad address');
-  const port = match[3] === undefined ? undefined : Number(match[3]);
-  if (port !== undefined && portProblem(port)) problems.add(path, portProblem(port) as string, 'use a port between 1 and 65535');
-  return { protocol: match[1] as 'http' | 'https', host: match[2], ...(port === undefined ? {} : { port }) };
-}
-
 /** A role whose section is missing cannot be generated; say so at the first host that has it. */
 function requireSection(hosts: readonly Host[], roles: readonly Role[], section: string, present: boolean, problems: ProblemList): void {
   if (present) return;
@@ -99,15 +38,15 @@ export function normalizeHarbor(raw: RawHarbor | undefined, hosts: readonly Host
   if (!raw) return undefined;
   const instances = withRole(hosts, 'harbor');
   if (instances.length === 0) problems.add(['spec', 'harbor'], 'no host has the harbor role', 'add "harbor" to the roles of the hosts that run Harbor instances');
-  const url = parseExternalURL(raw.externalURL, problems);
-  const protocol = url.protocol;
+  const url = problems.parsed(parseServerURL(raw.externalURL, ['http', 'https'], false), ['spec', 'harbor', 'externalURL'], 'write e.g. https://registry.example.com or http://10.0.0.5:8989');
+  const protocol = url?.scheme as 'http' | 'https';
   const dataPath = `${raw.storage.sharedPath}/data`;
   return {
     ...resolveRelease(HARBOR_RELEASES, raw.version, ['spec', 'harbor', 'version'], problems),
     externalURL: raw.externalURL,
     protocol,
-    endpoint: { host: url.host, port: url.port ?? (protocol === 'https' ? 443 : 80) },
-    httpPort: raw.httpPort ?? 80,
+    endpoint: { host: url?.host, port: url?.port },
+    httpPort: raw.httpPort,
     instances,
     loadBalancer: { hosts: named(hosts, raw.loadBalancer.hosts), port: raw.loadBalancer.port },
     storage: { sharedPath: raw.storage.sharedPath, dataPath, certFile: `${dataPath}/cert/server.crt`, keyFile: `${dataPath}/cert/server.key` },
@@ -127,11 +66,11 @@ export function normalizeConsul(raw: RawConsul | undefined, hosts: readonly Host
   if (servers.length === 0) problems.add(['spec', 'consul'], 'no host has the consul-server role', 'give three (or five) hosts the consul-server role');
   const { version, release } = resolveRelease(CONSUL_RELEASES, raw.version, ['spec', 'consul', 'version'], problems);
   const seen = new Set<string>();
-  (raw.services ?? []).forEach((service, index) => {
+  raw.services.forEach((service, index) => {
     const path = ['spec', 'consul', 'services', index];
     if (seen.has(service.name)) problems.add([...path, 'name'], `service "${service.name}" is declared twice`, 'merge the two entries');
     seen.add(service.name);
-    const tags = service.tags ?? [];
+    const tags = service.tags;
     const port = Number(/-([0-9]+)$/.exec(service.name)?.[1]);
     if (tags.includes('tcp') && !(port >= 1 && port <= 65535)) {
       problems.add([...path, 'name'], `service "${service.name}" is tagged tcp but its name does not end in -<port> (service-name)`, `name it <name>-<port>, e.g. ${service.name}-9999: the ingress publishes it on that port`);
@@ -144,11 +83,11 @@ export function normalizeConsul(raw: RawConsul | undefined, hosts: readonly Host
     version,
     release,
     datacenter: raw.datacenter,
-    dnsPort: raw.dnsPort ?? 8600,
+    dnsPort: raw.dnsPort,
     encrypt: raw.encrypt,
-    recursors: raw.recursors ?? [],
+    recursors: raw.recursors,
     ingressDomain: raw.ingress?.domain,
-    services: (raw.services ?? []).map((service) => ({ name: service.name, port: service.port, tags: service.tags ?? [] })),
+    services: raw.services.map((service) => ({ name: service.name, port: service.port, tags: service.tags })),
     servers,
     clients: withRole(hosts, 'consul-client').filter((host) => !host.roles.includes('consul-server')),
     agents: hosts.filter((host) => host.roles.includes('consul-server') || host.roles.includes('consul-client')),
@@ -158,21 +97,17 @@ export function normalizeConsul(raw: RawConsul | undefined, hosts: readonly Host
 
 export function normalizeDocker(raw: RawDocker | undefined, hosts: readonly Host[], consul: ConsulModel | undefined, problems: ProblemList): DockerModel | undefined {
   if (!raw) return undefined;
-  const dns = raw.dns ?? [];
+  const dns = raw.dns;
   dns.forEach((server, index) => {
     if (server === 'consul' && !consul) problems.add(['spec', 'docker', 'dns', index], '"consul" needs a spec.consul section to answer DNS', 'add spec.consul or list DNS server addresses');
   });
   const registrator = raw.registrator?.consul;
-  if (registrator !== undefined) {
-    const separator = registrator.lastIndexOf(':');
-    const problem = separator < 0 ? 'is not host:port' : hostProblem(registrator.slice(0, separator)) ?? portProblem(Number(registrator.slice(separator + 1)));
-    if (problem) problems.add(['spec', 'docker', 'registrator', 'consul'], problem, 'write host:port of a Consul agent, e.g. 10.0.0.5:8500');
-  }
+  const registratorConsul = registrator === undefined ? undefined : problems.parsed(parseHostPort(registrator), ['spec', 'docker', 'registrator', 'consul'], 'write host:port of a Consul agent, e.g. 10.0.0.5:8500');
   return {
-    hosts: raw.hosts === undefined || raw.hosts === 'all' ? hosts : named(hosts, raw.hosts),
-    registryMirrors: raw.registryMirrors ?? [],
+    hosts: raw.hosts === 'all' ? hosts : named(hosts, raw.hosts),
+    registryMirrors: raw.registryMirrors,
     dns,
-    ...(raw.registrator?.consul ? { registratorConsul: raw.registrator.consul } : {}),
+    ...(registratorConsul ? { registratorConsul } : {}),
   };
 }
 

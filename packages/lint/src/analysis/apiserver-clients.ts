@@ -1,5 +1,5 @@
 import { usesKubeadm } from '@clusterspec/pki';
-import type { Artifact, ClusterModel, FieldPath, Host } from '@clusterspec/spec';
+import { parseServerURL, type Artifact, type ClusterModel, type FieldPath, type Host } from '@clusterspec/spec';
 import { parse, parseAllDocuments } from 'yaml';
 import { perSite } from './per-site';
 
@@ -18,8 +18,8 @@ export interface ApiServerClient {
 }
 
 function parseServer(url: string): { host: string; port: number } | undefined {
-  const match = /^https:\/\/([^:/]+):([0-9]+)/.exec(url);
-  return match ? { host: match[1], port: Number(match[2]) } : undefined;
+  const parsed = parseServerURL(url, ['https'], true);
+  return 'value' in parsed ? parsed.value : undefined;
 }
 
 function kubeconfigServer(content: string): { host: string; port: number } | undefined {

@@ -1,4 +1,4 @@
-import { runsConsulAgent } from '@clusterspec/spec';
+import { parseServerURL, runsConsulAgent } from '@clusterspec/spec';
 import { defineRule } from '../rule';
 
 const LOCAL = new Set(['localhost', '127.0.0.1']);
@@ -21,7 +21,8 @@ export const registratorAgent = defineRule({
       const uriAt = words.findIndex((word) => word.startsWith('consul://'));
       if (uriAt < 0) continue;
       if (uriAt !== words.length - 1) report({ field, artifact, host: host.name, message: `registrator on ${host.name} has "${words.slice(uriAt + 1).join(' ')}" after its registry URI, where registrator ignores it` });
-      const target = words[uriAt].slice('consul://'.length).split(':')[0];
+      const uri = parseServerURL(words[uriAt], ['consul'], true);
+      const target = 'value' in uri ? uri.value.host : words[uriAt];
       const agentHost = LOCAL.has(target) ? host : model.hosts.find((candidate) => candidate.address === target || candidate.name === target);
       if (agentHost && runsConsulAgent(agentHost)) continue;
       const where = LOCAL.has(target) ? `${target} (the host itself)` : target;

@@ -1,0 +1,365 @@
+/* Generated from schemas/cluster.schema.json by scripts/spec-types.js (`npm run types`); do not edit. */
+
+/**
+ * An RFC 1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters.
+ */
+export type RawDnsLabel = string;
+/**
+ * An IPv4 address in dotted-quad form.
+ */
+export type RawIpv4 = string;
+/**
+ * What a host does: control-plane, worker, apiserver-lb, harbor, consul-server, consul-client or ingress.
+ */
+export type RawRole = 'control-plane' | 'worker' | 'apiserver-lb' | 'harbor' | 'consul-server' | 'consul-client' | 'ingress';
+/**
+ * A Kubernetes label or taint key: an optional DNS-subdomain prefix and '/', then a name of at most 63 characters.
+ */
+export type RawLabelKey = string;
+/**
+ * A release version, major.minor.patch.
+ */
+export type RawVersion = string;
+/**
+ * An RFC 1123 DNS name: dot-separated labels.
+ */
+export type RawDnsName = string;
+/**
+ * A TCP port.
+ */
+export type RawPort = number;
+/**
+ * An nginx time value: a number with unit ms, s, m or h.
+ */
+export type RawDuration = string;
+/**
+ * Where a secret comes from at deploy time; its value never appears in the spec or in out/.
+ */
+export type RawSecretRef =
+  | {
+      /**
+       * Name of the environment variable that holds the secret.
+       */
+      fromEnv: string;
+    }
+  | {
+      /**
+       * Path of the file that holds the secret.
+       */
+      fromFile: string;
+    };
+/**
+ * An https URL of an apiserver: https://host:port.
+ */
+export type RawHttpsURL = string;
+
+/**
+ * One on-prem high-availability site: hosts, the Kubernetes control plane and its load balancer, and optionally Harbor, Consul and Docker.
+ */
+export interface RawSpec {
+  /**
+   * Version of the spec format.
+   */
+  apiVersion: 'clusterspec/v1alpha1';
+  /**
+   * Always Cluster.
+   */
+  kind: 'Cluster';
+  /**
+   * Identity of the site.
+   */
+  metadata: {
+    name: RawDnsLabel;
+  };
+  /**
+   * What the site is made of.
+   */
+  spec: {
+    /**
+     * Every machine of the site, each with the roles it plays.
+     *
+     * @minItems 1
+     * @maxItems 10000
+     */
+    hosts: [RawHost, ...RawHost[]];
+    kubernetes: RawKubernetes;
+    harbor?: RawHarbor;
+    consul?: RawConsul;
+    docker?: RawDocker;
+    containerd?: RawContainerd;
+    lint: RawLint;
+  };
+}
+/**
+ * One machine.
+ */
+export interface RawHost {
+  name: RawDnsLabel;
+  address: RawIpv4;
+  /**
+   * The roles this host plays; several are allowed.
+   *
+   * @minItems 1
+   */
+  roles: [RawRole, ...RawRole[]];
+  /**
+   * Node labels of this host. Given, they replace the labels the Kubernetes version puts on its role (kubeadm flow: added beside kubeadm's own).
+   */
+  labels?: {
+    /**
+     * Label value.
+     */
+    [k: string]: string;
+  };
+  /**
+   * Node taints of this host. Given, they replace the control-plane taints of the Kubernetes version; [] means none.
+   */
+  taints?: RawTaint[];
+  apiServerCertificateFrom?: RawDnsLabel;
+}
+/**
+ * A Kubernetes node taint.
+ */
+export interface RawTaint {
+  key: RawLabelKey;
+  /**
+   * Taint value; may be empty.
+   */
+  value: string;
+  /**
+   * NoSchedule, PreferNoSchedule or NoExecute.
+   */
+  effect: string;
+}
+/**
+ * The Kubernetes control plane and how clients reach it.
+ */
+export interface RawKubernetes {
+  version: RawVersion;
+  /**
+   * The kubelet's container runtime. Default: docker before Kubernetes 1.24, containerd from 1.24 on (dockershim was removed in 1.24, so docker is refused there: rule container-runtime). containerd is generated for the kubeadm flow (1.15 and newer).
+   */
+  containerRuntime?: 'containerd' | 'docker';
+  /**
+   * host:port every client (kubectl, kubelet, kube-proxy) dials: the apiserver load balancer, by DNS name or address.
+   */
+  controlPlaneEndpoint: string;
+  /**
+   * Cluster networks.
+   */
+  networking: {
+    /**
+     * IPv4 CIDR of Service IPs; the first address is the apiserver Service IP, the tenth the cluster DNS.
+     */
+    serviceSubnet: string;
+    /**
+     * IPv4 CIDR of pod IPs.
+     */
+    podSubnet: string;
+    dnsDomain: RawDnsName;
+  };
+  /**
+   * kube-apiserver settings.
+   */
+  apiServer: {
+    bindPort: RawPort;
+    /**
+     * Extra subject alternative names (DNS names or IPv4 addresses) for every apiserver certificate.
+     *
+     * Items: A DNS name or an IPv4 address.
+     */
+    certSANs: string[];
+  };
+  /**
+   * The nginx TCP load balancer in front of the apiservers, on every apiserver-lb host.
+   */
+  loadBalancer: {
+    port: RawPort;
+    virtualAddress?: RawIpv4;
+    connectTimeout: RawDuration;
+    proxyTimeout: RawDuration;
+  };
+  /**
+   * How control-plane nodes are treated.
+   */
+  controlPlane: {
+    /**
+     * false taints control-plane nodes NoSchedule; true removes the taint.
+     */
+    schedulable: boolean;
+  };
+  bootstrapToken: RawSecretRef;
+  certificateKey: RawSecretRef;
+  caCertHash: RawSecretRef;
+  /**
+   * kubectl users: each gets a kubeconfig and a client-certificate request. Left out, one user kubernetes-admin in system:masters, the identity of kubeadm's admin.conf; [] for none.
+   *
+   * Items: One kubectl user, authenticated by a client certificate.
+   */
+  users: {
+    /**
+     * User name: the certificate's CN.
+     */
+    name: string;
+    /**
+     * Groups: one O= each in the certificate subject.
+     *
+     * Items: A group name.
+     */
+    groups: string[];
+    /**
+     * ClusterRole bound to each of the user's groups that is not built into Kubernetes.
+     */
+    clusterRole: string;
+    server?: RawHttpsURL;
+  }[];
+  /**
+   * kube-proxy settings.
+   */
+  kubeProxy: {
+    server?: RawHttpsURL;
+  };
+}
+/**
+ * Harbor registry: several instances behind a load balancer, sharing storage, an external database and a Redis.
+ */
+export interface RawHarbor {
+  version: RawVersion;
+  /**
+   * URL clients push to and pull from (the load balancer).
+   */
+  externalURL: string;
+  httpPort: RawPort;
+  /**
+   * The Harbor load balancer.
+   */
+  loadBalancer: {
+    /**
+     * Hosts that run the Harbor load balancer.
+     *
+     * @minItems 1
+     */
+    hosts: [RawDnsLabel, ...RawDnsLabel[]];
+    port: RawPort;
+  };
+  /**
+   * Storage shared by every instance.
+   */
+  storage: {
+    /**
+     * Absolute path of the shared file system, mounted on every instance.
+     */
+    sharedPath: string;
+  };
+  /**
+   * The database every instance uses: an external server, or (refused by the linter when instances are several) Harbor's bundled one.
+   */
+  database: {
+    host?: RawIpv4;
+    port?: RawPort;
+    /**
+     * Database user.
+     */
+    user?: string;
+    password: RawSecretRef;
+    /**
+     * Run Harbor's bundled database on each instance, its files under the shared storage (what the design documents first did).
+     */
+    embedded: boolean;
+  };
+  /**
+   * The Redis that holds sessions for every instance.
+   */
+  redis: {
+    host: RawIpv4;
+    port: RawPort;
+    password?: RawSecretRef;
+  };
+  adminPassword: RawSecretRef;
+  /**
+   * Absolute path, on every Kubernetes node, of the CA certificate that signed Harbor's https certificate; containerd's hosts.toml for Harbor names it (clusterspec never writes certificates: install it there). Default: ca.crt beside that hosts.toml, /etc/containerd/certs.d/<host[:port]>/ca.crt. Ignored for a plain-http Harbor.
+   */
+  caFile?: string;
+}
+/**
+ * Consul cluster with registrator, consul-template and nginx ingress.
+ */
+export interface RawConsul {
+  version: RawVersion;
+  datacenter: RawDnsLabel;
+  dnsPort: RawPort;
+  encrypt: RawSecretRef;
+  /**
+   * Upstream DNS servers Consul forwards other names to.
+   */
+  recursors: RawIpv4[];
+  /**
+   * nginx ingress on ingress hosts, fed by consul-template.
+   */
+  ingress?: {
+    domain: RawDnsName;
+  };
+  /**
+   * Services registrator will register, declared so they can be generated and checked.
+   *
+   * Items: One service.
+   */
+  services: {
+    name: RawDnsLabel;
+    port?: RawPort;
+    /**
+     * Consul tags, e.g. http or tcp for ingress.
+     */
+    tags: RawDnsLabel[];
+  }[];
+}
+/**
+ * Docker daemon settings for Docker hosts.
+ */
+export interface RawDocker {
+  /**
+   * Which hosts run Docker: all, or a list of host names.
+   */
+  hosts: 'all' | RawDnsLabel[];
+  /**
+   * Registry mirror URLs.
+   *
+   * Items: A mirror URL.
+   */
+  registryMirrors: string[];
+  /**
+   * DNS servers for containers: addresses, or consul for the host's own Consul DNS.
+   *
+   * Items: An IPv4 address or the word consul.
+   */
+  dns: ('consul' | RawIpv4)[];
+  /**
+   * registrator settings.
+   */
+  registrator?: {
+    /**
+     * host:port of the Consul agent registrator writes to, instead of the host's own agent (or the first server where none runs).
+     */
+    consul?: string;
+  };
+}
+/**
+ * containerd on every Kubernetes node, when it is the kubelet's runtime (kubernetes.containerRuntime).
+ */
+export interface RawContainerd {
+  version?: RawVersion;
+}
+/**
+ * Linter settings for this site.
+ */
+export interface RawLint {
+  /**
+   * Severity per rule id, overriding the rule's default: off, info, warning or error.
+   */
+  rules: {
+    /**
+     * The severity to report the rule's findings at, or off.
+     */
+    [k: string]: 'off' | 'info' | 'warning' | 'error';
+  };
+}

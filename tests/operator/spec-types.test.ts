@@ -1,0 +1,24 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../support/fixtures';
+
+/** What scripts/spec-types.js makes of the schema now, run as the build runs it. */
+function rendered(): string {
+  const result = spawnSync(process.execPath, [join(ROOT, 'scripts/spec-types.js'), '--print'], { encoding: 'utf8', timeout: 60000 });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return result.stdout;
+}
+
+describe('packages/spec/src/raw-spec.generated.ts', () => {
+  const text = rendered();
+
+  it('is what scripts/spec-types.js makes of the schema now (`npm run types`, or the build, rewrites it)', () => {
+    expect(readFileSync(join(ROOT, 'packages/spec/src/raw-spec.generated.ts'), 'utf8')).toBe(text);
+  });
+
+  it('types a property with a default as present (the validator fills it in) and one without as optional', () => {
+    expect(text).toMatch(/\n {2}httpPort: RawPort;/);
+    expect(text).toMatch(/\n {2}ingress\?: \{/);
+  });
+});
