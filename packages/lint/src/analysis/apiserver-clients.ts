@@ -19,7 +19,7 @@ export interface ApiServerClient {
 
 function parseServer(url: string): { host: string; port: number } | undefined {
   const parsed = parseServerURL(url, ['https'], true);
-  return 'value' in parsed ? parsed.value : undefined;
+  return 'value' in parsed ? { host: parsed.value.host, port: parsed.value.port } : undefined;
 }
 
 function kubeconfigServer(content: string): { host: string; port: number } | undefined {
