@@ -2,7 +2,7 @@ import type { FieldPath } from './errors';
 import type { ContainerdModel, ContainerRuntime } from './model';
 import type { ProblemList } from './problems';
 import type { RawContainerd } from './raw-spec.generated';
-import { CONTAINERD_RELEASES, type KubernetesRelease } from './releases';
+import { CONTAINERD_RELEASES, releaseSeries, type KubernetesRelease } from './releases';
 import { resolveRelease } from './sections';
 import { parseVersion } from './version';
 
@@ -49,7 +49,7 @@ export function normalizeContainerRuntime(
     runtime,
     containerd: {
       ...(stated !== undefined ? { version: parseVersion(stated) } : {}),
-      series: `${version.major}.${version.minor}`,
+      series: releaseSeries(version),
       release,
     },
   };

@@ -85,7 +85,8 @@ describe('container-runtime at load time', () => {
 
   it.each([
     ['1.4.13', 'containerd 1.4.13 has no registry config_path (hosts.toml arrived in 1.5)'],
-    ['3.0.0', 'containerd 3.0.0 is newer than the newest release clusterspec knows (2.x)'],
+    ['3.0.0', 'containerd 3.0.0 is not supported: it is newer than 2.2, the newest release whose files were checked'],
+    ['2.3.0', 'containerd 2.3.0 is not supported: it is newer than 2.2, the newest release whose files were checked'],
   ])('refuses containerd %s', (version, message) => {
     const { text, problems } = load('edge', [['  docker:\n', `  containerd:\n    version: "${version}"\n  docker:\n`]]);
     expect(problems.map((problem) => problem.message)).toEqual([message]);

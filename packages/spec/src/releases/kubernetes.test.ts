@@ -77,6 +77,22 @@ describe('KUBERNETES_RELEASES', () => {
     expect(release(version).controlPlaneTaints).toEqual(taints);
   });
 
+  // dockershim left in 1.24 (KEP-2221); containerd's support table pairs 1.6 before 1.26, 1.7 before 1.30, 2.1 from 1.30.
+  it.each`
+    version   | dockershim | pairedContainerd | cgroupDriver
+    ${'1.6'}  | ${true}    | ${'1.6'}         | ${'cgroupfs'}
+    ${'1.21'} | ${true}    | ${'1.6'}         | ${'cgroupfs'}
+    ${'1.22'} | ${true}    | ${'1.6'}         | ${'systemd'}
+    ${'1.23'} | ${true}    | ${'1.6'}         | ${'systemd'}
+    ${'1.24'} | ${false}   | ${'1.6'}         | ${'systemd'}
+    ${'1.26'} | ${false}   | ${'1.7'}         | ${'systemd'}
+    ${'1.29'} | ${false}   | ${'1.7'}         | ${'systemd'}
+    ${'1.30'} | ${false}   | ${'2.1'}         | ${'systemd'}
+    ${'1.34'} | ${false}   | ${'2.1'}         | ${'systemd'}
+  `('$version: dockershim $dockershim, containerd $pairedContainerd paired, kubeadm cgroup driver $cgroupDriver', ({ version, dockershim, pairedContainerd, cgroupDriver }) => {
+    expect(release(version)).toMatchObject({ dockershim, pairedContainerd, kubeadmCgroupDriverDefault: cgroupDriver });
+  });
+
   it('ignores the patch level and compares minors numerically (1.100 is after 1.34)', () => {
     expect(resolved(KUBERNETES_RELEASES, '1.30.14')).toEqual(release('1.30'));
     expect(resolved(KUBERNETES_RELEASES, '1.6.2').etcdImageTag).toBe('3.0.17');

@@ -40,6 +40,11 @@ function compareRelease(version: Version, key: ReleaseKey): number {
 
 const minorText = ([major, minor]: readonly [number, number]) => `${major}.${minor}`;
 
+/** A version's release series, major.minor (e.g. "2.1" for 2.1.4). */
+export function releaseSeries(version: Version): string {
+  return minorText([version.major, version.minor]);
+}
+
 /**
  * Builds a program's table. Rows are applied in order up to the version, so each row states only what
  * changed; `unsupported` words the refusal of an old or skipped release, while a release newer than the
