@@ -171,7 +171,8 @@ describe('clusterspec init', () => {
       'Control-plane hosts (3, 5 or 7)': ['2', '1', 'three', '5'],
       'Consul servers (0, 3 or 5)': ['1', '3'],
       'Kubernetes version': ['1.10.0', '1.30.1'],
-      'Write to': [join(scratch, 'taken.yaml'), join(scratch, 'no-such-folder', 'x.yaml'), out],
+      // A missing folder is made (the README's --out site/cluster.yaml); a file where a folder must be is refused.
+      'Write to': [join(scratch, 'taken.yaml'), join(scratch, 'taken.yaml', 'x.yaml'), out],
     };
     const asked: string[] = [];
     const ask: Ask = async (question, fallback) => {
@@ -190,7 +191,7 @@ describe('clusterspec init', () => {
     expect(told).toMatch(/1 Consul server member .*\(lint: consul-quorum\); try again/);
     expect(told).toMatch(/Kubernetes 1\.10\.0 is not supported.*; try again/);
     expect(told).toMatch(/taken\.yaml exists; init does not overwrite a spec; try again/);
-    expect(told).toMatch(/there is no folder .*no-such-folder; create it first; try again/);
+    expect(told).toMatch(/taken\.yaml is a file, not a folder; try again/);
     // No flag was typed: nothing blames one.
     expect(told).not.toMatch(/--[a-z]/);
     expect(readFileSync(join(scratch, 'taken.yaml'), 'utf8')).toBe('mine\n');

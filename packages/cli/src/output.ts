@@ -1,20 +1,165 @@
 import { SpecError, type Artifact } from '@clusterspec/spec';
-import { chmodSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, type Dirent, type Stats } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { errnoOf, FileError, fileError } from './command';
 
-/** Every file under root, as sorted '/'-separated relative paths. */
-export function listFiles(root: string): string[] {
-  if (!existsSync(root)) return [];
+/** What a file-system entry is, in words, for messages about entries that are not plain files or folders. */
+export function kindOf(entry: Stats | Dirent): string {
+  if (entry.isFile()) return 'a file';
+  if (entry.isDirectory()) return 'a folder';
+  if (entry.isSymbolicLink()) return 'a symbolic link';
+  if (entry.isFIFO()) return 'a named pipe';
+  if (entry.isSocket()) return 'a socket';
+  return 'a device';
+}
+
+/** An entry under a generated folder that is neither a regular file nor a folder (a link, a FIFO, a device). */
+export interface UnexpectedEntry {
+  /** '/'-separated, relative to the folder; '' for the folder itself. */
+  readonly path: string;
+  readonly kind: string;
+}
+
+/**
+ * Every regular file under root, and every other entry (symbolic link, FIFO, socket, device) as unexpected.
+ * Links are never followed, folders reached through a link included: out/ holds only what generate writes,
+ * regular files in real folders, and anything else is either tampering or a mistake, never an artifact.
+ */
+export function listEntries(root: string): { files: string[]; unexpected: UnexpectedEntry[] } {
   const files: string[] = [];
+  const unexpected: UnexpectedEntry[] = [];
+  let top: Stats;
+  try {
+    top = lstatSync(root);
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return { files, unexpected };
+    throw fileError(error, 'read', root);
+  }
+  if (!top.isDirectory()) return { files, unexpected: [{ path: '', kind: kindOf(top) }] };
   const walk = (directory: string) => {
-    for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(directory, { withFileTypes: true });
+    } catch (error) {
+      throw fileError(error, 'list the folder', directory);
+    }
+    for (const entry of entries) {
       const path = join(directory, entry.name);
+      const name = relative(root, path).split(sep).join('/');
       if (entry.isDirectory()) walk(path);
-      else files.push(relative(root, path).split(sep).join('/'));
+      else if (entry.isFile()) files.push(name);
+      else unexpected.push({ path: name, kind: kindOf(entry) });
     }
   };
   walk(root);
-  return files.sort();
+  const byPath = (a: UnexpectedEntry, b: UnexpectedEntry) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return { files: files.sort(), unexpected: unexpected.sort(byPath) };
+}
+
+/** Every regular file under root, as sorted '/'-separated relative paths (links, FIFOs and devices left out). */
+export function listFiles(root: string): string[] {
+  return listEntries(root).files;
+}
+
+/**
+ * A regular file's text and mode, or what it is instead. Opened without following a link (O_NOFOLLOW) and
+ * without blocking (O_NONBLOCK: a FIFO would otherwise wait forever for a writer), then checked on the open
+ * descriptor, so an entry swapped for a link or a FIFO after it was listed is still never read.
+ */
+export function readRegularFile(path: string): { readonly text: string; readonly mode: number } | { readonly kind: string } {
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    if (errnoOf(error) === 'ELOOP') return { kind: 'a symbolic link' };
+    if (errnoOf(error) === 'ENXIO') return { kind: 'a socket' };
+    throw fileError(error, 'read', path);
+  }
+  try {
+    const stats = fstatSync(descriptor);
+    if (!stats.isFile()) return { kind: kindOf(stats) };
+    return { text: readFileSync(descriptor, 'utf8'), mode: stats.mode };
+  } catch (error) {
+    throw fileError(error, 'read', path);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/**
+ * Creates a folder and its missing parents, one mkdir at a time, and returns the folders it created (outermost
+ * first). Not mkdirSync's `recursive`: on Linux it spins forever when the file system answers ENOENT for a
+ * child of an existing folder (/proc/self/x), and it reports ENOENT for a full disk
+ * (https://github.com/nodejs/node/issues/42808). Each step here either succeeds or fails once, with the path.
+ */
+export function makeFolders(folder: string): string[] {
+  const chain: string[] = [];
+  for (let path = folder; ; path = dirname(path)) {
+    chain.unshift(path);
+    if (dirname(path) === path) break;
+  }
+  const created: string[] = [];
+  const notAFolder = (path: string, what: string) => new FileError(`cannot write in ${folder}: ${path} is ${what}, not a folder; choose a folder`);
+  for (const path of chain) {
+    let stats: Stats | undefined;
+    try {
+      stats = statSync(path);
+    } catch (error) {
+      if (errnoOf(error) !== 'ENOENT') throw fileError(error, 'use the folder', path);
+    }
+    if (stats) {
+      if (!stats.isDirectory()) throw notAFolder(path, kindOf(stats));
+      continue;
+    }
+    try {
+      mkdirSync(path);
+      created.push(path);
+    } catch (error) {
+      if (errnoOf(error) === 'EEXIST') {
+        // Made meanwhile by another run (fine), or a link to nowhere (not fine).
+        if (existsSync(path) && statSync(path).isDirectory()) continue;
+        throw notAFolder(path, 'a broken symbolic link');
+      }
+      if (errnoOf(error) === 'ENOENT') throw new FileError(`cannot create the folder ${path}: the file system there refuses new entries (ENOENT); choose another folder`);
+      throw fileError(error, 'create the folder', path);
+    }
+  }
+  return created;
+}
+
+/** Undoes makeFolders after a failure: removes the folders it created, innermost first, where still empty. */
+function removeFolders(created: readonly string[]): void {
+  for (const folder of [...created].reverse()) {
+    try {
+      rmdirSync(folder);
+    } catch {
+      return; // not empty (someone else's now) or gone: leave the rest
+    }
+  }
+}
+
+/**
+ * Writes a new file (never over an existing one: exclusive create), making missing parent folders first. On
+ * any failure (a full disk, a read-only mount) the partial file and the folders made for it are removed, and
+ * a FileError names the path and the cause.
+ */
+export function writeNewFile(path: string, text: string): void {
+  const created = makeFolders(dirname(path));
+  let opened = false;
+  try {
+    const descriptor = openSync(path, 'wx');
+    opened = true;
+    try {
+      writeFileSync(descriptor, text);
+    } finally {
+      closeSync(descriptor);
+    }
+  } catch (error) {
+    if (opened) rmSync(path, { force: true });
+    removeFolders(created);
+    if (errnoOf(error) === 'EEXIST') throw new FileError(`cannot write ${path}: it already exists and is not overwritten`);
+    throw fileError(error, 'write', path);
+  }
 }
 
 /** The lock file of a target folder: a hidden sibling, DIR/.<cluster>.lock, holding the writer's pid. */
@@ -67,19 +212,23 @@ function readLockPid(lock: string): number | undefined {
  * Takes DIR/.<cluster>.lock, holding this process's pid. The pid is written to a private file first and
  * hard-linked into place, which fails atomically (EEXIST) when the lock exists, so a lock is never seen
  * empty. A lock whose pid is alive (this process included: two in-process runs) refuses with
- * OutputLockedError; one whose pid is dead is stale and taken over. Returns the release.
+ * OutputLockedError; one whose pid is dead is stale and taken over. DIR must exist. Returns the release.
  */
 export function acquireLock(target: string): () => void {
   const lock = lockPath(target);
-  mkdirSync(dirname(lock), { recursive: true });
+  const folder = dirname(lock);
   const mine = `${lock}.${process.pid}`;
-  // Pid files of killed runs (killed between writing and linking, or before unlinking).
-  for (const entry of readdirSync(dirname(lock))) {
-    const pid = Number(/^\.(?:.*)\.lock\.([0-9]+)$/.exec(entry)?.[1]);
-    if (entry.startsWith(`${basename(lock)}.`) && Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) rmSync(join(dirname(lock), entry), { force: true });
-  }
-  writeFileSync(mine, `${process.pid}\n`);
   try {
+    // Pid files of killed runs (killed between writing and linking, or before unlinking).
+    for (const entry of readdirSync(folder)) {
+      const pid = Number(/^\.(?:.*)\.lock\.([0-9]+)$/.exec(entry)?.[1]);
+      if (entry.startsWith(`${basename(lock)}.`) && Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) rmSync(join(folder, entry), { force: true });
+    }
+  } catch (error) {
+    throw fileError(error, 'write in', folder);
+  }
+  try {
+    writeFileSync(mine, `${process.pid}\n`);
     for (let attempt = 0; attempt < 5; attempt += 1) {
       try {
         linkSync(mine, lock);
@@ -97,43 +246,74 @@ export function acquireLock(target: string): () => void {
       if (Object.is(readLockPid(lock), holder)) rmSync(lock, { force: true });
     }
     throw new OutputLockedError(target, readLockPid(lock) ?? NaN);
+  } catch (error) {
+    // /proc and the like answer ENOENT for a new file in a folder that exists.
+    if (errnoOf(error) === 'ENOENT' && existsSync(folder)) throw new FileError(`cannot write in ${folder}: the file system there refuses new entries (ENOENT); choose another folder`);
+    throw fileError(error, 'write in', folder);
   } finally {
     rmSync(mine, { force: true });
   }
 }
 
-/** Siblings left by a run that was killed: <name>.tmp-<pid> (staging) and <name>.old-<pid> (previous output). */
-function leftovers(target: string): { staging: string[]; previous: string[] } {
+/** A sibling left by a run that was killed: <name>.tmp-<pid> (staging) or <name>.old-<pid> (previous output). */
+export interface Leftover {
+  readonly path: string;
+  readonly kind: 'staging' | 'previous';
+  readonly pid: number;
+}
+
+/** The leftovers of killed runs beside a target, whichever pid left them. */
+export function leftovers(target: string): Leftover[] {
   const parent = dirname(target);
   const name = basename(target);
   let entries: string[] = [];
   try {
     entries = readdirSync(parent);
   } catch {
-    return { staging: [], previous: [] };
+    return [];
   }
-  const ours = (kind: string) => entries.filter((entry) => entry.startsWith(`${name}.${kind}-`) && /^[0-9]+$/.test(entry.slice(name.length + kind.length + 2))).map((entry) => join(parent, entry));
-  return { staging: ours('tmp'), previous: ours('old') };
+  const found: Leftover[] = [];
+  for (const entry of entries.sort()) {
+    const match = /^\.(tmp|old)-([0-9]+)$/.exec(entry.slice(name.length));
+    if (entry.startsWith(name) && match) found.push({ path: join(parent, entry), kind: match[1] === 'tmp' ? 'staging' : 'previous', pid: Number(match[2]) });
+  }
+  return found;
+}
+
+/** Leftovers whose run is over: what `check` reports (a live run's staging folder is work in progress). */
+export function deadLeftovers(target: string): Leftover[] {
+  return leftovers(target).filter((leftover) => !processAlive(leftover.pid));
 }
 
 /**
  * Puts a target back the way the last complete run left it, after a run was killed part-way. Call with the
  * lock held. A staging folder is never trusted (it may be half written) and is removed. A previous-output
  * folder is the last complete output when the target itself is missing (killed between the two renames of
- * the swap): it is renamed back. Otherwise the swap had finished and it is removed.
+ * the swap): it is renamed back. Otherwise the swap had finished and it is removed. Returns what it did, one
+ * line per leftover, for the run to report.
  */
-export function recoverTarget(target: string): void {
-  const { staging, previous } = leftovers(target);
-  for (const folder of staging) rmSync(folder, { recursive: true, force: true });
-  if (previous.length === 0) return;
+export function recoverTarget(target: string): string[] {
+  const found = leftovers(target);
+  const done: string[] = [];
+  for (const { path, pid } of found.filter((leftover) => leftover.kind === 'staging')) {
+    rmSync(path, { recursive: true, force: true });
+    done.push(`removed ${path}, the unfinished output of a killed run (pid ${pid})`);
+  }
+  const previous = found.filter((leftover) => leftover.kind === 'previous');
+  if (previous.length === 0) return done;
   // Newest first; there is only ever one, since every run recovers before it swaps.
-  const ordered = previous.map((folder) => ({ folder, mtime: statSync(folder).mtimeMs })).sort((a, b) => b.mtime - a.mtime);
+  const ordered = previous.map((leftover) => ({ ...leftover, mtime: statSync(leftover.path).mtimeMs })).sort((a, b) => b.mtime - a.mtime);
   let rest = ordered;
   if (!existsSync(target)) {
-    renameSync(ordered[0].folder, target);
+    renameSync(ordered[0].path, target);
+    done.push(`restored ${target} from ${ordered[0].path}, left by a run killed while swapping (pid ${ordered[0].pid})`);
     rest = ordered.slice(1);
   }
-  for (const { folder } of rest) rmSync(folder, { recursive: true, force: true });
+  for (const { path, pid } of rest) {
+    rmSync(path, { recursive: true, force: true });
+    done.push(`removed ${path}, the previous output a killed run had already replaced (pid ${pid})`);
+  }
+  return done;
 }
 
 /**
@@ -142,56 +322,84 @@ export function recoverTarget(target: string): void {
  * staging -> target); the old folder is deleted only once the new one is in place. A run killed at any point
  * leaves either the previous output or the new one complete (for the instant between the renames, the
  * previous one as <target>.old-<pid>), and the next run restores and cleans up first (recoverTarget).
+ * Returns what that clean-up did.
  */
-export function writeArtifacts(target: string, artifacts: readonly Artifact[]): void {
-  writeSites([{ target, artifacts }]);
+export function writeArtifacts(target: string, artifacts: readonly Artifact[]): string[] {
+  return writeSites([{ target, artifacts }]);
 }
 
 /**
  * writeArtifacts for several targets at once: every lock is taken before anything is written, so a
- * target locked by another run leaves all of them as they were.
+ * target locked by another run leaves all of them as they were. A folder that cannot be written (a file, a
+ * read-only mount, a full disk) throws FileError, and the folders this run created are removed again.
  */
-export function writeSites(sites: readonly { readonly target: string; readonly artifacts: readonly Artifact[] }[]): void {
+export function writeSites(sites: readonly { readonly target: string; readonly artifacts: readonly Artifact[] }[]): string[] {
   const releases: (() => void)[] = [];
+  const created: string[] = [];
+  let finished = false;
   try {
-    for (const site of sites) releases.push(acquireLock(site.target));
-    for (const site of sites) swapIn(site.target, site.artifacts);
+    for (const site of sites) {
+      created.push(...makeFolders(dirname(site.target)));
+      releases.push(acquireLock(site.target));
+    }
+    const recovered = sites.flatMap((site) => swapIn(site.target, site.artifacts));
+    finished = true;
+    return recovered;
   } finally {
     for (const release of releases) release();
+    if (!finished) removeFolders(created);
   }
 }
 
 /** Writes the artifacts into a staging sibling and swaps it in; the caller holds the target's lock. */
-function swapIn(target: string, artifacts: readonly Artifact[]): void {
+function swapIn(target: string, artifacts: readonly Artifact[]): string[] {
   const staging = `${target}.tmp-${process.pid}`;
   const previous = `${target}.old-${process.pid}`;
-  recoverTarget(target);
+  let recovered: string[];
   try {
-    mkdirSync(staging, { recursive: true });
-    const made = new Set<string>([staging]);
+    recovered = recoverTarget(target);
+  } catch (error) {
+    throw fileError(error, 'clean up the leftovers of a killed run beside', target);
+  }
+  try {
+    // Folders one at a time, each after its parent (see makeFolders for why not mkdirSync's recursive).
+    const made = new Set<string>();
+    const folderFor = (folder: string): void => {
+      if (made.has(folder)) return;
+      if (folder !== staging) folderFor(dirname(folder));
+      mkdirSync(folder);
+      made.add(folder);
+    };
     for (const item of artifacts) {
       const path = join(staging, item.path);
-      const folder = dirname(path);
-      if (!made.has(folder)) {
-        mkdirSync(folder, { recursive: true });
-        made.add(folder);
-      }
+      folderFor(dirname(path));
       writeFileSync(path, item.content, { mode: 0o600 });
       chmodSync(path, item.mode);
     }
+    if (artifacts.length === 0) folderFor(staging);
     const hadPrevious = existsSync(target);
     if (hadPrevious) renameSync(target, previous);
-    renameSync(staging, target);
+    try {
+      renameSync(staging, target);
+    } catch (error) {
+      if (hadPrevious) renameSync(previous, target);
+      throw error;
+    }
     if (hadPrevious) rmSync(previous, { recursive: true, force: true });
+  } catch (error) {
+    throw fileError(error, 'write', target);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+  return recovered;
 }
 
 export interface Drift {
   readonly missing: string[];
   readonly stale: string[];
   readonly extra: string[];
+  /** Links, FIFOs, sockets and devices: never read, never followed. */
+  readonly unexpected: UnexpectedEntry[];
 }
 
 /**
@@ -203,19 +411,23 @@ export function modesAgree(onDisk: number, expected: number): boolean {
   return (onDisk & 0o111) !== 0 === ((expected & 0o111) !== 0);
 }
 
-/** How the files under target differ from the artifacts, by content and by mode. */
+/** How the files under target differ from the artifacts, by content and by mode; only regular files are read. */
 export function compareArtifacts(target: string, artifacts: readonly Artifact[]): Drift {
-  const onDisk = new Set(listFiles(target));
+  const listing = listEntries(target);
+  const onDisk = new Set(listing.files);
+  const odd = new Set(listing.unexpected.map((entry) => entry.path));
   const expected = new Set(artifacts.map((item) => item.path));
   const missing: string[] = [];
   const stale: string[] = [];
+  const unexpected = [...listing.unexpected];
   for (const item of artifacts) {
     if (!onDisk.has(item.path)) {
-      missing.push(item.path);
+      if (!odd.has(item.path) && !odd.has('')) missing.push(item.path);
       continue;
     }
-    const path = join(target, item.path);
-    if (readFileSync(path, 'utf8') !== item.content || !modesAgree(statSync(path).mode, item.mode)) stale.push(item.path);
+    const found = readRegularFile(join(target, item.path));
+    if ('kind' in found) unexpected.push({ path: item.path, kind: found.kind });
+    else if (found.text !== item.content || !modesAgree(found.mode, item.mode)) stale.push(item.path);
   }
-  return { missing, stale, extra: [...onDisk].filter((path) => !expected.has(path)) };
+  return { missing, stale, extra: [...onDisk].filter((path) => !expected.has(path)), unexpected };
 }

@@ -19,7 +19,7 @@ export * from './version';
 export * from './releases';
 export { runsConsulAgent } from './sections';
 export { defaultContainerRuntime } from './container-runtime';
-export { parseSource, type ParsedSource } from './source';
+export { MAX_SPEC_BYTES, parseSource, type ParsedSource } from './source';
 
 /**
  * The one validation phase: parses, validates against the schema, normalises with the cross-field checks,

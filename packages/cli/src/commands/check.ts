@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT_FINDINGS, EXIT_OK, type Command } from '../command';
 import { generateSite } from '../generate';
-import { loadAll } from '../load';
-import { compareArtifacts } from '../output';
+import { loadAll, outFolder } from '../load';
 import { replacedPlaceholders, strayEntries } from '../out-audit';
+import { compareArtifacts, deadLeftovers, readRegularFile } from '../output';
 import { progress, verbosity, VERBOSITY_OPTIONS, VERBOSITY_USAGE } from '../progress';
 
 export const check: Command = {
@@ -12,38 +11,49 @@ export const check: Command = {
   usage: `Usage: clusterspec check <spec...> [--out DIR] [--exact] [--quiet|--verbose]
 
 Exits 1 and lists every file in DIR/<cluster>/ (default DIR: out) that is missing,
-stale or extra compared with a fresh generation; exits 0 when they match. A stale file
-that lacks a {{secret:...}} placeholder generate writes is listed as 'secret', with the
-line and the placeholder (never what stands there: it may be the secret's value).
+stale or extra compared with a fresh generation, every entry that is not a regular file
+(a symbolic link, a FIFO: never followed or opened), and every DIR/<cluster>.tmp-<pid> or
+.old-<pid> left by a killed generate (the next generate removes them); exits 0 when they match.
+A stale file that lacks a {{secret:...}} placeholder generate writes is listed as 'secret', with
+the line and the placeholder (never what stands there: it may be the secret's value).
+A spec of - is read from standard input.
 
   --exact   DIR must hold only the folders of the specs given: list every other entry
             (another site's folder, render's output, leftovers of a killed run) as extra.
             Give every spec that writes into DIR; with none, DIR must be empty.
 ${VERBOSITY_USAGE}`,
   options: { out: { type: 'string', default: 'out' }, exact: { type: 'boolean' }, ...VERBOSITY_OPTIONS },
+  readOnly: true,
   async run(positionals, values, io) {
     const level = verbosity(values);
-    const models = positionals.length === 0 && values.exact ? [] : loadAll(positionals);
+    const out = outFolder(values);
+    const models = positionals.length === 0 && values.exact ? [] : loadAll(positionals, out);
     const step = progress(io, level, models, 'checking');
     let findings = 0;
     let secretFiles = 0;
+    const reportedLeftovers = new Set<string>();
     for (const model of models) {
       await step(model, async () => {
         const artifacts = await generateSite(model);
-        const target = join(String(values.out), model.name);
+        const target = join(out, model.name);
         const drift = compareArtifacts(target, artifacts);
         const generated = new Map(artifacts.map((item) => [item.path, item.content]));
         const staleLines = drift.stale.map((path) => {
-          const replaced = replacedPlaceholders(generated.get(path) ?? '', readFileSync(join(target, path), 'utf8'));
+          const onDisk = readRegularFile(join(target, path));
+          const replaced = 'text' in onDisk ? replacedPlaceholders(generated.get(path) ?? '', onDisk.text) : [];
           if (replaced.length === 0) return `stale    ${join(target, path)}`;
           secretFiles += 1;
           const where = replaced.map(({ line, placeholder }) => `line ${line} holds something else where generate writes ${placeholder}`);
           return `secret   ${join(target, path)}: ${where.join('; ')}`;
         });
+        const leftovers = deadLeftovers(target);
+        leftovers.forEach((leftover) => reportedLeftovers.add(leftover.path));
         const lines = [
           ...drift.missing.map((path) => `missing  ${join(target, path)}`),
           ...staleLines,
           ...drift.extra.map((path) => `extra    ${join(target, path)}`),
+          ...drift.unexpected.map((entry) => `unexpected ${join(target, entry.path)} (${entry.kind}; out/ holds only regular files)`),
+          ...leftovers.map((leftover) => `leftover ${leftover.path} (left by a killed run, pid ${leftover.pid}; the next generate removes it)`),
         ];
         lines.forEach((line) => io.out(line));
         findings += lines.length;
@@ -52,8 +62,9 @@ ${VERBOSITY_USAGE}`,
       });
     }
     if (values.exact) {
-      const stray = strayEntries(String(values.out), new Set(models.map((model) => model.name)));
-      for (const entry of stray) io.out(`extra    ${join(String(values.out), entry.name)} (${entry.description})`);
+      // Leftovers already reported above are not listed twice.
+      const stray = strayEntries(out, new Set(models.map((model) => model.name))).filter((entry) => !reportedLeftovers.has(join(out, entry.name.replace(/\/$/, ''))));
+      for (const entry of stray) io.out(`extra    ${join(out, entry.name)} (${entry.description})`);
       findings += stray.length;
     }
     if (secretFiles > 0) {

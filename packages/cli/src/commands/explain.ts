@@ -36,6 +36,7 @@ For a generated file (hosts/emei/etc/nginx/nginx.conf, or out/seed-ha/hosts/emei
 that writes it, the spec fields it is made from and the lint rules that read it.
 For a rule id (san-coverage): its documentation, docs/rules/<id>.md.
 Exits 2 with the nearest match for an unknown path or rule.`,
+  readOnly: true,
   options: {},
   run(positionals, _values, io) {
     if (positionals.length !== 1) throw new UsageError('name one artifact path or rule id');

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Artifact, ClusterModel } from '@clusterspec/spec';
 import { EXIT_OK, type Command } from '../command';
 import { generateSite } from '../generate';
-import { loadAll } from '../load';
+import { loadAll, outFolder } from '../load';
 import { writeSites } from '../output';
 import { progress, verbosity, VERBOSITY_OPTIONS, VERBOSITY_USAGE } from '../progress';
 
@@ -12,23 +12,28 @@ export const generate: Command = {
 
 Writes every artifact of each spec into DIR/<cluster>/ (default DIR: out), replacing
 that folder as a whole, with DIR/<cluster>/topology.svg, the site's picture.
-Nothing is written unless every spec is valid.
+Nothing is written unless every spec is valid. Leftovers of a killed run beside DIR/<cluster>/
+(<cluster>.tmp-<pid>, <cluster>.old-<pid>) are cleaned up first, and each is named.
+A spec of - is read from standard input.
 ${VERBOSITY_USAGE}`,
   options: { out: { type: 'string', default: 'out' }, ...VERBOSITY_OPTIONS },
   async run(positionals, values, io) {
     const level = verbosity(values);
-    const models = loadAll(positionals);
+    const out = outFolder(values);
+    const models = loadAll(positionals, out);
     const step = progress(io, level, models, 'generating');
     // Every spec is generated before anything is written: one failure leaves every folder as it was.
     const generated: { model: ClusterModel; artifacts: Artifact[]; target: string }[] = [];
     for (const model of models) {
       await step(model, async () => {
         const artifacts = await generateSite(model);
-        generated.push({ model, artifacts, target: join(String(values.out), model.name) });
+        generated.push({ model, artifacts, target: join(out, model.name) });
         return `${artifacts.length} files`;
       });
     }
-    writeSites(generated);
+    // What a killed run left behind (a staging folder, a previous output), cleaned up before the swap.
+    const recovered = writeSites(generated);
+    if (level !== 'quiet') recovered.forEach((line) => io.out(line));
     if (level !== 'quiet') for (const { model, artifacts, target } of generated) io.out(`${model.file}: wrote ${artifacts.length} files to ${target}`);
     return EXIT_OK;
   },

@@ -1,12 +1,13 @@
 import { lintSite } from '@clusterspec/lint';
 import { clusterSchemaId, loadSpecText, SpecError, type SpecProblem } from '@clusterspec/spec';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Command, type Io } from '../command';
 import { generateArtifacts } from '../generate';
 import { INIT_DEFAULTS, initData, initYaml, type InitAnswers } from '../init-spec';
 import { SITE_CHECKS } from '../load';
+import { kindOf, writeNewFile } from '../output';
 
 /** Asks one question with a default; injected so tests drive the prompts without a terminal. */
 export type Ask = (question: string, fallback: string) => Promise<string>;
@@ -31,8 +32,15 @@ export class AnswerProblem extends UsageError {
 /** Ctrl-C or Ctrl-D at a prompt: the run ends quietly, writing nothing. */
 export class InitCancelled extends Error {}
 
+/**
+ * The most hosts init writes: the largest site the tests generate and lint (tests/robustness/large.test.ts),
+ * far under the loader's 4 MiB limit. Beyond it a count used to make a spec the loader refuses for its size.
+ */
+export const INIT_MAX_HOSTS = 5000;
+
 function count(value: string, flag: Flag, rule: (n: number) => string | undefined): number {
   if (!/^[0-9]+$/.test(value)) throw new AnswerProblem(flag, JSON.stringify(value), 'not a whole number');
+  if (value.length > 9 || Number(value) > INIT_MAX_HOSTS) throw new AnswerProblem(flag, value, `at most ${INIT_MAX_HOSTS}, the most hosts a site is tested with`);
   const n = Number(value);
   const problem = rule(n);
   if (problem) throw new AnswerProblem(flag, String(n), problem);
@@ -42,7 +50,7 @@ function count(value: string, flag: Flag, rule: (n: number) => string | undefine
 // Even member counts lose quorum on a split: said here in words; other sizes lint warns about are refused by siteProblems.
 const odd = (what: string, rule: string, sizes: string) => (n: number) => (n % 2 === 0 ? `an even number of ${what} loses quorum on a split (lint: ${rule}); use ${sizes}` : undefined);
 
-/** Flags (or answers) to the site's shape, refusing values no site could have. */
+/** Flags (or answers) to the site's shape, refusing values no site could have, or larger than a site is tested. */
 export function answersFrom(values: Record<string, string | boolean | string[] | undefined>): InitAnswers {
   const text = (flag: Flag, fallback: string) => (values[flag] === undefined ? fallback : String(values[flag]));
   const controlPlane = count(text('control-plane', String(INIT_DEFAULTS.controlPlane)), 'control-plane', (n) => (n === 0 ? 'a site needs a control plane' : odd('control-plane hosts', 'etcd-quorum', '3, 5 or 7')(n)));
@@ -50,7 +58,7 @@ export function answersFrom(values: Record<string, string | boolean | string[] |
   const lbValue = values.lb;
   const lb = lbValue === undefined ? [...INIT_DEFAULTS.lb] : (Array.isArray(lbValue) ? lbValue : [String(lbValue)]).flatMap((item) => item.split(',')).map((item) => item.trim()).filter(Boolean);
   if (lb.length === 0) throw new AnswerProblem('lb', '""', 'needs at least one host name');
-  return {
+  const answers: InitAnswers = {
     name: text('name', INIT_DEFAULTS.name),
     controlPlane,
     workers: count(text('workers', String(INIT_DEFAULTS.workers)), 'workers', () => undefined),
@@ -59,6 +67,9 @@ export function answersFrom(values: Record<string, string | boolean | string[] |
     consul,
     kubernetesVersion: text('kubernetes-version', INIT_DEFAULTS.kubernetesVersion),
   };
+  const hosts = answers.controlPlane + answers.workers + answers.lb.length + answers.harbor + answers.consul;
+  if (hosts > INIT_MAX_HOSTS) throw new AnswerProblem(undefined, '', `${hosts} hosts in all, more than ${INIT_MAX_HOSTS}, the most a site is tested with; ask for fewer workers or Harbor instances`);
+  return answers;
 }
 
 /** The schema's published address ($id): a spec written by init must not point into this tool's own checkout. */
@@ -101,13 +112,17 @@ export function siteProblems(answers: InitAnswers): AnswerProblem[] {
   return [...problems.values()];
 }
 
-/** Why init may not write to `out`: it never overwrites, and does not create folders. */
+/**
+ * Why init may not write to `out`: it never overwrites, and needs folders where the path has them. Missing
+ * folders are made (the README's `--out site/cluster.yaml` in a new repository).
+ */
 function outProblem(out: string): string | undefined {
   if (out.trim() === '') return 'give a file name';
   if (existsSync(out)) return `${out} exists; init does not overwrite a spec`;
-  const folder = dirname(resolve(out));
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) return `there is no folder ${dirname(out)}; create it first`;
-  return undefined;
+  for (let folder = dirname(resolve(out)); ; folder = dirname(folder)) {
+    if (existsSync(folder)) return statSync(folder).isDirectory() ? undefined : `${folder} is ${kindOf(statSync(folder))}, not a folder`;
+    if (dirname(folder) === folder) return undefined;
+  }
 }
 
 const QUESTIONS: readonly { flag: Flag; question: string; fallback: string }[] = [
@@ -188,13 +203,15 @@ export async function runInit(values: Record<string, string | boolean | string[]
   const problems = siteProblems(answers);
   if (problems.length > 0) throw new UsageError(problems.map((problem) => problem.message).join('\n'));
   const out = given.out === undefined ? undefined : String(given.out);
-  if (out && existsSync(out)) throw new UsageError(`${out} exists; init does not overwrite a spec`);
+  const problem = out === undefined ? undefined : outProblem(out);
+  if (problem) throw new AnswerProblem('out', JSON.stringify(out), problem);
   const yaml = initYaml(answers, schemaReference());
   if (!out) {
     io.out(yaml.trimEnd());
     return EXIT_OK;
   }
-  writeFileSync(out, yaml);
+  // Missing folders are made; a failed write (read-only, full disk) leaves neither the file nor those folders.
+  writeNewFile(out, yaml);
   const hosts = ((initData(answers).spec as { hosts: unknown[] }).hosts).length;
   io.err(`wrote ${out}: ${hosts} hosts, lint 0 errors, 0 warnings. Next: clusterspec generate ${out}`);
   return EXIT_OK;
@@ -206,7 +223,7 @@ export const init: Command = {
                         [--harbor N] [--consul N] [--kubernetes-version V] [--out FILE]
 
 Writes a commented starter spec that validates and lints with no errors and no warnings, to FILE
-(never over an existing file) or to stdout, or says which value it refuses and why. Its first line
+(never over an existing file; missing folders are made) or to stdout, or says which value it refuses and why. Its first line
 points editors (yaml-language-server) at the schema's published address. On a terminal with no
 flags, asks for each value instead, checking each answer as it is given; Ctrl-C or Ctrl-D leaves
 without writing. --lb may repeat, or take a comma list; naming a control-plane host (cp-1) puts

@@ -12,9 +12,11 @@ export const lint: Command = {
 
 Checks each site and its generated artifacts against every rule (docs/rules/).
 Exits 1 when there is an error, or more than N warnings; 0 when clean.
---quiet prints errors only (warnings still count for --max-warnings).
+--quiet prints errors only, and nothing in text format when there are none (warnings still
+count for --max-warnings). A spec of - is read from standard input.
 ${VERBOSITY_USAGE}`,
   options: { format: { type: 'string', default: 'text' }, 'max-warnings': { type: 'string', default: '-1' }, ...VERBOSITY_OPTIONS },
+  readOnly: true,
   async run(positionals, values, io) {
     const format = String(values.format);
     const maxWarnings = Number(values['max-warnings']);
@@ -40,7 +42,9 @@ ${VERBOSITY_USAGE}`,
       sarif: () => formatSarif(shown, rules, 'https://github.com/clusterspec/clusterspec').trimEnd(),
       github: () => formatGithub(shown).trimEnd(),
     }[format as (typeof FORMATS)[number]]();
-    if (formatted) io.out(formatted);
+    // Quiet text with nothing to show prints nothing: "no problems" would be untrue with warnings hidden.
+    const silent = level === 'quiet' && format === 'text' && shown.length === 0;
+    if (formatted && !silent) io.out(formatted);
     const { errors, warnings } = summarise(diagnostics);
     if (errors > 0) return EXIT_FINDINGS;
     if (maxWarnings >= 0 && warnings > maxWarnings) {

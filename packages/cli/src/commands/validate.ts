@@ -6,7 +6,9 @@ export const validate: Command = {
   usage: `Usage: clusterspec validate <spec...>
 
 Parses, validates and normalises each spec, and runs every component's checks (the same phase
-every command runs first); prints every problem with file:line:column.`,
+every command runs first); prints every problem with file:line:column. Writes nothing.
+A spec of - is read from standard input.`,
+  readOnly: true,
   options: {},
   run(positionals, _values, io) {
     const models = loadAll(positionals);
