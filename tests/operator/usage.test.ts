@@ -123,11 +123,11 @@ it('lint --quiet prints nothing when there are warnings and no errors (it printe
 
 describe('init bounds its counts with a clear message (issue 11, item 12)', () => {
   it.each([
-    { flags: ['--workers', '-1'], line: `clusterspec init: --workers takes a whole number of 0 or more, not "-1"; run 'clusterspec init --help' for usage` },
-    { flags: ['--harbor', '-3'], line: `clusterspec init: --harbor takes a whole number of 0 or more, not "-3"; run 'clusterspec init --help' for usage` },
+    { flags: ['--workers', '-1'], line: `clusterspec init: --workers "-1": not a whole number; run 'clusterspec init --help' for usage` },
+    { flags: ['--harbor', '-3'], line: `clusterspec init: --harbor "-3": not a whole number; run 'clusterspec init --help' for usage` },
     { flags: ['--workers', '100000'], line: `clusterspec init: --workers 100000: at most 5000, the most hosts a site is tested with; run 'clusterspec init --help' for usage` },
     { flags: ['--workers', '99999999999999999999999'], line: `clusterspec init: --workers 99999999999999999999999: at most 5000, the most hosts a site is tested with; run 'clusterspec init --help' for usage` },
-    { flags: ['--workers', '4000', '--harbor', '1000'], line: `clusterspec init: 5004 hosts in all, more than 5000, the most a site is tested with; lower --workers or --harbor; run 'clusterspec init --help' for usage` },
+    { flags: ['--workers', '4000', '--harbor', '1000'], line: `clusterspec init: 5004 hosts in all, more than 5000, the most a site is tested with; ask for fewer workers or Harbor instances; run 'clusterspec init --help' for usage` },
   ])('$flags', async ({ flags, line }) => {
     expect(await cli(['init', ...flags])).toEqual({ code: 2, stdout: '', stderr: line });
   });

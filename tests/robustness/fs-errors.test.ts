@@ -100,7 +100,7 @@ describe('writing commands over a table of targets they cannot use (exit 2, one 
     { name: 'generate onto a read-only mount', command: 'generate', argv: ['generate', SEED, '--out', 'ro/out'], path: 'ro/out', cause: /read-only file system \(EROFS\)/ },
     { name: 'generate onto a full disk', command: 'generate', argv: ['generate', SEED, '--out', 'full/out'], path: 'full/out/seed-ha', cause: /no space left on the device \(ENOSPC\)/ },
     { name: 'init onto a read-only mount', command: 'init', argv: ['init', '--out', 'ro/site/cluster.yaml'], path: 'ro/site', cause: /read-only file system \(EROFS\)/ },
-    { name: 'init onto a full disk', command: 'init', argv: ['init', '--workers', '400', '--out', 'full/site/cluster.yaml'], path: 'full/site/cluster.yaml', cause: /no space left on the device \(ENOSPC\)/ },
+    { name: 'init onto a full disk', command: 'init', argv: ['init', '--workers', '240', '--harbor', '9', '--out', 'full/site/cluster.yaml'], path: 'full/site/cluster.yaml', cause: /no space left on the device \(ENOSPC\)/ },
     { name: 'render onto a read-only mount', command: 'render', argv: ['render', SEED, '--all', '--to', 'ro/deploy'], path: 'ro/deploy', cause: /read-only file system \(EROFS\)/ },
     { name: 'render onto a full disk', command: 'render', argv: ['render', SEED, '--all', '--to', 'full/deploy'], path: 'full/deploy/seed-ha', cause: /no space left on the device \(ENOSPC\)/ },
   ];

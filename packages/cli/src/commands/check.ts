@@ -19,7 +19,7 @@ the line and the placeholder (never what stands there: it may be the secret's va
 A spec of - is read from standard input.
 
   --exact   DIR must hold only the folders of the specs given: list every other entry
-            (another site's folder, render's output, leftovers of a killed run) as extra.
+            (another site's folder, render's output, another site's leftovers) as extra.
             Give every spec that writes into DIR; with none, DIR must be empty.
 ${VERBOSITY_USAGE}`,
   options: { out: { type: 'string', default: 'out' }, exact: { type: 'boolean' }, ...VERBOSITY_OPTIONS },
