@@ -3,7 +3,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSpec } from '@clusterspec/spec';
-import { generateSite } from '../packages/cli/src/generate';
+import { generateSite } from '@clusterspec/cli';
 import { cli as runCli } from './support/cli';
 import { ROOT } from './support/fixtures';
 

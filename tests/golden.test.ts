@@ -2,8 +2,7 @@ import { loadSpec } from '@clusterspec/spec';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateArtifacts, generateSite } from '../packages/cli/src/generate';
-import { listFiles, writeArtifacts } from '../packages/cli/src/output';
+import { generateArtifacts, generateSite, listFiles, writeArtifacts } from '@clusterspec/cli';
 import { fixtureSpecs, ROOT } from './support/fixtures';
 
 /** out/ is committed: a fresh generation of every fixture must reproduce it byte for byte. */

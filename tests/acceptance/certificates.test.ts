@@ -20,10 +20,8 @@ import { loadSpec, SpecError, type Artifact, type ClusterModel, type Host } from
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { generateArtifacts } from '../../packages/cli/src/generate';
-import { apiServerClients } from '../../packages/lint/src/analysis/apiserver-clients';
-import { apiServerCertificates, apiServerRoutes, certificateCovers, describeRoute } from '../../packages/lint/src/analysis/apiservers';
-import { resolveName } from '../../packages/lint/src/analysis/resolution';
+import { generateArtifacts } from '@clusterspec/cli';
+import { apiServerClients, apiServerCertificates, apiServerRoutes, certificateCovers, describeRoute, resolveName } from '@clusterspec/analysis';
 import { ROOT } from '../support/fixtures';
 import { certificateSans, makeCA, openssl, planSans, runSignScript, signFromPlan, verifyFor, writeArtifacts, type VerifyVerdict } from '../support/pki';
 

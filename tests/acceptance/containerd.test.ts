@@ -21,7 +21,7 @@ import { createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { generateArtifacts } from '../../packages/cli/src/generate';
+import { generateArtifacts } from '@clusterspec/cli';
 import { ROOT } from '../support/fixtures';
 import { artifactsMatching } from '../support/generated-sites';
 

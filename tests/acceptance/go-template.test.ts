@@ -10,13 +10,12 @@
  *  - over an empty catalog, the output must pass nginx -t (every upstream falls back to a down server).
  * Harbor certificate paths are replaced by a throwaway pair for nginx -t only (see nginx.test.ts).
  */
-import { ingressNginxConf, previewRenderer } from '@clusterspec/consul';
+import { ingressNginxConf, previewRenderer, agentFor } from '@clusterspec/consul';
 import type { ClusterModel } from '@clusterspec/spec';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agentFor } from '../../packages/consul/src/topology';
 import { ROOT } from '../support/fixtures';
 import { generatedSites, hostOf, nginxTestWithCertificate, throwawayCertificate } from '../support/generated-sites';
 

@@ -31,8 +31,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { generateArtifacts } from '../../packages/cli/src/generate';
-import { apiServerClients, type ApiServerClient } from '../../packages/lint/src/analysis/apiserver-clients';
+import { generateArtifacts } from '@clusterspec/cli';
+import { apiServerClients, type ApiServerClient } from '@clusterspec/analysis';
 import { dial, startNginx, startTlsBackend, type DialResult, type RunningNginx, type TlsBackend } from '../support/live';
 import { makeCA, runSignScript, writeArtifacts } from '../support/pki';
 

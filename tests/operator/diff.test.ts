@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diffLines, unifiedDiff } from '../../packages/cli/src/line-diff';
+import { diffLines, unifiedDiff } from '@clusterspec/cli';
 import { ROOT } from '../support/fixtures';
 import { cli } from '../support/cli';
 

@@ -1,8 +1,7 @@
 import { rules } from '@clusterspec/lint';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACT_SOURCES, matchesPattern, sourcesOf } from '../../packages/cli/src/explain-table';
-import { generateSite } from '../../packages/cli/src/generate';
+import { ARTIFACT_SOURCES, matchesPattern, sourcesOf, generateSite } from '@clusterspec/cli';
 import { ROOT } from '../support/fixtures';
 import { generatedSites } from '../support/generated-sites';
 import { cli } from '../support/cli';

@@ -5,8 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { generateArtifacts } from '../../packages/cli/src/generate';
-import { promptReader, runInit, type Ask } from '../../packages/cli/src/commands/init';
+import { generateArtifacts, promptReader, runInit, type Ask } from '@clusterspec/cli';
 import { ROOT } from '../support/fixtures';
 import { cli } from '../support/cli';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSchemaCompiler } from '../../packages/spec/src/schema-compiler';
+import { createSchemaCompiler } from '@clusterspec/spec';
 import { ROOT } from '../support/fixtures';
 
 type Schema = Record<string, any>;

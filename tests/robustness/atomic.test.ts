@@ -11,8 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { main } from '../../packages/cli/src/main';
-import { listFiles, lockPath, recoverTarget } from '../../packages/cli/src/output';
+import { main, listFiles, lockPath, recoverTarget } from '@clusterspec/cli';
 import { ROOT } from '../support/fixtures';
 
 const { syntheticSpec } = require('../../bench/make-spec.js') as { syntheticSpec: (size: number) => any };

@@ -22,9 +22,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { generateArtifacts, generateSite } from '../../packages/cli/src/generate';
-import { loadAll } from '../../packages/cli/src/load';
-import { main } from '../../packages/cli/src/main';
+import { generateArtifacts, generateSite, loadAll, main } from '@clusterspec/cli';
 import { ROOT } from '../support/fixtures';
 import { acceptanceSpecs, nginxTestWithCertificate, throwawayCertificate } from '../support/generated-sites';
 

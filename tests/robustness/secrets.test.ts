@@ -8,10 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSpec } from '@clusterspec/spec';
 import { parseAllDocuments } from 'yaml';
-import { generateArtifacts } from '../../packages/cli/src/generate';
-import { main } from '../../packages/cli/src/main';
-import { listFiles } from '../../packages/cli/src/output';
-import { replacedPlaceholders } from '../../packages/cli/src/out-audit';
+import { generateArtifacts, main, listFiles, replacedPlaceholders } from '@clusterspec/cli';
 import { ROOT } from '../support/fixtures';
 
 jest.setTimeout(60000);

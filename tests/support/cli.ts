@@ -1,5 +1,4 @@
-import { main } from '../../packages/cli/src/main';
-import type { Io } from '../../packages/cli/src/command';
+import { main, type Io } from '@clusterspec/cli';
 
 /** Runs the CLI in-process, as the cli tests do, with stdout and stderr captured. */
 export async function cli(argv: readonly string[], io: Partial<Io> = {}) {

@@ -2,7 +2,7 @@ import { lintSite, type Diagnostic, type LintRule } from '@clusterspec/lint';
 import { loadSpecText, type Artifact, type Severity } from '@clusterspec/spec';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateArtifacts } from '../../packages/cli/src/generate';
+import { generateArtifacts } from '@clusterspec/cli';
 import { ROOT } from './fixtures';
 
 /** A working fixture, changed by text replacements (each must match) and by edits of its generated files. */

@@ -2,7 +2,7 @@ import { loadSpec } from '@clusterspec/spec';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../../tests/support/fixtures';
-import { generateArtifacts } from '../../cli/src/generate';
+import { generateArtifacts } from '@clusterspec/cli';
 import { lintSite } from './engine';
 import type { Diagnostic } from './rule';
 

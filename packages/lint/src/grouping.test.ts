@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { cli } from '../../../tests/support/cli';
-import { generateArtifacts } from '../../cli/src/generate';
+import { generateArtifacts } from '@clusterspec/cli';
 import { lintSite } from './engine';
 import type { Diagnostic } from './rule';
 

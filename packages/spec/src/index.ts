@@ -11,7 +11,7 @@ export * from './endpoint';
 export * from './errors';
 export * from './groups';
 export { closestMatch } from './suggest';
-export { clusterSchemaId } from './schema-compiler';
+export { clusterSchemaId, createSchemaCompiler } from './schema-compiler';
 export * from './model';
 export * from './net';
 export * from './secrets';

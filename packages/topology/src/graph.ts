@@ -1,4 +1,4 @@
-import { apiServerPaths, streamBalancers } from '@clusterspec/lint';
+import { apiServerPaths, streamBalancers } from '@clusterspec/analysis';
 import type { Artifact, ClusterModel, Host, Role } from '@clusterspec/spec';
 
 /**
@@ -74,7 +74,7 @@ function hostClusters(model: ClusterModel): { clusters: TopologyCluster[]; nodeO
   return { clusters, nodeOf };
 }
 
-/** Builds the topology from the model and the generated artifacts, through the linter's own analyses. */
+/** Builds the topology from the model and the generated artifacts, through the same analyses the lint rules check (@clusterspec/analysis). */
 export function buildTopology(model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): Topology {
   const { clusters, nodeOf } = hostClusters(model);
   const edges = new Map<string, TopologyEdge>();

@@ -2,8 +2,7 @@ import { lintSite } from '@clusterspec/lint';
 import { loadSpec, loadSpecText } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { generateArtifacts } from '../../cli/src/generate';
-import { initData, INIT_DEFAULTS } from '../../cli/src/init-spec';
+import { generateArtifacts, initData, INIT_DEFAULTS } from '@clusterspec/cli';
 import { buildTopology, renderTopology } from './index';
 
 const ROOT = join(__dirname, '..', '..', '..');

@@ -1,5 +1,5 @@
 import type { Artifact, ClusterModel, FieldPath, Host } from '@clusterspec/spec';
-import { perSite } from '../analysis/per-site';
+import { perSite } from '@clusterspec/analysis';
 import { defineRule } from '../rule';
 
 const LOOPBACK = /^127\./;

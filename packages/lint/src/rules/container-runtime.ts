@@ -1,5 +1,5 @@
 import type { ClusterModel, Host } from '@clusterspec/spec';
-import { containerdConfigPath, dockerCgroupDriver, kubeletCgroupDriver, readToml, tableValue } from '../analysis/node-runtime';
+import { containerdConfigPath, dockerCgroupDriver, kubeletCgroupDriver, readToml, tableValue } from '@clusterspec/analysis';
 import { defineRule, type Finding, type RuleContext } from '../rule';
 
 /** The CRI plugin's ids in disabled_plugins: containerd.io's packaged config.toml disables it for Docker's sake. */

@@ -1,8 +1,5 @@
 import { looksLikeIpv4 } from '@clusterspec/spec';
-import { apiServerClients, CLIENT_ARTIFACTS } from '../analysis/apiserver-clients';
-import { BALANCER_ARTIFACTS } from '../analysis/balancers';
-import { apiServerRoutes } from '../analysis/apiservers';
-import { HOSTS_ARTIFACTS, resolveName } from '../analysis/resolution';
+import { apiServerClients, apiServerRoutes, BALANCER_ARTIFACTS, CLIENT_ARTIFACTS, HOSTS_ARTIFACTS, resolveName } from '@clusterspec/analysis';
 import { defineRule } from '../rule';
 
 /**

@@ -1,4 +1,4 @@
-import { BALANCER_ARTIFACTS, streamBalancers } from '../analysis/balancers';
+import { BALANCER_ARTIFACTS, streamBalancers } from '@clusterspec/analysis';
 import { defineRule } from '../rule';
 
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };

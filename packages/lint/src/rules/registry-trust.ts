@@ -1,5 +1,5 @@
 import { hostFile, type ClusterModel, type FieldPath, type Host } from '@clusterspec/spec';
-import { containerdConfigPath, harborHostsFile, readToml, registryConfigRoots } from '../analysis/node-runtime';
+import { containerdConfigPath, harborHostsFile, readToml, registryConfigRoots } from '@clusterspec/analysis';
 import { defineRule, type Finding } from '../rule';
 
 const URL_FIELD: FieldPath = ['spec', 'harbor', 'externalURL'];

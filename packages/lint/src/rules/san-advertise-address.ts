@@ -1,4 +1,4 @@
-import { apiServerCertificates, CERTIFICATE_ARTIFACTS, validFor } from '../analysis/apiservers';
+import { apiServerCertificates, CERTIFICATE_ARTIFACTS, validFor } from '@clusterspec/analysis';
 import { defineRule } from '../rule';
 
 /** The design documents copied shaolin's apiserver certificate to wudang and emei; every kubelet there then failed x509. */

@@ -1,5 +1,4 @@
-import { apiServerPaths, PATH_ARTIFACTS } from '../analysis/apiserver-paths';
-import { describeRoute, validFor } from '../analysis/apiservers';
+import { apiServerPaths, describeRoute, PATH_ARTIFACTS, validFor } from '@clusterspec/analysis';
 import { defineRule } from '../rule';
 
 /** The x509 failure of the design documents, found before deploy: follow each client to every apiserver that may answer it. */

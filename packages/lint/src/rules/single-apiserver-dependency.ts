@@ -1,7 +1,4 @@
-import { apiServerClients, CLIENT_ARTIFACTS } from '../analysis/apiserver-clients';
-import { BALANCER_ARTIFACTS } from '../analysis/balancers';
-import { apiServerRoutes, describeRoute } from '../analysis/apiservers';
-import { HOSTS_ARTIFACTS, resolveName } from '../analysis/resolution';
+import { apiServerClients, apiServerRoutes, BALANCER_ARTIFACTS, CLIENT_ARTIFACTS, describeRoute, HOSTS_ARTIFACTS, resolveName } from '@clusterspec/analysis';
 import { defineRule } from '../rule';
 
 /** kubeadm pinned kube-proxy to the first master; losing that host then stops every Service on every node. */

@@ -1,6 +1,6 @@
 import { usesKubeadm } from '@clusterspec/pki';
 import { defineRule } from '../rule';
-import { unusableAddress } from '../analysis/addresses';
+import { unusableAddress } from '@clusterspec/analysis';
 
 /**
  * A host's address goes into every other host's /etc/hosts, the balancers' upstreams, etcd's peer list and

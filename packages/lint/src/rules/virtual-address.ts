@@ -1,6 +1,6 @@
 import { cidrContains, parseCidr, parseIpv4 } from '@clusterspec/spec';
 import type { FieldPath } from '@clusterspec/spec';
-import { unusableAddress } from '../analysis/addresses';
+import { unusableAddress } from '@clusterspec/analysis';
 import { defineRule } from '../rule';
 
 const FIELD: FieldPath = ['spec', 'kubernetes', 'loadBalancer', 'virtualAddress'];

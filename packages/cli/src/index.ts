@@ -1,0 +1,14 @@
+/**
+ * The CLI as a library, for the tests and any program that drives clusterspec in-process. The
+ * `clusterspec` binary loads `main` alone (bin/clusterspec.js), so nothing here slows its start.
+ */
+export { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, UsageError, type Command, type Io } from './command';
+export { promptReader, runInit, type Ask } from './commands/init';
+export { ARTIFACT_SOURCES, matchesPattern, sourcesOf, type ArtifactSource } from './explain-table';
+export { generateArtifacts, generateSite } from './generate';
+export { INIT_DEFAULTS, initData, initYaml, type InitAnswers } from './init-spec';
+export { diffLines, unifiedDiff } from './line-diff';
+export { loadAll, SITE_CHECKS } from './load';
+export { main } from './main';
+export { replacedPlaceholders, strayEntries, type ReplacedPlaceholder, type StrayEntry } from './out-audit';
+export { compareArtifacts, listFiles, lockPath, recoverTarget, writeArtifacts, writeSites, type Drift } from './output';

@@ -1,0 +1,171 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { preProcessFile } from 'typescript';
+import { ROOT } from './support/fixtures';
+
+/**
+ * The packages' boundaries, read from the code itself: a package is used through its name and its
+ * index (never by a relative path into its `src`, which skips its build and its public surface), the
+ * shared analyses live in @clusterspec/analysis so that `topology` need not load the linter, and every
+ * package.json and tsconfig says exactly what the sources import, so `tsc -b` builds in the right order
+ * and the graph stays acyclic (npm workspaces and TypeScript project references both refuse cycles:
+ * https://www.typescriptlang.org/docs/handbook/project-references.html).
+ */
+
+const SCOPE = '@clusterspec/';
+const PACKAGES_DIR = join(ROOT, 'packages');
+
+interface Workspace {
+  readonly dir: string;
+  readonly name: string;
+  readonly dependencies: readonly string[];
+  readonly references: readonly string[];
+}
+
+function workspaces(): Workspace[] {
+  return readdirSync(PACKAGES_DIR)
+    .filter((dir) => existsSync(join(PACKAGES_DIR, dir, 'package.json')))
+    .sort()
+    .map((dir) => {
+      const manifest = JSON.parse(readFileSync(join(PACKAGES_DIR, dir, 'package.json'), 'utf8')) as { name: string; dependencies?: Record<string, string> };
+      const tsconfig = JSON.parse(readFileSync(join(PACKAGES_DIR, dir, 'tsconfig.json'), 'utf8')) as { references?: { path: string }[] };
+      return {
+        dir,
+        name: manifest.name,
+        dependencies: Object.keys(manifest.dependencies ?? {}).sort(),
+        references: (tsconfig.references ?? []).map((reference) => reference.path.replace(/^\.\.\//, '')).sort(),
+      };
+    });
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && /\.(ts|js|mjs)$/.test(entry.name) && !entry.name.endsWith('.d.ts') && !entry.name.endsWith('.generated.ts'))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .filter((file) => !file.split(sep).includes('node_modules'))
+    .sort();
+}
+
+const isTest = (file: string) => file.endsWith('.test.ts');
+
+/** Every module a file names: imports, re-exports, `import type`, `require(...)` and `import(...)`. */
+export function importsOf(text: string): string[] {
+  return preProcessFile(text, true, true).importedFiles.map((imported) => imported.fileName);
+}
+
+/** The package directory (under packages/) a path lies in, if any. */
+function packageOf(path: string): string | undefined {
+  const inside = relative(PACKAGES_DIR, path);
+  return inside.startsWith('..') ? undefined : inside.split(sep)[0];
+}
+
+/**
+ * Why importing `specifier` from `file` reaches into another package by relative path, or undefined.
+ * `file` is absolute; a file outside packages/ (the tests) may reach into no package at all.
+ */
+export function relativeCrossing(file: string, specifier: string): string | undefined {
+  if (!specifier.startsWith('.')) return undefined;
+  const target = packageOf(resolve(dirname(file), specifier));
+  if (target === undefined || target === packageOf(file)) return undefined;
+  return `${relative(ROOT, file)} imports '${specifier}': use '${SCOPE}${target}' (its index) instead`;
+}
+
+/** The bare package name of a specifier ('@scope/name/sub' → '@scope/name', 'yaml/util' → 'yaml'), or undefined for relative and node: ones. */
+function packageName(specifier: string): string | undefined {
+  if (specifier.startsWith('.') || specifier.startsWith('node:') || builtinModules.includes(specifier)) return undefined;
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** The first cycle of a graph, as a path that ends where it began, or undefined. */
+export function findCycle(graph: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (node: string, path: string[]): string[] | undefined => {
+    if (state.get(node) === 'open') return [...path.slice(path.indexOf(node)), node];
+    if (state.get(node) === 'done') return undefined;
+    state.set(node, 'open');
+    for (const next of graph.get(node) ?? []) {
+      const cycle = visit(next, [...path, node]);
+      if (cycle) return cycle;
+    }
+    state.set(node, 'done');
+    return undefined;
+  };
+  for (const node of [...graph.keys()].sort()) {
+    const cycle = visit(node, []);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
+describe('architecture: the checks themselves', () => {
+  it('flags a relative import into another package and allows one within the package', () => {
+    const lintTest = join(PACKAGES_DIR, 'lint', 'src', 'engine.test.ts');
+    expect(relativeCrossing(lintTest, '../../cli/src/generate')).toBe(`packages/lint/src/engine.test.ts imports '../../cli/src/generate': use '@clusterspec/cli' (its index) instead`);
+    expect(relativeCrossing(join(ROOT, 'tests', 'acceptance', 'x.test.ts'), '../../packages/analysis/src/balancers')).toContain(`'@clusterspec/analysis'`);
+    expect(relativeCrossing(lintTest, './rules')).toBeUndefined();
+    expect(relativeCrossing(join(ROOT, 'tests', 'x.test.ts'), './support/fixtures')).toBeUndefined();
+  });
+
+  it('reads every kind of import', () => {
+    const text = "import a from 'a';\nimport type { B } from 'b';\nexport { c } from 'c';\nconst d = require('d');\nconst e = () => import('e');\ntype F = typeof import('f');";
+    expect(importsOf(text).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+  });
+
+  it('finds a cycle, and none in a tree', () => {
+    expect(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]]))).toEqual(['a', 'b', 'c', 'a']);
+    expect(findCycle(new Map([['a', ['b', 'c']], ['b', ['c']], ['c', []]]))).toBeUndefined();
+  });
+});
+
+describe('architecture: the packages', () => {
+  const all = workspaces();
+  const byName = new Map(all.map((workspace) => [workspace.name, workspace]));
+
+  it('finds the workspace packages, analysis among them', () => {
+    expect(all.map((workspace) => workspace.name)).toEqual(expect.arrayContaining(['@clusterspec/analysis', '@clusterspec/lint', '@clusterspec/topology', '@clusterspec/cli']));
+  });
+
+  it('no source or test reaches into another package by relative path', () => {
+    const files = [...sourceFiles(PACKAGES_DIR).filter((file) => file.split(sep).includes('src')), ...sourceFiles(join(ROOT, 'tests'))];
+    expect(files.length).toBeGreaterThan(100);
+    const crossings = files.flatMap((file) => importsOf(readFileSync(file, 'utf8')).flatMap((specifier) => relativeCrossing(file, specifier) ?? []));
+    expect(crossings).toEqual([]);
+  });
+
+  // Its test may still run the linter, to check that the picture's red edges are san-coverage's findings.
+  it('topology draws from the analyses, not from the linter', () => {
+    const topology = byName.get('@clusterspec/topology')!;
+    expect(topology.dependencies).toContain('@clusterspec/analysis');
+    expect(topology.dependencies).not.toContain('@clusterspec/lint');
+    expect(topology.references).not.toContain('lint');
+    const imported = sourceFiles(join(PACKAGES_DIR, 'topology', 'src'))
+      .filter((file) => !isTest(file))
+      .flatMap((file) => importsOf(readFileSync(file, 'utf8')));
+    expect(imported).not.toContain('@clusterspec/lint');
+  });
+
+  it.each(all.map((workspace) => workspace.dir))('packages/%s: package.json and tsconfig references name exactly what its sources import', (dir) => {
+    const workspace = all.find((candidate) => candidate.dir === dir)!;
+    const sources = sourceFiles(join(PACKAGES_DIR, dir, 'src')).filter((file) => !isTest(file));
+    const imported = new Set(sources.flatMap((file) => importsOf(readFileSync(file, 'utf8')).flatMap((specifier) => packageName(specifier) ?? [])));
+    imported.delete(workspace.name);
+    // Every package a source imports is declared; every workspace package declared is imported (a stale
+    // dependency orders the build wrongly and hides a cycle that is not there).
+    expect([...imported].filter((name) => !workspace.dependencies.includes(name)).sort()).toEqual([]);
+    const workspaceDependencies = workspace.dependencies.filter((name) => name.startsWith(SCOPE));
+    expect(workspaceDependencies.filter((name) => !imported.has(name))).toEqual([]);
+    expect(workspace.references).toEqual(workspaceDependencies.map((name) => byName.get(name)!.dir).sort());
+  });
+
+  it('the dependency graph of the packages is acyclic', () => {
+    const graph = new Map(all.map((workspace) => [workspace.name, workspace.dependencies.filter((name) => byName.has(name))]));
+    expect(findCycle(graph)).toBeUndefined();
+  });
+
+  it('the root tsconfig builds every package', () => {
+    const root = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as { references: { path: string }[] };
+    expect(root.references.map((reference) => reference.path).sort()).toEqual(all.map((workspace) => `packages/${workspace.dir}`).sort());
+  });
+});
