@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { answersFrom } from '../../packages/cli/src/commands/init';
+import { answersFrom } from '@clusterspec/cli';
 import { cli } from '../support/cli';
 import { ROOT } from '../support/fixtures';
 

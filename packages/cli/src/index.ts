@@ -3,7 +3,7 @@
  * `clusterspec` binary loads `main` alone (bin/clusterspec.js), so nothing here slows its start.
  */
 export { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, UsageError, type Command, type Io } from './command';
-export { promptReader, runInit, type Ask } from './commands/init';
+export { answersFrom, promptReader, runInit, type Ask } from './commands/init';
 export { ARTIFACT_SOURCES, matchesPattern, sourcesOf, type ArtifactSource } from './explain-table';
 export { generateArtifacts, generateSite } from './generate';
 export { INIT_DEFAULTS, initData, initYaml, type InitAnswers } from './init-spec';
