@@ -3,9 +3,9 @@ import { consulConfigFile, consulUnitFile, generateConsulAgents } from './agent'
 import { consulTemplateConfigFile, consulTemplateUnitFile, generateIngress, nginxPreviewFile, nginxTemplateFile } from './ingress';
 import { generateRegistrators, registratorUnitFile } from './registrator';
 
-export { consulAgentConfig, consulConfigFile, consulUnitFile, CONSUL_CONFIG_PATH, CONSUL_UNIT_PATH, type ConsulAgentConfig } from './agent';
+export { consulAgentConfig, consulConfigFile, consulUnitFile, CONSUL_CONFIG_PATH, CONSUL_UNIT_PATH, type ConsulUnit, type ConsulAgentConfig } from './agent';
 export {
-  consulTemplateConfigFile, consulTemplateUnitFile, declaredCatalog, FALLBACK_SERVER, ingressNginx, ingressNginxConf, ingressSections, nginxPreviewFile, nginxTemplateFile, previewRenderer, publishedPort, renderIngressNginx, templateRenderer,
+  consulTemplateConfigFile, consulTemplateUnitFile, declaredCatalog, FALLBACK_SERVER, NGINX_PREVIEW_PATH, NGINX_TEMPLATE_PATH, ingressNginx, ingressNginxConf, ingressSections, nginxPreviewFile, nginxTemplateFile, previewRenderer, publishedPort, renderIngressNginx, templateRenderer,
   type IngressNginx, type IngressPreview, type IngressRenderer, type Instance,
 } from './ingress';
 export { registratorFlags, registratorRegistry, registratorUnitFile, REGISTRATOR_UNIT_PATH, type RegistratorUnit } from './registrator';

@@ -20,6 +20,8 @@ export interface HarborCfg extends InstanceHeader {
   readonly certFile: string;
   readonly keyFile: string;
   readonly secretkeyPath: string;
+  /** off: every instance signs tokens with the one key pair copied from common/templates (see harbor.cfg). */
+  readonly customizeCrt: 'on' | 'off';
   readonly adminPassword: string;
 }
 
@@ -202,6 +204,7 @@ function instanceFiles(harbor: HarborModel, release: HarborRelease, host: Host, 
     certFile: harbor.storage.certFile,
     keyFile: harbor.storage.keyFile,
     secretkeyPath: harbor.storage.dataPath,
+    customizeCrt: 'off',
     adminPassword: secretPlaceholder(harbor.adminPassword),
   };
   const compose = {
