@@ -43,12 +43,13 @@ describe('typed artifacts', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('has descriptors with unique ids, a description, spec fields and a consumer each', () => {
+  it('has descriptors with unique ids, a description, the hosts it goes to, spec fields and a consumer each', () => {
     const ids = ARTIFACT_DESCRIPTORS.map((descriptor) => descriptor.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const descriptor of ARTIFACT_DESCRIPTORS) {
       expect(descriptor.id).toMatch(/^[a-z]+\/[a-z-]+$/);
       expect(descriptor.description).not.toBe('');
+      expect(descriptor.where).not.toBe('');
       expect(descriptor.reads.length).toBeGreaterThan(0);
       expect(descriptor.consumer).not.toBe('');
     }

@@ -10,9 +10,9 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function artifactTable(descriptors: readonly ArtifactDescriptor<unknown>[]): string {
   const rows = descriptors.map((descriptor) => {
     const secrets = descriptor.secretKeys.length > 0 ? descriptor.secretKeys.map((key) => `\`${key}\``).join(', ') : '';
-    return `| \`${cell(descriptor.pattern)}\` | ${cell(descriptor.description)} | ${cell(descriptor.consumer)} | ${secrets} | \`${descriptor.id}\` |`;
+    return `| \`${cell(descriptor.pattern)}\` | ${cell(descriptor.where)} | ${cell(descriptor.description)} | ${cell(descriptor.consumer)} | ${secrets} | \`${descriptor.id}\` |`;
   });
-  return ['| file (under `out/<cluster>/`) | what | read by | secret keys (in its data) | descriptor |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+  return ['| file (under `out/<cluster>/`) | on | what | read by | secret keys (in its data) | descriptor |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
 export const ARTIFACT_TABLE_BEGIN = '<!-- artifact-table:begin (generated from the generators\' descriptors by `npm run docs`; do not edit) -->';

@@ -41,7 +41,8 @@ export interface ConsulUnit {
 export const consulConfigFile = defineArtifact<ConsulAgentConfig>({
   id: 'consul/agent-config',
   pattern: `hosts/*${CONSUL_CONFIG_PATH}`,
-  description: "a Consul agent's configuration",
+  description: 'a Consul agent\'s configuration: `server`/`bootstrap_expect` = number of servers, `retry_join` of every server, `bind_addr`, `client_addr` with the host address, UI per version, `ports { dns }`, `recursors`, the gossip key\'s placeholder',
+  where: 'consul-server and consul-client hosts',
   reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.consul.version', 'spec.consul.datacenter', 'spec.consul.dnsPort', 'spec.consul.encrypt', 'spec.consul.recursors'],
   secretKeys: ['encrypt'],
   consumer: 'consul agent -config-dir',
@@ -54,7 +55,8 @@ export const consulConfigFile = defineArtifact<ConsulAgentConfig>({
 export const consulUnitFile = defineArtifact<ConsulUnit>({
   id: 'consul/agent-unit',
   pattern: `hosts/*${CONSUL_UNIT_PATH}`,
-  description: 'the systemd unit of a Consul agent',
+  description: 'the systemd unit of a Consul agent (`Type=notify`; CAP_NET_BIND_SERVICE for DNS below 1024)',
+  where: 'consul-server and consul-client hosts',
   reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.consul.version', 'spec.consul.dnsPort'],
   secretKeys: [],
   consumer: 'systemd',

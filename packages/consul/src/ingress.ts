@@ -177,7 +177,8 @@ export interface ConsulTemplateUnit {
 export const consulTemplateConfigFile = defineArtifact<ConsulTemplateConfig>({
   id: 'consul/consul-template-config',
   pattern: `hosts/*${CONSUL_TEMPLATE_CONFIG_PATH}`,
-  description: "consul-template's configuration on an ingress host: the agent it asks, the nginx.conf it renders",
+  description: 'consul-template\'s configuration: the agent it asks, `perms = "0644"`, `wait`, `nginx -t` before reload',
+  where: 'ingress hosts',
   reads: INGRESS_READS,
   secretKeys: [],
   consumer: 'consul-template -config',
@@ -188,7 +189,8 @@ export const consulTemplateConfigFile = defineArtifact<ConsulTemplateConfig>({
 export const nginxTemplateFile = defineArtifact<IngressNginx>({
   id: 'consul/nginx-template',
   pattern: `hosts/*${NGINX_TEMPLATE_PATH}`,
-  description: "the template consul-template renders into nginx.conf on an ingress host: the host's balancers and the Consul services",
+  description: 'the template consul-template renders into /etc/nginx/nginx.conf: the host\'s static balancers, an upstream per http service (`server_name <service>.<domain>`) and a stream server per tcp service `<name>-<port>`, each with a fallback server',
+  where: 'ingress hosts',
   reads: INGRESS_READS,
   secretKeys: [],
   consumer: "consul-template (Go text/template), then nginx",
@@ -199,7 +201,8 @@ export const nginxTemplateFile = defineArtifact<IngressNginx>({
 export const nginxPreviewFile = defineArtifact<IngressPreview>({
   id: 'consul/nginx-preview',
   pattern: `hosts/*${NGINX_PREVIEW_PATH}`,
-  description: "what consul-template renders for the declared services: the ingress host's nginx.conf, for review",
+  description: 'what the template renders for the declared services (every service with a port on every Docker host), for review and for the linter',
+  where: 'ingress hosts',
   reads: INGRESS_READS,
   secretKeys: [],
   consumer: 'people reviewing the ingress (nginx -t accepts it); the linter',
@@ -210,7 +213,8 @@ export const nginxPreviewFile = defineArtifact<IngressPreview>({
 export const consulTemplateUnitFile = defineArtifact<ConsulTemplateUnit>({
   id: 'consul/consul-template-unit',
   pattern: `hosts/*${CONSUL_TEMPLATE_UNIT_PATH}`,
-  description: 'the systemd unit of consul-template on an ingress host',
+  description: 'the systemd unit of consul-template',
+  where: 'ingress hosts',
   reads: INGRESS_READS,
   secretKeys: [],
   consumer: 'systemd',

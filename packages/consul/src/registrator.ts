@@ -16,7 +16,8 @@ export interface RegistratorUnit {
 export const registratorUnitFile = defineArtifact<RegistratorUnit>({
   id: 'consul/registrator-unit',
   pattern: `hosts/*${REGISTRATOR_UNIT_PATH}`,
-  description: 'registrator on a Docker host, writing to a Consul agent',
+  description: 'registrator (`gliderlabs/registrator:v7`, host network, the Docker socket), its flags before `consul://localhost:8500` where an agent runs, else a server\'s',
+  where: 'Docker hosts',
   reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.docker.hosts', 'spec.docker.registrator.consul', 'spec.consul'],
   secretKeys: [],
   consumer: 'systemd (docker run gliderlabs/registrator)',

@@ -5,7 +5,8 @@ import { CERTS_DIR, CONTAINERD_CONFIG_PATH, containerdNodes } from './paths';
 export const containerdConfigFile = defineArtifact<JsonMap>({
   id: 'containerd/config',
   pattern: `hosts/*${CONTAINERD_CONFIG_PATH}`,
-  description: "containerd's configuration on a Kubernetes node: registry config_path and runc's systemd cgroup driver, in the config version of the containerd release",
+  description: 'containerd\'s config.toml: registry `config_path = "/etc/containerd/certs.d"` and runc\'s `SystemdCgroup = true`, in the tables of the release\'s config version (2, or 3 from containerd 2.0)',
+  where: 'nodes, containerd runtime (1.24+ by default)',
   reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.version', 'spec.kubernetes.containerRuntime', 'spec.containerd.version'],
   secretKeys: [],
   consumer: 'containerd --config',

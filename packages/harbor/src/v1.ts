@@ -42,7 +42,8 @@ const V1_READS = ['spec.harbor.version', 'spec.harbor.externalURL', 'spec.harbor
 export const harborCfgFile = defineArtifact<HarborCfg>({
   id: 'harbor/harbor-cfg',
   pattern: `hosts/*${INSTALL_DIR}/harbor.cfg`,
-  description: "a Harbor 1.x instance's installer configuration",
+  description: 'a Harbor 1.x instance\'s installer configuration as the design documents edited it: hostname = the balancer\'s host:port, keys and data on the shared storage, TLS files, the external database\'s password',
+  where: 'harbor hosts, Harbor 1.x',
   reads: V1_READS,
   secretKeys: ['dbPassword', 'adminPassword'],
   consumer: "Harbor 1.x's ./prepare (Python ConfigParser)",
@@ -53,7 +54,8 @@ export const harborCfgFile = defineArtifact<HarborCfg>({
 export const adminserverEnvFile = defineArtifact<AdminserverEnv>({
   id: 'harbor/adminserver-env',
   pattern: `hosts/*${INSTALL_DIR}/common/templates/adminserver/env`,
-  description: "Harbor 1.x adminserver's env template: the database it uses",
+  description: 'Harbor 1.x adminserver\'s env template: the external MySQL (or the bundled one) with `RESET=true`',
+  where: 'harbor hosts, Harbor 1.x',
   reads: V1_READS,
   secretKeys: [],
   consumer: "Harbor 1.x's ./prepare (Python string.Template), then docker-compose env_file",
@@ -64,7 +66,8 @@ export const adminserverEnvFile = defineArtifact<AdminserverEnv>({
 export const uiEnvFile = defineArtifact<UiEnv>({
   id: 'harbor/ui-env',
   pattern: `hosts/*${INSTALL_DIR}/common/templates/ui/env`,
-  description: "Harbor 1.x ui's env template: the shared Redis session store",
+  description: 'Harbor 1.x ui\'s env template: `_REDIS_URL` sessions shared between instances',
+  where: 'harbor hosts, Harbor 1.x',
   reads: V1_READS,
   secretKeys: ['redisSession.password'],
   consumer: "Harbor 1.x's ./prepare (Python string.Template), then docker-compose env_file",
@@ -81,7 +84,8 @@ export interface CommentedYaml<D> {
 export const dockerComposeFile = defineArtifact<CommentedYaml<Record<string, unknown>>>({
   id: 'harbor/docker-compose',
   pattern: `hosts/*${INSTALL_DIR}/docker-compose.yml`,
-  description: "a Harbor 1.x instance's docker-compose.yml: volumes on the shared storage, a log folder per instance",
+  description: 'a Harbor 1.x instance\'s docker-compose.yml: volumes on the shared storage, a log folder per instance, the proxy on `httpPort:80`, no bundled database unless asked',
+  where: 'harbor hosts, Harbor 1.x',
   reads: V1_READS,
   secretKeys: [],
   consumer: 'docker-compose (PyYAML, YAML 1.1)',

@@ -5,7 +5,8 @@ import type { CommentedYaml } from './v1';
 export const harborYmlFile = defineArtifact<CommentedYaml<Record<string, unknown>>>({
   id: 'harbor/harbor-yml',
   pattern: `hosts/*${INSTALL_DIR}/harbor.yml`,
-  description: "a Harbor 2.x instance's installer configuration, keys as in the release's harbor.yml.tmpl",
+  description: 'a Harbor 2.x instance\'s harbor.yml: `hostname`, `http.port`, `external_url`, `data_volume` on the shared storage, `log.local.location` per instance, `external_database`, `external_redis`; keys as in the release\'s `harbor.yml.tmpl`',
+  where: 'harbor hosts, Harbor 2.x',
   reads: ['spec.harbor.version', 'spec.harbor.externalURL', 'spec.harbor.httpPort', 'spec.harbor.storage.sharedPath', 'spec.harbor.database', 'spec.harbor.redis', 'spec.harbor.adminPassword', 'spec.hosts[].name', 'spec.hosts[].roles'],
   secretKeys: ['document.harbor_admin_password', 'document.database.password', 'document.external_database.harbor.password', 'document.external_redis.password'],
   consumer: "Harbor 2.x's ./prepare (PyYAML, YAML 1.1)",

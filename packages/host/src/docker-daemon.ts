@@ -14,7 +14,8 @@ export interface DockerDaemonConfig {
 export const dockerDaemonFile = defineArtifact<DockerDaemonConfig>({
   id: 'host/docker-daemon',
   pattern: `hosts/*${DOCKER_DAEMON_PATH}`,
-  description: "Docker's daemon.json: container DNS, mirrors, insecure registries, the systemd cgroup driver where Docker runs a kubeadm node's pods",
+  description: 'Docker\'s daemon.json: `dns` (`consul` = the host\'s own address where it runs an agent, else the servers\', never 127.0.0.1), `registry-mirrors`, `insecure-registries` with a plain-http Harbor, `native.cgroupdriver=systemd` where Docker runs a kubeadm node\'s pods on 1.22 or 1.23',
+  where: 'Docker hosts',
   reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.docker.hosts', 'spec.docker.dns', 'spec.docker.registryMirrors', 'spec.harbor.externalURL', 'spec.kubernetes.containerRuntime', 'spec.kubernetes.version'],
   secretKeys: [],
   consumer: 'dockerd',

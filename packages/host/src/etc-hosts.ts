@@ -14,7 +14,8 @@ export interface HostsEntry {
 export const hostsFragmentFile = defineArtifact<{ readonly entries: readonly HostsEntry[] }>({
   id: 'host/hosts-fragment',
   pattern: `hosts/*${HOSTS_FRAGMENT_PATH}`,
-  description: '/etc/hosts entries, the same on every host: the controlPlaneEndpoint and Harbor names to their balancers',
+  description: '/etc/hosts lines: controlPlaneEndpoint\'s name → the LB\'s virtual address (or first LB host), Harbor\'s name → its first balancer; none for names that are addresses',
+  where: 'every host, the same lines',
   reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.loadBalancer.virtualAddress', 'spec.harbor.externalURL', 'spec.harbor.loadBalancer.hosts'],
   secretKeys: [],
   consumer: 'the operator, appending it to /etc/hosts (glibc and every resolver reading hosts(5))',

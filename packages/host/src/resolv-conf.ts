@@ -12,7 +12,8 @@ export interface ResolvConfBase {
 export const resolvConfBaseFile = defineArtifact<ResolvConfBase>({
   id: 'host/resolv-conf-base',
   pattern: `hosts/*${RESOLV_CONF_BASE}`,
-  description: "the host's resolvers (Consul DNS first where it answers)",
+  description: 'the host\'s `nameserver` lines where Consul answers DNS',
+  where: 'agents and Docker hosts, Consul DNS on 53',
   reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.consul.dnsPort', 'spec.consul.recursors', 'spec.docker.hosts'],
   secretKeys: [],
   consumer: 'resolvconf, which writes /etc/resolv.conf (glibc resolver)',

@@ -5,7 +5,8 @@ import { endpointURL, kubeconfig, type Kubeconfig } from './kubeconfig';
 export const componentKubeconfigFile = defineArtifact<Kubeconfig>({
   id: 'kubernetes/component-kubeconfig',
   pattern: 'hosts/*/etc/kubernetes/{kubelet,controller-manager,scheduler}.conf',
-  description: "a component's kubeconfig (legacy flow): on a control-plane host it dials its own apiserver, elsewhere controlPlaneEndpoint",
+  description: 'a component\'s kubeconfig naming certificate files (legacy flow): on a control-plane host it dials its own apiserver, elsewhere controlPlaneEndpoint',
+  where: 'nodes, legacy flow',
   reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.apiServer.bindPort', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.version'],
   secretKeys: [],
   consumer: 'the kubelet, kube-controller-manager and kube-scheduler (client-go)',

@@ -15,7 +15,8 @@ export const KUBE_PROXY_CONFIGMAP_PATH = 'cluster/kube-proxy-configmap.yaml';
 export const kubeProxyConfigMapFile = defineArtifact<KubeProxyConfigMap>({
   id: 'kubernetes/kube-proxy-configmap',
   pattern: KUBE_PROXY_CONFIGMAP_PATH,
-  description: "kube-proxy's ConfigMap: the server every kube-proxy dials",
+  description: 'kube-proxy\'s ConfigMap: its kubeconfig dialling controlPlaneEndpoint (or `kubeProxy.server`), never one master',
+  where: 'the cluster',
   reads: ['spec.kubernetes.version', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.kubeProxy.server', 'spec.kubernetes.networking.podSubnet'],
   secretKeys: [],
   consumer: 'kubectl apply (kube-proxy reads the kubeconfig from the mounted ConfigMap)',

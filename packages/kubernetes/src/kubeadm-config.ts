@@ -15,7 +15,8 @@ export interface KubeadmDocument {
 export const kubeadmConfigFile = defineArtifact<readonly KubeadmDocument[]>({
   id: 'kubernetes/kubeadm-config',
   pattern: `hosts/*${KUBEADM_CONFIG_PATH}`,
-  description: 'kubeadm init/join configuration of a node (kubeadm flow)',
+  description: 'kubeadm\'s configuration of a node: Init+ClusterConfiguration (+KubeletConfiguration: cluster DNS; with containerd before 1.22 `cgroupDriver: systemd`) on the first control-plane host, JoinConfiguration with `controlPlane` on the others, JoinConfiguration on workers; API version per release; taints in `nodeRegistration`',
+  where: 'nodes, kubeadm flow (>= 1.15)',
   reads: [
     'spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.version', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.networking',
     'spec.kubernetes.apiServer.bindPort', 'spec.kubernetes.apiServer.certSANs', 'spec.kubernetes.bootstrapToken', 'spec.kubernetes.certificateKey', 'spec.kubernetes.caCertHash',

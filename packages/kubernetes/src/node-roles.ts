@@ -9,7 +9,8 @@ export interface NodeRoleScript {
 export const nodeRoleScriptFile = defineArtifact<NodeRoleScript>({
   id: 'kubernetes/node-roles',
   pattern: 'cluster/node-roles.sh',
-  description: 'labels and taints applied to the nodes with kubectl',
+  description: '`kubectl label/taint` of the nodes: legacy flow, every node as its role says (kubeadm 1.6 marked only the first master); kubeadm flow, only labels given in the spec',
+  where: 'the cluster',
   reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.hosts[].labels', 'spec.hosts[].taints', 'spec.kubernetes.controlPlane.schedulable', 'spec.kubernetes.version'],
   secretKeys: [],
   consumer: 'bash, run with an admin kubeconfig',

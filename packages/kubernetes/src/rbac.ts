@@ -4,7 +4,8 @@ import type { IClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k
 export const groupBindingsFile = defineArtifact<readonly IClusterRoleBinding[]>({
   id: 'kubernetes/group-bindings',
   pattern: 'cluster/rbac/group-bindings.yaml',
-  description: "ClusterRoleBindings of the users' groups Kubernetes does not define itself",
+  description: 'a ClusterRoleBinding per user group Kubernetes does not define itself',
+  where: 'the cluster',
   reads: ['spec.kubernetes.users[].groups', 'spec.kubernetes.users[].clusterRole'],
   secretKeys: [],
   consumer: 'kubectl apply',

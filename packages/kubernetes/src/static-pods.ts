@@ -127,7 +127,8 @@ function scheduler(model: ClusterModel): IPod {
 export const staticPodFile = defineArtifact<IPod>({
   id: 'kubernetes/static-pod',
   pattern: 'hosts/*/etc/kubernetes/manifests/*.yaml',
-  description: 'a static pod of the control plane (legacy flow): apiserver, controller-manager, scheduler, etcd',
+  description: 'a static pod of the control plane (legacy flow): each apiserver with its own `--advertise-address` and certificate, `--etcd-servers` of every member, etcd with an initial cluster of all control-plane hosts, `--leader-elect=true`',
+  where: 'control-plane hosts, legacy flow (< 1.15)',
   reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.version', 'spec.kubernetes.networking.serviceSubnet', 'spec.kubernetes.networking.podSubnet', 'spec.kubernetes.apiServer.bindPort'],
   secretKeys: [],
   consumer: 'the kubelet, from /etc/kubernetes/manifests',

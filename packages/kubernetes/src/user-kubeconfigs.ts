@@ -5,7 +5,8 @@ import { endpointURL, kubeconfig, type Kubeconfig } from './kubeconfig';
 export const userKubeconfigFile = defineArtifact<Kubeconfig>({
   id: 'kubernetes/user-kubeconfig',
   pattern: 'cluster/kubeconfig/*.conf',
-  description: "a kubectl user's kubeconfig, naming the user's certificate files beside it",
+  description: 'a kubectl user\'s kubeconfig, next to its `<user>.crt/.key` and `ca.crt`; with `users` left out, `kubernetes-admin` in `system:masters` (the identity of kubeadm\'s `admin.conf`)',
+  where: 'the cluster, one per `kubernetes.users` entry',
   reads: ['spec.kubernetes.users[].name', 'spec.kubernetes.users[].server', 'spec.kubernetes.controlPlaneEndpoint', 'metadata.name'],
   secretKeys: [],
   consumer: 'kubectl (client-go)',

@@ -57,7 +57,8 @@ export function nginxOwnedByConsulTemplate(host: Host): boolean {
 export const nginxConfFile = defineArtifact<StaticBalancers>({
   id: 'loadbalancer/nginx-conf',
   pattern: `hosts/*${NGINX_CONF_PATH}`,
-  description: 'nginx on an apiserver-lb or Harbor balancer host: TCP balancing to the apiservers, http to Harbor',
+  description: 'the whole nginx.conf: the stream module loaded when a stream section exists, a `stream` upstream of every apiserver at `bindPort` with the spec\'s timeouts, the Harbor `http` balancer (no body limit, no buffering, 900s timeouts, forwarded headers, `ip_hash`)',
+  where: 'apiserver-lb and Harbor balancer hosts that are not ingress hosts',
   reads: [
     'spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.loadBalancer.port', 'spec.kubernetes.loadBalancer.connectTimeout',
     'spec.kubernetes.loadBalancer.proxyTimeout', 'spec.kubernetes.apiServer.bindPort', 'spec.harbor.loadBalancer', 'spec.harbor.httpPort', 'spec.harbor.externalURL',

@@ -7,7 +7,8 @@ const OPENSSL_READS = ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[
 export const csrConfigFile = defineArtifact<{ readonly plan: CertificatePlan }>({
   id: 'pki/csr-config',
   pattern: 'pki/openssl/*.csr.cnf',
-  description: 'the openssl request config (subject) of one certificate of pki/plan.json',
+  description: 'the openssl request config of a certificate of pki/plan.json (`CN=kube-apiserver`; users `O=<group>`… `CN=<name>`)',
+  where: 'the cluster',
   reads: OPENSSL_READS,
   secretKeys: [],
   consumer: 'openssl req -config (run by pki/sign.sh)',
@@ -18,7 +19,8 @@ export const csrConfigFile = defineArtifact<{ readonly plan: CertificatePlan }>(
 export const extensionsFile = defineArtifact<{ readonly plan: CertificatePlan; readonly subjectAltName: string }>({
   id: 'pki/extensions',
   pattern: 'pki/openssl/*.ext',
-  description: 'the openssl extension file (usage, subjectAltName) of one certificate of pki/plan.json',
+  description: 'the openssl extension file of a certificate of pki/plan.json (usage, `subjectAltName = …`)',
+  where: 'the cluster',
   reads: OPENSSL_READS,
   secretKeys: [],
   consumer: 'openssl x509 -req -extfile (run by pki/sign.sh)',

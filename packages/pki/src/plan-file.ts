@@ -10,7 +10,8 @@ export interface CertificatePlanFile {
 export const planFile = defineArtifact<CertificatePlanFile>({
   id: 'pki/plan',
   pattern: PLAN_PATH,
-  description: 'every certificate to sign, with its SANs and the hosts it is installed on',
+  description: 'every certificate: subject, exact SAN list (kubeadm\'s set: host name, `kubernetes…`, Service IP, advertise address, endpoint host, `certSANs`), install path and host, who issues it',
+  where: 'the cluster',
   reads: [
     'spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.hosts[].apiServerCertificateFrom', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.apiServer.certSANs',
     'spec.kubernetes.loadBalancer.virtualAddress', 'spec.kubernetes.networking.serviceSubnet', 'spec.kubernetes.networking.dnsDomain', 'spec.kubernetes.users', 'spec.kubernetes.version',

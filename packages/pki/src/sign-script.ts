@@ -12,7 +12,8 @@ export interface SignScript {
 export const signScriptFile = defineArtifact<SignScript>({
   id: 'pki/sign-script',
   pattern: 'pki/sign.sh',
-  description: 'the script that signs the certificates of pki/plan.json with openssl',
+  description: '`sign.sh [CA_DIR] [OUT_DIR]`: genrsa 2048, req, x509 -req with the cluster CA for every certificate kubeadm does not issue, under the names the manifests reference; legacy flow: one service-account key pair for every control-plane host',
+  where: 'the cluster',
   reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.version'],
   secretKeys: [],
   consumer: 'bash and openssl, run by the operator with the cluster CA',

@@ -21,8 +21,10 @@ export interface ArtifactDescriptor<D = unknown> {
   readonly id: string;
   /** Relative to out/<cluster>/: `*` is one path segment (or part of one), `**` any number, `{a,b}` either. */
   readonly pattern: string;
-  /** One line: what the file is. */
+  /** One line: what the file is and what it holds. */
   readonly description: string;
+  /** Which hosts get it (or "the cluster" for files under cluster/ and pki/). */
+  readonly where: string;
   /** Dotted spec paths the generator reads, `[]` for "every item". */
   readonly reads: readonly string[];
   /**

@@ -13,7 +13,8 @@ export const TOPOLOGY_PATH = 'topology.svg';
 export const topologyFile = defineArtifact<Topology>({
   id: 'topology/svg',
   pattern: TOPOLOGY_PATH,
-  description: 'the picture of the site: hosts by role, balancers, which client dials which endpoint, san-coverage failures in red',
+  description: 'the site\'s picture: clients, endpoints, load balancers and hosts by role, routes `san-coverage` refuses in red',
+  where: 'the cluster',
   reads: [
     'spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.users[].server', 'spec.kubernetes.kubeProxy.server',
     'spec.kubernetes.loadBalancer', 'spec.harbor.loadBalancer',

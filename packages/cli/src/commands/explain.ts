@@ -59,7 +59,7 @@ Exits 2 with the nearest match for an unknown path or rule.`,
     const readers = rules.filter((candidate) => candidate.reads?.some((pattern) => matchesPattern(pattern, path)));
     for (const descriptor of descriptorsOf(path)) {
       const generator = descriptor.id.split('/')[0];
-      io.out(`${path}\n  ${descriptor.description}\n  written by: @clusterspec/${generator} (${descriptor.id}, matches ${descriptor.pattern}, ${descriptor.format})\n  read at deploy time by: ${descriptor.consumer}`);
+      io.out(`${path}\n  ${descriptor.description}\n  on: ${descriptor.where}\n  written by: @clusterspec/${generator} (${descriptor.id}, matches ${descriptor.pattern}, ${descriptor.format})\n  read at deploy time by: ${descriptor.consumer}`);
       io.out(`  secret-bearing keys:${descriptor.secretKeys.length === 0 ? ' none' : ` ${descriptor.secretKeys.join(', ')}`}\n  made from these spec fields:`);
       descriptor.reads.forEach((field) => io.out(`    ${field}`));
     }
