@@ -6,7 +6,7 @@ export const KUBEADM_CONFIG_PATH = '/etc/kubernetes/kubeadm-config.yaml';
 
 /** One document of a kubeadm config file (kubeadm.k8s.io Init/Cluster/JoinConfiguration, or a KubeletConfiguration). */
 export interface KubeadmDocument {
-  /** kubeadm.k8s.io/<version> of the release (set on every kubeadm-flow release). */
+  /** The release's kubeadm config API group and version, e.g. kubeadm.k8s.io/v1beta4 (every kubeadm-flow release sets it). */
   readonly apiVersion?: string;
   readonly kind: 'InitConfiguration' | 'ClusterConfiguration' | 'JoinConfiguration' | 'KubeletConfiguration';
   readonly [field: string]: unknown;
