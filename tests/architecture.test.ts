@@ -20,6 +20,8 @@ interface Workspace {
   readonly dir: string;
   readonly name: string;
   readonly dependencies: readonly string[];
+  /** Packages needed only for their types (`import type`): they vanish from the emitted JavaScript. */
+  readonly devDependencies: readonly string[];
   readonly references: readonly string[];
 }
 
@@ -28,12 +30,13 @@ function workspaces(): Workspace[] {
     .filter((dir) => existsSync(join(PACKAGES_DIR, dir, 'package.json')))
     .sort()
     .map((dir) => {
-      const manifest = JSON.parse(readFileSync(join(PACKAGES_DIR, dir, 'package.json'), 'utf8')) as { name: string; dependencies?: Record<string, string> };
+      const manifest = JSON.parse(readFileSync(join(PACKAGES_DIR, dir, 'package.json'), 'utf8')) as { name: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
       const tsconfig = JSON.parse(readFileSync(join(PACKAGES_DIR, dir, 'tsconfig.json'), 'utf8')) as { references?: { path: string }[] };
       return {
         dir,
         name: manifest.name,
         dependencies: Object.keys(manifest.dependencies ?? {}).sort(),
+        devDependencies: Object.keys(manifest.devDependencies ?? {}).sort(),
         references: (tsconfig.references ?? []).map((reference) => reference.path.replace(/^\.\.\//, '')).sort(),
       };
     });
@@ -52,6 +55,14 @@ const isTest = (file: string) => file.endsWith('.test.ts');
 /** Every module a file names: imports, re-exports, `import type`, `require(...)` and `import(...)`. */
 export function importsOf(text: string): string[] {
   return preProcessFile(text, true, true).importedFiles.map((imported) => imported.fileName);
+}
+
+/** Modules a file names only in `import type` statements: no JavaScript loads them at run time. */
+export function typeOnlyImportsOf(text: string): string[] {
+  const typeOnly = [...text.matchAll(/^import type [^;]*? from '([^']+)';/gms)].map((match) => match[1]);
+  const valueImports = text.replace(/^import type [^;]*? from '[^']+';/gms, '');
+  const values = new Set(importsOf(valueImports));
+  return typeOnly.filter((specifier) => !values.has(specifier));
 }
 
 /** The package directory (under packages/) a path lies in, if any. */
@@ -151,6 +162,10 @@ describe('architecture: the packages', () => {
     const sources = sourceFiles(join(PACKAGES_DIR, dir, 'src')).filter((file) => !isTest(file));
     const imported = new Set(sources.flatMap((file) => importsOf(readFileSync(file, 'utf8')).flatMap((specifier) => packageName(specifier) ?? [])));
     imported.delete(workspace.name);
+    // A package used only for its types may be a devDependency: the build needs it, the runtime does not.
+    const typeOnly = new Set(sources.flatMap((file) => typeOnlyImportsOf(readFileSync(file, 'utf8')).flatMap((specifier) => packageName(specifier) ?? [])));
+    const valueImported = new Set(sources.flatMap((file) => { const text = readFileSync(file, 'utf8'); const types = new Set(typeOnlyImportsOf(text)); return importsOf(text).filter((specifier) => !types.has(specifier)).flatMap((specifier) => packageName(specifier) ?? []); }));
+    for (const name of typeOnly) if (!valueImported.has(name) && workspace.devDependencies.includes(name)) imported.delete(name);
     // Every package a source imports is declared; every workspace package declared is imported (a stale
     // dependency orders the build wrongly and hides a cycle that is not there).
     expect([...imported].filter((name) => !workspace.dependencies.includes(name)).sort()).toEqual([]);

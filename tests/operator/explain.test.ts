@@ -1,22 +1,25 @@
 import { rules } from '@clusterspec/lint';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACT_SOURCES, matchesPattern, sourcesOf, generateSite } from '@clusterspec/cli';
+import { matchesPattern } from '@clusterspec/spec';
+import { ARTIFACT_DESCRIPTORS, generateSite } from '@clusterspec/cli';
+
+const sourcesOf = (path: string) => ARTIFACT_DESCRIPTORS.filter((descriptor) => matchesPattern(descriptor.pattern, path));
 import { ROOT } from '../support/fixtures';
 import { generatedSites } from '../support/generated-sites';
 import { cli } from '../support/cli';
 
 describe('clusterspec explain', () => {
-  it('has exactly one table row for every file of every site (topology.svg included)', async () => {
+  it('has exactly one descriptor for every file of every site (topology.svg included)', async () => {
     const paths = new Set(generatedSites().flatMap((site) => site.artifacts.map((artifact) => artifact.path)));
     paths.add((await generateSite(generatedSites()[0].model)).find((artifact) => artifact.path === 'topology.svg')?.path as string);
-    const wrong = [...paths].filter((path) => sourcesOf(path).length !== 1).map((path) => `${path}: ${sourcesOf(path).map((source) => source.pattern).join(', ') || 'no row'}`);
+    const wrong = [...paths].filter((path) => sourcesOf(path).length !== 1).map((path) => `${path}: ${sourcesOf(path).map((source) => source.pattern).join(', ') || 'no descriptor'}`);
     expect(wrong).toEqual([]);
   });
 
-  it('has no table row that matches nothing', () => {
+  it('has no descriptor that matches nothing', () => {
     const paths = generatedSites().flatMap((site) => site.artifacts.map((artifact) => artifact.path));
-    const unused = ARTIFACT_SOURCES.filter((source) => source.pattern !== 'topology.svg' && !paths.some((path) => matchesPattern(source.pattern, path)));
+    const unused = ARTIFACT_DESCRIPTORS.filter((source) => source.pattern !== 'topology.svg' && !paths.some((path) => matchesPattern(source.pattern, path)));
     expect(unused).toEqual([]);
   });
 
@@ -31,7 +34,8 @@ describe('clusterspec explain', () => {
     const result = await cli(['explain', path]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^hosts\/emei\/etc\/nginx\/nginx\.conf$/m);
-    expect(result.stdout).toContain('written by: @clusterspec/loadbalancer');
+    expect(result.stdout).toContain('written by: @clusterspec/loadbalancer (loadbalancer/nginx-conf');
+    expect(result.stdout).toContain('read at deploy time by: nginx');
     expect(result.stdout).toMatch(/^ {4}spec\.kubernetes\.loadBalancer\.proxyTimeout$/m);
     for (const id of ['san-coverage', 'lb-proxy-timeout', 'endpoint-unreachable', 'secret-literal']) expect(result.stdout).toMatch(new RegExp(`^ {4}${id} `, 'm'));
     expect(result.stdout).not.toMatch(/^ {4}etcd-quorum /m);

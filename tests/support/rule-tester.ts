@@ -1,5 +1,6 @@
 import { lintSite, type Diagnostic, type LintRule } from '@clusterspec/lint';
-import { loadSpecText, type Artifact, type Severity } from '@clusterspec/spec';
+import { artifact, loadSpecText, type Artifact, type Severity } from '@clusterspec/spec';
+import { parse as parseToml, type JsonMap } from '@iarna/toml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateArtifacts } from '@clusterspec/cli';
@@ -11,8 +12,19 @@ export interface RuleCase {
   /** A folder under fixtures/ (broken/<case> included). */
   readonly fixture: string;
   readonly replacements?: readonly (readonly [string, string])[];
-  /** Generated files replaced (a string) or removed (null), by path under out/<cluster>/. */
-  readonly files?: Readonly<Record<string, string | null>>;
+  /**
+   * Generated files changed or removed (null), by path under out/<cluster>/. A change is the file's new
+   * data (rendered again by the file's own descriptor), or a function from its data to the new data.
+   * Rules read data, not text, so a file is changed as what its generator could have produced.
+   */
+  readonly files?: Readonly<Record<string, FileChange | null>>;
+}
+
+export type FileChange = object | ((data: any) => unknown);
+
+/** TOML text as the data of a TOML artifact (containerd's files), for cases easier to read as the file. */
+export function tomlData(text: string): JsonMap {
+  return parseToml(text);
 }
 
 export interface ExpectedError {
@@ -42,10 +54,11 @@ function run(rule: LintRule, entry: RuleCase): { text: string; findings: Diagnos
   }
   const model = loadSpecText(`${entry.fixture}-variant.yaml`, Buffer.from(text));
   const artifacts = new Map<string, Artifact>(generateArtifacts(model).map((item) => [item.path, item]));
-  for (const [path, content] of Object.entries(entry.files ?? {})) {
-    if (content === null) {
-      if (!artifacts.delete(path)) throw new Error(`${path} is not generated for ${entry.fixture}`);
-    } else artifacts.set(path, { path, content, mode: 0o644 });
+  for (const [path, change] of Object.entries(entry.files ?? {})) {
+    const generated = artifacts.get(path);
+    if (!generated) throw new Error(`${path} is not generated for ${entry.fixture}`);
+    if (change === null) artifacts.delete(path);
+    else artifacts.set(path, artifact(generated.descriptor, path, typeof change === 'function' ? change(structuredClone(generated.data)) : change));
   }
   return { text, findings: lintSite(model, [...artifacts.values()]).filter((diagnostic) => diagnostic.ruleId === rule.id) };
 }

@@ -1,6 +1,6 @@
 import { usesKubeadm } from '@clusterspec/pki';
-import { parseServerURL, type Artifact, type ClusterModel, type FieldPath, type Host } from '@clusterspec/spec';
-import { parse, parseAllDocuments } from 'yaml';
+import { componentKubeconfigFile, KUBE_PROXY_CONFIGMAP_PATH, KUBEADM_CONFIG_PATH, kubeadmConfigFile, kubeconfigServer, kubeProxyConfigMapFile, userKubeconfigFile, type Kubeconfig } from '@clusterspec/kubernetes';
+import { dataOf, hostFile, parseServerURL, type Artifact, type ClusterModel, type FieldPath, type Host } from '@clusterspec/spec';
 import { perSite } from './per-site';
 
 /** Something that dials an apiserver, as the generated files configure it. */
@@ -22,21 +22,13 @@ function parseServer(url: string): { host: string; port: number } | undefined {
   return 'value' in parsed ? { host: parsed.value.host, port: parsed.value.port } : undefined;
 }
 
-function kubeconfigServer(content: string): { host: string; port: number } | undefined {
-  const config = parse(content) as { clusters?: { cluster?: { server?: string } }[] } | null;
-  const server = config?.clusters?.[0]?.cluster?.server;
-  return server ? parseServer(server) : undefined;
-}
-
 /** The files apiServerClients reads, for rules' `reads`. */
-export const CLIENT_ARTIFACTS = [
-  'cluster/kubeconfig/*.conf',
-  'cluster/kube-proxy-configmap.yaml',
-  'hosts/*/etc/kubernetes/kubeadm-config.yaml',
-  'hosts/*/etc/kubernetes/kubelet.conf',
-  'hosts/*/etc/kubernetes/controller-manager.conf',
-  'hosts/*/etc/kubernetes/scheduler.conf',
-] as const;
+export const CLIENT_ARTIFACTS = [userKubeconfigFile.pattern, kubeProxyConfigMapFile.pattern, kubeadmConfigFile.pattern, componentKubeconfigFile.pattern] as const;
+
+const dialled = (config: Kubeconfig | undefined) => {
+  const server = config ? kubeconfigServer(config) : undefined;
+  return server ? parseServer(server) : undefined;
+};
 
 const ENDPOINT_FIELD: FieldPath = ['spec', 'kubernetes', 'controlPlaneEndpoint'];
 
@@ -48,23 +40,21 @@ export const apiServerClients = perSite((model: ClusterModel, artifacts: Readonl
   };
   model.kubernetes.users.forEach((user, index) => {
     const artifact = `cluster/kubeconfig/${user.name}.conf`;
-    const file = artifacts.get(artifact);
-    if (file) add({ name: `user ${user.name}`, kind: 'user', artifact, field: user.server ? ['spec', 'kubernetes', 'users', index, 'server'] : ENDPOINT_FIELD }, kubeconfigServer(file.content));
+    const config = dataOf(artifacts.get(artifact), userKubeconfigFile);
+    if (config) add({ name: `user ${user.name}`, kind: 'user', artifact, field: user.server ? ['spec', 'kubernetes', 'users', index, 'server'] : ENDPOINT_FIELD }, dialled(config));
   });
-  const proxy = artifacts.get('cluster/kube-proxy-configmap.yaml');
+  const proxy = dataOf(artifacts.get(KUBE_PROXY_CONFIGMAP_PATH), kubeProxyConfigMapFile);
   if (proxy) {
-    const configMap = parse(proxy.content) as { data?: Record<string, string> };
-    const server = kubeconfigServer(configMap.data?.['kubeconfig.conf'] ?? '');
+    const server = dialled(proxy.kubeconfig);
     const field: FieldPath = model.kubernetes.kubeProxyServer ? ['spec', 'kubernetes', 'kubeProxy', 'server'] : ENDPOINT_FIELD;
-    for (const host of model.kubernetes.nodes) add({ name: `kube-proxy on ${host.name}`, kind: 'kube-proxy', host, artifact: proxy.path, field }, server);
+    for (const host of model.kubernetes.nodes) add({ name: `kube-proxy on ${host.name}`, kind: 'kube-proxy', host, artifact: KUBE_PROXY_CONFIGMAP_PATH, field }, server);
   }
   for (const host of model.kubernetes.nodes) {
     const hostIndex = model.hosts.indexOf(host);
     if (usesKubeadm(model)) {
-      const artifact = `hosts/${host.name}/etc/kubernetes/kubeadm-config.yaml`;
-      const file = artifacts.get(artifact);
-      if (!file) continue;
-      const documents = parseAllDocuments(file.content).map((document) => document.toJS() as Record<string, any>);
+      const artifact = hostFile(host, KUBEADM_CONFIG_PATH);
+      const documents = dataOf(artifacts.get(artifact), kubeadmConfigFile) as readonly Record<string, any>[] | undefined;
+      if (!documents) continue;
       const endpoint: string | undefined =
         documents.find((document) => document.kind === 'ClusterConfiguration')?.controlPlaneEndpoint ??
         documents.find((document) => document.kind === 'JoinConfiguration')?.discovery?.bootstrapToken?.apiServerEndpoint;
@@ -72,9 +62,9 @@ export const apiServerClients = perSite((model: ClusterModel, artifacts: Readonl
       continue;
     }
     for (const kind of ['kubelet', 'controller-manager', 'scheduler'] as const) {
-      const artifact = `hosts/${host.name}/etc/kubernetes/${kind}.conf`;
-      const file = artifacts.get(artifact);
-      if (file) add({ name: `${kind} on ${host.name}`, kind, host, artifact, field: ['spec', 'hosts', hostIndex, 'address'] }, kubeconfigServer(file.content));
+      const artifact = hostFile(host, `/etc/kubernetes/${kind}.conf`);
+      const config = dataOf(artifacts.get(artifact), componentKubeconfigFile);
+      if (config) add({ name: `${kind} on ${host.name}`, kind, host, artifact, field: ['spec', 'hosts', hostIndex, 'address'] }, dialled(config));
     }
   }
   return clients;

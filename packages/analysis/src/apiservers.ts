@@ -1,5 +1,5 @@
-import type { CertificatePlan } from '@clusterspec/pki';
-import { looksLikeIpv4, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { PLAN_PATH, planFile, type CertificatePlan } from '@clusterspec/pki';
+import { dataOf, looksLikeIpv4, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { streamBalancers } from './balancers';
 import { perSite } from './per-site';
 
@@ -29,12 +29,11 @@ export function apiServerRoutes(model: ClusterModel, artifacts: ReadonlyMap<stri
 }
 
 /** The file apiServerCertificates reads, for rules' `reads`. */
-export const CERTIFICATE_ARTIFACTS = ['pki/plan.json'] as const;
+export const CERTIFICATE_ARTIFACTS = [planFile.pattern] as const;
 
 /** The apiserver certificate plans by host name, as pki/plan.json will hand them out. */
 export const apiServerCertificates = perSite((_model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): Map<string, CertificatePlan> => {
-  const plan = artifacts.get('pki/plan.json');
-  const certificates = plan ? (JSON.parse(plan.content) as { certificates: CertificatePlan[] }).certificates : [];
+  const certificates = dataOf(artifacts.get(PLAN_PATH), planFile)?.certificates ?? [];
   return new Map(certificates.filter((certificate) => certificate.commonName === 'kube-apiserver').map((certificate) => [certificate.installOn[0], certificate]));
 });
 

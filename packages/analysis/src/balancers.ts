@@ -1,4 +1,6 @@
-import type { Artifact, ClusterModel, Host } from '@clusterspec/spec';
+import { NGINX_PREVIEW_PATH, nginxPreviewFile } from '@clusterspec/consul';
+import { NGINX_CONF_PATH, nginxConfFile, type ApiServerStream } from '@clusterspec/loadbalancer';
+import { dataOf, hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { perSite } from './per-site';
 
 export interface StreamBalancer {
@@ -12,44 +14,35 @@ export interface StreamBalancer {
 }
 
 /** The files streamBalancers reads, for rules' `reads`. */
-export const BALANCER_ARTIFACTS = ['hosts/*/etc/nginx/nginx.conf', 'hosts/*/etc/consul-template/nginx.conf.preview'] as const;
+export const BALANCER_ARTIFACTS = [nginxConfFile.pattern, nginxPreviewFile.pattern] as const;
 
-/** The nginx configuration that will run on a host: its nginx.conf, or what consul-template renders (its preview). */
-export function nginxConfigOf(artifacts: ReadonlyMap<string, Artifact>, host: Host): Artifact | undefined {
-  return artifacts.get(`hosts/${host.name}/etc/nginx/nginx.conf`) ?? artifacts.get(`hosts/${host.name}/etc/consul-template/nginx.conf.preview`);
-}
+const apiServerBalancer = (host: Host, stream: ApiServerStream, artifact: string): StreamBalancer => ({
+  host,
+  port: stream.port,
+  backends: stream.upstreams.map((upstream) => ({ address: upstream.address, port: upstream.port })),
+  proxyTimeout: stream.proxyTimeout,
+  artifact,
+});
 
-/** The text of the top-level block `name { … }`, by brace matching. */
-function block(text: string, name: string): string | undefined {
-  const start = new RegExp(`^\\s*${name}\\s*\\{`, 'm').exec(text);
-  if (!start) return undefined;
-  let depth = 0;
-  for (let index = start.index + start[0].length - 1; index < text.length; index += 1) {
-    if (text[index] === '{') depth += 1;
-    if (text[index] === '}') depth -= 1;
-    if (depth === 0) return text.slice(start.index + start[0].length, index);
-  }
-  return undefined;
-}
-
-/** nginx `stream` servers that proxy to a static upstream, read from the generated configuration. */
+/**
+ * nginx `stream` servers that proxy to an upstream, from the data of the nginx configuration that will run
+ * on each host: its nginx.conf, or what consul-template renders there (its preview: the apiserver balancer
+ * and a listener per tcp service, over the instances the preview assumes).
+ */
 export const streamBalancers = perSite((model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): StreamBalancer[] => {
-  return model.hosts.flatMap((host) => {
-    const file = nginxConfigOf(artifacts, host);
-    const stream = file ? block(file.content, 'stream') : undefined;
-    if (!file || !stream) return [];
-    const upstreams = new Map<string, { address: string; port: number }[]>();
-    for (const match of stream.matchAll(/upstream\s+(\S+)\s*\{([^}]*)\}/g)) {
-      const servers = [...match[2].matchAll(/^\s*server\s+([0-9.]+):([0-9]+)/gm)].map((server) => ({ address: server[1], port: Number(server[2]) }));
-      upstreams.set(match[1], servers);
+  return model.hosts.flatMap((host): StreamBalancer[] => {
+    const confPath = hostFile(host, NGINX_CONF_PATH);
+    const conf = artifacts.get(confPath);
+    if (conf) {
+      const balancers = dataOf(conf, nginxConfFile);
+      return balancers?.apiServer ? [apiServerBalancer(host, balancers.apiServer, confPath)] : [];
     }
-    const servers = [...stream.matchAll(/server\s*\{([^}]*)\}/g)].map((match) => match[1]);
-    return servers.flatMap((server) => {
-      const listen = /listen\s+(?:[0-9.]+:)?([0-9]+)/.exec(server);
-      const pass = /proxy_pass\s+([^;\s]+)/.exec(server);
-      const backends = pass ? upstreams.get(pass[1]) : undefined;
-      if (!listen || !backends) return [];
-      return [{ host, port: Number(listen[1]), backends, proxyTimeout: /proxy_timeout\s+([^;\s]+)/.exec(server)?.[1], artifact: file.path }];
-    });
+    const previewPath = hostFile(host, NGINX_PREVIEW_PATH);
+    const preview = dataOf(artifacts.get(previewPath), nginxPreviewFile);
+    if (!preview) return [];
+    return [
+      ...(preview.statics.apiServer ? [apiServerBalancer(host, preview.statics.apiServer, previewPath)] : []),
+      ...preview.tcp.map((service) => ({ host, port: service.port, backends: preview.catalog[service.name] ?? [], artifact: previewPath })),
+    ];
   });
 });

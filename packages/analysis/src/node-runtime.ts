@@ -1,25 +1,20 @@
-import { CERTS_DIR, CONTAINERD_CONFIG_PATH, registryHostDirectory } from '@clusterspec/containerd';
-import { KUBEADM_CONFIG_PATH } from '@clusterspec/kubernetes';
-import { hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
-import { parse as parseToml, type JsonMap } from '@iarna/toml';
-import { parseAllDocuments } from 'yaml';
+import { CERTS_DIR, CONTAINERD_CONFIG_PATH, containerdConfigFile, registryHostDirectory, registryHostsFile } from '@clusterspec/containerd';
+import { DOCKER_DAEMON_PATH, dockerDaemonFile } from '@clusterspec/host';
+import { KUBEADM_CONFIG_PATH, kubeadmConfigFile } from '@clusterspec/kubernetes';
+import { dataOf, hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import type { JsonMap } from '@iarna/toml';
 import { perSite } from './per-site';
 
-/** A generated TOML file, parsed; `error` when it is there but does not parse. */
+/** A generated TOML file of containerd, as its data. */
 export interface TomlFile {
   readonly path: string;
-  readonly data?: JsonMap;
-  readonly error?: string;
+  readonly data: JsonMap;
 }
 
-export function readToml(artifacts: ReadonlyMap<string, Artifact>, path: string): TomlFile | undefined {
-  const file = artifacts.get(path);
-  if (!file) return undefined;
-  try {
-    return { path, data: parseToml(file.content) };
-  } catch (error) {
-    return { path, error: (error as Error).message.split('\n')[0] };
-  }
+/** containerd's config.toml at a path, if generated. */
+export function containerdConfig(artifacts: ReadonlyMap<string, Artifact>, path: string): TomlFile | undefined {
+  const data = dataOf(artifacts.get(path), containerdConfigFile);
+  return data ? { path, data } : undefined;
 }
 
 /** The value at a key path of nested TOML tables, if every table on the way is there. */
@@ -39,7 +34,7 @@ export const containerdConfigPath = (host: Host) => hostFile(host, CONTAINERD_CO
  * ':'-separated list), at the table of the containerd release the site names. Empty without one.
  */
 export function registryConfigRoots(model: ClusterModel, config: TomlFile | undefined): string[] {
-  if (!model.containerd || !config?.data) return [];
+  if (!model.containerd || !config) return [];
   const value = tableValue(config.data, [...model.containerd.release.registryTable, 'config_path']);
   return typeof value === 'string' && value !== '' ? value.split(':') : [];
 }
@@ -50,8 +45,8 @@ export function harborHostsFile(model: ClusterModel, artifacts: ReadonlyMap<stri
   const directory = registryHostDirectory(model.harbor);
   const candidates = (roots.length > 0 ? roots : [CERTS_DIR]).map((root) => hostFile(host, `${root}/${directory}/hosts.toml`));
   for (const path of candidates) {
-    const file = readToml(artifacts, path);
-    if (file) return { path, file };
+    const data = dataOf(artifacts.get(path), registryHostsFile);
+    if (data) return { path, file: { path, data } };
   }
   return { path: candidates[0] };
 }
@@ -64,20 +59,15 @@ export const kubeletCgroupDriver = perSite((model: ClusterModel, artifacts: Read
   const release = model.kubernetes.release;
   const [first] = model.kubernetes.controlPlaneHosts;
   const path = first ? hostFile(first, KUBEADM_CONFIG_PATH) : undefined;
-  const file = path ? artifacts.get(path) : undefined;
-  if (file) {
-    for (const document of parseAllDocuments(file.content)) {
-      const data = document.toJS() as { kind?: string; cgroupDriver?: string } | null;
-      if (data?.kind === 'KubeletConfiguration' && data.cgroupDriver) return { driver: data.cgroupDriver, artifact: path };
-    }
-  }
-  return { driver: release.kubeadmCgroupDriverDefault, ...(file ? { artifact: path } : {}) };
+  const documents = path ? dataOf(artifacts.get(path), kubeadmConfigFile) : undefined;
+  const driver = documents?.find((document) => document.kind === 'KubeletConfiguration')?.cgroupDriver;
+  if (typeof driver === 'string') return { driver, artifact: path };
+  return { driver: release.kubeadmCgroupDriverDefault, ...(documents ? { artifact: path } : {}) };
 });
 
 /** Docker's cgroup driver on a host: the native.cgroupdriver exec-opt of its daemon.json, else Docker's default cgroupfs. */
 export function dockerCgroupDriver(artifacts: ReadonlyMap<string, Artifact>, host: Host): string {
-  const file = artifacts.get(hostFile(host, '/etc/docker/daemon.json'));
-  const options = file ? ((JSON.parse(file.content) as { 'exec-opts'?: string[] })['exec-opts'] ?? []) : [];
+  const options = dataOf(artifacts.get(hostFile(host, DOCKER_DAEMON_PATH)), dockerDaemonFile)?.['exec-opts'] ?? [];
   const option = options.find((entry) => entry.startsWith('native.cgroupdriver='));
   return option ? option.slice('native.cgroupdriver='.length) : 'cgroupfs';
 }

@@ -1,19 +1,17 @@
-import { looksLikeIpv4, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { HOSTS_FRAGMENT_PATH, hostsFragmentFile } from '@clusterspec/host';
+import { dataOf, hostFile, looksLikeIpv4, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { perSite } from './per-site';
 
-
 /** The file resolveName reads, for rules' `reads`. */
-export const HOSTS_ARTIFACTS = ['hosts/*/etc/hosts.d/clusterspec'] as const;
+export const HOSTS_ARTIFACTS = [hostsFragmentFile.pattern] as const;
 
-/** name → address from the generated /etc/hosts fragment of every host. */
+/** name → address from the generated /etc/hosts fragment of every host (the first line of a name wins, as in hosts(5)). */
 const hostsEntries = perSite((model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>) => {
   const byHost = new Map<Host, Map<string, string>>();
   for (const host of model.hosts) {
     const entries = new Map<string, string>();
-    const fragment = artifacts.get(`hosts/${host.name}/etc/hosts.d/clusterspec`);
-    for (const line of fragment?.content.split('\n') ?? []) {
-      const [address, name] = line.replace(/#.*/, '').trim().split(/\s+/);
-      if (address && name && !entries.has(name)) entries.set(name, address);
+    for (const entry of dataOf(artifacts.get(hostFile(host, HOSTS_FRAGMENT_PATH)), hostsFragmentFile)?.entries ?? []) {
+      if (!entries.has(entry.name)) entries.set(entry.name, entry.address);
     }
     byHost.set(host, entries);
   }

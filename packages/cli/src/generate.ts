@@ -1,12 +1,12 @@
-import { consulGenerators } from '@clusterspec/consul';
-import { containerdGenerators } from '@clusterspec/containerd';
-import { harborGenerators } from '@clusterspec/harbor';
-import { hostGenerators } from '@clusterspec/host';
-import { kubernetesGenerators } from '@clusterspec/kubernetes';
-import { loadBalancerGenerators } from '@clusterspec/loadbalancer';
-import { pkiGenerators } from '@clusterspec/pki';
-import { renderTopology, TOPOLOGY_PATH } from '@clusterspec/topology';
-import { artifact, type Artifact, type ClusterModel, type Generator } from '@clusterspec/spec';
+import { consulArtifacts, consulGenerators } from '@clusterspec/consul';
+import { containerdArtifacts, containerdGenerators } from '@clusterspec/containerd';
+import { harborArtifacts, harborGenerators } from '@clusterspec/harbor';
+import { hostArtifacts, hostGenerators } from '@clusterspec/host';
+import { kubernetesArtifacts, kubernetesGenerators } from '@clusterspec/kubernetes';
+import { loadBalancerArtifacts, loadBalancerGenerators } from '@clusterspec/loadbalancer';
+import { pkiArtifacts, pkiGenerators } from '@clusterspec/pki';
+import { topologyArtifact, topologyArtifacts } from '@clusterspec/topology';
+import type { Artifact, ArtifactDescriptor, ClusterModel, Generator } from '@clusterspec/spec';
 
 const generators: readonly Generator[] = [
   ...kubernetesGenerators,
@@ -16,6 +16,21 @@ const generators: readonly Generator[] = [
   ...consulGenerators,
   ...containerdGenerators,
   ...hostGenerators,
+];
+
+/**
+ * Every kind of file generate writes, as its generator package describes it: `explain`, `secret-literal`,
+ * `render` and the README's artifact table (checked by tests/operator/artifact-table.test.ts) read these.
+ */
+export const ARTIFACT_DESCRIPTORS: readonly ArtifactDescriptor<any>[] = [
+  ...kubernetesArtifacts,
+  ...pkiArtifacts,
+  ...loadBalancerArtifacts,
+  ...harborArtifacts,
+  ...consulArtifacts,
+  ...containerdArtifacts,
+  ...hostArtifacts,
+  ...topologyArtifacts,
 ];
 
 const byPathOrder = (a: Artifact, b: Artifact) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
@@ -38,5 +53,5 @@ export function generateArtifacts(model: ClusterModel): Artifact[] {
  */
 export async function generateSite(model: ClusterModel): Promise<Artifact[]> {
   const artifacts = generateArtifacts(model);
-  return [...artifacts, artifact(TOPOLOGY_PATH, await renderTopology(model, artifacts))].sort(byPathOrder);
+  return [...artifacts, await topologyArtifact(model, artifacts)].sort(byPathOrder);
 }

@@ -1,4 +1,4 @@
-import { secretPlaceholder, type Artifact, type ClusterModel, type SecretRef } from '@clusterspec/spec';
+import { secretPlaceholder, type Artifact, type ArtifactFormat, type ClusterModel, type SecretRef } from '@clusterspec/spec';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -120,13 +120,15 @@ function insideDoubleQuotes(line: string, offset: number): boolean {
   return inside;
 }
 
-function placement(path: string, line: string, offset: number): Placement {
+/** How a value is placed, by the format the file's descriptor declares and where on its line the placeholder stands. */
+function placement(format: ArtifactFormat, line: string, offset: number): Placement {
   const quoted = insideDoubleQuotes(line, offset);
-  if (/\.ya?ml$/.test(path)) return quoted ? 'yaml-quoted' : 'structured-bare';
-  if (/\.json$/.test(path)) return quoted ? 'json-quoted' : 'structured-bare';
-  if (/\.hcl$/.test(path)) return quoted ? 'hcl-quoted' : 'structured-bare';
-  if (/\/opt\/harbor\/common\/templates\//.test(path)) return 'harbor-template';
-  if (/\/harbor\.cfg$/.test(path)) return 'harbor-cfg';
+  if (format === 'yaml') return quoted ? 'yaml-quoted' : 'structured-bare';
+  if (format === 'json') return quoted ? 'json-quoted' : 'structured-bare';
+  if (format === 'hcl') return quoted ? 'hcl-quoted' : 'structured-bare';
+  // The env files generated here are Harbor 1.x's templates, which ./prepare reads with string.Template.
+  if (format === 'env') return 'harbor-template';
+  if (format === 'ini') return 'harbor-cfg';
   return 'line';
 }
 
@@ -216,7 +218,7 @@ export function fillSecrets(
         line.replace(PLACEHOLDER, (placeholder: string, _kind: string, _name: string, offset: number) => {
           const value = values.get(placeholder);
           if (value === undefined) return placeholder; // reported above
-          const placed = place(value, placement(item.path, line, offset), line);
+          const placed = place(value, placement(item.descriptor.format, line, offset), line);
           if ('text' in placed) return placed.text;
           const reasons = refused.get(placeholder) ?? new Map<string, string[]>();
           const files = reasons.get(placed.reason) ?? [];
@@ -227,6 +229,7 @@ export function fillSecrets(
         }),
       )
       .join('\n');
+    // The text with values in; its data keeps the placeholders (only the text is written).
     filled.push({ ...item, content });
   }
   for (const [placeholder, reasons] of refused) {

@@ -1,8 +1,6 @@
-import { artifact, compileTemplate, hostFile, secretPlaceholder, type Artifact, type ClusterModel, type ConsulModel, type Host } from '@clusterspec/spec';
+import { artifact, compileTemplate, defineArtifact, hostFile, secretPlaceholder, type Artifact, type ClusterModel, type ConsulModel, type Host } from '@clusterspec/spec';
 import { join } from 'node:path';
 
-const renderConfig = compileTemplate(join(__dirname, '../templates/consul.hcl.ejs'));
-const renderUnit = compileTemplate(join(__dirname, '../templates/consul.service.ejs'));
 
 export const CONSUL_CONFIG_DIR = '/etc/consul.d';
 export const CONSUL_CONFIG_PATH = `${CONSUL_CONFIG_DIR}/consul.hcl`;
@@ -10,13 +8,69 @@ export const CONSUL_UNIT_PATH = '/etc/systemd/system/consul.service';
 export const CONSUL_DATA_DIR = '/opt/consul';
 export const CONSUL_BINARY = '/usr/local/bin/consul';
 
+/** A Consul agent's configuration (consul.hcl), key for key. */
+export interface ConsulAgentConfig {
+  readonly version: string;
+  readonly server: boolean;
+  readonly nodeName: string;
+  readonly datacenter: string;
+  readonly dataDir: string;
+  readonly bindAddr: string;
+  /** Space-separated addresses the HTTP API and DNS listen on. */
+  readonly clientAddr: string;
+  /** Servers only. */
+  readonly bootstrapExpect: number;
+  readonly retryJoin: readonly string[];
+  /** How this version turns the UI on, on servers. */
+  readonly ui?: string;
+  readonly dnsPort: number;
+  readonly recursors: readonly string[];
+  readonly encrypt: string;
+}
+
+export interface ConsulUnit {
+  readonly server: boolean;
+  readonly datacenter: string;
+  readonly configFile: string;
+  readonly configDir: string;
+  readonly binary: string;
+  readonly dnsPort: number;
+  readonly bindsPrivilegedPort: boolean;
+}
+
+export const consulConfigFile = defineArtifact<ConsulAgentConfig>({
+  id: 'consul/agent-config',
+  pattern: `hosts/*${CONSUL_CONFIG_PATH}`,
+  description: 'a Consul agent\'s configuration: `server`/`bootstrap_expect` = number of servers, `retry_join` of every server, `bind_addr`, `client_addr` with the host address, UI per version, `ports { dns }`, `recursors`, the gossip key\'s placeholder',
+  where: 'consul-server and consul-client hosts',
+  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.consul.version', 'spec.consul.datacenter', 'spec.consul.dnsPort', 'spec.consul.encrypt', 'spec.consul.recursors'],
+  secretKeys: ['encrypt'],
+  consumer: 'consul agent -config-dir',
+  format: 'hcl',
+  // 0640: once deployed the file holds the gossip key.
+  mode: 0o640,
+  render: compileTemplate<ConsulAgentConfig>(join(__dirname, '../templates/consul.hcl.ejs')),
+});
+
+export const consulUnitFile = defineArtifact<ConsulUnit>({
+  id: 'consul/agent-unit',
+  pattern: `hosts/*${CONSUL_UNIT_PATH}`,
+  description: 'the systemd unit of a Consul agent (`Type=notify`; CAP_NET_BIND_SERVICE for DNS below 1024)',
+  where: 'consul-server and consul-client hosts',
+  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.consul.version', 'spec.consul.dnsPort'],
+  secretKeys: [],
+  consumer: 'systemd',
+  format: 'systemd',
+  render: compileTemplate<ConsulUnit>(join(__dirname, '../templates/consul.service.ejs')),
+});
+
 const isServer = (consul: ConsulModel, host: Host) => consul.servers.some((server) => server.name === host.name);
 
 /** The agent configuration of one host (server or client). */
-export function consulAgentConfig(model: ClusterModel, host: Host): string {
+export function consulAgentConfig(model: ClusterModel, host: Host): ConsulAgentConfig {
   const consul = model.consul!;
   const server = isServer(consul, host);
-  return renderConfig({
+  return {
     version: consul.version.text,
     server,
     nodeName: host.name,
@@ -30,7 +84,7 @@ export function consulAgentConfig(model: ClusterModel, host: Host): string {
     dnsPort: consul.dnsPort,
     recursors: consul.recursors,
     encrypt: secretPlaceholder(consul.encrypt),
-  });
+  };
 }
 
 /** /etc/consul.d/consul.hcl and the systemd unit on every Consul agent host. */
@@ -38,11 +92,8 @@ export function generateConsulAgents(model: ClusterModel): Artifact[] {
   const consul = model.consul;
   if (!consul) return [];
   return consul.agents.flatMap((host) => [
-    // 0640: once deployed the file holds the gossip key.
-    artifact(hostFile(host, CONSUL_CONFIG_PATH), consulAgentConfig(model, host), 0o640),
-    artifact(
-      hostFile(host, CONSUL_UNIT_PATH),
-      renderUnit({
+    artifact(consulConfigFile, hostFile(host, CONSUL_CONFIG_PATH), consulAgentConfig(model, host)),
+    artifact(consulUnitFile, hostFile(host, CONSUL_UNIT_PATH), {
         server: isServer(consul, host),
         datacenter: consul.datacenter,
         configFile: CONSUL_CONFIG_PATH,
@@ -51,6 +102,5 @@ export function generateConsulAgents(model: ClusterModel): Artifact[] {
         dnsPort: consul.dnsPort,
         bindsPrivilegedPort: consul.dnsPort < 1024,
       }),
-    ),
   ]);
 }

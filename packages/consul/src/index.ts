@@ -1,11 +1,15 @@
-import type { Generator } from '@clusterspec/spec';
-import { generateConsulAgents } from './agent';
-import { generateIngress } from './ingress';
-import { generateRegistrators } from './registrator';
+import type { ArtifactDescriptor, Generator } from '@clusterspec/spec';
+import { consulConfigFile, consulUnitFile, generateConsulAgents } from './agent';
+import { consulTemplateConfigFile, consulTemplateUnitFile, generateIngress, nginxPreviewFile, nginxTemplateFile } from './ingress';
+import { generateRegistrators, registratorUnitFile } from './registrator';
 
-export { consulAgentConfig, CONSUL_CONFIG_PATH, CONSUL_UNIT_PATH } from './agent';
-export { declaredCatalog, FALLBACK_SERVER, ingressNginxConf, ingressSections, previewRenderer, publishedPort, templateRenderer, type IngressRenderer, type Instance } from './ingress';
+export { consulAgentConfig, consulConfigFile, consulUnitFile, CONSUL_CONFIG_PATH, CONSUL_UNIT_PATH, type ConsulUnit, type ConsulAgentConfig } from './agent';
+export {
+  consulTemplateConfigFile, consulTemplateUnitFile, declaredCatalog, FALLBACK_SERVER, NGINX_PREVIEW_PATH, NGINX_TEMPLATE_PATH, ingressNginx, ingressNginxConf, ingressSections, nginxPreviewFile, nginxTemplateFile, previewRenderer, publishedPort, renderIngressNginx, templateRenderer,
+  type IngressNginx, type IngressPreview, type IngressRenderer, type Instance,
+} from './ingress';
+export { registratorFlags, registratorRegistry, registratorUnitFile, REGISTRATOR_UNIT_PATH, type RegistratorUnit } from './registrator';
 export { agentFor } from './topology';
-export { registratorFlags, registratorRegistry, REGISTRATOR_UNIT_PATH } from './registrator';
 
 export const consulGenerators: readonly Generator[] = [generateConsulAgents, generateRegistrators, generateIngress];
+export const consulArtifacts: readonly ArtifactDescriptor<any>[] = [consulConfigFile, consulUnitFile, registratorUnitFile, consulTemplateConfigFile, nginxTemplateFile, nginxPreviewFile, consulTemplateUnitFile];

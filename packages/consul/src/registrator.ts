@@ -1,10 +1,29 @@
-import { artifact, compileTemplate, hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { artifact, compileTemplate, defineArtifact, hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { agentFor, CONSUL_HTTP_PORT } from './topology';
 
-const renderUnit = compileTemplate(join(__dirname, '../templates/registrator.service.ejs'));
-
 export const REGISTRATOR_UNIT_PATH = '/etc/systemd/system/registrator.service';
+
+/** registrator's unit as data: the container it runs and the arguments it hands registrator, in order. */
+export interface RegistratorUnit {
+  readonly hostName: string;
+  readonly localAgent: boolean;
+  readonly image: string;
+  /** registrator's flags, then the registry URI (registrator ignores anything after it). */
+  readonly arguments: readonly string[];
+}
+
+export const registratorUnitFile = defineArtifact<RegistratorUnit>({
+  id: 'consul/registrator-unit',
+  pattern: `hosts/*${REGISTRATOR_UNIT_PATH}`,
+  description: 'registrator (`gliderlabs/registrator:v7`, host network, the Docker socket), its flags before `consul://localhost:8500` where an agent runs, else a server\'s',
+  where: 'Docker hosts',
+  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.docker.hosts', 'spec.docker.registrator.consul', 'spec.consul'],
+  secretKeys: [],
+  consumer: 'systemd (docker run gliderlabs/registrator)',
+  format: 'systemd',
+  render: compileTemplate<RegistratorUnit>(join(__dirname, '../templates/registrator.service.ejs')),
+});
 /** v7 is the last tagged release; `latest` and `master` move. */
 export const REGISTRATOR_IMAGE = 'gliderlabs/registrator:v7';
 /** Seconds between full re-registrations; repairs the catalog after an agent lost its state. */
@@ -27,15 +46,11 @@ export function generateRegistrators(model: ClusterModel): Artifact[] {
   const consul = model.consul;
   if (!consul || !model.docker) return [];
   return model.docker.hosts.map((host) =>
-    artifact(
-      hostFile(host, REGISTRATOR_UNIT_PATH),
-      renderUnit({
-        hostName: host.name,
-        localAgent: agentFor(consul, host).local,
-        image: REGISTRATOR_IMAGE,
-        flags: registratorFlags(host),
-        registry: registratorRegistry(model, host),
-      }),
-    ),
+    artifact(registratorUnitFile, hostFile(host, REGISTRATOR_UNIT_PATH), {
+      hostName: host.name,
+      localAgent: agentFor(consul, host).local,
+      image: REGISTRATOR_IMAGE,
+      arguments: [...registratorFlags(host), registratorRegistry(model, host)],
+    }),
   );
 }

@@ -1,6 +1,18 @@
-import { artifact, hostFile, tomlDocument, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { artifact, defineArtifact, hostFile, tomlDocument, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import type { JsonMap } from '@iarna/toml';
 import { CERTS_DIR, CONTAINERD_CONFIG_PATH, containerdNodes } from './paths';
+
+export const containerdConfigFile = defineArtifact<JsonMap>({
+  id: 'containerd/config',
+  pattern: `hosts/*${CONTAINERD_CONFIG_PATH}`,
+  description: 'containerd\'s config.toml: registry `config_path = "/etc/containerd/certs.d"` and runc\'s `SystemdCgroup = true`, in the tables of the release\'s config version (2, or 3 from containerd 2.0)',
+  where: 'nodes, containerd runtime (1.24+ by default)',
+  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.version', 'spec.kubernetes.containerRuntime', 'spec.containerd.version'],
+  secretKeys: [],
+  consumer: 'containerd --config',
+  format: 'toml',
+  render: tomlDocument,
+});
 
 /** Nests value under a key path: ['a', 'b'] → { a: { b: value } }. */
 function nest(path: readonly string[], value: JsonMap): JsonMap {
@@ -34,6 +46,5 @@ export function generateContainerdConfig(model: ClusterModel): Artifact[] {
     { version: release.configVersion },
     merge(nest(release.registryTable, { config_path: CERTS_DIR }), nest(release.runcTable, { runtime_type: 'io.containerd.runc.v2', options: { SystemdCgroup: true } })),
   );
-  const content = tomlDocument(config);
-  return containerdNodes(model).map((host) => artifact(hostFile(host, CONTAINERD_CONFIG_PATH), content));
+  return containerdNodes(model).map((host) => artifact(containerdConfigFile, hostFile(host, CONTAINERD_CONFIG_PATH), config));
 }

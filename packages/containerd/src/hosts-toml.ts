@@ -1,6 +1,18 @@
-import { artifact, hostFile, tomlDocument, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { artifact, defineArtifact, hostFile, tomlDocument, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import type { JsonMap } from '@iarna/toml';
 import { containerdNodes, DOCKER_HUB, harborCaFile, hostsTomlPath, registryHostDirectory } from './paths';
+
+export const registryHostsFile = defineArtifact<JsonMap>({
+  id: 'containerd/registry-hosts',
+  pattern: 'hosts/*/etc/containerd/certs.d/*/hosts.toml',
+  description: 'how containerd reaches a registry: Harbor\'s (`<host[:port]>`, https with `ca` or plain http, the port only when not the protocol\'s default), Docker Hub\'s (`docker.io`, each of `docker.registryMirrors` a `[host]` before Docker Hub)',
+  where: 'nodes, containerd runtime',
+  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.containerRuntime', 'spec.harbor.externalURL', 'spec.harbor.caFile', 'spec.docker.registryMirrors'],
+  secretKeys: [],
+  consumer: "containerd's CRI image service, through config_path",
+  format: 'toml',
+  render: tomlDocument,
+});
 
 /**
  * Harbor's hosts.toml: its externalURL as the server and as the one host to try; over https with the CA
@@ -36,6 +48,6 @@ export function generateRegistryHosts(model: ClusterModel): Artifact[] {
     [DOCKER_HUB, dockerHubMirrors(model)],
   ];
   return containerdNodes(model).flatMap((node) =>
-    files.flatMap(([registryHost, data]) => (data ? [artifact(hostFile(node, hostsTomlPath(registryHost)), tomlDocument(data))] : [])),
+    files.flatMap(([registryHost, data]) => (data ? [artifact(registryHostsFile, hostFile(node, hostsTomlPath(registryHost)), data)] : [])),
   );
 }

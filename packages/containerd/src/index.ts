@@ -1,7 +1,10 @@
-import type { Generator } from '@clusterspec/spec';
-import { generateContainerdConfig } from './config-toml';
-import { generateRegistryHosts } from './hosts-toml';
+import type { ArtifactDescriptor, Generator } from '@clusterspec/spec';
+import { containerdConfigFile, generateContainerdConfig } from './config-toml';
+import { generateRegistryHosts, registryHostsFile } from './hosts-toml';
 
+export { containerdConfigFile } from './config-toml';
+export { registryHostsFile } from './hosts-toml';
 export { CERTS_DIR, CONTAINERD_CONFIG_PATH, DOCKER_HUB, harborCaFile, hostsTomlPath, registryHostDirectory } from './paths';
 
 export const containerdGenerators: readonly Generator[] = [generateContainerdConfig, generateRegistryHosts];
+export const containerdArtifacts: readonly ArtifactDescriptor<any>[] = [containerdConfigFile, registryHostsFile];

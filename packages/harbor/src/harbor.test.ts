@@ -1,7 +1,7 @@
 import { runSiteChecks, SpecError, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { parse } from 'yaml';
 import { loadFixture, variant } from '../../../tests/support/fixtures';
-import { harborChecks, harborGenerators, harborLoadBalancerSection } from './index';
+import { harborChecks, harborGenerators, harborBalancer } from './index';
 
 const generate = (model: ClusterModel): Artifact[] => harborGenerators.flatMap((generator) => generator(model));
 const byPath = (artifacts: readonly Artifact[]) => new Map(artifacts.map((item) => [item.path, item.content]));
@@ -350,6 +350,6 @@ describe('unsupported Harbor versions', () => {
   it('a spec without Harbor gets no Harbor files', () => {
     const model = variant('modern', []);
     expect(generate({ ...model, harbor: undefined })).toEqual([]);
-    expect(harborLoadBalancerSection({ ...model, harbor: undefined })).toBeUndefined();
+    expect(harborBalancer({ ...model, harbor: undefined })).toBeUndefined();
   });
 });

@@ -1,8 +1,11 @@
-import type { Generator } from '@clusterspec/spec';
-import { generateHarborV1 } from './v1';
-import { generateHarborV2 } from './v2';
+import type { ArtifactDescriptor, Generator } from '@clusterspec/spec';
+import { adminserverEnvFile, dockerComposeFile, generateHarborV1, harborCfgFile, uiEnvFile } from './v1';
+import { generateHarborV2, harborYmlFile } from './v2';
 
 export { harborChecks, INSTALL_DIR } from './common';
-export { harborLoadBalancerSection } from './load-balancer';
+export { harborBalancer, renderHarborBalancer, type HarborBalancer } from './load-balancer';
+export { adminserverEnvFile, dockerComposeFile, harborCfgFile, uiEnvFile, type AdminserverEnv, type CommentedYaml, type HarborCfg, type UiEnv } from './v1';
+export { harborYmlFile } from './v2';
 
 export const harborGenerators: readonly Generator[] = [generateHarborV1, generateHarborV2];
+export const harborArtifacts: readonly ArtifactDescriptor<any>[] = [harborCfgFile, adminserverEnvFile, uiEnvFile, dockerComposeFile, harborYmlFile];

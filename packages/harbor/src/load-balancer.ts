@@ -1,21 +1,33 @@
 import { compileTemplate, type ClusterModel } from '@clusterspec/spec';
 import { join } from 'node:path';
 
-const renderSection = compileTemplate(join(__dirname, '../templates/load-balancer.conf.ejs'));
+/** The Harbor balancer as data: one listener, an upstream of every instance's proxy. */
+export interface HarborBalancer {
+  readonly instances: readonly { readonly name: string; readonly address: string }[];
+  /** The instances' port. */
+  readonly httpPort: number;
+  /** The port it listens on. */
+  readonly port: number;
+  readonly serverName: string;
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+}
+
+/** The nginx `http` section text of the Harbor balancer. */
+export const renderHarborBalancer = compileTemplate<HarborBalancer>(join(__dirname, '../templates/load-balancer.conf.ejs'));
 
 /**
- * The nginx `http` section of the Harbor load balancer, for the hosts in harbor.loadBalancer.hosts.
- * Instances serve plain http on httpPort; with an https externalURL the balancer terminates TLS with
- * the certificate kept on the shared storage (mount it, or copy it, on the balancer hosts).
+ * The Harbor load balancer, for the hosts in harbor.loadBalancer.hosts. Instances serve plain http on
+ * httpPort; with an https externalURL the balancer terminates TLS with the certificate kept on the
+ * shared storage (mount it, or copy it, on the balancer hosts).
  */
-export function harborLoadBalancerSection(model: ClusterModel): string | undefined {
+export function harborBalancer(model: ClusterModel): HarborBalancer | undefined {
   const harbor = model.harbor;
   if (!harbor) return undefined;
-  return renderSection({
-    instances: harbor.instances,
+  return {
+    instances: harbor.instances.map((host) => ({ name: host.name, address: host.address })),
     httpPort: harbor.httpPort,
     port: harbor.loadBalancer.port,
     serverName: harbor.endpoint.host,
-    tls: harbor.protocol === 'https' ? { certFile: harbor.storage.certFile, keyFile: harbor.storage.keyFile } : undefined,
-  });
+    ...(harbor.protocol === 'https' ? { tls: { certFile: harbor.storage.certFile, keyFile: harbor.storage.keyFile } } : {}),
+  };
 }

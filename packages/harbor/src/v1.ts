@@ -1,20 +1,97 @@
-import { artifact, compileTemplate, GENERATED_NOTICE, hostFile, secretPlaceholder, type Artifact, type ClusterModel, type HarborModel, type HarborRelease, type Host } from '@clusterspec/spec';
+import { artifact, compileTemplate, defineArtifact, GENERATED_NOTICE, hostFile, secretPlaceholder, type Artifact, type ClusterModel, type HarborModel, type HarborRelease, type Host } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { INSTALL_DIR, logFolder, pythonYaml, registryAuthority } from './common';
 
 const templates = join(__dirname, '../templates/v1');
-const renderHarborCfg = compileTemplate(join(templates, 'harbor.cfg.ejs'));
-const renderAdminserverEnv = compileTemplate(join(templates, 'adminserver.env.ejs'));
-const renderUiEnv = compileTemplate(join(templates, 'ui.env.ejs'));
+/** What every Harbor 1.x file of an instance names in its header. */
+interface InstanceHeader {
+  readonly version: string;
+  /** From 1, in spec order. */
+  readonly index: number;
+  readonly count: number;
+  readonly host: string;
+}
+
+/** harbor.cfg's settings that differ per site (the rest is the release's sample, kept as written). */
+export interface HarborCfg extends InstanceHeader {
+  readonly hostname: string;
+  readonly protocol: string;
+  readonly dbPassword: string;
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly secretkeyPath: string;
+  /** off: every instance signs tokens with the one key pair copied from common/templates (see harbor.cfg). */
+  readonly customizeCrt: 'on' | 'off';
+  readonly adminPassword: string;
+}
+
+export interface AdminserverEnv extends InstanceHeader {
+  readonly database: { readonly host: string; readonly port: number; readonly user: string };
+}
 
 /**
  * `addr,poolsize,password,dbnum` of beego's redis session provider, which Harbor 1.1's ui reads from
  * _REDIS_URL to share sessions between instances; no password means no AUTH.
  */
-export function redisSessionURL(harbor: HarborModel): string {
-  const password = harbor.redis.password ? secretPlaceholder(harbor.redis.password) : '';
-  return `${harbor.redis.host}:${harbor.redis.port},100,${password},0`;
+export interface UiEnv extends InstanceHeader {
+  readonly redisSession: { readonly address: string; readonly poolSize: number; readonly password: string; readonly database: number };
 }
+
+const V1_READS = ['spec.harbor.version', 'spec.harbor.externalURL', 'spec.harbor.httpPort', 'spec.harbor.storage.sharedPath', 'spec.harbor.database', 'spec.harbor.redis', 'spec.harbor.adminPassword', 'spec.hosts[].name', 'spec.hosts[].roles'];
+
+export const harborCfgFile = defineArtifact<HarborCfg>({
+  id: 'harbor/harbor-cfg',
+  pattern: `hosts/*${INSTALL_DIR}/harbor.cfg`,
+  description: 'a Harbor 1.x instance\'s installer configuration as the design documents edited it: hostname = the balancer\'s host:port, keys and data on the shared storage, TLS files, the external database\'s password',
+  where: 'harbor hosts, Harbor 1.x',
+  reads: V1_READS,
+  secretKeys: ['dbPassword', 'adminPassword'],
+  consumer: "Harbor 1.x's ./prepare (Python ConfigParser)",
+  format: 'ini',
+  render: compileTemplate<HarborCfg>(join(templates, 'harbor.cfg.ejs')),
+});
+
+export const adminserverEnvFile = defineArtifact<AdminserverEnv>({
+  id: 'harbor/adminserver-env',
+  pattern: `hosts/*${INSTALL_DIR}/common/templates/adminserver/env`,
+  description: 'Harbor 1.x adminserver\'s env template: the external MySQL (or the bundled one) with `RESET=true`',
+  where: 'harbor hosts, Harbor 1.x',
+  reads: V1_READS,
+  secretKeys: [],
+  consumer: "Harbor 1.x's ./prepare (Python string.Template), then docker-compose env_file",
+  format: 'env',
+  render: compileTemplate<AdminserverEnv>(join(templates, 'adminserver.env.ejs')),
+});
+
+export const uiEnvFile = defineArtifact<UiEnv>({
+  id: 'harbor/ui-env',
+  pattern: `hosts/*${INSTALL_DIR}/common/templates/ui/env`,
+  description: 'Harbor 1.x ui\'s env template: `_REDIS_URL` sessions shared between instances',
+  where: 'harbor hosts, Harbor 1.x',
+  reads: V1_READS,
+  secretKeys: ['redisSession.password'],
+  consumer: "Harbor 1.x's ./prepare (Python string.Template), then docker-compose env_file",
+  format: 'env',
+  render: compileTemplate<UiEnv>(join(templates, 'ui.env.ejs')),
+});
+
+/** docker-compose.yml with the comment lines above it. */
+export interface CommentedYaml<D> {
+  readonly comment: readonly string[];
+  readonly document: D;
+}
+
+export const dockerComposeFile = defineArtifact<CommentedYaml<Record<string, unknown>>>({
+  id: 'harbor/docker-compose',
+  pattern: `hosts/*${INSTALL_DIR}/docker-compose.yml`,
+  description: 'a Harbor 1.x instance\'s docker-compose.yml: volumes on the shared storage, a log folder per instance, the proxy on `httpPort:80`, no bundled database unless asked',
+  where: 'harbor hosts, Harbor 1.x',
+  reads: V1_READS,
+  secretKeys: [],
+  consumer: 'docker-compose (PyYAML, YAML 1.1)',
+  format: 'yaml',
+  render: ({ comment, document }) => pythonYaml(comment, document),
+});
 
 /** How adminserver reaches the bundled mysql service on the compose network. */
 const BUNDLED_MYSQL = { host: 'mysql', port: 3306, user: 'root' };
@@ -43,7 +120,7 @@ function bundledDatabase(harbor: HarborModel): Record<string, unknown> {
  * mysql service unless the spec asks for the bundled database. Only port 80 of the proxy is published: instances serve
  * plain http behind the balancer, and 443/4443 would only hold host ports.
  */
-function dockerCompose(harbor: HarborModel, release: HarborRelease, index: number): unknown {
+function dockerCompose(harbor: HarborModel, release: HarborRelease, index: number): Record<string, unknown> {
   const data = harbor.storage.dataPath;
   const tag = `v${harbor.version.text}`;
   const images = release.images!;
@@ -123,7 +200,7 @@ function dockerCompose(harbor: HarborModel, release: HarborRelease, index: numbe
 function instanceFiles(harbor: HarborModel, release: HarborRelease, host: Host, index: number): Artifact[] {
   const common = { version: harbor.version.text, index: index + 1, count: harbor.instances.length, host: host.name };
   const file = (path: string) => hostFile(host, `${INSTALL_DIR}/${path}`);
-  const harborCfg = renderHarborCfg({
+  const harborCfg: HarborCfg = {
     ...common,
     hostname: registryAuthority(harbor),
     protocol: harbor.protocol,
@@ -131,17 +208,19 @@ function instanceFiles(harbor: HarborModel, release: HarborRelease, host: Host, 
     certFile: harbor.storage.certFile,
     keyFile: harbor.storage.keyFile,
     secretkeyPath: harbor.storage.dataPath,
+    customizeCrt: 'off',
     adminPassword: secretPlaceholder(harbor.adminPassword),
-  });
-  const compose = pythonYaml(
-    [GENERATED_NOTICE, `Harbor ${harbor.version.text} docker-compose.yml, instance ${index + 1} of ${harbor.instances.length} (${host.name}); data on ${harbor.storage.dataPath}.`],
-    dockerCompose(harbor, release, index),
-  );
+  };
+  const compose = {
+    comment: [GENERATED_NOTICE, `Harbor ${harbor.version.text} docker-compose.yml, instance ${index + 1} of ${harbor.instances.length} (${host.name}); data on ${harbor.storage.dataPath}.`],
+    document: dockerCompose(harbor, release, index),
+  };
+  const redisSession = { address: `${harbor.redis.host}:${harbor.redis.port}`, poolSize: 100, password: harbor.redis.password ? secretPlaceholder(harbor.redis.password) : '', database: 0 };
   return [
-    artifact(file('harbor.cfg'), harborCfg),
-    artifact(file('common/templates/adminserver/env'), renderAdminserverEnv({ ...common, database: harbor.database.embedded ? BUNDLED_MYSQL : harbor.database })),
-    artifact(file('common/templates/ui/env'), renderUiEnv({ ...common, redisURL: redisSessionURL(harbor) })),
-    artifact(file('docker-compose.yml'), compose),
+    artifact(harborCfgFile, file('harbor.cfg'), harborCfg),
+    artifact(adminserverEnvFile, file('common/templates/adminserver/env'), { ...common, database: harbor.database.embedded ? BUNDLED_MYSQL : { host: harbor.database.host, port: harbor.database.port, user: harbor.database.user } }),
+    artifact(uiEnvFile, file('common/templates/ui/env'), { ...common, redisSession }),
+    artifact(dockerComposeFile, file('docker-compose.yml'), compose),
   ];
 }
 

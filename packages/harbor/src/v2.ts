@@ -1,5 +1,18 @@
-import { artifact, GENERATED_NOTICE, hostFile, secretPlaceholder, type Artifact, type ClusterModel, type HarborModel, type HarborRelease, type Host } from '@clusterspec/spec';
+import { artifact, defineArtifact, GENERATED_NOTICE, hostFile, secretPlaceholder, type Artifact, type ClusterModel, type HarborModel, type HarborRelease, type Host } from '@clusterspec/spec';
 import { INSTALL_DIR, logFolder, pythonYaml } from './common';
+import type { CommentedYaml } from './v1';
+
+export const harborYmlFile = defineArtifact<CommentedYaml<Record<string, unknown>>>({
+  id: 'harbor/harbor-yml',
+  pattern: `hosts/*${INSTALL_DIR}/harbor.yml`,
+  description: 'a Harbor 2.x instance\'s harbor.yml: `hostname`, `http.port`, `external_url`, `data_volume` on the shared storage, `log.local.location` per instance, `external_database`, `external_redis`; keys as in the release\'s `harbor.yml.tmpl`',
+  where: 'harbor hosts, Harbor 2.x',
+  reads: ['spec.harbor.version', 'spec.harbor.externalURL', 'spec.harbor.httpPort', 'spec.harbor.storage.sharedPath', 'spec.harbor.database', 'spec.harbor.redis', 'spec.harbor.adminPassword', 'spec.hosts[].name', 'spec.hosts[].roles'],
+  secretKeys: ['document.harbor_admin_password', 'document.database.password', 'document.external_database.harbor.password', 'document.external_redis.password'],
+  consumer: "Harbor 2.x's ./prepare (PyYAML, YAML 1.1)",
+  format: 'yaml',
+  render: ({ comment, document }) => pythonYaml(comment, document),
+});
 
 /** Harbor's own defaults for an external database (harbor.yml.tmpl's sample; prepare falls back to them too). */
 const DB_MAX_IDLE_CONNS = 2;
@@ -61,7 +74,7 @@ function instanceFile(harbor: HarborModel, release: HarborRelease, host: Host, i
     `Harbor ${harbor.version.text} harbor.yml, instance ${index + 1} of ${harbor.instances.length} (${host.name}), keys as in harbor.yml.tmpl of v${harbor.version.text}.`,
     `Mount ${harbor.storage.sharedPath} first, then run ./install.sh (it runs ./prepare) in ${INSTALL_DIR}.`,
   ];
-  return artifact(hostFile(host, `${INSTALL_DIR}/harbor.yml`), pythonYaml(comment, harborYml(harbor, release, index)));
+  return artifact(harborYmlFile, hostFile(host, `${INSTALL_DIR}/harbor.yml`), { comment, document: harborYml(harbor, release, index) });
 }
 
 /** Harbor 2.x: one harbor.yml per instance; ./prepare writes docker-compose.yml and common/config from it. */

@@ -1,5 +1,27 @@
 import { kubeletCgroupDriver } from '@clusterspec/kubernetes';
-import { artifact, hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { artifact, defineArtifact, hostFile, jsonDocument, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+
+export const DOCKER_DAEMON_PATH = '/etc/docker/daemon.json';
+
+/** The keys of Docker's daemon.json written here (dockerd's configuration file reference). */
+export interface DockerDaemonConfig {
+  readonly dns?: readonly string[];
+  readonly 'registry-mirrors'?: readonly string[];
+  readonly 'insecure-registries'?: readonly string[];
+  readonly 'exec-opts'?: readonly string[];
+}
+
+export const dockerDaemonFile = defineArtifact<DockerDaemonConfig>({
+  id: 'host/docker-daemon',
+  pattern: `hosts/*${DOCKER_DAEMON_PATH}`,
+  description: 'Docker\'s daemon.json: `dns` (`consul` = the host\'s own address where it runs an agent, else the servers\', never 127.0.0.1), `registry-mirrors`, `insecure-registries` with a plain-http Harbor, `native.cgroupdriver=systemd` where Docker runs a kubeadm node\'s pods on 1.22 or 1.23',
+  where: 'Docker hosts',
+  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.docker.hosts', 'spec.docker.dns', 'spec.docker.registryMirrors', 'spec.harbor.externalURL', 'spec.kubernetes.containerRuntime', 'spec.kubernetes.version'],
+  secretKeys: [],
+  consumer: 'dockerd',
+  format: 'json',
+  render: jsonDocument,
+});
 import { consulDnsAddresses } from './consul-dns';
 
 function containerDns(model: ClusterModel, host: Host): string[] {
@@ -30,7 +52,7 @@ export function generateDockerDaemonConfig(model: ClusterModel): Artifact[] {
   const docker = model.docker;
   if (!docker) return [];
   return docker.hosts.map((host) => {
-    const config: Record<string, string[]> = {};
+    const config: { -readonly [key in keyof DockerDaemonConfig]: DockerDaemonConfig[key] } = {};
     const dns = containerDns(model, host);
     if (dns.length > 0) config.dns = dns;
     if (docker.registryMirrors.length > 0) config['registry-mirrors'] = [...docker.registryMirrors];
@@ -38,6 +60,6 @@ export function generateDockerDaemonConfig(model: ClusterModel): Artifact[] {
     if (insecure.length > 0) config['insecure-registries'] = insecure;
     const options = kubeletRuntimeOptions(model, host);
     if (options.length > 0) config['exec-opts'] = options;
-    return artifact(hostFile(host, '/etc/docker/daemon.json'), `${JSON.stringify(config, null, 2)}\n`);
+    return artifact(dockerDaemonFile, hostFile(host, DOCKER_DAEMON_PATH), config);
   });
 }

@@ -1,12 +1,27 @@
 import { endpointAddress } from '@clusterspec/kubernetes';
-import { artifact, GENERATED_NOTICE, hostFile, looksLikeIpv4, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { artifact, defineArtifact, GENERATED_NOTICE, hostFile, looksLikeIpv4, type Artifact, type ClusterModel } from '@clusterspec/spec';
 
-interface HostsEntry {
+export const HOSTS_FRAGMENT_PATH = '/etc/hosts.d/clusterspec';
+
+/** One line of the /etc/hosts fragment: name → address, and why it is there (a comment). */
+export interface HostsEntry {
   readonly address: string;
   readonly name: string;
   readonly why: string;
 }
 
+
+export const hostsFragmentFile = defineArtifact<{ readonly entries: readonly HostsEntry[] }>({
+  id: 'host/hosts-fragment',
+  pattern: `hosts/*${HOSTS_FRAGMENT_PATH}`,
+  description: '/etc/hosts lines: controlPlaneEndpoint\'s name → the LB\'s virtual address (or first LB host), Harbor\'s name → its first balancer; none for names that are addresses',
+  where: 'every host, the same lines',
+  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.loadBalancer.virtualAddress', 'spec.harbor.externalURL', 'spec.harbor.loadBalancer.hosts'],
+  secretKeys: [],
+  consumer: 'the operator, appending it to /etc/hosts (glibc and every resolver reading hosts(5))',
+  format: 'hosts',
+  render: ({ entries }) => [`# ${GENERATED_NOTICE}`, '# Append to /etc/hosts.', ...entries.map((entry) => `${entry.address} ${entry.name}  # ${entry.why}`), ''].join('\n'),
+});
 
 /** kubelets, kube-proxy and every user's kubeconfig dial controlPlaneEndpoint by name: map it to the apiserver load balancer. */
 function kubernetesEntry(model: ClusterModel): HostsEntry[] {
@@ -32,6 +47,5 @@ function harborEntry(model: ClusterModel): HostsEntry[] {
 export function generateHostsFragments(model: ClusterModel): Artifact[] {
   const entries = [...kubernetesEntry(model), ...harborEntry(model)];
   if (entries.length === 0) return [];
-  const content = [`# ${GENERATED_NOTICE}`, '# Append to /etc/hosts.', ...entries.map((entry) => `${entry.address} ${entry.name}  # ${entry.why}`), ''].join('\n');
-  return model.hosts.map((host) => artifact(hostFile(host, '/etc/hosts.d/clusterspec'), content));
+  return model.hosts.map((host) => artifact(hostsFragmentFile, hostFile(host, HOSTS_FRAGMENT_PATH), { entries }));
 }

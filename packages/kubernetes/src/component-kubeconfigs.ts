@@ -1,16 +1,28 @@
 import { componentCertificate, kubeletCertificate, PKI_DIR, usesKubeadm, type CertificatePlan } from '@clusterspec/pki';
-import { artifact, hostFile, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
-import { endpointURL, kubeconfig } from './kubeconfig';
+import { artifact, defineArtifact, hostFile, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { endpointURL, kubeconfig, type Kubeconfig } from './kubeconfig';
+
+export const componentKubeconfigFile = defineArtifact<Kubeconfig>({
+  id: 'kubernetes/component-kubeconfig',
+  pattern: 'hosts/*/etc/kubernetes/{kubelet,controller-manager,scheduler}.conf',
+  description: 'a component\'s kubeconfig naming certificate files (legacy flow): on a control-plane host it dials its own apiserver, elsewhere controlPlaneEndpoint',
+  where: 'nodes, legacy flow',
+  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.apiServer.bindPort', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.version'],
+  secretKeys: [],
+  consumer: 'the kubelet, kube-controller-manager and kube-scheduler (client-go)',
+  format: 'yaml',
+  render: (config) => yamlDocuments(config),
+});
 
 function hostKubeconfig(host: Host, file: string, server: string, certificate: CertificatePlan): Artifact {
-  const content = kubeconfig({
+  const config = kubeconfig({
     server,
     user: certificate.commonName,
     certificateAuthority: `${PKI_DIR}/ca.crt`,
     clientCertificate: certificate.certFile,
     clientKey: certificate.keyFile,
   });
-  return artifact(hostFile(host, `/etc/kubernetes/${file}`), yamlDocuments(content));
+  return artifact(componentKubeconfigFile, hostFile(host, `/etc/kubernetes/${file}`), config);
 }
 
 /**

@@ -1,16 +1,21 @@
-import type { Generator } from '@clusterspec/spec';
-import { generateComponentKubeconfigs } from './component-kubeconfigs';
-import { generateKubeadmConfigs } from './kubeadm-config';
-import { generateKubeProxyConfig } from './kube-proxy';
-import { generateNodeRoleScript } from './node-roles';
-import { generateGroupBindings } from './rbac';
-import { generateStaticPods } from './static-pods';
-import { generateUserKubeconfigs } from './user-kubeconfigs';
+import type { ArtifactDescriptor, Generator } from '@clusterspec/spec';
+import { componentKubeconfigFile, generateComponentKubeconfigs } from './component-kubeconfigs';
+import { generateKubeadmConfigs, kubeadmConfigFile } from './kubeadm-config';
+import { generateKubeProxyConfig, kubeProxyConfigMapFile } from './kube-proxy';
+import { generateNodeRoleScript, nodeRoleScriptFile } from './node-roles';
+import { generateGroupBindings, groupBindingsFile } from './rbac';
+import { generateStaticPods, staticPodFile } from './static-pods';
+import { generateUserKubeconfigs, userKubeconfigFile } from './user-kubeconfigs';
 
+export { componentKubeconfigFile } from './component-kubeconfigs';
 export { endpointAddress } from './endpoint-address';
-export { KUBEADM_CONFIG_PATH, kubeletCgroupDriver } from './kubeadm-config';
-export { endpointURL } from './kubeconfig';
-export { controlPlaneTaints, nodeLabels, nodeTaints } from './node-roles';
+export { KUBEADM_CONFIG_PATH, kubeadmConfigFile, kubeletCgroupDriver, type KubeadmDocument } from './kubeadm-config';
+export { endpointURL, kubeconfigServer, type Kubeconfig } from './kubeconfig';
+export { KUBE_PROXY_CONFIGMAP_PATH, kubeProxyConfigMapFile, type KubeProxyConfigMap } from './kube-proxy';
+export { controlPlaneTaints, nodeLabels, nodeRoleScriptFile, nodeTaints } from './node-roles';
+export { groupBindingsFile } from './rbac';
+export { staticPodFile } from './static-pods';
+export { userKubeconfigFile } from './user-kubeconfigs';
 
 export const kubernetesGenerators: readonly Generator[] = [
   generateStaticPods,
@@ -20,4 +25,14 @@ export const kubernetesGenerators: readonly Generator[] = [
   generateKubeProxyConfig,
   generateUserKubeconfigs,
   generateGroupBindings,
+];
+
+export const kubernetesArtifacts: readonly ArtifactDescriptor<any>[] = [
+  staticPodFile,
+  componentKubeconfigFile,
+  kubeadmConfigFile,
+  nodeRoleScriptFile,
+  kubeProxyConfigMapFile,
+  userKubeconfigFile,
+  groupBindingsFile,
 ];

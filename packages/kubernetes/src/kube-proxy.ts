@@ -1,15 +1,35 @@
-import { artifact, yamlDocuments, type Artifact, type ClusterModel } from '@clusterspec/spec';
-import { stringify } from 'yaml';
-import { CLUSTER_NAME, endpointURL } from './kubeconfig';
+import { artifact, defineArtifact, yamlDocuments, yamlText, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { CLUSTER_NAME, endpointURL, type Kubeconfig } from './kubeconfig';
 
 const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** kube-proxy's ConfigMap (its `data` left out) and the kubeconfig it carries as `data["kubeconfig.conf"]`. */
+export interface KubeProxyConfigMap {
+  readonly configMap: Omit<IConfigMap, 'data'>;
+  readonly kubeconfig: Kubeconfig;
+}
+
+export const KUBE_PROXY_CONFIGMAP_PATH = 'cluster/kube-proxy-configmap.yaml';
+
+export const kubeProxyConfigMapFile = defineArtifact<KubeProxyConfigMap>({
+  id: 'kubernetes/kube-proxy-configmap',
+  pattern: KUBE_PROXY_CONFIGMAP_PATH,
+  description: 'kube-proxy\'s ConfigMap: its kubeconfig dialling controlPlaneEndpoint (or `kubeProxy.server`), never one master',
+  where: 'the cluster',
+  reads: ['spec.kubernetes.version', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.kubeProxy.server', 'spec.kubernetes.networking.podSubnet'],
+  secretKeys: [],
+  consumer: 'kubectl apply (kube-proxy reads the kubeconfig from the mounted ConfigMap)',
+  format: 'yaml',
+  render: ({ configMap, kubeconfig }) => yamlDocuments({ ...configMap, data: { 'kubeconfig.conf': yamlText(kubeconfig) } }),
+});
 
 /**
  * The kube-proxy ConfigMap's kubeconfig, dialling controlPlaneEndpoint: kubeadm wrote the first master's
  * address there, which pins every kube-proxy to one host (the design documents' step 7).
  */
 export function generateKubeProxyConfig(model: ClusterModel): Artifact[] {
-  const proxyKubeconfig = {
+  const proxyKubeconfig: Kubeconfig = {
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: CLUSTER_NAME, cluster: { 'certificate-authority': `${SERVICE_ACCOUNT}/ca.crt`, server: model.kubernetes.kubeProxyServer?.text ?? endpointURL(model.kubernetes.controlPlaneEndpoint) } }],
@@ -17,11 +37,10 @@ export function generateKubeProxyConfig(model: ClusterModel): Artifact[] {
     'current-context': 'default',
     users: [{ name: 'default', user: { tokenFile: `${SERVICE_ACCOUNT}/token` } }],
   };
-  const configMap = {
+  const configMap: Omit<IConfigMap, 'data'> = {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: 'kube-proxy', namespace: 'kube-system', labels: { app: 'kube-proxy' } },
-    data: { 'kubeconfig.conf': stringify(proxyKubeconfig, { lineWidth: 0 }) },
   };
-  return [artifact('cluster/kube-proxy-configmap.yaml', yamlDocuments(configMap))];
+  return [artifact(kubeProxyConfigMapFile, KUBE_PROXY_CONFIGMAP_PATH, { configMap, kubeconfig: proxyKubeconfig })];
 }

@@ -1,8 +1,32 @@
 import { usesKubeadm } from '@clusterspec/pki';
-import { artifact, hostFile, secretPlaceholder, yamlDocuments, type Artifact, type ClusterModel, type Host, type KubernetesRelease } from '@clusterspec/spec';
+import { artifact, defineArtifact, hostFile, secretPlaceholder, yamlDocuments, type Artifact, type ClusterModel, type Host, type KubernetesRelease } from '@clusterspec/spec';
 import { nodeTaints } from './node-roles';
 
 export const KUBEADM_CONFIG_PATH = '/etc/kubernetes/kubeadm-config.yaml';
+
+/** One document of a kubeadm config file (kubeadm.k8s.io Init/Cluster/JoinConfiguration, or a KubeletConfiguration). */
+export interface KubeadmDocument {
+  /** The release's kubeadm config API group and version, e.g. kubeadm.k8s.io/v1beta4 (every kubeadm-flow release sets it). */
+  readonly apiVersion?: string;
+  readonly kind: 'InitConfiguration' | 'ClusterConfiguration' | 'JoinConfiguration' | 'KubeletConfiguration';
+  readonly [field: string]: unknown;
+}
+
+export const kubeadmConfigFile = defineArtifact<readonly KubeadmDocument[]>({
+  id: 'kubernetes/kubeadm-config',
+  pattern: `hosts/*${KUBEADM_CONFIG_PATH}`,
+  description: 'kubeadm\'s configuration of a node: Init+ClusterConfiguration (+KubeletConfiguration: cluster DNS; with containerd before 1.22 `cgroupDriver: systemd`) on the first control-plane host, JoinConfiguration with `controlPlane` on the others, JoinConfiguration on workers; API version per release; taints in `nodeRegistration`',
+  where: 'nodes, kubeadm flow (>= 1.15)',
+  reads: [
+    'spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.version', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.networking',
+    'spec.kubernetes.apiServer.bindPort', 'spec.kubernetes.apiServer.certSANs', 'spec.kubernetes.bootstrapToken', 'spec.kubernetes.certificateKey', 'spec.kubernetes.caCertHash',
+    'spec.hosts[].labels', 'spec.hosts[].taints', 'spec.kubernetes.controlPlane.schedulable', 'spec.kubernetes.containerRuntime',
+  ],
+  secretKeys: ['*.bootstrapTokens.*.token', '*.certificateKey', '*.discovery.bootstrapToken.token', '*.discovery.bootstrapToken.caCertHashes.*', '*.controlPlane.certificateKey'],
+  consumer: 'kubeadm init / kubeadm join --config',
+  format: 'yaml',
+  render: (documents) => yamlDocuments(...documents),
+});
 
 /** kubeadm's extraArgs: a map until v1beta3, a name/value list from v1beta4. */
 function extraArgs(release: KubernetesRelease, args: Record<string, string>): object {
@@ -25,7 +49,7 @@ function localAPIEndpoint(model: ClusterModel, host: Host): object {
   return { advertiseAddress: host.address, bindPort: model.kubernetes.apiServer.bindPort };
 }
 
-function initConfiguration(model: ClusterModel, release: KubernetesRelease, host: Host): object[] {
+function initConfiguration(model: ClusterModel, release: KubernetesRelease, host: Host): KubeadmDocument[] {
   const { kubernetes } = model;
   return [
     {
@@ -67,7 +91,7 @@ export function kubeletCgroupDriver(model: ClusterModel): 'cgroupfs' | 'systemd'
  * "Configuring a cgroup driver"). Never rotateCertificates, which kubeadm sets to true whatever the file
  * says (kubeadm's componentconfigs/kubelet.go defaulting).
  */
-function kubeletConfiguration(model: ClusterModel, release: KubernetesRelease): object {
+function kubeletConfiguration(model: ClusterModel, release: KubernetesRelease): KubeadmDocument {
   const { networking } = model.kubernetes;
   const driver = kubeletCgroupDriver(model);
   return {
@@ -79,7 +103,7 @@ function kubeletConfiguration(model: ClusterModel, release: KubernetesRelease): 
   };
 }
 
-function joinConfiguration(model: ClusterModel, release: KubernetesRelease, host: Host): object {
+function joinConfiguration(model: ClusterModel, release: KubernetesRelease, host: Host): KubeadmDocument {
   const { kubernetes } = model;
   return {
     apiVersion: release.kubeadmApiVersion,
@@ -108,6 +132,6 @@ export function generateKubeadmConfigs(model: ClusterModel): Artifact[] {
   const [first] = model.kubernetes.controlPlaneHosts;
   return model.kubernetes.nodes.map((host) => {
     const documents = host === first ? initConfiguration(model, release, host) : [joinConfiguration(model, release, host)];
-    return artifact(hostFile(host, KUBEADM_CONFIG_PATH), yamlDocuments(...documents));
+    return artifact(kubeadmConfigFile, hostFile(host, KUBEADM_CONFIG_PATH), documents);
   });
 }

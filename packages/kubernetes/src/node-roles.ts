@@ -1,5 +1,23 @@
 import { usesKubeadm } from '@clusterspec/pki';
-import { artifact, GENERATED_NOTICE, type Artifact, type ClusterModel, type Host, type Taint } from '@clusterspec/spec';
+import { artifact, defineArtifact, GENERATED_NOTICE, type Artifact, type ClusterModel, type Host, type Taint } from '@clusterspec/spec';
+
+/** node-roles.sh as data: its kubectl commands, one a line. */
+export interface NodeRoleScript {
+  readonly commands: readonly string[];
+}
+
+export const nodeRoleScriptFile = defineArtifact<NodeRoleScript>({
+  id: 'kubernetes/node-roles',
+  pattern: 'cluster/node-roles.sh',
+  description: '`kubectl label/taint` of the nodes: legacy flow, every node as its role says (kubeadm 1.6 marked only the first master); kubeadm flow, only labels given in the spec',
+  where: 'the cluster',
+  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.hosts[].labels', 'spec.hosts[].taints', 'spec.kubernetes.controlPlane.schedulable', 'spec.kubernetes.version'],
+  secretKeys: [],
+  consumer: 'bash, run with an admin kubeconfig',
+  format: 'shell',
+  mode: 0o755,
+  render: ({ commands }) => ['#!/usr/bin/env bash', `# ${GENERATED_NOTICE}`, '# Labels and taints the nodes; run with an admin kubeconfig.', 'set -euo pipefail', ...commands, ''].join('\n'),
+});
 
 /** Taints kubeadm of this version puts on control-plane nodes, or none when the spec makes them schedulable. */
 export function controlPlaneTaints(model: ClusterModel): Taint[] {
@@ -46,6 +64,5 @@ export function generateNodeRoleScript(model: ClusterModel): Artifact[] {
     ];
   });
   if (lines.length === 0) return [];
-  const script = ['#!/usr/bin/env bash', `# ${GENERATED_NOTICE}`, '# Labels and taints the nodes; run with an admin kubeconfig.', 'set -euo pipefail', ...lines, ''];
-  return [artifact('cluster/node-roles.sh', script.join('\n'), 0o755)];
+  return [artifact(nodeRoleScriptFile, 'cluster/node-roles.sh', { commands: lines })];
 }

@@ -1,4 +1,5 @@
-import { artifact, hostFile, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { artifact, defineArtifact, hostFile, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import type { IPod } from 'kubernetes-models/v1/Pod';
 import { apiServerCertificate, PKI_DIR, usesKubeadm } from '@clusterspec/pki';
 
 const MANIFESTS = '/etc/kubernetes/manifests';
@@ -11,7 +12,7 @@ interface HostPathVolume {
   readonly readOnly?: boolean;
 }
 
-function staticPod(name: string, image: string, command: readonly string[], volumes: readonly HostPathVolume[]): object {
+function staticPod(name: string, image: string, command: readonly string[], volumes: readonly HostPathVolume[]): IPod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -22,7 +23,7 @@ function staticPod(name: string, image: string, command: readonly string[], volu
         {
           name,
           image,
-          command,
+          command: [...command],
           volumeMounts: volumes.map((volume) => ({ name: volume.name, mountPath: volume.path, ...(volume.readOnly ? { readOnly: true } : {}) })),
         },
       ],
@@ -42,7 +43,7 @@ export function etcdClientURLs(model: ClusterModel): string {
   return model.kubernetes.controlPlaneHosts.map((host) => `http://${host.address}:${ETCD_CLIENT_PORT}`).join(',');
 }
 
-function etcd(model: ClusterModel, host: Host): object {
+function etcd(model: ClusterModel, host: Host): IPod {
   const release = model.kubernetes.release;
   const initialCluster = model.kubernetes.controlPlaneHosts.map((member) => `${member.name}=http://${member.address}:${ETCD_PEER_PORT}`).join(',');
   return staticPod(
@@ -63,7 +64,7 @@ function etcd(model: ClusterModel, host: Host): object {
   );
 }
 
-function apiServer(model: ClusterModel, host: Host): object {
+function apiServer(model: ClusterModel, host: Host): IPod {
   const { networking, apiServer: settings } = model.kubernetes;
   const certificate = apiServerCertificate(model, host);
   return staticPod(
@@ -91,7 +92,7 @@ function apiServer(model: ClusterModel, host: Host): object {
   );
 }
 
-function controllerManager(model: ClusterModel): object {
+function controllerManager(model: ClusterModel): IPod {
   return staticPod(
     'kube-controller-manager',
     image(model, 'kube-controller-manager'),
@@ -114,7 +115,7 @@ function controllerManager(model: ClusterModel): object {
   );
 }
 
-function scheduler(model: ClusterModel): object {
+function scheduler(model: ClusterModel): IPod {
   return staticPod(
     'kube-scheduler',
     image(model, 'kube-scheduler'),
@@ -123,13 +124,25 @@ function scheduler(model: ClusterModel): object {
   );
 }
 
+export const staticPodFile = defineArtifact<IPod>({
+  id: 'kubernetes/static-pod',
+  pattern: 'hosts/*/etc/kubernetes/manifests/*.yaml',
+  description: 'a static pod of the control plane (legacy flow): each apiserver with its own `--advertise-address` and certificate, `--etcd-servers` of every member, etcd with an initial cluster of all control-plane hosts, `--leader-elect=true`',
+  where: 'control-plane hosts, legacy flow (< 1.15)',
+  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.version', 'spec.kubernetes.networking.serviceSubnet', 'spec.kubernetes.networking.podSubnet', 'spec.kubernetes.apiServer.bindPort'],
+  secretKeys: [],
+  consumer: 'the kubelet, from /etc/kubernetes/manifests',
+  format: 'yaml',
+  render: (pod) => yamlDocuments(pod),
+});
+
 /** Legacy flow: the four static pods of each control-plane host, each apiserver with its own address and certificate. */
 export function generateStaticPods(model: ClusterModel): Artifact[] {
   if (usesKubeadm(model)) return [];
   return model.kubernetes.controlPlaneHosts.flatMap((host) => [
-    artifact(hostFile(host, `${MANIFESTS}/etcd.yaml`), yamlDocuments(etcd(model, host))),
-    artifact(hostFile(host, `${MANIFESTS}/kube-apiserver.yaml`), yamlDocuments(apiServer(model, host))),
-    artifact(hostFile(host, `${MANIFESTS}/kube-controller-manager.yaml`), yamlDocuments(controllerManager(model))),
-    artifact(hostFile(host, `${MANIFESTS}/kube-scheduler.yaml`), yamlDocuments(scheduler(model))),
+    artifact(staticPodFile, hostFile(host, `${MANIFESTS}/etcd.yaml`), etcd(model, host)),
+    artifact(staticPodFile, hostFile(host, `${MANIFESTS}/kube-apiserver.yaml`), apiServer(model, host)),
+    artifact(staticPodFile, hostFile(host, `${MANIFESTS}/kube-controller-manager.yaml`), controllerManager(model)),
+    artifact(staticPodFile, hostFile(host, `${MANIFESTS}/kube-scheduler.yaml`), scheduler(model)),
   ]);
 }

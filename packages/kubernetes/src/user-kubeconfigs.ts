@@ -1,6 +1,18 @@
 import { userCertificate } from '@clusterspec/pki';
-import { artifact, yamlDocuments, type Artifact, type ClusterModel } from '@clusterspec/spec';
-import { endpointURL, kubeconfig } from './kubeconfig';
+import { artifact, defineArtifact, yamlDocuments, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { endpointURL, kubeconfig, type Kubeconfig } from './kubeconfig';
+
+export const userKubeconfigFile = defineArtifact<Kubeconfig>({
+  id: 'kubernetes/user-kubeconfig',
+  pattern: 'cluster/kubeconfig/*.conf',
+  description: 'a kubectl user\'s kubeconfig, next to its `<user>.crt/.key` and `ca.crt`; with `users` left out, `kubernetes-admin` in `system:masters` (the identity of kubeadm\'s `admin.conf`)',
+  where: 'the cluster, one per `kubernetes.users` entry',
+  reads: ['spec.kubernetes.users[].name', 'spec.kubernetes.users[].server', 'spec.kubernetes.controlPlaneEndpoint', 'metadata.name'],
+  secretKeys: [],
+  consumer: 'kubectl (client-go)',
+  format: 'yaml',
+  render: (config) => yamlDocuments(config),
+});
 
 /**
  * One kubeconfig per user in kubernetes.users, dialling controlPlaneEndpoint. Its certificate files are
@@ -9,13 +21,13 @@ import { endpointURL, kubeconfig } from './kubeconfig';
 export function generateUserKubeconfigs(model: ClusterModel): Artifact[] {
   return model.kubernetes.users.map((user) => {
     const certificate = userCertificate(user);
-    const content = kubeconfig({
+    const config = kubeconfig({
       server: user.server?.text ?? endpointURL(model.kubernetes.controlPlaneEndpoint),
       user: user.name,
       certificateAuthority: 'ca.crt',
       clientCertificate: certificate.certFile,
       clientKey: certificate.keyFile,
     });
-    return artifact(`cluster/kubeconfig/${user.name}.conf`, yamlDocuments(content));
+    return artifact(userKubeconfigFile, `cluster/kubeconfig/${user.name}.conf`, config);
   });
 }

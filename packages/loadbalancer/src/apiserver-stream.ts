@@ -1,15 +1,25 @@
 import { compileTemplate, type ClusterModel } from '@clusterspec/spec';
 import { join } from 'node:path';
 
-const renderSection = compileTemplate(join(__dirname, '../templates/apiserver-stream.conf.ejs'));
+/** The apiserver balancer as data: one listener proxying to one upstream of every apiserver. */
+export interface ApiServerStream {
+  readonly upstreams: readonly { readonly name: string; readonly address: string; readonly port: number }[];
+  /** The port it listens on. */
+  readonly port: number;
+  readonly connectTimeout: string;
+  readonly proxyTimeout: string;
+}
 
-/** The nginx `stream` section that balances over every control-plane apiserver at bindPort. */
-export function apiServerStreamSection(model: ClusterModel): string {
+/** The nginx `stream` section text of the apiserver balancer. */
+export const renderApiServerStream = compileTemplate<ApiServerStream>(join(__dirname, '../templates/apiserver-stream.conf.ejs'));
+
+/** The nginx `stream` balancer over every control-plane apiserver at bindPort. */
+export function apiServerStream(model: ClusterModel): ApiServerStream {
   const { loadBalancer, controlPlaneHosts, apiServer } = model.kubernetes;
-  return renderSection({
+  return {
     upstreams: controlPlaneHosts.map((host) => ({ name: host.name, address: host.address, port: apiServer.bindPort })),
     port: loadBalancer.port,
     connectTimeout: loadBalancer.connectTimeout,
     proxyTimeout: loadBalancer.proxyTimeout,
-  });
+  };
 }

@@ -1,7 +1,8 @@
-import type { Generator } from '@clusterspec/spec';
-import { generateLoadBalancerNginx } from './nginx-conf';
+import type { ArtifactDescriptor, Generator } from '@clusterspec/spec';
+import { generateLoadBalancerNginx, nginxConfFile } from './nginx-conf';
 
-export { apiServerStreamSection } from './apiserver-stream';
-export { NGINX_CONF_PATH, nginxOwnedByConsulTemplate, renderNginxConf, staticNginxSections, type NginxSections } from './nginx-conf';
+export { apiServerStream, renderApiServerStream, type ApiServerStream } from './apiserver-stream';
+export { NGINX_CONF_PATH, nginxConfFile, nginxOwnedByConsulTemplate, renderNginxConf, renderStaticBalancers, staticBalancers, type NginxSections, type StaticBalancers } from './nginx-conf';
 
 export const loadBalancerGenerators: readonly Generator[] = [generateLoadBalancerNginx];
+export const loadBalancerArtifacts: readonly ArtifactDescriptor<any>[] = [nginxConfFile];

@@ -1,9 +1,9 @@
-import { harborLoadBalancerSection } from '@clusterspec/harbor';
-import { artifact, compileTemplate, hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { harborBalancer, renderHarborBalancer, type HarborBalancer } from '@clusterspec/harbor';
+import { artifact, compileTemplate, defineArtifact, hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { join } from 'node:path';
-import { apiServerStreamSection } from './apiserver-stream';
+import { apiServerStream, renderApiServerStream, type ApiServerStream } from './apiserver-stream';
 
-const renderNginxConfTemplate = compileTemplate(join(__dirname, '../templates/nginx.conf.ejs'));
+const renderNginxConfTemplate = compileTemplate<{ http: string; stream: string }>(join(__dirname, '../templates/nginx.conf.ejs'));
 
 export const NGINX_CONF_PATH = '/etc/nginx/nginx.conf';
 
@@ -11,6 +11,12 @@ export const NGINX_CONF_PATH = '/etc/nginx/nginx.conf';
 export interface NginxSections {
   readonly http: readonly string[];
   readonly stream: readonly string[];
+}
+
+/** The balancers a host runs because of its roles, as data: the apiserver's (stream) and Harbor's (http). */
+export interface StaticBalancers {
+  readonly apiServer?: ApiServerStream;
+  readonly harbor?: HarborBalancer;
 }
 
 const indent = (sections: readonly string[]) =>
@@ -26,12 +32,20 @@ export function renderNginxConf(sections: NginxSections): string {
   return renderNginxConfTemplate({ http: sections.http.length ? indent(sections.http) : '', stream: sections.stream.length ? indent(sections.stream) : '' });
 }
 
-/** The load balancers a host runs because of its roles: the apiserver's (stream) and Harbor's (http). */
-export function staticNginxSections(model: ClusterModel, host: Host): NginxSections {
-  const harbor = model.harbor?.loadBalancer.hosts.includes(host) ? harborLoadBalancerSection(model) : undefined;
+/** The text sections of a host's static balancers. */
+export function renderStaticBalancers(balancers: StaticBalancers): NginxSections {
   return {
-    http: harbor ? [harbor] : [],
-    stream: host.roles.includes('apiserver-lb') ? [apiServerStreamSection(model)] : [],
+    http: balancers.harbor ? [renderHarborBalancer(balancers.harbor)] : [],
+    stream: balancers.apiServer ? [renderApiServerStream(balancers.apiServer)] : [],
+  };
+}
+
+/** The load balancers a host runs because of its roles: the apiserver's (stream) and Harbor's (http). */
+export function staticBalancers(model: ClusterModel, host: Host): StaticBalancers {
+  const harbor = model.harbor?.loadBalancer.hosts.includes(host) ? harborBalancer(model) : undefined;
+  return {
+    ...(host.roles.includes('apiserver-lb') ? { apiServer: apiServerStream(model) } : {}),
+    ...(harbor ? { harbor } : {}),
   };
 }
 
@@ -40,12 +54,27 @@ export function nginxOwnedByConsulTemplate(host: Host): boolean {
   return host.roles.includes('ingress');
 }
 
+export const nginxConfFile = defineArtifact<StaticBalancers>({
+  id: 'loadbalancer/nginx-conf',
+  pattern: `hosts/*${NGINX_CONF_PATH}`,
+  description: 'the whole nginx.conf: the stream module loaded when a stream section exists, a `stream` upstream of every apiserver at `bindPort` with the spec\'s timeouts, the Harbor `http` balancer (no body limit, no buffering, 900s timeouts, forwarded headers, `ip_hash`)',
+  where: 'apiserver-lb and Harbor balancer hosts that are not ingress hosts',
+  reads: [
+    'spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.loadBalancer.port', 'spec.kubernetes.loadBalancer.connectTimeout',
+    'spec.kubernetes.loadBalancer.proxyTimeout', 'spec.kubernetes.apiServer.bindPort', 'spec.harbor.loadBalancer', 'spec.harbor.httpPort', 'spec.harbor.externalURL',
+  ],
+  secretKeys: [],
+  consumer: 'nginx (with the stream module)',
+  format: 'nginx',
+  render: (balancers) => renderNginxConf(renderStaticBalancers(balancers)),
+});
+
 /** nginx.conf of every load-balancer host that consul-template does not own. */
 export function generateLoadBalancerNginx(model: ClusterModel): Artifact[] {
   return model.hosts.flatMap((host) => {
     if (nginxOwnedByConsulTemplate(host)) return [];
-    const sections = staticNginxSections(model, host);
-    if (sections.http.length === 0 && sections.stream.length === 0) return [];
-    return [artifact(hostFile(host, NGINX_CONF_PATH), renderNginxConf(sections))];
+    const balancers = staticBalancers(model, host);
+    if (!balancers.apiServer && !balancers.harbor) return [];
+    return [artifact(nginxConfFile, hostFile(host, NGINX_CONF_PATH), balancers)];
   });
 }

@@ -1,9 +1,12 @@
-import type { Generator } from '@clusterspec/spec';
-import { generateOpensslFiles } from './openssl-files';
-import { generatePlanFile } from './plan-file';
-import { generateSignScript } from './sign-script';
+import type { ArtifactDescriptor, Generator } from '@clusterspec/spec';
+import { csrConfigFile, extensionsFile, generateOpensslFiles } from './openssl-files';
+import { generatePlanFile, planFile } from './plan-file';
+import { generateSignScript, signScriptFile } from './sign-script';
 
 export * from './plan';
-export { subjectAltName } from './openssl-files';
+export { csrConfigFile, extensionsFile, subjectAltName } from './openssl-files';
+export { PLAN_PATH, planFile, type CertificatePlanFile } from './plan-file';
+export { signScriptFile, type SignScript } from './sign-script';
 
 export const pkiGenerators: readonly Generator[] = [generatePlanFile, generateOpensslFiles, generateSignScript];
+export const pkiArtifacts: readonly ArtifactDescriptor<any>[] = [planFile, csrConfigFile, extensionsFile, signScriptFile];

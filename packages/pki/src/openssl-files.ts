@@ -1,9 +1,32 @@
-import { artifact, compileTemplate, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { artifact, compileTemplate, defineArtifact, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { planCertificates, signedBySignScript, type CertificatePlan } from './plan';
 
-const renderExtensions = compileTemplate(join(__dirname, '../templates/cert.ext.ejs'));
-const renderRequest = compileTemplate(join(__dirname, '../templates/csr.cnf.ejs'));
+const OPENSSL_READS = ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.apiServer.certSANs', 'spec.kubernetes.users'];
+
+export const csrConfigFile = defineArtifact<{ readonly plan: CertificatePlan }>({
+  id: 'pki/csr-config',
+  pattern: 'pki/openssl/*.csr.cnf',
+  description: 'the openssl request config of a certificate of pki/plan.json (`CN=kube-apiserver`; users `O=<group>`… `CN=<name>`)',
+  where: 'the cluster',
+  reads: OPENSSL_READS,
+  secretKeys: [],
+  consumer: 'openssl req -config (run by pki/sign.sh)',
+  format: 'openssl',
+  render: compileTemplate(join(__dirname, '../templates/csr.cnf.ejs')),
+});
+
+export const extensionsFile = defineArtifact<{ readonly plan: CertificatePlan; readonly subjectAltName: string }>({
+  id: 'pki/extensions',
+  pattern: 'pki/openssl/*.ext',
+  description: 'the openssl extension file of a certificate of pki/plan.json (usage, `subjectAltName = …`)',
+  where: 'the cluster',
+  reads: OPENSSL_READS,
+  secretKeys: [],
+  consumer: 'openssl x509 -req -extfile (run by pki/sign.sh)',
+  format: 'openssl',
+  render: compileTemplate(join(__dirname, '../templates/cert.ext.ejs')),
+});
 
 export const opensslDirectory = 'pki/openssl';
 
@@ -16,7 +39,7 @@ export function generateOpensslFiles(model: ClusterModel): Artifact[] {
   const signed = planCertificates(model).filter(signedBySignScript);
   const requests = new Map(signed.map((plan) => [plan.csrConfig, plan]));
   return [
-    ...[...requests.entries()].map(([name, plan]) => artifact(`${opensslDirectory}/${name}.csr.cnf`, renderRequest({ plan }))),
-    ...signed.map((plan) => artifact(`${opensslDirectory}/${plan.id}.ext`, renderExtensions({ plan, subjectAltName: subjectAltName(plan) }))),
+    ...[...requests.entries()].map(([name, plan]) => artifact(csrConfigFile, `${opensslDirectory}/${name}.csr.cnf`, { plan })),
+    ...signed.map((plan) => artifact(extensionsFile, `${opensslDirectory}/${plan.id}.ext`, { plan, subjectAltName: subjectAltName(plan) })),
   ];
 }

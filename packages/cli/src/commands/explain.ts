@@ -1,9 +1,12 @@
 import { rules } from '@clusterspec/lint';
-import { closestMatch } from '@clusterspec/spec';
+import { closestMatch, matchesPattern } from '@clusterspec/spec';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Command } from '../command';
-import { ARTIFACT_SOURCES, matchesPattern, sourcesOf } from '../explain-table';
+import { ARTIFACT_DESCRIPTORS } from '../generate';
+
+/** The descriptors whose pattern matches an artifact path (one, for every path generate writes). */
+const descriptorsOf = (path: string) => ARTIFACT_DESCRIPTORS.filter((descriptor) => matchesPattern(descriptor.pattern, path));
 
 /** The repository root, from src/commands or dist/commands alike: rule docs live in docs/rules/. */
 const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -13,7 +16,7 @@ function artifactPath(argument: string): string | undefined {
   const segments = argument.replace(/^\.\//, '').split('/').filter(Boolean);
   for (let start = 0; start < segments.length; start += 1) {
     const path = segments.slice(start).join('/');
-    if (sourcesOf(path).length > 0) return path;
+    if (descriptorsOf(path).length > 0) return path;
   }
   return undefined;
 }
@@ -24,7 +27,7 @@ function suggestion(argument: string): string | undefined {
   if (!argument.includes('/')) return closestMatch(argument, [...ids, 'topology.svg']);
   const segments = argument.split('/').filter(Boolean);
   const tails = segments.map((_, start) => segments.slice(start).join('/').replace(/^hosts\/[^/]+\//, 'hosts/*/'));
-  const patterns = ARTIFACT_SOURCES.map((source) => source.pattern);
+  const patterns = ARTIFACT_DESCRIPTORS.map((descriptor) => descriptor.pattern);
   return tails.map((tail) => closestMatch(tail, patterns)).find(Boolean);
 }
 
@@ -54,9 +57,11 @@ Exits 2 with the nearest match for an unknown path or rule.`,
       return EXIT_BAD_INPUT;
     }
     const readers = rules.filter((candidate) => candidate.reads?.some((pattern) => matchesPattern(pattern, path)));
-    for (const source of sourcesOf(path)) {
-      io.out(`${path}\n  ${source.what}\n  written by: @clusterspec/${source.generator} (matches ${source.pattern})\n  made from these spec fields:`);
-      source.fields.forEach((field) => io.out(`    ${field}`));
+    for (const descriptor of descriptorsOf(path)) {
+      const generator = descriptor.id.split('/')[0];
+      io.out(`${path}\n  ${descriptor.description}\n  on: ${descriptor.where}\n  written by: @clusterspec/${generator} (${descriptor.id}, matches ${descriptor.pattern}, ${descriptor.format})\n  read at deploy time by: ${descriptor.consumer}`);
+      io.out(`  secret-bearing keys:${descriptor.secretKeys.length === 0 ? ' none' : ` ${descriptor.secretKeys.join(', ')}`}\n  made from these spec fields:`);
+      descriptor.reads.forEach((field) => io.out(`    ${field}`));
     }
     io.out(`  read by lint rules:${readers.length === 0 ? ' none' : ''}`);
     readers.forEach((reader) => io.out(`    ${reader.id.padEnd(28)} ${reader.description}`));

@@ -1,5 +1,7 @@
-import type { Artifact, ClusterModel, FieldPath, Host } from '@clusterspec/spec';
 import { perSite } from '@clusterspec/analysis';
+import { CONSUL_CONFIG_PATH, consulConfigFile } from '@clusterspec/consul';
+import { DOCKER_DAEMON_PATH, dockerDaemonFile } from '@clusterspec/host';
+import { dataOf, hostFile, type Artifact, type ClusterModel, type FieldPath, type Host } from '@clusterspec/spec';
 import { defineRule } from '../rule';
 
 const LOOPBACK = /^127\./;
@@ -13,9 +15,8 @@ interface DnsEntry {
 /** The dns list each Docker host's generated daemon.json will hand its containers. */
 const containerDnsEntries = perSite((model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): DnsEntry[] => {
   return (model.docker?.hosts ?? []).flatMap((host) => {
-    const artifact = `hosts/${host.name}/etc/docker/daemon.json`;
-    const file = artifacts.get(artifact);
-    const dns = file ? ((JSON.parse(file.content) as { dns?: string[] }).dns ?? []) : [];
+    const artifact = hostFile(host, DOCKER_DAEMON_PATH);
+    const dns = dataOf(artifacts.get(artifact), dockerDaemonFile)?.dns ?? [];
     return dns.map((server) => ({ host, server, artifact }));
   });
 });
@@ -32,7 +33,7 @@ export const containerDnsLoopback = defineRule({
   id: 'container-dns-loopback',
   description: 'No Docker dns entry is a loopback address.',
   severity: 'error',
-  reads: ['hosts/*/etc/docker/daemon.json'],
+  reads: [dockerDaemonFile.pattern],
   check({ model, artifacts, report }) {
     for (const entry of containerDnsEntries(model, artifacts).filter((candidate) => LOOPBACK.test(candidate.server))) {
       report({ field: dnsField(model, entry.server), artifact: entry.artifact, host: entry.host.name, message: `containers on ${entry.host.name} are told to use DNS at ${entry.server}, their own loopback, where nothing answers; use the host's address (write consul for Consul DNS)` });
@@ -44,7 +45,7 @@ export const consulDnsUnreachable = defineRule({
   id: 'consul-dns-unreachable',
   description: 'Hosts and containers resolve through addresses where a Consul agent answers DNS, on port 53.',
   severity: 'error',
-  reads: ['hosts/*/etc/docker/daemon.json', 'hosts/*/etc/consul.d/consul.hcl'],
+  reads: [dockerDaemonFile.pattern, consulConfigFile.pattern],
   check({ model, artifacts, report }) {
     const consul = model.consul;
     if (!consul) return;
@@ -63,8 +64,8 @@ export const consulDnsUnreachable = defineRule({
       report({ field: dnsField(model, entry.server), artifact: entry.artifact, host: entry.host.name, message: `containers on ${entry.host.name} resolve through ${entry.server} (${target.name}), where no Consul agent answers DNS` });
     }
     for (const agent of consul.agents) {
-      const artifact = `hosts/${agent.name}/etc/consul.d/consul.hcl`;
-      const clientAddr = /client_addr\s*=\s*"([^"]*)"/.exec(artifacts.get(artifact)?.content ?? '')?.[1];
+      const artifact = hostFile(agent, CONSUL_CONFIG_PATH);
+      const clientAddr = dataOf(artifacts.get(artifact), consulConfigFile)?.clientAddr;
       const asked = askedServers.has(agent.address);
       if (clientAddr !== undefined && asked && !clientAddr.split(/\s+/).some((address) => address === agent.address || address === '0.0.0.0')) {
         report({ field: ['spec', 'hosts', model.hosts.indexOf(agent), 'address'], artifact, message: `containers resolve through ${agent.address}, but the Consul agent on ${agent.name} listens for DNS only on ${clientAddr}` });

@@ -1,5 +1,8 @@
+import { containerdConfigFile } from '@clusterspec/containerd';
+import { dockerDaemonFile } from '@clusterspec/host';
+import { kubeadmConfigFile } from '@clusterspec/kubernetes';
 import type { ClusterModel, Host } from '@clusterspec/spec';
-import { containerdConfigPath, dockerCgroupDriver, kubeletCgroupDriver, readToml, tableValue } from '@clusterspec/analysis';
+import { containerdConfig, containerdConfigPath, dockerCgroupDriver, kubeletCgroupDriver, tableValue } from '@clusterspec/analysis';
 import { defineRule, type Finding, type RuleContext } from '../rule';
 
 /** The CRI plugin's ids in disabled_plugins: containerd.io's packaged config.toml disables it for Docker's sake. */
@@ -10,9 +13,8 @@ function containerdFindings(model: ClusterModel, artifacts: RuleContext['artifac
   if (!containerd) return [];
   const artifact = containerdConfigPath(node);
   const field = ['spec', 'kubernetes', 'containerRuntime'];
-  const config = readToml(artifacts, artifact);
+  const config = containerdConfig(artifacts, artifact);
   if (!config) return [{ field, artifact, message: `${node.name} runs containerd with no /etc/containerd/config.toml: runc keeps the cgroupfs driver while the kubelet uses ${kubelet.driver}` }];
-  if (!config.data) return [{ field, artifact, message: `containerd on ${node.name} cannot start: config.toml does not parse (${config.error})` }];
   const { release } = containerd;
   const findings: Finding[] = [];
   if (config.data.version !== release.configVersion) {
@@ -40,7 +42,7 @@ export const containerRuntime = defineRule({
   id: 'container-runtime',
   description: "Each Kubernetes node's container runtime can serve its kubelet: no Docker from 1.24, containerd's CRI plugin on and its config version right, one cgroup driver for kubelet and runtime.",
   severity: 'error',
-  reads: ['hosts/*/etc/containerd/config.toml', 'hosts/*/etc/docker/daemon.json', 'hosts/*/etc/kubernetes/kubeadm-config.yaml'],
+  reads: [containerdConfigFile.pattern, dockerDaemonFile.pattern, kubeadmConfigFile.pattern],
   check({ model, artifacts, report }) {
     const { kubernetes } = model;
     if (kubernetes.release.flow !== 'kubeadm') return; // the legacy flow's kubelets are set up by hand, with Docker

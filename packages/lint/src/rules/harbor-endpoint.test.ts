@@ -37,7 +37,7 @@ testRule(harborEndpoint, {
     {
       name: 'a daemon.json without the plain-http Harbor in insecure-registries',
       fixture: 'edge',
-      files: { 'hosts/h1/etc/docker/daemon.json': '{"dns": ["172.16.3.11"]}\n' },
+      files: { 'hosts/h1/etc/docker/daemon.json': { dns: ['172.16.3.11'] } },
       errors: [
         {
           message: 'Harbor is served over plain http at 172.16.2.10:8088, but Docker on h1 does not list it in insecure-registries: every push and pull there fails',

@@ -1,4 +1,5 @@
-import { looksLikeIpv4, type FieldPath } from '@clusterspec/spec';
+import { DOCKER_DAEMON_PATH, dockerDaemonFile } from '@clusterspec/host';
+import { dataOf, hostFile, looksLikeIpv4, type FieldPath } from '@clusterspec/spec';
 import { defineRule } from '../rule';
 
 /** Clients push to externalURL: it must be what the balancer serves, and Docker must accept it over plain http. */
@@ -6,7 +7,7 @@ export const harborEndpoint = defineRule({
   id: 'harbor-endpoint',
   description: "Harbor's external URL is the host:port its load balancer serves, and a plain-http Harbor is an insecure registry on every Docker host.",
   severity: 'error',
-  reads: ['hosts/*/etc/docker/daemon.json'],
+  reads: [dockerDaemonFile.pattern],
   check({ model, artifacts, report }) {
     const harbor = model.harbor;
     if (!harbor) return;
@@ -21,9 +22,8 @@ export const harborEndpoint = defineRule({
     if (harbor.protocol !== 'http' || !model.docker) return;
     const authority = `${host}:${port}`;
     for (const dockerHost of model.docker.hosts) {
-      const artifact = `hosts/${dockerHost.name}/etc/docker/daemon.json`;
-      const file = artifacts.get(artifact);
-      const insecure = file ? ((JSON.parse(file.content) as { 'insecure-registries'?: string[] })['insecure-registries'] ?? []) : [];
+      const artifact = hostFile(dockerHost, DOCKER_DAEMON_PATH);
+      const insecure = dataOf(artifacts.get(artifact), dockerDaemonFile)?.['insecure-registries'] ?? [];
       if (!insecure.includes(authority)) {
         report({ field: ['spec', 'docker', 'hosts'], artifact, host: dockerHost.name, message: `Harbor is served over plain http at ${authority}, but Docker on ${dockerHost.name} does not list it in insecure-registries: every push and pull there fails` });
       }

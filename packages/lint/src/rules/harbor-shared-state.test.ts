@@ -17,7 +17,7 @@ testRule(harborSharedState, {
     {
       name: 'Harbor 1.x TLS certificate off the shared storage',
       fixture: 'seed-ha',
-      files: { 'hosts/node2/opt/harbor/harbor.cfg': 'ssl_cert = /data/cert/server.crt\nsecretkey_path = /mnt/cephfs/harbor/data\n' },
+      files: { 'hosts/node2/opt/harbor/harbor.cfg': (cfg) => ({ ...cfg, certFile: '/data/cert/server.crt' }) },
       errors: [
         {
           message: 'Harbor on node2 reads /data/cert/server.crt, off the shared storage /mnt/cephfs/harbor: instances would serve different certificates',

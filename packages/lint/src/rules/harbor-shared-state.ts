@@ -1,6 +1,5 @@
-import { INSTALL_DIR } from '@clusterspec/harbor';
-import type { Artifact, ClusterModel, Host } from '@clusterspec/spec';
-import { parse } from 'yaml';
+import { dockerComposeFile, harborCfgFile, harborYmlFile, INSTALL_DIR } from '@clusterspec/harbor';
+import { dataOf, hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { defineRule } from '../rule';
 
 interface InstanceState {
@@ -18,24 +17,26 @@ interface InstanceState {
 /** What each instance's generated configuration says about its state, for Harbor 1.x and 2.x alike. */
 function instanceStates(model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): InstanceState[] {
   return (model.harbor?.instances ?? []).flatMap((host): InstanceState[] => {
-    const yml = artifacts.get(`hosts/${host.name}${INSTALL_DIR}/harbor.yml`);
+    const ymlPath = hostFile(host, `${INSTALL_DIR}/harbor.yml`);
+    const yml = dataOf(artifacts.get(ymlPath), harborYmlFile);
     if (yml) {
-      const config = parse(yml.content) as { data_volume?: string; log?: { local?: { location?: string } } };
-      return [{ host, artifact: yml.path, logFolder: config.log?.local?.location, dataFolder: config.data_volume, ownTokenKey: false, certificates: [] }];
+      const config = yml.document as { data_volume?: string; log?: { local?: { location?: string } } };
+      return [{ host, artifact: ymlPath, logFolder: config.log?.local?.location, dataFolder: config.data_volume, ownTokenKey: false, certificates: [] }];
     }
-    const compose = artifacts.get(`hosts/${host.name}${INSTALL_DIR}/docker-compose.yml`);
-    const cfg = artifacts.get(`hosts/${host.name}${INSTALL_DIR}/harbor.cfg`);
+    const compose = dataOf(artifacts.get(hostFile(host, `${INSTALL_DIR}/docker-compose.yml`)), dockerComposeFile);
+    const cfgPath = hostFile(host, `${INSTALL_DIR}/harbor.cfg`);
+    const cfg = dataOf(artifacts.get(cfgPath), harborCfgFile);
     if (!compose || !cfg) return [];
-    const services = (parse(compose.content) as { services?: Record<string, { volumes?: string[] }> }).services ?? {};
+    const services = (compose.document as { services?: Record<string, { volumes?: string[] }> }).services ?? {};
     const logVolume = services.log?.volumes?.find((volume) => volume.includes(':/var/log/docker'));
     return [
       {
         host,
-        artifact: cfg.path,
+        artifact: cfgPath,
         logFolder: logVolume?.split(':')[0].replace(/\/$/, ''),
-        dataFolder: /^secretkey_path\s*=\s*(\S+)/m.exec(cfg.content)?.[1],
-        ownTokenKey: /^customize_crt\s*=\s*on/m.test(cfg.content),
-        certificates: [...cfg.content.matchAll(/^ssl_cert(?:_key)?\s*=\s*(\S+)/gm)].map((match) => match[1]),
+        dataFolder: cfg.secretkeyPath,
+        ownTokenKey: cfg.customizeCrt === 'on',
+        certificates: [cfg.certFile, cfg.keyFile],
       },
     ];
   });
@@ -48,7 +49,7 @@ export const harborSharedState = defineRule({
   id: 'harbor-shared-state',
   description: 'Several Harbor instances share storage, an external database, Redis sessions and keys, and keep their logs apart.',
   severity: 'error',
-  reads: ['hosts/*/opt/harbor/harbor.yml', 'hosts/*/opt/harbor/harbor.cfg', 'hosts/*/opt/harbor/docker-compose.yml'],
+  reads: [harborYmlFile.pattern, harborCfgFile.pattern, dockerComposeFile.pattern],
   check({ model, artifacts, report }) {
     const harbor = model.harbor;
     if (!harbor || harbor.instances.length < 2) return;

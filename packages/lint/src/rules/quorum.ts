@@ -1,3 +1,5 @@
+import { CONSUL_CONFIG_PATH, consulConfigFile } from '@clusterspec/consul';
+import { dataOf, hostFile } from '@clusterspec/spec';
 import type { FieldPath } from '@clusterspec/spec';
 import { defineRule, type Finding } from '../rule';
 
@@ -29,15 +31,16 @@ export const consulQuorum = defineRule({
   id: 'consul-quorum',
   description: 'Consul has an odd number of servers, 3 to 5, and bootstrap_expect equals it on every server.',
   severity: 'error',
-  reads: ['hosts/*/etc/consul.d/consul.hcl'],
+  reads: [consulConfigFile.pattern],
   check({ model, artifacts, report }) {
     const consul = model.consul;
     if (!consul) return;
     quorumFindings(consul.servers.length, 'Consul server', 5, true, ['spec', 'hosts']).forEach(report);
     for (const server of consul.servers) {
-      const artifact = `hosts/${server.name}/etc/consul.d/consul.hcl`;
-      const expected = /bootstrap_expect\s*=\s*([0-9]+)/.exec(artifacts.get(artifact)?.content ?? '')?.[1];
-      if (expected !== undefined && Number(expected) !== consul.servers.length) {
+      const artifact = hostFile(server, CONSUL_CONFIG_PATH);
+      const config = dataOf(artifacts.get(artifact), consulConfigFile);
+      const expected = config?.server ? config.bootstrapExpect : undefined;
+      if (expected !== undefined && expected !== consul.servers.length) {
         report({ field: ['spec', 'hosts', model.hosts.indexOf(server), 'roles'], artifact, message: `${server.name} expects ${expected} servers (bootstrap_expect) but the site has ${consul.servers.length}` });
       }
     }

@@ -1,4 +1,5 @@
-import { parseServerURL, runsConsulAgent } from '@clusterspec/spec';
+import { REGISTRATOR_UNIT_PATH, registratorUnitFile } from '@clusterspec/consul';
+import { dataOf, hostFile, parseServerURL, runsConsulAgent } from '@clusterspec/spec';
 import { defineRule } from '../rule';
 
 const LOCAL = new Set(['localhost', '127.0.0.1']);
@@ -8,16 +9,15 @@ export const registratorAgent = defineRule({
   id: 'registrator-agent',
   description: 'registrator writes to a Consul agent that runs where it points, and its flags precede the registry URI.',
   severity: 'error',
-  reads: ['hosts/*/etc/systemd/system/registrator.service'],
+  reads: [registratorUnitFile.pattern],
   check({ model, artifacts, report }) {
     const consul = model.consul;
     if (!consul || !model.docker) return;
     const field = model.docker.registratorConsul ? ['spec', 'docker', 'registrator', 'consul'] : ['spec', 'docker', 'hosts'];
     for (const host of model.docker.hosts) {
-      const artifact = `hosts/${host.name}/etc/systemd/system/registrator.service`;
-      const command = /^ExecStart=(.*)$/m.exec(artifacts.get(artifact)?.content ?? '')?.[1];
-      if (!command) continue;
-      const words = command.split(/\s+/);
+      const artifact = hostFile(host, REGISTRATOR_UNIT_PATH);
+      const words = dataOf(artifacts.get(artifact), registratorUnitFile)?.arguments;
+      if (!words) continue;
       const uriAt = words.findIndex((word) => word.startsWith('consul://'));
       if (uriAt < 0) continue;
       if (uriAt !== words.length - 1) report({ field, artifact, host: host.name, message: `registrator on ${host.name} has "${words.slice(uriAt + 1).join(' ')}" after its registry URI, where registrator ignores it` });

@@ -1,5 +1,7 @@
+import { containerdConfigFile, registryHostsFile } from '@clusterspec/containerd';
+import { DOCKER_DAEMON_PATH, dockerDaemonFile } from '@clusterspec/host';
 import { hostFile, type ClusterModel, type FieldPath, type Host } from '@clusterspec/spec';
-import { containerdConfigPath, harborHostsFile, readToml, registryConfigRoots } from '@clusterspec/analysis';
+import { containerdConfig, containerdConfigPath, harborHostsFile, registryConfigRoots } from '@clusterspec/analysis';
 import { defineRule, type Finding } from '../rule';
 
 const URL_FIELD: FieldPath = ['spec', 'harbor', 'externalURL'];
@@ -21,11 +23,11 @@ function endpoints(data: Record<string, unknown>, directory: string): HostsEntry
 }
 
 /** What is wrong with how containerd on a node reaches Harbor, judged from its hosts.toml. */
-function containerdProblems(model: ClusterModel, artifacts: Parameters<typeof readToml>[0], node: Host): Finding[] {
+function containerdProblems(model: ClusterModel, artifacts: Parameters<typeof containerdConfig>[0], node: Host): Finding[] {
   const harbor = model.harbor;
   if (!harbor) return [];
   const configArtifact = containerdConfigPath(node);
-  const config = readToml(artifacts, configArtifact);
+  const config = containerdConfig(artifacts, configArtifact);
   const roots = registryConfigRoots(model, config);
   const authority = `${harbor.endpoint.host}:${harbor.endpoint.port}`;
   const failure = harbor.protocol === 'https' ? 'x509: certificate signed by unknown authority' : 'http: server gave HTTP response to HTTPS client';
@@ -36,7 +38,6 @@ function containerdProblems(model: ClusterModel, artifacts: Parameters<typeof re
   if (!found?.file) {
     return [{ field: URL_FIELD, artifact: found?.path, message: `containerd on ${node.name} has no hosts.toml for Harbor (${found?.path.replace(`hosts/${node.name}`, '')}): pulls from ${authority} fail with "${failure}"` }];
   }
-  if (!found.file.data) return [{ field: URL_FIELD, artifact: found.path, message: `Harbor's hosts.toml on ${node.name} does not parse (${found.file.error}): containerd ignores it` }];
   if (!found.file.data.host) {
     // containerd's getSortedHosts requires the table (1.6.20 measured): the file is dropped, not half-read.
     return [{ field: URL_FIELD, artifact: found.path, message: `Harbor's hosts.toml on ${node.name} has no [host."…"] table: containerd 1.6 refuses such a file ("invalid \`host\` tree") and pulls from ${authority} fail with "${failure}"` }];
@@ -65,7 +66,7 @@ export const registryTrust = defineRule({
   id: 'registry-trust',
   description: "Every Kubernetes node's container runtime trusts the site's Harbor: containerd's hosts.toml (https with its CA, or http), or Docker's insecure-registries for plain http.",
   severity: 'error',
-  reads: ['hosts/*/etc/containerd/config.toml', 'hosts/*/etc/containerd/certs.d/*/hosts.toml', 'hosts/*/etc/docker/daemon.json'],
+  reads: [containerdConfigFile.pattern, registryHostsFile.pattern, dockerDaemonFile.pattern],
   check({ model, artifacts, report }) {
     const harbor = model.harbor;
     if (!harbor) return;
@@ -78,7 +79,7 @@ export const registryTrust = defineRule({
         // A Docker host's insecure-registries is harbor-endpoint's to check; a node outside docker.hosts gets no daemon.json at all.
         report({
           field: ['spec', 'docker', 'hosts'],
-          artifact: hostFile(node, '/etc/docker/daemon.json'),
+          artifact: hostFile(node, DOCKER_DAEMON_PATH),
           host: node.name,
           message: `the kubelet on ${node.name} pulls through Docker without a daemon.json (not in docker.hosts), so nothing lists the plain-http Harbor ${authority} in insecure-registries: pulls fail with "http: server gave HTTP response to HTTPS client"`,
         });
