@@ -16,7 +16,7 @@ import { ROOT } from '../support/fixtures';
 
 const { syntheticSpec } = require('../../bench/make-spec.js') as { syntheticSpec: (size: number) => any };
 
-jest.setTimeout(400000);
+jest.setTimeout(900000);
 
 const BIN = join(ROOT, 'packages/cli/bin/clusterspec.js');
 const SEED = join(ROOT, 'fixtures/seed-ha/cluster.yaml');
@@ -60,7 +60,7 @@ describe('generate killed part-way leaves the last complete output (SLOW: 2,000-
     writeSpec(specB, '15m');
     const out = join(scratch, 'out');
     const target = join(out, 'bench-2000');
-    const first = spawnSync('node', [BIN, 'generate', specA, '--out', out], { encoding: 'utf8', timeout: 120000 });
+    const first = spawnSync('node', [BIN, 'generate', specA, '--out', out], { encoding: 'utf8', timeout: 300000 });
     expect(first.status).toBe(0);
     const outputA = snapshot(target);
 
@@ -105,7 +105,7 @@ describe('generate killed part-way leaves the last complete output (SLOW: 2,000-
     }
 
     // The next run recovers (stale staging and old folders, the dead run's lock) and succeeds.
-    const last = spawnSync('node', [BIN, 'generate', specB, '--out', out], { encoding: 'utf8', timeout: 120000 });
+    const last = spawnSync('node', [BIN, 'generate', specB, '--out', out], { encoding: 'utf8', timeout: 300000 });
     expect(last.stderr).toBe('');
     expect(last.status).toBe(0);
     const outputB = snapshot(target);
