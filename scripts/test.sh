@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (README): installs the real programs the tests ask (nginx with the
 # stream module, openssl, Go for text/template, rsvg-convert for the topology picture, GNU time for peak memory,
-# containerd and docker-registry for the containerd pull through the generated hosts.toml) when missing, builds and type-checks, then runs every test.
+# containerd and docker-registry for the containerd pull through the generated hosts.toml, etcd-server for three TLS members) when missing, builds and type-checks, then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
@@ -12,6 +12,7 @@ command -v rsvg-convert >/dev/null || missing+=(librsvg2-bin)
 command -v containerd >/dev/null && command -v ctr >/dev/null || missing+=(containerd)
 [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
 [ -x /usr/bin/time ] || missing+=(time)
+command -v etcd >/dev/null || missing+=(etcd-server)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"

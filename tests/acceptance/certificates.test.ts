@@ -15,11 +15,11 @@
  * Set ACCEPTANCE_TABLE=<file> to get a markdown table of what was checked.
  */
 import { lintSite, type Diagnostic } from '@clusterspec/lint';
-import { signedBySignScript, type CertificatePlan } from '@clusterspec/pki';
+import { ETCD_CA_FILE, signedBySignScript, signerOf, type CertificatePlan } from '@clusterspec/pki';
 import { loadSpec, SpecError, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { generateArtifacts } from '@clusterspec/cli';
 import { apiServerClients, apiServerCertificates, apiServerRoutes, certificateCovers, describeRoute, resolveName } from '@clusterspec/analysis';
 import { ROOT } from '../support/fixtures';
@@ -109,7 +109,8 @@ function prepare(file: string, model: ClusterModel): Site {
   const script = join(site, 'pki/sign.sh');
   if (plans.some(signedBySignScript)) runSignScript(script, caDir, signedDir);
   else expect(existsSync(script)).toBe(false);
-  const signedFiles = existsSync(signedDir) ? readdirSync(signedDir).filter((name) => name !== 'ca.srl') : [];
+  // Serial files of the CAs (ca.srl, etcd-ca.srl) are openssl's bookkeeping, not issued certificates.
+  const signedFiles = existsSync(signedDir) ? readdirSync(signedDir).filter((name) => !name.endsWith('.srl')) : [];
 
   // Kubeadm flow: sign each apiserver certificate of the plan, as kubeadm init/join would issue it.
   const kubeadmDir = join(directory, 'kubeadm');
@@ -188,7 +189,7 @@ describe.each(FIXTURES.map((file) => ({ file })))('$file', ({ file }) => {
     if (refused) return;
     const { plans, signedFiles, model } = need();
     const expected = plans.filter(signedBySignScript).flatMap((plan) => [basename(plan.certFile), basename(plan.keyFile)]);
-    const serviceAccount = plans.some((plan) => plan.issuedBy === 'sign.sh' && plan.usage === 'server') ? ['sa.key', 'sa.pub'] : [];
+    const serviceAccount = plans.some((plan) => plan.issuedBy === 'sign.sh' && plan.commonName === 'kube-apiserver') ? ['sa.key', 'sa.pub'] : [];
     expect([...signedFiles].sort()).toEqual([...expected, ...serviceAccount].sort());
     // Every planned certificate is either issued by sign.sh, by kubeadm, or is a copy of one that is.
     for (const plan of plans) {
@@ -202,10 +203,13 @@ describe.each(FIXTURES.map((file) => ({ file })))('$file', ({ file }) => {
     if (refused) return;
     const { plans, served, signedDir, caFile } = need();
     for (const plan of plans) {
-      const cert = plan.usage === 'server' ? served.get(plan.installOn[0])! : join(signedDir, basename(plan.certFile));
+      const apiServer = plan.commonName === 'kube-apiserver';
+      const cert = apiServer ? served.get(plan.installOn[0])! : join(signedDir, basename(plan.certFile));
       expect({ id: plan.id, sans: certificateSans(cert) }).toEqual({ id: plan.id, sans: planSans(plan) });
-      const purpose = plan.usage === 'server' ? 'sslserver' : 'sslclient';
-      expect(openssl('verify', '-CAfile', caFile, '-purpose', purpose, cert).trim()).toBe(`${cert}: OK`);
+      // etcd's certificates chain to the etcd CA sign.sh made under CA_DIR/etcd; an etcd member's serves and dials.
+      const ca = signerOf(plan.certFile) === ETCD_CA_FILE ? join(dirname(caFile), 'etcd/ca.crt') : caFile;
+      const purposes = plan.usage === 'server' ? ['sslserver'] : plan.usage === 'client' ? ['sslclient'] : ['sslserver', 'sslclient'];
+      for (const purpose of purposes) expect(openssl('verify', '-CAfile', ca, '-purpose', purpose, cert).trim()).toBe(`${cert}: OK`);
       const subject = openssl('x509', '-noout', '-subject', '-nameopt', 'RFC2253', '-in', cert).trim();
       expect(subject).toBe(`subject=${['CN=' + plan.commonName, ...[...plan.organizations].reverse().map((organization) => `O=${organization}`)].join(',')}`);
     }

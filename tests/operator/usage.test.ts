@@ -29,7 +29,7 @@ function bin(argv: readonly string[], input?: string) {
 
 describe('usage errors are one line that points to --help', () => {
   it.each([
-    { argv: [], line: "clusterspec: name a command (generate, check, lint, validate, init, explain, diff, render); run 'clusterspec --help' for usage" },
+    { argv: [], line: "clusterspec: name a command (generate, check, lint, validate, init, explain, diff, certs, render); run 'clusterspec --help' for usage" },
     { argv: ['genrate', SEED], line: `clusterspec: unknown command "genrate" (did you mean "generate"?); run 'clusterspec --help' for the commands` },
     { argv: ['generate'], line: "clusterspec generate: name at least one spec file; run 'clusterspec generate --help' for usage" },
     { argv: ['check', SEED, '--bogus'], line: "clusterspec check: unknown option --bogus; run 'clusterspec check --help' for usage" },
@@ -60,8 +60,8 @@ describe('"-" reads the spec from standard input, named <stdin> in messages', ()
   it('validate, lint, generate and check take it', () => {
     expect(bin(['validate', '-'], seedText())).toEqual({ code: 0, stdout: '<stdin>: ok (seed-ha, 8 hosts)\n', stderr: '' });
     expect(bin(['lint', '-', '--quiet'], seedText()).code).toBe(0);
-    expect(bin(['generate', '-', '--out', 'o'], seedText())).toMatchObject({ code: 0, stdout: '<stdin>: wrote 98 files to o/seed-ha\n' });
-    expect(bin(['check', '-', '--out', 'o'], seedText())).toMatchObject({ code: 0, stdout: '<stdin>: o/seed-ha is current (98 files)\n' });
+    expect(bin(['generate', '-', '--out', 'o'], seedText())).toMatchObject({ code: 0, stdout: '<stdin>: wrote 112 files to o/seed-ha\n' });
+    expect(bin(['check', '-', '--out', 'o'], seedText())).toMatchObject({ code: 0, stdout: '<stdin>: o/seed-ha is current (112 files)\n' });
   });
 
   it('a problem is located in <stdin>, by line and column', () => {

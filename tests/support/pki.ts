@@ -3,7 +3,7 @@
  * sign.sh run as an operator would run it, kubeadm's apiserver certificates signed from plan.json,
  * and openssl's own verdict on a certificate for a name or address.
  */
-import type { CertificatePlan } from '@clusterspec/pki';
+import { extendedKeyUsages, type CertificatePlan } from '@clusterspec/pki';
 import type { Artifact } from '@clusterspec/spec';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -57,7 +57,7 @@ export function signFromPlan(plan: CertificatePlan, caDir: string, directory: st
   const lines = [
     'basicConstraints = critical, CA:FALSE',
     'keyUsage = critical, digitalSignature, keyEncipherment',
-    `extendedKeyUsage = ${plan.usage === 'server' ? 'serverAuth' : 'clientAuth'}`,
+    `extendedKeyUsage = ${extendedKeyUsages(plan.usage).join(', ')}`,
     ...(plan.dnsNames.length + plan.ipAddresses.length > 0 ? [`subjectAltName = ${subjectAltNameOf(plan)}`] : []),
   ];
   writeFileSync(ext, `${lines.join('\n')}\n`);

@@ -1,4 +1,5 @@
-import { lintSite, type Diagnostic, type LintRule } from '@clusterspec/lint';
+import { lintSite, rules as allRules, type Diagnostic, type LintRule } from '@clusterspec/lint';
+import type { DeployedCertificates } from '@clusterspec/pki';
 import { artifact, loadSpecText, type Artifact, type Severity } from '@clusterspec/spec';
 import { parse as parseToml, type JsonMap } from '@iarna/toml';
 import { readFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ export interface RuleCase {
    * Rules read data, not text, so a file is changed as what its generator could have produced.
    */
   readonly files?: Readonly<Record<string, FileChange | null>>;
+  /** Certificates as collected from the hosts (`lint --certs DIR`), as data (tests/support/deployed.ts builds them). */
+  readonly deployed?: DeployedCertificates;
 }
 
 export type FileChange = object | ((data: any) => unknown);
@@ -60,7 +63,7 @@ function run(rule: LintRule, entry: RuleCase): { text: string; findings: Diagnos
     if (change === null) artifacts.delete(path);
     else artifacts.set(path, artifact(generated.descriptor, path, typeof change === 'function' ? change(structuredClone(generated.data)) : change));
   }
-  return { text, findings: lintSite(model, [...artifacts.values()]).filter((diagnostic) => diagnostic.ruleId === rule.id) };
+  return { text, findings: lintSite(model, [...artifacts.values()], allRules, entry.deployed).filter((diagnostic) => diagnostic.ruleId === rule.id) };
 }
 
 const lineOf = (text: string, needle: string | number) => {

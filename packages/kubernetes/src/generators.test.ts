@@ -93,18 +93,30 @@ describe('legacy flow (seed-ha, 1.6.2): static pods', () => {
     expect(flag(args, 'secure-port')).toBe('6443');
   });
 
-  it.each(SEED_CONTROL_PLANE)('$name: apiserver lists every etcd member', ({ name }) => {
-    expect(flag(command(seedFiles, name, 'kube-apiserver'), 'etcd-servers')).toBe(
-      'http://10.27.53.32:2379,http://10.24.138.208:2379,http://10.27.52.72:2379',
-    );
+  it.each(SEED_CONTROL_PLANE)('$name: apiserver lists every etcd member over https, with the etcd CA and its client certificate', ({ name }) => {
+    const args = command(seedFiles, name, 'kube-apiserver');
+    expect(flag(args, 'etcd-servers')).toBe('https://10.27.53.32:2379,https://10.24.138.208:2379,https://10.27.52.72:2379');
+    expect(flag(args, 'etcd-cafile')).toBe('/etc/kubernetes/pki/etcd/ca.crt');
+    expect(flag(args, 'etcd-certfile')).toBe('/etc/kubernetes/pki/apiserver-etcd-client.crt');
+    expect(flag(args, 'etcd-keyfile')).toBe('/etc/kubernetes/pki/apiserver-etcd-client.key');
   });
 
   it.each(SEED_CONTROL_PLANE)('$name: etcd joins the three-member cluster on peer port 2380', ({ name, address }) => {
     const args = command(seedFiles, name, 'etcd');
     expect(flag(args, 'name')).toBe(name);
-    expect(flag(args, 'initial-cluster')).toBe('shaolin=http://10.27.53.32:2380,wudang=http://10.24.138.208:2380,emei=http://10.27.52.72:2380');
-    expect(flag(args, 'initial-advertise-peer-urls')).toBe(`http://${address}:2380`);
-    expect(flag(args, 'advertise-client-urls')).toBe(`http://${address}:2379`);
+    expect(flag(args, 'initial-cluster')).toBe('shaolin=https://10.27.53.32:2380,wudang=https://10.24.138.208:2380,emei=https://10.27.52.72:2380');
+    expect(flag(args, 'initial-advertise-peer-urls')).toBe(`https://${address}:2380`);
+    expect(flag(args, 'advertise-client-urls')).toBe(`https://${address}:2379`);
+  });
+
+  it.each(SEED_CONTROL_PLANE)('$name: etcd serves clients and peers over TLS only, requiring certificates of the etcd CA', ({ name, address }) => {
+    const args = command(seedFiles, name, 'etcd');
+    expect(flag(args, 'listen-client-urls')).toBe(`https://127.0.0.1:2379,https://${address}:2379`);
+    expect(flag(args, 'listen-peer-urls')).toBe(`https://${address}:2380`);
+    expect(flag(args, 'cert-file')).toBe(`/etc/kubernetes/pki/etcd/server-${name}.crt`);
+    expect(flag(args, 'peer-cert-file')).toBe(`/etc/kubernetes/pki/etcd/peer-${name}.crt`);
+    for (const option of ['trusted-ca-file', 'peer-trusted-ca-file']) expect(flag(args, option)).toBe('/etc/kubernetes/pki/etcd/ca.crt');
+    for (const option of ['client-cert-auth', 'peer-client-cert-auth']) expect(flag(args, option)).toBe('true');
   });
 
   it.each(SEED_CONTROL_PLANE.flatMap(({ name }) => [
@@ -360,5 +372,22 @@ describe('users', () => {
 
   it('seed: no bindings, system:masters is never bound', () => {
     expect(seedFiles.has('cluster/rbac/group-bindings.yaml')).toBe(false);
+  });
+});
+
+describe('kubeadm flow: certificate validity (v1beta4)', () => {
+  const clusterConfiguration = (files: Map<string, Artifact>) => documents(file(files, 'hosts/cp-1/etc/kubernetes/kubeadm-config.yaml')).find((document) => document.kind === 'ClusterConfiguration')!;
+
+  it("writes no validity the spec leaves out: kubeadm keeps its own one year and ten years", () => {
+    const configuration = clusterConfiguration(modernFiles);
+    expect(configuration).not.toHaveProperty('certificateValidityPeriod');
+    expect(configuration).not.toHaveProperty('caCertificateValidityPeriod');
+  });
+
+  it('writes the validity the spec sets as kubeadm durations', () => {
+    const files = generate(variant(MODERN_FILE, [['  kubernetes:\n', '  kubernetes:\n    certificates:\n      validityDays: 90\n      caValidityDays: 1825\n']]));
+    const configuration = clusterConfiguration(files);
+    expect(configuration.certificateValidityPeriod).toBe('2160h0m0s');
+    expect(configuration.caCertificateValidityPeriod).toBe('43800h0m0s');
   });
 });

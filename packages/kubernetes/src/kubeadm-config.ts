@@ -71,9 +71,26 @@ function initConfiguration(model: ClusterModel, release: KubernetesRelease, host
         dnsDomain: kubernetes.networking.dnsDomain,
       },
       apiServer: { certSANs: [...kubernetes.apiServer.certSANs] },
+      ...validityPeriods(model),
     },
     kubeletConfiguration(model, release),
   ];
+}
+
+/** kubeadm's metav1.Duration, as kubeadm itself prints it: 365 days is "8760h0m0s". */
+const duration = (days: number) => `${days * 24}h0m0s`;
+
+/**
+ * certificateValidityPeriod and caCertificateValidityPeriod (v1beta4, 1.31+), only those the spec sets: left
+ * out, kubeadm applies its own defaults (one year, ten years), which the model records for lint and `certs`.
+ * The loader refuses them before 1.31.
+ */
+function validityPeriods(model: ClusterModel): object {
+  const { certificates } = model.kubernetes;
+  return {
+    ...(certificates.setInSpec.includes('validityDays') ? { certificateValidityPeriod: duration(certificates.validityDays) } : {}),
+    ...(certificates.setInSpec.includes('caValidityDays') ? { caCertificateValidityPeriod: duration(certificates.caValidityDays) } : {}),
+  };
 }
 
 /**

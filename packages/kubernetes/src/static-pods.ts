@@ -1,6 +1,6 @@
 import { artifact, defineArtifact, hostFile, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import type { IPod } from 'kubernetes-models/v1/Pod';
-import { apiServerCertificate, PKI_DIR, usesKubeadm } from '@clusterspec/pki';
+import { apiServerCertificate, apiServerEtcdClientCertificate, etcdMemberCertificate, ETCD_CA_FILE, ETCD_PKI_DIR, PKI_DIR, usesKubeadm } from '@clusterspec/pki';
 
 const MANIFESTS = '/etc/kubernetes/manifests';
 const ETCD_CLIENT_PORT = 2379;
@@ -40,12 +40,19 @@ function image(model: ClusterModel, component: string): string {
 }
 
 export function etcdClientURLs(model: ClusterModel): string {
-  return model.kubernetes.controlPlaneHosts.map((host) => `http://${host.address}:${ETCD_CLIENT_PORT}`).join(',');
+  return model.kubernetes.controlPlaneHosts.map((host) => `https://${host.address}:${ETCD_CLIENT_PORT}`).join(',');
 }
 
+/**
+ * A stacked etcd member behind TLS, both towards clients and towards its peers, each side requiring a
+ * certificate signed by the etcd CA (the flags kubeadm's own etcd manifest uses). The design documents ran
+ * it over plain http on the node address: whoever reached port 2379 read and wrote every Secret.
+ */
 function etcd(model: ClusterModel, host: Host): IPod {
   const release = model.kubernetes.release;
-  const initialCluster = model.kubernetes.controlPlaneHosts.map((member) => `${member.name}=http://${member.address}:${ETCD_PEER_PORT}`).join(',');
+  const server = etcdMemberCertificate(host, 'server');
+  const peer = etcdMemberCertificate(host, 'peer');
+  const initialCluster = model.kubernetes.controlPlaneHosts.map((member) => `${member.name}=https://${member.address}:${ETCD_PEER_PORT}`).join(',');
   return staticPod(
     'etcd',
     `${release.imageRepository}/etcd-amd64:${release.etcdImageTag}`,
@@ -53,14 +60,25 @@ function etcd(model: ClusterModel, host: Host): IPod {
       'etcd',
       `--name=${host.name}`,
       '--data-dir=/var/lib/etcd',
-      `--listen-client-urls=http://127.0.0.1:${ETCD_CLIENT_PORT},http://${host.address}:${ETCD_CLIENT_PORT}`,
-      `--advertise-client-urls=http://${host.address}:${ETCD_CLIENT_PORT}`,
-      `--listen-peer-urls=http://${host.address}:${ETCD_PEER_PORT}`,
-      `--initial-advertise-peer-urls=http://${host.address}:${ETCD_PEER_PORT}`,
+      `--listen-client-urls=https://127.0.0.1:${ETCD_CLIENT_PORT},https://${host.address}:${ETCD_CLIENT_PORT}`,
+      `--advertise-client-urls=https://${host.address}:${ETCD_CLIENT_PORT}`,
+      `--listen-peer-urls=https://${host.address}:${ETCD_PEER_PORT}`,
+      `--initial-advertise-peer-urls=https://${host.address}:${ETCD_PEER_PORT}`,
       `--initial-cluster=${initialCluster}`,
       '--initial-cluster-state=new',
+      `--cert-file=${server.certFile}`,
+      `--key-file=${server.keyFile}`,
+      `--trusted-ca-file=${ETCD_CA_FILE}`,
+      '--client-cert-auth=true',
+      `--peer-cert-file=${peer.certFile}`,
+      `--peer-key-file=${peer.keyFile}`,
+      `--peer-trusted-ca-file=${ETCD_CA_FILE}`,
+      '--peer-client-cert-auth=true',
     ],
-    [{ name: 'etcd-data', path: '/var/lib/etcd' }],
+    [
+      { name: 'etcd-data', path: '/var/lib/etcd' },
+      { name: 'etcd-certs', path: ETCD_PKI_DIR, readOnly: true },
+    ],
   );
 }
 
@@ -76,6 +94,9 @@ function apiServer(model: ClusterModel, host: Host): IPod {
       `--secure-port=${settings.bindPort}`,
       '--insecure-port=0',
       `--etcd-servers=${etcdClientURLs(model)}`,
+      `--etcd-cafile=${ETCD_CA_FILE}`,
+      `--etcd-certfile=${apiServerEtcdClientCertificate(model).certFile}`,
+      `--etcd-keyfile=${apiServerEtcdClientCertificate(model).keyFile}`,
       '--storage-backend=etcd3',
       `--service-cluster-ip-range=${networking.serviceSubnet}`,
       `--client-ca-file=${PKI_DIR}/ca.crt`,
@@ -127,7 +148,7 @@ function scheduler(model: ClusterModel): IPod {
 export const staticPodFile = defineArtifact<IPod>({
   id: 'kubernetes/static-pod',
   pattern: 'hosts/*/etc/kubernetes/manifests/*.yaml',
-  description: 'a static pod of the control plane (legacy flow): each apiserver with its own `--advertise-address` and certificate, `--etcd-servers` of every member, etcd with an initial cluster of all control-plane hosts, `--leader-elect=true`',
+  description: 'a static pod of the control plane (legacy flow): each apiserver with its own `--advertise-address` and certificate, `--etcd-servers` of every member over https with the etcd CA and its etcd client certificate, etcd with an initial cluster of all control-plane hosts behind TLS on both sides (`--cert-file`, `--trusted-ca-file`, `--client-cert-auth` and the `--peer-*` twins), `--leader-elect=true`',
   where: 'control-plane hosts, legacy flow (< 1.15)',
   reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.version', 'spec.kubernetes.networking.serviceSubnet', 'spec.kubernetes.networking.podSubnet', 'spec.kubernetes.apiServer.bindPort'],
   secretKeys: [],

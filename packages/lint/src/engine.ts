@@ -1,3 +1,4 @@
+import type { DeployedCertificates } from '@clusterspec/pki';
 import { closestMatch, formatFieldPath, type Artifact, type ClusterModel, type SiteCheck } from '@clusterspec/spec';
 import type { Diagnostic, Finding, LintRule } from './rule';
 import { rules as allRules } from './rules';
@@ -61,10 +62,11 @@ function merge(group: Group): Diagnostic {
 }
 
 /**
- * Runs every rule over a site and its artifacts; diagnostics come sorted by position, overrides applied.
+ * Runs every rule over a site and its artifacts (and, given `deployed`, the certificates collected from its
+ * hosts); diagnostics come sorted by position, overrides applied.
  * The model comes from the validation phase, which lintSettingsCheck is part of.
  */
-export function lintSite(model: ClusterModel, artifacts: readonly Artifact[], rules: readonly LintRule[] = allRules): Diagnostic[] {
+export function lintSite(model: ClusterModel, artifacts: readonly Artifact[], rules: readonly LintRule[] = allRules, deployed?: DeployedCertificates): Diagnostic[] {
   const byPath = new Map(artifacts.map((item) => [item.path, item]));
   const diagnostics: Diagnostic[] = [];
   for (const rule of rules) {
@@ -95,7 +97,7 @@ export function lintSite(model: ClusterModel, artifacts: readonly Artifact[], ru
         group.hosts.push(host);
       }
     };
-    rule.check({ model, artifacts: byPath, report });
+    rule.check({ model, artifacts: byPath, report, ...(deployed ? { deployed } : {}) });
     for (const group of groups.values()) diagnostics.push(merge(group));
   }
   return diagnostics.sort(order);

@@ -1,3 +1,4 @@
+import type { DeployedCertificates } from '@clusterspec/pki';
 import type { Artifact, ClusterModel, FieldPath, Severity, SourceLocation } from '@clusterspec/spec';
 
 export interface Diagnostic {
@@ -35,6 +36,11 @@ export interface RuleContext {
   readonly model: ClusterModel;
   /** Every generated artifact by path: rules check what will be deployed. */
   readonly artifacts: ReadonlyMap<string, Artifact>;
+  /**
+   * The certificates collected from the site's hosts (`lint --certs DIR`) and the instant to judge them at;
+   * absent without --certs, when the rules about deployed certificates report nothing.
+   */
+  readonly deployed?: DeployedCertificates;
   report(finding: Finding): void;
 }
 

@@ -10,3 +10,5 @@ export { signScriptFile, type SignScript } from './sign-script';
 
 export const pkiGenerators: readonly Generator[] = [generatePlanFile, generateOpensslFiles, generateSignScript];
 export const pkiArtifacts: readonly ArtifactDescriptor<any>[] = [planFile, csrConfigFile, extensionsFile, signScriptFile];
+export * from './deployed';
+export * from './reissue';

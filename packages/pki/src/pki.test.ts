@@ -95,7 +95,7 @@ describe('openssl files (seed)', () => {
   });
 
   it('the apiservers share one CSR config with CN = kube-apiserver and no O', () => {
-    expect([...files.keys()].filter((path) => path.startsWith('pki/openssl/apiserver') && path.endsWith('.csr.cnf'))).toEqual(['pki/openssl/apiserver.csr.cnf']);
+    expect([...files.keys()].filter((path) => path.startsWith('pki/openssl/apiserver') && path.endsWith('.csr.cnf'))).toEqual(['pki/openssl/apiserver.csr.cnf', 'pki/openssl/apiserver-etcd-client.csr.cnf']);
     const subject = file(files, 'pki/openssl/apiserver.csr.cnf').split('[ subject ]\n')[1].trim().split('\n');
     expect(subject).toEqual(['CN = kube-apiserver']);
   });
@@ -146,9 +146,9 @@ describe('kubeadm flow (modern)', () => {
   it('sign.sh signs only the user certificates', () => {
     const signLines = file(files, 'pki/sign.sh').split('\n').filter((line) => line.startsWith('sign '));
     expect(signLines).toEqual([
-      'sign user-kubernetes-admin user-kubernetes-admin kubernetes-admin.key kubernetes-admin.crt',
-      'sign user-alice user-alice alice.key alice.crt',
-      'sign user-bob user-bob bob.key bob.crt',
+      'sign user-kubernetes-admin user-kubernetes-admin kubernetes-admin.key kubernetes-admin.crt ca',
+      'sign user-alice user-alice alice.key alice.crt ca',
+      'sign user-bob user-bob bob.key bob.crt ca',
     ]);
   });
 
@@ -160,7 +160,20 @@ describe('kubeadm flow (modern)', () => {
 
   it('the legacy flow gives sign.sh each apiserver its own file names', () => {
     const signLines = file(generate(seed), 'pki/sign.sh').split('\n').filter((line) => line.startsWith('sign apiserver'));
-    expect(signLines).toEqual(['shaolin', 'wudang', 'emei'].map((name) => `sign apiserver-${name} apiserver apiserver-${name}.key apiserver-${name}.crt`));
+    expect(signLines).toEqual([
+      ...['shaolin', 'wudang', 'emei'].map((name) => `sign apiserver-${name} apiserver apiserver-${name}.key apiserver-${name}.crt ca`),
+      'sign apiserver-etcd-client apiserver-etcd-client apiserver-etcd-client.key apiserver-etcd-client.crt etcd/ca',
+    ]);
+  });
+
+  it('the legacy flow signs a server and a peer certificate per etcd member with the etcd CA, both usages, loopback included', () => {
+    const files = generate(seed);
+    const signLines = file(files, 'pki/sign.sh').split('\n').filter((line) => line.startsWith('sign etcd-'));
+    expect(signLines).toEqual(['shaolin', 'wudang', 'emei'].flatMap((name) => ['server', 'peer'].map((kind) => `sign etcd-${kind}-${name} etcd-${kind}-${name} ${kind}-${name}.key ${kind}-${name}.crt etcd/ca`)));
+    const ext = file(files, 'pki/openssl/etcd-peer-wudang.ext');
+    expect(ext).toContain('extendedKeyUsage = serverAuth, clientAuth\n');
+    expect(ext).toContain('subjectAltName = DNS:wudang,DNS:localhost,IP:10.24.138.208,IP:127.0.0.1\n');
+    expect(file(files, 'pki/sign.sh')).toContain('-subj /CN=etcd-ca -days 3650');
   });
 
   it('plan.json lists the plan', () => {

@@ -3,6 +3,17 @@ import { looksLikeIpv4, type ClusterModel, type Host } from '@clusterspec/spec';
 /** Where the static pods of the legacy flow and kubeadm keep certificates. */
 export const PKI_DIR = '/etc/kubernetes/pki';
 
+/** The cluster CA every apiserver, kubelet and user certificate chains to. */
+export const CA_FILE = `${PKI_DIR}/ca.crt`;
+/** etcd's own CA, as kubeadm lays it out: it signs the etcd members and the apiserver's etcd client certificate. */
+export const ETCD_PKI_DIR = `${PKI_DIR}/etcd`;
+export const ETCD_CA_FILE = `${ETCD_PKI_DIR}/ca.crt`;
+export const FRONT_PROXY_CA_FILE = `${PKI_DIR}/front-proxy-ca.crt`;
+/** The apiserver's client certificate towards etcd (kubeadm's name, used by the legacy flow too). */
+export const APISERVER_ETCD_CLIENT = `${PKI_DIR}/apiserver-etcd-client`;
+/** Where a user's certificate sits in out/<cluster>/ and in a collected certificate folder: beside the kubeconfig. */
+export const USER_CERTIFICATE_DIR = 'cluster/kubeconfig';
+
 /** Whether kubeadm sets the site up (the release table's flow), issuing the control-plane certificates itself. */
 export function usesKubeadm(model: ClusterModel): boolean {
   return model.kubernetes.release.flow === 'kubeadm';
@@ -11,7 +22,8 @@ export function usesKubeadm(model: ClusterModel): boolean {
 export interface CertificatePlan {
   /** Stable identifier, also the base name of the openssl files and of sign.sh's output. */
   readonly id: string;
-  readonly usage: 'server' | 'client';
+  /** server: serverAuth; client: clientAuth; peer: both (an etcd member serves its peers and dials them). */
+  readonly usage: 'server' | 'client' | 'peer';
   readonly commonName: string;
   readonly organizations: readonly string[];
   /** Subject alternative names, in kubeadm's order. */
@@ -67,10 +79,10 @@ function ownApiServerCertificate(model: ClusterModel, host: Host): CertificatePl
   };
 }
 
-function clientCertificate(id: string, commonName: string, organizations: readonly string[], installOn: readonly string[], directory: string): CertificatePlan {
+function clientCertificate(id: string, commonName: string, organizations: readonly string[], installOn: readonly string[], directory: string, usage: CertificatePlan['usage'] = 'client'): CertificatePlan {
   return {
     id,
-    usage: 'client',
+    usage,
     commonName,
     organizations,
     dnsNames: [],
@@ -110,11 +122,83 @@ export function userCertificate(user: { name: string; groups: readonly string[] 
   return { ...clientCertificate(`user-${user.name}`, user.name, user.groups, [], ''), certFile: `${user.name}.crt`, keyFile: `${user.name}.key` };
 }
 
-/** Every certificate the site needs beyond the CA, in a stable order. */
+/**
+ * A legacy-flow etcd member's serving (server) or peer certificate, signed by the etcd CA: kubeadm's subject and
+ * SANs (CN and DNS the host name, its address, localhost and 127.0.0.1, since every member also listens on
+ * loopback), both usages as kubeadm issues them, a file per host so sign.sh's flat output does not collide.
+ */
+export function etcdMemberCertificate(host: Host, kind: 'server' | 'peer'): CertificatePlan {
+  const id = `etcd-${kind}-${host.name}`;
+  return {
+    ...clientCertificate(id, host.name, [], [host.name], `${ETCD_PKI_DIR}/`, 'peer'),
+    dnsNames: [host.name, 'localhost'],
+    ipAddresses: [...new Set([host.address, '127.0.0.1'])],
+    certFile: `${ETCD_PKI_DIR}/${kind}-${host.name}.crt`,
+    keyFile: `${ETCD_PKI_DIR}/${kind}-${host.name}.key`,
+  };
+}
+
+/** The legacy-flow apiserver's client certificate towards etcd (kubeadm's CN), on every control-plane host. */
+export function apiServerEtcdClientCertificate(model: ClusterModel): CertificatePlan {
+  return {
+    ...clientCertificate('apiserver-etcd-client', 'kube-apiserver-etcd-client', [], model.kubernetes.controlPlaneHosts.map((host) => host.name), `${PKI_DIR}/`),
+    certFile: `${APISERVER_ETCD_CLIENT}.crt`,
+    keyFile: `${APISERVER_ETCD_CLIENT}.key`,
+  };
+}
+
+/** The extended key usages a certificate of this usage carries (and a client or server checks). */
+export function extendedKeyUsages(usage: CertificatePlan['usage']): readonly ('serverAuth' | 'clientAuth')[] {
+  return usage === 'server' ? ['serverAuth'] : usage === 'client' ? ['clientAuth'] : ['serverAuth', 'clientAuth'];
+}
+
+/** Every certificate the site needs beyond the CAs, in a stable order. */
 export function planCertificates(model: ClusterModel): CertificatePlan[] {
   const { controlPlaneHosts, nodes, users } = model.kubernetes;
   const legacy = usesKubeadm(model)
     ? []
-    : [...nodes.map(kubeletCertificate), componentCertificate(model, 'controller-manager'), componentCertificate(model, 'scheduler')];
+    : [
+        ...nodes.map(kubeletCertificate),
+        componentCertificate(model, 'controller-manager'),
+        componentCertificate(model, 'scheduler'),
+        ...controlPlaneHosts.flatMap((host) => [etcdMemberCertificate(host, 'server'), etcdMemberCertificate(host, 'peer')]),
+        apiServerEtcdClientCertificate(model),
+      ];
   return [...controlPlaneHosts.map((host) => apiServerCertificate(model, host)), ...legacy, ...users.map(userCertificate)];
+}
+
+/** Where a certificate is installed: its absolute path on each host, or beside the kubeconfigs for a user's. */
+export function installedPaths(plan: CertificatePlan): { host?: string; path: string }[] {
+  return plan.installOn.length > 0 ? plan.installOn.map((host) => ({ host, path: plan.certFile })) : [{ path: `${USER_CERTIFICATE_DIR}/${plan.certFile}` }];
+}
+
+/** A certificate kubeadm creates in /etc/kubernetes/pki, and its name for `kubeadm certs renew` (kubeadm docs, "Certificate Management with kubeadm"). */
+export interface KubeadmCertificate {
+  readonly path: string;
+  readonly usage: CertificatePlan['usage'];
+  readonly renewName: string;
+}
+
+export const KUBEADM_CERTIFICATES: readonly KubeadmCertificate[] = [
+  { path: `${PKI_DIR}/apiserver.crt`, usage: 'server', renewName: 'apiserver' },
+  { path: `${PKI_DIR}/apiserver-kubelet-client.crt`, usage: 'client', renewName: 'apiserver-kubelet-client' },
+  { path: `${APISERVER_ETCD_CLIENT}.crt`, usage: 'client', renewName: 'apiserver-etcd-client' },
+  { path: `${PKI_DIR}/front-proxy-client.crt`, usage: 'client', renewName: 'front-proxy-client' },
+  { path: `${ETCD_PKI_DIR}/server.crt`, usage: 'peer', renewName: 'etcd-server' },
+  { path: `${ETCD_PKI_DIR}/peer.crt`, usage: 'peer', renewName: 'etcd-peer' },
+  { path: `${ETCD_PKI_DIR}/healthcheck-client.crt`, usage: 'client', renewName: 'etcd-healthcheck-client' },
+];
+
+/** The CA certificate files of /etc/kubernetes/pki: the cluster CA, etcd's and the front proxy's. */
+export const CA_FILES: readonly string[] = [CA_FILE, ETCD_CA_FILE, FRONT_PROXY_CA_FILE];
+
+/**
+ * The CA that must have signed the certificate installed at a path: etcd's CA for etcd's files and the
+ * apiserver's etcd client, the front-proxy CA for its client, the cluster CA for everything else (kubeadm's
+ * layout, which the legacy flow follows).
+ */
+export function signerOf(path: string): string {
+  if (path.startsWith(`${ETCD_PKI_DIR}/`) || path === `${APISERVER_ETCD_CLIENT}.crt`) return ETCD_CA_FILE;
+  if (path === `${PKI_DIR}/front-proxy-client.crt`) return FRONT_PROXY_CA_FILE;
+  return CA_FILE;
 }

@@ -14,7 +14,7 @@ import { pkiGenerators, planCertificates } from './index';
 const OPENSSL = '/usr/bin/openssl';
 const seed = loadSpec(resolve(__dirname, '../../../fixtures/seed-ha/cluster.yaml'));
 const plans = planCertificates(seed);
-const apiServerPlans = plans.filter((plan) => plan.id.startsWith('apiserver-'));
+const apiServerPlans = plans.filter((plan) => plan.commonName === 'kube-apiserver');
 
 let work: string;
 let caDir: string;
@@ -55,7 +55,7 @@ afterAll(() => {
 describe('sign.sh output', () => {
   it('is exactly the certificate and key files of the plan and the shared service account key pair (no CSR left behind)', () => {
     const expected = [...plans.flatMap((plan) => [basename(plan.certFile), basename(plan.keyFile)]), 'sa.key', 'sa.pub'];
-    expect(readdirSync(signed).filter((name) => name !== 'ca.srl').sort()).toEqual([...expected].sort());
+    expect(readdirSync(signed).filter((name) => !name.endsWith('.srl')).sort()).toEqual([...expected].sort());
   });
 
   it('keys are readable by their owner only', () => {
@@ -136,5 +136,27 @@ describe('client certificates', () => {
   `('$cert: $subject, a TLS client certificate of the CA', ({ cert, subject }) => {
     expect(x509(cert, '-subject')).toBe(subject);
     expect(openssl('verify', '-CAfile', join(caDir, 'ca.crt'), '-purpose', 'sslclient', join(signed, cert)).trim()).toBe(`${join(signed, cert)}: OK`);
+  });
+});
+
+describe('etcd certificates (TLS between members and from the apiserver)', () => {
+  const etcdCA = () => join(caDir, 'etcd/ca.crt');
+
+  it('sign.sh made the etcd CA under CA_DIR/etcd, a CA of its own', () => {
+    expect(openssl('x509', '-noout', '-subject', '-in', etcdCA()).trim()).toBe('subject=CN = etcd-ca');
+    expect(openssl('x509', '-noout', '-ext', 'basicConstraints', '-in', etcdCA())).toContain('CA:TRUE');
+  });
+
+  it.each(['server-shaolin.crt', 'peer-emei.crt'])('%s verifies against the etcd CA as server and as client, and not against the cluster CA', (cert) => {
+    for (const purpose of ['sslserver', 'sslclient']) {
+      expect(openssl('verify', '-CAfile', etcdCA(), '-purpose', purpose, join(signed, cert)).trim()).toBe(`${join(signed, cert)}: OK`);
+    }
+    expect(() => openssl('verify', '-CAfile', join(caDir, 'ca.crt'), join(signed, cert))).toThrow();
+  });
+
+  it('apiserver-etcd-client.crt is a client certificate of the etcd CA', () => {
+    const cert = join(signed, 'apiserver-etcd-client.crt');
+    expect(openssl('verify', '-CAfile', etcdCA(), '-purpose', 'sslclient', cert).trim()).toBe(`${cert}: OK`);
+    expect(() => openssl('verify', '-CAfile', etcdCA(), '-purpose', 'sslserver', cert)).toThrow();
   });
 });

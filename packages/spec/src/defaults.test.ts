@@ -54,6 +54,7 @@ const CHANGES: Record<string, { readonly value: unknown; readonly prepare?: (doc
   '#/$defs/kubernetes/properties/bootstrapToken': { value: { fromEnv: 'OTHER' } },
   '#/$defs/kubernetes/properties/certificateKey': { value: { fromEnv: 'OTHER' } },
   '#/$defs/kubernetes/properties/caCertHash': { value: { fromEnv: 'OTHER' } },
+  '#/$defs/kubernetes/properties/certificates/properties/expiryWarningDays': { value: 14 },
   '#/$defs/kubernetes/properties/users': { value: [{ name: 'admin', groups: ['system:masters'] }] },
   '#/$defs/kubernetes/properties/users/items/properties/clusterRole': { value: 'edit', prepare: (document) => (document.spec.kubernetes.users = [{ name: 'dev', groups: ['dev'] }]) },
   '#/$defs/harbor/properties/httpPort': { value: 8081 },

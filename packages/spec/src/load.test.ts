@@ -662,3 +662,27 @@ describe('built-in groups', () => {
     expect(loadSpecText('built-in.yaml', Buffer.from(text)).kubernetes.users.map((user) => user.name)).toEqual(['kubernetes-admin', 'second-admin']);
   });
 });
+
+describe('certificate validity (kubernetes.certificates)', () => {
+  const modernYaml = readFileSync(MODERN_FILE, 'utf8');
+  const withCertificates = (text: string, anchor: string, block: string) => edit(text, anchor, `${anchor}    certificates:\n${block}`);
+
+  it("defaults to kubeadm's one year, ten-year CA and a 30-day warning, set by nothing", () => {
+    expect(loadSpec(SEED_YAML_FILE).kubernetes.certificates).toEqual({ validityDays: 365, caValidityDays: 3650, expiryWarningDays: 30, setInSpec: [] });
+  });
+
+  it('takes validity on 1.31+ (kubeadm v1beta4) and in the legacy flow (sign.sh -days)', () => {
+    const modern = loadSpecText(YAML_NAME, Buffer.from(withCertificates(modernYaml, '  kubernetes:\n', '      validityDays: 90\n      caValidityDays: 1825\n      expiryWarningDays: 14\n')));
+    expect(modern.kubernetes.certificates).toEqual({ validityDays: 90, caValidityDays: 1825, expiryWarningDays: 14, setInSpec: ['validityDays', 'caValidityDays'] });
+    const seed = loadSpecText(YAML_NAME, Buffer.from(withCertificates(seedYaml, '  kubernetes:\n', '      validityDays: 180\n')));
+    expect(seed.kubernetes.certificates.validityDays).toBe(180);
+  });
+
+  it('refuses validity on kubeadm before 1.31, which fixes it, at the field', () => {
+    const text = withCertificates(modernYaml.replace('version: "1.34.2"', 'version: "1.30.4"'), '  kubernetes:\n', '      caValidityDays: 1825\n');
+    const [problem] = specErrorOf(YAML_NAME, text).problems;
+    expect(problem.message).toBe('kubeadm before 1.31 cannot set certificate validity (certificateValidityPeriod came with config v1beta4): Kubernetes 1.30.4 issues certificates for one year and its CA for ten');
+    expect(problem.field).toBe('spec.kubernetes.certificates.caValidityDays');
+    expect(problem.line).toBe(text.split('\n').findIndex((line) => line.includes('caValidityDays: 1825')) + 1);
+  });
+});

@@ -44,6 +44,17 @@ export interface ContainerdModel {
   readonly release: ContainerdRelease;
 }
 
+/** How long certificates live, and when lint warns before they expire. */
+export interface CertificateSettings {
+  /** Days a leaf certificate is valid: the spec's, or the default (kubeadm's and sign.sh's one year). */
+  readonly validityDays: number;
+  /** Days a CA certificate is valid: the spec's, or kubeadm's ten years. */
+  readonly caValidityDays: number;
+  readonly expiryWarningDays: number;
+  /** The validity fields the spec itself sets (kubeadm configs write only these, so kubeadm's defaults stay its own). */
+  readonly setInSpec: readonly ('validityDays' | 'caValidityDays')[];
+}
+
 export interface KubernetesModel {
   readonly version: Version;
   /** The kubelet's container runtime: the spec's, or the release's default (Docker while it has dockershim). */
@@ -80,6 +91,7 @@ export interface KubernetesModel {
   readonly certificateKey: SecretRef;
   readonly caCertHash: SecretRef;
   readonly users: readonly KubernetesUser[];
+  readonly certificates: CertificateSettings;
 }
 
 export type HarborDatabase =

@@ -1,7 +1,9 @@
 import { hostProblem, parseHostPort, parseServerURL, type Endpoint, type ServerURL } from './endpoint';
 import { SpecError, type FieldPath } from './errors';
 import { BUILT_IN_GROUPS } from './groups';
-import type { ClusterModel, Host, KubernetesUser } from './model';
+import type { CertificateSettings, ClusterModel, Host, KubernetesUser } from './model';
+import type { KubernetesRelease } from './releases';
+import type { Version } from './version';
 import { cidrProblem, cidrsOverlap, cidrSize, cidrContains, nthAddress, parseCidr, parseIpv4 } from './net';
 import { ProblemList } from './problems';
 import { normalizeContainerRuntime } from './container-runtime';
@@ -74,6 +76,28 @@ function checkNetworking(raw: RawSpec, problems: ProblemList): { apiServerServic
   return { apiServerServiceIP: nthAddress(services, 1), clusterDNS: nthAddress(services, 10) };
 }
 
+/**
+ * Certificate lifetimes: the spec's, or the release's defaults (kubeadm's one year and ten years, sign.sh's
+ * -days); validity set where the release's kubeadm cannot take it is refused at the field.
+ */
+function normalizeCertificates(raw: RawSpec, version: Version, release: KubernetesRelease, problems: ProblemList): CertificateSettings {
+  // An unsupported version is already reported (resolveRelease); no model is built then.
+  if (release === undefined) return undefined as unknown as CertificateSettings;
+  const given = raw.spec.kubernetes.certificates;
+  const setInSpec = (['validityDays', 'caValidityDays'] as const).filter((key) => given[key] !== undefined);
+  if (!release.certificateValiditySettable) {
+    for (const key of setInSpec) {
+      problems.add(['spec', 'kubernetes', 'certificates', key], `kubeadm before 1.31 cannot set certificate validity (certificateValidityPeriod came with config v1beta4): Kubernetes ${version.text} issues certificates for one year and its CA for ten`, `remove ${key}, or use Kubernetes 1.31 or newer`);
+    }
+  }
+  return {
+    validityDays: given.validityDays ?? release.certificateValidityDays,
+    caValidityDays: given.caValidityDays ?? release.caCertificateValidityDays,
+    expiryWarningDays: given.expiryWarningDays,
+    setInSpec,
+  };
+}
+
 /** A copied apiserver certificate must come from, and go to, a control-plane host. */
 function checkCertificateCopies(raw: RawSpec, problems: ProblemList): void {
   const controlPlane = new Set(raw.spec.hosts.filter((host) => host.roles.includes('control-plane')).map((host) => host.name));
@@ -135,6 +159,7 @@ export function normalize(source: ParsedSource): ClusterModel {
   checkCertSANs(certSANs, problems);
   const users = normalizeUsers(raw, problems);
   checkCertificateCopies(raw, problems);
+  const certificates = normalizeCertificates(raw, version, release, problems);
   const hosts: Host[] = raw.spec.hosts.map((host) => ({
     name: host.name,
     address: host.address,
@@ -182,6 +207,7 @@ export function normalize(source: ParsedSource): ClusterModel {
       certificateKey: kubernetes.certificateKey,
       caCertHash: kubernetes.caCertHash,
       users,
+      certificates,
     },
     harbor,
     consul,

@@ -192,6 +192,23 @@ export interface RawKubernetes {
   certificateKey: RawSecretRef;
   caCertHash: RawSecretRef;
   /**
+   * How long certificates live and when lint warns. Validity: kubeadm's certificateValidityPeriod and caCertificateValidityPeriod (kubeadm config v1beta4, Kubernetes 1.31 and newer; before 1.31 kubeadm fixes them at one year and ten years, so setting them is refused), or in the legacy flow the -days of pki/sign.sh (certificates, and the etcd CA it creates).
+   */
+  certificates: {
+    /**
+     * Days a leaf certificate (apiserver, kubelet, component, user, etcd) is valid from issue. Default 365, kubeadm's one year.
+     */
+    validityDays?: number;
+    /**
+     * Days a CA certificate kubeadm (1.31 and newer) or pki/sign.sh (the legacy etcd CA) creates is valid. Default 3650, kubeadm's ten years.
+     */
+    caValidityDays?: number;
+    /**
+     * lint --certs and certs plan warn about a deployed certificate that expires within this many days (rule cert-expiry), and plan its re-issue. Default 30.
+     */
+    expiryWarningDays: number;
+  };
+  /**
    * kubectl users: each gets a kubeconfig and a client-certificate request. Left out, one user kubernetes-admin in system:masters, the identity of kubeadm's admin.conf; [] for none.
    *
    * Items: One kubectl user, authenticated by a client certificate.

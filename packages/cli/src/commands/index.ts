@@ -17,5 +17,6 @@ export const commands: readonly CommandEntry[] = [
   { name: 'init', summary: 'init [--name N] [--out FILE] …    write a commented starter spec (asks on a terminal)', load: () => (require('./init') as typeof import('./init')).init },
   { name: 'explain', summary: 'explain <artifact|rule-id>      which spec fields make a generated file and which rules read it; a rule\'s docs', load: () => (require('./explain') as typeof import('./explain')).explain },
   { name: 'diff', summary: 'diff <spec...> [--out DIR]      show, as a unified diff, what generate would change in DIR/<cluster>/', load: () => (require('./diff') as typeof import('./diff')).diff },
+  { name: 'certs', summary: 'certs list|plan --certs DIR …   the collected certificates by expiry; what to re-issue, as a runbook', load: () => (require('./certs') as typeof import('./certs')).certs },
   { name: 'render', summary: 'render <spec> (--host H | --all) --to DIR  write deployable files with every secret filled in', load: () => (require('./render') as typeof import('./render')).render },
 ];

@@ -1,5 +1,6 @@
 import { formatGithub, formatJson, formatSarif, formatText, lintSite, rules, summarise, type Diagnostic } from '@clusterspec/lint';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type Command } from '../command';
+import { readDeployedCertificates, judgementInstant } from '../deployed-certificates';
 import { generateArtifacts } from '../generate';
 import { loadAll } from '../load';
 import { progress, verbosity, VERBOSITY_OPTIONS, VERBOSITY_USAGE } from '../progress';
@@ -9,13 +10,18 @@ const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 export const lint: Command = {
   name: 'lint',
   usage: `Usage: clusterspec lint <spec...> [--format text|json|sarif|github] [--max-warnings N] [--quiet|--verbose]
+       clusterspec lint <spec> --certs DIR [--now DATE]
 
 Checks each site and its generated artifacts against every rule (docs/rules/).
+--certs DIR also judges the certificates collected from the site's hosts, laid out as out/<cluster>/
+(DIR/hosts/<host>/etc/kubernetes/pki/…, or a copy of /etc/kubernetes/pki per host; users' under
+DIR/cluster/kubeconfig/): expiry, issuer, usage, subject, drift from pki/plan.json, and the same
+dial paths as san-coverage against the SANs they really carry. --now judges expiry at another instant.
 Exits 1 when there is an error, or more than N warnings; 0 when clean.
 --quiet prints errors only, and nothing in text format when there are none (warnings still
 count for --max-warnings). A spec of - is read from standard input.
 ${VERBOSITY_USAGE}`,
-  options: { format: { type: 'string', default: 'text' }, 'max-warnings': { type: 'string', default: '-1' }, ...VERBOSITY_OPTIONS },
+  options: { format: { type: 'string', default: 'text' }, 'max-warnings': { type: 'string', default: '-1' }, certs: { type: 'string' }, now: { type: 'string' }, ...VERBOSITY_OPTIONS },
   readOnly: true,
   async run(positionals, values, io) {
     const format = String(values.format);
@@ -24,12 +30,15 @@ ${VERBOSITY_USAGE}`,
       throw new UsageError(`--format takes ${FORMATS.join(', ')}; --max-warnings takes a whole number`);
     }
     const level = verbosity(values);
+    if (values.certs === undefined && values.now !== undefined) throw new UsageError('--now judges collected certificates: give --certs DIR too');
+    if (values.certs !== undefined && positionals.length !== 1) throw new UsageError('--certs DIR holds the certificates of one site: name exactly one spec');
     const models = loadAll(positionals);
+    const deployed = values.certs === undefined ? undefined : readDeployedCertificates(models[0], String(values.certs), judgementInstant(values.now));
     const step = progress(io, level, models, 'linting');
     const diagnostics: Diagnostic[] = [];
     for (const model of models) {
       await step(model, () => {
-        const found = lintSite(model, generateArtifacts(model));
+        const found = lintSite(model, generateArtifacts(model), rules, deployed);
         diagnostics.push(...found);
         return `${found.length} finding(s)`;
       });

@@ -1,4 +1,10 @@
 import type { LintRule } from '../rule';
+import { certExpiry } from './cert-expiry';
+import { certIssuer } from './cert-issuer';
+import { certPlanDrift } from './cert-plan-drift';
+import { certSubject } from './cert-subject';
+import { certUsage } from './cert-usage';
+import { etcdPlaintext } from './etcd-plaintext';
 import { consulDnsUnreachable, containerDnsLoopback, dnsPublicFallback } from './container-dns';
 import { containerRuntime } from './container-runtime';
 import { endpointIsServiceName } from './endpoint-is-service-name';
@@ -45,4 +51,10 @@ export const rules: readonly LintRule[] = [
   podSubnet,
   virtualAddress,
   unusableHostAddress,
+  etcdPlaintext,
+  certExpiry,
+  certIssuer,
+  certUsage,
+  certSubject,
+  certPlanDrift,
 ];

@@ -1,3 +1,5 @@
+import { collected } from '../../../../tests/support/deployed';
+import { loadFixture } from '../../../../tests/support/fixtures';
 import { testRule } from '../../../../tests/support/rule-tester';
 import { seedWudangWith } from '../../../../tests/support/spec-edits';
 import { sanAdvertiseAddress } from './san-advertise-address';
@@ -6,7 +8,10 @@ const KUBERNETES_SANS = 'kubernetes, kubernetes.default, kubernetes.default.svc,
 const OWN_CERTIFICATE = 'the address it advertises; give each control-plane host its own certificate';
 
 testRule(sanAdvertiseAddress, {
-  valid: [{ name: 'each host its own certificate', fixture: 'seed-ha' }],
+  valid: [
+    { name: 'each host its own certificate', fixture: 'seed-ha' },
+    { name: 'each host its own certificate, as collected', fixture: 'seed-ha', deployed: collected(loadFixture('fixtures/seed-ha/cluster.yaml')) },
+  ],
   invalid: [
     {
       name: "wudang serving a copy of shaolin's apiserver certificate",
@@ -33,6 +38,19 @@ testRule(sanAdvertiseAddress, {
           column: 33,
           field: 'spec.hosts[1].apiServerCertificateFrom',
           artifact: 'pki/plan.json',
+        },
+      ],
+    },
+    {
+      name: "collected: wudang serves shaolin's certificate though the plan gives it its own",
+      fixture: 'seed-ha',
+      deployed: collected(loadFixture('fixtures/seed-ha/cluster.yaml'), [{ host: 'wudang', path: '/etc/kubernetes/pki/apiserver-wudang.crt', change: { dnsNames: ['shaolin'], ipAddresses: ['10.96.0.1', '10.27.53.32'] } }]),
+      errors: [
+        {
+          message: 'the certificate /etc/kubernetes/pki/apiserver-wudang.crt on wudang (as deployed) is valid for shaolin, 10.96.0.1, 10.27.53.32, not 10.24.138.208, the address wudang advertises: see `clusterspec certs plan` for the re-issue',
+          line: '- name: wudang',
+          field: 'spec.hosts[1].name',
+          artifact: 'hosts/wudang/etc/kubernetes/pki/apiserver-wudang.crt',
         },
       ],
     },

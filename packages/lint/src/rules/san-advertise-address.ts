@@ -1,4 +1,5 @@
-import { apiServerCertificates, CERTIFICATE_ARTIFACTS, validFor } from '@clusterspec/analysis';
+import { apiServerCertificates, CERTIFICATE_ARTIFACTS, deployedApiServerCertificates, REISSUE, validFor } from '@clusterspec/analysis';
+import { describeDeployed } from '@clusterspec/pki';
 import { defineRule } from '../rule';
 
 /** The design documents copied shaolin's apiserver certificate to wudang and emei; every kubelet there then failed x509. */
@@ -7,7 +8,7 @@ export const sanAdvertiseAddress = defineRule({
   description: "Each apiserver's certificate covers its own host's advertise address.",
   severity: 'error',
   reads: CERTIFICATE_ARTIFACTS,
-  check({ model, artifacts, report }) {
+  check({ model, artifacts, deployed, report }) {
     const certificates = apiServerCertificates(model, artifacts);
     for (const host of model.kubernetes.controlPlaneHosts) {
       const certificate = certificates.get(host.name);
@@ -18,6 +19,17 @@ export const sanAdvertiseAddress = defineRule({
         field: host.apiServerCertificateFrom ? ['spec', 'hosts', index, 'apiServerCertificateFrom'] : ['spec', 'hosts', index, 'address'],
         artifact: 'pki/plan.json',
         message: `the apiserver certificate on ${host.name}${copied} is valid for ${validFor(certificate)}, not ${host.address}, the address it advertises; give each control-plane host its own certificate`,
+      });
+    }
+    if (!deployed) return;
+    // The design documents' step 3: shaolin's certificate copied onto wudang and emei by hand.
+    for (const [name, certificate] of deployedApiServerCertificates(model, artifacts, deployed)) {
+      const host = model.kubernetes.controlPlaneHosts.find((candidate) => candidate.name === name);
+      if (!host || !certificate.deployed || certificate.ipAddresses.includes(host.address)) continue;
+      report({
+        field: ['spec', 'hosts', model.hosts.indexOf(host), 'name'],
+        artifact: certificate.deployed.file,
+        message: `${describeDeployed(certificate.deployed)} (as deployed) is valid for ${validFor(certificate)}, not ${host.address}, the address ${host.name} advertises: ${REISSUE}`,
       });
     }
   },

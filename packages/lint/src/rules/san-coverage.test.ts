@@ -1,3 +1,5 @@
+import { collected } from '../../../../tests/support/deployed';
+import { loadFixture } from '../../../../tests/support/fixtures';
 import { testRule } from '../../../../tests/support/rule-tester';
 import { seedUserServer, seedWudangWith } from '../../../../tests/support/spec-edits';
 import { sanCoverage } from './san-coverage';
@@ -7,8 +9,13 @@ const SEED_SANS = 'kubernetes, kubernetes.default, kubernetes.default.svc, kuber
 const SHAOLIN_CERTIFICATE = `x509: certificate is valid for shaolin, ${SEED_SANS}, 10.27.53.32`;
 const WUDANG_CERTIFICATE = `x509: certificate is valid for wudang, ${SEED_SANS}, 10.24.138.208`;
 
+const seed = loadFixture('fixtures/seed-ha/cluster.yaml');
+/** shaolin's apiserver certificate as deployed on emei: the design documents' step 3, on a live site. */
+const shaolinsOnEmei = collected(seed, [{ host: 'emei', path: '/etc/kubernetes/pki/apiserver-emei.crt', change: { dnsNames: ['shaolin', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'], ipAddresses: ['10.96.0.1', '10.27.53.32'] } }]);
+
 testRule(sanCoverage, {
   valid: [
+    { name: 'collected certificates as planned', fixture: 'seed-ha', deployed: collected(seed) },
     { name: 'the user dials the endpoint name every certificate carries', fixture: 'seed-ha', replacements: [seedUserServer('https://kubernetes.default.svc:8443')] },
     { name: 'a user dials a certSANs name', fixture: 'modern', replacements: [['        groups: [auditors]\n', '        groups: [auditors]\n        server: https://kubernetes.corp.example:8443\n']] },
   ],
@@ -42,6 +49,17 @@ testRule(sanCoverage, {
         field: 'spec.hosts[1].apiServerCertificateFrom',
         artifact: `hosts/wudang/etc/kubernetes/${kubeconfig}`,
         hosts: ['wudang'],
+      })),
+    },
+    {
+      name: "collected from a live site: emei serves shaolin's certificate (the documents' x509 error, found before a client meets it)",
+      fixture: 'seed-ha',
+      deployed: shaolinsOnEmei,
+      errors: ['controller-manager', 'kubelet', 'scheduler'].map((client) => ({
+        message: `${client} on emei dials 10.27.52.72:6443, which reaches emei directly: ${SHAOLIN_CERTIFICATE}, not 10.27.52.72 (the certificate /etc/kubernetes/pki/apiserver-emei.crt on emei, as deployed): see \`clusterspec certs plan\` for the re-issue`,
+        line: '- name: emei',
+        field: 'spec.hosts[2].name',
+        artifact: 'hosts/emei/etc/kubernetes/pki/apiserver-emei.crt',
       })),
     },
   ],

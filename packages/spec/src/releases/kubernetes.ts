@@ -32,6 +32,17 @@ export interface KubernetesRelease {
    * the first with the CRI v1 API every kubelet from 1.26 requires.
    */
   readonly pairedContainerd: string;
+  /**
+   * Days a leaf certificate and a CA are valid when the spec names none: kubeadm's one year and ten years
+   * (kubeadm docs, "Certificate Management with kubeadm"), which the legacy sign.sh follows.
+   */
+  readonly certificateValidityDays: number;
+  readonly caCertificateValidityDays: number;
+  /**
+   * Whether the spec may set them: the legacy sign.sh takes any -days; kubeadm from config v1beta4 (1.31:
+   * certificateValidityPeriod, caCertificateValidityPeriod); kubeadm before fixes them.
+   */
+  readonly certificateValiditySettable: boolean;
 }
 
 const MASTER = 'node-role.kubernetes.io/master';
@@ -58,8 +69,11 @@ export const KUBERNETES_RELEASES = releaseTable<KubernetesRelease>({
       kubeadmCgroupDriverDefault: 'cgroupfs',
       dockershim: true,
       pairedContainerd: '1.6',
+      certificateValidityDays: 365,
+      caCertificateValidityDays: 3650,
+      certificateValiditySettable: true,
     },
-    { since: [1, 15], why: 'kubeadm config v1beta2; HA control plane joins with --control-plane', flow: 'kubeadm', kubeadmApiVersion: 'kubeadm.k8s.io/v1beta2', imageRepository: 'k8s.gcr.io', etcdImageTag: undefined },
+    { since: [1, 15], why: 'kubeadm config v1beta2; HA control plane joins with --control-plane', flow: 'kubeadm', kubeadmApiVersion: 'kubeadm.k8s.io/v1beta2', imageRepository: 'k8s.gcr.io', etcdImageTag: undefined, certificateValiditySettable: false },
     { since: [1, 20], why: 'control-plane label added beside master', controlPlaneLabels: [MASTER, CONTROL_PLANE] },
     { since: [1, 22], why: 'kubeadm config v1beta3; kubeadm defaults the kubelet cgroup driver to systemd', kubeadmApiVersion: 'kubeadm.k8s.io/v1beta3', kubeadmCgroupDriverDefault: 'systemd' },
     {
@@ -72,7 +86,7 @@ export const KUBERNETES_RELEASES = releaseTable<KubernetesRelease>({
     { since: [1, 26], why: 'containerd 1.7 paired (containerd RELEASES.md)', pairedContainerd: '1.7' },
     { since: [1, 30], why: 'containerd 2.1 paired (containerd RELEASES.md)', pairedContainerd: '2.1' },
     { since: [1, 25], why: 'master taint no longer applied (kubernetes#110095); images from registry.k8s.io', controlPlaneTaints: [CONTROL_PLANE], imageRepository: 'registry.k8s.io' },
-    { since: [1, 31], why: 'kubeadm config v1beta4: extraArgs become name/value lists', kubeadmApiVersion: 'kubeadm.k8s.io/v1beta4', extraArgsAsList: true },
+    { since: [1, 31], why: 'kubeadm config v1beta4: extraArgs become name/value lists; certificate and CA validity periods', kubeadmApiVersion: 'kubeadm.k8s.io/v1beta4', extraArgsAsList: true, certificateValiditySettable: true },
   ],
   supported: [
     { from: [1, 6], to: [1, 6] },

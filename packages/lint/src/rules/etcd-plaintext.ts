@@ -1,0 +1,57 @@
+import { unusableAddress } from '@clusterspec/analysis';
+import { staticPodFile } from '@clusterspec/kubernetes';
+import { dataOf, hostFile } from '@clusterspec/spec';
+import { defineRule } from '../rule';
+
+const ETCD_MANIFEST = '/etc/kubernetes/manifests/etcd.yaml';
+
+/** The flags of a static pod's first container: --name=value → value. */
+function flags(pod: { readonly spec?: { readonly containers?: readonly { readonly command?: readonly string[] }[] } }): Map<string, string> {
+  const command = pod.spec?.containers?.[0]?.command ?? [];
+  return new Map(command.filter((arg) => arg.startsWith('--')).map((arg) => [arg.slice(2).split('=')[0], arg.slice(arg.indexOf('=') + 1)]));
+}
+
+const isLoopback = (url: URL) => url.hostname === 'localhost' || unusableAddress(url.hostname)?.loopback === true;
+
+const SIDES = [
+  { listen: 'listen-client-urls', auth: 'client-cert-auth', who: 'clients', fix: '--cert-file, --key-file, --trusted-ca-file and --client-cert-auth=true' },
+  { listen: 'listen-peer-urls', auth: 'peer-client-cert-auth', who: 'peers', fix: '--peer-cert-file, --peer-key-file, --peer-trusted-ca-file and --peer-client-cert-auth=true' },
+] as const;
+
+/**
+ * etcd holds every Secret of the cluster. The design documents' members listened on the node address over
+ * plain http: whoever reached port 2379 read and wrote all of it. Over https without client-certificate
+ * authentication, anyone still does.
+ */
+export const etcdPlaintext = defineRule({
+  id: 'etcd-plaintext',
+  description: 'No etcd member listens on a non-loopback address without TLS, or with TLS but without requiring client certificates.',
+  severity: 'error',
+  reads: [`hosts/*${ETCD_MANIFEST}`],
+  check({ model, artifacts, report }) {
+    for (const host of model.kubernetes.controlPlaneHosts) {
+      const path = hostFile(host, ETCD_MANIFEST);
+      const pod = dataOf(artifacts.get(path), staticPodFile);
+      if (!pod) continue;
+      const given = flags(pod);
+      const field = ['spec', 'hosts', model.hosts.indexOf(host), 'address'];
+      for (const side of SIDES) {
+        const urls = (given.get(side.listen) ?? '').split(',').filter(Boolean).flatMap((text) => {
+          try {
+            return [new URL(text)];
+          } catch {
+            return [];
+          }
+        });
+        for (const url of urls.filter((candidate) => !isLoopback(candidate))) {
+          const where = `${url.hostname}:${url.port}`;
+          if (url.protocol === 'http:') {
+            report({ field, artifact: path, host: host.name, message: `etcd on ${host.name} serves ${side.who} at ${url.href.replace(/\/$/, '')} without TLS: anyone who reaches ${where} reads and writes every Secret of the cluster; serve https with ${side.fix}` });
+          } else if (given.get(side.auth) !== 'true') {
+            report({ field, artifact: path, host: host.name, message: `etcd on ${host.name} serves ${side.who} at ${url.href.replace(/\/$/, '')} without --${side.auth}=true: any ${side.who === 'clients' ? 'client' : 'peer'} that reaches ${where} is let in without a certificate; add ${side.fix}` });
+          }
+        }
+      }
+    }
+  },
+});
