@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (README): installs the real programs the tests ask (nginx with the
 # stream module, openssl, Go for text/template, rsvg-convert for the topology picture, GNU time for peak memory,
-# containerd and docker-registry for the containerd pull through the generated hosts.toml, etcd-server for three TLS members) when missing, builds and type-checks, then runs every test.
+# containerd and docker-registry for the containerd pull through the generated hosts.toml, etcd-server for three TLS
+# members, ansible and ansible-lint for the generated playbooks) when missing, builds and type-checks, then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
@@ -13,6 +14,8 @@ command -v containerd >/dev/null && command -v ctr >/dev/null || missing+=(conta
 [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
 [ -x /usr/bin/time ] || missing+=(time)
 command -v etcd >/dev/null || missing+=(etcd-server)
+command -v ansible-playbook >/dev/null || missing+=(ansible)
+command -v ansible-lint >/dev/null || missing+=(ansible-lint)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"

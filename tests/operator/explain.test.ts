@@ -2,6 +2,7 @@ import { rules } from '@clusterspec/lint';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { matchesPattern } from '@clusterspec/spec';
+import { generateDeploy } from '@clusterspec/deploy';
 import { ARTIFACT_DESCRIPTORS, generateSite } from '@clusterspec/cli';
 
 const sourcesOf = (path: string) => ARTIFACT_DESCRIPTORS.filter((descriptor) => matchesPattern(descriptor.pattern, path));
@@ -10,15 +11,18 @@ import { generatedSites } from '../support/generated-sites';
 import { cli } from '../support/cli';
 
 describe('clusterspec explain', () => {
-  it('has exactly one descriptor for every file of every site (topology.svg included)', async () => {
-    const paths = new Set(generatedSites().flatMap((site) => site.artifacts.map((artifact) => artifact.path)));
+  /** Every file of every site but the picture: the artifacts and the deploy folder built from them. */
+  const sitePaths = () => generatedSites().flatMap((site) => [...site.artifacts, ...generateDeploy(site.model, site.artifacts)].map((artifact) => artifact.path));
+
+  it('has exactly one descriptor for every file of every site (deploy/ and topology.svg included)', async () => {
+    const paths = new Set(sitePaths());
     paths.add((await generateSite(generatedSites()[0].model)).find((artifact) => artifact.path === 'topology.svg')?.path as string);
     const wrong = [...paths].filter((path) => sourcesOf(path).length !== 1).map((path) => `${path}: ${sourcesOf(path).map((source) => source.pattern).join(', ') || 'no descriptor'}`);
     expect(wrong).toEqual([]);
   });
 
   it('has no descriptor that matches nothing', () => {
-    const paths = generatedSites().flatMap((site) => site.artifacts.map((artifact) => artifact.path));
+    const paths = sitePaths();
     const unused = ARTIFACT_DESCRIPTORS.filter((source) => source.pattern !== 'topology.svg' && !paths.some((path) => matchesPattern(source.pattern, path)));
     expect(unused).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { consulArtifacts, consulGenerators } from '@clusterspec/consul';
 import { containerdArtifacts, containerdGenerators } from '@clusterspec/containerd';
+import { deployArtifacts, generateDeploy } from '@clusterspec/deploy';
 import { harborArtifacts, harborGenerators } from '@clusterspec/harbor';
 import { hostArtifacts, hostGenerators } from '@clusterspec/host';
 import { kubernetesArtifacts, kubernetesGenerators } from '@clusterspec/kubernetes';
@@ -30,6 +31,7 @@ export const ARTIFACT_DESCRIPTORS: readonly ArtifactDescriptor<any>[] = [
   ...consulArtifacts,
   ...containerdArtifacts,
   ...hostArtifacts,
+  ...deployArtifacts,
   ...topologyArtifacts,
 ];
 
@@ -47,11 +49,14 @@ export function generateArtifacts(model: ClusterModel): Artifact[] {
 }
 
 /**
- * Everything out/<cluster>/ holds: the artifacts plus the topology picture drawn from them. generate, check
- * and diff all call this one function, so what check compares is what generate writes. Async because
- * Graphviz is WebAssembly; lint keeps the synchronous generateArtifacts (the picture has nothing to lint).
+ * Everything out/<cluster>/ holds: the artifacts, the Ansible deploy folder built from them and the topology
+ * picture drawn from them. generate, check and diff all call this one function, so what check compares is
+ * what generate writes. Async because Graphviz is WebAssembly; lint keeps the synchronous generateArtifacts
+ * (the picture has nothing to lint), and render too: the rendered tree holds the files the playbook copies,
+ * and the playbook refuses to take them from its own out/ folder.
  */
 export async function generateSite(model: ClusterModel): Promise<Artifact[]> {
   const artifacts = generateArtifacts(model);
-  return [...artifacts, await topologyArtifact(model, artifacts)].sort(byPathOrder);
+  const deploy = generateDeploy(model, artifacts);
+  return [...artifacts, ...deploy, await topologyArtifact(model, artifacts)].sort(byPathOrder);
 }

@@ -1,4 +1,4 @@
-import { secretPlaceholder, type Artifact, type ArtifactFormat, type ClusterModel, type SecretRef } from '@clusterspec/spec';
+import { carriesSecret, SECRET_PLACEHOLDER, secretPlaceholder, type Artifact, type ArtifactFormat, type ClusterModel, type SecretRef } from '@clusterspec/spec';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -23,7 +23,7 @@ import { resolve } from 'node:path';
  * - Anywhere else in a structured file (unquoted YAML, HCL or JSON): only [A-Za-z0-9._~+/=-] is accepted.
  */
 
-export const PLACEHOLDER = /\{\{secret:(env|file):([^{}\n]*)\}\}/g;
+export const PLACEHOLDER = SECRET_PLACEHOLDER;
 
 /** One secret a set of artifacts needs. */
 export interface SecretUse {
@@ -205,7 +205,7 @@ export function fillSecrets(
   const filled: Artifact[] = [];
   const secretBearing = new Set<string>();
   for (const item of artifacts) {
-    if (!item.content.includes('{{secret:')) {
+    if (!carriesSecret(item.content)) {
       filled.push(item);
       continue;
     }

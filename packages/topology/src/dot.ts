@@ -10,6 +10,7 @@ const SHAPES: Record<TopologyNode['kind'], string> = {
   endpoint: 'shape=oval, style=dashed',
   client: 'shape=note',
   external: 'shape=box, style=dotted',
+  deploy: 'shape=note, style=filled, fillcolor="#f4f4f4"',
 };
 
 /**

@@ -1,4 +1,5 @@
 import { apiServerPaths, streamBalancers } from '@clusterspec/analysis';
+import { CONTROL_PLANE_GROUP, INVENTORY_PATH, PLAYBOOK_PATH } from '@clusterspec/deploy';
 import type { Artifact, ClusterModel, Host, Role } from '@clusterspec/spec';
 
 /**
@@ -8,7 +9,7 @@ import type { Artifact, ClusterModel, Host, Role } from '@clusterspec/spec';
 export interface TopologyNode {
   readonly id: string;
   readonly label: string;
-  readonly kind: 'host' | 'hosts' | 'lb' | 'endpoint' | 'client' | 'external';
+  readonly kind: 'host' | 'hosts' | 'lb' | 'endpoint' | 'client' | 'external' | 'deploy';
 }
 
 export interface TopologyCluster {
@@ -135,7 +136,13 @@ export function buildTopology(model: ClusterModel, artifacts: ReadonlyMap<string
     return { id, kind: 'client', label: `${kinds.join(', ')}\non ${on}` };
   });
 
+  // How the files reach the hosts: the Ansible folder, and the order its playbook changes them in.
+  const deploy: TopologyNode[] = [
+    { id: 'deploy:playbook', kind: 'deploy', label: `${PLAYBOOK_PATH}\n1. ${CONTROL_PLANE_GROUP}: one host at a time (serial: 1),\nhealth check before the next\n2. every other host` },
+    { id: 'deploy:inventory', kind: 'deploy', label: `${INVENTORY_PATH}\n${count(model.hosts.length)} hosts, a group per role` },
+  ];
   const extra: TopologyCluster[] = [
+    { id: 'deploy', label: 'deployment (Ansible)', nodes: deploy },
     { id: 'clients', label: 'apiserver clients', nodes: clientNodes },
     { id: 'endpoints', label: 'endpoints dialled', nodes: [...endpoints.values()] },
     { id: 'balancers', label: 'load balancers', nodes: [...balancers.values()] },

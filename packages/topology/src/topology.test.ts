@@ -55,8 +55,8 @@ function sanCoverageRoutes(model: ReturnType<typeof loadSpec>, artifacts: Return
 }
 
 describe('topology.svg', () => {
-  it('draws the seed: every host, grouped by role, the balancers and what they front, no red edge', async () => {
-    const { model, xml } = await picture('fixtures/seed-ha/cluster.yaml');
+  it('draws the seed: every host, grouped by role, the balancers and what they front, no red edge, the deploy folder', async () => {
+    const { model, xml, svg } = await picture('fixtures/seed-ha/cluster.yaml');
     expect(xml.children.map((element) => element.name)).toEqual(['svg']);
     const hosts = groups(xml, 'host').map((element) => element.attributes.id);
     expect(hosts.sort()).toEqual(model.hosts.map((host) => `host:${host.name}`).sort());
@@ -72,6 +72,12 @@ describe('topology.svg', () => {
     expect(edgeIds).toContain('endpoint:kubernetes.default.svc:8443->lb:emei:8443');
     expect(groups(xml, 'rejected')).toEqual([]);
     expect(all(xml).filter((element) => element.attributes.stroke === 'red')).toEqual([]);
+    // The deploy folder: the playbook's order (control plane serial, then the rest) and the inventory.
+    expect(groups(xml, 'deploy').map((element) => element.attributes.id).sort()).toEqual(['deploy:inventory', 'deploy:playbook']);
+    expect(clusters).toContain('cluster:deploy');
+    for (const line of ['deploy/site.yml', '1. control_plane: one host at a time (serial: 1),', 'health check before the next', '2. every other host', 'deploy/inventory.yml', '8 hosts, a group per role']) {
+      expect(svg).toContain(`>${line}</text>`);
+    }
   });
 
   it('draws in red exactly the routes san-coverage refuses on broken/admin-kubeconfig-lb-ip', async () => {

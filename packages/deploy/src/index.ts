@@ -1,0 +1,29 @@
+import type { Artifact, ArtifactDescriptor, ClusterModel } from '@clusterspec/spec';
+import { generateHostVars, hostVarsFile } from './host-vars';
+import { generateInventory, inventoryFile } from './inventory';
+import { generatePlaybook, playbookFile } from './playbook';
+import { generateGroupVars, groupVarsFile } from './variables';
+
+export { CONTROL_PLANE_GROUP, DEPLOY_DIR, GROUP_VARS_PATH, hostVarsPath, INVENTORY_PATH, PLAYBOOK_PATH, roleGroup } from './layout';
+export { filesKey, generateHostVars, hostVarsFile, secretBearing, type HostFile } from './host-vars';
+export { generateInventory, inventoryFile } from './inventory';
+export { generatePlaybook, playbookFile } from './playbook';
+export { serviceOf, SERVICES, type Service } from './services';
+export { generateGroupVars, groupVarsFile, VARIABLES } from './variables';
+export type { AnsibleYaml } from './layout';
+
+/** The kinds of file of the deploy folder, for explain, the README's table and render. */
+export const deployArtifacts: readonly ArtifactDescriptor<any>[] = [inventoryFile, playbookFile, groupVarsFile, hostVarsFile];
+
+/**
+ * out/<cluster>/deploy/: the Ansible inventory, the playbook, its variables' defaults and per host the
+ * files it installs. Pure: from the model and every other artifact of the site (the hosts/ files).
+ */
+export function generateDeploy(model: ClusterModel, artifacts: readonly Artifact[]): Artifact[] {
+  return [
+    generateInventory(model),
+    generatePlaybook(model, artifacts),
+    generateGroupVars(model),
+    ...model.hosts.map((host) => generateHostVars(host, artifacts)),
+  ];
+}

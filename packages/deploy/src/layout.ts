@@ -1,0 +1,38 @@
+import { artifact, defineArtifact, GENERATED_NOTICE, type Artifact, type ArtifactDescriptor } from '@clusterspec/spec';
+import { stringify } from 'yaml';
+
+/** The deploy folder inside out/<cluster>/ and its files. */
+export const DEPLOY_DIR = 'deploy';
+export const INVENTORY_PATH = `${DEPLOY_DIR}/inventory.yml`;
+export const PLAYBOOK_PATH = `${DEPLOY_DIR}/site.yml`;
+export const GROUP_VARS_PATH = `${DEPLOY_DIR}/group_vars/all.yml`;
+/** Per host: the files to install, beside the playbook (Ansible loads host_vars/ next to the playbook). */
+export const hostVarsPath = (hostName: string) => `${DEPLOY_DIR}/host_vars/${hostName}.yml`;
+
+/** The group of hosts with a role: Ansible group names are Python identifiers, so `-` becomes `_`. */
+export const roleGroup = (role: string) => role.replace(/-/g, '_');
+export const CONTROL_PLANE_GROUP = roleGroup('control-plane');
+
+/** A YAML file of the deploy folder as data: its comment lines (the notice first) and the document. */
+export interface AnsibleYaml {
+  readonly comments: readonly string[];
+  readonly document: unknown;
+}
+
+/** As ansible-lint's yamllint settings want it: `---`, the comments, the document, no line folding. */
+export function renderAnsibleYaml(data: AnsibleYaml): string {
+  const comments = data.comments.map((line) => (line ? `# ${line}` : '#')).join('\n');
+  return `---\n${comments}\n${stringify(data.document, { lineWidth: 0, aliasDuplicateObjects: false })}`;
+}
+
+/** Declares one kind of file of the deploy folder: YAML, read by ansible-playbook, no secret ever. */
+export function defineDeployFile(id: string, pattern: string, description: string, reads: readonly string[]): ArtifactDescriptor<AnsibleYaml> {
+  return defineArtifact<AnsibleYaml>({ id: `deploy/${id}`, pattern, description, where: 'the cluster', reads, secretKeys: [], consumer: 'ansible-playbook', format: 'yaml', render: renderAnsibleYaml });
+}
+
+/** The artifact of a deploy descriptor: the notice and the header lines as comments above the document. */
+export function yamlFile(descriptor: ArtifactDescriptor<AnsibleYaml>, path: string, document: unknown, header: readonly string[] = []): Artifact<AnsibleYaml> {
+  return artifact(descriptor, path, { comments: [GENERATED_NOTICE, ...header], document });
+}
+
+export const HOST_FIELDS = ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles'];
