@@ -176,6 +176,7 @@ interface PlaybookRun {
 
     // Every file of hosts/<host>/ at its path, its mode out/'s, its content out/'s or (with a placeholder) the rendered one.
     const expected: string[] = [];
+    const secretBearing: string[] = [];
     for (const host of LIMITED) {
       const files = readdirSync(join(outSite(), 'hosts', host), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
       for (const entry of files) {
@@ -187,10 +188,17 @@ interface PlaybookRun {
         const outText = readFileSync(source, 'utf8');
         const want = outText.includes('{{secret:') ? readFileSync(join(work, 'rendered', SITE, 'hosts', host, relative), 'utf8') : outText;
         expect(readFileSync(landed, 'utf8')).toBe(want);
-        expected.push(`${host}:${relative}`);
+        // no_log hides a secret-bearing item's path too: those count below, per task.
+        if (outText.includes('{{secret:')) secretBearing.push(`${host}:${relative}`);
+        else expected.push(`${host}:${relative}`);
       }
     }
     expect(changedFiles(first)).toEqual(expected.sort());
+    expect(secretBearing).toEqual(['consul-1:/etc/consul.d/consul.hcl']);
+    const secretTasks = (first.json?.plays ?? []).flatMap((play) => play.tasks).filter((task) => task.task.name.includes('files with secrets') && task.hosts['consul-1'] && !task.hosts['consul-1'].skipped);
+    expect(secretTasks.map((task) => task.task.name)).toEqual(['Install Consul agent configuration (files with secrets: no log, no diff)']);
+    expect(secretTasks[0].hosts['consul-1'].changed).toBe(true);
+    expect(JSON.stringify(secretTasks[0].hosts['consul-1'])).not.toContain('consul.hcl');
     // A secret-bearing file did land with its value (seed-ha's consul.hcl), and the run's output never showed it.
     expect(readFileSync(join(roots, 'consul-1', 'etc', 'consul.d', 'consul.hcl'), 'utf8')).toContain(SECRETS.CONSUL_GOSSIP_KEY);
     // Handlers were notified for what changed, and only those of services the host has.
