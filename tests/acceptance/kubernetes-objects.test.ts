@@ -37,10 +37,13 @@ const v1beta2Site = (() => {
 })();
 const sources: Source[] = [...generatedSites(), v1beta2Site].flatMap((site) => site.artifacts.map((artifact) => ({ spec: site.spec, path: artifact.path, content: artifact.content })));
 
-const documentsOf = (content: string): Record<string, unknown>[] =>
+/** A Kubernetes object as parsed from YAML: its type fields, the rest left to kubernetes-models to judge. */
+type ParsedObject = { readonly apiVersion?: string; readonly kind?: string; readonly [field: string]: unknown };
+
+const documentsOf = (content: string): ParsedObject[] =>
   parseAllDocuments(content).map((document) => {
     if (document.errors.length > 0) throw new Error(document.errors.map(String).join('\n'));
-    return document.toJS() as Record<string, unknown>;
+    return document.toJS() as ParsedObject;
   });
 
 const manifestPattern = /^(hosts\/[^/]+\/etc\/kubernetes\/manifests\/[^/]+\.yaml|cluster\/kube-proxy-configmap\.yaml|cluster\/rbac\/[^/]+\.yaml)$/;

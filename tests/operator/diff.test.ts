@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffLines, unifiedDiff } from '@clusterspec/cli';
@@ -48,7 +48,7 @@ describe('clusterspec diff', () => {
     await cli(['generate', SEED, '--out', scratch]);
     const site = join(scratch, 'seed-ha');
     const nginx = join(site, 'hosts/emei/etc/nginx/nginx.conf');
-    writeFileSync(nginx, require('node:fs').readFileSync(nginx, 'utf8').replace('proxy_timeout 10m;', 'proxy_timeout 3s;'));
+    writeFileSync(nginx, readFileSync(nginx, 'utf8').replace('proxy_timeout 10m;', 'proxy_timeout 3s;'));
     unlinkSync(join(site, 'pki/plan.json'));
     writeFileSync(join(site, 'leftover.txt'), 'old\n');
     chmodSync(join(site, 'pki/sign.sh'), 0o644);

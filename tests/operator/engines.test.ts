@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../support/fixtures';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- semver is npm's own dependency, not ours, and ships no types: typed here
 const semver = require('semver') as { satisfies(version: string, range: string): boolean; minVersion(range: string): { version: string } | null };
 
 interface LockEntry {

@@ -148,9 +148,9 @@ describe('clusterspec init', () => {
     const out = join(scratch, 'asked.yaml');
     const asked: string[] = [];
     const answers: Record<string, string> = { 'Cluster name': 'asked', 'Harbor instances (0 for none)': '2', 'Write to': out };
-    const ask: Ask = async (question, fallback) => {
+    const ask: Ask = (question, fallback) => {
       asked.push(`${question} [${fallback}]`);
-      return answers[question] ?? fallback;
+      return Promise.resolve(answers[question] ?? fallback);
     };
     const err: string[] = [];
     expect(await runInit({}, { out: () => undefined, err: (text) => err.push(text), colour: false }, ask)).toBe(0);
@@ -174,9 +174,9 @@ describe('clusterspec init', () => {
       'Write to': [join(scratch, 'taken.yaml'), join(scratch, 'taken.yaml', 'x.yaml'), out],
     };
     const asked: string[] = [];
-    const ask: Ask = async (question, fallback) => {
+    const ask: Ask = (question, fallback) => {
       asked.push(question);
-      return typed[question]?.shift() ?? fallback;
+      return Promise.resolve(typed[question]?.shift() ?? fallback);
     };
     const err: string[] = [];
     expect(await runInit({}, { out: () => undefined, err: (text) => err.push(text), colour: false }, ask)).toBe(0);

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSchemaCompiler } from '@clusterspec/spec';
 import { ROOT } from '../support/fixtures';
+import type { Untyped } from '../support/untyped';
 
-type Schema = Record<string, any>;
-const schema: Schema = JSON.parse(readFileSync(join(ROOT, 'schemas/cluster.schema.json'), 'utf8'));
+type Schema = Record<string, Untyped>;
+const schema = JSON.parse(readFileSync(join(ROOT, 'schemas/cluster.schema.json'), 'utf8')) as Schema;
 
 /** Every entry of every `properties` in the schema, with its JSON pointer. */
 function properties(node: unknown, pointer: string): { pointer: string; node: Schema }[] {

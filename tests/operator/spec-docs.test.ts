@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ROOT } from '../support/fixtures';
 import { join } from 'node:path';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script without type declarations, typed here
 const { renderSpecDocs, SCHEMA, OUTPUT } = require(join(ROOT, 'scripts/spec-docs.js')) as { renderSpecDocs: (schema: object) => string; SCHEMA: string; OUTPUT: string };
 
 describe('docs/spec.md', () => {

@@ -13,8 +13,10 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { main, listFiles, lockPath, recoverTarget } from '@clusterspec/cli';
 import { ROOT } from '../support/fixtures';
+import type { Untyped } from '../support/untyped';
 
-const { syntheticSpec } = require('../../bench/make-spec.js') as { syntheticSpec: (size: number) => any };
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script without type declarations, typed here
+const { syntheticSpec } = require('../../bench/make-spec.js') as { syntheticSpec: (size: number) => Untyped };
 
 jest.setTimeout(900000);
 

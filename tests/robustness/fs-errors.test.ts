@@ -54,7 +54,7 @@ function run(argv: readonly string[], options: { mounts?: boolean; asNobody?: bo
     ? ['unshare', ['-m', 'sh', '-c', `mount -t tmpfs -o ro tmpfs ro && mount -t tmpfs -o size=16k tmpfs full && { ${quoted}; code=$?; { ls -A full ro; df -k full | tail -1; } > after.txt; exit $code; }`]]
     : [command[0], command.slice(1)];
   const started = Date.now();
-  const result = spawnSync(file, args as string[], { cwd: scratch, encoding: 'utf8', timeout: 30000, env: { ...process.env, ...SECRETS, ...KUBEADM, NO_COLOR: '1' } });
+  const result = spawnSync(file, args, { cwd: scratch, encoding: 'utf8', timeout: 30000, env: { ...process.env, ...SECRETS, ...KUBEADM, NO_COLOR: '1' } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, seconds: (Date.now() - started) / 1000 };
 }
 

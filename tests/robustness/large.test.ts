@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ROOT } from '../support/fixtures';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script without type declarations, typed here
 const { syntheticSpec } = require('../../bench/make-spec.js') as { syntheticSpec: (size: number) => unknown };
 
 jest.setTimeout(600000);

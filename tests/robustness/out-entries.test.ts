@@ -19,7 +19,7 @@ const DEAD_PID = 99999999;
 let scratch: string;
 let out: string;
 let site: string;
-beforeAll(async () => {
+beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'clusterspec-entries-'));
   out = join(scratch, 'out');
   site = join(out, 'seed-ha');

@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { generateArtifacts, generateSite, loadAll, main } from '@clusterspec/cli';
 import { ROOT } from '../support/fixtures';
+import type { Untyped } from '../support/untyped';
 import { acceptanceSpecs, nginxTestWithCertificate, throwawayCertificate } from '../support/generated-sites';
 
 jest.setTimeout(240000);
@@ -180,7 +181,7 @@ const validishSpec = fc
       };
     }
     if (draw.lintRules) spec.lint = { rules: draw.lintRules };
-    return { document: { apiVersion: 'clusterspec/v1alpha1', kind: 'Cluster', metadata: { name: draw.name }, spec } as Record<string, unknown>, toml: draw.toml };
+    return { document: { apiVersion: 'clusterspec/v1alpha1', kind: 'Cluster', metadata: { name: draw.name }, spec }, toml: draw.toml };
   });
 
 // ---------------------------------------------------------------- arbitraries: garbage
@@ -208,7 +209,7 @@ function mutate(document: Record<string, unknown>, pick: number, kind: number, r
   const copy = structuredClone(document);
   const all = paths(copy).filter((path) => path.length > 0);
   const path = all[pick % all.length];
-  const parent = path.slice(0, -1).reduce<any>((node, segment) => node[segment], copy);
+  const parent = path.slice(0, -1).reduce<Untyped>((node, segment) => node[segment], copy);
   const last = path[path.length - 1];
   if (kind === 0 && !Array.isArray(parent)) delete parent[last];
   else if (kind === 1 && parent && typeof parent === 'object' && !Array.isArray(parent)) parent[key] = replacement;
@@ -217,7 +218,7 @@ function mutate(document: Record<string, unknown>, pick: number, kind: number, r
 }
 
 const mutatedSpec = fc.record({ base: validishSpec, pick: fc.nat(), kind: fc.integer({ min: 0, max: 5 }), replacement: hostileValue, key: hostileString, count: fc.integer({ min: 1, max: 3 }) }).map(({ base, pick, kind, replacement, key, count }) => {
-  let document = base.document;
+  let document: Record<string, unknown> = base.document;
   for (let round = 0; round < count; round += 1) document = mutate(document, pick + round * 7919, round === 0 ? kind : 5, replacement, key);
   return { document, toml: base.toml };
 });
@@ -244,7 +245,7 @@ const nearMiss = fc
     const document = structuredClone(FIXTURE_DOCUMENTS[base]);
     const leaves = paths(document).filter((path) => path.length > 0);
     const path = leaves[pick % leaves.length];
-    const parent = path.slice(0, -1).reduce<any>((node, segment) => node[segment], document);
+    const parent = path.slice(0, -1).reduce<Untyped>((node, segment) => node[segment], document);
     const last = path[path.length - 1];
     const value = parent[last];
     const text = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
@@ -282,6 +283,7 @@ function strings(value: unknown): string[] {
   return [];
 }
 
+// eslint-disable-next-line no-control-regex -- NUL is one of the characters a shell or a config file must never receive
 const METACHARACTERS = /[\n\r\u0000;{}"'#$`\\<>|&!%@\s]/;
 
 /**
@@ -328,6 +330,7 @@ async function checkInput(text: string, toml: boolean): Promise<void> {
   for (const value of strings(document)) expect(value).not.toMatch(METACHARACTERS);
   // Structured artifacts still parse; no artifact holds a NUL or a CR.
   for (const item of artifacts) {
+    // eslint-disable-next-line no-control-regex -- the NUL this test must never find
     expect(item.content).not.toMatch(/[\u0000\r]/);
     if (/\.ya?ml$/.test(item.path)) expect(parseAllDocuments(item.content).flatMap((doc) => ('errors' in doc ? doc.errors : []))).toEqual([]);
     if (/\.json$/.test(item.path)) expect(() => JSON.parse(item.content)).not.toThrow();
@@ -379,7 +382,7 @@ describe('hostile input: the loader refuses cleanly, what it accepts generates s
     [['spec', 'kubernetes', 'apiServer', 'certSANs'], ['a..b']],
   ] as const)('refuses %j = %j cleanly (exit 2)', async (path, value) => {
     const document = structuredClone(FIXTURE_DOCUMENTS[0]);
-    const parent = path.slice(0, -1).reduce<any>((node, segment) => node[segment], document);
+    const parent = path.slice(0, -1).reduce<Untyped>((node, segment) => node[segment], document);
     parent[path[path.length - 1]] = value;
     const { code, output } = await validate(stringify(document), false);
     expect(output).not.toMatch(/^\s+at /m);
@@ -399,7 +402,7 @@ describe('hostile input: the loader refuses cleanly, what it accepts generates s
     [['spec', 'kubernetes', 'version'], '1.43.0'],
   ] as const)('validate refuses %j = %j (exit 2), as every other command would', async (path, value) => {
     const document = structuredClone(FIXTURE_DOCUMENTS[0]);
-    const parent = path.slice(0, -1).reduce<any>((node, segment) => node[segment], document);
+    const parent = path.slice(0, -1).reduce<Untyped>((node, segment) => node[segment], document);
     parent[path[path.length - 1]] = value;
     const { code, output } = await validate(stringify(document), false);
     expect(output).toMatch(/^\S+:\d+:\d+: error: spec\./m);

@@ -271,7 +271,7 @@ describe('clusterspec check: a value where generate writes a placeholder, and --
     ]);
     const none = await cli('check', '--out', 'gen', '--exact');
     expect(none.code).toBe(1);
-    expect(none.stdout).toMatch(/^extra    gen\/seed-ha\/ \(folder of \d+ files; no spec writes it\)$/m);
+    expect(none.stdout).toMatch(/^extra {4}gen\/seed-ha\/ \(folder of \d+ files; no spec writes it\)$/m);
     expect((await cli('check', '--out', 'nothing-here', '--exact')).code).toBe(0);
   });
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateArtifacts } from '@clusterspec/cli';
 import { ROOT } from './fixtures';
+import type { Untyped } from './untyped';
 
 /** A working fixture, changed by text replacements (each must match) and by edits of its generated files. */
 export interface RuleCase {
@@ -23,7 +24,7 @@ export interface RuleCase {
   readonly deployed?: DeployedCertificates;
 }
 
-export type FileChange = object | ((data: any) => unknown);
+export type FileChange = object | ((data: Untyped) => unknown);
 
 /** TOML text as the data of a TOML artifact (containerd's files), for cases easier to read as the file. */
 export function tomlData(text: string): JsonMap {

@@ -1,5 +1,5 @@
 import { usesKubeadm } from '@clusterspec/pki';
-import { componentKubeconfigFile, KUBE_PROXY_CONFIGMAP_PATH, KUBEADM_CONFIG_PATH, kubeadmConfigFile, kubeconfigServer, kubeProxyConfigMapFile, userKubeconfigFile, type Kubeconfig } from '@clusterspec/kubernetes';
+import { componentKubeconfigFile, KUBE_PROXY_CONFIGMAP_PATH, KUBEADM_CONFIG_PATH, kubeadmConfigFile, kubeconfigServer, kubeProxyConfigMapFile, userKubeconfigFile, type KubeadmDocument, type Kubeconfig } from '@clusterspec/kubernetes';
 import { dataOf, hostFile, parseServerURL, type Artifact, type ClusterModel, type FieldPath, type Host } from '@clusterspec/spec';
 import { perSite } from './per-site';
 
@@ -15,6 +15,16 @@ export interface ApiServerClient {
   readonly artifact: string;
   /** The spec field that decides it. */
   readonly field: FieldPath;
+}
+
+/**
+ * The fields of kubeadm's ClusterConfiguration and JoinConfiguration that name the apiserver a node dials
+ * (https://kubernetes.io/docs/reference/config-api/kubeadm-config.v1beta4/): `controlPlaneEndpoint`, and
+ * `discovery.bootstrapToken.apiServerEndpoint` on a joining node.
+ */
+interface KubeadmEndpointFields {
+  readonly controlPlaneEndpoint?: string;
+  readonly discovery?: { readonly bootstrapToken?: { readonly apiServerEndpoint?: string } };
 }
 
 function parseServer(url: string): { host: string; port: number } | undefined {
@@ -53,11 +63,10 @@ export const apiServerClients = perSite((model: ClusterModel, artifacts: Readonl
     const hostIndex = model.hosts.indexOf(host);
     if (usesKubeadm(model)) {
       const artifact = hostFile(host, KUBEADM_CONFIG_PATH);
-      const documents = dataOf(artifacts.get(artifact), kubeadmConfigFile) as readonly Record<string, any>[] | undefined;
+      const documents = dataOf(artifacts.get(artifact), kubeadmConfigFile);
       if (!documents) continue;
-      const endpoint: string | undefined =
-        documents.find((document) => document.kind === 'ClusterConfiguration')?.controlPlaneEndpoint ??
-        documents.find((document) => document.kind === 'JoinConfiguration')?.discovery?.bootstrapToken?.apiServerEndpoint;
+      const ofKind = (kind: KubeadmDocument['kind']) => documents.find((document) => document.kind === kind) as KubeadmEndpointFields | undefined;
+      const endpoint = ofKind('ClusterConfiguration')?.controlPlaneEndpoint ?? ofKind('JoinConfiguration')?.discovery?.bootstrapToken?.apiServerEndpoint;
       add({ name: `kubelet on ${host.name}`, kind: 'kubeadm', host, artifact, field: ENDPOINT_FIELD }, endpoint ? parseServer(`https://${endpoint}`) : undefined);
       continue;
     }

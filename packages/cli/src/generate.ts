@@ -23,7 +23,7 @@ const generators: readonly Generator[] = [
  * Every kind of file generate writes, as its generator package describes it: `explain`, `secret-literal`,
  * `render` and the README's artifact table (checked by tests/operator/artifact-table.test.ts) read these.
  */
-export const ARTIFACT_DESCRIPTORS: readonly ArtifactDescriptor<any>[] = [
+export const ARTIFACT_DESCRIPTORS: readonly ArtifactDescriptor[] = [
   ...kubernetesArtifacts,
   ...pkiArtifacts,
   ...loadBalancerArtifacts,

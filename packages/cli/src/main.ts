@@ -5,6 +5,7 @@ import { commands } from './commands';
 
 export { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK } from './command';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- package.json lies outside src/ (the rootDir), where an import cannot reach
 const VERSION = (require('../package.json') as { version: string }).version;
 
 const MAIN_USAGE = `Usage: clusterspec <command> [options]

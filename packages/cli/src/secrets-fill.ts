@@ -134,6 +134,7 @@ function placement(format: ArtifactFormat, line: string, offset: number): Placem
 
 const BARE_SAFE = /^[A-Za-z0-9._~+/=-]+$/;
 // C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+// eslint-disable-next-line no-control-regex -- matching control characters is this expression's whole purpose
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 function lineProblem(value: string): string | undefined {

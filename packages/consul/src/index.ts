@@ -12,4 +12,4 @@ export { registratorFlags, registratorRegistry, registratorUnitFile, REGISTRATOR
 export { agentFor } from './topology';
 
 export const consulGenerators: readonly Generator[] = [generateConsulAgents, generateRegistrators, generateIngress];
-export const consulArtifacts: readonly ArtifactDescriptor<any>[] = [consulConfigFile, consulUnitFile, registratorUnitFile, consulTemplateConfigFile, nginxTemplateFile, nginxPreviewFile, consulTemplateUnitFile];
+export const consulArtifacts: readonly ArtifactDescriptor[] = [consulConfigFile, consulUnitFile, registratorUnitFile, consulTemplateConfigFile, nginxTemplateFile, nginxPreviewFile, consulTemplateUnitFile];

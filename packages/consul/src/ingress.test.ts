@@ -38,7 +38,7 @@ function renderGoTemplate(template: string, catalog: ReadonlyMap<string, readonl
     if (match[1]) text = text.replace(/[ \t\r\n]+$/, '');
     tokens.push({ text }, { action: match[2].trim() });
     trimNext = Boolean(match[3]);
-    last = match.index! + match[0].length;
+    last = match.index + match[0].length;
   }
   tokens.push({ text: trimNext ? template.slice(last).replace(/^[ \t\r\n]+/, '') : template.slice(last) });
 

@@ -26,9 +26,9 @@ const serverLine = (address: string, port: string | number, parameters: string) 
  */
 export interface IngressRenderer {
   /** The server lines of one service's upstream, indented for an upstream block. */
-  servers(service: string, parameters: string): string;
-  /** Text that must come out as written (the static sections). */
-  literal(text: string): string;
+  readonly servers: (service: string, parameters: string) => string;
+  /** Text that must come out as written (the static sections); a plain function, passed to `map` unbound. */
+  readonly literal: (text: string) => string;
 }
 
 /** Go template text: `{{` in static text is escaped, instances come from `service "<name>"` at run time. */

@@ -4,6 +4,7 @@ import { parse as parseToml } from '@iarna/toml';
 import { parseAllDocuments } from 'yaml';
 import { artifactsByPath, contentOf } from '../../../tests/support/artifacts';
 import { ROOT, variantOfFile } from '../../../tests/support/fixtures';
+import type { Untyped } from '../../../tests/support/untyped';
 import { join } from 'node:path';
 import { containerdGenerators } from './index';
 
@@ -12,7 +13,7 @@ const MODERN = join(ROOT, 'fixtures/modern/cluster.yaml');
 const edge = (replacements: readonly (readonly [string, string])[] = []) => variantOfFile(EDGE, replacements);
 const modern = (replacements: readonly (readonly [string, string])[] = []) => variantOfFile(MODERN, replacements);
 const files = (model: ReturnType<typeof edge>) => artifactsByPath(containerdGenerators, model);
-const toml = (text: string) => parseToml(text) as Record<string, any>;
+const toml = (text: string) => parseToml(text) as Untyped;
 const withContainerd = (version: string): [string, string] => ['  docker:\n', `  containerd:\n    version: "${version}"\n  docker:\n`];
 
 describe('config.toml', () => {

@@ -7,4 +7,4 @@ export { registryHostsFile } from './hosts-toml';
 export { CERTS_DIR, CONTAINERD_CONFIG_PATH, DOCKER_HUB, harborCaFile, hostsTomlPath, registryHostDirectory } from './paths';
 
 export const containerdGenerators: readonly Generator[] = [generateContainerdConfig, generateRegistryHosts];
-export const containerdArtifacts: readonly ArtifactDescriptor<any>[] = [containerdConfigFile, registryHostsFile];
+export const containerdArtifacts: readonly ArtifactDescriptor[] = [containerdConfigFile, registryHostsFile];

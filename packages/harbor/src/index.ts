@@ -8,4 +8,4 @@ export { adminserverEnvFile, dockerComposeFile, harborCfgFile, uiEnvFile, type A
 export { harborYmlFile } from './v2';
 
 export const harborGenerators: readonly Generator[] = [generateHarborV1, generateHarborV2];
-export const harborArtifacts: readonly ArtifactDescriptor<any>[] = [harborCfgFile, adminserverEnvFile, uiEnvFile, dockerComposeFile, harborYmlFile];
+export const harborArtifacts: readonly ArtifactDescriptor[] = [harborCfgFile, adminserverEnvFile, uiEnvFile, dockerComposeFile, harborYmlFile];

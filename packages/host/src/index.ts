@@ -9,4 +9,4 @@ export { HOSTS_FRAGMENT_PATH, hostsFragmentFile, type HostsEntry } from './etc-h
 export { resolvConfBaseFile, type ResolvConfBase } from './resolv-conf';
 
 export const hostGenerators: readonly Generator[] = [generateDockerDaemonConfig, generateResolvConfBase, generateHostsFragments];
-export const hostArtifacts: readonly ArtifactDescriptor<any>[] = [dockerDaemonFile, resolvConfBaseFile, hostsFragmentFile];
+export const hostArtifacts: readonly ArtifactDescriptor[] = [dockerDaemonFile, resolvConfBaseFile, hostsFragmentFile];

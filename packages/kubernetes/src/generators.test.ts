@@ -4,6 +4,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { kubernetesGenerators } from './index';
 import { artifactsByPath, contentOf } from '../../../tests/support/artifacts';
 import { variantOfFile } from '../../../tests/support/fixtures';
+import type { Untyped } from '../../../tests/support/untyped';
 
 const FIXTURES = resolve(__dirname, '../../../fixtures');
 const SEED_FILE = `${FIXTURES}/seed-ha/cluster.yaml`;
@@ -41,7 +42,7 @@ const schedulable: [string, string] = ['schedulable: false', 'schedulable: true'
 const generate = (model: ClusterModel) => artifactsByPath(kubernetesGenerators, model);
 const file = contentOf;
 
-type Yaml = any;
+type Yaml = Untyped;
 
 function documents(content: string): Yaml[] {
   return parseAllDocuments(content).map((document) => {

@@ -27,7 +27,7 @@ export const kubernetesGenerators: readonly Generator[] = [
   generateGroupBindings,
 ];
 
-export const kubernetesArtifacts: readonly ArtifactDescriptor<any>[] = [
+export const kubernetesArtifacts: readonly ArtifactDescriptor[] = [
   staticPodFile,
   componentKubeconfigFile,
   kubeadmConfigFile,

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../../tests/support/fixtures';
+import type { Untyped } from '../../../tests/support/untyped';
 import { generateArtifacts, main } from '@clusterspec/cli';
 import { lintSite } from './engine';
 import { formatGithub } from './formatters/github';
@@ -75,6 +76,7 @@ describe('text', () => {
     expect(output.split('\n').pop()).toBe(`${ESC}[31m4 problems (2 errors, 2 warnings, 0 infos)${ESC}[0m`);
     expect(formatText([synthetic({ severity: 'info' })], { colour: true })).toContain(`${ESC}[36minfo${ESC}[0m`);
     // Without the codes, the coloured text is the plain text.
+    // eslint-disable-next-line no-control-regex -- ANSI colour codes begin with ESC, the character to match
     expect(output.replace(/\u001b\[[0-9]+m/g, '')).toBe(formatText(real, { colour: false }));
   });
 });
@@ -165,7 +167,7 @@ describe('sarif', () => {
     expect(levels['lb-proxy-timeout']).toBe('warning');
     const results = log.runs[0].results;
     expect(results).toHaveLength(real.length);
-    results.forEach((result: any, index: number) => {
+    results.forEach((result: Untyped, index: number) => {
       const diagnostic = real[index];
       expect(driver.rules[result.ruleIndex].id).toBe(result.ruleId);
       expect(result.ruleId).toBe(diagnostic.ruleId);

@@ -11,6 +11,7 @@ import type { Diagnostic } from './rule';
 // Item 9 of issue 11: one spec mistake on a site of thousands of hosts printed one line per host at one
 // spec location. A synthetic site (bench/make-spec.js) of 300 hosts, every one a Docker host, with one
 // mistake that reaches every host: containers told to use 127.0.0.1 for DNS.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script without type declarations, typed here
 const { syntheticSpec } = require('../../../bench/make-spec.js') as { syntheticSpec: (size: number) => { spec: { docker: { dns: string[] } } } };
 const SIZE = 300;
 

@@ -41,7 +41,8 @@ export interface RuleContext {
    * absent without --certs, when the rules about deployed certificates report nothing.
    */
   readonly deployed?: DeployedCertificates;
-  report(finding: Finding): void;
+  /** A plain function, not a method: rules destructure it from the context (`check({ model, report })`). */
+  readonly report: (finding: Finding) => void;
 }
 
 /** One lint rule, in ESLint's shape: a pure check over the model and the artifacts. */

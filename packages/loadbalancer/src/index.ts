@@ -5,4 +5,4 @@ export { apiServerStream, renderApiServerStream, type ApiServerStream } from './
 export { NGINX_CONF_PATH, nginxConfFile, nginxOwnedByConsulTemplate, renderNginxConf, renderStaticBalancers, staticBalancers, type NginxSections, type StaticBalancers } from './nginx-conf';
 
 export const loadBalancerGenerators: readonly Generator[] = [generateLoadBalancerNginx];
-export const loadBalancerArtifacts: readonly ArtifactDescriptor<any>[] = [nginxConfFile];
+export const loadBalancerArtifacts: readonly ArtifactDescriptor[] = [nginxConfFile];

@@ -9,6 +9,6 @@ export { PLAN_PATH, planFile, type CertificatePlanFile } from './plan-file';
 export { signScriptFile, type SignScript } from './sign-script';
 
 export const pkiGenerators: readonly Generator[] = [generatePlanFile, generateOpensslFiles, generateSignScript];
-export const pkiArtifacts: readonly ArtifactDescriptor<any>[] = [planFile, csrConfigFile, extensionsFile, signScriptFile];
+export const pkiArtifacts: readonly ArtifactDescriptor[] = [planFile, csrConfigFile, extensionsFile, signScriptFile];
 export * from './deployed';
 export * from './reissue';

@@ -114,8 +114,10 @@ export function matchesPattern(pattern: string, path: string): boolean {
     const source = pattern
       .replace(/[.+^$()|[\]\\]/g, '\\$&')
       .replace(/\{([^}]*)\}/g, (_, options: string) => `(?:${options.split(',').join('|')})`)
+      // `**` is parked as NUL, a character no pattern or path holds, so the single-`*` step cannot touch it.
       .replace(/\*\*/g, '\u0000')
       .replace(/\*/g, '[^/]+')
+      // eslint-disable-next-line no-control-regex -- the NUL placeholder set two lines above, on purpose
       .replace(/\u0000/g, '.+');
     regex = new RegExp(`^${source}$`);
     patternCache.set(pattern, regex);
@@ -130,7 +132,7 @@ export function valuesAt(data: unknown, keyPath: string): { path: string; value:
     found = found.flatMap(({ path, value }) => {
       if (!value || typeof value !== 'object') return [];
       const join = (name: string | number) => (path ? `${path}.${name}` : String(name));
-      if (key === '*') return Object.entries(value).map(([name, inner]) => ({ path: join(name), value: inner }));
+      if (key === '*') return Object.entries(value as Record<string, unknown>).map(([name, inner]) => ({ path: join(name), value: inner }));
       return key in value ? [{ path: join(key), value: (value as Record<string, unknown>)[key] }] : [];
     });
   }

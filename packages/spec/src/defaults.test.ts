@@ -11,8 +11,9 @@ import { parse, stringify } from 'yaml';
 import { normalize } from './normalize';
 import { clusterSchema, createSchemaCompiler } from './schema-compiler';
 import { parseSource } from './source';
+import type { Untyped } from '../../../tests/support/untyped';
 
-type Json = any;
+type Json = Untyped;
 
 /** A site that leaves out every field with a default (its sections present, so their defaults apply). */
 const MINIMAL = `

@@ -235,14 +235,14 @@ const badCases: BadCase[] = [
   },
   {
     name: 'the consul DNS word without a consul section',
-    text: () => seedYaml.replaceAll('      roles: [consul-server, ingress]\n', '      roles: [worker]\n').replace('      roles: [consul-server]\n', '      roles: [worker]\n').replace(/\n  consul:\n[\s\S]*?\n\n  docker:/, '\n\n  docker:'),
+    text: () => seedYaml.replaceAll('      roles: [consul-server, ingress]\n', '      roles: [worker]\n').replace('      roles: [consul-server]\n', '      roles: [worker]\n').replace(/\n {2}consul:\n[\s\S]*?\n\n {2}docker:/, '\n\n  docker:'),
     message: /^"consul" needs a spec\.consul section to answer DNS$/,
     field: 'spec.docker.dns[0]',
     line: 84,
   },
   {
     name: 'harbor hosts without a harbor section',
-    text: () => yamlWith('\n  harbor:\n', '\n  unused:\n').replace(/\n  unused:\n[\s\S]*?\n\n  consul:/, '\n\n  consul:'),
+    text: () => yamlWith('\n  harbor:\n', '\n  unused:\n').replace(/\n {2}unused:\n[\s\S]*?\n\n {2}consul:/, '\n\n  consul:'),
     message: /^host "node1" has the harbor role but the spec has no harbor section$/,
     line: 24,
   },

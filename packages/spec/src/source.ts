@@ -252,7 +252,7 @@ function parseToml(file: string, text: string): ParsedSource {
   if (Object.keys(data as object).length === 0) throw emptyFile(file);
   // Plain JSON data, as YAML gives: dates become strings, and integers beyond 64-bit range (which
   // @iarna/toml returns as BigInt, and JSON.stringify refuses) become numbers the schema can refuse.
-  const plain = JSON.parse(JSON.stringify(data, (_key, value: unknown) => (typeof value === 'bigint' ? Number(value) : value)));
+  const plain = JSON.parse(JSON.stringify(data, (_key, value: unknown) => (typeof value === 'bigint' ? Number(value) : value))) as unknown;
   return { file, format: 'toml', data: plain, locate };
 }
 

@@ -10,6 +10,7 @@ import { closestMatch } from './suggest';
  */
 function loadValidator(): ValidateFunction {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- written by the build into dist/ only, so it may be absent: an import would fail to compile from sources
     return require('./cluster-validator.js') as ValidateFunction;
   } catch {
     return createSchemaCompiler({ standalone: false }).compile(clusterSchema());
@@ -86,7 +87,7 @@ function secretReferenceProblem(data: unknown, branches: readonly { properties: 
   if (typeof value !== 'string') return { key, message: `the ${what} must be a string, not ${kindOf(value)}`, hint };
   if (value === '') return { key, message: `the ${what} is empty`, hint };
   if (schema?.maxLength !== undefined && value.length > schema.maxLength) return { key, message: `the ${what} is longer than ${schema.maxLength} characters`, hint };
-  const allowed = key === 'fromEnv' ? /[A-Za-z0-9_]/ : /[A-Za-z0-9_.\/-]/;
+  const allowed = key === 'fromEnv' ? /[A-Za-z0-9_]/ : /[A-Za-z0-9_./-]/;
   const bad = [...value].findIndex((character) => !allowed.test(character));
   if (bad >= 0) return { key, message: `character ${bad + 1} of the ${what} is ${characterName([...value][bad])}`, hint };
   if (key === 'fromEnv') return { key, message: /^[0-9]/.test(value) ? 'the name starts with a digit' : 'the name is not in the allowed form', hint };

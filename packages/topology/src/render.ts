@@ -7,6 +7,7 @@ let viz: Viz | undefined;
 /** Loads Graphviz once (WebAssembly instantiation is asynchronous); rendering is synchronous after it. */
 export async function loadGraphviz(): Promise<void> {
   // Required here, not at the top: the module embeds Graphviz (over a megabyte) and lint or validate never draw.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (above), typed by its module
   loading ??= (require('@viz-js/viz') as typeof import('@viz-js/viz')).instance();
   viz = await loading;
 }

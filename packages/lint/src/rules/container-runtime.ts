@@ -18,7 +18,7 @@ function containerdFindings(model: ClusterModel, artifacts: RuleContext['artifac
   const { release } = containerd;
   const findings: Finding[] = [];
   if (config.data.version !== release.configVersion) {
-    findings.push({ field: containerd.version ? ['spec', 'containerd', 'version'] : ['spec', 'kubernetes', 'version'], artifact, message: `config.toml on ${node.name} is config version ${String(config.data.version)}, but containerd ${containerd.series} reads version ${release.configVersion}: the tables of another version are ignored without a word` });
+    findings.push({ field: containerd.version ? ['spec', 'containerd', 'version'] : ['spec', 'kubernetes', 'version'], artifact, message: `config.toml on ${node.name} is config version ${JSON.stringify(config.data.version)}, but containerd ${containerd.series} reads version ${release.configVersion}: the tables of another version are ignored without a word` });
     return findings;
   }
   const disabled = Array.isArray(config.data.disabled_plugins) ? (config.data.disabled_plugins as unknown[]) : [];

@@ -1,4 +1,5 @@
 import { testRule } from '../../../../tests/support/rule-tester';
+import type { Untyped } from '../../../../tests/support/untyped';
 import { secretLiteral } from './secret-literal';
 
 /** No one field of the spec holds what a generated file wrote: the findings point at spec, whose value starts at its first key. */
@@ -38,7 +39,7 @@ testRule(secretLiteral, {
     {
       name: "kubeadm's bootstrap token written out in an InitConfiguration's list",
       fixture: 'edge',
-      files: { [KUBEADM]: (documents) => documents.map((document: any) => (document.kind === 'InitConfiguration' ? { ...document, bootstrapTokens: [{ ...document.bootstrapTokens[0], token: 'abcdef.0123456789abcdef' }] } : document)) },
+      files: { [KUBEADM]: (documents) => documents.map((document: Untyped) => (document.kind === 'InitConfiguration' ? { ...document, bootstrapTokens: [{ ...document.bootstrapTokens[0], token: 'abcdef.0123456789abcdef' }] } : document)) },
       errors: [{ ...SPEC, message: `${KUBEADM} sets 0.bootstrapTokens.0.token to a value that is not a {{secret:…}} placeholder`, artifact: KUBEADM }],
     },
   ],
