@@ -3,7 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// The globals Node gives every CommonJS module besides require/module/exports (which `sourceType: 'commonjs'` declares).
+// The globals Node gives every script; a CommonJS module also has require/module/exports (`sourceType: 'commonjs'` declares those).
 const NODE_GLOBALS = { process: 'readonly', console: 'readonly', Buffer: 'readonly', __dirname: 'readonly', __filename: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly' };
 
 export default tseslint.config(
@@ -36,10 +36,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
+  { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], languageOptions: { globals: NODE_GLOBALS } },
   {
     // The repository's scripts, tools and benchmark are plain CommonJS run by Node: require() is their module system.
     files: ['**/*.js', '**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: NODE_GLOBALS },
+    languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },

@@ -2,7 +2,8 @@
 # The one test command (README): installs the real programs the tests ask (nginx with the
 # stream module, openssl, Go for text/template, rsvg-convert for the topology picture, GNU time for peak memory,
 # containerd and docker-registry for the containerd pull through the generated hosts.toml, etcd-server for three TLS
-# members, ansible and ansible-lint for the generated playbooks) when missing, builds and type-checks, then runs every test.
+# members, ansible and ansible-lint for the generated playbooks) when missing, builds and type-checks, lints the code
+# (ESLint, type-aware), then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
@@ -24,4 +25,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 npm run build
 npx tsc -p tsconfig.test.json
+# ESLint with typescript-eslint's type-aware rules over sources, tests and scripts (eslint.config.mjs).
+npm run lint:code
 npx jest --ci "$@"

@@ -45,8 +45,9 @@ describe('schemas/cluster.schema.json for editors', () => {
     const patterns: { pointer: string; node: Schema }[] = [];
     const walk = (node: unknown, pointer: string) => {
       if (!node || typeof node !== 'object') return;
-      if (typeof (node as Schema).pattern === 'string') patterns.push({ pointer, node: node as Schema });
-      for (const [key, child] of Object.entries(node as Schema)) walk(child, `${pointer}/${key}`);
+      const schemaNode = node as Schema;
+      if (typeof schemaNode.pattern === 'string') patterns.push({ pointer, node: schemaNode });
+      for (const [key, child] of Object.entries(schemaNode)) walk(child, `${pointer}/${key}`);
     };
     walk(schema, '#');
     expect(patterns.length).toBeGreaterThan(20);
