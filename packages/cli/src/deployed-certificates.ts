@@ -116,8 +116,11 @@ export function readDeployedCertificates(model: ClusterModel | undefined, direct
   return { directory, now, certificates };
 }
 
-/** --now for tests and for planning ahead ("what expires by then"), else the clock: read here, at the edge. */
-export function judgementInstant(value: unknown): string {
+/**
+ * --now for tests and for planning ahead ("what expires by then"), else the clock: read here, at the edge.
+ * Typed as parseArgs types an option's value.
+ */
+export function judgementInstant(value: string | boolean | undefined): string {
   if (value === undefined) return new Date().toISOString();
   const parsed = Date.parse(String(value));
   if (Number.isNaN(parsed)) throw new UsageError(`--now ${String(value)}: not a date; write it as 2026-11-30 or 2026-11-30T12:00:00Z`);
