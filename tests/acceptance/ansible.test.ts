@@ -23,7 +23,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse as parseYaml, stringify } from 'yaml';
 import { fixtureSpecs, ROOT } from '../support/fixtures';
 
 jest.setTimeout(600000);
@@ -227,7 +227,7 @@ interface PlaybookRun {
     const roots = join(work, 'roots-unhealthy');
     mkdirSync(roots, { recursive: true });
     const inventory = readFileSync(join(outSite(), 'deploy', 'inventory.yml'), 'utf8');
-    const controlPlane = Object.keys((require('yaml').parse(inventory) as { all: { children: { control_plane: { hosts: Record<string, null> } } } }).all.children.control_plane.hosts);
+    const controlPlane = Object.keys((parseYaml(inventory) as { all: { children: { control_plane: { hosts: Record<string, null> } } } }).all.children.control_plane.hosts);
     expect(controlPlane.length).toBe(3);
     unhealthy.add(controlPlane[0]);
     try {

@@ -13,7 +13,7 @@ export { generateGroupVars, groupVarsFile, VARIABLES } from './variables';
 export type { AnsibleYaml } from './layout';
 
 /** The kinds of file of the deploy folder, for explain, the README's table and render. */
-export const deployArtifacts: readonly ArtifactDescriptor<any>[] = [inventoryFile, playbookFile, groupVarsFile, hostVarsFile];
+export const deployArtifacts: readonly ArtifactDescriptor[] = [inventoryFile, playbookFile, groupVarsFile, hostVarsFile];
 
 /**
  * out/<cluster>/deploy/: the Ansible inventory, the playbook, its variables' defaults and per host the
