@@ -12,7 +12,7 @@
  * only, those two paths are replaced textually by a throwaway openssl self-signed pair; nothing
  * else in the config is touched.
  */
-import { ingressNginxConf, previewRenderer } from '@clusterspec/consul';
+import { declaredCatalog, ingressNginxConf, previewRenderer } from '@clusterspec/consul';
 import { nginxTest } from '../support/nginx';
 import { artifactsMatching, generatedSites, nginxTestWithCertificate, throwawayCertificate, tlsFilesOf } from '../support/generated-sites';
 
@@ -43,7 +43,8 @@ describe('nginx -t accepts the ingress nginx.conf with zero instances of every s
   const cases = generatedSites().flatMap((site) =>
     (site.model.consul?.ingressHosts ?? [])
       .filter((host) => site.artifacts.some((artifact) => artifact.path === `hosts/${host.name}/etc/consul-template/nginx.conf.ctmpl`))
-      .map((host) => [site.spec, host.name, ingressNginxConf(site.model, host, previewRenderer(new Map()))] as const),
+      // Every declared service registered, none with a healthy instance.
+      .map((host) => [site.spec, host.name, ingressNginxConf(site.model, host, previewRenderer({ services: declaredCatalog(site.model).services, instances: () => [] }))] as const),
   );
 
   it('has ingress hosts to render', () => expect(cases.length).toBeGreaterThan(0));

@@ -15,7 +15,19 @@ jest.setTimeout(60000);
 
 const SEED = join(ROOT, 'fixtures/seed-ha/cluster.yaml');
 const MODERN = join(ROOT, 'fixtures/modern/cluster.yaml');
-const NAMES = ['KUBEADM_BOOTSTRAP_TOKEN', 'KUBEADM_CERTIFICATE_KEY', 'KUBEADM_CA_CERT_HASH', 'HARBOR_DB_PASSWORD', 'HARBOR_REDIS_PASSWORD', 'HARBOR_ADMIN_PASSWORD', 'CONSUL_GOSSIP_KEY'];
+const NAMES = [
+  'KUBEADM_BOOTSTRAP_TOKEN',
+  'KUBEADM_CERTIFICATE_KEY',
+  'KUBEADM_CA_CERT_HASH',
+  'HARBOR_DB_PASSWORD',
+  'HARBOR_REDIS_PASSWORD',
+  'HARBOR_ADMIN_PASSWORD',
+  'CONSUL_GOSSIP_KEY',
+  // Harbor 2.x's shared secrets (harbor.sharedSecrets' defaults), in modern's shared-secrets.env.
+  'HARBOR_CSRF_KEY',
+  'HARBOR_CORE_SECRET',
+  'HARBOR_JOBSERVICE_SECRET',
+];
 
 /** Recognisable values: each holds a unique marker, so any leak is found by scanning for it. */
 const PLAIN: Record<string, string> = Object.fromEntries(NAMES.map((name, index) => [name, `S3CR3T-${index}-${name.toLowerCase()}-marker`]));
@@ -135,7 +147,7 @@ describe('clusterspec render', () => {
     }
     expect(result.stderr).toContain(`file ${join(scratch, 'harbor-redis')} does not exist`);
     expect(result.stderr).toMatch(/referenced by spec\.harbor\.database\.password; used in hosts\/harbor-1\/opt\/harbor\/harbor\.yml/);
-    expect(result.stderr).toMatch(/6 secret\(s\) cannot be filled; nothing was written/);
+    expect(result.stderr).toMatch(/9 secret\(s\) cannot be filled; nothing was written/);
     expect(existsSync(join(scratch, 'deploy'))).toBe(false);
     expectNoLeak(result.stderr, PLAIN);
   });

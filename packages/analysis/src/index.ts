@@ -9,6 +9,7 @@ export * from './apiserver-clients';
 export * from './apiserver-paths';
 export * from './apiservers';
 export * from './balancers';
+export * from './consul-agents';
 export * from './deployed';
 export * from './node-runtime';
 export * from './per-site';

@@ -139,3 +139,26 @@ describe('Consul agent configuration', () => {
     expect(() => variant('seed-ha', [['version: "1.1.0"\n    datacenter', 'version: "0.9.3"\n    datacenter']])).toThrow(/Consul 0\.9\.3 reads no HCL configuration files/);
   });
 });
+
+describe('spec.consul.agentOverrides: a hand-made agent reproduced (the Consul lint rules refuse it)', () => {
+  const overridden = variant('seed-ha', [
+    [
+      '    services:\n      - name: httpbackend',
+      '    agentOverrides:\n      - host: consul-2\n        retryJoin: [192.168.0.129]\n        datacenter: dc2\n        encrypt: false\n      - host: consul-3\n        bootstrapExpect: 1\n        retryJoin: []\n    services:\n      - name: httpbackend',
+    ],
+  ]);
+
+  it('replaces exactly the overridden values on exactly that host', () => {
+    const consul2 = config(overridden, 'consul-2');
+    expect(list(consul2, 'retry_join')).toEqual(['192.168.0.129']);
+    expect(setting(consul2, 'datacenter')).toBe('"dc2"');
+    expect(setting(consul2, 'encrypt')).toBeUndefined();
+    expect(consul2).not.toContain('Gossip encryption key');
+    expect(setting(consul2, 'bootstrap_expect')).toBe('3');
+    const consul3 = config(overridden, 'consul-3');
+    expect(setting(consul3, 'bootstrap_expect')).toBe('1');
+    expect(setting(consul3, 'retry_join')).toBeUndefined();
+    expect(setting(consul3, 'encrypt')).toBe('"{{secret:env:CONSUL_GOSSIP_KEY}}"');
+    expect(config(overridden, 'consul-1')).toBe(config(seed, 'consul-1'));
+  });
+});

@@ -20,12 +20,14 @@ export interface ConsulAgentConfig {
   readonly clientAddr: string;
   /** Servers only. */
   readonly bootstrapExpect: number;
+  /** Every server's address; empty (no retry_join line) only by spec.consul.agentOverrides. */
   readonly retryJoin: readonly string[];
   /** How this version turns the UI on, on servers. */
   readonly ui?: string;
   readonly dnsPort: number;
   readonly recursors: readonly string[];
-  readonly encrypt: string;
+  /** The gossip key's placeholder; left out only by spec.consul.agentOverrides (`encrypt: false`). */
+  readonly encrypt?: string;
 }
 
 export interface ConsulUnit {
@@ -41,9 +43,9 @@ export interface ConsulUnit {
 export const consulConfigFile = defineArtifact<ConsulAgentConfig>({
   id: 'consul/agent-config',
   pattern: `hosts/*${CONSUL_CONFIG_PATH}`,
-  description: 'a Consul agent\'s configuration: `server`/`bootstrap_expect` = number of servers, `retry_join` of every server, `bind_addr`, `client_addr` with the host address, UI per version, `ports { dns }`, `recursors`, the gossip key\'s placeholder',
+  description: 'a Consul agent\'s configuration: `server`/`bootstrap_expect` = number of servers, `retry_join` of every server, `bind_addr`, `client_addr` with the host address, UI per version, `ports { dns }`, `recursors`, the gossip key\'s placeholder; an entry of `consul.agentOverrides` reproduces a hand-made agent (the Consul rules refuse it)',
   where: 'consul-server and consul-client hosts',
-  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.consul.version', 'spec.consul.datacenter', 'spec.consul.dnsPort', 'spec.consul.encrypt', 'spec.consul.recursors'],
+  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.consul.version', 'spec.consul.datacenter', 'spec.consul.dnsPort', 'spec.consul.encrypt', 'spec.consul.recursors', 'spec.consul.agentOverrides'],
   secretKeys: ['encrypt'],
   consumer: 'consul agent -config-dir',
   format: 'hcl',
@@ -70,20 +72,22 @@ const isServer = (consul: ConsulModel, host: Host) => consul.servers.some((serve
 export function consulAgentConfig(model: ClusterModel, host: Host): ConsulAgentConfig {
   const consul = model.consul!;
   const server = isServer(consul, host);
+  // A hand-made setup the spec reproduces (spec.consul.agentOverrides); the Consul lint rules refuse what it breaks.
+  const override = consul.agentOverrides.find((each) => each.host === host.name);
   return {
     version: consul.version.text,
     server,
     nodeName: host.name,
-    datacenter: consul.datacenter,
+    datacenter: override?.datacenter ?? consul.datacenter,
     dataDir: CONSUL_DATA_DIR,
     bindAddr: host.address,
     clientAddr: `127.0.0.1 ${host.address}`,
-    bootstrapExpect: consul.servers.length,
-    retryJoin: consul.servers.map((each) => each.address),
+    bootstrapExpect: override?.bootstrapExpect ?? consul.servers.length,
+    retryJoin: override?.retryJoin ?? consul.servers.map((each) => each.address),
     ui: server ? consul.release.uiForm : undefined,
     dnsPort: consul.dnsPort,
     recursors: consul.recursors,
-    encrypt: secretPlaceholder(consul.encrypt),
+    ...(override?.encrypt === false ? {} : { encrypt: secretPlaceholder(consul.encrypt) }),
   };
 }
 

@@ -1,16 +1,26 @@
 import { loadBalancerGenerators, NGINX_CONF_PATH } from '@clusterspec/loadbalancer';
 import type { ClusterModel } from '@clusterspec/spec';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureSpecs, loadFixture, variant } from '../../../tests/support/fixtures';
 import { nginxTest } from '../../../tests/support/nginx';
-import { declaredCatalog, FALLBACK_SERVER, generateIngress, ingressNginxConf, previewRenderer, publishedPort, templateRenderer, type Instance } from './ingress';
+import { declaredCatalog, discoveryRules, EMPTY_CATALOG, FALLBACK_SERVER, generateIngress, ingressNginxConf, portRangePattern, previewRenderer, publishedPort, quoteToAscii, skipReason, templateRenderer, type Catalog, type Instance } from './ingress';
 
 const seed = loadFixture('fixtures/seed-ha/cluster.yaml');
 const modern = loadFixture('fixtures/modern/cluster.yaml');
 const edge = loadFixture('fixtures/edge/cluster.yaml');
+
+/** The same sites with the ingress publishing the declared services only (issue 14's `declared`). */
+const declaredOf = (name: 'seed-ha' | 'modern', domain: string) => variant(name, [[`ingress:\n      domain: ${domain}\n`, `ingress:\n      domain: ${domain}\n      discovery: declared\n`]]);
+const seedDeclared = declaredOf('seed-ha', 'tonybai.com');
+const modernDeclared = declaredOf('modern', 'apps.corp.example');
+/** A catalog of the given services, each instance list given per service (both tags see the same). */
+const catalogOf = (entries: Record<string, { tags?: string[]; instances?: Instance[] }>): Catalog => ({
+  services: Object.entries(entries).map(([name, entry]) => ({ name, tags: entry.tags ?? [] })),
+  instances: (name, tag) => (tag === undefined || (entries[name]?.tags ?? []).includes(tag) ? (entries[name]?.instances ?? []) : []),
+});
 
 const file = (model: ClusterModel, host: string, path: string) => {
   const found = generateIngress(model).find((each) => each.path === `hosts/${host}${path}`);
@@ -26,7 +36,7 @@ const previewOf = (model: ClusterModel, host: string) => file(model, host, '/etc
  * would: text, `{{- ` / ` -}}` trimming, `range service "<name>"` with `else`, `.Address`, `.Port`
  * and string literals. Anything else is an error, so a template using more fails here.
  */
-function renderGoTemplate(template: string, catalog: ReadonlyMap<string, readonly Instance[]>): string {
+function renderGoTemplate(template: string, catalog: Catalog): string {
   type Token = { text: string } | { action: string };
   const tokens: Token[] = [];
   const pattern = /\{\{(- )?(.*?)( -)?\}\}/gs;
@@ -57,7 +67,7 @@ function renderGoTemplate(template: string, catalog: ReadonlyMap<string, readonl
       position++;
       const range = /^range service "([^"]+)"$/.exec(action);
       if (range) {
-        const instances = catalog.get(range[1]) ?? [];
+        const instances = catalog.instances(range[1]);
         const start = position;
         let body = '';
         for (const instance of instances) {
@@ -110,6 +120,7 @@ describe('consul-template on the ingress hosts', () => {
       'hosts/consul-1/etc/consul-template/config.hcl',
       'hosts/consul-1/etc/consul-template/nginx.conf.ctmpl',
       'hosts/consul-1/etc/consul-template/nginx.conf.preview',
+      'hosts/consul-1/etc/consul-template/reload-nginx.sh',
       'hosts/consul-1/etc/systemd/system/consul-template.service',
     ]);
   });
@@ -122,16 +133,89 @@ describe('consul-template on the ingress hosts', () => {
     }
   });
 
-  it('config.hcl: perms is the string "0644", nginx -t runs before the reload, the template renders to nginx.conf', () => {
+  it('config.hcl: perms is the string "0644", a backup of the previous file, the reload script as command, the template renders to nginx.conf', () => {
     const hcl = configOf(seed, 'consul-1');
     expect(hcl).toMatch(/^\s*perms\s*=\s*"0644"$/m);
     expect(hcl).not.toMatch(/perms\s*=\s*0?644\b/);
-    const command = /^\s*command\s*=\s*"(.*)"$/m.exec(hcl)![1];
-    expect(command).toBe("sh -c 'nginx -t && nginx -s reload'");
-    expect(command.indexOf('nginx -t &&')).toBeLessThan(command.indexOf('nginx -s reload'));
+    expect(hcl).toMatch(/^\s*backup\s*=\s*true$/m);
+    expect(/^\s*command\s*=\s*"(.*)"$/m.exec(hcl)![1]).toBe('/etc/consul-template/reload-nginx.sh');
+    expect(hcl).toMatch(/^\s*command_timeout\s*=\s*"30s"$/m);
     expect(hcl).toMatch(/^\s*source\s*=\s*"\/etc\/consul-template\/nginx\.conf\.ctmpl"$/m);
     expect(hcl).toMatch(/^\s*destination\s*=\s*"\/etc\/nginx\/nginx\.conf"$/m);
     expect(hcl).toMatch(/wait \{\n\s+min = "2s"\n\s+max = "10s"\n\s+\}/);
+  });
+
+  it('config.hcl: signals as the unit sends them, stale reads from any server, de-duplication from five ingress hosts on', () => {
+    const hcl = configOf(modern, 'lb-1');
+    expect(hcl).toMatch(/^reload_signal = "SIGHUP"$/m);
+    expect(hcl).toMatch(/^kill_signal\s+= "SIGINT"$/m);
+    const unit = file(modern, 'lb-1', '/etc/systemd/system/consul-template.service');
+    expect(unit).toMatch(/^ExecReload=\/bin\/kill -HUP \$MAINPID$/m);
+    expect(unit).toMatch(/^KillSignal=SIGINT$/m);
+    expect(hcl).toMatch(/^max_stale = "10s"$/m);
+    expect(hcl).not.toContain('deduplicate {');
+    // Five ingress hosts: three workers become ingress hosts too.
+    const four = variant('modern', [0, 1].map(() => ['roles: [worker, consul-client]', 'roles: [worker, ingress, consul-client]'] as [string, string]));
+    expect(four.consul!.ingressHosts.length).toBe(4);
+    expect(configOf(four, 'lb-1')).not.toContain('deduplicate {');
+    const five = variant('modern', [0, 1, 2].map(() => ['roles: [worker, consul-client]', 'roles: [worker, ingress, consul-client]'] as [string, string]));
+    expect(five.consul!.ingressHosts.length).toBe(5);
+    expect(configOf(five, 'lb-1')).toMatch(/deduplicate \{\n\s+enabled = true\n\s+prefix\s+= "consul-template\/dedup\/"\n\}/);
+  });
+
+  describe('reload-nginx.sh, with a stand-in nginx whose -t refuses files holding BROKEN', () => {
+    const script = file(seed, 'consul-1', '/etc/consul-template/reload-nginx.sh');
+    let directory: string;
+    let conf: string;
+    const run = () => {
+      const fake = join(directory, 'bin', 'nginx');
+      const body = `#!/bin/sh\nif [ "$1" = -t ]; then ! grep -q BROKEN "$4"; exit $?; fi\necho "$@" >> ${directory}/reloads\n`;
+      spawnSync('mkdir', ['-p', join(directory, 'bin')]);
+      writeFileSync(fake, body);
+      chmodSync(fake, 0o755);
+      const local = join(directory, 'reload-nginx.sh');
+      writeFileSync(local, script.split('/etc/nginx/nginx.conf').join(conf));
+      return spawnSync('sh', [local], { encoding: 'utf8', env: { PATH: `${join(directory, 'bin')}:/usr/bin:/bin` } });
+    };
+    beforeEach(() => {
+      directory = mkdtempSync(join(tmpdir(), 'clusterspec-reload-'));
+      conf = join(directory, 'nginx.conf');
+    });
+    afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+    it('is the file consul-template runs, executable', () => {
+      const artifact = generateIngress(seed).find((each) => each.path === 'hosts/consul-1/etc/consul-template/reload-nginx.sh')!;
+      expect(artifact.mode).toBe(0o755);
+      expect(artifact.content.startsWith('#!/bin/sh\n')).toBe(true);
+    });
+
+    it('reloads nginx when nginx -t accepts the new file', () => {
+      writeFileSync(conf, 'good new\n');
+      writeFileSync(`${conf}.bak`, 'good old\n');
+      const result = run();
+      expect(result.status).toBe(0);
+      expect(readFileSync(join(directory, 'reloads'), 'utf8')).toBe('-s reload\n');
+      expect(readFileSync(conf, 'utf8')).toBe('good new\n');
+    });
+
+    it('puts the previous file back, keeps the refused one aside, does not reload, and exits 0 so consul-template keeps running', () => {
+      writeFileSync(conf, 'BROKEN new\n');
+      writeFileSync(`${conf}.bak`, 'good old\n');
+      const result = run();
+      expect(result.status).toBe(0);
+      expect(existsSync(join(directory, 'reloads'))).toBe(false);
+      expect(readFileSync(conf, 'utf8')).toBe('good old\n');
+      expect(readFileSync(`${conf}.refused`, 'utf8')).toBe('BROKEN new\n');
+      expect(result.stderr).toMatch(/nginx -t refused the new .*nginx\.conf \(kept as .*nginx\.conf\.refused\); the previous file is back/);
+    });
+
+    it('without a backup, leaves the refused file in place and says so', () => {
+      writeFileSync(conf, 'BROKEN new\n');
+      const result = run();
+      expect(result.status).toBe(0);
+      expect(existsSync(join(directory, 'reloads'))).toBe(false);
+      expect(result.stderr).toMatch(/there is no .*nginx\.conf\.bak to put back/);
+    });
   });
 
   it('asks its own agent where it runs one, else the first server', () => {
@@ -155,20 +239,99 @@ describe('consul-template on the ingress hosts', () => {
     expect(templateOf(emeiIngress, 'emei')).toContain('proxy_pass kube_apiserver;');
   });
 
-  it('http services: a sized zone, the instances of the declared service or the fallback, server_name <service>.<domain> on 80', () => {
-    const template = templateOf(modern, 'lb-1');
+  it('discovery is dynamic unless the spec says declared', () => {
+    expect(modern.consul!.ingressDiscovery).toBe('dynamic');
+    expect(modernDeclared.consul!.ingressDiscovery).toBe('declared');
+    expect(edge.consul!.ingressDiscovery).toBe('declared');
+    expect(templateOf(modern, 'lb-1')).toContain('{{- range services }}');
+    expect(templateOf(modernDeclared, 'lb-1')).not.toContain('range services');
+  });
+
+  it('declared http services: a sized zone, the instances of the declared service or the fallback, server_name <service>.<domain> on 80', () => {
+    const template = templateOf(modernDeclared, 'lb-1');
     for (const name of ['web', 'api']) {
       const upstream = new RegExp(`upstream consul_${name} \\{\\n\\s+zone consul_http_${name} 64k;\\n\\s+\\{\\{- range service "${name}" \\}\\}\\n\\s+server \\{\\{ \\.Address \\}\\}:\\{\\{ \\.Port \\}\\} max_fails=3 fail_timeout=60s weight=1;\\n\\s+\\{\\{- else \\}\\}\\n\\s+server 127\\.0\\.0\\.1:65535 down;\\n\\s+\\{\\{- end \\}\\}\\n\\s+\\}`);
       expect(template).toMatch(upstream);
       expect(template).toMatch(new RegExp(`listen 80;\\n\\s+server_name ${name}\\.apps\\.corp\\.example;\\n\\n\\s+location / \\{\\n\\s+proxy_pass http://consul_${name};`));
     }
     expect(template).not.toContain('range service "postgres-5433" }}\n        server {{ .Address }}:{{ .Port }} max_fails=3 fail_timeout=60s');
-    expect(templateOf(seed, 'consul-1')).toContain('server_name httpfront.tonybai.com;');
-    expect(templateOf(seed, 'consul-1')).not.toContain('httpbackend');
+    expect(templateOf(seedDeclared, 'consul-1')).toContain('server_name httpfront.tonybai.com;');
+    expect(templateOf(seedDeclared, 'consul-1')).not.toContain('httpbackend');
   });
 
-  it('tcp services named <name>-<port>: least_conn stream upstream, listen on <port>', () => {
-    const template = templateOf(seed, 'consul-2');
+  it('dynamic http: every catalog service tagged http whose name is a DNS label, its http-tagged instances, server_name <name>.<domain>', () => {
+    const template = templateOf(modern, 'lb-1');
+    const http = template.slice(template.indexOf('# Consul services tagged http'), template.indexOf('stream {'));
+    expect(http).toContain('{{- range services }}{{- if in .Tags "http" }}');
+    expect(http).toContain('{{- if not (regexMatch "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" .Name) }}\n    # skipped http service {{ printf "%+q" .Name }}: its name is not a DNS label');
+    expect(http).toMatch(/upstream consul_\{\{ \.Name \}\} \{\n\s+zone consul_http_\{\{ \.Name \}\} 64k;\n\s+\{\{- range service \(print "http\." \.Name\) \}\}/);
+    expect(http).toContain('server_name {{ .Name }}.apps.corp.example;');
+    // No declared name is written into the dynamic template: a new service needs no regeneration.
+    expect(http).not.toMatch(/\b(web|api)\b/);
+  });
+
+  it('dynamic tcp: the port rules in order, the ports this host uses as a literal set, each port once (scratch)', () => {
+    const template = templateOf(modern, 'lb-1');
+    const stream = template.slice(template.indexOf('# Consul services tagged tcp'));
+    const checks = [...stream.matchAll(/\{\{- (?:else )?if (.*?) \}\}\n\s+# skipped tcp service .*?: (.*)/g)].map((match) => [match[1], match[2]]);
+    expect(checks).toEqual([
+      ['not (regexMatch "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" .Name)', 'its name is not a DNS label'],
+      ['not (regexMatch "-[0-9]+$" .Name)', 'its name does not end in -<port>'],
+      [`not (regexMatch "-(${portRangePattern(1024, 32767)})$" .Name)`, 'port {{ $port }} is outside 1024-32767'],
+      ['in (split "," "53,80,443,8301,8302,8443,8500") $port', 'port {{ $port }} is used on this host'],
+      ['scratch.Key (print "tcp-port-" $port)', 'port {{ $port }} is published already, by {{ scratch.Get (print "tcp-port-" $port) }}'],
+    ]);
+    expect(stream).toMatch(/\{\{- scratch\.Set \(print "tcp-port-" \$port\) \.Name \}\}\n\n\s+upstream consul_\{\{ \.Name \}\}/);
+    expect(stream).toMatch(/listen \{\{ \$port \}\};\n\s+proxy_pass consul_\{\{ \.Name \}\};/);
+  });
+
+  it('the ports a discovered tcp service may not take: 80, 443 and what the host listens on for its roles', () => {
+    const lb1 = modern.hosts.find((host) => host.name === 'lb-1')!;
+    // lb-1: apiserver balancer 8443, Harbor balancer 443, a Consul client (8301, 8302, 8500, DNS on 53).
+    expect(discoveryRules(modern, lb1).takenPorts).toEqual([53, 80, 443, 8301, 8302, 8443, 8500]);
+    const consul2 = seed.hosts.find((host) => host.name === 'consul-2')!;
+    expect(discoveryRules(seed, consul2).takenPorts).toEqual([53, 80, 443, 8300, 8301, 8302, 8500, 8989]);
+    expect(discoveryRules(modern, lb1).tcpPorts).toEqual({ from: 1024, to: 32767 });
+  });
+
+  it('portRangePattern matches exactly the numbers of its range, written without leading zeros', () => {
+    for (const [from, to] of [
+      [1024, 32767],
+      [1, 65535],
+      [30000, 30999],
+      [9, 11],
+      [5433, 5433],
+      [1000, 1999],
+    ]) {
+      const pattern = new RegExp(`^(${portRangePattern(from, to)})$`);
+      for (let port = 0; port <= 70000; port++) expect([port, pattern.test(String(port))]).toEqual([port, port >= from && port <= to]);
+      expect(pattern.test(`0${from}`)).toBe(false);
+    }
+  });
+
+  it('skipReason: the rules the dynamic template applies, in its order', () => {
+    const lb1 = modern.hosts.find((host) => host.name === 'lb-1')!;
+    const rules = discoveryRules(modern, lb1);
+    const taken = new Map([['5433', 'db-5433']]);
+    expect(skipReason('http', 'web', rules, taken)).toBeUndefined();
+    expect(skipReason('http', 'We b', rules, taken)).toBe('skipped http service "We b": its name is not a DNS label');
+    expect(skipReason('tcp', 'a\nb-5000', rules, taken)).toBe('skipped tcp service "a\\nb-5000": its name is not a DNS label');
+    expect(skipReason('tcp', 'mqtt', rules, taken)).toBe('skipped tcp service mqtt: its name does not end in -<port>');
+    expect(skipReason('tcp', 'x-0', rules, taken)).toBe('skipped tcp service x-0: port 0 is outside 1024-32767');
+    expect(skipReason('tcp', 'x-70000', rules, taken)).toBe('skipped tcp service x-70000: port 70000 is outside 1024-32767');
+    expect(skipReason('tcp', 'x-8443', rules, taken)).toBe('skipped tcp service x-8443: port 8443 is used on this host');
+    expect(skipReason('tcp', 'pg-5433', rules, taken)).toBe('skipped tcp service pg-5433: port 5433 is published already, by db-5433');
+    expect(skipReason('tcp', 'pg-5434', rules, taken)).toBeUndefined();
+  });
+
+  it('quoteToAscii is Go\'s %+q: escapes, non-ASCII as \\u/\\U, so a name cannot leave its comment line', () => {
+    expect(quoteToAscii('a b;{}')).toBe('"a b;{}"');
+    expect(quoteToAscii('x\ny"z\\')).toBe('"x\\ny\\"z\\\\"');
+    expect(quoteToAscii('ünï\u0000\u007f😀')).toBe('"\\u00fcn\\u00ef\\x00\\x7f\\U0001f600"');
+  });
+
+  it('declared tcp services named <name>-<port>: least_conn stream upstream, listen on <port>', () => {
+    const template = templateOf(seedDeclared, 'consul-2');
     const stream = template.slice(template.indexOf('stream {'));
     expect(stream).toMatch(/upstream consul_tcpfront-9999 \{\n\s+zone consul_tcp_tcpfront-9999 64k;\n\s+least_conn;\n\s+\{\{- range service "tcpfront-9999" \}\}/);
     expect(stream).toMatch(/server \{\n\s+listen 9999;\n\s+proxy_pass consul_tcpfront-9999;\n\s+\}/);
@@ -183,21 +346,26 @@ describe('consul-template on the ingress hosts', () => {
   });
 
   it('the preview lists one instance per Docker host, in consul-template order (agent node, then service ID)', () => {
-    const web = declaredCatalog(modern).get('web')!;
+    const web = declaredCatalog(modern).instances('web');
     expect(web.map((instance) => `${instance.address}:${instance.port}`)).toEqual(
       ['10.20.0.41', '10.20.0.42', '10.20.0.31', '10.20.0.32', '10.20.0.33', '10.20.0.34'].map((address) => `${address}:8081`),
     );
     // edge: h1..h3 run no agent, so their registrator registers through c1 (node "c1" sorts first).
-    expect(declaredCatalog(edge).get('dashboard')!.map((instance) => instance.address)).toEqual(['172.16.2.11', '172.16.2.12', '172.16.2.13', '172.16.1.11', '172.16.1.12', '172.16.1.13', '172.16.1.21', '172.16.1.22']);
-    expect(declaredCatalog(seed).get('httpfront')).toEqual([]);
+    expect(declaredCatalog(edge).instances('dashboard').map((instance) => instance.address)).toEqual(['172.16.2.11', '172.16.2.12', '172.16.2.13', '172.16.1.11', '172.16.1.12', '172.16.1.13', '172.16.1.21', '172.16.1.22']);
+    expect(declaredCatalog(seed).instances('httpfront')).toEqual([]);
+    // `service "<tag>.<name>"` sees the instances only under the service's own tags.
+    expect(declaredCatalog(modern).instances('web', 'http')).toEqual(web);
+    expect(declaredCatalog(modern).instances('web', 'tcp')).toEqual([]);
     const preview = previewOf(modern, 'lb-2');
     expect(preview).toContain('        server 10.20.0.41:5433 max_fails=3 fail_timeout=30s weight=1;\n');
     expect(preview).not.toContain('{{');
   });
 
+  // The dynamic templates (range services, regexMatch, scratch) are rendered by Go's own text/template
+  // in tests/acceptance/go-template.test.ts; this small interpreter reads declared templates only.
   it.each([
-    ['seed-ha', seed],
-    ['modern', modern],
+    ['seed-ha, declared', seedDeclared],
+    ['modern, declared', modernDeclared],
     ['edge', edge],
   ] as const)('%s: the preview is exactly what the template renders for the declared catalog', (_name, model) => {
     const catalog = declaredCatalog(model);
@@ -207,17 +375,17 @@ describe('consul-template on the ingress hosts', () => {
   });
 
   it('the template and its renderer check can disagree: another catalog gives another text', () => {
-    const catalog = new Map<string, Instance[]>([['httpfront', [{ address: '10.0.0.1', port: 32769 }]]]);
-    const rendered = renderGoTemplate(templateOf(seed, 'consul-1'), catalog);
-    expect(rendered).not.toBe(previewOf(seed, 'consul-1'));
-    expect(rendered).toBe(ingressNginxConf(seed, seed.hosts.find((host) => host.name === 'consul-1')!, previewRenderer(catalog)));
+    const catalog = catalogOf({ httpfront: { tags: ['http'], instances: [{ address: '10.0.0.1', port: 32769 }] } });
+    const rendered = renderGoTemplate(templateOf(seedDeclared, 'consul-1'), catalog);
+    expect(rendered).not.toBe(previewOf(seedDeclared, 'consul-1'));
+    expect(rendered).toBe(ingressNginxConf(seedDeclared, seedDeclared.hosts.find((host) => host.name === 'consul-1')!, previewRenderer(catalog)));
     expect(rendered).toContain('server 10.0.0.1:32769 max_fails=3 fail_timeout=60s weight=1;');
   });
 
   it('escapes {{ in static text so consul-template writes it unchanged', () => {
     const escaped = templateRenderer.literal('log_format x "{{not an action}}";');
     expect(escaped).not.toContain('{{not');
-    expect(renderGoTemplate(escaped, new Map())).toBe('log_format x "{{not an action}}";');
+    expect(renderGoTemplate(escaped, EMPTY_CATALOG)).toBe('log_format x "{{not an action}}";');
   });
 
   it.each(fixtureSpecs())('%s: every ingress preview passes nginx -t', (spec) => {

@@ -1,67 +1,265 @@
-import { NGINX_CONF_PATH, nginxOwnedByConsulTemplate, renderNginxConf, renderStaticBalancers, staticBalancers, type StaticBalancers } from '@clusterspec/loadbalancer';
-import { artifact, compileTemplate, defineArtifact, hostFile, type Artifact, type ClusterModel, type ConsulModel, type ConsulService, type Host } from '@clusterspec/spec';
+import { NGINX_CONF_PATH, nginxOwnedByConsulTemplate, renderNginxConf, renderStaticBalancers, roleListeners, staticBalancers, type StaticBalancers } from '@clusterspec/loadbalancer';
+import { artifact, compileTemplate, defineArtifact, hostFile, type Artifact, type ClusterModel, type ConsulModel, type ConsulService, type Host, type IngressDiscovery } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { agentFor, CONSUL_HTTP_PORT } from './topology';
 
-const renderHttpSection = compileTemplate(join(__dirname, '../templates/ingress-http.conf.ejs'));
-const renderStreamSection = compileTemplate(join(__dirname, '../templates/ingress-stream.conf.ejs'));
+const renderHttpService = compileTemplate<ServiceBlockText & { serverName: string }>(join(__dirname, '../templates/ingress-http-service.conf.ejs'));
+const renderStreamService = compileTemplate<ServiceBlockText & { port?: string }>(join(__dirname, '../templates/ingress-stream-service.conf.ejs'));
 
 export const CONSUL_TEMPLATE_DIR = '/etc/consul-template';
 export const CONSUL_TEMPLATE_CONFIG_PATH = `${CONSUL_TEMPLATE_DIR}/config.hcl`;
 export const NGINX_TEMPLATE_PATH = `${CONSUL_TEMPLATE_DIR}/nginx.conf.ctmpl`;
 export const NGINX_PREVIEW_PATH = `${CONSUL_TEMPLATE_DIR}/nginx.conf.preview`;
+export const RELOAD_SCRIPT_PATH = `${CONSUL_TEMPLATE_DIR}/reload-nginx.sh`;
 export const CONSUL_TEMPLATE_UNIT_PATH = '/etc/systemd/system/consul-template.service';
 export const CONSUL_TEMPLATE_BINARY = '/usr/local/bin/consul-template';
-/** What consul-template runs after writing a changed nginx.conf. */
-export const RELOAD_COMMAND = "sh -c 'nginx -t && nginx -s reload'";
+/** What consul-template runs after writing a changed nginx.conf: a script, so no shell quoting is involved. */
+export const RELOAD_COMMAND = RELOAD_SCRIPT_PATH;
 
 /** The server line an upstream keeps when a service has no healthy instance: nginx refuses an empty upstream. */
 export const FALLBACK_SERVER = 'server 127.0.0.1:65535 down;';
 
-const serverLine = (address: string, port: string | number, parameters: string) => `server ${address}:${port} ${parameters};`;
-
 /**
- * Turns the one description of the ingress sections into text: either the consul-template
- * template (Go template actions) or the nginx.conf those actions give for a known catalog.
+ * A DNS label in lower case (RFC 1123), as the schema requires of declared names. Names outside it are
+ * skipped by the dynamic template: they could not be a host name under the ingress domain, and
+ * consul-template refuses names outside [[:word:]-] in `service` queries (the whole render would fail).
  */
-export interface IngressRenderer {
-  /** The server lines of one service's upstream, indented for an upstream block. */
-  readonly servers: (service: string, parameters: string) => string;
-  /** Text that must come out as written (the static sections); a plain function, passed to `map` unbound. */
-  readonly literal: (text: string) => string;
-}
+export const DNS_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
+/** The `-<digits>` a tcp service's name ends with; the digits are the port it is published on. */
+const PORT_SUFFIX_PATTERN = '-[0-9]+$';
 
-/** Go template text: `{{` in static text is escaped, instances come from `service "<name>"` at run time. */
-export const templateRenderer: IngressRenderer = {
-  servers: (service, parameters) =>
-    [
-      `    {{- range service "${service}" }}`,
-      `    ${serverLine('{{ .Address }}', '{{ .Port }}', parameters)}`,
-      '    {{- else }}',
-      `    ${FALLBACK_SERVER}`,
-      '    {{- end }}',
-    ].join('\n'),
-  literal: (text) => text.split('{{').join('{{"{{"}}'),
-};
+/** From how many ingress hosts consul-template renders in de-duplication mode (one renderer per template, the others read its result from Consul KV). */
+export const DEDUPLICATE_FROM_HOSTS = 5;
+/** How stale a follower's answer may be: any server answers (spreading the ingress hosts' blocking queries), never more than the reload wait behind the leader. */
+export const MAX_STALE = '10s';
+
+const serverLine = (address: string, port: string | number, parameters: string) => `server ${address}:${port} ${parameters};`;
 
 export interface Instance {
   readonly address: string;
   readonly port: number;
 }
 
-/** Resolved lines for a catalog given as service name → instances (in the order consul-template lists them). */
-export function previewRenderer(catalog: ReadonlyMap<string, readonly Instance[]>): IngressRenderer {
+/** One service as consul-template's `services` lists it: its name and the tags of its instances. */
+export interface CatalogService {
+  readonly name: string;
+  readonly tags: readonly string[];
+}
+
+/** The part of the Consul catalog the ingress template reads. */
+export interface Catalog {
+  /** `services`, in any order (the renderers sort by name, byte-wise, as consul-template does). */
+  readonly services: readonly CatalogService[];
+  /** What `service "<name>"` (tag undefined) or `service "<tag>.<name>"` returns: passing instances, by node then service ID. */
+  readonly instances: (name: string, tag?: string) => readonly Instance[];
+}
+
+/** What the dynamic template publishes, known when the spec is generated. */
+export interface DiscoveryRules {
+  readonly domain?: string;
+  readonly tcpPorts: { readonly from: number; readonly to: number };
+  /** Ports the ingress host listens on itself, sorted: a discovered tcp service never takes one. */
+  readonly takenPorts: readonly number[];
+}
+
+/** What a service block's template receives: its upstream and zone names and its server lines. */
+interface ServiceBlockText {
+  readonly upstream: string;
+  readonly zone: string;
+  readonly servers: (parameters: string) => string;
+}
+
+/** One upstream and its server, as either renderer spells the service's name, port and instances. */
+interface ServiceBlock {
+  readonly name: string;
+  readonly port?: string;
+  readonly servers: (parameters: string) => string;
+}
+
+/**
+ * Turns the one description of the ingress sections into text: either the consul-template
+ * template (Go template actions) or the nginx.conf those actions give for a known catalog.
+ */
+export interface IngressRenderer {
+  /** The server lines of a declared service's upstream, indented for an upstream block. */
+  readonly servers: (service: string, parameters: string) => string;
+  /** Text that must come out as written (the static sections); a plain function, passed to `map` unbound. */
+  readonly literal: (text: string) => string;
+  /**
+   * Dynamic discovery: for every catalog service tagged `tag`, either a block (from `block`, each
+   * preceded by a blank line) or one comment line saying why it is skipped; every item starts on a new line.
+   */
+  readonly discover: (tag: 'http' | 'tcp', rules: DiscoveryRules, block: (service: ServiceBlock) => string) => string;
+}
+
+/** Why a catalog service tagged http or tcp is not published; `undefined` when it is. `published` maps tcp ports to the service that took them. */
+export function skipReason(tag: 'http' | 'tcp', name: string, rules: DiscoveryRules, published: ReadonlyMap<string, string>): string | undefined {
+  if (!new RegExp(DNS_LABEL_PATTERN).test(name)) return `skipped ${tag} service ${quoteToAscii(name)}: its name is not a DNS label`;
+  if (tag === 'http') return undefined;
+  const port = portText(name);
+  if (!new RegExp(PORT_SUFFIX_PATTERN).test(name)) return `skipped tcp service ${name}: its name does not end in -<port>`;
+  if (!new RegExp(`-(${portRangePattern(rules.tcpPorts.from, rules.tcpPorts.to)})$`).test(name)) return `skipped tcp service ${name}: port ${port} is outside ${rules.tcpPorts.from}-${rules.tcpPorts.to}`;
+  if (rules.takenPorts.map(String).includes(port)) return `skipped tcp service ${name}: port ${port} is used on this host`;
+  const owner = published.get(port);
+  if (owner !== undefined) return `skipped tcp service ${name}: port ${port} is published already, by ${owner}`;
+  return undefined;
+}
+
+/** What follows the last '-' (consul-template: regexReplaceAll "^.*-" ""). */
+const portText = (name: string) => name.replace(/^.*-/, '');
+
+/** Go template text: `{{` in static text is escaped, instances and services come from the catalog at run time. */
+export const templateRenderer: IngressRenderer = {
+  servers: (service, parameters) => goServers(`"${service}"`, parameters),
+  literal: (text) => text.split('{{').join('{{"{{"}}'),
+  discover: (tag, rules, block) => {
+    const quoteless = (pattern: string) => {
+      // Both would end the action or the string literal early.
+      if (pattern.includes('}}') || pattern.includes('"') || pattern.includes('\\')) throw new Error(`pattern ${pattern} cannot be written into a template action`);
+      return `"${pattern}"`;
+    };
+    const published = block({ name: '{{ .Name }}', port: '{{ $port }}', servers: (parameters) => goServers(`(print "${tag}." .Name)`, parameters) });
+    const lines =
+      tag === 'http'
+        ? [
+            `{{- range services }}{{- if in .Tags "http" }}`,
+            `{{- if not (regexMatch ${quoteless(DNS_LABEL_PATTERN)} .Name) }}`,
+            `# skipped http service {{ printf "%+q" .Name }}: its name is not a DNS label`,
+            '{{- else }}',
+            '',
+            published,
+            '{{- end }}',
+            '{{- end }}{{- end }}',
+          ]
+        : [
+            `{{- range services }}{{- if in .Tags "tcp" }}`,
+            '{{- $port := regexReplaceAll "^.*-" "" .Name }}',
+            `{{- if not (regexMatch ${quoteless(DNS_LABEL_PATTERN)} .Name) }}`,
+            `# skipped tcp service {{ printf "%+q" .Name }}: its name is not a DNS label`,
+            `{{- else if not (regexMatch ${quoteless(PORT_SUFFIX_PATTERN)} .Name) }}`,
+            '# skipped tcp service {{ .Name }}: its name does not end in -<port>',
+            `{{- else if not (regexMatch ${quoteless(`-(${portRangePattern(rules.tcpPorts.from, rules.tcpPorts.to)})$`)} .Name) }}`,
+            `# skipped tcp service {{ .Name }}: port {{ $port }} is outside ${rules.tcpPorts.from}-${rules.tcpPorts.to}`,
+            `{{- else if in (split "," "${rules.takenPorts.join(',')}") $port }}`,
+            '# skipped tcp service {{ .Name }}: port {{ $port }} is used on this host',
+            '{{- else if scratch.Key (print "tcp-port-" $port) }}',
+            '# skipped tcp service {{ .Name }}: port {{ $port }} is published already, by {{ scratch.Get (print "tcp-port-" $port) }}',
+            '{{- else }}',
+            '{{- scratch.Set (print "tcp-port-" $port) .Name }}',
+            '',
+            published,
+            '{{- end }}',
+            '{{- end }}{{- end }}',
+          ];
+    // The leading newline ends the header's line; `{{-` trims it, as the preview never writes it.
+    return `\n${lines.join('\n')}`;
+  },
+};
+
+function goServers(query: string, parameters: string): string {
+  return [`    {{- range service ${query} }}`, `    ${serverLine('{{ .Address }}', '{{ .Port }}', parameters)}`, '    {{- else }}', `    ${FALLBACK_SERVER}`, '    {{- end }}'].join('\n');
+}
+
+/** Resolved lines for a catalog: what consul-template renders from the template for it. */
+export function previewRenderer(catalog: Catalog): IngressRenderer {
+  const lines = (instances: readonly Instance[], parameters: string) =>
+    instances.length === 0 ? `    ${FALLBACK_SERVER}` : instances.map((instance) => `    ${serverLine(instance.address, instance.port, parameters)}`).join('\n');
   return {
-    servers: (service, parameters) => {
-      const instances = catalog.get(service) ?? [];
-      if (instances.length === 0) return `    ${FALLBACK_SERVER}`;
-      return instances.map((instance) => `    ${serverLine(instance.address, instance.port, parameters)}`).join('\n');
-    },
+    servers: (service, parameters) => lines(catalog.instances(service), parameters),
     literal: (text) => text,
+    discover: (tag, rules, block) => {
+      const published = new Map<string, string>();
+      let out = '';
+      for (const service of sortedByName(catalog.services)) {
+        if (!service.tags.includes(tag)) continue;
+        const reason = skipReason(tag, service.name, rules, published);
+        if (reason !== undefined) {
+          out += `\n# ${reason}`;
+          continue;
+        }
+        const port = portText(service.name);
+        if (tag === 'tcp') published.set(port, service.name);
+        out += `\n\n${block({ name: service.name, port, servers: (parameters) => lines(catalog.instances(service.name, tag), parameters) })}`;
+      }
+      return out;
+    },
   };
 }
 
-/** The port a tcp service is published on: the number after the last '-' of its name (`tcpfront-9999`). */
+/** consul-template's ByName: Go compares strings byte by byte, i.e. in UTF-8 order. */
+function sortedByName(services: readonly CatalogService[]): CatalogService[] {
+  return [...services].sort((a, b) => Buffer.compare(Buffer.from(a.name, 'utf8'), Buffer.from(b.name, 'utf8')));
+}
+
+/** Go's strconv.QuoteToASCII (printf "%+q"), so a hostile name stays on its comment line in plain ASCII. */
+export function quoteToAscii(text: string): string {
+  const named: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '"': '\\"', '\\': '\\\\' };
+  let out = '"';
+  for (const character of text) {
+    const code = character.codePointAt(0)!;
+    if (named[character]) out += named[character];
+    else if (code >= 0x20 && code < 0x7f) out += character;
+    else if (code < 0x80) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (code >= 0xd800 && code <= 0xdfff) out += '\\ufffd';
+    else if (code < 0x10000) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += `\\U${code.toString(16).padStart(8, '0')}`;
+  }
+  return `${out}"`;
+}
+
+/**
+ * A regular expression (alternatives, no anchors) matching exactly the decimal numbers from `from` to
+ * `to` written without leading zeros, for regexMatch: a template has no arithmetic.
+ */
+export function portRangePattern(from: number, to: number): string {
+  const parts: string[] = [];
+  let low = from;
+  while (low <= to) {
+    const sameLength = Math.min(to, 10 ** String(low).length - 1);
+    parts.push(...sameLengthRange(low, sameLength));
+    low = sameLength + 1;
+  }
+  return parts.join('|');
+}
+
+/** Patterns for numbers of one length: blocks `<prefix><digit range>[0-9]{k}`, widest first. */
+function sameLengthRange(from: number, to: number): string[] {
+  const parts: string[] = [];
+  let start = from;
+  while (start <= to) {
+    let width = 0;
+    while (start % 10 ** (width + 1) === 0 && start + 10 ** (width + 1) - 1 <= to) width++;
+    const step = 10 ** width;
+    let count = 1;
+    while (count < 10 && start + (count + 1) * step - 1 <= to && Math.floor((start + count * step) / (step * 10)) === Math.floor(start / (step * 10))) count++;
+    const end = start + count * step - 1;
+    const first = String(start);
+    const last = String(end);
+    const at = first.length - width - 1;
+    const digit = first[at] === last[at] ? first[at] : `[${first[at]}-${last[at]}]`;
+    parts.push(`${first.slice(0, at)}${digit}${width === 0 ? '' : width === 1 ? '[0-9]' : `[0-9]{${width}}`}`);
+    start = end + 1;
+  }
+  return parts;
+}
+
+/** A 63-character label, a dot and the domain. */
+const longestServerName = (domain: string) => 63 + 1 + domain.length;
+
+/**
+ * The bucket size nginx needs for a server name of `length` characters (ngx_hash_init: a pointer, the
+ * name and two bytes aligned to a pointer, and the bucket's end marker), as a power of two: 64, its
+ * usual default, refuses a 63-character service under a domain ("could not build server_names_hash").
+ */
+export function serverNamesHashBucketSize(length: number): number {
+  const pointer = 8;
+  const needed = pointer + Math.ceil((length + 2) / pointer) * pointer + pointer;
+  let size = 64;
+  while (size < needed) size *= 2;
+  return size;
+}
+
+/** The port a declared tcp service is published on: the number after the last '-' of its name (`tcpfront-9999`). */
 export function publishedPort(service: ConsulService): number {
   const match = /-(\d+)$/.exec(service.name);
   const port = match ? Number(match[1]) : NaN;
@@ -69,6 +267,13 @@ export function publishedPort(service: ConsulService): number {
     throw new Error(`consul service "${service.name}" is tagged tcp but its name does not end in -<port> (e.g. ${service.name}-9999): the ingress cannot tell which port to publish it on`);
   }
   return port;
+}
+
+/** The dynamic template's rules on one ingress host: the ports it may not publish on are those its roles listen on, plus 80 and 443. */
+export function discoveryRules(model: ClusterModel, host: Host): DiscoveryRules {
+  const consul = model.consul!;
+  const taken = new Set([80, 443, ...roleListeners(model, host).map((listener) => listener.port)]);
+  return { domain: consul.ingressDomain, tcpPorts: consul.ingressTcpPorts, takenPorts: [...taken].sort((a, b) => a - b) };
 }
 
 const tagged = (consul: ConsulModel, tag: string) => consul.services.filter((service) => service.tags.includes(tag));
@@ -89,11 +294,17 @@ export interface IngressTcpService {
   readonly port: number;
 }
 
-/** The services consul-template adds to a host's nginx.conf. */
+/**
+ * The Consul services of a host's nginx.conf: the declared ones (all that `declared` publishes; in
+ * `dynamic`, what the preview assumes the catalog holds) and, for `dynamic`, the rules the template
+ * applies to whatever the catalog holds.
+ */
 export interface IngressServices {
+  readonly discovery: IngressDiscovery;
   readonly domain?: string;
   readonly http: readonly IngressHttpService[];
   readonly tcp: readonly IngressTcpService[];
+  readonly rules: DiscoveryRules;
 }
 
 /** The nginx.conf of an ingress host as data: its static balancers, then the Consul services. */
@@ -101,36 +312,70 @@ export interface IngressNginx extends IngressServices {
   readonly statics: StaticBalancers;
 }
 
-/** What the preview renders: the template's data and the catalog it assumes (service → instances). */
+/** What the preview renders: the template's data and the instances it assumes (declared service → instances). */
 export interface IngressPreview extends IngressNginx {
   readonly catalog: Readonly<Record<string, readonly Instance[]>>;
 }
 
-
-/** The Consul services the ingress publishes. */
-export function ingressServices(consul: ConsulModel): IngressServices {
+/** The Consul services the ingress of a host publishes, and its rules. */
+export function ingressServices(model: ClusterModel, host: Host): IngressServices {
+  const consul = model.consul!;
   return {
+    discovery: consul.ingressDiscovery,
     ...(consul.ingressDomain === undefined ? {} : { domain: consul.ingressDomain }),
     http: tagged(consul, 'http').map((service) => ({ name: service.name, upstream: `consul_${service.name}`, zone: `consul_http_${service.name}`, serverName: `${service.name}.${consul.ingressDomain}` })),
     tcp: tagged(consul, 'tcp').map((service) => ({ name: service.name, upstream: `consul_${service.name}`, zone: `consul_tcp_${service.name}`, port: publishedPort(service) })),
+    rules: discoveryRules(model, host),
   };
 }
+
+const httpBlock = (domain: string | undefined) => (service: ServiceBlock) =>
+  renderHttpService({ upstream: `consul_${service.name}`, zone: `consul_http_${service.name}`, serverName: `${service.name}.${domain}`, servers: service.servers }).replace(/\n$/, '');
+const streamBlock = (service: ServiceBlock) =>
+  renderStreamService({ upstream: `consul_${service.name}`, zone: `consul_tcp_${service.name}`, port: service.port, servers: service.servers }).replace(/\n$/, '');
 
 /** The http and stream sections consul-template adds to a host's nginx.conf; undefined when there is nothing to publish. */
 export function renderIngressSections(services: IngressServices, renderer: IngressRenderer): { http?: string; stream?: string } {
+  if (services.discovery === 'dynamic') {
+    const { rules } = services;
+    const ports = `ports ${rules.tcpPorts.from}-${rules.tcpPorts.to} except those this host uses (${rules.takenPorts.join(', ')})`;
+    return {
+      http: rules.domain
+        ? [
+            `# Consul services tagged http, published on port 80 as <service>.${rules.domain}: every one in the catalog (discovery: dynamic).`,
+            `# Room in nginx's server name hash for the longest name a DNS label gives under the domain (${longestServerName(rules.domain)} characters).`,
+            `server_names_hash_bucket_size ${serverNamesHashBucketSize(longestServerName(rules.domain))};${renderer.discover('http', rules, httpBlock(rules.domain))}\n`,
+          ].join('\n')
+        : '# Consul services tagged http are not published: the spec sets no consul.ingress.domain.\n',
+      stream: `# Consul services tagged tcp and named <name>-<port>, published on <port>: every one in the catalog (discovery: dynamic), on ${ports}, each port once.${renderer.discover('tcp', rules, streamBlock)}\n`,
+    };
+  }
+  const declared = (header: string, blocks: string[]) => `${header}\n${blocks.join('\n\n')}\n`;
   return {
-    http: services.http.length > 0 ? renderHttpSection({ domain: services.domain, servers: renderer.servers, services: services.http }) : undefined,
-    stream: services.tcp.length > 0 ? renderStreamSection({ servers: renderer.servers, services: services.tcp }) : undefined,
+    http:
+      services.http.length > 0
+        ? declared(
+            `# Consul services tagged http, published on port 80 as <service>.${services.domain}.`,
+            services.http.map((service) => httpBlock(services.domain)({ name: service.name, servers: (parameters) => renderer.servers(service.name, parameters) })),
+          )
+        : undefined,
+    stream:
+      services.tcp.length > 0
+        ? declared(
+            '# Consul services tagged tcp, named <name>-<port>: published on <port>.',
+            services.tcp.map((service) => streamBlock({ name: service.name, port: String(service.port), servers: (parameters) => renderer.servers(service.name, parameters) })),
+          )
+        : undefined,
   };
 }
 
-export function ingressSections(consul: ConsulModel, renderer: IngressRenderer): { http?: string; stream?: string } {
-  return renderIngressSections(ingressServices(consul), renderer);
+export function ingressSections(model: ClusterModel, host: Host, renderer: IngressRenderer): { http?: string; stream?: string } {
+  return renderIngressSections(ingressServices(model, host), renderer);
 }
 
 /** The ingress nginx.conf of a host, as data. */
 export function ingressNginx(model: ClusterModel, host: Host): IngressNginx {
-  return { statics: staticBalancers(model, host), ...ingressServices(model.consul!) };
+  return { statics: staticBalancers(model, host), ...ingressServices(model, host) };
 }
 
 /** The text of an ingress nginx.conf: the template (Go actions) or a preview, by renderer. */
@@ -149,7 +394,7 @@ export function ingressNginxConf(model: ClusterModel, host: Host, renderer: Ingr
 }
 
 const INGRESS_READS = [
-  'spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.consul.ingress.domain', 'spec.consul.services', 'spec.consul.version',
+  'spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.consul.ingress', 'spec.consul.services', 'spec.consul.version',
   'spec.kubernetes.loadBalancer', 'spec.harbor.loadBalancer', 'spec.docker.hosts',
 ];
 
@@ -159,6 +404,11 @@ export interface ConsulTemplateConfig {
   readonly local: boolean;
   readonly agentName: string;
   readonly address: string;
+  /** How many ingress hosts render (each its own template, or one per template with de-duplication). */
+  readonly ingressHosts: number;
+  readonly deduplicate: boolean;
+  readonly deduplicateFrom: number;
+  readonly maxStale: string;
   readonly source: string;
   readonly destination: string;
   readonly perms: string;
@@ -174,10 +424,16 @@ export interface ConsulTemplateUnit {
   readonly config: string;
 }
 
+/** The script consul-template runs: it tests and reloads this nginx.conf. */
+export interface ReloadScript {
+  readonly destination: string;
+}
+
 export const consulTemplateConfigFile = defineArtifact<ConsulTemplateConfig>({
   id: 'consul/consul-template-config',
   pattern: `hosts/*${CONSUL_TEMPLATE_CONFIG_PATH}`,
-  description: 'consul-template\'s configuration: the agent it asks, `perms = "0644"`, `wait`, `nginx -t` before reload',
+  description:
+    'consul-template\'s configuration: the agent it asks, `max_stale`, `deduplicate` from 5 ingress hosts, `reload_signal`/`kill_signal` as its unit sends them, `perms = "0644"`, `backup`, `wait`, reload-nginx.sh as command',
   where: 'ingress hosts',
   reads: INGRESS_READS,
   secretKeys: [],
@@ -189,11 +445,12 @@ export const consulTemplateConfigFile = defineArtifact<ConsulTemplateConfig>({
 export const nginxTemplateFile = defineArtifact<IngressNginx>({
   id: 'consul/nginx-template',
   pattern: `hosts/*${NGINX_TEMPLATE_PATH}`,
-  description: 'the template consul-template renders into /etc/nginx/nginx.conf: the host\'s static balancers, an upstream per http service (`server_name <service>.<domain>`) and a stream server per tcp service `<name>-<port>`, each with a fallback server',
+  description:
+    'the template consul-template renders into /etc/nginx/nginx.conf: the host\'s static balancers, then http services as `server_name <service>.<domain>` and tcp services `<name>-<port>` on `<port>`, each with a fallback server: every one in the catalog that passes the ingress rules (one comment line per skip; `discovery: dynamic`) or the declared ones (`declared`)',
   where: 'ingress hosts',
   reads: INGRESS_READS,
   secretKeys: [],
-  consumer: "consul-template (Go text/template), then nginx",
+  consumer: 'consul-template (Go text/template), then nginx',
   format: 'go-template',
   render: (data) => renderIngressNginx(data, templateRenderer),
 });
@@ -207,7 +464,20 @@ export const nginxPreviewFile = defineArtifact<IngressPreview>({
   secretKeys: [],
   consumer: 'people reviewing the ingress (nginx -t accepts it); the linter',
   format: 'nginx',
-  render: (data) => renderIngressNginx(data, previewRenderer(new Map(Object.entries(data.catalog)))),
+  render: (data) => renderIngressNginx(data, previewRenderer(catalogOfPreview(data))),
+});
+
+export const reloadScriptFile = defineArtifact<ReloadScript>({
+  id: 'consul/reload-nginx',
+  pattern: `hosts/*${RELOAD_SCRIPT_PATH}`,
+  description: 'consul-template\'s command: `nginx -t`, then `nginx -s reload`; a refused nginx.conf is kept as `nginx.conf.refused` and the backup put back, exit 0 (consul-template stops on a failed command)',
+  where: 'ingress hosts',
+  reads: ['spec.hosts[].roles'],
+  secretKeys: [],
+  consumer: 'consul-template (template command), sh',
+  format: 'shell',
+  mode: 0o755,
+  render: compileTemplate<ReloadScript>(join(__dirname, '../templates/reload-nginx.sh.ejs')),
 });
 
 export const consulTemplateUnitFile = defineArtifact<ConsulTemplateUnit>({
@@ -223,39 +493,63 @@ export const consulTemplateUnitFile = defineArtifact<ConsulTemplateUnit>({
 });
 
 /**
- * The catalog the preview assumes: every declared service with a port runs once on every Docker
- * host (each runs registrator), registered with the host's address (-ip). Ordered as consul-template
- * orders `service` results: by catalog node (the agent registrator talks to), then service ID
- * (registrator's `<host>:<container>:<port>`, the container taken to be named after the service).
+ * The instances the preview assumes: every declared service with a port runs once on every Docker
+ * host (each runs registrator), registered with the host's address (-ip) and the service's tags.
+ * Ordered as consul-template orders `service` results: by catalog node (the agent registrator talks
+ * to), then service ID (registrator's `<host>:<container>:<port>`, the container taken to be named
+ * after the service). A service without a port has no instance.
  */
-export function declaredCatalog(model: ClusterModel): Map<string, Instance[]> {
+export function declaredInstances(model: ClusterModel): Record<string, Instance[]> {
   const consul = model.consul!;
   const dockerHosts = model.docker?.hosts ?? [];
-  const catalog = new Map<string, Instance[]>();
+  const instances: Record<string, Instance[]> = {};
   for (const service of consul.services) {
     const port = service.port;
     if (port === undefined) {
-      catalog.set(service.name, []);
+      instances[service.name] = [];
       continue;
     }
     const entries = dockerHosts.map((host) => ({ node: agentFor(consul, host).host.name, id: `${host.name}:${service.name}:${port}`, instance: { address: host.address, port } }));
     entries.sort((a, b) => compare(a.node, b.node) || compare(a.id, b.id));
-    catalog.set(
-      service.name,
-      entries.map((entry) => entry.instance),
-    );
+    instances[service.name] = entries.map((entry) => entry.instance);
   }
-  return catalog;
+  return instances;
 }
+
+/** The catalog the preview assumes: every declared service registered with its tags, its instances as declaredInstances says. */
+export function declaredCatalog(model: ClusterModel): Catalog {
+  const consul = model.consul!;
+  const instances = declaredInstances(model);
+  const tags = new Map(consul.services.map((service) => [service.name, service.tags]));
+  return {
+    services: consul.services.map((service) => ({ name: service.name, tags: service.tags })),
+    instances: (name, tag) => (tag === undefined || tags.get(name)?.includes(tag) ? (instances[name] ?? []) : []),
+  };
+}
+
+/** The same catalog read back from a preview's data: its http and tcp services with their tags, the instances it lists. */
+export function catalogOfPreview(data: IngressPreview): Catalog {
+  const tags = new Map<string, string[]>();
+  for (const service of data.http) tags.set(service.name, ['http']);
+  for (const service of data.tcp) tags.set(service.name, [...(tags.get(service.name) ?? []), 'tcp']);
+  return {
+    services: [...tags].map(([name, serviceTags]) => ({ name, tags: serviceTags })),
+    instances: (name, tag) => (tag === undefined || tags.get(name)?.includes(tag) ? (data.catalog[name] ?? []) : []),
+  };
+}
+
+/** A catalog with no service at all: what a fresh Consul gives. */
+export const EMPTY_CATALOG: Catalog = { services: [], instances: () => [] };
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** consul-template's configuration, unit, nginx.conf template and its preview on every ingress host. */
+/** consul-template's configuration, unit, reload script, nginx.conf template and its preview on every ingress host. */
 export function generateIngress(model: ClusterModel): Artifact[] {
   const consul = model.consul;
   if (!consul) return [];
-  const catalog = Object.fromEntries(declaredCatalog(model));
-  return consul.ingressHosts.filter(nginxOwnedByConsulTemplate).flatMap((host) => {
+  const catalog = declaredInstances(model);
+  const ingressHosts = consul.ingressHosts.filter(nginxOwnedByConsulTemplate);
+  return ingressHosts.flatMap((host) => {
     const agent = agentFor(consul, host);
     const nginx = ingressNginx(model, host);
     return [
@@ -264,6 +558,10 @@ export function generateIngress(model: ClusterModel): Artifact[] {
         local: agent.local,
         agentName: agent.host.name,
         address: `${agent.local ? '127.0.0.1' : agent.host.address}:${CONSUL_HTTP_PORT}`,
+        ingressHosts: ingressHosts.length,
+        deduplicate: ingressHosts.length >= DEDUPLICATE_FROM_HOSTS,
+        deduplicateFrom: DEDUPLICATE_FROM_HOSTS,
+        maxStale: MAX_STALE,
         source: NGINX_TEMPLATE_PATH,
         destination: NGINX_CONF_PATH,
         perms: '0644',
@@ -272,6 +570,7 @@ export function generateIngress(model: ClusterModel): Artifact[] {
       }),
       artifact(nginxTemplateFile, hostFile(host, NGINX_TEMPLATE_PATH), nginx),
       artifact(nginxPreviewFile, hostFile(host, NGINX_PREVIEW_PATH), { ...nginx, catalog }),
+      artifact(reloadScriptFile, hostFile(host, RELOAD_SCRIPT_PATH), { destination: NGINX_CONF_PATH }),
       artifact(consulTemplateUnitFile, hostFile(host, CONSUL_TEMPLATE_UNIT_PATH), { hostName: host.name, local: agent.local, destination: NGINX_CONF_PATH, binary: CONSUL_TEMPLATE_BINARY, config: CONSUL_TEMPLATE_CONFIG_PATH }),
     ];
   });

@@ -1,7 +1,7 @@
 import { runSiteChecks, SpecError, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { parse } from 'yaml';
 import { loadFixture, variant } from '../../../tests/support/fixtures';
-import { harborChecks, harborGenerators, harborBalancer } from './index';
+import { harborBalancer, harborChecks, harborGenerators, renderHarborBalancer } from './index';
 
 const generate = (model: ClusterModel): Artifact[] => harborGenerators.flatMap((generator) => generator(model));
 const byPath = (artifacts: readonly Artifact[]) => new Map(artifacts.map((item) => [item.path, item.content]));
@@ -234,9 +234,10 @@ describe('Harbor 2.x', () => {
   const edge = generate(EDGE);
   const yml = (artifacts: readonly Artifact[], host: string) => parse(content(artifacts, `hosts/${host}/opt/harbor/harbor.yml`));
 
-  it('writes one harbor.yml per instance and nothing else', () => {
-    expect(modern.map((item) => item.path)).toEqual(['hosts/harbor-1/opt/harbor/harbor.yml', 'hosts/harbor-2/opt/harbor/harbor.yml']);
-    expect(edge.map((item) => item.path)).toEqual(['h1', 'h2', 'h3'].map((host) => `hosts/${host}/opt/harbor/harbor.yml`));
+  it('writes harbor.yml, shared-secrets.env and install-shared.sh per instance and nothing else', () => {
+    const files = (host: string) => ['harbor.yml', 'shared-secrets.env', 'install-shared.sh'].map((name) => `hosts/${host}/opt/harbor/${name}`);
+    expect(modern.map((item) => item.path)).toEqual(['harbor-1', 'harbor-2'].flatMap(files));
+    expect(edge.map((item) => item.path)).toEqual(['h1', 'h2', 'h3'].flatMap(files));
   });
 
   it('2.13.1: keys are those of its harbor.yml.tmpl, with external_database and external_redis', () => {
@@ -351,5 +352,109 @@ describe('unsupported Harbor versions', () => {
     const model = variant('modern', []);
     expect(generate({ ...model, harbor: undefined })).toEqual([]);
     expect(harborBalancer({ ...model, harbor: undefined })).toBeUndefined();
+  });
+});
+
+describe('Harbor 2.x instances share what ./prepare draws at random (issue 14, goharbor/harbor#21060)', () => {
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  const fs = require('node:fs') as typeof import('node:fs');
+  const { tmpdir } = require('node:os') as typeof import('node:os');
+  const { join } = require('node:path') as typeof import('node:path');
+
+  it('writes shared-secrets.env (0600, placeholders of harbor.sharedSecrets, defaults HARBOR_*) and install-shared.sh (0755) on every 2.x instance, none for 1.x', () => {
+    const files = generate(EDGE);
+    for (const host of ['h1', 'h2', 'h3']) {
+      const env = files.find((file) => file.path === `hosts/${host}/opt/harbor/shared-secrets.env`)!;
+      expect(env.mode).toBe(0o600);
+      expect(lines(env.content).filter((line) => !line.startsWith('#'))).toEqual([
+        'CSRF_KEY={{secret:env:HARBOR_CSRF_KEY}}',
+        'CORE_SECRET={{secret:env:HARBOR_CORE_SECRET}}',
+        'JOBSERVICE_SECRET={{secret:env:HARBOR_JOBSERVICE_SECRET}}',
+        '',
+      ]);
+      expect(files.find((file) => file.path === `hosts/${host}/opt/harbor/install-shared.sh`)!.mode).toBe(0o755);
+    }
+    expect(generate(SEED).some((file) => /shared-secrets|install-shared/.test(file.path))).toBe(false);
+    const named = variant('edge', [['adminPassword:', 'sharedSecrets:\n      csrfKey: {fromFile: /run/secrets/harbor-csrf}\n    adminPassword:']]);
+    expect(content(generate(named), 'hosts/h1/opt/harbor/shared-secrets.env')).toContain('CSRF_KEY={{secret:file:/run/secrets/harbor-csrf}}\n');
+  });
+
+  it('the balancer pins clients (ip_hash) for 1.1 only; 2.x instances get least_conn', () => {
+    expect(harborBalancer(SEED)!.affinity).toBe('ip_hash');
+    expect(renderHarborBalancer(harborBalancer(SEED)!)).toMatch(/^\s+ip_hash;$/m);
+    for (const model of [EDGE, MODERN]) {
+      expect(harborBalancer(model)!.affinity).toBe('least_conn');
+      const section = renderHarborBalancer(harborBalancer(model)!);
+      expect(section).toMatch(/^\s+least_conn;$/m);
+      expect(section).not.toContain('ip_hash');
+    }
+  });
+
+  describe('install-shared.sh, with stand-ins for ./prepare (random values, as the real one) and docker', () => {
+    let directory: string;
+    const script = content(generate(EDGE), 'hosts/h2/opt/harbor/install-shared.sh');
+    const run = (secrets: string) => {
+      fs.writeFileSync(join(directory, 'shared-secrets.env'), secrets);
+      // ./prepare: the three env files as v2.13's templates write them, each with fresh random values.
+      fs.writeFileSync(
+        join(directory, 'prepare'),
+        [
+          '#!/bin/sh',
+          'echo "prepare $*" >> calls',
+          'mkdir -p common/config/core common/config/jobservice common/config/registryctl',
+          'r() { head -c 12 /dev/urandom | od -An -tx1 | tr -d " \\n"; }',
+          'printf "CONFIG_PATH=/etc/core/app.conf\\nCORE_SECRET=%s\\nJOBSERVICE_SECRET=%s\\nCSRF_KEY=%s\\nPORT=8080\\n" $(r) $(r) $(r) > common/config/core/env',
+          'printf "CORE_SECRET=%s\\nREGISTRY_CONTROLLER_URL=http://registryctl:8080\\nJOBSERVICE_SECRET=%s\\n" $(r) $(r) > common/config/jobservice/env',
+          'printf "CORE_SECRET=%s\\nJOBSERVICE_SECRET=%s\\n" $(r) $(r) > common/config/registryctl/env',
+          'chmod 600 common/config/core/env',
+        ].join('\n'),
+      );
+      fs.chmodSync(join(directory, 'prepare'), 0o755);
+      fs.mkdirSync(join(directory, 'bin'), { recursive: true });
+      fs.writeFileSync(join(directory, 'bin', 'docker'), '#!/bin/sh\necho "docker $*" >> calls\n');
+      fs.chmodSync(join(directory, 'bin', 'docker'), 0o755);
+      const local = join(directory, 'install-shared.sh');
+      fs.writeFileSync(local, script.replace(/^cd \/opt\/harbor$/m, `cd ${directory}`));
+      return spawnSync('sh', [local, '--with-trivy'], { encoding: 'utf8', cwd: directory, env: { PATH: `${join(directory, 'bin')}:/usr/bin:/bin` } });
+    };
+    const read = (path: string) => fs.readFileSync(join(directory, path), 'utf8');
+    const SECRETS = `# comment\nCSRF_KEY=${'k'.repeat(29)}$'"\nCORE_SECRET=core $(touch pwned) secret\nJOBSERVICE_SECRET=job\\secret\n`;
+
+    beforeEach(() => {
+      directory = fs.mkdtempSync(join(tmpdir(), 'clusterspec-harbor-'));
+    });
+    afterEach(() => fs.rmSync(directory, { recursive: true, force: true }));
+
+    it('writes the shared values over the random ones in core, jobservice and registryctl, leaves the rest, keeps the modes, then restarts as install.sh does', () => {
+      const result = run(SECRETS);
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(read('common/config/core/env')).toBe(`CONFIG_PATH=/etc/core/app.conf\nCORE_SECRET=core $(touch pwned) secret\nJOBSERVICE_SECRET=job\\secret\nCSRF_KEY=${'k'.repeat(29)}$'"\nPORT=8080\n`);
+      expect(read('common/config/jobservice/env')).toBe('CORE_SECRET=core $(touch pwned) secret\nREGISTRY_CONTROLLER_URL=http://registryctl:8080\nJOBSERVICE_SECRET=job\\secret\n');
+      expect(read('common/config/registryctl/env')).toBe('CORE_SECRET=core $(touch pwned) secret\nJOBSERVICE_SECRET=job\\secret\n');
+      expect(fs.statSync(join(directory, 'common/config/core/env')).mode & 0o777).toBe(0o600);
+      expect(fs.existsSync(join(directory, 'pwned'))).toBe(false);
+      // No harbor*.tar.gz here, so no docker load; `docker compose version` picks Compose v2.
+      expect(read('calls')).toBe('prepare --with-trivy\ndocker compose version\ndocker compose down -v\ndocker compose up -d\n');
+    });
+
+    it('two runs (two instances) end with equal secrets, where ./prepare alone gives different ones', () => {
+      run(SECRETS);
+      const first = read('common/config/core/env');
+      run(SECRETS);
+      expect(read('common/config/core/env')).toBe(first);
+      spawnSync('sh', ['./prepare'], { cwd: directory });
+      expect(read('common/config/core/env')).not.toBe(first);
+    });
+
+    it('refuses, before ./prepare runs, a CSRF key that is not 32 characters or a missing key', () => {
+      const short = run('CSRF_KEY=short\nCORE_SECRET=a\nJOBSERVICE_SECRET=b\n');
+      expect(short.status).toBe(1);
+      expect(short.stderr).toBe('install-shared: CSRF_KEY in ./shared-secrets.env must be exactly 32 characters\n');
+      expect(fs.existsSync(join(directory, 'calls'))).toBe(false);
+      const missing = run(`CSRF_KEY=${'k'.repeat(32)}\nCORE_SECRET=a\n`);
+      expect(missing.status).toBe(1);
+      expect(missing.stderr).toBe('install-shared: JOBSERVICE_SECRET is not set in ./shared-secrets.env\n');
+    });
   });
 });

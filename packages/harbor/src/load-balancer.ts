@@ -9,6 +9,8 @@ export interface HarborBalancer {
   /** The port it listens on. */
   readonly port: number;
   readonly serverName: string;
+  /** How the upstream picks an instance: ip_hash pins each client to one, least_conn takes the least busy. */
+  readonly affinity: 'ip_hash' | 'least_conn';
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
@@ -28,6 +30,9 @@ export function harborBalancer(model: ClusterModel): HarborBalancer | undefined 
     httpPort: harbor.httpPort,
     port: harbor.loadBalancer.port,
     serverName: harbor.endpoint.host,
+    // 2.x instances share what they must (install-shared.sh), so any instance serves any request;
+    // 1.1's ./prepare still gives each its own UI and jobservice secrets: one client, one instance.
+    affinity: harbor.release.layout === 'yml' ? 'least_conn' : 'ip_hash',
     ...(harbor.protocol === 'https' ? { tls: { certFile: harbor.storage.certFile, keyFile: harbor.storage.keyFile } } : {}),
   };
 }

@@ -1,4 +1,5 @@
-import { artifact, defineArtifact, GENERATED_NOTICE, hostFile, secretPlaceholder, type Artifact, type ClusterModel, type HarborModel, type HarborRelease, type Host } from '@clusterspec/spec';
+import { artifact, compileTemplate, defineArtifact, GENERATED_NOTICE, hostFile, secretPlaceholder, type Artifact, type ClusterModel, type HarborModel, type HarborRelease, type Host } from '@clusterspec/spec';
+import { join } from 'node:path';
 import { INSTALL_DIR, logFolder, pythonYaml } from './common';
 import type { CommentedYaml } from './v1';
 
@@ -13,6 +14,74 @@ export const harborYmlFile = defineArtifact<CommentedYaml<Record<string, unknown
   format: 'yaml',
   render: ({ comment, document }) => pythonYaml(comment, document),
 });
+
+/** What every instance must share, read by install-shared.sh. */
+export const SHARED_SECRETS_FILE = `${INSTALL_DIR}/shared-secrets.env`;
+/** install.sh's steps with the shared secrets written over ./prepare's random ones. */
+export const INSTALL_SHARED_SCRIPT = `${INSTALL_DIR}/install-shared.sh`;
+
+/**
+ * The env keys ./prepare fills with a fresh random value on every run (2.0 to 2.15), which instances
+ * behind one balancer must agree on: core checks CSRF tokens with CSRF_KEY, and core, jobservice and
+ * registryctl authenticate each other with CORE_SECRET and JOBSERVICE_SECRET. Values are placeholders.
+ */
+export interface SharedSecrets {
+  readonly CSRF_KEY: string;
+  readonly CORE_SECRET: string;
+  readonly JOBSERVICE_SECRET: string;
+}
+
+/** install-shared.sh's header: which instance of how many. */
+export interface InstallShared {
+  readonly version: string;
+  readonly instance: number;
+  readonly count: number;
+  readonly hostName: string;
+  readonly installDir: string;
+}
+
+const V2_SHARED_READS = ['spec.harbor.version', 'spec.harbor.sharedSecrets', 'spec.hosts[].name', 'spec.hosts[].roles'];
+
+export const sharedSecretsFile = defineArtifact<SharedSecrets>({
+  id: 'harbor/shared-secrets',
+  pattern: `hosts/*${SHARED_SECRETS_FILE}`,
+  description: "what every Harbor 2.x instance must share and `./prepare` would draw at random for each: `CSRF_KEY`, `CORE_SECRET`, `JOBSERVICE_SECRET` (placeholders of `harbor.sharedSecrets`, goharbor/harbor#21060)",
+  where: 'harbor hosts, Harbor 2.x',
+  reads: V2_SHARED_READS,
+  secretKeys: ['CSRF_KEY', 'CORE_SECRET', 'JOBSERVICE_SECRET'],
+  consumer: 'install-shared.sh (awk)',
+  format: 'env',
+  // 0600: once deployed the file holds the secrets.
+  mode: 0o600,
+  render: (data) =>
+    `# ${GENERATED_NOTICE}\n# What every Harbor instance of the site shares; install-shared.sh writes it over what ./prepare drew.\n${Object.entries(data)
+      .map(([key, value]) => `${key}=${value}`)
+      .join('\n')}\n`,
+});
+
+export const installSharedFile = defineArtifact<InstallShared>({
+  id: 'harbor/install-shared',
+  pattern: `hosts/*${INSTALL_SHARED_SCRIPT}`,
+  description: "install.sh's steps for a Harbor 2.x instance, with the values of shared-secrets.env written over the random ones `./prepare` put in `common/config/{core,jobservice,registryctl}/env`",
+  where: 'harbor hosts, Harbor 2.x',
+  reads: V2_SHARED_READS,
+  secretKeys: [],
+  consumer: 'sh, run by the operator instead of ./install.sh',
+  format: 'shell',
+  mode: 0o755,
+  render: compileTemplate<InstallShared>(join(__dirname, '../templates/v2/install-shared.sh.ejs')),
+});
+
+/** The shared secrets of the site, as placeholders, in the order install-shared.sh checks them. */
+export function sharedSecrets(harbor: HarborModel): SharedSecrets {
+  const { csrfKey, coreSecret, jobserviceSecret } = harbor.sharedSecrets;
+  return { CSRF_KEY: secretPlaceholder(csrfKey), CORE_SECRET: secretPlaceholder(coreSecret), JOBSERVICE_SECRET: secretPlaceholder(jobserviceSecret) };
+}
+
+/** The KEY=value lines of the shared secrets. */
+export function sharedSecretLines(harbor: HarborModel): string[] {
+  return Object.entries(sharedSecrets(harbor)).map(([key, value]) => `${key}=${value}`);
+}
 
 /** Harbor's own defaults for an external database (harbor.yml.tmpl's sample; prepare falls back to them too). */
 const DB_MAX_IDLE_CONNS = 2;
@@ -72,7 +141,7 @@ function instanceFile(harbor: HarborModel, release: HarborRelease, host: Host, i
   const comment = [
     GENERATED_NOTICE,
     `Harbor ${harbor.version.text} harbor.yml, instance ${index + 1} of ${harbor.instances.length} (${host.name}), keys as in harbor.yml.tmpl of v${harbor.version.text}.`,
-    `Mount ${harbor.storage.sharedPath} first, then run ./install.sh (it runs ./prepare) in ${INSTALL_DIR}.`,
+    `Mount ${harbor.storage.sharedPath} first, then run ./install-shared.sh (install.sh's steps, with the secrets of shared-secrets.env) in ${INSTALL_DIR}.`,
   ];
   return artifact(harborYmlFile, hostFile(host, `${INSTALL_DIR}/harbor.yml`), { comment, document: harborYml(harbor, release, index) });
 }
@@ -83,5 +152,9 @@ export function generateHarborV2(model: ClusterModel): Artifact[] {
   if (!harbor) return [];
   const release = harbor.release;
   if (release.layout !== 'yml') return [];
-  return harbor.instances.map((host, index) => instanceFile(harbor, release, host, index));
+  return harbor.instances.flatMap((host, index) => [
+    instanceFile(harbor, release, host, index),
+    artifact(sharedSecretsFile, hostFile(host, SHARED_SECRETS_FILE), sharedSecrets(harbor)),
+    artifact(installSharedFile, hostFile(host, INSTALL_SHARED_SCRIPT), { version: harbor.version.text, instance: index + 1, count: harbor.instances.length, hostName: host.name, installDir: INSTALL_DIR }),
+  ]);
 }

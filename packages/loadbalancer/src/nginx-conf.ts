@@ -57,7 +57,7 @@ export function nginxOwnedByConsulTemplate(host: Host): boolean {
 export const nginxConfFile = defineArtifact<StaticBalancers>({
   id: 'loadbalancer/nginx-conf',
   pattern: `hosts/*${NGINX_CONF_PATH}`,
-  description: 'the whole nginx.conf: the stream module loaded when a stream section exists, a `stream` upstream of every apiserver at `bindPort` with the spec\'s timeouts, the Harbor `http` balancer (no body limit, no buffering, 900s timeouts, forwarded headers, `ip_hash`)',
+  description: 'the whole nginx.conf: the stream module loaded when a stream section exists, a `stream` upstream of every apiserver at `bindPort` with the spec\'s timeouts, the Harbor `http` balancer (no body limit, no buffering, 900s timeouts, forwarded headers; `least_conn` for Harbor 2.x, whose instances share their secrets, `ip_hash` for 1.1)',
   where: 'apiserver-lb and Harbor balancer hosts that are not ingress hosts',
   reads: [
     'spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.loadBalancer.port', 'spec.kubernetes.loadBalancer.connectTimeout',

@@ -224,6 +224,50 @@ interface BadCase {
 // YAML problems point at the value (or, for key problems, the key); TOML ones at the key,
 // since the TOML parser keeps no positions and lines are recovered from the text.
 const badCases: BadCase[] = [
+  // issue 14: the ingress's tcp ports and the Consul agent overrides.
+  {
+    name: 'consul.ingress.tcpPorts upside down',
+    text: () => yamlWith('      domain: tonybai.com\n', '      domain: tonybai.com\n      tcpPorts: {from: 30000, to: 20000}\n'),
+    message: /^from 30000 is above to 20000$/,
+    field: 'spec.consul.ingress.tcpPorts',
+    line: 88,
+    column: 17,
+  },
+  {
+    name: 'a declared tcp service outside the dynamic ingress port range',
+    text: () => yamlWith('      domain: tonybai.com\n', '      domain: tonybai.com\n      tcpPorts: {from: 20000, to: 29999}\n'),
+    message: /^service "tcpfront-9999" is published on port 9999, outside consul\.ingress\.tcpPorts \(20000-29999\), so the dynamic ingress would skip it$/,
+    hint: /rename it to a port inside the range, or widen consul\.ingress\.tcpPorts/,
+    field: 'spec.consul.services[2].name',
+    line: 96,
+  },
+  {
+    name: 'an agent override naming a host without an agent',
+    text: () => yamlWith('    services:\n      - name: httpbackend', '    agentOverrides:\n      - host: emei\n        encrypt: false\n    services:\n      - name: httpbackend'),
+    message: /^host "emei" runs no Consul agent$/,
+    field: 'spec.consul.agentOverrides[0].host',
+    line: 91,
+  },
+  {
+    name: 'an agent override naming no host of the spec',
+    text: () => yamlWith('    services:\n      - name: httpbackend', '    agentOverrides:\n      - host: consul-9\n        encrypt: false\n    services:\n      - name: httpbackend'),
+    message: /^host "consul-9" is not defined$/,
+    line: 91,
+  },
+  {
+    name: 'bootstrapExpect on a host that is not a server',
+    text: () => yamlWith('    services:\n      - name: httpbackend', '    agentOverrides:\n      - host: consul-2\n        bootstrapExpect: 3\n      - host: consul-2\n        datacenter: dc2\n    services:\n      - name: httpbackend').replace('- name: consul-2\n      address: 192.168.0.130\n      roles: [consul-server, ingress]', '- name: consul-2\n      address: 192.168.0.130\n      roles: [consul-client, ingress]'),
+    message: /^host "consul-2" is not a Consul server: bootstrap_expect is a server setting$/,
+    field: 'spec.consul.agentOverrides[0].bootstrapExpect',
+    line: 92,
+  },
+  {
+    name: 'two overrides for one agent',
+    text: () => yamlWith('    services:\n      - name: httpbackend', '    agentOverrides:\n      - host: consul-2\n        encrypt: false\n      - host: consul-2\n        datacenter: dc2\n    services:\n      - name: httpbackend'),
+    message: /^host "consul-2" has two entries$/,
+    field: 'spec.consul.agentOverrides[1].host',
+    line: 93,
+  },
   { name: 'Kubernetes version between the legacy and kubeadm flows', text: () => yamlWith('version: "1.6.2"', 'version: "1.10.0"'), message: /^Kubernetes 1\.10\.0 is not supported$/, hint: /1\.6\.x and 1\.15–1\.34: .*1\.15 and later are set up by kubeadm/, line: 39, column: 14 },
   {
     name: 'Kubernetes newer than the newest known release (1.43 typed for 1.34)',

@@ -124,12 +124,26 @@ export interface HarborModel {
   readonly adminPassword: SecretRef;
   /** Where the nodes keep the CA certificate that signed Harbor's https certificate, when the spec names it. */
   readonly caFile?: string;
+  /** Harbor 2.x: what every instance's ./prepare draws at random and must share (goharbor/harbor#21060). */
+  readonly sharedSecrets: { readonly csrfKey: SecretRef; readonly coreSecret: SecretRef; readonly jobserviceSecret: SecretRef };
 }
 
 export interface ConsulService {
   readonly name: string;
   readonly port?: number;
   readonly tags: readonly string[];
+}
+
+/** How the ingress template finds what to publish: the catalog (by tag), or the declared services only. */
+export type IngressDiscovery = 'dynamic' | 'declared';
+
+/** Values of one agent's consul.hcl that a hand-made setup changed (spec.consul.agentOverrides). */
+export interface ConsulAgentOverride {
+  readonly host: string;
+  readonly datacenter?: string;
+  readonly retryJoin?: readonly string[];
+  readonly bootstrapExpect?: number;
+  readonly encrypt?: false;
 }
 
 export interface ConsulModel {
@@ -141,6 +155,10 @@ export interface ConsulModel {
   readonly encrypt: SecretRef;
   readonly recursors: readonly string[];
   readonly ingressDomain?: string;
+  readonly ingressDiscovery: IngressDiscovery;
+  /** Ports (inclusive) a tcp service found in the catalog may be published on. */
+  readonly ingressTcpPorts: { readonly from: number; readonly to: number };
+  readonly agentOverrides: readonly ConsulAgentOverride[];
   readonly services: readonly ConsulService[];
   readonly servers: readonly Host[];
   readonly clients: readonly Host[];

@@ -297,6 +297,14 @@ export interface RawHarbor {
    * Absolute path, on every Kubernetes node, of the CA certificate that signed Harbor's https certificate; containerd's hosts.toml for Harbor names it (clusterspec never writes certificates: install it there). Default: ca.crt beside that hosts.toml, /etc/containerd/certs.d/<host[:port]>/ca.crt. Ignored for a plain-http Harbor.
    */
   caFile?: string;
+  /**
+   * Harbor 2.x: the values each instance's ./prepare draws at random and that must be equal on every instance behind the balancer (CSRF_KEY, CORE_SECRET, JOBSERVICE_SECRET), by reference; opt/harbor/install-shared.sh writes them into what ./prepare generated.
+   */
+  sharedSecrets: {
+    csrfKey: RawSecretRef;
+    coreSecret: RawSecretRef;
+    jobserviceSecret: RawSecretRef;
+  };
 }
 /**
  * Consul cluster with registrator, consul-template and nginx ingress.
@@ -314,7 +322,18 @@ export interface RawConsul {
    * nginx ingress on ingress hosts, fed by consul-template.
    */
   ingress?: {
-    domain: RawDnsName;
+    domain?: RawDnsName;
+    /**
+     * dynamic: the template walks the Consul catalog and publishes every service tagged http or tcp that passes the ingress rules (DNS-label name; tcp named <name>-<port> with the port in tcpPorts and not used on the host; no port twice), so a new service needs no regeneration; declared: only the services listed under consul.services, for sites that publish reviewed services only.
+     */
+    discovery: 'dynamic' | 'declared';
+    /**
+     * Ports a tcp service discovered in the catalog may be published on (dynamic discovery); ports the ingress host uses itself are refused within it. The default stays below Linux's ephemeral ports (32768 on).
+     */
+    tcpPorts: {
+      from: RawPort;
+      to: RawPort;
+    };
   };
   /**
    * Services registrator will register, declared so they can be generated and checked.
@@ -328,6 +347,27 @@ export interface RawConsul {
      * Consul tags, e.g. http or tcp for ingress.
      */
     tags: RawDnsLabel[];
+  }[];
+  /**
+   * Knob that reproduces a hand-made Consul cluster (the design documents joined consul-2 and consul-3 to one server and ran without gossip encryption): per-host values that replace what clusterspec derives. The Consul lint rules refuse what they break.
+   *
+   * Items: Replacements for one agent's consul.hcl.
+   */
+  agentOverrides: {
+    host: RawDnsLabel;
+    datacenter?: RawDnsLabel;
+    /**
+     * retry_join of this agent instead of every server's address; [] writes none.
+     */
+    retryJoin?: RawIpv4[];
+    /**
+     * bootstrap_expect of this server instead of the number of servers.
+     */
+    bootstrapExpect?: number;
+    /**
+     * false leaves the gossip key out of this agent's consul.hcl.
+     */
+    encrypt?: false;
   }[];
 }
 /**

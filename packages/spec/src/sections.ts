@@ -56,6 +56,11 @@ export function normalizeHarbor(raw: RawHarbor | undefined, hosts: readonly Host
     redis: raw.redis,
     adminPassword: raw.adminPassword,
     ...(raw.caFile !== undefined ? { caFile: raw.caFile } : {}),
+    sharedSecrets: {
+      csrfKey: raw.sharedSecrets?.csrfKey ?? { fromEnv: 'HARBOR_CSRF_KEY' },
+      coreSecret: raw.sharedSecrets?.coreSecret ?? { fromEnv: 'HARBOR_CORE_SECRET' },
+      jobserviceSecret: raw.sharedSecrets?.jobserviceSecret ?? { fromEnv: 'HARBOR_JOBSERVICE_SECRET' },
+    },
   };
 }
 
@@ -65,6 +70,9 @@ export function normalizeConsul(raw: RawConsul | undefined, hosts: readonly Host
   const servers = withRole(hosts, 'consul-server');
   if (servers.length === 0) problems.add(['spec', 'consul'], 'no host has the consul-server role', 'give three (or five) hosts the consul-server role');
   const { version, release } = resolveRelease(CONSUL_RELEASES, raw.version, ['spec', 'consul', 'version'], problems);
+  const discovery = raw.ingress?.discovery ?? 'dynamic';
+  const tcpPorts = raw.ingress?.tcpPorts ?? { from: 1024, to: 32767 };
+  if (tcpPorts.from > tcpPorts.to) problems.add(['spec', 'consul', 'ingress', 'tcpPorts'], `from ${tcpPorts.from} is above to ${tcpPorts.to}`, 'write the lower port as from, e.g. {from: 1024, to: 32767}');
   const seen = new Set<string>();
   raw.services.forEach((service, index) => {
     const path = ['spec', 'consul', 'services', index];
@@ -75,7 +83,10 @@ export function normalizeConsul(raw: RawConsul | undefined, hosts: readonly Host
     if (tags.includes('tcp') && !(port >= 1 && port <= 65535)) {
       problems.add([...path, 'name'], `service "${service.name}" is tagged tcp but its name does not end in -<port> (service-name)`, `name it <name>-<port>, e.g. ${service.name}-9999: the ingress publishes it on that port`);
     }
-    if (tags.includes('http') && !raw.ingress) {
+    if (tags.includes('tcp') && discovery === 'dynamic' && port >= 1 && port <= 65535 && (port < tcpPorts.from || port > tcpPorts.to)) {
+      problems.add([...path, 'name'], `service "${service.name}" is published on port ${port}, outside consul.ingress.tcpPorts (${tcpPorts.from}-${tcpPorts.to}), so the dynamic ingress would skip it`, 'rename it to a port inside the range, or widen consul.ingress.tcpPorts');
+    }
+    if (tags.includes('http') && !raw.ingress?.domain) {
       problems.add([...path, 'tags'], `service "${service.name}" is tagged http but consul.ingress.domain is not set`, 'add consul.ingress.domain: services are published as <service>.<domain>');
     }
   });
@@ -87,12 +98,31 @@ export function normalizeConsul(raw: RawConsul | undefined, hosts: readonly Host
     encrypt: raw.encrypt,
     recursors: raw.recursors,
     ingressDomain: raw.ingress?.domain,
+    ingressDiscovery: discovery,
+    ingressTcpPorts: tcpPorts,
+    agentOverrides: agentOverrides(raw, hosts, problems),
     services: raw.services.map((service) => ({ name: service.name, port: service.port, tags: service.tags })),
     servers,
     clients: withRole(hosts, 'consul-client').filter((host) => !host.roles.includes('consul-server')),
     agents: hosts.filter((host) => host.roles.includes('consul-server') || host.roles.includes('consul-client')),
     ingressHosts: withRole(hosts, 'ingress'),
   };
+}
+
+/** spec.consul.agentOverrides, each naming an agent host once. */
+function agentOverrides(raw: RawConsul, hosts: readonly Host[], problems: ProblemList): RawConsul['agentOverrides'] & object {
+  const overrides = raw.agentOverrides ?? [];
+  const seen = new Set<string>();
+  overrides.forEach((override, index) => {
+    const path = ['spec', 'consul', 'agentOverrides', index, 'host'];
+    const host = hosts.find((candidate) => candidate.name === override.host);
+    if (!host) problems.add(path, `host "${override.host}" is not defined`, 'name a host of spec.hosts');
+    else if (!runsConsulAgent(host)) problems.add(path, `host "${override.host}" runs no Consul agent`, 'name a host with the consul-server or consul-client role');
+    else if (override.bootstrapExpect !== undefined && !host.roles.includes('consul-server')) problems.add([...path.slice(0, -1), 'bootstrapExpect'], `host "${override.host}" is not a Consul server: bootstrap_expect is a server setting`, 'remove bootstrapExpect or name a server');
+    if (seen.has(override.host)) problems.add(path, `host "${override.host}" has two entries`, 'merge them');
+    seen.add(override.host);
+  });
+  return overrides;
 }
 
 export function normalizeDocker(raw: RawDocker | undefined, hosts: readonly Host[], consul: ConsulModel | undefined, problems: ProblemList): DockerModel | undefined {

@@ -5,8 +5,10 @@
 // Usage: render TEMPLATE < catalog.json
 //
 // The catalog is {"services": [{"Node", "NodeAddress", "ID", "Name", "Tags", "Address", "Port", "Status"}]}.
-// Only the consul-template functions the generated templates may use have stand-ins here:
-// service, services, in, contains, split, join (index, len, printf... are text/template built-ins).
+// Only the consul-template functions the generated templates may use have stand-ins here, each with
+// the semantics of hashicorp/consul-template's template/funcs.go, dependency/*.go and
+// docs/templating-language.md: service, services, in, contains, split, join, regexMatch,
+// regexReplaceAll, toLower, scratch (index, len, print, printf... are text/template built-ins).
 // Anything else fails to parse, as an unknown function does in consul-template.
 package main
 
@@ -15,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -43,8 +46,23 @@ type catalog struct {
 	Services []HealthService `json:"services"`
 }
 
-// consul-template's HealthServiceQuery syntax: [tag.]name[@dc][:port]... (dependency/health_service.go).
-var serviceQuery = regexp.MustCompile(`\A((?P<tag>[[:word:]=:\-\./]+)\.)?(?P<name>[[:word:]\-/]+)(@(?P<dc>[[:word:]\.\-\_]+))?(:(?P<near>[[:word:]\.\-\_]+))?\z`)
+// consul-template's HealthServiceQueryRe: [tag.]name[?query][@dc][~near][|filter]
+// (dependency/dependency.go and health_service.go); `service "a" "b"` is queried as "a|b".
+var serviceQuery = regexp.MustCompile(`\A` + `((?P<tag>[[:word:]=:\.\-\_]+)\.)?` + `(?P<name>[[:word:]\-\_]+)` + `(\?(?P<query>[[:word:]\-\_\=\&]+))?` +
+	`(@(?P<dc>[[:word:]\.\-\_]+))?` + `(~(?P<near>[[:word:]\.\-\_]+))?` + `(\|(?P<filter>[[:word:]\,]+))?` + `\z`)
+
+// Scratch is consul-template's per-render scratchpad (template/scratch.go): Key, Get, Set, SetX.
+type Scratch struct{ values map[string]interface{} }
+
+func (s *Scratch) Key(k string) bool { _, ok := s.values[k]; return ok }
+func (s *Scratch) Get(k string) interface{} { return s.values[k] }
+func (s *Scratch) Set(k string, v interface{}) string { s.values[k] = v; return "" }
+func (s *Scratch) SetX(k string, v interface{}) string {
+	if _, ok := s.values[k]; !ok {
+		s.values[k] = v
+	}
+	return ""
+}
 
 func main() {
 	if len(os.Args) != 2 {
@@ -66,19 +84,31 @@ func main() {
 		fail(fmt.Errorf("catalog: %w", err))
 	}
 
+	scratch := &Scratch{values: map[string]interface{}{}}
 	funcs := template.FuncMap{
-		"service": func(query string, filters ...string) ([]*HealthService, error) {
+		"service": func(parts ...string) ([]*HealthService, error) {
+			// funcs.go serviceFunc: no argument or an empty first one gives an empty list.
+			if len(parts) == 0 || parts[0] == "" {
+				return []*HealthService{}, nil
+			}
+			query := strings.Join(parts, "|")
 			match := serviceQuery.FindStringSubmatch(query)
 			if match == nil {
-				return nil, fmt.Errorf("service: invalid format: %q", query)
+				return nil, fmt.Errorf("health.service: invalid format: %q", query)
 			}
 			tag, name := match[serviceQuery.SubexpIndex("tag")], match[serviceQuery.SubexpIndex("name")]
-			// Default filter: passing only (healthy instances), as consul-template's `service`.
+			// Default filter: passing only (healthy instances); "any" lets every status through.
 			allowed := map[string]bool{"passing": true}
-			for _, filter := range filters {
+			if filter := match[serviceQuery.SubexpIndex("filter")]; filter != "" {
 				allowed = map[string]bool{}
 				for _, status := range strings.Split(filter, ",") {
-					allowed[strings.TrimSpace(status)] = true
+					switch status = strings.TrimSpace(status); status {
+					case "any", "passing", "warning", "critical", "maintenance":
+						allowed[status] = true
+					case "":
+					default:
+						return nil, fmt.Errorf("health.service: invalid filter: %q in %q", status, query)
+					}
 				}
 			}
 			var out []*HealthService
@@ -124,8 +154,8 @@ func main() {
 			sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 			return out
 		},
-		"in":       func(list []string, value string) bool { return contains(list, value) },
-		"contains": func(value string, list []string) bool { return contains(list, value) },
+		"in":       in,
+		"contains": func(value, list interface{}) bool { return in(list, value) },
 		"split": func(sep, s string) []string {
 			s = strings.TrimSpace(s)
 			if s == "" {
@@ -133,6 +163,22 @@ func main() {
 			}
 			return strings.Split(s, sep)
 		},
+		"regexMatch": func(re, s string) (bool, error) {
+			compiled, err := regexp.Compile(re)
+			if err != nil {
+				return false, err
+			}
+			return compiled.MatchString(s), nil
+		},
+		"regexReplaceAll": func(re, replacement, s string) (string, error) {
+			compiled, err := regexp.Compile(re)
+			if err != nil {
+				return "", err
+			}
+			return compiled.ReplaceAllString(s, replacement), nil
+		},
+		"toLower": strings.ToLower,
+		"scratch": func() *Scratch { return scratch },
 		"join": func(sep string, list []string) string { return strings.Join(list, sep) },
 	}
 
@@ -143,6 +189,37 @@ func main() {
 	if err := tmpl.Execute(os.Stdout, nil); err != nil {
 		fail(err)
 	}
+}
+
+// in is funcs.go's `in`: membership in a slice (strings compared with their type, numbers by value),
+// or a substring of a string; false for anything else.
+func in(list, value interface{}) bool {
+	l, v := reflect.ValueOf(list), reflect.ValueOf(value)
+	switch l.Kind() {
+	case reflect.Array, reflect.Slice:
+		for i := 0; i < l.Len(); i++ {
+			e := l.Index(i)
+			if e.Kind() == reflect.Interface {
+				e = e.Elem()
+			}
+			switch e.Kind() {
+			case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+				switch v.Kind() {
+				case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+					if v.Int() == e.Int() {
+						return true
+					}
+				}
+			case reflect.String:
+				if v.IsValid() && v.Type() == e.Type() && v.String() == e.String() {
+					return true
+				}
+			}
+		}
+	case reflect.String:
+		return v.IsValid() && v.Type() == l.Type() && strings.Contains(l.String(), v.String())
+	}
+	return false
 }
 
 func contains(list []string, value string) bool {

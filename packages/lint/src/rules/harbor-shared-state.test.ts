@@ -1,4 +1,6 @@
 import { testRule } from '../../../../tests/support/rule-tester';
+import type { SharedSecrets } from '@clusterspec/harbor';
+import type { StaticBalancers } from '@clusterspec/loadbalancer';
 import { harborSharedState } from './harbor-shared-state';
 
 const SEED_DATABASE = '      host: 10.47.217.100\n      port: 3306\n      user: harbor\n';
@@ -6,14 +8,40 @@ const EDGE_DATABASE = '      host: 172.16.2.100\n      port: 5432\n      user: h
 const EDGE_HARBOR_HOSTS = '      roles: [harbor]\n    - name: h2\n      address: 172.16.2.12\n      roles: [harbor]\n    - name: h3\n      address: 172.16.2.13\n      roles: [harbor]\n';
 const EDGE_ONE_HARBOR = '      roles: [harbor]\n    - name: h2\n      address: 172.16.2.12\n      roles: [consul-client]\n    - name: h3\n      address: 172.16.2.13\n      roles: [consul-client]\n';
 const EMBEDDED = { line: 'embedded: true', column: 17, field: 'spec.harbor.database.embedded' } as const;
+const PINNED_BALANCER = (data: StaticBalancers) => ({ ...data, harbor: { ...data.harbor!, affinity: 'ip_hash' } });
+const UNSHARED = (host: string, why: string) =>
+  `Harbor on ${host} ${why}, so its ./prepare keeps a CSRF key and core and jobservice secrets of its own, while the balancer sends clients to any instance: requests fail with "CSRF token invalid" (goharbor/harbor#21060); install every instance with the shared secrets, or pin clients to one instance (ip_hash)`;
 
 testRule(harborSharedState, {
   valid: [
     { name: 'shared storage, external database and Redis', fixture: 'seed-ha' },
     { name: 'three 2.x instances on one external database', fixture: 'edge' },
     { name: 'one instance may use the bundled database', fixture: 'edge', replacements: [[EDGE_HARBOR_HOSTS, EDGE_ONE_HARBOR], [EDGE_DATABASE, '      embedded: true\n']] },
+    {
+      name: '2.x instances without the shared secrets behind a balancer that pins clients (ip_hash)',
+      fixture: 'edge',
+      files: { 'hosts/h2/opt/harbor/shared-secrets.env': null, 'hosts/hlb/etc/nginx/nginx.conf': PINNED_BALANCER },
+    },
   ],
   invalid: [
+    {
+      name: '2.x instance without shared-secrets.env behind a balancer without affinity (goharbor/harbor#21060)',
+      fixture: 'edge',
+      files: { 'hosts/h2/opt/harbor/shared-secrets.env': null },
+      errors: [{ message: UNSHARED('h2', 'has no /opt/harbor/shared-secrets.env'), line: 'version: "2.5.6"', column: 5, field: 'spec.harbor.sharedSecrets', artifact: 'hosts/h2/opt/harbor/harbor.yml', hosts: ['h2'] }],
+    },
+    {
+      name: '2.x instances installed without install-shared.sh, and one with another CSRF key',
+      fixture: 'edge',
+      files: {
+        'hosts/h1/opt/harbor/install-shared.sh': null,
+        'hosts/h3/opt/harbor/shared-secrets.env': (data: SharedSecrets) => ({ ...data, CSRF_KEY: '{{secret:env:OTHER}}' }),
+      },
+      errors: [
+        { message: UNSHARED('h1', "has no /opt/harbor/install-shared.sh to write /opt/harbor/shared-secrets.env over ./prepare's output"), artifact: 'hosts/h1/opt/harbor/harbor.yml' },
+        { message: UNSHARED('h3', "has CSRF_KEY in /opt/harbor/shared-secrets.env other than the spec's (harbor.sharedSecrets)"), artifact: 'hosts/h3/opt/harbor/harbor.yml' },
+      ],
+    },
     {
       name: 'Harbor 1.x TLS certificate off the shared storage',
       fixture: 'seed-ha',

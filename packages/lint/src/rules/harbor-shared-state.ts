@@ -1,5 +1,7 @@
-import { dockerComposeFile, harborCfgFile, harborYmlFile, INSTALL_DIR } from '@clusterspec/harbor';
-import { dataOf, hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { NGINX_TEMPLATE_PATH, nginxTemplateFile } from '@clusterspec/consul';
+import { dockerComposeFile, harborCfgFile, harborYmlFile, INSTALL_DIR, INSTALL_SHARED_SCRIPT, installSharedFile, SHARED_SECRETS_FILE, sharedSecretLines, sharedSecretsFile, type HarborBalancer } from '@clusterspec/harbor';
+import { NGINX_CONF_PATH, nginxConfFile } from '@clusterspec/loadbalancer';
+import { dataOf, hostFile, type Artifact, type ClusterModel, type HarborModel, type Host } from '@clusterspec/spec';
 import { defineRule } from '../rule';
 
 interface InstanceState {
@@ -42,14 +44,32 @@ function instanceStates(model: ClusterModel, artifacts: ReadonlyMap<string, Arti
   });
 }
 
+/** The Harbor balancer of each balancer host, as its generated nginx config says (nginx.conf, or consul-template's template on an ingress host). */
+function harborBalancers(model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): HarborBalancer[] {
+  return (model.harbor?.loadBalancer.hosts ?? []).flatMap((host) => {
+    const balancer = dataOf(artifacts.get(hostFile(host, NGINX_CONF_PATH)), nginxConfFile)?.harbor ?? dataOf(artifacts.get(hostFile(host, NGINX_TEMPLATE_PATH)), nginxTemplateFile)?.statics.harbor;
+    return balancer ? [balancer] : [];
+  });
+}
+
+/** Why a 2.x instance would not run with the site's shared secrets once installed; undefined when it would. */
+function sharedSecretsProblem(harbor: HarborModel, artifacts: ReadonlyMap<string, Artifact>, host: Host): string | undefined {
+  const env = dataOf(artifacts.get(hostFile(host, SHARED_SECRETS_FILE)), sharedSecretsFile);
+  if (env === undefined) return `has no ${SHARED_SECRETS_FILE}`;
+  if (!dataOf(artifacts.get(hostFile(host, INSTALL_SHARED_SCRIPT)), installSharedFile)) return `has no ${INSTALL_SHARED_SCRIPT} to write ${SHARED_SECRETS_FILE} over ./prepare's output`;
+  const lines = Object.entries(env).map(([key, value]) => `${key}=${value}`);
+  const missing = sharedSecretLines(harbor).filter((line) => !lines.includes(line));
+  return missing.length > 0 ? `has ${missing.map((line) => line.split('=')[0]).join(', ')} in ${SHARED_SECRETS_FILE} other than the spec's (harbor.sharedSecrets)` : undefined;
+}
+
 const within = (path: string | undefined, folder: string) => path !== undefined && (path === folder || path.startsWith(`${folder}/`));
 
 /** Harbor instances behind one balancer must be one Harbor: same data, database, sessions and keys. */
 export const harborSharedState = defineRule({
   id: 'harbor-shared-state',
-  description: 'Several Harbor instances share storage, an external database, Redis sessions and keys, and keep their logs apart.',
+  description: 'Several Harbor instances share storage, an external database, Redis sessions, keys and (2.x) the secrets ./prepare draws, or the balancer pins clients; they keep their logs apart.',
   severity: 'error',
-  reads: [harborYmlFile.pattern, harborCfgFile.pattern, dockerComposeFile.pattern],
+  reads: [harborYmlFile.pattern, harborCfgFile.pattern, dockerComposeFile.pattern, sharedSecretsFile.pattern, installSharedFile.pattern, nginxConfFile.pattern, nginxTemplateFile.pattern],
   check({ model, artifacts, report }) {
     const harbor = model.harbor;
     if (!harbor || harbor.instances.length < 2) return;
@@ -61,6 +81,7 @@ export const harborSharedState = defineRule({
       });
     }
     const sharedPath = harbor.storage.sharedPath;
+    const balancers = harborBalancers(model, artifacts);
     const byLog = new Map<string, Host>();
     for (const state of instanceStates(model, artifacts)) {
       if (state.logFolder) {
@@ -73,6 +94,15 @@ export const harborSharedState = defineRule({
       }
       for (const certificate of state.certificates.filter((path) => !within(path, sharedPath))) {
         report({ field: ['spec', 'harbor', 'storage', 'sharedPath'], artifact: state.artifact, host: state.host.name, message: `Harbor on ${state.host.name} reads ${certificate}, off the shared storage ${sharedPath}: instances would serve different certificates` });
+      }
+      const unshared = state.artifact.endsWith('/harbor.yml') ? sharedSecretsProblem(harbor, artifacts, state.host) : undefined;
+      if (unshared && !balancers.every((balancer) => balancer.affinity === 'ip_hash')) {
+        report({
+          field: ['spec', 'harbor', 'sharedSecrets'],
+          artifact: state.artifact,
+          host: state.host.name,
+          message: `Harbor on ${state.host.name} ${unshared}, so its ./prepare keeps a CSRF key and core and jobservice secrets of its own, while the balancer sends clients to any instance: requests fail with "CSRF token invalid" (goharbor/harbor#21060); install every instance with the shared secrets, or pin clients to one instance (ip_hash)`,
+        });
       }
       if (state.ownTokenKey) {
         report({ field: ['spec', 'harbor'], artifact: state.artifact, host: state.host.name, message: `Harbor on ${state.host.name} makes a token signing key of its own (customize_crt = on): tokens one instance issues fail on the others` });

@@ -6,6 +6,11 @@ import { certSubject } from './cert-subject';
 import { certUsage } from './cert-usage';
 import { etcdPlaintext } from './etcd-plaintext';
 import { consulDnsUnreachable, containerDnsLoopback, dnsPublicFallback } from './container-dns';
+import { consulBootstrapExpect } from './consul-bootstrap-expect';
+import { consulDatacenter } from './consul-datacenter';
+import { consulGossipKey } from './consul-gossip-key';
+import { consulRetryJoin } from './consul-retry-join';
+import { consulTemplateAgent } from './consul-template-agent';
 import { containerRuntime } from './container-runtime';
 import { endpointIsServiceName } from './endpoint-is-service-name';
 import { endpointUnreachable } from './endpoint-unreachable';
@@ -38,6 +43,11 @@ export const rules: readonly LintRule[] = [
   portConflict,
   etcdQuorum,
   consulQuorum,
+  consulBootstrapExpect,
+  consulRetryJoin,
+  consulGossipKey,
+  consulDatacenter,
+  consulTemplateAgent,
   containerDnsLoopback,
   consulDnsUnreachable,
   dnsPublicFallback,

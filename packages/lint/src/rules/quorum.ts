@@ -1,5 +1,3 @@
-import { CONSUL_CONFIG_PATH, consulConfigFile } from '@clusterspec/consul';
-import { dataOf, hostFile } from '@clusterspec/spec';
 import type { FieldPath } from '@clusterspec/spec';
 import { defineRule, type Finding } from '../rule';
 
@@ -27,22 +25,14 @@ export const etcdQuorum = defineRule({
   },
 });
 
+/** bootstrap_expect on each server is `consul-bootstrap-expect`'s. */
 export const consulQuorum = defineRule({
   id: 'consul-quorum',
-  description: 'Consul has an odd number of servers, 3 to 5, and bootstrap_expect equals it on every server.',
+  description: 'Consul has an odd number of servers, 3 to 5.',
   severity: 'error',
-  reads: [consulConfigFile.pattern],
-  check({ model, artifacts, report }) {
+  check({ model, report }) {
     const consul = model.consul;
     if (!consul) return;
     quorumFindings(consul.servers.length, 'Consul server', 5, true, ['spec', 'hosts']).forEach(report);
-    for (const server of consul.servers) {
-      const artifact = hostFile(server, CONSUL_CONFIG_PATH);
-      const config = dataOf(artifacts.get(artifact), consulConfigFile);
-      const expected = config?.server ? config.bootstrapExpect : undefined;
-      if (expected !== undefined && expected !== consul.servers.length) {
-        report({ field: ['spec', 'hosts', model.hosts.indexOf(server), 'roles'], artifact, message: `${server.name} expects ${expected} servers (bootstrap_expect) but the site has ${consul.servers.length}` });
-      }
-    }
   },
 });

@@ -5,11 +5,27 @@ consul {
   address = "127.0.0.1:8500"
 }
 
+# Any Consul server may answer a query from its replicated state, at most this far behind the
+# leader, instead of every query of every ingress host going to the leader.
+max_stale = "10s"
+
+# 2 ingress hosts (under 5): each renders its own template; de-duplication
+# would add a lock and a KV round trip for little saved load.
+
+# The signals consul-template itself obeys, as its systemd unit sends them: SIGHUP re-reads this
+# file and the template (ExecReload), SIGINT stops it (KillSignal). nginx is not its child (no exec
+# block): it runs under its own unit, keeps serving when consul-template stops, and is reloaded by
+# the command below.
+reload_signal = "SIGHUP"
+kill_signal   = "SIGINT"
+
 template {
   source      = "/etc/consul-template/nginx.conf.ctmpl"
   destination = "/etc/nginx/nginx.conf"
   # A string: HCL reads a bare 0644 as the decimal number 644.
   perms       = "0644"
+  # Keep the previous nginx.conf as nginx.conf.bak: the command puts it back when nginx -t refuses.
+  backup      = true
 
   # Let the catalog settle (containers starting together) before rendering.
   wait {
@@ -17,7 +33,7 @@ template {
     max = "10s"
   }
 
-  # Runs only when the output changed. An explicit sh -c, since older consul-template releases
-  # split the command into words without a shell; nginx reloads only a config nginx -t accepts.
-  command = "sh -c 'nginx -t && nginx -s reload'"
+  # Runs only when the output changed: nginx -t, then a reload, or the previous file restored.
+  command         = "/etc/consul-template/reload-nginx.sh"
+  command_timeout = "30s"
 }

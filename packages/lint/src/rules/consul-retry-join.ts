@@ -1,0 +1,40 @@
+import { agentField, CONSUL_AGENT_ARTIFACTS, consulAgentConfigs } from '@clusterspec/analysis';
+import { defineRule } from '../rule';
+
+/**
+ * The Consul document joined consul-2 and consul-3 with `-join 192.168.0.129`: one server, once. An
+ * agent that restarts while that server is down joins no one; retry_join of every server retries each
+ * until one answers.
+ */
+export const consulRetryJoin = defineRule({
+  id: 'consul-retry-join',
+  description: 'Every Consul agent has retry_join listing every Consul server, and nothing else.',
+  severity: 'error',
+  reads: [...CONSUL_AGENT_ARTIFACTS],
+  check({ model, artifacts, report }) {
+    const consul = model.consul;
+    if (!consul) return;
+    const servers = consul.servers.map((server) => server.address);
+    for (const agent of consulAgentConfigs(model, artifacts)) {
+      const { host, artifact } = agent;
+      const field = agentField(model, host, 'retryJoin', ['spec', 'hosts', model.hosts.indexOf(host), 'roles']);
+      const listed = agent.retryJoin;
+      if (listed.length === 0) {
+        report({ field, artifact, host: host.name, message: `the Consul agent on ${host.name} has no retry_join: started while no other agent contacts it, it joins no cluster; list every Consul server (${servers.join(', ')})` });
+        continue;
+      }
+      const missing = servers.filter((address) => !listed.includes(address));
+      const strangers = listed.filter((address) => !servers.includes(address));
+      if (strangers.length > 0) {
+        report({ field, artifact, host: host.name, message: `the Consul agent on ${host.name} retry_joins ${strangers.join(', ')}, where no Consul server of the site runs; list the servers (${servers.join(', ')})` });
+      } else if (missing.length > 0) {
+        report({
+          field,
+          artifact,
+          host: host.name,
+          message: `the Consul agent on ${host.name} retry_joins ${listed.join(', ')} only: started while ${listed.length === 1 ? 'that server is' : 'those servers are'} down, it joins no cluster; add ${missing.join(', ')}`,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,63 @@
+import { runsConsulAgent, type ClusterModel, type FieldPath, type Host } from '@clusterspec/spec';
+
+/** A port a host listens on, what listens there, and the spec field that sets it. */
+export interface Listener {
+  readonly port: number;
+  readonly what: string;
+  readonly field: FieldPath;
+}
+
+/** Consul's fixed agent ports (DNS is spec.consul.dnsPort); RPC on servers only. */
+const CONSUL_PORTS: readonly [number, string][] = [
+  [8300, 'Consul server RPC'],
+  [8301, 'Consul LAN gossip'],
+  [8302, 'Consul WAN gossip'],
+  [8500, 'Consul HTTP API'],
+];
+
+/**
+ * Every port a host listens on because of its roles (not counting what the ingress publishes for
+ * Consul services): the control plane, the kubelet, the balancers, Harbor, then the Consul agent. The
+ * `port-conflict` rule and the ingress's list of ports a discovered tcp service may not take both read it.
+ */
+export function roleListeners(model: ClusterModel, host: Host): Listener[] {
+  return [...nodeListeners(model, host), ...consulAgentListeners(model, host)];
+}
+
+/** The ports of the Kubernetes, balancer and Harbor roles of a host. */
+export function nodeListeners(model: ClusterModel, host: Host): Listener[] {
+  const roles: FieldPath = ['spec', 'hosts', model.hosts.indexOf(host), 'roles'];
+  const { kubernetes, harbor } = model;
+  const result: Listener[] = [];
+  if (host.roles.includes('control-plane')) {
+    result.push(
+      { port: kubernetes.apiServer.bindPort, what: 'kube-apiserver', field: ['spec', 'kubernetes', 'apiServer', 'bindPort'] },
+      { port: 2379, what: 'etcd clients', field: roles },
+      { port: 2380, what: 'etcd peers', field: roles },
+    );
+    // Their health ports: secure ones under kubeadm, the 1.6 insecure ones in the legacy flow.
+    if (kubernetes.release.flow === 'kubeadm') result.push({ port: 10257, what: 'kube-controller-manager', field: roles }, { port: 10259, what: 'kube-scheduler', field: roles });
+    else result.push({ port: 10252, what: 'kube-controller-manager', field: roles }, { port: 10251, what: 'kube-scheduler', field: roles });
+  }
+  if (kubernetes.nodes.includes(host)) result.push({ port: 10250, what: 'kubelet', field: roles });
+  if (host.roles.includes('apiserver-lb')) result.push({ port: kubernetes.loadBalancer.port, what: 'apiserver load balancer', field: ['spec', 'kubernetes', 'loadBalancer', 'port'] });
+  if (harbor?.instances.includes(host)) {
+    result.push({ port: harbor.httpPort, what: 'Harbor proxy', field: ['spec', 'harbor', 'httpPort'] });
+    // Harbor's log collector publishes syslog on 127.0.0.1:1514 on every instance.
+    result.push({ port: 1514, what: 'Harbor log collector', field: roles });
+  }
+  if (harbor?.loadBalancer.hosts.includes(host)) result.push({ port: harbor.loadBalancer.port, what: 'Harbor load balancer', field: ['spec', 'harbor', 'loadBalancer', 'port'] });
+  return result;
+}
+
+/** The ports of the Consul agent a host runs, if it runs one. */
+export function consulAgentListeners(model: ClusterModel, host: Host): Listener[] {
+  const roles: FieldPath = ['spec', 'hosts', model.hosts.indexOf(host), 'roles'];
+  const { consul } = model;
+  const result: Listener[] = [];
+  if (consul && runsConsulAgent(host)) {
+    for (const [port, what] of CONSUL_PORTS) if (port !== 8300 || consul.servers.includes(host)) result.push({ port, what, field: roles });
+    result.push({ port: consul.dnsPort, what: 'Consul DNS', field: ['spec', 'consul', 'dnsPort'] });
+  }
+  return result;
+}
