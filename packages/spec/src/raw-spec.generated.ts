@@ -321,7 +321,7 @@ export interface RawConsul {
   /**
    * nginx ingress on ingress hosts, fed by consul-template.
    */
-  ingress?: {
+  ingress: {
     domain?: RawDnsName;
     /**
      * dynamic: the template walks the Consul catalog and publishes every service tagged http or tcp that passes the ingress rules (DNS-label name; tcp named <name>-<port> with the port in tcpPorts and not used on the host; no port twice), so a new service needs no regeneration; declared: only the services listed under consul.services, for sites that publish reviewed services only.

@@ -56,11 +56,7 @@ export function normalizeHarbor(raw: RawHarbor | undefined, hosts: readonly Host
     redis: raw.redis,
     adminPassword: raw.adminPassword,
     ...(raw.caFile !== undefined ? { caFile: raw.caFile } : {}),
-    sharedSecrets: {
-      csrfKey: raw.sharedSecrets?.csrfKey ?? { fromEnv: 'HARBOR_CSRF_KEY' },
-      coreSecret: raw.sharedSecrets?.coreSecret ?? { fromEnv: 'HARBOR_CORE_SECRET' },
-      jobserviceSecret: raw.sharedSecrets?.jobserviceSecret ?? { fromEnv: 'HARBOR_JOBSERVICE_SECRET' },
-    },
+    sharedSecrets: raw.sharedSecrets,
   };
 }
 
@@ -70,8 +66,7 @@ export function normalizeConsul(raw: RawConsul | undefined, hosts: readonly Host
   const servers = withRole(hosts, 'consul-server');
   if (servers.length === 0) problems.add(['spec', 'consul'], 'no host has the consul-server role', 'give three (or five) hosts the consul-server role');
   const { version, release } = resolveRelease(CONSUL_RELEASES, raw.version, ['spec', 'consul', 'version'], problems);
-  const discovery = raw.ingress?.discovery ?? 'dynamic';
-  const tcpPorts = raw.ingress?.tcpPorts ?? { from: 1024, to: 32767 };
+  const { discovery, tcpPorts } = raw.ingress;
   if (tcpPorts.from > tcpPorts.to) problems.add(['spec', 'consul', 'ingress', 'tcpPorts'], `from ${tcpPorts.from} is above to ${tcpPorts.to}`, 'write the lower port as from, e.g. {from: 1024, to: 32767}');
   const seen = new Set<string>();
   raw.services.forEach((service, index) => {
@@ -86,7 +81,7 @@ export function normalizeConsul(raw: RawConsul | undefined, hosts: readonly Host
     if (tags.includes('tcp') && discovery === 'dynamic' && port >= 1 && port <= 65535 && (port < tcpPorts.from || port > tcpPorts.to)) {
       problems.add([...path, 'name'], `service "${service.name}" is published on port ${port}, outside consul.ingress.tcpPorts (${tcpPorts.from}-${tcpPorts.to}), so the dynamic ingress would skip it`, 'rename it to a port inside the range, or widen consul.ingress.tcpPorts');
     }
-    if (tags.includes('http') && !raw.ingress?.domain) {
+    if (tags.includes('http') && !raw.ingress.domain) {
       problems.add([...path, 'tags'], `service "${service.name}" is tagged http but consul.ingress.domain is not set`, 'add consul.ingress.domain: services are published as <service>.<domain>');
     }
   });
@@ -97,7 +92,7 @@ export function normalizeConsul(raw: RawConsul | undefined, hosts: readonly Host
     dnsPort: raw.dnsPort,
     encrypt: raw.encrypt,
     recursors: raw.recursors,
-    ingressDomain: raw.ingress?.domain,
+    ingressDomain: raw.ingress.domain,
     ingressDiscovery: discovery,
     ingressTcpPorts: tcpPorts,
     agentOverrides: agentOverrides(raw, hosts, problems),
@@ -110,8 +105,8 @@ export function normalizeConsul(raw: RawConsul | undefined, hosts: readonly Host
 }
 
 /** spec.consul.agentOverrides, each naming an agent host once. */
-function agentOverrides(raw: RawConsul, hosts: readonly Host[], problems: ProblemList): RawConsul['agentOverrides'] & object {
-  const overrides = raw.agentOverrides ?? [];
+function agentOverrides(raw: RawConsul, hosts: readonly Host[], problems: ProblemList): RawConsul['agentOverrides'] {
+  const overrides = raw.agentOverrides;
   const seen = new Set<string>();
   overrides.forEach((override, index) => {
     const path = ['spec', 'consul', 'agentOverrides', index, 'host'];
