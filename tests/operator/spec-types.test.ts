@@ -19,6 +19,6 @@ describe('packages/spec/src/raw-spec.generated.ts', () => {
 
   it('types a property with a default as present (the validator fills it in) and one without as optional', () => {
     expect(text).toMatch(/\n {2}httpPort: RawPort;/);
-    expect(text).toMatch(/\n {2}ingress\?: \{/);
+    expect(text).toMatch(/\n {2}caFile\?: string;/);
   });
 });
