@@ -1,4 +1,8 @@
 import { runSiteChecks, SpecError, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadFixture, variant } from '../../../tests/support/fixtures';
 import { harborBalancer, harborChecks, harborGenerators, renderHarborBalancer } from './index';
@@ -356,10 +360,6 @@ describe('unsupported Harbor versions', () => {
 });
 
 describe('Harbor 2.x instances share what ./prepare draws at random (issue 14, goharbor/harbor#21060)', () => {
-  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-  const fs = require('node:fs') as typeof import('node:fs');
-  const { tmpdir } = require('node:os') as typeof import('node:os');
-  const { join } = require('node:path') as typeof import('node:path');
 
   it('writes shared-secrets.env (0600, placeholders of harbor.sharedSecrets, defaults HARBOR_*) and install-shared.sh (0755) on every 2.x instance, none for 1.x', () => {
     const files = generate(EDGE);
