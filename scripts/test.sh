@@ -17,6 +17,7 @@ command -v containerd >/dev/null && command -v ctr >/dev/null || missing+=(conta
 command -v etcd >/dev/null || missing+=(etcd-server)
 command -v ansible-playbook >/dev/null || missing+=(ansible)
 command -v ansible-lint >/dev/null || missing+=(ansible-lint)
+command -v ip >/dev/null || missing+=(iproute2)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
