@@ -1,4 +1,4 @@
-import { artifact, compileTemplate, defineArtifact, hostFile, secretPlaceholder, type Artifact, type ClusterModel, type ConsulModel, type Host } from '@clusterspec/spec';
+import { HOST_FIELDS, artifact, compileTemplate, defineArtifact, hostFile, secretPlaceholder, type Artifact, type ClusterModel, type ConsulModel, type Host } from '@clusterspec/spec';
 import { join } from 'node:path';
 
 
@@ -45,7 +45,7 @@ export const consulConfigFile = defineArtifact<ConsulAgentConfig>({
   pattern: `hosts/*${CONSUL_CONFIG_PATH}`,
   description: 'a Consul agent\'s configuration: `server`/`bootstrap_expect` = number of servers, `retry_join` of every server, `bind_addr`, `client_addr` with the host address, UI per version, `ports { dns }`, `recursors`, the gossip key\'s placeholder; an entry of `consul.agentOverrides` reproduces a hand-made agent (the Consul rules refuse it)',
   where: 'consul-server and consul-client hosts',
-  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.consul.version', 'spec.consul.datacenter', 'spec.consul.dnsPort', 'spec.consul.encrypt', 'spec.consul.recursors', 'spec.consul.agentOverrides'],
+  reads: [...HOST_FIELDS, 'spec.consul.version', 'spec.consul.datacenter', 'spec.consul.dnsPort', 'spec.consul.encrypt', 'spec.consul.recursors', 'spec.consul.agentOverrides'],
   secretKeys: ['encrypt'],
   consumer: 'consul agent -config-dir',
   format: 'hcl',
@@ -59,7 +59,7 @@ export const consulUnitFile = defineArtifact<ConsulUnit>({
   pattern: `hosts/*${CONSUL_UNIT_PATH}`,
   description: 'the systemd unit of a Consul agent (`Type=notify`; CAP_NET_BIND_SERVICE for DNS below 1024)',
   where: 'consul-server and consul-client hosts',
-  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.consul.version', 'spec.consul.dnsPort'],
+  reads: [...HOST_FIELDS, 'spec.consul.version', 'spec.consul.dnsPort'],
   secretKeys: [],
   consumer: 'systemd',
   format: 'systemd',

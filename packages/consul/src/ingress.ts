@@ -1,5 +1,5 @@
 import { NGINX_CONF_PATH, nginxOwnedByConsulTemplate, renderNginxConf, renderStaticBalancers, roleListeners, staticBalancers, type StaticBalancers } from '@clusterspec/loadbalancer';
-import { artifact, compileTemplate, defineArtifact, hostFile, type Artifact, type ClusterModel, type ConsulModel, type ConsulService, type Host, type IngressDiscovery } from '@clusterspec/spec';
+import { HOST_FIELDS, artifact, compileTemplate, defineArtifact, hostFile, type Artifact, type ClusterModel, type ConsulModel, type ConsulService, type Host, type IngressDiscovery } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { agentFor, CONSUL_HTTP_PORT } from './topology';
 
@@ -394,7 +394,7 @@ export function ingressNginxConf(model: ClusterModel, host: Host, renderer: Ingr
 }
 
 const INGRESS_READS = [
-  'spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.consul.ingress', 'spec.consul.services', 'spec.consul.version',
+  ...HOST_FIELDS, 'spec.consul.ingress', 'spec.consul.services', 'spec.consul.version',
   'spec.kubernetes.loadBalancer', 'spec.harbor.loadBalancer', 'spec.docker.hosts',
 ];
 

@@ -1,4 +1,4 @@
-import { artifact, compileTemplate, defineArtifact, hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { HOST_FIELDS, artifact, compileTemplate, defineArtifact, hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { agentFor, CONSUL_HTTP_PORT } from './topology';
 
@@ -18,7 +18,7 @@ export const registratorUnitFile = defineArtifact<RegistratorUnit>({
   pattern: `hosts/*${REGISTRATOR_UNIT_PATH}`,
   description: 'registrator (`gliderlabs/registrator:v7`, host network, the Docker socket), its flags before `consul://localhost:8500` where an agent runs, else a server\'s',
   where: 'Docker hosts',
-  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.docker.hosts', 'spec.docker.registrator.consul', 'spec.consul'],
+  reads: [...HOST_FIELDS, 'spec.docker.hosts', 'spec.docker.registrator.consul', 'spec.consul'],
   secretKeys: [],
   consumer: 'systemd (docker run gliderlabs/registrator)',
   format: 'systemd',

@@ -1,4 +1,4 @@
-import { artifact, defineArtifact, hostFile, tomlDocument, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { HOST_FIELDS, artifact, defineArtifact, hostFile, tomlDocument, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import type { JsonMap } from '@iarna/toml';
 import { CERTS_DIR, CONTAINERD_CONFIG_PATH, containerdNodes } from './paths';
 
@@ -7,7 +7,7 @@ export const containerdConfigFile = defineArtifact<JsonMap>({
   pattern: `hosts/*${CONTAINERD_CONFIG_PATH}`,
   description: 'containerd\'s config.toml: registry `config_path = "/etc/containerd/certs.d"` and runc\'s `SystemdCgroup = true`, in the tables of the release\'s config version (2, or 3 from containerd 2.0)',
   where: 'nodes, containerd runtime (1.24+ by default)',
-  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.version', 'spec.kubernetes.containerRuntime', 'spec.containerd.version'],
+  reads: [...HOST_FIELDS, 'spec.kubernetes.version', 'spec.kubernetes.containerRuntime', 'spec.containerd.version'],
   secretKeys: [],
   consumer: 'containerd --config',
   format: 'toml',

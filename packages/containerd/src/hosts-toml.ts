@@ -1,4 +1,4 @@
-import { artifact, defineArtifact, hostFile, tomlDocument, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { HOST_FIELDS, artifact, defineArtifact, hostFile, tomlDocument, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import type { JsonMap } from '@iarna/toml';
 import { containerdNodes, DOCKER_HUB, harborCaFile, hostsTomlPath, registryHostDirectory } from './paths';
 
@@ -7,7 +7,7 @@ export const registryHostsFile = defineArtifact<JsonMap>({
   pattern: 'hosts/*/etc/containerd/certs.d/*/hosts.toml',
   description: 'how containerd reaches a registry: Harbor\'s (`<host[:port]>`, https with `ca` or plain http, the port only when not the protocol\'s default), Docker Hub\'s (`docker.io`, each of `docker.registryMirrors` a `[host]` before Docker Hub)',
   where: 'nodes, containerd runtime',
-  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.containerRuntime', 'spec.harbor.externalURL', 'spec.harbor.caFile', 'spec.docker.registryMirrors'],
+  reads: [...HOST_FIELDS, 'spec.kubernetes.containerRuntime', 'spec.harbor.externalURL', 'spec.harbor.caFile', 'spec.docker.registryMirrors'],
   secretKeys: [],
   consumer: "containerd's CRI image service, through config_path",
   format: 'toml',

@@ -1,5 +1,5 @@
-import { carriesSecret, type Artifact, type Host } from '@clusterspec/spec';
-import { defineDeployFile, DEPLOY_DIR, HOST_FIELDS, hostVarsPath, yamlFile } from './layout';
+import { carriesSecret, HOST_FIELDS, type Artifact, type Host } from '@clusterspec/spec';
+import { defineDeployFile, DEPLOY_DIR, hostVarsPath, yamlFile } from './layout';
 
 export const hostVarsFile = defineDeployFile(
   'host-vars',

@@ -1,5 +1,5 @@
-import type { Artifact, ClusterModel } from '@clusterspec/spec';
-import { defineDeployFile, HOST_FIELDS, INVENTORY_PATH, roleGroup, yamlFile } from './layout';
+import { HOST_FIELDS, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { defineDeployFile, INVENTORY_PATH, roleGroup, yamlFile } from './layout';
 
 export const inventoryFile = defineDeployFile(
   'inventory',

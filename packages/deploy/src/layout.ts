@@ -35,4 +35,3 @@ export function yamlFile(descriptor: ArtifactDescriptor<AnsibleYaml>, path: stri
   return artifact(descriptor, path, { comments: [GENERATED_NOTICE, ...header], document });
 }
 
-export const HOST_FIELDS = ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles'];

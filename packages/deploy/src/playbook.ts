@@ -1,6 +1,6 @@
-import type { Artifact, ClusterModel } from '@clusterspec/spec';
+import { HOST_FIELDS, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { filesKey, secretBearing } from './host-vars';
-import { CONTROL_PLANE_GROUP, defineDeployFile, HOST_FIELDS, PLAYBOOK_PATH, yamlFile } from './layout';
+import { CONTROL_PLANE_GROUP, defineDeployFile, PLAYBOOK_PATH, yamlFile } from './layout';
 import { handlerTopic, registeredResult, serviceOf, SERVICES, type Service, type Task } from './services';
 
 export const playbookFile = defineDeployFile(

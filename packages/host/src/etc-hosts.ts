@@ -1,5 +1,5 @@
 import { endpointAddress } from '@clusterspec/kubernetes';
-import { artifact, defineArtifact, GENERATED_NOTICE, hostFile, looksLikeIpv4, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { HOST_FIELDS, artifact, defineArtifact, GENERATED_NOTICE, hostFile, looksLikeIpv4, type Artifact, type ClusterModel } from '@clusterspec/spec';
 
 export const HOSTS_FRAGMENT_PATH = '/etc/hosts.d/clusterspec';
 
@@ -16,7 +16,7 @@ export const hostsFragmentFile = defineArtifact<{ readonly entries: readonly Hos
   pattern: `hosts/*${HOSTS_FRAGMENT_PATH}`,
   description: '/etc/hosts lines: controlPlaneEndpoint\'s name → the LB\'s virtual address (or first LB host), Harbor\'s name → its first balancer; none for names that are addresses',
   where: 'every host, the same lines',
-  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.loadBalancer.virtualAddress', 'spec.harbor.externalURL', 'spec.harbor.loadBalancer.hosts'],
+  reads: [...HOST_FIELDS, 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.loadBalancer.virtualAddress', 'spec.harbor.externalURL', 'spec.harbor.loadBalancer.hosts'],
   secretKeys: [],
   consumer: 'the operator, appending it to /etc/hosts (glibc and every resolver reading hosts(5))',
   format: 'hosts',

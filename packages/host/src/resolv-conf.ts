@@ -1,4 +1,4 @@
-import { artifact, defineArtifact, GENERATED_NOTICE, hostFile, runsConsulAgent, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { HOST_FIELDS, artifact, defineArtifact, GENERATED_NOTICE, hostFile, runsConsulAgent, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { consulDnsAddresses } from './consul-dns';
 
 const RESOLV_CONF_BASE = '/etc/resolvconf/resolv.conf.d/base';
@@ -14,7 +14,7 @@ export const resolvConfBaseFile = defineArtifact<ResolvConfBase>({
   pattern: `hosts/*${RESOLV_CONF_BASE}`,
   description: 'the host\'s `nameserver` lines where Consul answers DNS',
   where: 'agents and Docker hosts, Consul DNS on 53',
-  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.consul.dnsPort', 'spec.consul.recursors', 'spec.docker.hosts'],
+  reads: [...HOST_FIELDS, 'spec.consul.dnsPort', 'spec.consul.recursors', 'spec.docker.hosts'],
   secretKeys: [],
   consumer: 'resolvconf, which writes /etc/resolv.conf (glibc resolver)',
   format: 'resolv.conf',

@@ -1,5 +1,5 @@
 import { componentCertificate, kubeletCertificate, PKI_DIR, usesKubeadm, type CertificatePlan } from '@clusterspec/pki';
-import { artifact, defineArtifact, hostFile, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { HOST_FIELDS, artifact, defineArtifact, hostFile, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { endpointURL, kubeconfig, type Kubeconfig } from './kubeconfig';
 
 export const componentKubeconfigFile = defineArtifact<Kubeconfig>({
@@ -7,7 +7,7 @@ export const componentKubeconfigFile = defineArtifact<Kubeconfig>({
   pattern: 'hosts/*/etc/kubernetes/{kubelet,controller-manager,scheduler}.conf',
   description: 'a component\'s kubeconfig naming certificate files (legacy flow): on a control-plane host it dials its own apiserver, elsewhere controlPlaneEndpoint',
   where: 'nodes, legacy flow',
-  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.apiServer.bindPort', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.version'],
+  reads: [...HOST_FIELDS, 'spec.kubernetes.apiServer.bindPort', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.version'],
   secretKeys: [],
   consumer: 'the kubelet, kube-controller-manager and kube-scheduler (client-go)',
   format: 'yaml',

@@ -1,5 +1,5 @@
 import { usesKubeadm } from '@clusterspec/pki';
-import { artifact, defineArtifact, hostFile, secretPlaceholder, yamlDocuments, type Artifact, type ClusterModel, type Host, type KubernetesRelease } from '@clusterspec/spec';
+import { HOST_FIELDS, artifact, defineArtifact, hostFile, secretPlaceholder, yamlDocuments, type Artifact, type ClusterModel, type Host, type KubernetesRelease } from '@clusterspec/spec';
 import { nodeTaints } from './node-roles';
 
 export const KUBEADM_CONFIG_PATH = '/etc/kubernetes/kubeadm-config.yaml';
@@ -18,7 +18,7 @@ export const kubeadmConfigFile = defineArtifact<readonly KubeadmDocument[]>({
   description: 'kubeadm\'s configuration of a node: Init+ClusterConfiguration (+KubeletConfiguration: cluster DNS; with containerd before 1.22 `cgroupDriver: systemd`) on the first control-plane host, JoinConfiguration with `controlPlane` on the others, JoinConfiguration on workers; API version per release; taints in `nodeRegistration`',
   where: 'nodes, kubeadm flow (>= 1.15)',
   reads: [
-    'spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.version', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.networking',
+    ...HOST_FIELDS, 'spec.kubernetes.version', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.networking',
     'spec.kubernetes.apiServer.bindPort', 'spec.kubernetes.apiServer.certSANs', 'spec.kubernetes.bootstrapToken', 'spec.kubernetes.certificateKey', 'spec.kubernetes.caCertHash',
     'spec.hosts[].labels', 'spec.hosts[].taints', 'spec.kubernetes.controlPlane.schedulable', 'spec.kubernetes.containerRuntime',
   ],

@@ -1,5 +1,5 @@
 import { usesKubeadm } from '@clusterspec/pki';
-import { artifact, defineArtifact, GENERATED_NOTICE, type Artifact, type ClusterModel, type Host, type Taint } from '@clusterspec/spec';
+import { HOST_FIELDS, artifact, defineArtifact, GENERATED_NOTICE, type Artifact, type ClusterModel, type Host, type Taint } from '@clusterspec/spec';
 
 /** node-roles.sh as data: its kubectl commands, one a line. */
 export interface NodeRoleScript {
@@ -11,7 +11,7 @@ export const nodeRoleScriptFile = defineArtifact<NodeRoleScript>({
   pattern: 'cluster/node-roles.sh',
   description: '`kubectl label/taint` of the nodes: legacy flow, every node as its role says (kubeadm 1.6 marked only the first master); kubeadm flow, only labels given in the spec',
   where: 'the cluster',
-  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.hosts[].labels', 'spec.hosts[].taints', 'spec.kubernetes.controlPlane.schedulable', 'spec.kubernetes.version'],
+  reads: [...HOST_FIELDS, 'spec.hosts[].labels', 'spec.hosts[].taints', 'spec.kubernetes.controlPlane.schedulable', 'spec.kubernetes.version'],
   secretKeys: [],
   consumer: 'bash, run with an admin kubeconfig',
   format: 'shell',

@@ -1,4 +1,4 @@
-import { artifact, defineArtifact, hostFile, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { HOST_FIELDS, artifact, defineArtifact, hostFile, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import { apiServerCertificate, apiServerEtcdClientCertificate, etcdMemberCertificate, ETCD_CA_FILE, ETCD_PKI_DIR, PKI_DIR, usesKubeadm } from '@clusterspec/pki';
 
@@ -150,7 +150,7 @@ export const staticPodFile = defineArtifact<IPod>({
   pattern: 'hosts/*/etc/kubernetes/manifests/*.yaml',
   description: 'a static pod of the control plane (legacy flow): each apiserver with its own `--advertise-address` and certificate, `--etcd-servers` of every member over https with the etcd CA and its etcd client certificate, etcd with an initial cluster of all control-plane hosts behind TLS on both sides (`--cert-file`, `--trusted-ca-file`, `--client-cert-auth` and the `--peer-*` twins), `--leader-elect=true`',
   where: 'control-plane hosts, legacy flow (< 1.15)',
-  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.version', 'spec.kubernetes.networking.serviceSubnet', 'spec.kubernetes.networking.podSubnet', 'spec.kubernetes.apiServer.bindPort'],
+  reads: [...HOST_FIELDS, 'spec.kubernetes.version', 'spec.kubernetes.networking.serviceSubnet', 'spec.kubernetes.networking.podSubnet', 'spec.kubernetes.apiServer.bindPort'],
   secretKeys: [],
   consumer: 'the kubelet, from /etc/kubernetes/manifests',
   format: 'yaml',

@@ -1,5 +1,5 @@
 import { harborBalancer, renderHarborBalancer, type HarborBalancer } from '@clusterspec/harbor';
-import { artifact, compileTemplate, defineArtifact, hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { HOST_FIELDS, artifact, compileTemplate, defineArtifact, hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { apiServerStream, renderApiServerStream, type ApiServerStream } from './apiserver-stream';
 
@@ -60,7 +60,7 @@ export const nginxConfFile = defineArtifact<StaticBalancers>({
   description: 'the whole nginx.conf: the stream module loaded when a stream section exists, a `stream` upstream of every apiserver at `bindPort` with the spec\'s timeouts, the Harbor `http` balancer (no body limit, no buffering, 900s timeouts, forwarded headers; `least_conn` for Harbor 2.x, whose instances share their secrets, `ip_hash` for 1.1)',
   where: 'apiserver-lb and Harbor balancer hosts that are not ingress hosts',
   reads: [
-    'spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.loadBalancer.port', 'spec.kubernetes.loadBalancer.connectTimeout',
+    ...HOST_FIELDS, 'spec.kubernetes.loadBalancer.port', 'spec.kubernetes.loadBalancer.connectTimeout',
     'spec.kubernetes.loadBalancer.proxyTimeout', 'spec.kubernetes.apiServer.bindPort', 'spec.harbor.loadBalancer', 'spec.harbor.httpPort', 'spec.harbor.externalURL',
   ],
   secretKeys: [],

@@ -1,4 +1,4 @@
-import { artifact, defineArtifact, jsonDocument, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { HOST_FIELDS, artifact, defineArtifact, jsonDocument, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { planCertificates, type CertificatePlan } from './plan';
 
 export const PLAN_PATH = 'pki/plan.json';
@@ -13,7 +13,7 @@ export const planFile = defineArtifact<CertificatePlanFile>({
   description: 'every certificate: subject, exact SAN list (kubeadm\'s set: host name, `kubernetes…`, Service IP, advertise address, endpoint host, `certSANs`), install path and host, who issues it',
   where: 'the cluster',
   reads: [
-    'spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.hosts[].apiServerCertificateFrom', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.apiServer.certSANs',
+    ...HOST_FIELDS, 'spec.hosts[].apiServerCertificateFrom', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.apiServer.certSANs',
     'spec.kubernetes.loadBalancer.virtualAddress', 'spec.kubernetes.networking.serviceSubnet', 'spec.kubernetes.networking.dnsDomain', 'spec.kubernetes.users', 'spec.kubernetes.version',
   ],
   secretKeys: [],

@@ -1,4 +1,4 @@
-import { artifact, compileTemplate, defineArtifact, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { HOST_FIELDS, artifact, compileTemplate, defineArtifact, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { ETCD_CA_FILE, PKI_DIR, planCertificates, signedBySignScript, signerOf, usesKubeadm, type CertificatePlan } from './plan';
 
@@ -21,7 +21,7 @@ export const signScriptFile = defineArtifact<SignScript>({
   pattern: 'pki/sign.sh',
   description: '`sign.sh [CA_DIR] [OUT_DIR] [ID...]`: genrsa 2048, req, x509 -req with the cluster CA (`-days` = `certificates.validityDays`) for every certificate kubeadm does not issue, or only the IDs named, under the names the manifests reference; legacy flow: one service-account key pair for every control-plane host, and etcd\'s CA (`CA_DIR/etcd/ca.crt`, made once, `caValidityDays`) signing a server and a peer certificate per member and the apiservers\' `apiserver-etcd-client.crt`',
   where: 'the cluster',
-  reads: ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.version', 'spec.kubernetes.certificates'],
+  reads: [...HOST_FIELDS, 'spec.kubernetes.version', 'spec.kubernetes.certificates'],
   secretKeys: [],
   consumer: 'bash and openssl, run by the operator with the cluster CA',
   format: 'shell',

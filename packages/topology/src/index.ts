@@ -1,4 +1,4 @@
-import { artifact, defineArtifact, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { HOST_FIELDS, artifact, defineArtifact, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { toDot } from './dot';
 import { buildTopology, type Topology } from './graph';
 import { loadGraphviz, renderSvgLoaded } from './render';
@@ -16,7 +16,7 @@ export const topologyFile = defineArtifact<Topology>({
   description: 'the site\'s picture: clients, endpoints, load balancers and hosts by role, routes `san-coverage` refuses in red',
   where: 'the cluster',
   reads: [
-    'spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.users[].server', 'spec.kubernetes.kubeProxy.server',
+    ...HOST_FIELDS, 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.users[].server', 'spec.kubernetes.kubeProxy.server',
     'spec.kubernetes.loadBalancer', 'spec.harbor.loadBalancer',
   ],
   secretKeys: [],
