@@ -5,7 +5,7 @@
  * SLOW (about a minute): it runs the real CLI (packages/cli/bin/clusterspec.js, so `npm run build` first)
  * on a synthetic 2,000-host site (bench/make-spec.js), about 14,000 files.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -131,7 +131,15 @@ describe('generate killed part-way leaves the last complete output (SLOW: 2,000-
     const firstDone = exited(firstRun);
     const lock = lockPath(join(out, 'bench-2000'));
     while (!existsSync(lock)) await new Promise((resolve) => setTimeout(resolve, 5));
-    const second = spawnSync('node', [BIN, 'generate', spec, '--out', out], { encoding: 'utf8', timeout: 60000 });
+    // The first run holds the lock only while it writes; on a fast machine it can finish before the second
+    // run (which generates first) gets there. Stopping it while it holds the lock makes the overlap certain.
+    firstRun.kill('SIGSTOP');
+    let second: SpawnSyncReturns<string>;
+    try {
+      second = spawnSync('node', [BIN, 'generate', spec, '--out', out], { encoding: 'utf8', timeout: 60000 });
+    } finally {
+      firstRun.kill('SIGCONT');
+    }
     expect(second.status).toBe(2);
     expect(second.stderr).toContain(`is being written by another clusterspec run (pid ${firstRun.pid})`);
     expect(second.stderr).toContain(lock);
