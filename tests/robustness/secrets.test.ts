@@ -27,10 +27,16 @@ const NAMES = [
   'HARBOR_CSRF_KEY',
   'HARBOR_CORE_SECRET',
   'HARBOR_JOBSERVICE_SECRET',
+  // keepalived's VRRP password (loadBalancer.vrrpPassword's default), in modern's keepalived.conf.
+  'KEEPALIVED_AUTH_PASS',
 ];
 
 /** Recognisable values: each holds a unique marker, so any leak is found by scanning for it. */
-const PLAIN: Record<string, string> = Object.fromEntries(NAMES.map((name, index) => [name, `S3CR3T-${index}-${name.toLowerCase()}-marker`]));
+const PLAIN: Record<string, string> = {
+  ...Object.fromEntries(NAMES.map((name, index) => [name, `S3CR3T-${index}-${name.toLowerCase()}-marker`])),
+  // keepalived reads at most 8 characters of its VRRP password: still a marker found nowhere else.
+  KEEPALIVED_AUTH_PASS: 'S3CR3Tk7',
+};
 /** Values with characters that break formats: quotes, `$`, `,`, backslash, `#`, `;`, unicode. */
 const NASTY: Record<string, string> = {
   ...PLAIN,
@@ -142,12 +148,12 @@ describe('clusterspec render', () => {
     const spec = modernWithRedisFile(undefined);
     const result = await cli('render', spec, '--all', '--to', 'deploy');
     expect(result.code).toBe(2);
-    for (const name of ['KUBEADM_BOOTSTRAP_TOKEN', 'KUBEADM_CERTIFICATE_KEY', 'KUBEADM_CA_CERT_HASH', 'HARBOR_DB_PASSWORD', 'HARBOR_ADMIN_PASSWORD']) {
+    for (const name of ['KUBEADM_BOOTSTRAP_TOKEN', 'KUBEADM_CERTIFICATE_KEY', 'KUBEADM_CA_CERT_HASH', 'HARBOR_DB_PASSWORD', 'HARBOR_ADMIN_PASSWORD', 'KEEPALIVED_AUTH_PASS']) {
       expect(result.stderr).toContain(`{{secret:env:${name}}}: environment variable ${name} is not set`);
     }
     expect(result.stderr).toContain(`file ${join(scratch, 'harbor-redis')} does not exist`);
     expect(result.stderr).toMatch(/referenced by spec\.harbor\.database\.password; used in hosts\/harbor-1\/opt\/harbor\/harbor\.yml/);
-    expect(result.stderr).toMatch(/9 secret\(s\) cannot be filled; nothing was written/);
+    expect(result.stderr).toMatch(/10 secret\(s\) cannot be filled; nothing was written/);
     expect(existsSync(join(scratch, 'deploy'))).toBe(false);
     expectNoLeak(result.stderr, PLAIN);
   });

@@ -2,8 +2,11 @@
 // @kubernetes/client-node, in a plain Node process: both packages are ESM-only ("type": "module",
 // "exports" with only an "import" condition), which jest's CommonJS module loader cannot require.
 // The acceptance tests spawn `node tests/support/kubernetes-check.mjs` and pass JSON on stdin:
-//   {"objects": [{"id", "object"}], "kubeconfigs": [{"id", "text"}]}
-// and read {"objects": [{"id", "ok", "error"}], "kubeconfigs": [{"id", "ok", "error", "currentContext", "server"}]}.
+//   {"objects": [{"id", "object"}], "kubeconfigs": [{"id", "text"}], "kubeconfigFiles": [{"id", "path"}]}
+// and read {"objects": [{"id", "ok", "error"}], "kubeconfigs": [{"id", "ok", "error", "currentContext", "server"}],
+//           "kubeconfigFiles": [{"id", "ok", "error", "caFile", "certFile", "keyFile", "ca", "cert", "key"}]}.
+// A kubeconfig file is loaded as kubectl would (relative file names resolved against its folder) and its
+// TLS material read the way the client reads it before a request (applyToHTTPSOptions).
 import workerThreads from 'node:worker_threads';
 import zlib from 'node:zlib';
 
@@ -64,4 +67,28 @@ for (const { id, text } of input.kubeconfigs ?? []) {
   }
 }
 
-process.stdout.write(JSON.stringify({ objects, kubeconfigs }));
+const kubeconfigFiles = [];
+for (const { id, path } of input.kubeconfigFiles ?? []) {
+  try {
+    const config = new KubeConfig();
+    config.loadFromFile(path);
+    const cluster = config.getCurrentCluster();
+    const user = config.getCurrentUser();
+    const options = {};
+    await config.applyToHTTPSOptions(options);
+    kubeconfigFiles.push({
+      id,
+      ok: true,
+      caFile: cluster?.caFile ?? null,
+      certFile: user?.certFile ?? null,
+      keyFile: user?.keyFile ?? null,
+      ca: options.ca ? String(options.ca) : null,
+      cert: options.cert ? String(options.cert) : null,
+      key: options.key ? 'present' : null,
+    });
+  } catch (error) {
+    kubeconfigFiles.push({ id, ok: false, error: String(error?.message ?? error) });
+  }
+}
+
+process.stdout.write(JSON.stringify({ objects, kubeconfigs, kubeconfigFiles }));

@@ -22,6 +22,8 @@ export interface RuleCase {
   readonly files?: Readonly<Record<string, FileChange | null>>;
   /** Certificates as collected from the hosts (`lint --certs DIR`), as data (tests/support/deployed.ts builds them). */
   readonly deployed?: DeployedCertificates;
+  /** Only findings of these severities are compared (san-coverage's infos accompany its errors on most sites). */
+  readonly severities?: readonly Severity[];
 }
 
 export type FileChange = object | ((data: Untyped) => unknown);
@@ -64,7 +66,8 @@ function run(rule: LintRule, entry: RuleCase): { text: string; findings: Diagnos
     if (change === null) artifacts.delete(path);
     else artifacts.set(path, artifact(generated.descriptor, path, typeof change === 'function' ? change(structuredClone(generated.data)) : change));
   }
-  return { text, findings: lintSite(model, [...artifacts.values()], allRules, entry.deployed).filter((diagnostic) => diagnostic.ruleId === rule.id) };
+  const findings = lintSite(model, [...artifacts.values()], allRules, entry.deployed).filter((diagnostic) => diagnostic.ruleId === rule.id);
+  return { text, findings: entry.severities ? findings.filter((diagnostic) => entry.severities?.includes(diagnostic.severity)) : findings };
 }
 
 const lineOf = (text: string, needle: string | number) => {

@@ -4,6 +4,7 @@
 # Usage: sign.sh [CA_DIR] [OUT_DIR] [ID...]   (CA_DIR holds ca.crt and ca.key; default /etc/kubernetes/pki)
 # With IDs (the first word after "sign" below), only those are issued again: `clusterspec certs plan` names them.
 # Then copy each file to the host and path named beside its line below (see also plan.json).
+# Each user's kubeconfig is copied into OUT_DIR with the CA, so `kubectl --kubeconfig OUT_DIR/<user>.conf` works as is.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 ca_dir="${1:-/etc/kubernetes/pki}"
@@ -26,3 +27,11 @@ sign() {
 sign user-ops user-ops ops.key ops.crt ca
 # ci-deployer.crt beside the user's kubeconfig
 sign user-ci-deployer user-ci-deployer ci-deployer.key ci-deployer.crt ca
+# The users' kubeconfigs name ca.crt and their certificate files beside themselves (a re-issue of named IDs
+# leaves them alone).
+if [ ${#only[@]} -eq 0 ]; then
+  cp "$ca_dir/ca.crt" "$out/ca.crt"
+  for kubeconfig in "$here/../cluster/kubeconfig/ops.conf" "$here/../cluster/kubeconfig/ci-deployer.conf"; do
+    if [ -f "$kubeconfig" ]; then cp "$kubeconfig" "$out/"; else echo "sign.sh: $kubeconfig not found; copy it into $out yourself" >&2; fi
+  done
+fi

@@ -4,6 +4,7 @@
 # Usage: sign.sh [CA_DIR] [OUT_DIR] [ID...]   (CA_DIR holds ca.crt and ca.key; default /etc/kubernetes/pki)
 # With IDs (the first word after "sign" below), only those are issued again: `clusterspec certs plan` names them.
 # Then copy each file to the host and path named beside its line below (see also plan.json).
+# Each user's kubeconfig is copied into OUT_DIR with the CA, so `kubectl --kubeconfig OUT_DIR/<user>.conf` works as is.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 ca_dir="${1:-/etc/kubernetes/pki}"
@@ -28,3 +29,11 @@ sign user-kubernetes-admin user-kubernetes-admin kubernetes-admin.key kubernetes
 sign user-alice user-alice alice.key alice.crt ca
 # bob.crt beside the user's kubeconfig
 sign user-bob user-bob bob.key bob.crt ca
+# The users' kubeconfigs name ca.crt and their certificate files beside themselves (a re-issue of named IDs
+# leaves them alone).
+if [ ${#only[@]} -eq 0 ]; then
+  cp "$ca_dir/ca.crt" "$out/ca.crt"
+  for kubeconfig in "$here/../cluster/kubeconfig/kubernetes-admin.conf" "$here/../cluster/kubeconfig/alice.conf" "$here/../cluster/kubeconfig/bob.conf"; do
+    if [ -f "$kubeconfig" ]; then cp "$kubeconfig" "$out/"; else echo "sign.sh: $kubeconfig not found; copy it into $out yourself" >&2; fi
+  done
+fi

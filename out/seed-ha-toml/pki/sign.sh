@@ -4,6 +4,7 @@
 # Usage: sign.sh [CA_DIR] [OUT_DIR] [ID...]   (CA_DIR holds ca.crt and ca.key; default /etc/kubernetes/pki)
 # With IDs (the first word after "sign" below), only those are issued again: `clusterspec certs plan` names them.
 # Then copy each file to the host and path named beside its line below (see also plan.json).
+# Each user's kubeconfig is copied into OUT_DIR with the CA, so `kubectl --kubeconfig OUT_DIR/<user>.conf` works as is.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 ca_dir="${1:-/etc/kubernetes/pki}"
@@ -67,3 +68,11 @@ sign user-kubernetes-admin user-kubernetes-admin kubernetes-admin.key kubernetes
 # service account tokens with this one key, and every apiserver verifies them with its public half.
 [ -f "$out/sa.key" ] || openssl genrsa -out "$out/sa.key" 2048
 openssl rsa -in "$out/sa.key" -pubout -out "$out/sa.pub"
+# The users' kubeconfigs name ca.crt and their certificate files beside themselves (a re-issue of named IDs
+# leaves them alone).
+if [ ${#only[@]} -eq 0 ]; then
+  cp "$ca_dir/ca.crt" "$out/ca.crt"
+  for kubeconfig in "$here/../cluster/kubeconfig/kubernetes-admin.conf"; do
+    if [ -f "$kubeconfig" ]; then cp "$kubeconfig" "$out/"; else echo "sign.sh: $kubeconfig not found; copy it into $out yourself" >&2; fi
+  done
+fi

@@ -1,5 +1,5 @@
 import { usesKubeadm } from '@clusterspec/pki';
-import { componentKubeconfigFile, KUBE_PROXY_CONFIGMAP_PATH, KUBEADM_CONFIG_PATH, kubeadmConfigFile, kubeconfigServer, kubeProxyConfigMapFile, userKubeconfigFile, type KubeadmDocument, type Kubeconfig } from '@clusterspec/kubernetes';
+import { componentKubeconfigFile, KUBE_PROXY_CONFIGMAP_PATH, KUBEADM_CONFIG_PATH, kubeadmConfigFile, kubeconfigServer, KUBELET_VIA_PROXY_PATH, kubeletViaProxyFile, kubeProxyConfigMapFile, userKubeconfigFile, type KubeadmDocument, type Kubeconfig } from '@clusterspec/kubernetes';
 import { dataOf, hostFile, parseServerURL, type Artifact, type ClusterModel, type FieldPath, type Host } from '@clusterspec/spec';
 import { perSite } from './per-site';
 
@@ -33,7 +33,7 @@ function parseServer(url: string): { host: string; port: number } | undefined {
 }
 
 /** The files apiServerClients reads, for rules' `reads`. */
-export const CLIENT_ARTIFACTS = [userKubeconfigFile.pattern, kubeProxyConfigMapFile.pattern, kubeadmConfigFile.pattern, componentKubeconfigFile.pattern] as const;
+export const CLIENT_ARTIFACTS = [userKubeconfigFile.pattern, kubeProxyConfigMapFile.pattern, kubeadmConfigFile.pattern, componentKubeconfigFile.pattern, kubeletViaProxyFile.pattern] as const;
 
 const dialled = (config: Kubeconfig | undefined) => {
   const server = config ? kubeconfigServer(config) : undefined;
@@ -41,6 +41,8 @@ const dialled = (config: Kubeconfig | undefined) => {
 };
 
 const ENDPOINT_FIELD: FieldPath = ['spec', 'kubernetes', 'controlPlaneEndpoint'];
+const MODE_FIELD: FieldPath = ['spec', 'kubernetes', 'loadBalancer', 'mode'];
+
 
 /** Every apiserver client in the generated artifacts, with the server it really dials. */
 export const apiServerClients = perSite((model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): ApiServerClient[] => {
@@ -56,7 +58,7 @@ export const apiServerClients = perSite((model: ClusterModel, artifacts: Readonl
   const proxy = dataOf(artifacts.get(KUBE_PROXY_CONFIGMAP_PATH), kubeProxyConfigMapFile);
   if (proxy) {
     const server = dialled(proxy.kubeconfig);
-    const field: FieldPath = model.kubernetes.kubeProxyServer ? ['spec', 'kubernetes', 'kubeProxy', 'server'] : ENDPOINT_FIELD;
+    const field: FieldPath = model.kubernetes.kubeProxyServer ? ['spec', 'kubernetes', 'kubeProxy', 'server'] : model.kubernetes.loadBalancer.mode === 'per-node' ? MODE_FIELD : ENDPOINT_FIELD;
     for (const host of model.kubernetes.nodes) add({ name: `kube-proxy on ${host.name}`, kind: 'kube-proxy', host, artifact: KUBE_PROXY_CONFIGMAP_PATH, field }, server);
   }
   for (const host of model.kubernetes.nodes) {
@@ -67,7 +69,11 @@ export const apiServerClients = perSite((model: ClusterModel, artifacts: Readonl
       if (!documents) continue;
       const ofKind = (kind: KubeadmDocument['kind']) => documents.find((document) => document.kind === kind) as KubeadmEndpointFields | undefined;
       const endpoint = ofKind('ClusterConfiguration')?.controlPlaneEndpoint ?? ofKind('JoinConfiguration')?.discovery?.bootstrapToken?.apiServerEndpoint;
-      add({ name: `kubelet on ${host.name}`, kind: 'kubeadm', host, artifact, field: ENDPOINT_FIELD }, endpoint ? parseServer(`https://${endpoint}`) : undefined);
+      // In per-node mode kubeadm join still discovers through controlPlaneEndpoint; the kubelet then dials its own proxy.
+      const viaProxy = hostFile(host, KUBELET_VIA_PROXY_PATH);
+      const script = dataOf(artifacts.get(viaProxy), kubeletViaProxyFile);
+      add({ name: `${script ? 'kubeadm join' : 'kubelet'} on ${host.name}`, kind: 'kubeadm', host, artifact, field: ENDPOINT_FIELD }, endpoint ? parseServer(`https://${endpoint}`) : undefined);
+      if (script) add({ name: `kubelet on ${host.name}`, kind: 'kubelet', host, artifact: viaProxy, field: MODE_FIELD }, parseServer(script.server));
       continue;
     }
     for (const kind of ['kubelet', 'controller-manager', 'scheduler'] as const) {

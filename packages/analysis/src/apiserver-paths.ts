@@ -4,6 +4,7 @@ import { apiServerClients, CLIENT_ARTIFACTS, type ApiServerClient } from './apis
 import { apiServerCertificates, apiServerRoutes, certificateCovers, CERTIFICATE_ARTIFACTS, deployedApiServerCertificates, type ApiServerRoute, type ServedCertificate } from './apiservers';
 import { BALANCER_ARTIFACTS } from './balancers';
 import { perSite } from './per-site';
+import { VIRTUAL_ADDRESS_ARTIFACTS } from './virtual-addresses';
 import { HOSTS_ARTIFACTS, resolveName } from './resolution';
 
 /** One way one client's connection ends at an apiserver, and whether TLS will succeed there. */
@@ -22,7 +23,7 @@ export interface ApiServerPath {
 }
 
 /** Everything apiServerPaths reads. */
-export const PATH_ARTIFACTS = [...CLIENT_ARTIFACTS, ...HOSTS_ARTIFACTS, ...BALANCER_ARTIFACTS, ...CERTIFICATE_ARTIFACTS];
+export const PATH_ARTIFACTS = [...CLIENT_ARTIFACTS, ...HOSTS_ARTIFACTS, ...BALANCER_ARTIFACTS, ...VIRTUAL_ADDRESS_ARTIFACTS, ...CERTIFICATE_ARTIFACTS];
 
 /**
  * client → name → address → (load balancer) → apiserver, for every client and route. One analysis for
@@ -40,7 +41,7 @@ function pathsServing(model: ClusterModel, artifacts: ReadonlyMap<string, Artifa
     const { host: dialled, port } = client.server;
     const address = resolveName(model, artifacts, dialled, client.host);
     if (!address) return [];
-    return apiServerRoutes(model, artifacts, address, port).map((route) => {
+    return apiServerRoutes(model, artifacts, address, port, client.host).map((route) => {
       const certificate = certificates.get(route.apiServer.name);
       return { client, dialled, port, address, route, certificate, covered: !certificate || certificateCovers(certificate, dialled) };
     });

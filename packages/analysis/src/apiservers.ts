@@ -1,6 +1,7 @@
 import { PLAN_PATH, planFile, type CertificatePlan, type DeployedCertificate, type DeployedCertificates } from '@clusterspec/pki';
 import { dataOf, looksLikeIpv4, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { streamBalancers } from './balancers';
+import { holdersOf, isLoopback } from './virtual-addresses';
 import { perSite } from './per-site';
 
 /** One way a connection to address:port can end at an apiserver. */
@@ -15,16 +16,25 @@ export function describeRoute(route: ApiServerRoute): string {
   return route.via ? `${route.via.name} → ${route.apiServer.name}` : `${route.apiServer.name} directly`;
 }
 
-/** Every apiserver a connection to address:port may reach: through any balancer listening there, or directly. */
-export function apiServerRoutes(model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>, address: string, port: number): ApiServerRoute[] {
-  const { controlPlaneHosts, apiServer, loadBalancer } = model.kubernetes;
-  const atAddress = (host: Host) => host.address === address || (address === loadBalancer.virtualAddress && host.roles.includes('apiserver-lb'));
+/**
+ * Every apiserver a connection to address:port may reach: through any balancer listening there, or directly.
+ * An address reaches its host, a virtual address every host the generated keepalived or kube-vip files let
+ * hold it, and a loopback address the dialling host `from` itself (a per-node proxy, or the local apiserver).
+ */
+export function apiServerRoutes(model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>, address: string, port: number, from?: Host): ApiServerRoute[] {
+  const { controlPlaneHosts, apiServer } = model.kubernetes;
+  const holders = holdersOf(model, artifacts, address);
+  // A site may give its hosts loopback addresses (a test site on one machine): only an address no host has is "here".
+  const loopback = isLoopback(address) && holders.length === 0 && !model.hosts.some((host) => host.address === address);
+  const atAddress = (host: Host) => (loopback ? host === from : host.address === address || holders.includes(host));
+  // A balancer bound to one address (the per-node proxy on 127.0.0.1) answers only there.
+  const listensOn = (listenAddress: string | undefined) => listenAddress === undefined || listenAddress === address || (loopback && isLoopback(listenAddress));
   const routes: ApiServerRoute[] = streamBalancers(model, artifacts)
-    .filter((balancer) => atAddress(balancer.host) && balancer.port === port)
+    .filter((balancer) => atAddress(balancer.host) && balancer.port === port && listensOn(balancer.listenAddress))
     .flatMap((balancer) =>
       balancer.backends.flatMap((backend) => controlPlaneHosts.filter((host) => host.address === backend.address && backend.port === apiServer.bindPort).map((host) => ({ apiServer: host, via: balancer.host }))),
     );
-  const direct = controlPlaneHosts.filter((host) => host.address === address && port === apiServer.bindPort).map((host) => ({ apiServer: host }));
+  const direct = controlPlaneHosts.filter((host) => atAddress(host) && port === apiServer.bindPort).map((host) => ({ apiServer: host }));
   return [...routes, ...direct];
 }
 

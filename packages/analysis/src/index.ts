@@ -14,3 +14,4 @@ export * from './deployed';
 export * from './node-runtime';
 export * from './per-site';
 export * from './resolution';
+export * from './virtual-addresses';

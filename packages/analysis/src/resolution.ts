@@ -19,12 +19,13 @@ const hostsEntries = perSite((model: ClusterModel, artifacts: ReadonlyMap<string
 });
 
 /**
- * The address a client reaches for a server name: itself when it is an address, else what the generated
+ * The address a client reaches for a server name: itself when it is an address, localhost's loopback, else what the generated
  * /etc/hosts says on the client's host (for a workstation, on any host of the site), else the site's own
  * host of that name. Undefined when nothing generated resolves it (it must then be in DNS).
  */
 export function resolveName(model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>, name: string, on?: Host): string | undefined {
   if (looksLikeIpv4(name)) return name;
+  if (name === 'localhost') return '127.0.0.1';
   const entries = hostsEntries(model, artifacts);
   for (const host of on ? [on] : model.hosts) {
     const address = entries.get(host)?.get(name);

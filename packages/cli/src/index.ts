@@ -10,5 +10,6 @@ export { INIT_DEFAULTS, initData, initYaml, type InitAnswers } from './init-spec
 export { diffLines, unifiedDiff } from './line-diff';
 export { loadAll, SITE_CHECKS } from './load';
 export { main } from './main';
+export { fillSecrets, type SecretProblem, type SecretUse } from './secrets-fill';
 export { replacedPlaceholders, strayEntries, type ReplacedPlaceholder, type StrayEntry } from './out-audit';
 export { compareArtifacts, listFiles, lockPath, recoverTarget, writeArtifacts, writeSites, type Drift } from './output';

@@ -15,6 +15,7 @@ import { resolve } from 'node:path';
  * - HCL (consul.hcl), inside a double-quoted string: \\ and \" escaped; control characters (newlines
  *   included) and the sequences `${` and `%{` refused: Consul reads HCL1, which has no escape for them
  *   that HCL2 would read the same way.
+ * - keepalived.conf (the VRRP password): one word of at most 8 printable ASCII characters without { } " ! #.
  * - Line formats (harbor.cfg, Harbor's env templates, and anything else): the value must be one line of
  *   printable characters without leading or trailing blanks. Harbor 1.x env templates go through
  *   ./prepare's string.Template, so `$` is written `$$`; `_REDIS_URL` is comma-separated, so `,` is
@@ -107,7 +108,7 @@ export function readSecret(use: SecretUse, env: NodeJS.ProcessEnv = process.env)
   return { value };
 }
 
-type Placement = 'yaml-quoted' | 'json-quoted' | 'hcl-quoted' | 'structured-bare' | 'harbor-template' | 'harbor-cfg' | 'line';
+type Placement = 'yaml-quoted' | 'json-quoted' | 'hcl-quoted' | 'structured-bare' | 'harbor-template' | 'harbor-cfg' | 'keepalived' | 'line';
 
 /** Whether offset on line sits inside a "…" string (backslash escapes honoured). */
 function insideDoubleQuotes(line: string, offset: number): boolean {
@@ -129,6 +130,7 @@ function placement(format: ArtifactFormat, line: string, offset: number): Placem
   // The env files generated here are Harbor 1.x's templates, which ./prepare reads with string.Template.
   if (format === 'env') return 'harbor-template';
   if (format === 'ini') return 'harbor-cfg';
+  if (format === 'keepalived') return 'keepalived';
   return 'line';
 }
 
@@ -177,6 +179,13 @@ function place(value: string, where: Placement, line: string): { text: string } 
       if (/\s[;#]/.test(value)) return { reason: 'contains ";" or "#" after a blank, where harbor.cfg (ConfigParser) starts a comment' };
       return { text: value };
     }
+    case 'keepalived':
+      // keepalived splits a line into words, reads { } " as syntax and ! or # as a comment, and uses only
+      // the first 8 characters of auth_pass (VRRPv2's authentication field): a longer value would look
+      // stronger than it is.
+      if (!/^[\x21-\x7e]+$/.test(value) || /[{}"!#]/.test(value)) return { reason: 'is not one word of printable ASCII without { } " ! #, which keepalived.conf cannot hold' };
+      if (value.length > 8) return { reason: 'is longer than 8 characters, and keepalived uses only the first 8 of auth_pass' };
+      return { text: value };
     case 'line': {
       const problem = lineProblem(value);
       return problem ? { reason: problem } : { text: value };

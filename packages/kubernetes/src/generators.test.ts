@@ -226,7 +226,8 @@ describe('kubeadm flow (modern, 1.34.2)', () => {
       kubernetesVersion: 'v1.34.2',
       controlPlaneEndpoint: 'k8s-api.corp.example:8443',
       networking: { serviceSubnet: '10.96.0.0/12', podSubnet: '10.244.0.0/16', dnsDomain: 'cluster.local' },
-      apiServer: { certSANs: ['kubernetes.corp.example'] },
+      // The spec's certSANs, then the virtual address: clients dialling the balancers by address get an apiserver's certificate.
+      apiServer: { certSANs: ['kubernetes.corp.example', '10.20.0.10'] },
     });
     expect(kubelet).toEqual({ apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local' });
   });

@@ -6,6 +6,7 @@ import { generateNodeRoleScript, nodeRoleScriptFile } from './node-roles';
 import { generateGroupBindings, groupBindingsFile } from './rbac';
 import { generateStaticPods, staticPodFile } from './static-pods';
 import { generateUserKubeconfigs, userKubeconfigFile } from './user-kubeconfigs';
+import { generateKubeletViaProxy, kubeletViaProxyFile } from './kubelet-via-proxy';
 
 export { componentKubeconfigFile } from './component-kubeconfigs';
 export { endpointAddress } from './endpoint-address';
@@ -16,6 +17,8 @@ export { controlPlaneTaints, nodeLabels, nodeRoleScriptFile, nodeTaints } from '
 export { groupBindingsFile } from './rbac';
 export { staticPodFile } from './static-pods';
 export { userKubeconfigFile } from './user-kubeconfigs';
+export { hasStaticPodBeforeJoin, PER_NODE_PROXY_ADDRESS, perNodeProxyHosts, perNodeProxyServer } from './per-node-proxy';
+export { KUBELET_VIA_PROXY_PATH, kubeletViaProxyFile, type KubeletViaProxy } from './kubelet-via-proxy';
 
 export const kubernetesGenerators: readonly Generator[] = [
   generateStaticPods,
@@ -25,6 +28,7 @@ export const kubernetesGenerators: readonly Generator[] = [
   generateKubeProxyConfig,
   generateUserKubeconfigs,
   generateGroupBindings,
+  generateKubeletViaProxy,
 ];
 
 export const kubernetesArtifacts: readonly ArtifactDescriptor[] = [
@@ -35,4 +39,5 @@ export const kubernetesArtifacts: readonly ArtifactDescriptor[] = [
   kubeProxyConfigMapFile,
   userKubeconfigFile,
   groupBindingsFile,
+  kubeletViaProxyFile,
 ];

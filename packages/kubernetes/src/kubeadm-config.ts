@@ -1,6 +1,7 @@
-import { usesKubeadm } from '@clusterspec/pki';
+import { apiServerCertSANs, usesKubeadm } from '@clusterspec/pki';
 import { HOST_FIELDS, artifact, defineArtifact, hostFile, secretPlaceholder, yamlDocuments, type Artifact, type ClusterModel, type Host, type KubernetesRelease } from '@clusterspec/spec';
 import { nodeTaints } from './node-roles';
+import { hasStaticPodBeforeJoin } from './per-node-proxy';
 
 export const KUBEADM_CONFIG_PATH = '/etc/kubernetes/kubeadm-config.yaml';
 
@@ -19,7 +20,7 @@ export const kubeadmConfigFile = defineArtifact<readonly KubeadmDocument[]>({
   where: 'nodes, kubeadm flow (>= 1.15)',
   reads: [
     ...HOST_FIELDS, 'spec.kubernetes.version', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.networking',
-    'spec.kubernetes.apiServer.bindPort', 'spec.kubernetes.apiServer.certSANs', 'spec.kubernetes.bootstrapToken', 'spec.kubernetes.certificateKey', 'spec.kubernetes.caCertHash',
+    'spec.kubernetes.apiServer.bindPort', 'spec.kubernetes.apiServer.certSANs', 'spec.kubernetes.loadBalancer', 'spec.kubernetes.bootstrapToken', 'spec.kubernetes.certificateKey', 'spec.kubernetes.caCertHash',
     'spec.hosts[].labels', 'spec.hosts[].taints', 'spec.kubernetes.controlPlane.schedulable', 'spec.kubernetes.containerRuntime',
   ],
   secretKeys: ['*.bootstrapTokens.*.token', '*.certificateKey', '*.discovery.bootstrapToken.token', '*.discovery.bootstrapToken.caCertHashes.*', '*.controlPlane.certificateKey'],
@@ -34,7 +35,7 @@ function extraArgs(release: KubernetesRelease, args: Record<string, string>): ob
   return release.extraArgsAsList ? names.map((name) => ({ name, value: args[name] })) : Object.fromEntries(names.map((name) => [name, args[name]]));
 }
 
-function nodeRegistration(model: ClusterModel, release: KubernetesRelease, host: Host): object {
+function nodeRegistration(model: ClusterModel, release: KubernetesRelease, host: Host, joining: boolean): object {
   const explicit = host.roles.includes('control-plane') || host.taints !== undefined;
   const taints = nodeTaints(model, host).map((taint) => ({ key: taint.key, ...(taint.value ? { value: taint.value } : {}), effect: taint.effect }));
   return {
@@ -42,6 +43,8 @@ function nodeRegistration(model: ClusterModel, release: KubernetesRelease, host:
     kubeletExtraArgs: extraArgs(release, { 'node-ip': host.address }),
     // An explicit list: omitted taints would mean kubeadm's default even where the spec asks for none.
     ...(explicit ? { taints } : {}),
+    // kubeadm join wants an empty manifests folder; kube-vip or the node's apiserver proxy is already there.
+    ...(joining && hasStaticPodBeforeJoin(model, host) ? { ignorePreflightErrors: ['DirAvailable--etc-kubernetes-manifests'] } : {}),
   };
 }
 
@@ -57,7 +60,7 @@ function initConfiguration(model: ClusterModel, release: KubernetesRelease, host
       kind: 'InitConfiguration',
       bootstrapTokens: [{ token: secretPlaceholder(kubernetes.bootstrapToken), groups: ['system:bootstrappers:kubeadm:default-node-token'], usages: ['signing', 'authentication'] }],
       localAPIEndpoint: localAPIEndpoint(model, host),
-      nodeRegistration: nodeRegistration(model, release, host),
+      nodeRegistration: nodeRegistration(model, release, host, false),
       certificateKey: secretPlaceholder(kubernetes.certificateKey),
     },
     {
@@ -70,7 +73,7 @@ function initConfiguration(model: ClusterModel, release: KubernetesRelease, host
         podSubnet: kubernetes.networking.podSubnet,
         dnsDomain: kubernetes.networking.dnsDomain,
       },
-      apiServer: { certSANs: [...kubernetes.apiServer.certSANs] },
+      apiServer: { certSANs: apiServerCertSANs(model) },
       ...validityPeriods(model),
     },
     kubeletConfiguration(model, release),
@@ -132,7 +135,7 @@ function joinConfiguration(model: ClusterModel, release: KubernetesRelease, host
         caCertHashes: [secretPlaceholder(kubernetes.caCertHash)],
       },
     },
-    nodeRegistration: nodeRegistration(model, release, host),
+    nodeRegistration: nodeRegistration(model, release, host, true),
     ...(host.roles.includes('control-plane')
       ? { controlPlane: { localAPIEndpoint: localAPIEndpoint(model, host), certificateKey: secretPlaceholder(kubernetes.certificateKey) } }
       : {}),

@@ -147,7 +147,7 @@ function scheduler(model: ClusterModel): IPod {
 
 export const staticPodFile = defineArtifact<IPod>({
   id: 'kubernetes/static-pod',
-  pattern: 'hosts/*/etc/kubernetes/manifests/*.yaml',
+  pattern: 'hosts/*/etc/kubernetes/manifests/{etcd,kube-apiserver,kube-controller-manager,kube-scheduler}.yaml',
   description: 'a static pod of the control plane (legacy flow): each apiserver with its own `--advertise-address` and certificate, `--etcd-servers` of every member over https with the etcd CA and its etcd client certificate, etcd with an initial cluster of all control-plane hosts behind TLS on both sides (`--cert-file`, `--trusted-ca-file`, `--client-cert-auth` and the `--peer-*` twins), `--leader-elect=true`',
   where: 'control-plane hosts, legacy flow (< 1.15)',
   reads: [...HOST_FIELDS, 'spec.kubernetes.version', 'spec.kubernetes.networking.serviceSubnet', 'spec.kubernetes.networking.podSubnet', 'spec.kubernetes.apiServer.bindPort'],

@@ -1,11 +1,11 @@
-import { userCertificate } from '@clusterspec/pki';
+import { USER_KUBECONFIG_DIR, userCertificate } from '@clusterspec/pki';
 import { artifact, defineArtifact, yamlDocuments, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { endpointURL, kubeconfig, type Kubeconfig } from './kubeconfig';
 
 export const userKubeconfigFile = defineArtifact<Kubeconfig>({
   id: 'kubernetes/user-kubeconfig',
-  pattern: 'cluster/kubeconfig/*.conf',
-  description: 'a kubectl user\'s kubeconfig, next to its `<user>.crt/.key` and `ca.crt`; with `users` left out, `kubernetes-admin` in `system:masters` (the identity of kubeadm\'s `admin.conf`)',
+  pattern: `${USER_KUBECONFIG_DIR}/*.conf`,
+  description: 'a kubectl user\'s kubeconfig, naming `<user>.crt/.key` and `ca.crt` beside itself (`pki/sign.sh` copies it there with them); with `users` left out, `kubernetes-admin` in `system:masters` (the identity of kubeadm\'s `admin.conf`)',
   where: 'the cluster, one per `kubernetes.users` entry',
   reads: ['spec.kubernetes.users[].name', 'spec.kubernetes.users[].server', 'spec.kubernetes.controlPlaneEndpoint', 'metadata.name'],
   secretKeys: [],
@@ -16,7 +16,8 @@ export const userKubeconfigFile = defineArtifact<Kubeconfig>({
 
 /**
  * One kubeconfig per user in kubernetes.users, dialling controlPlaneEndpoint. Its certificate files are
- * relative, so kubectl finds them beside the kubeconfig, where sign.sh's output and the CA are copied.
+ * relative, so kubectl finds them beside the kubeconfig: pki/sign.sh writes a copy of it into its output
+ * folder next to the user's certificate, key and the cluster CA (ca.crt).
  */
 export function generateUserKubeconfigs(model: ClusterModel): Artifact[] {
   return model.kubernetes.users.map((user) => {
@@ -28,6 +29,6 @@ export function generateUserKubeconfigs(model: ClusterModel): Artifact[] {
       clientCertificate: certificate.certFile,
       clientKey: certificate.keyFile,
     });
-    return artifact(userKubeconfigFile, `cluster/kubeconfig/${user.name}.conf`, config);
+    return artifact(userKubeconfigFile, `${USER_KUBECONFIG_DIR}/${user.name}.conf`, config);
   });
 }

@@ -1,6 +1,6 @@
 import type { DeployedCertificates } from '@clusterspec/pki';
 import { closestMatch, formatFieldPath, type Artifact, type ClusterModel, type SiteCheck } from '@clusterspec/spec';
-import type { Diagnostic, Finding, LintRule } from './rule';
+import type { Diagnostic, Finding, LintRule, SiteContext } from './rule';
 import { rules as allRules } from './rules';
 
 /**
@@ -99,6 +99,35 @@ export function lintSite(model: ClusterModel, artifacts: readonly Artifact[], ru
     };
     rule.check({ model, artifacts: byPath, report, ...(deployed ? { deployed } : {}) });
     for (const group of groups.values()) diagnostics.push(merge(group));
+  }
+  return diagnostics.sort(order);
+}
+
+/**
+ * The findings of rules that compare the sites of one run (lintSite covers each site alone), sorted by
+ * position: each belongs to one site, whose severity overrides apply.
+ */
+export function lintAcrossSites(sites: readonly { model: ClusterModel; artifacts: readonly Artifact[] }[], rules: readonly LintRule[] = allRules): Diagnostic[] {
+  const contexts: SiteContext[] = sites.map(({ model, artifacts }) => ({ model, artifacts: new Map(artifacts.map((item) => [item.path, item])) }));
+  const diagnostics: Diagnostic[] = [];
+  for (const rule of rules) {
+    if (!rule.checkAcrossSites || contexts.length < 2) continue;
+    const seen = new Set<string>();
+    rule.checkAcrossSites(contexts, (site, finding) => {
+      const override = site.model.lint.rules[rule.id];
+      if (override === 'off') return;
+      const diagnostic: Diagnostic = {
+        ruleId: rule.id,
+        severity: override ?? finding.severity ?? rule.severity,
+        message: finding.message,
+        location: site.model.locate(finding.field),
+        field: formatFieldPath(finding.field),
+        ...(finding.artifact ? { artifact: finding.artifact } : {}),
+      };
+      const key = JSON.stringify(diagnostic);
+      if (!seen.has(key)) diagnostics.push(diagnostic);
+      seen.add(key);
+    });
   }
   return diagnostics.sort(order);
 }

@@ -1,4 +1,4 @@
-export { lintSettingsCheck, lintSite } from './engine';
+export { lintAcrossSites, lintSettingsCheck, lintSite } from './engine';
 export { formatGithub } from './formatters/github';
 export { formatJson } from './formatters/json';
 export { formatSarif } from './formatters/sarif';

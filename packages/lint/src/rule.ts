@@ -32,6 +32,12 @@ export interface Finding {
   readonly severity?: Severity;
 }
 
+/** One site of a lint run, for rules that compare sites. */
+export interface SiteContext {
+  readonly model: ClusterModel;
+  readonly artifacts: ReadonlyMap<string, Artifact>;
+}
+
 export interface RuleContext {
   readonly model: ClusterModel;
   /** Every generated artifact by path: rules check what will be deployed. */
@@ -59,6 +65,11 @@ export interface LintRule {
    */
   readonly reads?: readonly string[];
   check(context: RuleContext): void;
+  /**
+   * For what only several sites together get wrong (two sites' VRRP groups sharing an id): runs once over
+   * every site of a lint run; each finding belongs to the site it is reported for.
+   */
+  checkAcrossSites?(sites: readonly SiteContext[], report: (site: SiteContext, finding: Finding) => void): void;
 }
 
 export function defineRule(rule: Omit<LintRule, 'docs'>): LintRule {

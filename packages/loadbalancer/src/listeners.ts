@@ -1,3 +1,4 @@
+import { perNodeProxyHosts } from '@clusterspec/kubernetes';
 import { runsConsulAgent, type ClusterModel, type FieldPath, type Host } from '@clusterspec/spec';
 
 /** A port a host listens on, what listens there, and the spec field that sets it. */
@@ -41,6 +42,8 @@ export function nodeListeners(model: ClusterModel, host: Host): Listener[] {
   }
   if (kubernetes.nodes.includes(host)) result.push({ port: 10250, what: 'kubelet', field: roles });
   if (host.roles.includes('apiserver-lb')) result.push({ port: kubernetes.loadBalancer.port, what: 'apiserver load balancer', field: ['spec', 'kubernetes', 'loadBalancer', 'port'] });
+  // Bound to 127.0.0.1 only, but a balancer on every address of the same host still takes that port.
+  if (perNodeProxyHosts(model).includes(host)) result.push({ port: kubernetes.loadBalancer.port, what: 'per-node apiserver proxy', field: ['spec', 'kubernetes', 'loadBalancer', 'mode'] });
   if (harbor?.instances.includes(host)) {
     result.push({ port: harbor.httpPort, what: 'Harbor proxy', field: ['spec', 'harbor', 'httpPort'] });
     // Harbor's log collector publishes syslog on 127.0.0.1:1514 on every instance.

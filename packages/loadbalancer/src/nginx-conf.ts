@@ -3,7 +3,7 @@ import { HOST_FIELDS, artifact, compileTemplate, defineArtifact, hostFile, type 
 import { join } from 'node:path';
 import { apiServerStream, renderApiServerStream, type ApiServerStream } from './apiserver-stream';
 
-const renderNginxConfTemplate = compileTemplate<{ http: string; stream: string }>(join(__dirname, '../templates/nginx.conf.ejs'));
+const renderNginxConfTemplate = compileTemplate<{ http: string; stream: string; loadStreamModule: boolean; user: string }>(join(__dirname, '../templates/nginx.conf.ejs'));
 
 export const NGINX_CONF_PATH = '/etc/nginx/nginx.conf';
 
@@ -27,9 +27,20 @@ const indent = (sections: readonly string[]) =>
     .map((line) => (line ? `    ${line}` : line))
     .join('\n');
 
-/** A whole nginx.conf around the given sections; the stream module is loaded only when a stream section exists. */
-export function renderNginxConf(sections: NginxSections): string {
-  return renderNginxConfTemplate({ http: sections.http.length ? indent(sections.http) : '', stream: sections.stream.length ? indent(sections.stream) : '' });
+/**
+ * Where the nginx runs: Debian's package (stream is a dynamic module there, workers run as www-data), or
+ * the official nginx container image (stream built in, workers run as user nginx).
+ */
+export type NginxRuntime = 'debian' | 'container';
+
+/** A whole nginx.conf around the given sections; on Debian the stream module is loaded only when a stream section exists. */
+export function renderNginxConf(sections: NginxSections, runtime: NginxRuntime = 'debian'): string {
+  return renderNginxConfTemplate({
+    http: sections.http.length ? indent(sections.http) : '',
+    stream: sections.stream.length ? indent(sections.stream) : '',
+    loadStreamModule: runtime === 'debian' && sections.stream.length > 0,
+    user: runtime === 'debian' ? 'www-data' : 'nginx',
+  });
 }
 
 /** The text sections of a host's static balancers. */

@@ -43,10 +43,20 @@ describe('apiServerAltNames', () => {
     expect(ipAddresses).toEqual(['10.96.0.1', address]);
   });
 
-  it('modern cp-1: the endpoint name and the certSAN follow the kubeadm names', () => {
+  it('modern cp-1: the endpoint name, the certSAN and the virtual address follow the kubeadm names', () => {
     expect(apiServerAltNames(modern, host(modern, 'cp-1'))).toEqual({
       dnsNames: ['cp-1', ...KUBERNETES_SERVICE_NAMES, 'k8s-api.corp.example', 'kubernetes.corp.example'],
-      ipAddresses: ['10.96.0.1', '10.20.0.21'],
+      ipAddresses: ['10.96.0.1', '10.20.0.21', '10.20.0.10'],
+    });
+  });
+
+  it('the virtual address stays out with addToCertificates: false; per-node mode adds localhost and 127.0.0.1', () => {
+    const off = variant(MODERN_FILE, [['      interface: ens192', '      addToCertificates: false\n      interface: ens192']]);
+    expect(apiServerAltNames(off, host(off, 'cp-1')).ipAddresses).toEqual(['10.96.0.1', '10.20.0.21']);
+    const perNode = variant(MODERN_FILE, [['      port: 8443\n', '      port: 6443\n      mode: per-node\n'], ['k8s-api.corp.example:8443', 'k8s-api.corp.example:6443']]);
+    expect(apiServerAltNames(perNode, host(perNode, 'cp-2'))).toEqual({
+      dnsNames: ['cp-2', ...KUBERNETES_SERVICE_NAMES, 'k8s-api.corp.example', 'kubernetes.corp.example', 'localhost'],
+      ipAddresses: ['10.96.0.1', '10.20.0.22', '10.20.0.10', '127.0.0.1'],
     });
   });
 
@@ -62,7 +72,7 @@ describe('apiServerAltNames', () => {
     const model = variant(MODERN_FILE, [['certSANs: [kubernetes.corp.example]', 'certSANs: [kubernetes.corp.example, 192.0.2.7, kubernetes, 10.20.0.21]']]);
     expect(apiServerAltNames(model, host(model, 'cp-1'))).toEqual({
       dnsNames: ['cp-1', ...KUBERNETES_SERVICE_NAMES, 'k8s-api.corp.example', 'kubernetes.corp.example'],
-      ipAddresses: ['10.96.0.1', '10.20.0.21', '192.0.2.7'],
+      ipAddresses: ['10.96.0.1', '10.20.0.21', '192.0.2.7', '10.20.0.10'],
     });
   });
 });

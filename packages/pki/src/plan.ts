@@ -43,9 +43,23 @@ export interface CertificatePlan {
 }
 
 
+/**
+ * apiServer.certSANs as written to kubeadm's ClusterConfiguration and the plan: the spec's, then the names
+ * clients dial on a balancer path. A client dialling the virtual address gets an apiserver's certificate
+ * (TCP balancing passes TLS through), and per-node proxies are dialled as 127.0.0.1; kubespray adds
+ * loadbalancer_apiserver.address, localhost and 127.0.0.1 the same way.
+ */
+export function apiServerCertSANs(model: ClusterModel): string[] {
+  const { apiServer, loadBalancer } = model.kubernetes;
+  const balancerNames = loadBalancer.addToCertificates
+    ? [...(loadBalancer.virtualAddress ? [loadBalancer.virtualAddress] : []), ...(loadBalancer.mode === 'per-node' ? ['localhost', '127.0.0.1'] : [])]
+    : [];
+  return [...new Set([...apiServer.certSANs, ...balancerNames])];
+}
+
 /** kubeadm's GetAPIServerAltNames: node name, the kubernetes Service names, Service IP, advertise address, endpoint host, certSANs. */
 export function apiServerAltNames(model: ClusterModel, host: Host): { dnsNames: string[]; ipAddresses: string[] } {
-  const { networking, controlPlaneEndpoint, apiServer } = model.kubernetes;
+  const { networking, controlPlaneEndpoint } = model.kubernetes;
   const names = [
     host.name,
     'kubernetes',
@@ -55,7 +69,7 @@ export function apiServerAltNames(model: ClusterModel, host: Host): { dnsNames: 
     networking.apiServerServiceIP,
     host.address,
     controlPlaneEndpoint.host,
-    ...apiServer.certSANs,
+    ...apiServerCertSANs(model),
   ];
   const unique = [...new Set(names)];
   return { dnsNames: unique.filter((name) => !looksLikeIpv4(name)), ipAddresses: unique.filter(looksLikeIpv4) };
@@ -116,6 +130,9 @@ export function kubeletCertificate(host: Host): CertificatePlan {
 export function componentCertificate(model: ClusterModel, component: 'controller-manager' | 'scheduler'): CertificatePlan {
   return clientCertificate(component, `system:kube-${component}`, [], model.kubernetes.controlPlaneHosts.map((host) => host.name), `${PKI_DIR}/`);
 }
+
+/** Where each user's kubeconfig is generated, relative to out/<cluster>/; it names ca.crt and its own certificate files beside it. */
+export const USER_KUBECONFIG_DIR = 'cluster/kubeconfig';
 
 /** A kubectl user's client certificate: CN is the user, one O per group; it sits beside the user's kubeconfig. */
 export function userCertificate(user: { name: string; groups: readonly string[] }): CertificatePlan {

@@ -54,7 +54,9 @@ afterAll(() => {
 
 describe('sign.sh output', () => {
   it('is exactly the certificate and key files of the plan and the shared service account key pair (no CSR left behind)', () => {
-    const expected = [...plans.flatMap((plan) => [basename(plan.certFile), basename(plan.keyFile)]), 'sa.key', 'sa.pub'];
+    // ca.crt goes beside the users' certificates, which their kubeconfigs name; the kubeconfigs themselves are
+    // copied from ../cluster/kubeconfig/, which this test does not write (sign.sh says so and goes on).
+    const expected = [...plans.flatMap((plan) => [basename(plan.certFile), basename(plan.keyFile)]), 'sa.key', 'sa.pub', 'ca.crt'];
     expect(readdirSync(signed).filter((name) => !name.endsWith('.srl')).sort()).toEqual([...expected].sort());
   });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSpec, loadSpecText, SpecError, type ClusterModel, type Host, type SpecProblem } from './index';
 import { MAX_NESTING_DEPTH, MAX_SPEC_BYTES } from './source';
+import { derivedVirtualRouterId } from './normalize';
 
 const FIXTURES = join(__dirname, '../../../fixtures');
 const SEED_YAML_FILE = join(FIXTURES, 'seed-ha/cluster.yaml');
@@ -129,7 +130,7 @@ describe('defaults of a minimal spec', () => {
       clusterDNS: '10.32.0.10',
     });
     expect(model.kubernetes.apiServer).toEqual({ bindPort: 6443, certSANs: [] });
-    expect(model.kubernetes.loadBalancer).toEqual({ port: 6443, virtualAddress: undefined, connectTimeout: '1s', proxyTimeout: '10m', hosts: [] });
+    expect(model.kubernetes.loadBalancer).toEqual({ port: 6443, virtualAddress: undefined, addToCertificates: true, mode: 'central', vrrpPassword: { fromEnv: 'KEEPALIVED_AUTH_PASS' }, connectTimeout: '1s', proxyTimeout: '10m', hosts: [] });
     expect(model.kubernetes.schedulableControlPlane).toBe(false);
     // Left out, users is the admin kubeadm's admin.conf names (issue 11, item 16).
     expect(model.kubernetes.users).toEqual([{ name: 'kubernetes-admin', groups: ['system:masters'], clusterRole: 'view' }]);
@@ -179,9 +180,14 @@ describe('the modern fixture', () => {
     expect(model.kubernetes.version.text).toBe('1.34.2');
     expect(model.kubernetes.controlPlaneHosts.map((host) => host.name)).toEqual(['cp-1', 'cp-2', 'cp-3']);
     expect(model.kubernetes.workerHosts.map((host) => host.name)).toEqual(['worker-1', 'worker-2', 'worker-3', 'worker-4']);
+    const balancers = model.hosts.filter((host) => host.roles.includes('apiserver-lb'));
     expect(model.kubernetes.loadBalancer).toEqual({
       port: 8443,
       virtualAddress: '10.20.0.10',
+      virtualIP: { address: '10.20.0.10', provider: 'keepalived', holders: balancers, interface: 'ens192', virtualRouterId: derivedVirtualRouterId('modern', '10.20.0.10') },
+      addToCertificates: true,
+      mode: 'central',
+      vrrpPassword: { fromEnv: 'KEEPALIVED_AUTH_PASS' },
       connectTimeout: '2s',
       proxyTimeout: '10m',
       hosts: [
@@ -224,6 +230,10 @@ interface BadCase {
 // YAML problems point at the value (or, for key problems, the key); TOML ones at the key,
 // since the TOML parser keeps no positions and lines are recovered from the text.
 const badCases: BadCase[] = [
+  { name: 'keepalived with no apiserver-lb host to run on', text: () => yamlWith('      roles: [control-plane, apiserver-lb]', '      roles: [control-plane]').replace('      port: 8443\n', '      port: 8443\n      virtualAddress: 10.27.52.9\n      provider: keepalived\n'), message: /^keepalived moves the virtual address between apiserver-lb hosts, and no host has that role$/, hint: /provider kube-vip/, line: 53, column: 17, field: 'spec.kubernetes.loadBalancer.provider' },
+  { name: 'kube-vip without kubeadm (Kubernetes 1.6)', text: () => yamlWith('      port: 8443\n', '      port: 8443\n      virtualAddress: 10.27.52.9\n      provider: kube-vip\n'), message: /^kube-vip runs as a static pod .* not set up by kubeadm/, hint: /provider keepalived/, line: 53, column: 17 },
+  { name: 'a provider setting without a virtual address', text: () => yamlWith('      port: 8443\n', '      port: 8443\n      provider: keepalived\n'), message: /^provider has no effect without loadBalancer\.virtualAddress$/, line: 52, column: 17 },
+  { name: 'per-node mode on a port the apiserver does not use', text: () => yamlWith('      port: 8443\n', '      port: 8443\n      mode: per-node\n'), message: /^per-node mode: kube-proxy's one configuration dials 127\.0\.0\.1:8443 .* bindPort 6443$/, hint: /set loadBalancer\.port to 6443/, line: 52, column: 13, field: 'spec.kubernetes.loadBalancer.mode' },
   // issue 14: the ingress's tcp ports and the Consul agent overrides.
   {
     name: 'consul.ingress.tcpPorts upside down',

@@ -25,6 +25,18 @@ export interface Host {
   readonly apiServerCertificateFrom?: string;
 }
 
+/** The virtual address's provider and what it needs. */
+export interface VirtualIP {
+  readonly address: string;
+  /** keepalived moves it between the apiserver-lb hosts; kube-vip between the control-plane hosts. */
+  readonly provider: 'keepalived' | 'kube-vip';
+  /** The hosts that may hold the address, in spec order (the first has the highest VRRP priority). */
+  readonly holders: readonly Host[];
+  readonly interface: string;
+  /** VRRP virtual_router_id (keepalived), from the spec or derived from the cluster name and address. */
+  readonly virtualRouterId: number;
+}
+
 export interface KubernetesUser {
   readonly name: string;
   /** What the user's kubeconfig dials, when not controlPlaneEndpoint. */
@@ -75,6 +87,14 @@ export interface KubernetesModel {
   readonly loadBalancer: {
     readonly port: number;
     readonly virtualAddress?: string;
+    /** How virtualAddress moves between hosts; set exactly when virtualAddress is. */
+    readonly virtualIP?: VirtualIP;
+    /** keepalived's VRRP password (used with provider keepalived). */
+    readonly vrrpPassword: SecretRef;
+    /** Whether virtualAddress (and, per-node, localhost and 127.0.0.1) joins every apiserver certificate. */
+    readonly addToCertificates: boolean;
+    /** central: clients dial controlPlaneEndpoint; per-node: nodes that are not control-plane hosts dial their own 127.0.0.1 proxy. */
+    readonly mode: 'central' | 'per-node';
     readonly connectTimeout: string;
     readonly proxyTimeout: string;
     readonly hosts: readonly Host[];

@@ -1,7 +1,8 @@
 import { hostProblem, parseHostPort, parseServerURL, type Endpoint, type ServerURL } from './endpoint';
 import { SpecError, type FieldPath } from './errors';
 import { BUILT_IN_GROUPS } from './groups';
-import type { CertificateSettings, ClusterModel, Host, KubernetesUser } from './model';
+import { createHash } from 'node:crypto';
+import type { CertificateSettings, ClusterModel, Host, KubernetesUser, VirtualIP } from './model';
 import type { KubernetesRelease } from './releases';
 import type { Version } from './version';
 import { cidrProblem, cidrsOverlap, cidrSize, cidrContains, nthAddress, parseCidr, parseIpv4 } from './net';
@@ -140,6 +141,59 @@ function normalizeUsers(raw: RawSpec, problems: ProblemList): KubernetesUser[] {
   return users;
 }
 
+/**
+ * A VRRP virtual_router_id nobody chose: stable for the site (cluster name and address), spread over 1–255
+ * so that two sites on one network rarely share one; vip-config reports those that do within one lint run.
+ */
+export function derivedVirtualRouterId(clusterName: string, address: string): number {
+  return (createHash('sha256').update(`${clusterName}/${address}`).digest().readUInt32BE(0) % 255) + 1;
+}
+
+const LB_PATH: FieldPath = ['spec', 'kubernetes', 'loadBalancer'];
+
+/**
+ * The virtual address's provider, and the combinations that cannot work: keepalived with no balancer
+ * host to run on, kube-vip without kubeadm (it leader-elects through the admin.conf kubeadm writes),
+ * provider settings without an address, per-node mode on a port the apiserver does not use.
+ */
+function normalizeVirtualIP(raw: RawSpec, hosts: readonly Host[], kubeadmFlow: boolean, problems: ProblemList): VirtualIP | undefined {
+  const { loadBalancer } = raw.spec.kubernetes;
+  const balancers = withRole(hosts, 'apiserver-lb');
+  if (loadBalancer.virtualAddress === undefined) {
+    // interface and vrrpPassword have defaults, so only these two are known to be written.
+    for (const key of ['provider', 'virtualRouterId'] as const) {
+      if (loadBalancer[key] !== undefined) problems.add([...LB_PATH, key], `${key} has no effect without loadBalancer.virtualAddress`, 'add virtualAddress, or remove this setting');
+    }
+    return undefined;
+  }
+  const provider = loadBalancer.provider ?? (balancers.length > 0 ? 'keepalived' : 'kube-vip');
+  if (provider === 'keepalived' && balancers.length === 0) {
+    problems.add([...LB_PATH, 'provider'], 'keepalived moves the virtual address between apiserver-lb hosts, and no host has that role', 'give the balancer hosts the apiserver-lb role, or use provider kube-vip (the address then moves between the control-plane hosts)');
+  }
+  if (provider === 'kube-vip' && !kubeadmFlow) {
+    problems.add([...LB_PATH, loadBalancer.provider ? 'provider' : 'virtualAddress'], 'kube-vip runs as a static pod that leader-elects through the admin.conf kubeadm writes, and this site is not set up by kubeadm (Kubernetes 1.15 and newer)', 'use provider keepalived with apiserver-lb hosts');
+  }
+  if (provider === 'kube-vip' && loadBalancer.virtualRouterId !== undefined) {
+    problems.add([...LB_PATH, 'virtualRouterId'], 'virtualRouterId is a keepalived (VRRP) setting; kube-vip in ARP mode elects a leader instead', 'remove virtualRouterId, or use provider keepalived');
+  }
+  return {
+    address: loadBalancer.virtualAddress,
+    provider,
+    holders: provider === 'keepalived' ? balancers : withRole(hosts, 'control-plane'),
+    interface: loadBalancer.interface,
+    virtualRouterId: loadBalancer.virtualRouterId ?? derivedVirtualRouterId(raw.metadata.name, loadBalancer.virtualAddress),
+  };
+}
+
+function checkPerNodeMode(raw: RawSpec, problems: ProblemList): void {
+  const { loadBalancer, apiServer } = raw.spec.kubernetes;
+  const { port } = loadBalancer;
+  const { bindPort } = apiServer;
+  if (loadBalancer.mode === 'per-node' && port !== bindPort) {
+    problems.add([...LB_PATH, 'mode'], `per-node mode: kube-proxy's one configuration dials 127.0.0.1:${port} on every node, and on control-plane hosts the apiserver answers there only on its bindPort ${bindPort}`, `set loadBalancer.port to ${bindPort} (the per-node proxies listen on 127.0.0.1 only, so they never collide with a central balancer elsewhere)`);
+  }
+}
+
 /** Turns a schema-valid spec into the immutable model, or throws SpecError with every problem. */
 export function normalize(source: ParsedSource): ClusterModel {
   const raw = source.data as RawSpec;
@@ -172,6 +226,9 @@ export function normalize(source: ParsedSource): ClusterModel {
   const consul = normalizeConsul(raw.spec.consul, hosts, problems);
   const docker = normalizeDocker(raw.spec.docker, hosts, consul, problems);
   const { runtime, containerd } = normalizeContainerRuntime(kubernetes.version, release, { runtime: kubernetes.containerRuntime, containerd: raw.spec.containerd }, problems);
+  // An unsupported version is reported already: kube-vip's own refusal would only repeat it.
+  const virtualIP = normalizeVirtualIP(raw, hosts, release === undefined || release.flow === 'kubeadm', problems);
+  checkPerNodeMode(raw, problems);
   if (problems.problems.length > 0) throw new SpecError(problems.problems);
 
   const loadBalancer = kubernetes.loadBalancer;
@@ -194,6 +251,10 @@ export function normalize(source: ParsedSource): ClusterModel {
       loadBalancer: {
         port: loadBalancer.port,
         virtualAddress: loadBalancer.virtualAddress,
+        ...(virtualIP ? { virtualIP } : {}),
+        vrrpPassword: loadBalancer.vrrpPassword,
+        addToCertificates: loadBalancer.addToCertificates,
+        mode: loadBalancer.mode,
         connectTimeout: loadBalancer.connectTimeout,
         proxyTimeout: loadBalancer.proxyTimeout,
         hosts: withRole(hosts, 'apiserver-lb'),

@@ -29,10 +29,6 @@ export type RawDnsName = string;
  */
 export type RawPort = number;
 /**
- * An nginx time value: a number with unit ms, s, m or h.
- */
-export type RawDuration = string;
-/**
  * Where a secret comes from at deploy time; its value never appears in the spec or in out/.
  */
 export type RawSecretRef =
@@ -48,6 +44,10 @@ export type RawSecretRef =
        */
       fromFile: string;
     };
+/**
+ * An nginx time value: a number with unit ms, s, m or h.
+ */
+export type RawDuration = string;
 /**
  * An https URL of an apiserver: https://host:port.
  */
@@ -171,11 +171,32 @@ export interface RawKubernetes {
     certSANs: string[];
   };
   /**
-   * The nginx TCP load balancer in front of the apiservers, on every apiserver-lb host.
+   * How clients reach the apiservers: the nginx TCP load balancer on every apiserver-lb host, a virtual address that moves between hosts (keepalived or kube-vip), and, in per-node mode, an nginx proxy on 127.0.0.1 of every node that is not a control-plane host.
    */
   loadBalancer: {
     port: RawPort;
     virtualAddress?: RawIpv4;
+    /**
+     * What holds virtualAddress: keepalived (VRRP between the apiserver-lb hosts, each checking its own nginx and the apiservers behind it) or kube-vip (a static pod on every control-plane host answering ARP for the address, by leader election; kubeadm flow only). Default: keepalived when there are apiserver-lb hosts, else kube-vip.
+     */
+    provider?: 'keepalived' | 'kube-vip';
+    /**
+     * Network interface that carries virtualAddress on the hosts that hold it (the one with their address on the cluster network). Interface names differ between machines (eth0, ens192, enp1s0): check with `ip -br addr` and set it; a wrong name keeps the address from ever coming up.
+     */
+    interface: string;
+    /**
+     * keepalived's virtual_router_id (1–255), which must differ from every other VRRP group on the same network. Default: derived from the cluster name and virtualAddress (a hash, modulo 255, plus 1), so two sites rarely collide; set it when your network team assigns them.
+     */
+    virtualRouterId?: number;
+    vrrpPassword: RawSecretRef;
+    /**
+     * Add virtualAddress (and in per-node mode `localhost` and `127.0.0.1`) to every apiserver certificate's SANs, so clients may dial the balancer by address. Turn off only if the certificates are issued elsewhere.
+     */
+    addToCertificates: boolean;
+    /**
+     * central: every client dials controlPlaneEndpoint (the balancer hosts or the virtual address). per-node: every node that is not a control-plane host runs an nginx static pod listening on 127.0.0.1:port with every apiserver as upstream, and its kubelet and kube-proxy dial it (kubespray's localhost load balancer); port must then equal apiServer.bindPort, since kube-proxy's one configuration dials 127.0.0.1:port on control-plane hosts too, where the apiserver itself answers.
+     */
+    mode: 'central' | 'per-node';
     connectTimeout: RawDuration;
     proxyTimeout: RawDuration;
   };

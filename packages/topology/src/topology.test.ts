@@ -45,7 +45,8 @@ async function picture(spec: string) {
 /** (endpoint, route) of every san-coverage finding, read from the linter's own messages. */
 function sanCoverageRoutes(model: ReturnType<typeof loadSpec>, artifacts: ReturnType<typeof generateArtifacts>): string[] {
   const routes = lintSite(model, artifacts)
-    .filter((diagnostic) => diagnostic.ruleId === 'san-coverage')
+    // Its info findings name balancer-path addresses no client dials: the picture draws clients' routes only.
+    .filter((diagnostic) => diagnostic.ruleId === 'san-coverage' && diagnostic.severity !== 'info')
     .map((diagnostic) => {
       const match = /dials (\S+):([0-9]+), which reaches (?:([^\s:]+) → ([^\s:]+)|([^\s:]+) directly)/.exec(diagnostic.message);
       if (!match) throw new Error(`unexpected san-coverage message: ${diagnostic.message}`);

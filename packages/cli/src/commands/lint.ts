@@ -1,4 +1,5 @@
-import { formatGithub, formatJson, formatSarif, formatText, lintSite, rules, summarise, type Diagnostic } from '@clusterspec/lint';
+import { formatGithub, formatJson, formatSarif, formatText, lintAcrossSites, lintSite, rules, summarise, type Diagnostic } from '@clusterspec/lint';
+import type { Artifact, ClusterModel } from '@clusterspec/spec';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type Command } from '../command';
 import { readDeployedCertificates, judgementInstant } from '../deployed-certificates';
 import { generateArtifacts } from '../generate';
@@ -36,13 +37,18 @@ ${VERBOSITY_USAGE}`,
     const deployed = values.certs === undefined ? undefined : readDeployedCertificates(models[0], String(values.certs), judgementInstant(values.now));
     const step = progress(io, level, models, 'linting');
     const diagnostics: Diagnostic[] = [];
+    // Kept only when several specs are linted together: some rules compare sites (vip-config's VRRP ids).
+    const sites: { model: ClusterModel; artifacts: readonly Artifact[] }[] = [];
     for (const model of models) {
       await step(model, () => {
-        const found = lintSite(model, generateArtifacts(model), rules, deployed);
+        const artifacts = generateArtifacts(model);
+        const found = lintSite(model, artifacts, rules, deployed);
         diagnostics.push(...found);
+        if (models.length > 1) sites.push({ model, artifacts });
         return `${found.length} finding(s)`;
       });
     }
+    diagnostics.push(...lintAcrossSites(sites));
     // --quiet hides what does not fail the run, as ESLint's does; the summary below still counts everything.
     const shown = level === 'quiet' ? diagnostics.filter((diagnostic) => diagnostic.severity === 'error') : diagnostics;
     const formatted = {

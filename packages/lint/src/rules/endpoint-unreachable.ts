@@ -1,5 +1,5 @@
 import { looksLikeIpv4 } from '@clusterspec/spec';
-import { apiServerClients, apiServerRoutes, BALANCER_ARTIFACTS, CLIENT_ARTIFACTS, HOSTS_ARTIFACTS, resolveName } from '@clusterspec/analysis';
+import { apiServerClients, apiServerRoutes, BALANCER_ARTIFACTS, CLIENT_ARTIFACTS, HOSTS_ARTIFACTS, isLoopback, resolveName, VIRTUAL_ADDRESS_ARTIFACTS } from '@clusterspec/analysis';
 import { defineRule } from '../rule';
 
 /**
@@ -10,7 +10,7 @@ export const endpointUnreachable = defineRule({
   id: 'endpoint-unreachable',
   description: 'Every dialled apiserver endpoint resolves to a host or the virtual address of the site, and its port is a load balancer port or the apiserver port there.',
   severity: 'error',
-  reads: [...CLIENT_ARTIFACTS, ...HOSTS_ARTIFACTS, ...BALANCER_ARTIFACTS],
+  reads: [...CLIENT_ARTIFACTS, ...HOSTS_ARTIFACTS, ...BALANCER_ARTIFACTS, ...VIRTUAL_ADDRESS_ARTIFACTS],
   check({ model, artifacts, report }) {
     const siteAddresses = new Set([...model.hosts.map((host) => host.address), model.kubernetes.loadBalancer.virtualAddress]);
     for (const client of apiServerClients(model, artifacts)) {
@@ -22,7 +22,9 @@ export const endpointUnreachable = defineRule({
         }
         continue;
       }
-      if (!siteAddresses.has(address)) {
+      // 127.0.0.1 reaches the dialling host itself (per-node mode: its proxy, or its own apiserver).
+      const here = client.host !== undefined && isLoopback(address) && !siteAddresses.has(address);
+      if (!siteAddresses.has(address) && !here) {
         // A name may resolve outside the site through DNS; an address written out cannot.
         if (looksLikeIpv4(dialled)) {
           report({
@@ -34,7 +36,7 @@ export const endpointUnreachable = defineRule({
         }
         continue;
       }
-      if (apiServerRoutes(model, artifacts, address, port).length > 0) continue;
+      if (apiServerRoutes(model, artifacts, address, port, client.host).length > 0) continue;
       report({
         field: client.field,
         artifact: client.artifact,

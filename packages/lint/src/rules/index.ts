@@ -30,6 +30,7 @@ import { singleApiServerDependency } from './single-apiserver-dependency';
 import { taintLabelConsistency } from './taint-label-consistency';
 import { unusableHostAddress } from './unusable-host-address';
 import { virtualAddress } from './virtual-address';
+import { vipConfig } from './vip-config';
 
 /** Every rule, in the order the README lists them. */
 export const rules: readonly LintRule[] = [
@@ -39,6 +40,7 @@ export const rules: readonly LintRule[] = [
   singleApiServerDependency,
   endpointUnreachable,
   lbProxyTimeout,
+  vipConfig,
   endpointIsServiceName,
   portConflict,
   etcdQuorum,

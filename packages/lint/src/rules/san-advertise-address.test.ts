@@ -33,7 +33,7 @@ testRule(sanAdvertiseAddress, {
       replacements: [['      address: 10.20.0.22\n      roles: [control-plane, consul-client]\n', '      address: 10.20.0.22\n      roles: [control-plane, consul-client]\n      apiServerCertificateFrom: cp-1\n']],
       errors: [
         {
-          message: `the apiserver certificate on cp-2 (a copy of cp-1's) is valid for cp-1, ${KUBERNETES_SANS}, k8s-api.corp.example, kubernetes.corp.example, 10.96.0.1, 10.20.0.21, not 10.20.0.22, ${OWN_CERTIFICATE}`,
+          message: `the apiserver certificate on cp-2 (a copy of cp-1's) is valid for cp-1, ${KUBERNETES_SANS}, k8s-api.corp.example, kubernetes.corp.example, 10.96.0.1, 10.20.0.21, 10.20.0.10, not 10.20.0.22, ${OWN_CERTIFICATE}`,
           line: 'apiServerCertificateFrom: cp-1',
           column: 33,
           field: 'spec.hosts[1].apiServerCertificateFrom',

@@ -1,6 +1,30 @@
-import { apiServerPaths, deployedApiServerPaths, describeRoute, PATH_ARTIFACTS, REISSUE, validFor } from '@clusterspec/analysis';
+import { apiServerCertificates, apiServerPaths, apiServerRoutes, certificateCovers, deployedApiServerPaths, describeRoute, isLoopback, PATH_ARTIFACTS, REISSUE, streamBalancers, validFor, virtualAddressHolders } from '@clusterspec/analysis';
 import { describeDeployed } from '@clusterspec/pki';
-import { defineRule } from '../rule';
+import type { FieldPath, Host } from '@clusterspec/spec';
+import { defineRule, type RuleContext } from '../rule';
+
+/**
+ * Every address:port at which a balancer path to the apiservers starts: each apiserver balancer at its host's
+ * address (or, bound to loopback, at 127.0.0.1 from its own host), each virtual address at the ports its
+ * holders serve (their balancers, and their own apiservers when kube-vip puts it on control-plane hosts).
+ */
+function balancerEntrances({ model, artifacts }: RuleContext): { address: string; port: number; from?: Host; virtual: boolean }[] {
+  const apiServerAddresses = new Set(model.kubernetes.controlPlaneHosts.map((host) => host.address));
+  const balancers = streamBalancers(model, artifacts).filter((balancer) => balancer.backends.some((backend) => apiServerAddresses.has(backend.address)));
+  const holders = virtualAddressHolders(model, artifacts);
+  const entrances = balancers.flatMap((balancer) =>
+    balancer.listenAddress && isLoopback(balancer.listenAddress)
+      ? [{ address: '127.0.0.1', port: balancer.port, from: balancer.host, virtual: false }]
+      : [
+          { address: balancer.host.address, port: balancer.port, virtual: false },
+          ...holders.filter((holder) => holder.host === balancer.host).map((holder) => ({ address: holder.address, port: balancer.port, virtual: true })),
+        ],
+  );
+  const direct = holders
+    .filter((holder) => holder.host.roles.includes('control-plane'))
+    .map((holder) => ({ address: holder.address, port: model.kubernetes.apiServer.bindPort, virtual: true }));
+  return [...entrances, ...direct];
+}
 
 /**
  * The x509 failure of the design documents, found before deploy: follow each client to every apiserver that
@@ -12,7 +36,8 @@ export const sanCoverage = defineRule({
   description: 'Every apiserver a client may reach has a certificate valid for the name or address the client dials.',
   severity: 'error',
   reads: PATH_ARTIFACTS,
-  check({ model, artifacts, deployed, report }) {
+  check(context) {
+    const { model, artifacts, deployed, report } = context;
     for (const { client, dialled, port, route, certificate, covered } of apiServerPaths(model, artifacts)) {
       if (covered || !certificate) continue;
       // Dialled directly, a host's own certificate always names its address: the copy is what to change.
@@ -22,6 +47,31 @@ export const sanCoverage = defineRule({
         artifact: client.artifact,
         host: client.host?.name,
         message: `${client.name} dials ${dialled}:${port}, which reaches ${describeRoute(route)}: x509: certificate is valid for ${validFor(certificate)}, not ${dialled}`,
+      });
+    }
+    // No generated client may dial a balancer by address, but people and tools do: say which ones would fail.
+    const certificates = apiServerCertificates(model, artifacts);
+    const lacking = new Map<string, { address: string; routes: Set<string>; apiServers: Set<string>; virtual: boolean; validFor: string }>();
+    for (const entrance of balancerEntrances(context)) {
+      for (const route of apiServerRoutes(model, artifacts, entrance.address, entrance.port, entrance.from)) {
+        const certificate = certificates.get(route.apiServer.name);
+        if (!certificate || certificateCovers(certificate, entrance.address)) continue;
+        const key = `${entrance.address}:${entrance.port}`;
+        const entry = lacking.get(key) ?? { address: entrance.address, routes: new Set<string>(), apiServers: new Set<string>(), virtual: entrance.virtual, validFor: validFor(certificate) };
+        entry.routes.add(describeRoute(route));
+        entry.apiServers.add(route.apiServer.name);
+        lacking.set(key, entry);
+      }
+    }
+    for (const [key, entry] of lacking) {
+      const { address } = entry;
+      const { loadBalancer } = model.kubernetes;
+      const field: FieldPath = entry.virtual && !loadBalancer.addToCertificates ? ['spec', 'kubernetes', 'loadBalancer', 'addToCertificates'] : ['spec', 'kubernetes', 'apiServer', 'certSANs'];
+      report({
+        field,
+        severity: 'info',
+        artifact: 'pki/plan.json',
+        message: `${key} is on a balancer path (${[...entry.routes].join(', ')}), but the certificate of ${[...entry.apiServers].join(', ')} does not carry ${address}: a client dialling it gets x509: certificate is valid for ${entry.validFor}, not ${address}; add it to apiServer.certSANs if anyone dials it`,
       });
     }
     if (!deployed) return;

@@ -1,4 +1,4 @@
-import { apiServerClients, apiServerRoutes, BALANCER_ARTIFACTS, CLIENT_ARTIFACTS, describeRoute, HOSTS_ARTIFACTS, resolveName } from '@clusterspec/analysis';
+import { apiServerClients, apiServerRoutes, BALANCER_ARTIFACTS, CLIENT_ARTIFACTS, describeRoute, HOSTS_ARTIFACTS, isLoopback, resolveName, VIRTUAL_ADDRESS_ARTIFACTS } from '@clusterspec/analysis';
 import { defineRule } from '../rule';
 
 /** kubeadm pinned kube-proxy to the first master; losing that host then stops every Service on every node. */
@@ -6,7 +6,7 @@ export const singleApiServerDependency = defineRule({
   id: 'single-apiserver-dependency',
   description: 'No kube-proxy, worker kubelet or user kubeconfig depends on one control-plane host when there are several.',
   severity: 'error',
-  reads: [...CLIENT_ARTIFACTS, ...HOSTS_ARTIFACTS, ...BALANCER_ARTIFACTS],
+  reads: [...CLIENT_ARTIFACTS, ...HOSTS_ARTIFACTS, ...BALANCER_ARTIFACTS, ...VIRTUAL_ADDRESS_ARTIFACTS],
   check({ model, artifacts, report }) {
     if (model.kubernetes.controlPlaneHosts.length < 2) return;
     for (const client of apiServerClients(model, artifacts)) {
@@ -15,9 +15,11 @@ export const singleApiServerDependency = defineRule({
       if (client.kind !== 'user' && client.kind !== 'kube-proxy' && onControlPlane) continue;
       const address = resolveName(model, artifacts, client.server.host, client.host);
       if (!address) continue;
-      const routes = apiServerRoutes(model, artifacts, address, client.server.port);
+      const routes = apiServerRoutes(model, artifacts, address, client.server.port, client.host);
       const apiServers = new Set(routes.map((route) => route.apiServer));
       if (apiServers.size !== 1) continue;
+      // Per-node mode by design: on a control-plane host, 127.0.0.1 is that host's own apiserver (kubespray's localhost mode).
+      if (isLoopback(address) && client.host && apiServers.has(client.host)) continue;
       report({
         field: client.field,
         artifact: client.artifact,

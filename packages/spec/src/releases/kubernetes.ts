@@ -43,6 +43,13 @@ export interface KubernetesRelease {
    * certificateValidityPeriod, caCertificateValidityPeriod); kubeadm before fixes them.
    */
   readonly certificateValiditySettable: boolean;
+  /**
+   * The kubeconfig (under /etc/kubernetes) a static pod that must reach the apiserver during `kubeadm init`
+   * mounts, such as kube-vip, which leader-elects through it before the VIP exists. From 1.29 kubeadm binds
+   * admin.conf to the kubeadm:cluster-admins group, which has no rights until init has finished, and writes
+   * super-admin.conf (system:masters) on the first control-plane host only (kubernetes#121305, kube-vip#684, #938).
+   */
+  readonly initAdminKubeconfig: 'admin.conf' | 'super-admin.conf';
 }
 
 const MASTER = 'node-role.kubernetes.io/master';
@@ -72,6 +79,7 @@ export const KUBERNETES_RELEASES = releaseTable<KubernetesRelease>({
       certificateValidityDays: 365,
       caCertificateValidityDays: 3650,
       certificateValiditySettable: true,
+      initAdminKubeconfig: 'admin.conf',
     },
     { since: [1, 15], why: 'kubeadm config v1beta2; HA control plane joins with --control-plane', flow: 'kubeadm', kubeadmApiVersion: 'kubeadm.k8s.io/v1beta2', imageRepository: 'k8s.gcr.io', etcdImageTag: undefined, certificateValiditySettable: false },
     { since: [1, 20], why: 'control-plane label added beside master', controlPlaneLabels: [MASTER, CONTROL_PLANE] },
@@ -86,6 +94,7 @@ export const KUBERNETES_RELEASES = releaseTable<KubernetesRelease>({
     { since: [1, 26], why: 'containerd 1.7 paired (containerd RELEASES.md)', pairedContainerd: '1.7' },
     { since: [1, 30], why: 'containerd 2.1 paired (containerd RELEASES.md)', pairedContainerd: '2.1' },
     { since: [1, 25], why: 'master taint no longer applied (kubernetes#110095); images from registry.k8s.io', controlPlaneTaints: [CONTROL_PLANE], imageRepository: 'registry.k8s.io' },
+    { since: [1, 29], why: 'kubeadm init writes super-admin.conf; admin.conf has rights only once init is done (kubernetes#121305)', initAdminKubeconfig: 'super-admin.conf' },
     { since: [1, 31], why: 'kubeadm config v1beta4: extraArgs become name/value lists; certificate and CA validity periods', kubeadmApiVersion: 'kubeadm.k8s.io/v1beta4', extraArgsAsList: true, certificateValiditySettable: true },
   ],
   supported: [

@@ -1,0 +1,123 @@
+import { fillSecrets, generateArtifacts } from '@clusterspec/cli';
+import { loadFixture, variant } from '../../../tests/support/fixtures';
+import { generatedSites } from '../../../tests/support/generated-sites';
+import { keepalivedConfigTest } from '../../../tests/support/keepalived';
+import { CHECK_APISERVER_PATH, generateKeepalived, KEEPALIVED_CONF_PATH, NONLOCAL_BIND_SYSCTL_PATH } from './keepalived';
+
+const modern = loadFixture('fixtures/modern/cluster.yaml');
+const byPath = (files: readonly { path: string; content: string }[]) => new Map(files.map((file) => [file.path, file.content]));
+const threeBalancers = () =>
+  variant('modern', [['    - name: harbor-1\n', '    - name: lb-3\n      address: 10.20.0.13\n      roles: [apiserver-lb]\n    - name: harbor-1\n']]);
+
+describe('keepalived on the apiserver-lb hosts', () => {
+  const files = byPath(generateKeepalived(modern));
+
+  it('writes keepalived.conf, the check script (executable) and the sysctl on every balancer host, nowhere else', () => {
+    expect([...files.keys()].sort()).toEqual(
+      ['lb-1', 'lb-2'].flatMap((host) => [CHECK_APISERVER_PATH, KEEPALIVED_CONF_PATH, NONLOCAL_BIND_SYSCTL_PATH].map((path) => `hosts/${host}${path}`)).sort(),
+    );
+    expect(generateKeepalived(modern).find((file) => file.path.endsWith('check_apiserver.sh'))?.mode).toBe(0o755);
+    expect(files.get(`hosts/lb-1${NONLOCAL_BIND_SYSCTL_PATH}`)).toMatch(/^net\.ipv4\.ip_nonlocal_bind = 1$/m);
+  });
+
+  it('gives one VRRP instance: priorities by host order, unicast peers, the interface, a placeholder password, the tracked check', () => {
+    const sites = byPath(generateKeepalived(threeBalancers()));
+    const conf = (host: string) => sites.get(`hosts/${host}${KEEPALIVED_CONF_PATH}`) as string;
+    expect(['lb-1', 'lb-2', 'lb-3'].map((host) => Number(/priority (\d+)/.exec(conf(host))?.[1]))).toEqual([102, 101, 100]);
+    expect(['lb-1', 'lb-2', 'lb-3'].map((host) => /state (\w+)/.exec(conf(host))?.[1])).toEqual(['MASTER', 'BACKUP', 'BACKUP']);
+    expect(conf('lb-2')).toMatch(/unicast_src_ip 10\.20\.0\.12\n\s+unicast_peer \{\n\s+10\.20\.0\.11\n\s+10\.20\.0\.13\n\s+\}/);
+    expect(conf('lb-1')).toContain('interface ens192');
+    expect(conf('lb-1')).toContain('auth_pass {{secret:env:KEEPALIVED_AUTH_PASS}}');
+    expect(conf('lb-1')).toMatch(/virtual_ipaddress \{\n\s+10\.20\.0\.10\/32 dev ens192\n/);
+    expect(conf('lb-1')).toMatch(/track_script \{\n\s+check_apiserver\n/);
+    expect(conf('lb-1')).toContain(`script "${CHECK_APISERVER_PATH}"`);
+  });
+
+  it('derives virtual_router_id from the cluster name and address, the same on every host, unless the spec sets it', () => {
+    const ids = [...files.entries()].filter(([path]) => path.endsWith('keepalived.conf')).map(([, content]) => Number(/virtual_router_id (\d+)/.exec(content)?.[1]));
+    expect(new Set(ids).size).toBe(1);
+    expect(ids[0]).toBe(modern.kubernetes.loadBalancer.virtualIP?.virtualRouterId);
+    expect(ids[0]).toBeGreaterThanOrEqual(1);
+    expect(ids[0]).toBeLessThanOrEqual(255);
+    const renamed = variant('modern', [['  name: modern\n', '  name: modern-2\n']]);
+    expect(renamed.kubernetes.loadBalancer.virtualIP?.virtualRouterId).not.toBe(ids[0]);
+    const chosen = variant('modern', [['      interface: ens192', '      interface: ens192\n      virtualRouterId: 51']]);
+    expect(byPath(generateKeepalived(chosen)).get(`hosts/lb-2${KEEPALIVED_CONF_PATH}`)).toContain('virtual_router_id 51');
+  });
+
+  it('checks the local balancer and, while holding the address, the address itself, each bounded in time', () => {
+    const script = files.get(`hosts/lb-1${CHECK_APISERVER_PATH}`) as string;
+    expect(script).toContain('https://127.0.0.1:8443/healthz');
+    expect(script).toContain('https://10.20.0.10:8443/healthz');
+    expect(script.match(/--max-time 2/g)).toHaveLength(2);
+  });
+
+  it('is written only with provider keepalived', () => {
+    expect(generateKeepalived(loadFixture('fixtures/seed-ha/cluster.yaml'))).toEqual([]);
+    expect(generateKeepalived(loadFixture('fixtures/vip-pernode/cluster.yaml'))).toEqual([]);
+  });
+});
+
+describe('keepalived --config-test (keepalived 2.2.7, Debian) accepts every generated keepalived.conf', () => {
+  // Rendered as `render` would, with a password keepalived can hold: the placeholder's braces are its syntax.
+  const rendered = generatedSites().flatMap((site) => {
+    const keepalived = site.artifacts.filter((file) => file.path.includes('/etc/keepalived/'));
+    if (keepalived.length === 0) return [];
+    const filled = fillSecrets(site.model, keepalived, { KEEPALIVED_AUTH_PASS: 'k8s-VRRP' });
+    if (!filled.ok) throw new Error(`${site.spec}: ${filled.problems.map((problem) => problem.reason).join('; ')}`);
+    const files = byPath(filled.artifacts);
+    return filled.artifacts
+      .filter((file) => file.path.endsWith(KEEPALIVED_CONF_PATH))
+      .map((file) => ({ id: `${site.spec}: ${file.path}`, site, conf: file.content, script: files.get(file.path.replace(KEEPALIVED_CONF_PATH, CHECK_APISERVER_PATH)) as string }));
+  });
+
+  it('finds the keepalived configurations of the fixtures', () => {
+    expect(rendered.map((each) => each.id)).toEqual(expect.arrayContaining(['fixtures/modern/cluster.yaml: hosts/lb-1/etc/keepalived/keepalived.conf', 'fixtures/modern/cluster.yaml: hosts/lb-2/etc/keepalived/keepalived.conf']));
+  });
+
+  it.each(rendered.map((each) => [each.id, each] as const))('%s', (_id, each) => {
+    const verdict = keepalivedConfigTest(each.conf, { path: CHECK_APISERVER_PATH, content: each.script }, each.site.model.kubernetes.loadBalancer.virtualIP?.interface as string);
+    expect(verdict.output).toBe('');
+    expect(verdict.ok).toBe(true);
+  });
+
+  it('bites: a virtual_router_id out of range and a missing interface are refused', () => {
+    const [first] = rendered;
+    const options = [{ path: CHECK_APISERVER_PATH, content: first.script }] as const;
+    const outOfRange = keepalivedConfigTest(first.conf.replace(/virtual_router_id \d+/, 'virtual_router_id 300'), ...options, 'ens192');
+    expect(outOfRange.ok).toBe(false);
+    expect(outOfRange.output).toMatch(/VRID '300' not valid/);
+    const otherInterface = keepalivedConfigTest(first.conf, ...options, 'eth9');
+    expect(otherInterface.ok).toBe(false);
+    expect(otherInterface.output).toMatch(/interface ens192 .* doesn't exist/);
+  });
+});
+
+describe('render places the VRRP password only where keepalived reads it whole', () => {
+  const artifacts = generateArtifacts(modern);
+  const env = (value: string) => ({ HARBOR_DB_PASSWORD: 'x', HARBOR_ADMIN_PASSWORD: 'x', CONSUL_GOSSIP_KEY: 'x', KUBEADM_BOOTSTRAP_TOKEN: 'x', KUBEADM_CERTIFICATE_KEY: 'x', KUBEADM_CA_CERT_HASH: 'x', KEEPALIVED_AUTH_PASS: value });
+  const secretsFile = '/run/secrets/harbor-redis';
+
+  it.each([
+    ['a', 'longer than 8 characters', '123456789'],
+    ['a blank', 'not one word', 'ab cd'],
+    ['a comment character', 'not one word', 'ab!cd'],
+    ['a brace', 'not one word', 'ab{cd'],
+  ])('refuses %s (%s)', (_what, reason, value) => {
+    const result = fillSecrets(modern, artifacts.filter((file) => !file.content.includes(secretsFile)), env(value));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const problem = result.problems.find((each) => each.use.name === 'KEEPALIVED_AUTH_PASS');
+    expect(problem?.reason).toContain(reason);
+    expect(problem?.use.fields).toEqual(['spec.kubernetes.loadBalancer.vrrpPassword']);
+  });
+
+  it('fills an 8-character password into every keepalived.conf', () => {
+    const result = fillSecrets(modern, artifacts.filter((file) => !file.content.includes(secretsFile)), env('k8s-VRRP'));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const confs = result.artifacts.filter((file) => file.path.endsWith(KEEPALIVED_CONF_PATH));
+    expect(confs).toHaveLength(2);
+    for (const conf of confs) expect(conf.content).toContain('auth_pass k8s-VRRP\n');
+  });
+});

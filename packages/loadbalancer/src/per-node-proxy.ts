@@ -1,0 +1,72 @@
+import { PER_NODE_PROXY_ADDRESS, perNodeProxyHosts } from '@clusterspec/kubernetes';
+import { artifact, defineArtifact, hostFile, yamlDocuments, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import type { IPod } from 'kubernetes-models/v1/Pod';
+import { apiServerStream, renderApiServerStream, type ApiServerStream } from './apiserver-stream';
+import { NGINX_PROXY_IMAGE } from './images';
+import { renderNginxConf } from './nginx-conf';
+
+export const PER_NODE_PROXY_CONF_PATH = '/etc/kubernetes/nginx-proxy/nginx.conf';
+export const PER_NODE_PROXY_MANIFEST_PATH = '/etc/kubernetes/manifests/nginx-proxy.yaml';
+
+const PER_NODE_READS = ['spec.hosts[].name', 'spec.hosts[].roles', 'spec.kubernetes.loadBalancer.mode', 'spec.kubernetes.loadBalancer.port'];
+
+/** The proxy's nginx.conf: the central balancer's stream section (same upstreams and watch-safe timeouts), on loopback only. */
+export const perNodeProxyConfFile = defineArtifact<ApiServerStream>({
+  id: 'loadbalancer/per-node-proxy-conf',
+  pattern: `hosts/*${PER_NODE_PROXY_CONF_PATH}`,
+  description: "the node's own apiserver proxy: nginx (official image, stream built in) listening on `127.0.0.1:<port>` with every apiserver upstream and the spec's timeouts (the central balancer's stream section)",
+  where: 'nodes that are not control-plane hosts, per-node mode',
+  reads: [...PER_NODE_READS, 'spec.hosts[].address', 'spec.kubernetes.loadBalancer.connectTimeout', 'spec.kubernetes.loadBalancer.proxyTimeout', 'spec.kubernetes.apiServer.bindPort'],
+  secretKeys: [],
+  consumer: 'nginx in the nginx-proxy static pod',
+  format: 'nginx',
+  render: (stream) => renderNginxConf({ http: [], stream: [renderApiServerStream(stream)] }, 'container'),
+});
+
+export const perNodeProxyManifestFile = defineArtifact<IPod>({
+  id: 'loadbalancer/per-node-proxy-pod',
+  pattern: `hosts/*${PER_NODE_PROXY_MANIFEST_PATH}`,
+  description: "the static pod running the node's apiserver proxy on the host network, its nginx.conf mounted from the host",
+  where: 'nodes that are not control-plane hosts, per-node mode',
+  reads: PER_NODE_READS,
+  secretKeys: [],
+  consumer: 'the kubelet (static pod)',
+  format: 'yaml',
+  render: (pod) => yamlDocuments(pod),
+});
+
+function proxyPod(model: ClusterModel): IPod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'nginx-proxy', namespace: 'kube-system', labels: { component: 'nginx-proxy', tier: 'node' } },
+    spec: {
+      hostNetwork: true,
+      priorityClassName: 'system-node-critical',
+      containers: [
+        {
+          name: 'nginx-proxy',
+          image: NGINX_PROXY_IMAGE,
+          imagePullPolicy: 'IfNotPresent',
+          resources: { requests: { cpu: '25m', memory: '32Mi' } },
+          livenessProbe: { tcpSocket: { host: PER_NODE_PROXY_ADDRESS, port: model.kubernetes.loadBalancer.port }, periodSeconds: 10 },
+          volumeMounts: [{ name: 'nginx-conf', mountPath: '/etc/nginx/nginx.conf', readOnly: true }],
+        },
+      ],
+      volumes: [{ name: 'nginx-conf', hostPath: { path: PER_NODE_PROXY_CONF_PATH, type: 'File' } }],
+    },
+  };
+}
+
+/**
+ * Per-node mode (kubespray's localhost load balancer): on every node that runs no apiserver, nginx as a
+ * static pod on 127.0.0.1 at the balancer port with every apiserver upstream. The node's kubelet and
+ * kube-proxy dial it, so losing a central balancer or one apiserver does not cut the node off.
+ */
+export function generatePerNodeProxy(model: ClusterModel): Artifact[] {
+  const hosts = perNodeProxyHosts(model);
+  if (hosts.length === 0) return [];
+  const stream = apiServerStream(model, PER_NODE_PROXY_ADDRESS);
+  const pod = proxyPod(model);
+  return hosts.flatMap((host) => [artifact(perNodeProxyConfFile, hostFile(host, PER_NODE_PROXY_CONF_PATH), stream), artifact(perNodeProxyManifestFile, hostFile(host, PER_NODE_PROXY_MANIFEST_PATH), pod)]);
+}
