@@ -1,4 +1,4 @@
-import { artifact, compileTemplate, defineArtifact, hostFile, secretPlaceholder, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { HOST_FIELDS, artifact, compileTemplate, defineArtifact, hostFile, secretPlaceholder, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { join } from 'node:path';
 
 export const KEEPALIVED_CONF_PATH = '/etc/keepalived/keepalived.conf';
@@ -31,7 +31,7 @@ export interface CheckApiServer {
   readonly port: number;
 }
 
-const KEEPALIVED_READS = ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles', 'spec.kubernetes.loadBalancer.virtualAddress', 'spec.kubernetes.loadBalancer.provider', 'spec.kubernetes.loadBalancer.interface'];
+const KEEPALIVED_READS = [...HOST_FIELDS, 'spec.kubernetes.loadBalancer.virtualAddress', 'spec.kubernetes.loadBalancer.provider', 'spec.kubernetes.loadBalancer.interface'];
 
 export const keepalivedConfFile = defineArtifact<KeepalivedConf>({
   id: 'loadbalancer/keepalived-conf',
