@@ -1,4 +1,4 @@
-import { lintSite, rules as allRules, type Diagnostic, type LintRule } from '@clusterspec/lint';
+import { lintAcrossSites, lintSite, rules as allRules, type Diagnostic, type LintRule } from '@clusterspec/lint';
 import type { DeployedCertificates } from '@clusterspec/pki';
 import { artifact, loadSpecText, type Artifact, type Severity } from '@clusterspec/spec';
 import { parse as parseToml, type JsonMap } from '@iarna/toml';
@@ -13,7 +13,8 @@ export interface RuleCase {
   readonly name: string;
   /** A folder under fixtures/ (broken/<case> included). */
   readonly fixture: string;
-  readonly replacements?: readonly (readonly [string, string])[];
+  /** A string replaces its first occurrence; a pattern (with its own flags, e.g. /g) what it matches. */
+  readonly replacements?: readonly (readonly [string | RegExp, string])[];
   /**
    * Generated files changed or removed (null), by path under out/<cluster>/. A change is the file's new
    * data (rendered again by the file's own descriptor), or a function from its data to the new data.
@@ -52,13 +53,14 @@ export interface InvalidCase extends RuleCase {
   readonly errors: readonly ExpectedError[];
 }
 
-function run(rule: LintRule, entry: RuleCase): { text: string; findings: Diagnostic[] } {
+/** A case's spec text, model and artifacts, the spec named `file` in positions. */
+function load(entry: RuleCase, file: string): { text: string; model: ReturnType<typeof loadSpecText>; artifacts: Map<string, Artifact> } {
   let text = readFileSync(join(ROOT, 'fixtures', entry.fixture, 'cluster.yaml'), 'utf8');
   for (const [from, to] of entry.replacements ?? []) {
-    if (!text.includes(from)) throw new Error(`"${from}" is not in ${entry.fixture}`);
+    if (typeof from === 'string' ? !text.includes(from) : !new RegExp(from.source).test(text)) throw new Error(`"${String(from)}" is not in ${entry.fixture}`);
     text = text.replace(from, to);
   }
-  const model = loadSpecText(`${entry.fixture}-variant.yaml`, Buffer.from(text));
+  const model = loadSpecText(file, Buffer.from(text));
   const artifacts = new Map<string, Artifact>(generateArtifacts(model).map((item) => [item.path, item]));
   for (const [path, change] of Object.entries(entry.files ?? {})) {
     const generated = artifacts.get(path);
@@ -66,8 +68,33 @@ function run(rule: LintRule, entry: RuleCase): { text: string; findings: Diagnos
     if (change === null) artifacts.delete(path);
     else artifacts.set(path, artifact(generated.descriptor, path, typeof change === 'function' ? change(structuredClone(generated.data)) : change));
   }
+  return { text, model, artifacts };
+}
+
+function run(rule: LintRule, entry: RuleCase): { text: string; findings: Diagnostic[] } {
+  const { text, model, artifacts } = load(entry, `${entry.fixture}-variant.yaml`);
   const findings = lintSite(model, [...artifacts.values()], allRules, entry.deployed).filter((diagnostic) => diagnostic.ruleId === rule.id);
   return { text, findings: entry.severities ? findings.filter((diagnostic) => entry.severities?.includes(diagnostic.severity)) : findings };
+}
+
+/** Several sites linted in one run (`clusterspec lint a.yaml b.yaml`, `lint --fleet`): the n-th is `site-<n>.yaml`. */
+export interface AcrossSitesCase {
+  readonly name: string;
+  readonly sites: readonly RuleCase[];
+}
+
+export interface InvalidAcrossSitesCase extends AcrossSitesCase {
+  /** Every finding of the rule across the sites, in the order lint reports them; `site` is the index of the spec it points into. */
+  readonly errors: readonly (ExpectedError & { readonly site: number })[];
+}
+
+function runAcrossSites(rule: LintRule, entry: AcrossSitesCase): { texts: string[]; findings: Diagnostic[] } {
+  const sites = entry.sites.map((site, index) => load(site, `site-${index}.yaml`));
+  const findings = lintAcrossSites(
+    sites.map(({ model, artifacts }) => ({ model, artifacts: [...artifacts.values()] })),
+    allRules,
+  ).filter((diagnostic) => diagnostic.ruleId === rule.id);
+  return { texts: sites.map((site) => site.text), findings };
 }
 
 const lineOf = (text: string, needle: string | number) => {
@@ -77,35 +104,64 @@ const lineOf = (text: string, needle: string | number) => {
   return index + 1;
 };
 
-/** ESLint's RuleTester, for clusterspec rules: valid cases report nothing, invalid cases exactly their findings. */
-export function testRule(rule: LintRule, cases: { valid: readonly RuleCase[]; invalid: readonly InvalidCase[] }): void {
+/** One finding against what a case expects of it. */
+function expectFinding(finding: Diagnostic, expected: ExpectedError, text: string, file: string, rule: LintRule): void {
+  if (typeof expected.message === 'string') expect(finding.message).toContain(expected.message);
+  else expect(finding.message).toMatch(expected.message);
+  if (expected.line !== undefined) expect(finding.location.line).toBe(lineOf(text, expected.line));
+  if (expected.column !== undefined) expect(finding.location.column).toBe(expected.column);
+  expect(finding.location.file).toBe(file);
+  expect(finding.severity).toBe(expected.severity ?? rule.severity);
+  if (expected.field !== undefined) expect(finding.field).toBe(expected.field);
+  if (expected.artifact) expect(finding.artifact).toBe(expected.artifact);
+  if (expected.hosts !== undefined) expect(finding.hosts).toEqual(expected.hosts);
+}
+
+/**
+ * ESLint's RuleTester, for clusterspec rules: valid cases report nothing, invalid cases exactly their findings.
+ * `acrossSites` cases lint several sites together, for rules that compare them (`checkAcrossSites`).
+ */
+export function testRule(
+  rule: LintRule,
+  cases: { valid: readonly RuleCase[]; invalid: readonly InvalidCase[]; acrossSites?: { valid: readonly AcrossSitesCase[]; invalid: readonly InvalidAcrossSitesCase[] } },
+): void {
   describe(rule.id, () => {
     it('has valid and invalid cases', () => {
-      expect(cases.valid.length).toBeGreaterThan(0);
-      expect(cases.invalid.length).toBeGreaterThan(0);
+      expect(cases.valid.length + (cases.acrossSites?.valid.length ?? 0)).toBeGreaterThan(0);
+      expect(cases.invalid.length + (cases.acrossSites?.invalid.length ?? 0)).toBeGreaterThan(0);
     });
-    describe('valid', () => {
-      it.each(cases.valid.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => {
-        expect(run(rule, entry).findings).toEqual([]);
-      });
-    });
-    describe('invalid', () => {
-      it.each(cases.invalid.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => {
-        const { text, findings } = run(rule, entry);
-        expect(findings.map((finding) => finding.message)).toHaveLength(entry.errors.length);
-        entry.errors.forEach((expected, index) => {
-          const finding = findings[index];
-          if (typeof expected.message === 'string') expect(finding.message).toContain(expected.message);
-          else expect(finding.message).toMatch(expected.message);
-          if (expected.line !== undefined) expect(finding.location.line).toBe(lineOf(text, expected.line));
-          if (expected.column !== undefined) expect(finding.location.column).toBe(expected.column);
-          expect(finding.location.file).toBe(`${entry.fixture}-variant.yaml`);
-          expect(finding.severity).toBe(expected.severity ?? rule.severity);
-          if (expected.field !== undefined) expect(finding.field).toBe(expected.field);
-          if (expected.artifact) expect(finding.artifact).toBe(expected.artifact);
-          if (expected.hosts !== undefined) expect(finding.hosts).toEqual(expected.hosts);
+    if (cases.valid.length > 0) {
+      describe('valid', () => {
+        it.each(cases.valid.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => {
+          expect(run(rule, entry).findings).toEqual([]);
         });
       });
-    });
+    }
+    if (cases.invalid.length > 0) {
+      describe('invalid', () => {
+        it.each(cases.invalid.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => {
+          const { text, findings } = run(rule, entry);
+          expect(findings.map((finding) => finding.message)).toHaveLength(entry.errors.length);
+          entry.errors.forEach((expected, index) => expectFinding(findings[index], expected, text, `${entry.fixture}-variant.yaml`, rule));
+        });
+      });
+    }
+    const acrossSites = cases.acrossSites;
+    if (acrossSites && acrossSites.valid.length > 0) {
+      describe('valid across sites', () => {
+        it.each(acrossSites.valid.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => {
+          expect(runAcrossSites(rule, entry).findings).toEqual([]);
+        });
+      });
+    }
+    if (acrossSites && acrossSites.invalid.length > 0) {
+      describe('invalid across sites', () => {
+        it.each(acrossSites.invalid.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => {
+          const { texts, findings } = runAcrossSites(rule, entry);
+          expect(findings.map((finding) => finding.message)).toHaveLength(entry.errors.length);
+          entry.errors.forEach((expected, index) => expectFinding(findings[index], expected, texts[expected.site], `site-${expected.site}.yaml`, rule));
+        });
+      });
+    }
   });
 }

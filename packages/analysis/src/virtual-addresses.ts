@@ -12,6 +12,11 @@ export interface VirtualAddressHolder {
   readonly provider: 'keepalived' | 'kube-vip';
   /** keepalived's virtual_router_id. */
   readonly virtualRouterId?: number;
+  /**
+   * keepalived's `unicast_peer` addresses: where this host's VRRP adverts go. Unicast adverts reach these
+   * hosts only, so two groups hear each other exactly when one sends to an address the other listens on.
+   */
+  readonly vrrpPeers?: readonly string[];
   readonly artifact: string;
 }
 
@@ -25,7 +30,7 @@ export const virtualAddressHolders = perSite((model: ClusterModel, artifacts: Re
     // kube-vip reads its address from `address` (older releases: `vip_address`).
     const kubeVipAddress = pod?.spec?.containers[0]?.env?.find((variable) => variable.name === 'address' || variable.name === 'vip_address')?.value;
     return [
-      ...(keepalived ? [{ host, address: keepalived.address, provider: 'keepalived' as const, virtualRouterId: keepalived.virtualRouterId, artifact: keepalivedPath }] : []),
+      ...(keepalived ? [{ host, address: keepalived.address, provider: 'keepalived' as const, virtualRouterId: keepalived.virtualRouterId, vrrpPeers: keepalived.peers.map((peer) => peer.address), artifact: keepalivedPath }] : []),
       ...(kubeVipAddress && looksLikeIpv4(kubeVipAddress) ? [{ host, address: kubeVipAddress, provider: 'kube-vip' as const, artifact: kubeVipPath }] : []),
     ];
   }),

@@ -105,16 +105,20 @@ export function lintSite(model: ClusterModel, artifacts: readonly Artifact[], ru
 
 /**
  * The findings of rules that compare the sites of one run (lintSite covers each site alone), sorted by
- * position: each belongs to one site, whose severity overrides apply.
+ * position: each belongs to one site, whose severity overrides apply. A site that turns a rule off takes no
+ * part in its comparison, on either side (fixtures/seed-ha-toml is the seed site written again, not a second
+ * site that claims its hosts).
  */
 export function lintAcrossSites(sites: readonly { model: ClusterModel; artifacts: readonly Artifact[] }[], rules: readonly LintRule[] = allRules): Diagnostic[] {
   const contexts: SiteContext[] = sites.map(({ model, artifacts }) => ({ model, artifacts: new Map(artifacts.map((item) => [item.path, item])) }));
   const diagnostics: Diagnostic[] = [];
   for (const rule of rules) {
-    if (!rule.checkAcrossSites || contexts.length < 2) continue;
+    const compared = contexts.filter((site) => site.model.lint.rules[rule.id] !== 'off');
+    if (!rule.checkAcrossSites || compared.length < 2) continue;
     const seen = new Set<string>();
-    rule.checkAcrossSites(contexts, (site, finding) => {
+    rule.checkAcrossSites(compared, (site, finding) => {
       const override = site.model.lint.rules[rule.id];
+      // Never the case for a site of `compared`; the test narrows the type.
       if (override === 'off') return;
       const diagnostic: Diagnostic = {
         ruleId: rule.id,

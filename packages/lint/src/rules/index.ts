@@ -14,6 +14,7 @@ import { consulTemplateAgent } from './consul-template-agent';
 import { containerRuntime } from './container-runtime';
 import { endpointIsServiceName } from './endpoint-is-service-name';
 import { endpointUnreachable } from './endpoint-unreachable';
+import { fleetCollision } from './fleet-collision';
 import { harborEndpoint } from './harbor-endpoint';
 import { harborSharedState } from './harbor-shared-state';
 import { lbProxyTimeout } from './lb-proxy-timeout';
@@ -41,6 +42,7 @@ export const rules: readonly LintRule[] = [
   endpointUnreachable,
   lbProxyTimeout,
   vipConfig,
+  fleetCollision,
   endpointIsServiceName,
   portConflict,
   etcdQuorum,

@@ -1,19 +1,35 @@
 import type { FieldPath } from '@clusterspec/spec';
 import { VIRTUAL_ADDRESS_ARTIFACTS, virtualAddressHolders } from '@clusterspec/analysis';
 import { defineRule, type SiteContext } from '../rule';
+import { positionOf } from '../site-location';
 
 const LB: FieldPath = ['spec', 'kubernetes', 'loadBalancer'];
 
-/** keepalived's VRRP groups of a site: router id, address and the files that declare them. */
-function vrrpGroups(site: SiteContext): Map<number, { address: string; artifact: string }> {
-  const groups = new Map<number, { address: string; artifact: string }>();
-  for (const holder of virtualAddressHolders(site.model, site.artifacts)) {
-    if (holder.provider === 'keepalived' && holder.virtualRouterId !== undefined && !groups.has(holder.virtualRouterId)) {
-      groups.set(holder.virtualRouterId, { address: holder.address, artifact: holder.artifact });
-    }
-  }
-  return groups;
+/** A keepalived VRRP group of a site: its id and address, the holders by address, and where their adverts go. */
+interface VrrpGroup {
+  readonly routerId: number;
+  readonly address: string;
+  readonly artifact: string;
+  /** Host name by address: keepalived listens for adverts on each holder's address. */
+  readonly listeners: ReadonlyMap<string, string>;
+  /** The unicast_peer addresses of every holder. */
+  readonly sendsTo: ReadonlySet<string>;
 }
+
+/** keepalived's VRRP groups of a site, from the data of its keepalived files. */
+function vrrpGroups(site: SiteContext): VrrpGroup[] {
+  const groups = new Map<number, { routerId: number; address: string; artifact: string; listeners: Map<string, string>; sendsTo: Set<string> }>();
+  for (const holder of virtualAddressHolders(site.model, site.artifacts)) {
+    if (holder.provider !== 'keepalived' || holder.virtualRouterId === undefined) continue;
+    const group = groups.get(holder.virtualRouterId) ?? { routerId: holder.virtualRouterId, address: holder.address, artifact: holder.artifact, listeners: new Map(), sendsTo: new Set() };
+    groups.set(holder.virtualRouterId, group);
+    group.listeners.set(holder.host.address, holder.host.name);
+    for (const peer of holder.vrrpPeers ?? []) group.sendsTo.add(peer);
+  }
+  return [...groups.values()];
+}
+
+const routerIdField = (site: SiteContext): FieldPath => [...LB, site.model.kubernetes.loadBalancer.virtualIP ? 'virtualRouterId' : 'virtualAddress'];
 
 /**
  * A virtual address that cannot move, or moves where nothing serves it: one holder only, kube-vip where it
@@ -22,7 +38,7 @@ function vrrpGroups(site: SiteContext): Map<number, { address: string; artifact:
  */
 export const vipConfig = defineRule({
   id: 'vip-config',
-  description: 'The virtual address can fail over, its provider runs where it works, and its VRRP id is unique in the run.',
+  description: "The virtual address can fail over, its provider runs where it works, and no two sites' VRRP groups that hear each other share an id.",
   severity: 'error',
   reads: VIRTUAL_ADDRESS_ARTIFACTS,
   check({ model, artifacts, report }) {
@@ -59,21 +75,39 @@ export const vipConfig = defineRule({
       }
     }
   },
+  /**
+   * Two groups with one id collide only when their adverts reach each other. The generated keepalived.conf
+   * sends unicast adverts (unicast_src_ip, unicast_peer) to the group's other holders, never multicast, so a
+   * group hears another exactly when one sends to an address the other listens on: they share a balancer
+   * address. Groups of distinct hosts may share an id on one layer-2 network (keepalived allows duplicate
+   * ids with unicast peers, acassen/keepalived#2022). Indexed by id and address: one pass over the holders.
+   */
   checkAcrossSites(sites, report) {
-    const first = new Map<number, { site: SiteContext; address: string }>();
+    const key = (routerId: number, address: string) => `${routerId} ${address}`;
+    const listening = new Map<string, { site: SiteContext; group: VrrpGroup }>();
+    const sending = new Map<string, { site: SiteContext; group: VrrpGroup }>();
     for (const site of sites) {
-      for (const [routerId, group] of vrrpGroups(site)) {
-        const earlier = first.get(routerId);
-        if (!earlier) {
-          first.set(routerId, { site, address: group.address });
-          continue;
-        }
-        const field: FieldPath = [...LB, site.model.kubernetes.loadBalancer.virtualIP ? 'virtualRouterId' : 'virtualAddress'];
+      const groups = vrrpGroups(site);
+      for (const group of groups) {
+        const meeting =
+          [...group.sendsTo].map((address) => ({ address, earlier: listening.get(key(group.routerId, address)) })).find((each) => each.earlier) ??
+          [...group.listeners.keys()].map((address) => ({ address, earlier: sending.get(key(group.routerId, address)) })).find((each) => each.earlier);
+        if (!meeting?.earlier) continue;
+        const { address } = meeting;
+        const { site: other, group: theirs } = meeting.earlier;
+        const here = group.listeners.get(address);
+        const there = theirs.listeners.get(address);
+        const holders = [here && `${here} here`, there && `${there} in ${other.model.name}`].filter(Boolean).join(', ');
         report(site, {
-          field,
+          field: routerIdField(site),
           artifact: group.artifact,
-          message: `virtual_router_id ${routerId} (${group.address}) is also used by site ${earlier.site.model.name} (${earlier.address}, ${earlier.site.model.file}): VRRP groups on one network need distinct ids; set loadBalancer.virtualRouterId`,
+          message: `virtual_router_id ${group.routerId} (${group.address}) is also used by site ${other.model.name} (${theirs.address}, ${positionOf(other.model, routerIdField(other))}), and the two VRRP groups hear each other: unicast adverts sent to ${address} (${holders}) reach keepalived of both, and each takes the other's for its own; set loadBalancer.virtualRouterId`,
         });
+      }
+      // Registered after the site is compared: a site's own group never meets itself.
+      for (const group of groups) {
+        for (const address of group.listeners.keys()) if (!listening.has(key(group.routerId, address))) listening.set(key(group.routerId, address), { site, group });
+        for (const address of group.sendsTo) if (!sending.has(key(group.routerId, address))) sending.set(key(group.routerId, address), { site, group });
       }
     }
   },
