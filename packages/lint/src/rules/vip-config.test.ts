@@ -72,11 +72,26 @@ describe('vip-config across the specs of one run', () => {
     const [finding] = across;
     expect(finding.ruleId).toBe('vip-config');
     expect(finding.severity).toBe('error');
-    expect(finding.message).toMatch(/^virtual_router_id 51 \(10\.20\.0\.9\) is also used by site modern \(10\.20\.0\.10, site-0\.yaml\): VRRP groups on one network need distinct ids/);
+    const routerIdLine = sites[0].text.split('\n').findIndex((line) => line.includes('virtualRouterId: 51')) + 1;
+    expect(finding.message).toBe(
+      `virtual_router_id 51 (10.20.0.9) is also used by site modern (10.20.0.10, site-0.yaml:${routerIdLine}:24), and the two VRRP groups hear each other: unicast adverts sent to 10.20.0.12 (lb-2 here, lb-2 in modern) reach keepalived of both, and each takes the other's for its own; set loadBalancer.virtualRouterId`,
+    );
     expect(finding.location.file).toBe('site-1.yaml');
     expect(finding.location.line).toBe(sites[1].text.split('\n').findIndex((line) => line.includes('virtualRouterId: 51')) + 1);
     // Each site alone is fine: only the run sees the clash.
     for (const site of sites) expect(lintSite(site.model, site.artifacts, [vipConfig])).toEqual([]);
+  });
+
+  it('passes one id on balancers of distinct addresses: unicast adverts reach only their own group (one layer-2 network or not)', () => {
+    const elsewhere = withRouterId(second, 51).replace(/10\.20\.0\./g, '10.21.0.');
+    expect(lintTogether(withRouterId(modern, 51), elsewhere).across).toEqual([]);
+  });
+
+  it('refuses one id when a single balancer address is both groups\', naming it', () => {
+    // modern-b's lb-1 moved away: its lb-2 (10.20.0.12) still listens where modern's lb-1 sends adverts.
+    const oneShared = withRouterId(second, 51).replace('      address: 10.20.0.11\n', '      address: 10.21.0.11\n');
+    const { across } = lintTogether(withRouterId(modern, 51), oneShared);
+    expect(across.map((finding) => finding.message)).toEqual([expect.stringContaining('unicast adverts sent to 10.20.0.12 (lb-2 here, lb-2 in modern) reach keepalived of both')]);
   });
 
   it('passes distinct ids, and one site alone', () => {
