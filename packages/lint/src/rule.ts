@@ -67,7 +67,8 @@ export interface LintRule {
   check(context: RuleContext): void;
   /**
    * For what only several sites together get wrong (two sites' VRRP groups sharing an id): runs once over
-   * every site of a lint run; each finding belongs to the site it is reported for.
+   * every site of a lint run; each finding belongs to the site it is reported for. The sites' artifacts are
+   * those the rule `reads` (lint keeps no more of each site of a fleet), so list every file it reads there.
    */
   checkAcrossSites?(sites: readonly SiteContext[], report: (site: SiteContext, finding: Finding) => void): void;
 }

@@ -36,8 +36,9 @@ function specErrorOf(file: string, text: string | Buffer): SpecError {
 }
 
 /** The model without what differs between two files of the same site. */
+/** The site a model describes: not its name, file or lint settings (seed-ha-toml takes no part in fleet comparisons). */
 function siteOf(model: ClusterModel): string {
-  const { name: _name, file: _file, locate: _locate, ...site } = model;
+  const { name: _name, file: _file, locate: _locate, lint: _lint, ...site } = model;
   return JSON.stringify(site);
 }
 
@@ -161,6 +162,8 @@ describe('the TOML form of seed-ha', () => {
   it('describes the same site as the YAML form', () => {
     expect(fromToml.name).toBe('seed-ha-toml');
     expect(siteOf(fromToml)).toBe(siteOf(fromYaml));
+    expect(fromYaml.lint.rules).toEqual({});
+    expect(fromToml.lint.rules).toEqual({ 'fleet-collision': 'off' });
   });
 
   it('locates fields on their TOML lines', () => {

@@ -1,7 +1,8 @@
 import { formatGithub, formatJson, formatSarif, formatText, lintAcrossSites, lintSite, rules, summarise, type Diagnostic } from '@clusterspec/lint';
-import type { Artifact, ClusterModel } from '@clusterspec/spec';
+import { matchesPattern, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type Command } from '../command';
 import { readDeployedCertificates, judgementInstant } from '../deployed-certificates';
+import { fleetSpecs } from '../fleet';
 import { generateArtifacts } from '../generate';
 import { loadAll } from '../load';
 import { progress, verbosity, VERBOSITY_OPTIONS, VERBOSITY_USAGE } from '../progress';
@@ -11,9 +12,15 @@ const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 export const lint: Command = {
   name: 'lint',
   usage: `Usage: clusterspec lint <spec...> [--format text|json|sarif|github] [--max-warnings N] [--quiet|--verbose]
+       clusterspec lint --fleet [GLOB...] [--format …] [--max-warnings N] [--quiet|--verbose]
        clusterspec lint <spec> --certs DIR [--now DATE]
 
-Checks each site and its generated artifacts against every rule (docs/rules/).
+Checks each site and its generated artifacts against every rule (docs/rules/). Specs linted together are
+also compared: two sites claiming one address or one controlPlaneEndpoint name (fleet-collision), VRRP
+groups that hear each other with one virtual_router_id (vip-config); each such finding names both specs.
+--fleet lints every spec of the repository in one run: the files each GLOB matches (*, ?, ** and {a,b};
+quote it, or let the shell expand it), or without one, those of the specs glob in ./nx.json (the cluster
+plugin's "specs" option, as nx run-many -t lint sees them).
 --certs DIR also judges the certificates collected from the site's hosts, laid out as out/<cluster>/
 (DIR/hosts/<host>/etc/kubernetes/pki/…, or a copy of /etc/kubernetes/pki per host; users' under
 DIR/cluster/kubeconfig/): expiry, issuer, usage, subject, drift from pki/plan.json, and the same
@@ -22,7 +29,7 @@ Exits 1 when there is an error, or more than N warnings; 0 when clean.
 --quiet prints errors only, and nothing in text format when there are none (warnings still
 count for --max-warnings). A spec of - is read from standard input.
 ${VERBOSITY_USAGE}`,
-  options: { format: { type: 'string', default: 'text' }, 'max-warnings': { type: 'string', default: '-1' }, certs: { type: 'string' }, now: { type: 'string' }, ...VERBOSITY_OPTIONS },
+  options: { format: { type: 'string', default: 'text' }, 'max-warnings': { type: 'string', default: '-1' }, certs: { type: 'string' }, now: { type: 'string' }, fleet: { type: 'boolean' }, ...VERBOSITY_OPTIONS },
   readOnly: true,
   async run(positionals, values, io) {
     const format = String(values.format);
@@ -32,19 +39,22 @@ ${VERBOSITY_USAGE}`,
     }
     const level = verbosity(values);
     if (values.certs === undefined && values.now !== undefined) throw new UsageError('--now judges collected certificates: give --certs DIR too');
-    if (values.certs !== undefined && positionals.length !== 1) throw new UsageError('--certs DIR holds the certificates of one site: name exactly one spec');
-    const models = loadAll(positionals);
+    if (values.certs !== undefined && (values.fleet === true || positionals.length !== 1)) throw new UsageError('--certs DIR holds the certificates of one site: name exactly one spec');
+    const models = loadAll(values.fleet === true ? fleetSpecs(positionals, process.cwd()) : positionals);
     const deployed = values.certs === undefined ? undefined : readDeployedCertificates(models[0], String(values.certs), judgementInstant(values.now));
     const step = progress(io, level, models, 'linting');
     const diagnostics: Diagnostic[] = [];
-    // Kept only when several specs are linted together: some rules compare sites (vip-config's VRRP ids).
+    // Kept only when several specs are linted together: some rules compare sites (vip-config's VRRP ids), and
+    // of each site only the files those rules read, so a fleet of hundreds is not held in memory whole.
     const sites: { model: ClusterModel; artifacts: readonly Artifact[] }[] = [];
+    const readAcrossSites = rules.filter((rule) => rule.checkAcrossSites).flatMap((rule) => rule.reads ?? []);
+    const keptAcrossSites = (artifact: Artifact) => readAcrossSites.some((pattern) => matchesPattern(pattern, artifact.path));
     for (const model of models) {
       await step(model, () => {
         const artifacts = generateArtifacts(model);
         const found = lintSite(model, artifacts, rules, deployed);
         diagnostics.push(...found);
-        if (models.length > 1) sites.push({ model, artifacts });
+        if (models.length > 1) sites.push({ model, artifacts: artifacts.filter(keptAcrossSites) });
         return `${found.length} finding(s)`;
       });
     }
