@@ -53,8 +53,11 @@ export interface InvalidCase extends RuleCase {
   readonly errors: readonly ExpectedError[];
 }
 
+/** One site of a case, a fixture changed as a RuleCase changes it (the case's name says what the sites show). */
+export type SiteOfCase = Omit<RuleCase, 'name'>;
+
 /** A case's spec text, model and artifacts, the spec named `file` in positions. */
-function load(entry: RuleCase, file: string): { text: string; model: ReturnType<typeof loadSpecText>; artifacts: Map<string, Artifact> } {
+function load(entry: SiteOfCase, file: string): { text: string; model: ReturnType<typeof loadSpecText>; artifacts: Map<string, Artifact> } {
   let text = readFileSync(join(ROOT, 'fixtures', entry.fixture, 'cluster.yaml'), 'utf8');
   for (const [from, to] of entry.replacements ?? []) {
     if (typeof from === 'string' ? !text.includes(from) : !new RegExp(from.source).test(text)) throw new Error(`"${String(from)}" is not in ${entry.fixture}`);
@@ -80,7 +83,7 @@ function run(rule: LintRule, entry: RuleCase): { text: string; findings: Diagnos
 /** Several sites linted in one run (`clusterspec lint a.yaml b.yaml`, `lint --fleet`): the n-th is `site-<n>.yaml`. */
 export interface AcrossSitesCase {
   readonly name: string;
-  readonly sites: readonly RuleCase[];
+  readonly sites: readonly SiteOfCase[];
 }
 
 export interface InvalidAcrossSitesCase extends AcrossSitesCase {

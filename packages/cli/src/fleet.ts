@@ -24,7 +24,7 @@ export function nxSpecsGlobs(root: string): string[] | undefined {
   for (const entry of config.plugins ?? []) {
     const specs = (entry as { options?: { specs?: unknown } } | null)?.options?.specs;
     if (typeof specs === 'string') return [specs];
-    if (Array.isArray(specs) && specs.every((each) => typeof each === 'string')) return specs as string[];
+    if (Array.isArray(specs) && specs.every((each) => typeof each === 'string')) return specs;
   }
   return undefined;
 }

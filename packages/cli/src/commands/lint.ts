@@ -47,7 +47,7 @@ ${VERBOSITY_USAGE}`,
     // Kept only when several specs are linted together: some rules compare sites (vip-config's VRRP ids), and
     // of each site only the files those rules read, so a fleet of hundreds is not held in memory whole.
     const sites: { model: ClusterModel; artifacts: readonly Artifact[] }[] = [];
-    const readAcrossSites = rules.filter((rule) => rule.checkAcrossSites).flatMap((rule) => rule.reads ?? []);
+    const readAcrossSites = rules.filter((rule) => rule.checkAcrossSites !== undefined).flatMap((rule) => rule.reads ?? []);
     const keptAcrossSites = (artifact: Artifact) => readAcrossSites.some((pattern) => matchesPattern(pattern, artifact.path));
     for (const model of models) {
       await step(model, () => {
