@@ -256,6 +256,9 @@ describe('clusterspec lint exit codes', () => {
     const validate = ajv.compile(schema);
     const log = JSON.parse(sarifRun.stdout);
     expect(validate(log) ? [] : validate.errors).toEqual([]);
-    expect(log.runs[0].results).toHaveLength(8); // 5 of the broken site, 3 of the seed (two warnings, one info)
+    // 5 of the broken site, 3 of the seed (two warnings, one info), and 9 fleet-collision errors: the broken
+    // site is the seed's 8 hosts and endpoint name again, and specs of one run are compared.
+    expect(log.runs[0].results).toHaveLength(17);
+    expect(log.runs[0].results.filter((result: { ruleId: string }) => result.ruleId === 'fleet-collision')).toHaveLength(9);
   });
 });
