@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { preProcessFile } from 'typescript';
@@ -182,5 +182,66 @@ describe('architecture: the packages', () => {
   it('the root tsconfig builds every package', () => {
     const root = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as { references: { path: string }[] };
     expect(root.references.map((reference) => reference.path).sort()).toEqual(all.map((workspace) => `packages/${workspace.dir}`).sort());
+  });
+});
+
+/**
+ * Docs and comments stand on their own: they describe the failure and cite a public source (a Kubernetes
+ * doc, a GitHub issue), never notes kept outside this repository, which a reader of a clone cannot open.
+ * The site those notes narrated is in the repository as fixtures/seed-ha, and its mistakes as
+ * fixtures/broken/<case>: a comment names those instead.
+ */
+export const OUTSIDE_REFERENCES: readonly { readonly pattern: RegExp; readonly why: string }[] = [
+  { pattern: /design[ -]?doc/i, why: 'cites notes kept outside this repository' },
+  { pattern: /\b\d{3}_[0-9a-f]{16}\.txt\b/, why: 'names a notes file that is not in this repository' },
+  { pattern: /(?:\.\.\/)+shared\/|\/work\//, why: 'a path outside this repository' },
+  { pattern: /\b(?:Kubernetes|Consul|Harbor) document\b|\bthe documents'|\bthe document's\b|\(00\d\)/, why: 'cites a document that is not in this repository' },
+];
+
+/** One finding per line of `text` that cites something outside the repository, as `file:line: why: line`. */
+export function outsideReferences(file: string, text: string): string[] {
+  return text.split('\n').flatMap((line, index) =>
+    OUTSIDE_REFERENCES.filter(({ pattern }) => pattern.test(line)).map(({ why }) => `${file}:${index + 1}: ${why}: ${line.trim().slice(0, 120)}`),
+  );
+}
+
+/** Folders that hold no text of the repository's own: installed, built, cached or scratch files (.gitignore). */
+const NOT_THE_REPOSITORY = new Set(['.git', 'node_modules', 'dist', '.nx', 'coverage', 'tmp']);
+
+/** Every text file of the repository (sources, tests, templates, docs, schemas, fixtures, scripts, the golden out/). */
+function repositoryTextFiles(): string[] {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true })
+      .filter((entry: Dirent) => !NOT_THE_REPOSITORY.has(entry.name) && !/\.(tmp|old)-\d+$/.test(entry.name))
+      .flatMap((entry: Dirent) => (entry.isDirectory() ? walk(join(dir, entry.name)) : entry.isFile() ? [join(dir, entry.name)] : []));
+  return walk(ROOT).sort();
+}
+
+describe('docs and comments stand on their own', () => {
+  // The samples are joined at run time so that this file does not cite what it forbids.
+  it.each([
+    ['the phrase', ['as the design', 'documents did'].join(' ')],
+    ['the singular, hyphenated', ['the design', 'doc'].join('-')],
+    ['a notes file by name', ['000', '7afd76c2fc978b5f.txt'].join('_')],
+    ['a path to the shared notes', ['..', 'shared', 'notes', 'toolchain.md'].join('/')],
+    ['a document by its product', ['the Consul', 'document joined one server'].join(' ')],
+    ['a document by its number', ['document (00', '3)'].join('')],
+  ])('flags %s', (_what, line) => {
+    expect(outsideReferences('x.md', `fine\n${line}\n`)).toEqual([expect.stringMatching(/^x\.md:2: /)]);
+  });
+
+  it('passes a comment that describes the failure and cites a public source', () => {
+    const line = 'kubelets fail with x509: certificate is valid for 10.96.0.1, not 10.27.52.72 (https://kubernetes.io/docs/setup/best-practices/certificates/)';
+    expect(outsideReferences('x.ts', line)).toEqual([]);
+  });
+
+  it('no source, template, doc, schema, fixture or generated file cites notes outside the repository', () => {
+    const files = repositoryTextFiles();
+    expect(files.length).toBeGreaterThan(500);
+    const findings = files.flatMap((file) => {
+      const bytes = readFileSync(file);
+      return bytes.includes(0) ? [] : outsideReferences(relative(ROOT, file), bytes.toString('utf8'));
+    });
+    expect(findings).toEqual([]);
   });
 });
