@@ -301,7 +301,7 @@ export interface RawHarbor {
     user?: string;
     password: RawSecretRef;
     /**
-     * Run Harbor's bundled database on each instance, its files under the shared storage (what the design documents first did).
+     * Run Harbor's bundled database on each instance, its files under the shared storage: the second instance's MySQL then fails with InnoDB: Unable to lock ./ibdata1 (harbor-shared-state refuses it).
      */
     embedded: boolean;
   };
@@ -370,7 +370,7 @@ export interface RawConsul {
     tags: RawDnsLabel[];
   }[];
   /**
-   * Knob that reproduces a hand-made Consul cluster (the design documents joined consul-2 and consul-3 to one server and ran without gossip encryption): per-host values that replace what clusterspec derives. The Consul lint rules refuse what they break.
+   * Knob that reproduces a Consul cluster made by hand (servers that join one server only, agents without the gossip key: fixtures/broken/consul-join-one-server, fixtures/broken/consul-gossip-partial): per-host values that replace what clusterspec derives. The Consul lint rules refuse what they break.
    *
    * Items: Replacements for one agent's consul.hcl.
    */
