@@ -280,7 +280,7 @@ describe.each(FIXTURES.map((file) => ({ file })))('$file', ({ file }) => {
   }
 });
 
-describe('the checks can fail: the design documents\' x509 mistakes are rejected by openssl', () => {
+describe('the checks can fail: the broken fixtures\' x509 mistakes are rejected by openssl', () => {
   const expectations: Record<string, { rule: string; atLeast: number }[]> = {
     'fixtures/broken/admin-kubeconfig-lb-ip/cluster.yaml': [{ rule: 'san-coverage', atLeast: 2 }],
     'fixtures/broken/copied-apiserver-cert/cluster.yaml': [

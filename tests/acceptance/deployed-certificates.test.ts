@@ -3,10 +3,10 @@
  * out as an operator collects them from the hosts.
  *
  * The seed (legacy flow): the generated pki/sign.sh run against a throwaway CA (ten years) issues everything;
- * then, one at a time, the design documents' mistakes and the ones of sites that live for years: an expired
+ * then, one at a time, the mistakes of hand-built sites and of sites that live for years: an expired
  * certificate, one inside the 30-day window, one signed by another CA, an apiserver certificate missing its
- * own address (the documents' `x509: certificate is valid for …, 10.96.0.1, 10.27.53.32, not 10.27.52.72`),
- * shaolin's certificate copied onto wudang (the documents' step 3), a user with the wrong O. The modern site
+ * own address (`x509: certificate is valid for …, 10.96.0.1, 10.27.53.32, not 10.27.52.72`), shaolin's
+ * certificate copied onto wudang by hand, a user with the wrong O. The modern site
  * (kubeadm flow): a kubeadm-shaped /etc/kubernetes/pki folder per host, copied as it is. Each finding is
  * asserted with its message and location (spec line and collected file). Private keys lie beside the
  * certificates, as `rsync` brings them, and never reach any output.
@@ -183,10 +183,10 @@ describe('lint --certs over the seed, certificates made with openssl', () => {
     ]);
   });
 
-  it("an apiserver certificate without its own address: the documents' x509 error, from the live site", async () => {
+  it('an apiserver certificate without its own address: x509 … not 10.27.52.72, from the live site', async () => {
     const directory = collection('missing-san');
     const plan = apiServerCertificate(seed, seed.hosts.find((host) => host.name === 'emei')!);
-    // Signed by hand as the documents' was: the Service IP and shaolin's address, not emei's.
+    // Signed by hand with a copied SAN list: the Service IP and shaolin's address, not emei's.
     sign(plan, caDir, join(directory, 'hosts/emei/etc/kubernetes/pki/apiserver-emei.crt'), { sans: 'DNS:emei,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:10.96.0.1,IP:10.27.53.32' });
     const { diagnostics } = await lintCerts(SEED, directory);
     const line = lineOf(seedText, '- name: emei');
@@ -204,7 +204,7 @@ describe('lint --certs over the seed, certificates made with openssl', () => {
     expect(diagnostics.every((diagnostic) => diagnostic.artifact === artifact)).toBe(true);
   });
 
-  it("shaolin's apiserver certificate copied onto wudang (the documents' step 3)", async () => {
+  it("shaolin's apiserver certificate copied onto wudang by hand", async () => {
     const directory = collection('copied');
     cpSync(join(signed, 'apiserver-shaolin.crt'), join(directory, 'hosts/wudang/etc/kubernetes/pki/apiserver-wudang.crt'));
     const { diagnostics } = await lintCerts(SEED, directory);

@@ -13,9 +13,9 @@
  * is then dialled as it would dial (name as SNI + default hostname check, the CA as trust anchor), enough times
  * through the LB to land on every backend. Each handshake's outcome must match the linter exactly:
  *  - own certificates: everything succeeds, and the linter reports no san-* problem;
- *  - kubectl pointed at the LB's address (users[].server https://127.0.1.10:18443, the documents' admin-lb.conf):
+ *  - kubectl pointed at the LB's address (users[].server https://127.0.1.10:18443, the mistake of fixtures/broken/admin-kubeconfig-lb-ip):
  *    every handshake fails with ERR_TLS_CERT_ALTNAME_INVALID on exactly the backends san-coverage names;
- *  - cp2 and cp3 serving cp1's certificate (apiServerCertificateFrom, the documents' copied apiserver.crt):
+ *  - cp2 and cp3 serving cp1's certificate (apiServerCertificateFrom, an apiserver.crt copied by hand):
  *    the connections that land there by address fail, all others succeed, as san-coverage and
  *    san-advertise-address say.
  *
@@ -311,7 +311,7 @@ describe('the generated site as it is', () => {
   });
 });
 
-describe("kubectl dialling the LB by its address (the documents' admin-lb.conf, users[].server https://127.0.1.10:18443)", () => {
+describe('kubectl dialling the LB by its address (users[].server https://127.0.1.10:18443)', () => {
   it('changes only the user kubeconfig: same certificates, same nginx.conf, so the running servers stand for this variant', () => {
     expect(file(lbIp, 'pki/plan.json')).toBe(file(base, 'pki/plan.json'));
     expect(file(lbIp, 'hosts/lb/etc/nginx/nginx.conf')).toBe(file(base, 'hosts/lb/etc/nginx/nginx.conf'));
@@ -336,7 +336,7 @@ describe("kubectl dialling the LB by its address (the documents' admin-lb.conf, 
   });
 });
 
-describe("cp2 and cp3 serve cp1's certificate (apiServerCertificateFrom: cp1, the documents' copied apiserver.crt)", () => {
+describe("cp2 and cp3 serve cp1's certificate (apiServerCertificateFrom: cp1, an apiserver.crt copied by hand)", () => {
   beforeAll(async () => {
     await startBackends(copied);
   }, 30_000);

@@ -167,7 +167,7 @@ describe('Harbor 1.1 (the seed site)', () => {
     expect(templateNames('A=$x $$y ${z} $')).toEqual(['x', 'z', '<bare $>']); // the check itself can fail
   });
 
-  it('docker-compose.yml parses and puts every volume on the shared storage, as the design document does', () => {
+  it('docker-compose.yml parses and puts every volume on the shared storage, one log folder per instance', () => {
     const compose = parse(node1('docker-compose.yml'));
     expect(compose.version).toBe('2');
     expect(compose.services.registry.volumes).toContain('/mnt/cephfs/harbor/data/registry:/storage:z');

@@ -42,7 +42,7 @@ const V1_READS = ['spec.harbor.version', 'spec.harbor.externalURL', 'spec.harbor
 export const harborCfgFile = defineArtifact<HarborCfg>({
   id: 'harbor/harbor-cfg',
   pattern: `hosts/*${INSTALL_DIR}/harbor.cfg`,
-  description: 'a Harbor 1.x instance\'s installer configuration as the design documents edited it: hostname = the balancer\'s host:port, keys and data on the shared storage, TLS files, the external database\'s password',
+  description: 'a Harbor 1.x instance\'s installer configuration as a two-instance HA site edits it (fixtures/seed-ha): hostname = the balancer\'s host:port, keys and data on the shared storage, TLS files, the external database\'s password',
   where: 'harbor hosts, Harbor 1.x',
   reads: V1_READS,
   secretKeys: ['dbPassword', 'adminPassword'],
@@ -98,7 +98,10 @@ const BUNDLED_MYSQL = { host: 'mysql', port: 3306, user: 'root' };
 
 const syslog = (tag: string) => ({ driver: 'syslog', options: { 'syslog-address': 'tcp://127.0.0.1:1514', tag } });
 
-/** The bundled mysql of make/docker-compose.tpl, its files on the shared storage as the design document first had it. */
+/**
+ * The bundled mysql of make/docker-compose.tpl, its files on the shared storage: a second instance's mysql
+ * then fails with `InnoDB: Unable to lock ./ibdata1` (harbor-shared-state refuses it; generated only on request).
+ */
 function bundledDatabase(harbor: HarborModel): Record<string, unknown> {
   return {
     mysql: {
@@ -115,7 +118,7 @@ function bundledDatabase(harbor: HarborModel): Record<string, unknown> {
 }
 
 /**
- * Harbor 1.1's docker-compose.yml (make/docker-compose.tpl of v1.1.x) as the design document edits it:
+ * Harbor 1.1's docker-compose.yml (make/docker-compose.tpl of v1.1.x) as an HA site on shared storage edits it:
  * every /data volume on the shared storage, the log folder per instance, the proxy on httpPort and no
  * mysql service unless the spec asks for the bundled database. Only port 80 of the proxy is published: instances serve
  * plain http behind the balancer, and 443/4443 would only hold host ports.
@@ -224,7 +227,7 @@ function instanceFiles(harbor: HarborModel, release: HarborRelease, host: Host, 
   ];
 }
 
-/** Harbor 1.1 (the design document's site): per instance, harbor.cfg, the two env templates and docker-compose.yml. */
+/** Harbor 1.1 (the seed site's registry, fixtures/seed-ha): per instance, harbor.cfg, the two env templates and docker-compose.yml. */
 export function generateHarborV1(model: ClusterModel): Artifact[] {
   const harbor = model.harbor;
   if (!harbor) return [];

@@ -27,7 +27,7 @@ export const kubeProxyConfigMapFile = defineArtifact<KubeProxyConfigMap>({
 
 /**
  * The kube-proxy ConfigMap's kubeconfig, dialling controlPlaneEndpoint: kubeadm wrote the first master's
- * address there, which pins every kube-proxy to one host (the design documents' step 7). In per-node mode
+ * address there, which pins every kube-proxy to one host (https://github.com/kubernetes/kubeadm/issues/905). In per-node mode
  * every kube-proxy dials 127.0.0.1 at the balancer port: its node's proxy, or on a control-plane host the
  * apiserver itself (the port is then the apiserver's).
  */

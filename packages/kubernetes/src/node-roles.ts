@@ -47,7 +47,7 @@ function labelCommands(host: Host, labels: Readonly<Record<string, string>>): st
 
 /**
  * Labels and taints applied with kubectl. Legacy flow: kubeadm 1.6 marked only the first master, so the
- * others took workloads (the design documents' step 5); the script marks every node as its role says.
+ * others took ordinary workloads (fixtures/broken/masters-untainted); the script marks every node as its role says.
  * kubeadm flow: kubeadm labels and taints control-plane nodes itself, so only labels from the spec remain.
  */
 export function generateNodeRoleScript(model: ClusterModel): Artifact[] {

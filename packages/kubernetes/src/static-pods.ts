@@ -45,8 +45,8 @@ export function etcdClientURLs(model: ClusterModel): string {
 
 /**
  * A stacked etcd member behind TLS, both towards clients and towards its peers, each side requiring a
- * certificate signed by the etcd CA (the flags kubeadm's own etcd manifest uses). The design documents ran
- * it over plain http on the node address: whoever reached port 2379 read and wrote every Secret.
+ * certificate signed by the etcd CA (the flags kubeadm's own etcd manifest uses). Over plain http on the node
+ * address, whoever reached port 2379 would read and write every Secret (https://etcd.io/docs/latest/op-guide/security/).
  */
 function etcd(model: ClusterModel, host: Host): IPod {
   const release = model.kubernetes.release;

@@ -77,7 +77,7 @@ export function apiServerAltNames(model: ClusterModel, host: Host): { dnsNames: 
 
 function ownApiServerCertificate(model: ClusterModel, host: Host): CertificatePlan {
   const kubeadm = usesKubeadm(model);
-  // The legacy flow gives each host a certificate of its own name; copying one host's cert is the x509 failure of the design documents.
+  // The legacy flow gives each host a certificate of its own name; a copy of one host's cert fails every kubelet on the others with x509 (san-advertise-address).
   const base = kubeadm ? 'apiserver' : `apiserver-${host.name}`;
   return {
     id: `apiserver-${host.name}`,

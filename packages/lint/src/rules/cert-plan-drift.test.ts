@@ -14,7 +14,7 @@ testRule(certPlanDrift, {
   ],
   invalid: [
     {
-      name: "shaolin's apiserver certificate copied onto wudang (the design documents' step 3)",
+      name: "shaolin's apiserver certificate copied onto wudang by hand",
       fixture: 'seed-ha',
       deployed: collected(seed, [{ host: 'wudang', path: '/etc/kubernetes/pki/apiserver-wudang.crt', change: { dnsNames: ['shaolin', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'], ipAddresses: ['10.96.0.1', '10.27.53.32'] } }]),
       errors: [

@@ -14,7 +14,7 @@ testRule(consulRetryJoin, {
   ],
   invalid: [
     {
-      name: "the document's -join to consul-1 only, on consul-2 and consul-3",
+      name: '-join to consul-1 only, on consul-2 and consul-3',
       fixture: 'seed-ha',
       replacements: [overrides('      - host: consul-2\n        retryJoin: [192.168.0.129]\n      - host: consul-3\n        retryJoin: [192.168.0.129]\n')],
       errors: [

@@ -2,9 +2,9 @@ import { agentField, CONSUL_AGENT_ARTIFACTS, consulAgentConfigs } from '@cluster
 import { defineRule } from '../rule';
 
 /**
- * The Consul document joined consul-2 and consul-3 with `-join 192.168.0.129`: one server, once. An
- * agent that restarts while that server is down joins no one; retry_join of every server retries each
- * until one answers.
+ * An agent started with `-join <one server>` (fixtures/broken/consul-join-one-server) tries that server
+ * once: restarted while that server is down, it joins no one. retry_join of every server retries each
+ * until one answers (https://developer.hashicorp.com/consul/docs/reference/agent/configuration-file/join).
  */
 export const consulRetryJoin = defineRule({
   id: 'consul-retry-join',

@@ -28,7 +28,7 @@ function dnsField(model: ClusterModel, server: string): FieldPath {
   return ['spec', 'docker', 'dns', index >= 0 ? index : Math.max(dns.indexOf('consul'), 0)];
 }
 
-/** Inside a container 127.0.0.1 is the container itself, where no DNS server runs (the design documents' mistake). */
+/** Inside a container 127.0.0.1 is the container itself, where no DNS server runs (fixtures/broken/docker-dns-loopback). */
 export const containerDnsLoopback = defineRule({
   id: 'container-dns-loopback',
   description: 'No Docker dns entry is a loopback address.',

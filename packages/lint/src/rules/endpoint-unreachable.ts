@@ -3,8 +3,9 @@ import { apiServerClients, apiServerRoutes, BALANCER_ARTIFACTS, CLIENT_ARTIFACTS
 import { defineRule } from '../rule';
 
 /**
- * The documents mixed 6443 and 8443: a client dialling the LB host on the apiserver port, a name nothing maps,
- * or an address where the site has no host and no virtual address.
+ * A site with two ports for one API (apiservers on 6443, the balancer on 8443) invites a client dialling the
+ * LB host on the apiserver port; so does a name nothing maps, or an address where the site has no host and
+ * no virtual address (fixtures/broken/wrong-lb-port, fixtures/broken/endpoint-address-nowhere).
  */
 export const endpointUnreachable = defineRule({
   id: 'endpoint-unreachable',

@@ -12,7 +12,7 @@ const withCommand =
     return copy;
   };
 
-/** The design documents' member: plain http on the node address, no certificate anywhere. */
+/** A hand-built member: plain http on the node address, no certificate anywhere. */
 const plainHttp = (args: readonly string[]) => args.map((arg) => arg.replace(/https:\/\//g, 'http://')).filter((arg) => !/^--(peer-)?(cert-file|key-file|trusted-ca-file|client-cert-auth)=/.test(arg));
 
 testRule(etcdPlaintext, {
@@ -31,7 +31,7 @@ testRule(etcdPlaintext, {
   ],
   invalid: [
     {
-      name: "the design documents' member: plain http on the node address",
+      name: 'a hand-built member: plain http on the node address',
       fixture: 'seed-ha',
       files: { [MANIFEST]: withCommand(plainHttp) },
       errors: [

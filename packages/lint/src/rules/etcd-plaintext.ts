@@ -19,9 +19,9 @@ const SIDES = [
 ] as const;
 
 /**
- * etcd holds every Secret of the cluster. The design documents' members listened on the node address over
- * plain http: whoever reached port 2379 read and wrote all of it. Over https without client-certificate
- * authentication, anyone still does.
+ * etcd holds every Secret of the cluster. A member listening on the node address over plain http lets
+ * whoever reaches port 2379 read and write all of it; over https without client-certificate authentication,
+ * anyone still can (https://etcd.io/docs/latest/op-guide/security/).
  */
 export const etcdPlaintext = defineRule({
   id: 'etcd-plaintext',

@@ -12,7 +12,7 @@ testRule(lbProxyTimeout, {
   ],
   invalid: [
     {
-      name: "the documents' proxy_timeout 3s",
+      name: 'proxy_timeout 3s',
       fixture: 'seed-ha',
       replacements: [[PROXY_TIMEOUT, 'proxyTimeout: 3s']],
       errors: [

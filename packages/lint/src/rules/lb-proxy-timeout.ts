@@ -10,7 +10,11 @@ function seconds(value: string | undefined): number {
   return match ? Number(match[1]) * UNIT_SECONDS[match[2] ?? 's'] : MINIMUM_SECONDS;
 }
 
-/** The design documents used proxy_timeout 3s: every watch (kubectl get -w, controllers, kubelets) is cut every 3 seconds. */
+/**
+ * nginx's stream proxy_timeout closes a connection idle that long in both directions
+ * (https://nginx.org/en/docs/stream/ngx_stream_proxy_module.html#proxy_timeout): at 3s every quiet watch
+ * (kubectl get -w, controllers, kubelets) is cut every 3 seconds.
+ */
 export const lbProxyTimeout = defineRule({
   id: 'lb-proxy-timeout',
   description: 'An apiserver load balancer keeps idle connections at least 10 minutes, or watches break.',

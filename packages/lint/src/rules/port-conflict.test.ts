@@ -10,7 +10,7 @@ const MODERN_DOCKER_HOSTS = ['worker-1', 'worker-2', 'worker-3', 'worker-4', 'ha
 testRule(portConflict, {
   valid: [
     { name: 'modern: Harbor, ingress and Consul apart', fixture: 'modern' },
-    { name: "seed: Harbor's proxy on 8060 (the documents' fix)", fixture: 'seed-ha' },
+    { name: "seed: Harbor's proxy moved off 80 to 8060", fixture: 'seed-ha' },
     { name: 'edge: a dedicated LB host on the apiserver port', fixture: 'edge' },
     { name: "modern: a service on the apiserver port, where no Docker host runs an apiserver", fixture: 'modern', replacements: webOn(6443) },
     { name: 'seed: a service without a port', fixture: 'seed-ha', replacements: [['      - name: httpbackend\n        port: 8081\n', '      - name: httpbackend\n']] },

@@ -32,7 +32,7 @@ function weight(field: FieldPath): number {
   return /port$/i.test(last) ? 2 : last === 'roles' ? 0 : 1;
 }
 
-/** "address already in use": the design documents' Harbor proxy on port 80, found before deploy. */
+/** Docker's "Error starting userland proxy: listen tcp 0.0.0.0:80: bind: address already in use" (Harbor's proxy on a host whose port 80 is taken), found before deploy. */
 export const portConflict = defineRule({
   id: 'port-conflict',
   description: 'No two listeners on one host share a port, the ports of Consul services on Docker hosts included.',

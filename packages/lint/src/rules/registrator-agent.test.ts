@@ -13,7 +13,7 @@ testRule(registratorAgent, {
   ],
   invalid: [
     {
-      name: 'registrator on localhost:8500 where no agent runs (Consul document)',
+      name: 'registrator on localhost:8500 where no agent runs',
       fixture: 'seed-ha',
       replacements: [seedRegistrator('localhost:8500')],
       // shaolin, wudang, emei, node1, node2: the first host's unit stands for the five

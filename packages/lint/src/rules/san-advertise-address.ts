@@ -2,7 +2,11 @@ import { apiServerCertificates, CERTIFICATE_ARTIFACTS, deployedApiServerCertific
 import { describeDeployed } from '@clusterspec/pki';
 import { defineRule } from '../rule';
 
-/** The design documents copied shaolin's apiserver certificate to wudang and emei; every kubelet there then failed x509. */
+/**
+ * A hand-built site that copied one host's apiserver certificate onto the others: every kubelet there dials its own
+ * apiserver and fails with x509: certificate is valid for <the first host's names>, not <its own address>
+ * (fixtures/broken/copied-apiserver-cert).
+ */
 export const sanAdvertiseAddress = defineRule({
   id: 'san-advertise-address',
   description: "Each apiserver's certificate covers its own host's advertise address.",
@@ -22,7 +26,7 @@ export const sanAdvertiseAddress = defineRule({
       });
     }
     if (!deployed) return;
-    // The design documents' step 3: shaolin's certificate copied onto wudang and emei by hand.
+    // The same mistake on a live site: shaolin's certificate copied onto wudang and emei by hand.
     for (const [name, certificate] of deployedApiServerCertificates(model, artifacts, deployed)) {
       const host = model.kubernetes.controlPlaneHosts.find((candidate) => candidate.name === name);
       if (!host || !certificate.deployed || certificate.ipAddresses.includes(host.address)) continue;

@@ -10,7 +10,7 @@ const SHAOLIN_CERTIFICATE = `x509: certificate is valid for shaolin, ${SEED_SANS
 const WUDANG_CERTIFICATE = `x509: certificate is valid for wudang, ${SEED_SANS}, 10.24.138.208`;
 
 const seed = loadFixture('fixtures/seed-ha/cluster.yaml');
-/** shaolin's apiserver certificate as deployed on emei: the design documents' step 3, on a live site. */
+/** shaolin's apiserver certificate as deployed on emei: copied there by hand, on a live site. */
 const shaolinsOnEmei = collected(seed, [{ host: 'emei', path: '/etc/kubernetes/pki/apiserver-emei.crt', change: { dnsNames: ['shaolin', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'], ipAddresses: ['10.96.0.1', '10.27.53.32'] } }]);
 
 testRule(sanCoverage, {
@@ -56,7 +56,7 @@ testRule(sanCoverage, {
       })),
     },
     {
-      name: "collected from a live site: emei serves shaolin's certificate (the documents' x509 error, found before a client meets it)",
+      name: "collected from a live site: emei serves shaolin's certificate (x509: certificate is valid for …, 10.27.53.32, not 10.27.52.72, found before a client meets it)",
       fixture: 'seed-ha',
       deployed: shaolinsOnEmei,
       severities: ['error'],

@@ -27,7 +27,7 @@ function balancerEntrances({ model, artifacts }: RuleContext): { address: string
 }
 
 /**
- * The x509 failure of the design documents, found before deploy: follow each client to every apiserver that
+ * `x509: certificate is valid for …, not <what the client dialled>`, found before deploy: follow each client to every apiserver that
  * may answer it. With `--certs DIR` the same paths are judged against the certificates the hosts really serve,
  * so a live site's failure is found before a client meets it.
  */

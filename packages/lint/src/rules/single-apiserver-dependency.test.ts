@@ -23,7 +23,7 @@ testRule(singleApiServerDependency, {
       ],
     },
     {
-      name: "kube-proxy dialling the endpoint name on the apiserver port (documents' own fix)",
+      name: 'kube-proxy dialling the endpoint name on the apiserver port (a fix that /etc/hosts still maps to one host)',
       fixture: 'seed-ha',
       replacements: [seedKubeProxy('https://kubernetes.default.svc:6443')],
       errors: [

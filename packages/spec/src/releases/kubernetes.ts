@@ -4,7 +4,7 @@ export type KubeadmApiVersion = 'kubeadm.k8s.io/v1beta2' | 'kubeadm.k8s.io/v1bet
 
 /** Everything about Kubernetes that changes what we write with its version. */
 export interface KubernetesRelease {
-  /** legacy: static pods written by hand (the design documents' 1.6); kubeadm: kubeadm configs, certificates issued by kubeadm. */
+  /** legacy: static pods written by hand (Kubernetes 1.6, fixtures/seed-ha); kubeadm: kubeadm configs, certificates issued by kubeadm. */
   readonly flow: 'legacy' | 'kubeadm';
   readonly kubeadmApiVersion?: KubeadmApiVersion;
   /** v1beta4 turned extraArgs maps into name/value lists. */
@@ -56,8 +56,8 @@ const MASTER = 'node-role.kubernetes.io/master';
 const CONTROL_PLANE = 'node-role.kubernetes.io/control-plane';
 
 /**
- * kubeadm's history, from the release each row names on. Supported: 1.6 (the legacy static pods of the
- * design documents, whose flags later releases renamed or dropped) and 1.15 on, when kubeadm joins
+ * kubeadm's history, from the release each row names on. Supported: 1.6 (the legacy static pods of
+ * fixtures/seed-ha, whose flags later releases renamed or dropped) and 1.15 on, when kubeadm joins
  * control-plane nodes itself (`kubeadm join --control-plane`); releases in between would get broken manifests.
  * The newest supported release is the newest whose kubeadm config API and node-role facts were checked.
  */
@@ -66,7 +66,7 @@ export const KUBERNETES_RELEASES = releaseTable<KubernetesRelease>({
   rows: [
     {
       since: [1, 0],
-      why: 'kubeadm 1.6 as the design documents used it',
+      why: 'kubeadm 1.6 on the first master, static pods written by hand on the others',
       flow: 'legacy',
       extraArgsAsList: false,
       imageRepository: 'gcr.io/google_containers',
@@ -103,6 +103,6 @@ export const KUBERNETES_RELEASES = releaseTable<KubernetesRelease>({
   ],
   unsupported: (version, supportedText) => ({
     message: `Kubernetes ${version.text} is not supported`,
-    hint: `use ${supportedText}: 1.6.x is the static-pod flow of the design documents, 1.15 and later are set up by kubeadm`,
+    hint: `use ${supportedText}: 1.6.x is the legacy static-pod flow, 1.15 and later are set up by kubeadm`,
   }),
 });
