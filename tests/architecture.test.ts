@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { preProcessFile } from 'typescript';
@@ -209,10 +210,24 @@ export function outsideReferences(file: string, text: string): string[] {
 const NOT_THE_REPOSITORY = new Set(['.git', 'node_modules', 'dist', '.nx', 'coverage', 'tmp']);
 
 /** Every text file of the repository (sources, tests, templates, docs, schemas, fixtures, scripts, the golden out/). */
+/**
+ * The repository's files: what git tracks or would track (ignored build output such as dist/ and
+ * *.tsbuildinfo holds absolute paths of the machine it was built on, which is not the repository's text).
+ * Outside a git work tree (an exported archive), a walk that skips the folders git ignores.
+ */
 function repositoryTextFiles(): string[] {
+  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8', timeout: 30000 });
+  if (listed.status === 0) {
+    return listed.stdout
+      .split('\0')
+      .filter((path) => path !== '')
+      .map((path) => join(ROOT, path))
+      .filter((file) => existsSync(file) && lstatSync(file).isFile())
+      .sort();
+  }
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true })
-      .filter((entry: Dirent) => !NOT_THE_REPOSITORY.has(entry.name) && !/\.(tmp|old)-\d+$/.test(entry.name))
+      .filter((entry: Dirent) => !NOT_THE_REPOSITORY.has(entry.name) && !/\.(tmp|old)-\d+$/.test(entry.name) && !entry.name.endsWith('.tsbuildinfo'))
       .flatMap((entry: Dirent) => (entry.isDirectory() ? walk(join(dir, entry.name)) : entry.isFile() ? [join(dir, entry.name)] : []));
   return walk(ROOT).sort();
 }
