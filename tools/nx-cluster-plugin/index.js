@@ -5,7 +5,8 @@ const { readFileSync } = require('node:fs');
 const { basename, dirname, join } = require('node:path');
 
 const DEFAULT_SPECS = 'fixtures/*/cluster.{yaml,toml}';
-const CLI = 'node packages/cli/bin/clusterspec.js';
+// The executor of this folder (executors.json), named by its path from the workspace root.
+const EXECUTOR = './tools/nx-cluster-plugin:clusterspec';
 
 /** metadata.name without loading the whole spec: the plugin runs on every Nx call. */
 function clusterName(workspaceRoot, specFile) {
@@ -19,16 +20,18 @@ function clusterName(workspaceRoot, specFile) {
 function projectFor(specFile, workspaceRoot) {
   const root = dirname(specFile);
   const name = clusterName(workspaceRoot, specFile);
-  const inputs = [`{workspaceRoot}/${specFile}`, 'sources'];
+  // The executor is code the results depend on, like the packages' sources.
+  const inputs = [`{workspaceRoot}/${specFile}`, 'sources', '{workspaceRoot}/tools/nx-cluster-plugin/**/*'];
   const dependsOn = [{ projects: ['clusterspec'], target: 'build' }];
-  const target = (command, extra) => ({ executor: 'nx:run-commands', options: { command: `${CLI} ${command} ${specFile}`, cwd: '{workspaceRoot}' }, cache: true, dependsOn, inputs, ...extra });
+  const target = (command, extra) => ({ executor: EXECUTOR, options: { command, spec: specFile }, cache: true, dependsOn, inputs, ...extra });
   return {
     [root]: {
       name: `cluster-${name}`,
       tags: ['cluster'],
       targets: {
         generate: target('generate', { outputs: [`{workspaceRoot}/out/${name}`] }),
-        lint: target('lint', {}),
+        // `nx run-many -t lint -c sarif` writes reports/sarif/<name>.sarif (an output, so the cache restores it too).
+        lint: target('lint', { outputs: [`{workspaceRoot}/reports/sarif/${name}.sarif`], configurations: { sarif: { sarif: `reports/sarif/${name}.sarif` } } }),
         check: target('check', { inputs: [...inputs, `{workspaceRoot}/out/${name}/**/*`] }),
       },
     },
