@@ -107,7 +107,9 @@ describe('a shared cache for two clones (tools/nx-cache-server)', () => {
     const { status, output } = fleet.nx(second, RUN_ALL, { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url }, 120000);
     expect(status).toBe(0);
     expect(remoteHits(output)).toBe(9);
-    expect(output).toMatch(/Nx read the output from the cache instead of running the command for 9 out of 9 tasks/);
+    // The tenth task is the root project's `build`, an nx:noop there (nothing to cache, nothing run).
+    expect(output).toMatch(/Nx read the output from the cache instead of running the command for 9 out of 10 tasks/);
+    expect(output).not.toMatch(/Running \d+ tasks with/);
     // Each task's own output is replayed.
     expect(output).toMatch(/sites\/east\/cluster\.yaml: out\/east is current/);
     expect(treeDifferences(join(second, 'out'), join(scratch, 'first/out'))).toEqual([]);
