@@ -1,10 +1,9 @@
 import { loadSpec } from '@clusterspec/spec';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../../tests/support/fixtures';
+import { sarifValidator } from '../../../tests/support/sarif';
 import type { Untyped } from '../../../tests/support/untyped';
 import { generateArtifacts, main } from '@clusterspec/cli';
 import { lintSite } from './engine';
@@ -128,15 +127,6 @@ describe('github', () => {
 });
 
 describe('sarif', () => {
-  /** The SARIF 2.1.0 schema declares draft-04 (`id`, no boolean exclusiveMinimum): Ajv 8 reads it as draft-07, the same for this schema. */
-  function sarifValidator() {
-    const schema = JSON.parse(readFileSync(join(ROOT, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as Record<string, unknown>;
-    const { $schema: _draft, id, ...rest } = schema;
-    // The schema's `language` pattern is not valid with the u flag, which Ajv 8 uses by default.
-    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
-    addFormats(ajv);
-    return ajv.compile({ ...rest, $id: id as string });
-  }
   const validate = sarifValidator();
   const sarif = (diagnostics: readonly Diagnostic[]) => JSON.parse(formatSarif(diagnostics, rules, 'https://github.com/clusterspec/clusterspec'));
 
@@ -248,12 +238,7 @@ describe('clusterspec lint exit codes', () => {
     expect(github.stdout.split('\n').filter((line) => line.startsWith('::error '))).toHaveLength(2);
     const sarifRun = await cli('lint', BROKEN, SEED, '--format', 'sarif');
     expect(sarifRun.code).toBe(1);
-    const schema = JSON.parse(readFileSync(join(ROOT, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
-    delete schema.$schema;
-    delete schema.id;
-    const ajv = new Ajv({ strict: false, unicodeRegExp: false });
-    addFormats(ajv);
-    const validate = ajv.compile(schema);
+    const validate = sarifValidator();
     const log = JSON.parse(sarifRun.stdout);
     expect(validate(log) ? [] : validate.errors).toEqual([]);
     // 5 of the broken site, 3 of the seed (two warnings, one info), and 9 fleet-collision errors: the broken
