@@ -1,14 +1,17 @@
 'use strict';
-// npm run bench [-- --sizes 10,100,1000,5000 --runs 3 --write]
+// npm run bench [-- --sizes 10,100,1000,5000 --runs 3 --fleet-sites 200 --fleet-runs 1 --no-fleet --write]
 // Times validate, generate, lint and check as the CLI processes a user runs, next to two floors:
 // `node -e 0` (process start) and `cp -r` of the generated tree (the file-system cost of writing it).
-// Wall and CPU time and peak RSS come from GNU time; each figure is the median of several runs.
+// Then the fleet (bench/fleet-workspace.js): a scratch fleet repository of synthetic sites of varied sizes, timed
+// as one CLI process over every site (the floor), cold and cached `nx run-many`, and `nx affected` after one
+// spec changes. Wall and CPU time and peak RSS come from GNU time; each figure is the median of several runs.
 const { spawnSync } = require('node:child_process');
 const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { cpus, tmpdir, totalmem } = require('node:os');
 const { join } = require('node:path');
 const { stringify } = require('yaml');
 const { syntheticSpec } = require('./make-spec');
+const fleetWorkspace = require('./fleet-workspace');
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'packages/cli/bin/clusterspec.js');
@@ -21,11 +24,15 @@ function option(name, fallback) {
 
 const sizes = option('sizes', '10,100,1000,5000').split(',').map(Number);
 const runs = Number(option('runs', '3'));
+const fleetSites = process.argv.includes('--no-fleet') ? 0 : Number(option('fleet-sites', '200'));
+const fleetRuns = Number(option('fleet-runs', '1'));
+/** The fleet's site sizes in hosts, dealt in turn (13 is the synthetic site's fixed part: no workers). */
+const FLEET_SIZES = [13, 16, 24, 40];
 
-/** One run under GNU time: wall seconds, CPU seconds (user + system), peak RSS in MB. */
-function measure(command, args, prepare) {
+/** One run under GNU time: wall seconds, CPU seconds (user + system, children included), peak RSS in MB. */
+function measure(command, args, prepare, spawnOptions = {}) {
   if (prepare) prepare();
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...spawnOptions });
   const last = result.stderr.trim().split('\n').pop();
   const [wall, user, system, rssKb] = last.split(' ').map(Number);
   if (![wall, user, system, rssKb].every(Number.isFinite)) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
@@ -37,9 +44,62 @@ function median(samples, key) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function timed(label, command, args, prepare) {
-  const samples = Array.from({ length: runs }, () => measure(command, args, prepare));
+function timed(label, command, args, prepare, spawnOptions, count = runs) {
+  const samples = Array.from({ length: count }, () => measure(command, args, prepare, spawnOptions));
   return { label, wall: median(samples, 'wall'), cpu: median(samples, 'cpu'), rss: median(samples, 'rss') };
+}
+
+/**
+ * The fleet: `fleetSites` synthetic sites in a scratch fleet repository. Returns its rows and targets. Nx runs
+ * with the workspace's own caches (emptied for the cold runs), daemon off, as this repository's .env says.
+ */
+function benchFleet(folder) {
+  const workspace = join(folder, 'fleet');
+  const specs = Array.from({ length: fleetSites }, (_, index) => {
+    const name = `site-${String(index + 1).padStart(3, '0')}`;
+    const spec = syntheticSpec(FLEET_SIZES[index % FLEET_SIZES.length]);
+    spec.metadata.name = name;
+    return { name, text: stringify(spec, { lineWidth: 0 }) };
+  });
+  const files = fleetWorkspace.makeFleetWorkspace(workspace, specs);
+  const inWorkspace = { cwd: workspace, env: fleetWorkspace.nxEnv(workspace) };
+  const nx = (...args) => [fleetWorkspace.NX, ...args];
+  const runMany = (target, ...extra) => nx('run-many', '-t', target, '--projects=tag:cluster', '--parallel=2', ...extra);
+  const emptyCache = () => rmSync(join(workspace, '.nx/cache'), { recursive: true, force: true });
+  const time = (label, args, prepare) => timed(label, process.execPath, args, prepare, inWorkspace, fleetRuns);
+  // Nx's project graph, computed once as any later call finds it (the file hashes of a fresh clone).
+  spawnSync(process.execPath, nx('show', 'projects'), { ...inWorkspace, encoding: 'utf8' });
+  const floorOut = join(folder, 'floor-out');
+  const figures = {
+    floorGenerate: time('clusterspec generate, all sites (floor)', [fleetWorkspace.CLI, 'generate', '--quiet', ...files, '--out', floorOut]),
+    floorLint: time('clusterspec lint, all sites (floor)', [fleetWorkspace.CLI, 'lint', '--quiet', ...files]),
+    floorCheck: time('clusterspec check, all sites (floor)', [fleetWorkspace.CLI, 'check', '--quiet', ...files]),
+    coldGenerate: time('nx run-many -t generate, cold', runMany('generate'), emptyCache),
+    coldLint: time('nx run-many -t lint, cold', runMany('lint'), emptyCache),
+    coldCheck: time('nx run-many -t check, cold', runMany('check'), emptyCache),
+    cachedGenerate: time('nx run-many -t generate, cached (out/ in place)', runMany('generate')),
+    restoredGenerate: time('nx run-many -t generate, cached (out/ deleted, restored)', runMany('generate'), () => rmSync(join(workspace, 'out'), { recursive: true, force: true })),
+    cachedAll: time('nx run-many -t generate lint check, cached', nx('run-many', '-t', 'generate', 'lint', 'check', '--projects=tag:cluster', '--parallel=2')),
+  };
+  // One spec changes (a comment is enough for its hash): `affected` runs that one site.
+  writeFileSync(join(workspace, files[0]), `${specs[0].text}# changed\n`);
+  figures.affected = time('nx affected -t generate, one spec changed', nx('affected', '-t', 'generate', '--base=HEAD'));
+  if (process.argv.includes('--fleet-unbatched')) figures.unbatched = time('nx run-many -t generate --batch=false, cold', runMany('generate', '--batch=false'), emptyCache);
+  const hosts = specs.reduce((sum, _spec, index) => sum + FLEET_SIZES[index % FLEET_SIZES.length], 0);
+  const size = `${fleetSites} sites`;
+  const rows = Object.values(figures).map((figure) => ({ size, ...figure }));
+  const within = (cold, floor, name) =>
+    verdict(cold.wall <= 1.5 * floor.wall, `cold nx run-many -t ${name} over ${fleetSites} sites within 1.5× of one clusterspec ${name} of all of them (${cold.wall.toFixed(2)} s vs ${(1.5 * floor.wall).toFixed(2)} s; CPU ${(cold.cpu / floor.cpu).toFixed(2)}×)`);
+  const targets = [
+    within(figures.coldGenerate, figures.floorGenerate, 'generate'),
+    within(figures.coldLint, figures.floorLint, 'lint'),
+    within(figures.coldCheck, figures.floorCheck, 'check'),
+  ];
+  return { rows, targets, note: `Fleet: ${fleetSites} synthetic sites of ${FLEET_SIZES.join(', ')} hosts in turn (${hosts} hosts), median of ${fleetRuns} run(s), Nx daemon off, --parallel=2.` };
+}
+
+function verdict(met, text) {
+  return `- ${met ? 'met' : 'NOT met'}: ${text}`;
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'clusterspec-bench-'));
@@ -72,7 +132,6 @@ try {
     '| --- | --- | ---: | ---: | ---: |',
     ...rows.map((row) => `| ${row.size} | ${row.label} | ${row.wall.toFixed(2)} | ${row.cpu.toFixed(2)} | ${row.rss.toFixed(0)} |`),
   ];
-  const verdict = (met, text) => `- ${met ? 'met' : 'NOT met'}: ${text}`;
   const targets = [verdict(seedLint.wall <= 3 * nodeFloor.wall, `lint of the seed site within 3× of node -e 0 (${seedLint.wall.toFixed(2)} s vs ${(3 * nodeFloor.wall).toFixed(2)} s)`)];
   const largest = bySize.get(5000);
   if (largest) {
@@ -86,8 +145,15 @@ try {
       targets.push(verdict(growth <= 6, `${command} from 1,000 to 5,000 hosts grows ${growth.toFixed(1)}× (at most 6×)`));
     }
   }
+  let fleetNote = '';
+  if (fleetSites > 0) {
+    const fleet = benchFleet(scratch);
+    table.push(...fleet.rows.map((row) => `| ${row.size} | ${row.label} | ${row.wall.toFixed(2)} | ${row.cpu.toFixed(2)} | ${row.rss.toFixed(0)} |`));
+    targets.push(...fleet.targets);
+    fleetNote = `\n${fleet.note}`;
+  }
   const machine = `${cpus().length} × ${cpus()[0].model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, median of ${runs} runs`;
-  const report = [`Machine: ${machine}`, '', ...table, '', 'Targets:', ...targets, ''].join('\n');
+  const report = [`Machine: ${machine}${fleetNote}`, '', ...table, '', 'Targets:', ...targets, ''].join('\n');
   process.stdout.write(report);
   if (process.argv.includes('--write')) {
     writeFileSync(join(__dirname, 'RESULTS.md'), `# Benchmark results\n\nFrom \`npm run bench -- --write\`. The synthetic sites come from bench/make-spec.js.\n\n${report}`);
