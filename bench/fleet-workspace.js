@@ -25,7 +25,15 @@ function modernSpec(name) {
  * plugin isolation), its workspace data kept inside it, and `extra` on top (e.g. the remote cache's address).
  */
 function nxEnv(workspace, extra = {}) {
-  const env = { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NX_ISOLATE_PLUGINS: 'false', NX_TUI: 'false', NX_WORKSPACE_DATA_DIRECTORY: join(workspace, '.nx/workspace-data'), ...extra };
+  const env = {
+    ...process.env,
+    NX_NO_CLOUD: 'true',
+    NX_DAEMON: 'false',
+    NX_ISOLATE_PLUGINS: 'false',
+    NX_TUI: 'false',
+    NX_WORKSPACE_DATA_DIRECTORY: join(workspace, '.nx/workspace-data'),
+    ...extra,
+  };
   // The remote cache is asked for explicitly: one set in the caller's shell must not leak into a measurement.
   if (!('NX_SELF_HOSTED_REMOTE_CACHE_SERVER' in extra)) delete env.NX_SELF_HOSTED_REMOTE_CACHE_SERVER;
   delete env.NX_BATCH_MODE;
@@ -34,7 +42,8 @@ function nxEnv(workspace, extra = {}) {
 
 function run(command, args, options) {
   const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 28, timeout: 600_000, ...options });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} (in ${options.cwd}) failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} (in ${options.cwd}) failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
 
@@ -75,14 +84,18 @@ function makeFleetWorkspace(workspace, specs) {
     return file;
   });
   // out/ as a fleet repository commits it: what its specs generate (several specs per call, as the CLI allows).
-  for (let index = 0; index < files.length; index += 100) run(process.execPath, [CLI, 'generate', '--quiet', ...files.slice(index, index + 100)], { cwd: workspace });
+  for (let index = 0; index < files.length; index += 100)
+    run(process.execPath, [CLI, 'generate', '--quiet', ...files.slice(index, index + 100)], { cwd: workspace });
   commitAll(workspace, 'fleet');
   return files;
 }
 
 /** A git repository (made if missing) with everything committed on `main`, by a fixed author. */
 function commitAll(workspace, message) {
-  const git = (...args) => run('git', ['-c', 'user.name=fleet', '-c', 'user.email=fleet@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/null', ...args], { cwd: workspace });
+  const git = (...args) =>
+    run('git', ['-c', 'user.name=fleet', '-c', 'user.email=fleet@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/null', ...args], {
+      cwd: workspace,
+    });
   if (spawnSync('git', ['rev-parse', '--git-dir'], { cwd: workspace, encoding: 'utf8' }).stdout.trim() !== '.git') git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '-m', message);

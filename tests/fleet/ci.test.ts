@@ -73,14 +73,23 @@ describe('docs/ci/fleet.yml', () => {
     expect(scanning.needs).toBe('shard');
     expect(scanning.if).toBe("always() && needs.shard.result != 'skipped'");
     expect(scanning.permissions).toEqual({ contents: 'read', 'security-events': 'write' });
-    expect(scanning.steps.find((step) => step.uses?.startsWith('actions/download-artifact@'))?.with).toEqual({ pattern: 'sarif-*', path: 'reports/sarif', 'merge-multiple': true });
+    expect(scanning.steps.find((step) => step.uses?.startsWith('actions/download-artifact@'))?.with).toEqual({
+      pattern: 'sarif-*',
+      path: 'reports/sarif',
+      'merge-multiple': true,
+    });
     expect(runs(scanning)).toContain('node scripts/fleet-ci.js merge-sarif reports/sarif/*.sarif > fleet.sarif');
-    expect(scanning.steps.find((step) => step.uses?.startsWith('github/codeql-action/upload-sarif@'))?.with).toEqual({ sarif_file: 'fleet.sarif', category: 'clusterspec-fleet' });
+    expect(scanning.steps.find((step) => step.uses?.startsWith('github/codeql-action/upload-sarif@'))?.with).toEqual({
+      sarif_file: 'fleet.sarif',
+      category: 'clusterspec-fleet',
+    });
   });
 
   it('names only scripts that exist, and the lint target’s sarif configuration the plugin defines', () => {
     for (const script of text.match(/scripts\/[a-z-]+\.js/g) ?? []) expect(existsSync(join(ROOT, script))).toBe(true);
-    expect(readFileSync(join(ROOT, 'tools/nx-cluster-plugin/index.js'), 'utf8')).toMatch(/configurations: \{ sarif: \{ sarif: `reports\/sarif\/\$\{name\}\.sarif` \} \}/);
+    expect(readFileSync(join(ROOT, 'tools/nx-cluster-plugin/index.js'), 'utf8')).toMatch(
+      /configurations: \{ sarif: \{ sarif: `reports\/sarif\/\$\{name\}\.sarif` \} \}/,
+    );
   });
 });
 
@@ -129,7 +138,11 @@ describe('scripts/fleet-ci.js merge-sarif', () => {
   }
 
   it('one valid SARIF run with every shard’s results, each ruleIndex pointing at its rule', () => {
-    const files = [lintSarif('fixtures/broken/consul-four-servers/cluster.yaml', 'a.sarif'), lintSarif('fixtures/seed-ha/cluster.yaml', 'b.sarif'), lintSarif('fixtures/modern/cluster.yaml', 'c.sarif')];
+    const files = [
+      lintSarif('fixtures/broken/consul-four-servers/cluster.yaml', 'a.sarif'),
+      lintSarif('fixtures/seed-ha/cluster.yaml', 'b.sarif'),
+      lintSarif('fixtures/modern/cluster.yaml', 'c.sarif'),
+    ];
     const logs = files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as { runs: { results: unknown[] }[] });
     const result = spawnSync(process.execPath, [SCRIPT, 'merge-sarif', ...files], { encoding: 'utf8', timeout: 30000 });
     expect(result.status).toBe(0);
@@ -144,7 +157,15 @@ describe('scripts/fleet-ci.js merge-sarif', () => {
   });
 
   it('re-points ruleIndex when the logs list different rules', () => {
-    const log = (rules: string[], ruleId: string) => ({ version: '2.1.0', runs: [{ tool: { driver: { name: 'clusterspec', rules: rules.map((id) => ({ id })) } }, results: [{ ruleId, ruleIndex: rules.indexOf(ruleId), message: { text: ruleId } }] }] });
+    const log = (rules: string[], ruleId: string) => ({
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'clusterspec', rules: rules.map((id) => ({ id })) } },
+          results: [{ ruleId, ruleIndex: rules.indexOf(ruleId), message: { text: ruleId } }],
+        },
+      ],
+    });
     const merged = ci.mergeSarif([log(['x', 'y'], 'y'), log(['z', 'y', 'x'], 'z')]);
     expect(merged.runs[0].tool.driver.rules.map((rule) => rule.id)).toEqual(['x', 'y', 'z']);
     expect(merged.runs[0].results.map((finding) => [finding.ruleId, finding.ruleIndex])).toEqual([

@@ -37,17 +37,39 @@ describe('executor options and order', () => {
   it('turns each command into the CLI arguments, paths from the workspace root', () => {
     const root = process.cwd();
     expect(executor.argvOf({ command: 'generate', spec: 'sites/a/cluster.yaml' }, root)).toEqual(['generate', 'sites/a/cluster.yaml', '--out', 'out']);
-    expect(executor.argvOf({ command: 'check', spec: 'sites/a/cluster.yaml', out: 'elsewhere' }, root)).toEqual(['check', 'sites/a/cluster.yaml', '--out', 'elsewhere']);
-    expect(executor.argvOf({ command: 'lint', spec: 'sites/a/cluster.yaml', sarif: 'reports/a.sarif' }, root)).toEqual(['lint', 'sites/a/cluster.yaml', '--format', 'sarif']);
+    expect(executor.argvOf({ command: 'check', spec: 'sites/a/cluster.yaml', out: 'elsewhere' }, root)).toEqual([
+      'check',
+      'sites/a/cluster.yaml',
+      '--out',
+      'elsewhere',
+    ]);
+    expect(executor.argvOf({ command: 'lint', spec: 'sites/a/cluster.yaml', sarif: 'reports/a.sarif' }, root)).toEqual([
+      'lint',
+      'sites/a/cluster.yaml',
+      '--format',
+      'sarif',
+    ]);
     expect(() => executor.argvOf({ command: 'render', spec: 'x' }, root)).toThrow(/unknown command "render"/);
   });
 
   it('runs every check before any generate of the batch, and a task after its dependencies', () => {
     const tasks = { 'b:generate': {}, 'a:check': {}, 'a:generate': {}, 'b:lint': {}, 'c:check': {} };
-    const inputs = { 'b:generate': { command: 'generate' }, 'a:check': { command: 'check' }, 'a:generate': { command: 'generate' }, 'b:lint': { command: 'lint' }, 'c:check': { command: 'check' } };
+    const inputs = {
+      'b:generate': { command: 'generate' },
+      'a:check': { command: 'check' },
+      'a:generate': { command: 'generate' },
+      'b:lint': { command: 'lint' },
+      'c:check': { command: 'check' },
+    };
     expect(executor.runOrder({ tasks, dependencies: {} }, inputs)).toEqual(['a:check', 'c:check', 'b:lint', 'a:generate', 'b:generate']);
     // c:check waits for b:generate when it depends on it (a dependency inside the batch).
-    expect(executor.runOrder({ tasks, dependencies: { 'c:check': ['b:generate'] } }, inputs)).toEqual(['a:check', 'b:lint', 'a:generate', 'b:generate', 'c:check']);
+    expect(executor.runOrder({ tasks, dependencies: { 'c:check': ['b:generate'] } }, inputs)).toEqual([
+      'a:check',
+      'b:lint',
+      'a:generate',
+      'b:generate',
+      'c:check',
+    ]);
   });
 });
 

@@ -21,7 +21,10 @@ const RUN_ALL = ['run-many', '-t', 'generate', 'lint', 'check', '--projects=tag:
 
 /** Starts the cache server on a free port of 127.0.0.1; resolves with its URL once it listens (10 s at most). */
 function startServer(dir: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [SERVER, '--dir', dir, '--host', '127.0.0.1', '--port', '0'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [SERVER, '--dir', dir, '--host', '127.0.0.1', '--port', '0'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -119,7 +122,12 @@ describe('a shared cache for two clones (tools/nx-cache-server)', () => {
     const third = join(scratch, 'third');
     fleet.cloneFleetWorkspace(join(scratch, 'first'), third);
     rmSync(join(third, 'out'), { recursive: true });
-    const { status, output } = fleet.nx(third, ['run-many', '-t', 'generate', '--projects=tag:cluster', '--output-style=static'], { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url }, 120000);
+    const { status, output } = fleet.nx(
+      third,
+      ['run-many', '-t', 'generate', '--projects=tag:cluster', '--output-style=static'],
+      { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url },
+      120000,
+    );
     expect(status).toBe(0);
     expect(remoteHits(output)).toBe(3);
     expect(treeDifferences(join(third, 'out'), join(scratch, 'first/out'))).toEqual([]);
