@@ -1,10 +1,13 @@
 'use strict';
-// npm run bench [-- --sizes 10,100,1000,5000 --runs 3 --fleet-sites 200 --fleet-runs 1 --no-fleet --write]
-// Times validate, generate, lint and check as the CLI processes a user runs, next to two floors:
-// `node -e 0` (process start) and `cp -r` of the generated tree (the file-system cost of writing it).
+// npm run bench [-- --sizes 10,100,1000,5000 --runs 5 --fleet-sites 200 --fleet-runs 1 --no-fleet --write]
+// Times validate, generate, lint and check as the CLI processes a user runs, next to two floors: `node -e 0`
+// (process start) and bench/floor.js (the same paths, bytes and modes as generate writes, held in memory and
+// written into a fresh folder by a minimal writer: the file-system cost of the output alone). Wall, user and
+// system CPU time and peak RSS of the CLI come from GNU time; the floor times its writes itself. Each figure
+// is the median of several runs, since the machine may be shared.
 // Then the fleet (bench/fleet-workspace.js): a scratch fleet repository of synthetic sites of varied sizes, timed
 // as one CLI process over every site (the floor), cold and cached `nx run-many`, and `nx affected` after one
-// spec changes. Wall and CPU time and peak RSS come from GNU time; each figure is the median of several runs.
+// spec changes.
 const { spawnSync } = require('node:child_process');
 const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { cpus, tmpdir, totalmem } = require('node:os');
@@ -15,6 +18,7 @@ const fleetWorkspace = require('./fleet-workspace');
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'packages/cli/bin/clusterspec.js');
+const FLOOR = join(__dirname, 'floor.js');
 const SEED = join(ROOT, 'fixtures/seed-ha/cluster.yaml');
 
 function option(name, fallback) {
@@ -23,20 +27,27 @@ function option(name, fallback) {
 }
 
 const sizes = option('sizes', '10,100,1000,5000').split(',').map(Number);
-const runs = Number(option('runs', '3'));
+const runs = Number(option('runs', '5'));
 const fleetSites = process.argv.includes('--no-fleet') ? 0 : Number(option('fleet-sites', '200'));
 const fleetRuns = Number(option('fleet-runs', '1'));
 /** The fleet's site sizes in hosts, dealt in turn (13 is the synthetic site's fixed part: no workers). */
 const FLEET_SIZES = [13, 16, 24, 40];
 
-/** One run under GNU time: wall seconds, CPU seconds (user + system, children included), peak RSS in MB. */
-function measure(command, args, prepare, spawnOptions = {}) {
-  if (prepare) prepare();
+/** One run under GNU time: wall, user and system seconds, peak RSS in MB. */
+function measure(command, args, spawnOptions = {}) {
   const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...spawnOptions });
   const last = result.stderr.trim().split('\n').pop();
   const [wall, user, system, rssKb] = last.split(' ').map(Number);
   if (![wall, user, system, rssKb].every(Number.isFinite)) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
-  return { wall, cpu: user + system, rss: rssKb / 1024 };
+  return { wall, user, system, rss: rssKb / 1024 };
+}
+
+/** One run of the floor: its own figures for the writes alone (no process start, no reading). */
+function measureFloor(source, destination) {
+  const result = spawnSync(process.execPath, [FLOOR, source, destination], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`the floor failed:\n${result.stderr}`);
+  const { wall, user, system } = JSON.parse(result.stdout);
+  return { wall, user, system, rss: NaN };
 }
 
 function median(samples, key) {
@@ -44,9 +55,18 @@ function median(samples, key) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function timed(label, command, args, prepare, spawnOptions, count = runs) {
-  const samples = Array.from({ length: count }, () => measure(command, args, prepare, spawnOptions));
-  return { label, wall: median(samples, 'wall'), cpu: median(samples, 'cpu'), rss: median(samples, 'rss') };
+/** The median of each figure over `runs` runs; `prepare` runs before each, outside the clock. */
+function timed(label, run, prepare, count = runs) {
+  const samples = Array.from({ length: count }, () => {
+    if (prepare) prepare();
+    return run();
+  });
+  const figures = { label, wall: median(samples, 'wall'), user: median(samples, 'user'), system: median(samples, 'system'), rss: median(samples, 'rss') };
+  return { ...figures, cpu: figures.user + figures.system };
+}
+
+function verdict(met, text) {
+  return `- ${met ? 'met' : 'NOT met'}: ${text}`;
 }
 
 /**
@@ -66,7 +86,7 @@ function benchFleet(folder) {
   const nx = (...args) => [fleetWorkspace.NX, ...args];
   const runMany = (target, ...extra) => nx('run-many', '-t', target, '--projects=tag:cluster', '--parallel=2', ...extra);
   const emptyCache = () => rmSync(join(workspace, '.nx/cache'), { recursive: true, force: true });
-  const time = (label, args, prepare) => timed(label, process.execPath, args, prepare, inWorkspace, fleetRuns);
+  const time = (label, args, prepare) => timed(label, () => measure(process.execPath, args, inWorkspace), prepare, fleetRuns);
   // Nx's project graph, computed once as any later call finds it (the file hashes of a fresh clone).
   spawnSync(process.execPath, nx('show', 'projects'), { ...inWorkspace, encoding: 'utf8' });
   const floorOut = join(folder, 'floor-out');
@@ -98,45 +118,52 @@ function benchFleet(folder) {
   return { rows, targets, note: `Fleet: ${fleetSites} synthetic sites of ${FLEET_SIZES.join(', ')} hosts in turn (${hosts} hosts), median of ${fleetRuns} run(s), Nx daemon off, --parallel=2.` };
 }
 
-function verdict(met, text) {
-  return `- ${met ? 'met' : 'NOT met'}: ${text}`;
-}
+const cli = (label, args, prepare) => timed(label, () => measure(process.execPath, [CLI, ...args]), prepare);
 
 const scratch = mkdtempSync(join(tmpdir(), 'clusterspec-bench-'));
 const rows = [];
 try {
-  const nodeFloor = timed('node -e 0', process.execPath, ['-e', '0']);
-  const seedLint = timed('lint seed-ha', process.execPath, [CLI, 'lint', SEED]);
+  const nodeFloor = timed('node -e 0', () => measure(process.execPath, ['-e', '0']));
+  const seedLint = cli('lint seed-ha', ['lint', SEED]);
   rows.push({ size: '-', ...nodeFloor }, { size: 'seed', ...seedLint });
   const bySize = new Map();
   for (const size of sizes) {
     const spec = join(scratch, `bench-${size}.yaml`);
     writeFileSync(spec, stringify(syntheticSpec(size), { lineWidth: 0 }));
     const out = join(scratch, 'out');
-    const copy = join(scratch, 'copy');
+    const copy = join(scratch, 'floor');
+    const fresh = (folder) => () => rmSync(folder, { recursive: true, force: true });
     const figures = {
-      validate: timed('validate', process.execPath, [CLI, 'validate', spec]),
-      generate: timed('generate', process.execPath, [CLI, 'generate', spec, '--out', out]),
-      lint: timed('lint', process.execPath, [CLI, 'lint', spec]),
-      check: timed('check', process.execPath, [CLI, 'check', spec, '--out', out]),
-      copy: timed('cp -r (floor)', 'cp', ['-r', join(out, `bench-${size}`), copy], () => rmSync(copy, { recursive: true, force: true })),
+      validate: cli('validate', ['validate', spec]),
+      // Into a fresh folder each time, as the floor writes: replacing a previous output also deletes it.
+      generate: cli('generate', ['generate', spec, '--out', out], fresh(out)),
+      lint: cli('lint', ['lint', spec]),
+      check: cli('check', ['check', spec, '--out', out]),
+      floor: timed('floor: write from memory', () => measureFloor(join(out, `bench-${size}`), copy), fresh(copy)),
     };
     bySize.set(size, figures);
     for (const figure of Object.values(figures)) rows.push({ size, ...figure });
-    rmSync(out, { recursive: true, force: true });
-    rmSync(copy, { recursive: true, force: true });
+    fresh(out)();
+    fresh(copy)();
   }
 
+  const seconds = (value) => value.toFixed(2);
+  const row = (figure) => `| ${figure.size} | ${figure.label} | ${seconds(figure.wall)} | ${seconds(figure.user)} | ${seconds(figure.system)} | ${seconds(figure.cpu)} | ${Number.isNaN(figure.rss) ? '-' : figure.rss.toFixed(0)} |`;
   const table = [
-    '| hosts | command | wall s | CPU s | peak RSS MB |',
-    '| --- | --- | ---: | ---: | ---: |',
-    ...rows.map((row) => `| ${row.size} | ${row.label} | ${row.wall.toFixed(2)} | ${row.cpu.toFixed(2)} | ${row.rss.toFixed(0)} |`),
+    '| hosts | command | wall s | user s | sys s | CPU s | peak RSS MB |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(row),
   ];
-  const targets = [verdict(seedLint.wall <= 3 * nodeFloor.wall, `lint of the seed site within 3× of node -e 0 (${seedLint.wall.toFixed(2)} s vs ${(3 * nodeFloor.wall).toFixed(2)} s)`)];
+  const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
+  const targets = [
+    verdict(seedLint.wall <= 3 * nodeFloor.wall, `lint of the seed site within 3× the wall time of node -e 0: ${ratio(seedLint.wall, nodeFloor.wall)} (${seconds(seedLint.wall)} s vs ${seconds(nodeFloor.wall)} s; CPU ${ratio(seedLint.cpu, nodeFloor.cpu)})`),
+  ];
   const largest = bySize.get(5000);
   if (largest) {
-    targets.push(verdict(largest.generate.wall <= 2 * largest.copy.wall, `generate at 5,000 hosts within 2× of the cp -r floor (${largest.generate.wall.toFixed(2)} s vs ${(2 * largest.copy.wall).toFixed(2)} s)`));
-    targets.push(verdict(largest.generate.rss < 512, `generate at 5,000 hosts under 512 MB peak RSS (${largest.generate.rss.toFixed(0)} MB)`));
+    const { generate, floor } = largest;
+    targets.push(verdict(generate.wall <= 1.5 * floor.wall, `generate at 5,000 hosts within 1.5× the floor's wall time: ${ratio(generate.wall, floor.wall)} (${seconds(generate.wall)} s vs ${seconds(floor.wall)} s)`));
+    targets.push(verdict(generate.user <= 2 * floor.user, `generate at 5,000 hosts within 2× the floor's user CPU: ${ratio(generate.user, floor.user)} (${seconds(generate.user)} s vs ${seconds(floor.user)} s; CPU ${ratio(generate.cpu, floor.cpu)})`));
+    targets.push(verdict(generate.rss < 512, `generate at 5,000 hosts under 512 MB peak RSS (${generate.rss.toFixed(0)} MB)`));
   }
   const thousand = bySize.get(1000);
   if (thousand && largest) {
@@ -148,7 +175,7 @@ try {
   let fleetNote = '';
   if (fleetSites > 0) {
     const fleet = benchFleet(scratch);
-    table.push(...fleet.rows.map((row) => `| ${row.size} | ${row.label} | ${row.wall.toFixed(2)} | ${row.cpu.toFixed(2)} | ${row.rss.toFixed(0)} |`));
+    table.push(...fleet.rows.map(row));
     targets.push(...fleet.targets);
     fleetNote = `\n${fleet.note}`;
   }
