@@ -370,13 +370,17 @@ function swapIn(target: string, artifacts: readonly Artifact[]): string[] {
       mkdirSync(folder);
       made.add(folder);
     };
+    folderFor(staging);
+    // The bits the umask clears, learnt from the staging folder just made with mkdir's default 0o777 (reading
+    // process.umask() is deprecated, DEP0139). A file is created with its mode, never wider than it ends up;
+    // only a mode the umask cuts (0o755 under umask 077) needs the chmod, a second system call per file.
+    const umask = 0o777 & ~statSync(staging).mode;
     for (const item of artifacts) {
       const path = join(staging, item.path);
       folderFor(dirname(path));
-      writeFileSync(path, item.content, { mode: 0o600 });
-      chmodSync(path, item.mode);
+      writeFileSync(path, item.content, { mode: item.mode });
+      if ((item.mode & umask) !== 0) chmodSync(path, item.mode);
     }
-    if (artifacts.length === 0) folderFor(staging);
     const hadPrevious = existsSync(target);
     if (hadPrevious) renameSync(target, previous);
     try {
