@@ -8,11 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listFiles } from '../../packages/cli/src/output';
+import { listFiles } from '@clusterspec/cli';
 import { ROOT } from '../support/fixtures';
 
 const BIN = join(ROOT, 'packages/cli/bin/clusterspec.js');
-const { bundleStamp } = require('../../packages/cli/bin/bundle-stamp.js') as { bundleStamp(root: string): string };
+const { bundleStamp } = require(join(ROOT, 'packages/cli/bin/bundle-stamp.js')) as { bundleStamp(root: string): string };
 
 /** Runs the bin as a user does, with Node's module log on, and tells which entry it loaded. */
 function runBin(args: readonly string[]) {

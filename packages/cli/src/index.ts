@@ -1,6 +1,7 @@
 /**
  * The CLI as a library, for the tests and any program that drives clusterspec in-process. The
- * `clusterspec` binary loads `main` alone (bin/clusterspec.js), so nothing here slows its start.
+ * `clusterspec` binary loads `main` alone (bin/clusterspec.js, from the bundle scripts/bundle.js makes of it),
+ * so nothing here slows its start.
  */
 export { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, UsageError, type Command, type Io } from './command';
 export { answersFrom, promptReader, runInit, type Ask } from './commands/init';
