@@ -13,7 +13,8 @@ function bundleStamp(root) {
     .sort()
     .map((name) => join(packages, name, 'tsconfig.tsbuildinfo'));
   files.push(join(packages, 'spec/dist/cluster-validator.js'));
-  return files.map((file) => statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 'missing').join(' ');
+  // Whole milliseconds: what a Date (utimes, copies, archives) keeps of a modification time.
+  return files.map((file) => Math.trunc(statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1)).join(' ');
 }
 
 module.exports = { bundleStamp };
