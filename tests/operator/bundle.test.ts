@@ -12,7 +12,8 @@ import { listFiles } from '@clusterspec/cli';
 import { ROOT } from '../support/fixtures';
 
 const BIN = join(ROOT, 'packages/cli/bin/clusterspec.js');
-const { bundleStamp } = require(join(ROOT, 'packages/cli/bin/bundle-stamp.js')) as { bundleStamp(root: string): string };
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script without type declarations, typed here
+const { bundleStamp } = require(join(ROOT, 'packages/cli/bin/bundle-stamp.js')) as { bundleStamp: (root: string) => string };
 
 /** Runs the bin as a user does, with Node's module log on, and tells which entry it loaded. */
 function runBin(args: readonly string[]) {
@@ -28,6 +29,7 @@ function runBin(args: readonly string[]) {
 
 describe('the CLI bundle', () => {
   it('is current after the build, and the bin loads it instead of the modules', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built bundle, a CommonJS file without type declarations
     const bundle = require(join(ROOT, 'packages/cli/dist/bundle.js')) as { stamp: string };
     expect(bundle.stamp).toBe(bundleStamp(ROOT));
     const run = runBin(['--version']);
