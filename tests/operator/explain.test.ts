@@ -41,8 +41,16 @@ describe('clusterspec explain', () => {
     expect(result.stdout).toContain('written by: @clusterspec/loadbalancer (loadbalancer/nginx-conf');
     expect(result.stdout).toContain('read at deploy time by: nginx');
     expect(result.stdout).toMatch(/^ {4}spec\.kubernetes\.loadBalancer\.proxyTimeout$/m);
-    for (const id of ['san-coverage', 'lb-proxy-timeout', 'endpoint-unreachable', 'secret-literal']) expect(result.stdout).toMatch(new RegExp(`^ {4}${id} `, 'm'));
+    for (const id of ['san-coverage', 'lb-proxy-timeout', 'endpoint-unreachable']) expect(result.stdout).toMatch(new RegExp(`^ {4}${id} `, 'm'));
     expect(result.stdout).not.toMatch(/^ {4}etcd-quorum /m);
+    // nginx.conf declares no secret-bearing key: secret-literal (which reads every file) has nothing to look at there.
+    expect(result.stdout).not.toMatch(/^ {4}secret-literal /m);
+  });
+
+  it('names secret-literal among the readers of a file with secret-bearing keys', async () => {
+    const result = await cli(['explain', 'hosts/emei/etc/consul.d/consul.hcl']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^ {4}secret-literal /m);
   });
 
   it('explains pki/plan.json as read by the SAN rules', async () => {

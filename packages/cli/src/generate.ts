@@ -7,9 +7,11 @@ import { kubernetesArtifacts, kubernetesGenerators } from '@clusterspec/kubernet
 import { loadBalancerArtifacts, loadBalancerGenerators } from '@clusterspec/loadbalancer';
 import { pkiArtifacts, pkiGenerators } from '@clusterspec/pki';
 import { topologyArtifact, topologyArtifacts } from '@clusterspec/topology';
+import { readsDescriptor, type LintRule } from '@clusterspec/lint';
 import type { Artifact, ArtifactDescriptor, ClusterModel, Generator } from '@clusterspec/spec';
 
-const generators: readonly Generator[] = [
+/** Every generator of the per-host and cluster files, each with the descriptors of the files it makes. */
+export const GENERATORS: readonly Generator[] = [
   ...kubernetesGenerators,
   ...pkiGenerators,
   ...loadBalancerGenerators,
@@ -39,7 +41,21 @@ const byPathOrder = (a: Artifact, b: Artifact) => (a.path < b.path ? -1 : a.path
 
 /** Every artifact of a site, sorted by path; two generators claiming one path is a bug, not a user error. */
 export function generateArtifacts(model: ClusterModel): Artifact[] {
-  const artifacts = generators.flatMap((generate) => generate(model));
+  return runGenerators(GENERATORS, model);
+}
+
+/**
+ * The artifacts the given lint rules read, sorted by path: only the generators making a file some rule reads
+ * run (each rule's `reads`, over each generator's `produces`). A rule finds the same here as over every
+ * artifact (tests/operator/lint-artifacts.test.ts); lint of the seed site skips a fifth of the generators.
+ */
+export function generateArtifactsFor(model: ClusterModel, rules: readonly LintRule[]): Artifact[] {
+  const read = GENERATORS.filter((generator) => generator.produces.some((descriptor) => rules.some((rule) => readsDescriptor(rule, descriptor))));
+  return runGenerators(read, model);
+}
+
+function runGenerators(chosen: readonly Generator[], model: ClusterModel): Artifact[] {
+  const artifacts = chosen.flatMap((generate) => generate(model));
   const byPath = new Map<string, Artifact>();
   for (const item of artifacts) {
     if (byPath.has(item.path)) throw new Error(`internal error: two generators write ${item.path}`);

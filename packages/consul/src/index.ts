@@ -1,4 +1,4 @@
-import type { ArtifactDescriptor, Generator } from '@clusterspec/spec';
+import { defineGenerator, type ArtifactDescriptor, type Generator } from '@clusterspec/spec';
 import { consulConfigFile, consulUnitFile, generateConsulAgents } from './agent';
 import { consulTemplateConfigFile, consulTemplateUnitFile, generateIngress, nginxPreviewFile, nginxTemplateFile, reloadScriptFile } from './ingress';
 import { generateRegistrators, registratorUnitFile } from './registrator';
@@ -38,5 +38,9 @@ export {
 export { registratorFlags, registratorRegistry, registratorUnitFile, REGISTRATOR_UNIT_PATH, type RegistratorUnit } from './registrator';
 export { agentFor } from './topology';
 
-export const consulGenerators: readonly Generator[] = [generateConsulAgents, generateRegistrators, generateIngress];
-export const consulArtifacts: readonly ArtifactDescriptor[] = [consulConfigFile, consulUnitFile, registratorUnitFile, consulTemplateConfigFile, nginxTemplateFile, nginxPreviewFile, reloadScriptFile, consulTemplateUnitFile];
+export const consulGenerators: readonly Generator[] = [
+  defineGenerator([consulConfigFile, consulUnitFile], generateConsulAgents),
+  defineGenerator([registratorUnitFile], generateRegistrators),
+  defineGenerator([consulTemplateConfigFile, nginxTemplateFile, nginxPreviewFile, reloadScriptFile, consulTemplateUnitFile], generateIngress),
+];
+export const consulArtifacts: readonly ArtifactDescriptor[] = consulGenerators.flatMap((generator) => generator.produces);

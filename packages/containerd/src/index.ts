@@ -1,4 +1,4 @@
-import type { ArtifactDescriptor, Generator } from '@clusterspec/spec';
+import { defineGenerator, type ArtifactDescriptor, type Generator } from '@clusterspec/spec';
 import { containerdConfigFile, generateContainerdConfig } from './config-toml';
 import { generateRegistryHosts, registryHostsFile } from './hosts-toml';
 
@@ -6,5 +6,5 @@ export { containerdConfigFile } from './config-toml';
 export { registryHostsFile } from './hosts-toml';
 export { CERTS_DIR, CONTAINERD_CONFIG_PATH, DOCKER_HUB, harborCaFile, hostsTomlPath, registryHostDirectory } from './paths';
 
-export const containerdGenerators: readonly Generator[] = [generateContainerdConfig, generateRegistryHosts];
-export const containerdArtifacts: readonly ArtifactDescriptor[] = [containerdConfigFile, registryHostsFile];
+export const containerdGenerators: readonly Generator[] = [defineGenerator([containerdConfigFile], generateContainerdConfig), defineGenerator([registryHostsFile], generateRegistryHosts)];
+export const containerdArtifacts: readonly ArtifactDescriptor[] = containerdGenerators.flatMap((generator) => generator.produces);

@@ -1,4 +1,4 @@
-import type { ArtifactDescriptor, Generator } from '@clusterspec/spec';
+import { defineGenerator, type ArtifactDescriptor, type Generator } from '@clusterspec/spec';
 import { adminserverEnvFile, dockerComposeFile, generateHarborV1, harborCfgFile, uiEnvFile } from './v1';
 import { generateHarborV2, harborYmlFile, installSharedFile, sharedSecretsFile } from './v2';
 
@@ -7,5 +7,8 @@ export { harborBalancer, renderHarborBalancer, type HarborBalancer } from './loa
 export { adminserverEnvFile, dockerComposeFile, harborCfgFile, uiEnvFile, type AdminserverEnv, type CommentedYaml, type HarborCfg, type UiEnv } from './v1';
 export { harborYmlFile, installSharedFile, INSTALL_SHARED_SCRIPT, SHARED_SECRETS_FILE, sharedSecretLines, sharedSecretsFile, type SharedSecrets } from './v2';
 
-export const harborGenerators: readonly Generator[] = [generateHarborV1, generateHarborV2];
-export const harborArtifacts: readonly ArtifactDescriptor[] = [harborCfgFile, adminserverEnvFile, uiEnvFile, dockerComposeFile, harborYmlFile, sharedSecretsFile, installSharedFile];
+export const harborGenerators: readonly Generator[] = [
+  defineGenerator([harborCfgFile, adminserverEnvFile, uiEnvFile, dockerComposeFile], generateHarborV1),
+  defineGenerator([harborYmlFile, sharedSecretsFile, installSharedFile], generateHarborV2),
+];
+export const harborArtifacts: readonly ArtifactDescriptor[] = harborGenerators.flatMap((generator) => generator.produces);

@@ -1,4 +1,4 @@
-import type { ArtifactDescriptor, Generator } from '@clusterspec/spec';
+import { defineGenerator, type ArtifactDescriptor, type Generator } from '@clusterspec/spec';
 import { dockerDaemonFile, generateDockerDaemonConfig } from './docker-daemon';
 import { generateHostsFragments, hostsFragmentFile } from './etc-hosts';
 import { generateResolvConfBase, resolvConfBaseFile } from './resolv-conf';
@@ -8,5 +8,9 @@ export { DOCKER_DAEMON_PATH, dockerDaemonFile, type DockerDaemonConfig } from '.
 export { HOSTS_FRAGMENT_PATH, hostsFragmentFile, type HostsEntry } from './etc-hosts';
 export { resolvConfBaseFile, type ResolvConfBase } from './resolv-conf';
 
-export const hostGenerators: readonly Generator[] = [generateDockerDaemonConfig, generateResolvConfBase, generateHostsFragments];
-export const hostArtifacts: readonly ArtifactDescriptor[] = [dockerDaemonFile, resolvConfBaseFile, hostsFragmentFile];
+export const hostGenerators: readonly Generator[] = [
+  defineGenerator([dockerDaemonFile], generateDockerDaemonConfig),
+  defineGenerator([resolvConfBaseFile], generateResolvConfBase),
+  defineGenerator([hostsFragmentFile], generateHostsFragments),
+];
+export const hostArtifacts: readonly ArtifactDescriptor[] = hostGenerators.flatMap((generator) => generator.produces);

@@ -1,4 +1,4 @@
-import type { ArtifactDescriptor, Generator } from '@clusterspec/spec';
+import { defineGenerator, type ArtifactDescriptor, type Generator } from '@clusterspec/spec';
 import { componentKubeconfigFile, generateComponentKubeconfigs } from './component-kubeconfigs';
 import { generateKubeadmConfigs, kubeadmConfigFile } from './kubeadm-config';
 import { generateKubeProxyConfig, kubeProxyConfigMapFile } from './kube-proxy';
@@ -21,23 +21,14 @@ export { hasStaticPodBeforeJoin, PER_NODE_PROXY_ADDRESS, perNodeProxyHosts, perN
 export { KUBELET_VIA_PROXY_PATH, kubeletViaProxyFile, type KubeletViaProxy } from './kubelet-via-proxy';
 
 export const kubernetesGenerators: readonly Generator[] = [
-  generateStaticPods,
-  generateComponentKubeconfigs,
-  generateKubeadmConfigs,
-  generateNodeRoleScript,
-  generateKubeProxyConfig,
-  generateUserKubeconfigs,
-  generateGroupBindings,
-  generateKubeletViaProxy,
+  defineGenerator([staticPodFile], generateStaticPods),
+  defineGenerator([componentKubeconfigFile], generateComponentKubeconfigs),
+  defineGenerator([kubeadmConfigFile], generateKubeadmConfigs),
+  defineGenerator([nodeRoleScriptFile], generateNodeRoleScript),
+  defineGenerator([kubeProxyConfigMapFile], generateKubeProxyConfig),
+  defineGenerator([userKubeconfigFile], generateUserKubeconfigs),
+  defineGenerator([groupBindingsFile], generateGroupBindings),
+  defineGenerator([kubeletViaProxyFile], generateKubeletViaProxy),
 ];
 
-export const kubernetesArtifacts: readonly ArtifactDescriptor[] = [
-  staticPodFile,
-  componentKubeconfigFile,
-  kubeadmConfigFile,
-  nodeRoleScriptFile,
-  kubeProxyConfigMapFile,
-  userKubeconfigFile,
-  groupBindingsFile,
-  kubeletViaProxyFile,
-];
+export const kubernetesArtifacts: readonly ArtifactDescriptor[] = kubernetesGenerators.flatMap((generator) => generator.produces);

@@ -3,5 +3,6 @@ export { formatGithub } from './formatters/github';
 export { formatJson } from './formatters/json';
 export { formatSarif } from './formatters/sarif';
 export { formatText, summarise } from './formatters/text';
+export { readsDescriptor } from './rule';
 export type { Diagnostic, LintRule } from './rule';
 export { rules } from './rules';

@@ -1,5 +1,5 @@
 import type { DeployedCertificates } from '@clusterspec/pki';
-import type { Artifact, ClusterModel, FieldPath, Severity, SourceLocation } from '@clusterspec/spec';
+import { patternsOverlap, type Artifact, type ArtifactDescriptor, type ClusterModel, type FieldPath, type Severity, type SourceLocation } from '@clusterspec/spec';
 
 export interface Diagnostic {
   readonly ruleId: string;
@@ -64,6 +64,11 @@ export interface LintRule {
    * Left out, the rule reads the model only.
    */
   readonly reads?: readonly string[];
+  /**
+   * Of the files `reads` names, the kinds the rule looks into, when it is narrower than the patterns (e.g.
+   * secret-literal reads every file, but only those whose descriptor declares secret-bearing keys).
+   */
+  readonly readsWhen?: (descriptor: ArtifactDescriptor) => boolean;
   check(context: RuleContext): void;
   /**
    * For what only several sites together get wrong (two sites' VRRP groups sharing an id): runs once over
@@ -71,6 +76,14 @@ export interface LintRule {
    * those the rule `reads` (lint keeps no more of each site of a fleet), so list every file it reads there.
    */
   checkAcrossSites?(sites: readonly SiteContext[], report: (site: SiteContext, finding: Finding) => void): void;
+}
+
+/**
+ * Whether a rule reads files of a descriptor: `lint` generates only the files some rule reads (the analyses a
+ * rule calls read what its `reads` lists), so a rule that forgets a pattern sees no file there.
+ */
+export function readsDescriptor(rule: LintRule, descriptor: ArtifactDescriptor): boolean {
+  return (rule.reads ?? []).some((pattern) => patternsOverlap(pattern, descriptor.pattern)) && (rule.readsWhen?.(descriptor) ?? true);
 }
 
 export function defineRule(rule: Omit<LintRule, 'docs'>): LintRule {

@@ -1,4 +1,4 @@
-import type { ArtifactDescriptor, Generator } from '@clusterspec/spec';
+import { defineGenerator, type ArtifactDescriptor, type Generator } from '@clusterspec/spec';
 import { checkApiServerFile, generateKeepalived, keepalivedConfFile, nonlocalBindFile } from './keepalived';
 import { generateKubeVip, kubeVipManifestFile } from './kube-vip';
 import { generateLoadBalancerNginx, nginxConfFile } from './nginx-conf';
@@ -11,5 +11,10 @@ export { NGINX_CONF_PATH, nginxConfFile, nginxOwnedByConsulTemplate, renderNginx
 export { consulAgentListeners, nodeListeners, roleListeners, type Listener } from './listeners';
 export { PER_NODE_PROXY_CONF_PATH, PER_NODE_PROXY_MANIFEST_PATH, perNodeProxyConfFile, perNodeProxyManifestFile } from './per-node-proxy';
 
-export const loadBalancerGenerators: readonly Generator[] = [generateLoadBalancerNginx, generateKeepalived, generateKubeVip, generatePerNodeProxy];
-export const loadBalancerArtifacts: readonly ArtifactDescriptor[] = [nginxConfFile, keepalivedConfFile, checkApiServerFile, nonlocalBindFile, kubeVipManifestFile, perNodeProxyConfFile, perNodeProxyManifestFile];
+export const loadBalancerGenerators: readonly Generator[] = [
+  defineGenerator([nginxConfFile], generateLoadBalancerNginx),
+  defineGenerator([keepalivedConfFile, checkApiServerFile, nonlocalBindFile], generateKeepalived),
+  defineGenerator([kubeVipManifestFile], generateKubeVip),
+  defineGenerator([perNodeProxyConfFile, perNodeProxyManifestFile], generatePerNodeProxy),
+];
+export const loadBalancerArtifacts: readonly ArtifactDescriptor[] = loadBalancerGenerators.flatMap((generator) => generator.produces);

@@ -1,4 +1,4 @@
-import type { ArtifactDescriptor, Generator } from '@clusterspec/spec';
+import { defineGenerator, type ArtifactDescriptor, type Generator } from '@clusterspec/spec';
 import { csrConfigFile, extensionsFile, generateOpensslFiles } from './openssl-files';
 import { generatePlanFile, planFile } from './plan-file';
 import { generateSignScript, signScriptFile } from './sign-script';
@@ -8,7 +8,7 @@ export { csrConfigFile, extensionsFile, subjectAltName } from './openssl-files';
 export { PLAN_PATH, planFile, type CertificatePlanFile } from './plan-file';
 export { signScriptFile, type SignScript } from './sign-script';
 
-export const pkiGenerators: readonly Generator[] = [generatePlanFile, generateOpensslFiles, generateSignScript];
-export const pkiArtifacts: readonly ArtifactDescriptor[] = [planFile, csrConfigFile, extensionsFile, signScriptFile];
+export const pkiGenerators: readonly Generator[] = [defineGenerator([planFile], generatePlanFile), defineGenerator([csrConfigFile, extensionsFile], generateOpensslFiles), defineGenerator([signScriptFile], generateSignScript)];
+export const pkiArtifacts: readonly ArtifactDescriptor[] = pkiGenerators.flatMap((generator) => generator.produces);
 export * from './deployed';
 export * from './reissue';

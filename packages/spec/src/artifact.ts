@@ -53,8 +53,19 @@ export interface Artifact<D = unknown> {
   readonly descriptor: ArtifactDescriptor<D>;
 }
 
-/** A pure function from the model to the files of one component. */
-export type Generator = (model: ClusterModel) => readonly Artifact[];
+/**
+ * A pure function from the model to the files of one component, carrying the descriptors of every file it
+ * makes: `lint` runs only the generators that make a file some rule reads (see `defineGenerator`).
+ */
+export interface Generator {
+  (model: ClusterModel): readonly Artifact[];
+  readonly produces: readonly ArtifactDescriptor[];
+}
+
+/** A generator with the descriptors of the files it makes (a test holds every file it makes to one of them). */
+export function defineGenerator(produces: readonly ArtifactDescriptor[], generate: (model: ClusterModel) => readonly Artifact[]): Generator {
+  return Object.assign((model: ClusterModel) => generate(model), { produces });
+}
 
 /** The spec fields that place any per-host file: which hosts exist, where they are, what they run. */
 export const HOST_FIELDS: readonly string[] = ['spec.hosts[].name', 'spec.hosts[].address', 'spec.hosts[].roles'];
@@ -66,9 +77,22 @@ export function defineArtifact<D>(descriptor: ArtifactDescriptor<D>): ArtifactDe
   return descriptor;
 }
 
-/** The artifact of a descriptor at a path: its text is always the rendering of its data. */
+/**
+ * The artifact of a descriptor at a path: its text is always the rendering of its data. The text is rendered
+ * when first read, once: lint reads the data alone, and rendering (YAML, TOML, templates) is most of what
+ * generating costs.
+ */
 export function artifact<D>(descriptor: ArtifactDescriptor<D>, path: string, data: D): Artifact<D> {
-  return { path, content: descriptor.render(data), mode: descriptor.mode ?? 0o644, data, descriptor };
+  let content: string | undefined;
+  return {
+    path,
+    get content() {
+      return (content ??= descriptor.render(data));
+    },
+    mode: descriptor.mode ?? 0o644,
+    data,
+    descriptor,
+  };
 }
 
 /** The data of an artifact of a given descriptor, typed; undefined for a missing file or one of another kind. */
@@ -126,6 +150,45 @@ export function matchesPattern(pattern: string, path: string): boolean {
     patternCache.set(pattern, regex);
   }
   return regex.test(path);
+}
+
+/** A pattern's alternatives with every `{a,b}` spelled out: `x/{a,b}.conf` is `x/a.conf` and `x/b.conf`. */
+function expandBraces(pattern: string): string[] {
+  const group = /\{([^}]*)\}/.exec(pattern);
+  if (!group) return [pattern];
+  const [head, tail] = [pattern.slice(0, group.index), pattern.slice(group.index + group[0].length)];
+  return group[1].split(',').flatMap((option) => expandBraces(`${head}${option}${tail}`));
+}
+
+/** Whether two segments (`*` for any run of characters within one) can name the same segment. */
+function segmentsOverlap(a: string, b: string): boolean {
+  if (!a.includes('*')) return matchesPattern(b, a);
+  if (!b.includes('*')) return matchesPattern(a, b);
+  // Both have a `*`: judged by the literal text before the first and after the last, which must agree.
+  const prefixes = (x: string, y: string) => x.startsWith(y) || y.startsWith(x);
+  const suffixes = (x: string, y: string) => x.endsWith(y) || y.endsWith(x);
+  return prefixes(a.slice(0, a.indexOf('*')), b.slice(0, b.indexOf('*'))) && suffixes(a.slice(a.lastIndexOf('*') + 1), b.slice(b.lastIndexOf('*') + 1));
+}
+
+function segmentListsOverlap(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length === 0 || b.length === 0) return a.length === 0 && b.length === 0;
+  const [first, ...restA] = a;
+  const [second, ...restB] = b;
+  if (first === '**' || second === '**') {
+    // `**` stands for one or more segments: it takes the other side's first segment, then stops or goes on.
+    return segmentListsOverlap(restA, restB) || (first === '**' && segmentListsOverlap(a, restB)) || (second === '**' && segmentListsOverlap(restA, b));
+  }
+  return segmentsOverlap(first, second) && segmentListsOverlap(restA, restB);
+}
+
+/**
+ * Whether some path could match both patterns (`matchesPattern`'s syntax, with `**` a whole segment). Never
+ * wrong when it says no; a `*` inside a segment on both sides is judged by the literal text around it alone,
+ * so it may say yes for two patterns no path matches (e.g. `a*b*c` and `a*d*c`) — harmless where it decides
+ * what to generate.
+ */
+export function patternsOverlap(a: string, b: string): boolean {
+  return expandBraces(a).some((left) => expandBraces(b).some((right) => segmentListsOverlap(left.split('/'), right.split('/'))));
 }
 
 /** Every value at a descriptor's key path (`a.b`, `*` for each item or key) in an artifact's data, with its concrete path. */

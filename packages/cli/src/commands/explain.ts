@@ -56,7 +56,7 @@ Exits 2 with the nearest match for an unknown path or rule.`,
       io.err(`clusterspec explain: "${argument}" is neither a generated file nor a rule id${near ? `; did you mean "${near}"?` : ''}`);
       return EXIT_BAD_INPUT;
     }
-    const readers = rules.filter((candidate) => candidate.reads?.some((pattern) => matchesPattern(pattern, path)));
+    const readers = rules.filter((candidate) => candidate.reads?.some((pattern) => matchesPattern(pattern, path)) && descriptorsOf(path).some((descriptor) => candidate.readsWhen?.(descriptor) ?? true));
     for (const descriptor of descriptorsOf(path)) {
       const generator = descriptor.id.split('/')[0];
       io.out(`${path}\n  ${descriptor.description}\n  on: ${descriptor.where}\n  written by: @clusterspec/${generator} (${descriptor.id}, matches ${descriptor.pattern}, ${descriptor.format})\n  read at deploy time by: ${descriptor.consumer}`);

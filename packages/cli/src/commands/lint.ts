@@ -3,7 +3,7 @@ import { matchesPattern, type Artifact, type ClusterModel } from '@clusterspec/s
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type Command } from '../command';
 import { readDeployedCertificates, judgementInstant } from '../deployed-certificates';
 import { fleetSpecs } from '../fleet';
-import { generateArtifacts } from '../generate';
+import { generateArtifactsFor } from '../generate';
 import { loadAll } from '../load';
 import { progress, verbosity, VERBOSITY_OPTIONS, VERBOSITY_USAGE } from '../progress';
 
@@ -51,7 +51,7 @@ ${VERBOSITY_USAGE}`,
     const keptAcrossSites = (artifact: Artifact) => readAcrossSites.some((pattern) => matchesPattern(pattern, artifact.path));
     for (const model of models) {
       await step(model, () => {
-        const artifacts = generateArtifacts(model);
+        const artifacts = generateArtifactsFor(model, rules);
         const found = lintSite(model, artifacts, rules, deployed);
         diagnostics.push(...found);
         if (models.length > 1) sites.push({ model, artifacts: artifacts.filter(keptAcrossSites) });

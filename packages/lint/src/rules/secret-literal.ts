@@ -13,6 +13,7 @@ export const secretLiteral = defineRule({
   description: 'Secret-bearing fields hold a reference, never a value, in the spec and in every generated file.',
   severity: 'error',
   reads: ['**'],
+  readsWhen: (descriptor) => descriptor.secretKeys.length > 0,
   check({ artifacts, report }) {
     for (const artifact of artifacts.values()) {
       for (const key of artifact.descriptor.secretKeys) {
