@@ -1,5 +1,5 @@
 import { SpecError, type Artifact } from '@clusterspec/spec';
-import { chmodSync, closeSync, constants, existsSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, type Dirent, type Stats } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync, type Dirent, type Stats } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { errnoOf, FileError, fileError } from './command';
 
@@ -351,6 +351,26 @@ export function writeSites(sites: readonly { readonly target: string; readonly a
   }
 }
 
+/** The bytes of the file being written; grown as needed, reused for every file. */
+let scratch = Buffer.alloc(1 << 16);
+
+/**
+ * Creates a file with its mode and its text, encoded as UTF-8 into one reused buffer: writeFileSync with a
+ * string allocates a new buffer per file, and at 5,000 hosts (50,000 files, about 480 MB) those allocations
+ * (fresh pages, then garbage) cost more system time than the writes themselves.
+ */
+function writeText(path: string, text: string, mode: number): void {
+  // UTF-8 takes at most three bytes per UTF-16 code unit.
+  if (text.length * 3 > scratch.length) scratch = Buffer.alloc(Math.max(text.length * 3, scratch.length * 2));
+  const size = scratch.write(text, 0, 'utf8');
+  const fd = openSync(path, 'w', mode);
+  try {
+    for (let written = 0; written < size; ) written += writeSync(fd, scratch, written, size - written);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Writes the artifacts into a staging sibling and swaps it in; the caller holds the target's lock. */
 function swapIn(target: string, artifacts: readonly Artifact[]): string[] {
   const staging = `${target}.tmp-${process.pid}`;
@@ -376,9 +396,10 @@ function swapIn(target: string, artifacts: readonly Artifact[]): string[] {
     // only a mode the umask cuts (0o755 under umask 077) needs the chmod, a second system call per file.
     const umask = 0o777 & ~statSync(staging).mode;
     for (const item of artifacts) {
-      const path = join(staging, item.path);
+      // Artifact paths are relative and '/'-separated, without . or .. segments: join's normalising is not needed.
+      const path = `${staging}/${item.path}`;
       folderFor(dirname(path));
-      writeFileSync(path, item.content, { mode: item.mode });
+      writeText(path, item.content, item.mode);
       if ((item.mode & umask) !== 0) chmodSync(path, item.mode);
     }
     const hadPrevious = existsSync(target);

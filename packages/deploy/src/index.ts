@@ -20,10 +20,25 @@ export const deployArtifacts: readonly ArtifactDescriptor[] = [inventoryFile, pl
  * files it installs. Pure: from the model and every other artifact of the site (the hosts/ files).
  */
 export function generateDeploy(model: ClusterModel, artifacts: readonly Artifact[]): Artifact[] {
+  const byHost = filesByHost(artifacts);
   return [
     generateInventory(model),
     generatePlaybook(model, artifacts),
     generateGroupVars(model),
-    ...model.hosts.map((host) => generateHostVars(host, artifacts)),
+    // Each host's own files, grouped once: every host scanning every artifact made 5,000 hosts a minute's work.
+    ...model.hosts.map((host) => generateHostVars(host, byHost.get(host.name) ?? [])),
   ];
+}
+
+/** The artifacts under hosts/<name>/, by host name. */
+function filesByHost(artifacts: readonly Artifact[]): Map<string, Artifact[]> {
+  const byHost = new Map<string, Artifact[]>();
+  for (const item of artifacts) {
+    if (!item.path.startsWith('hosts/')) continue;
+    const name = item.path.slice('hosts/'.length, item.path.indexOf('/', 'hosts/'.length));
+    const files = byHost.get(name);
+    if (files) files.push(item);
+    else byHost.set(name, [item]);
+  }
+  return byHost;
 }

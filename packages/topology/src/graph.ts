@@ -64,7 +64,12 @@ function hostClusters(model: ClusterModel): { clusters: TopologyCluster[]; nodeO
       return [{ id: `role:${role}`, label: ROLE_TITLES[role], nodes }];
     }
     const groups = new Map<string, Host[]>();
-    for (const host of hosts) groups.set(host.roles.join(', '), [...(groups.get(host.roles.join(', ')) ?? []), host]);
+    for (const host of hosts) {
+      const roles = host.roles.join(', ');
+      const members = groups.get(roles);
+      if (members) members.push(host);
+      else groups.set(roles, [host]);
+    }
     const nodes = [...groups].map(([roles, members]): TopologyNode => {
       const id = `hosts:${roles}`;
       members.forEach((host) => nodeOf.set(host, id));
@@ -107,7 +112,8 @@ export function buildTopology(model: ClusterModel, artifacts: ReadonlyMap<string
 
   // Clients → the endpoint they dial → the balancer or apiserver there. Identical clients are one node: every
   // kube-proxy shares one ConfigMap, and hosts of one kind that dial one endpoint differ only in name.
-  const clients = new Map<string, { kinds: string[]; names: string[]; group: string }>();
+  // Names in a Set beside the list: a group of 5,000 workers would make `includes` quadratic.
+  const clients = new Map<string, { kinds: string[]; names: string[]; named: Set<string>; group: string }>();
   const endpoints = new Map<string, TopologyNode>();
   for (const path of apiServerPaths(model, artifacts)) {
     const { client, dialled, port, route } = path;
@@ -115,11 +121,14 @@ export function buildTopology(model: ClusterModel, artifacts: ReadonlyMap<string
     endpoints.set(endpoint, { id: endpoint, kind: 'endpoint', label: `${dialled}:${port}` });
     const group = !client.host ? 'user' : client.kind === 'kube-proxy' ? 'node' : model.kubernetes.controlPlaneHosts.includes(client.host) ? 'control-plane' : 'worker';
     const clientId = group === 'user' ? `client:${client.name}:${dialled}:${port}` : `client:${group === 'node' ? 'kube-proxy' : group}:${dialled}:${port}`;
-    const entry = clients.get(clientId) ?? { kinds: [], names: [], group };
+    const entry = clients.get(clientId) ?? { kinds: [], names: [], named: new Set<string>(), group };
     const kind = client.kind === 'kubeadm' ? 'kubelet (kubeadm)' : client.kind;
     if (!entry.kinds.includes(kind)) entry.kinds.push(kind);
     const name = client.host?.name ?? client.name;
-    if (!entry.names.includes(name)) entry.names.push(name);
+    if (!entry.named.has(name)) {
+      entry.named.add(name);
+      entry.names.push(name);
+    }
     clients.set(clientId, entry);
     addEdge({ id: `${clientId}->${endpoint}`, from: clientId, to: endpoint });
     const apiServer = nodeOf.get(route.apiServer) as string;
