@@ -126,10 +126,17 @@ export function tomlDocument(data: JsonMap): string {
   return `# ${GENERATED_NOTICE}\n${stringifyToml(data)}`;
 }
 
-/** Compiles an EJS template once; templates live in a package's templates/ folder beside src/ and dist/. */
+/**
+ * An EJS template's render function; templates live in a package's templates/ folder beside src/ and dist/.
+ * Read and compiled once, when first rendered: modules declare their templates at load, and a command that
+ * renders none of them (lint reads the artifacts' data, never their text) should not pay for compiling them.
+ */
 export function compileTemplate<D extends object = object>(path: string): (data: D) => string {
-  const render = ejs.compile(readFileSync(path, 'utf8'), { filename: path, strict: true, localsName: 'it', escape: (text: string) => text });
-  return (data) => render({ ...data, notice: GENERATED_NOTICE });
+  let render: ejs.TemplateFunction | undefined;
+  return (data) => {
+    render ??= ejs.compile(readFileSync(path, 'utf8'), { filename: path, strict: true, localsName: 'it', escape: (text: string) => text });
+    return render({ ...data, notice: GENERATED_NOTICE });
+  };
 }
 
 const patternCache = new Map<string, RegExp>();
