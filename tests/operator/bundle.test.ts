@@ -58,15 +58,19 @@ describe('the CLI bundle', () => {
 
   it('is not used once a package was rebuilt after it (tsc -b without the bundle step): the bin loads the modules', () => {
     const info = join(ROOT, 'packages/spec/tsconfig.tsbuildinfo');
-    const { atime, mtime } = statSync(info);
+    const stamp = bundleStamp(ROOT);
+    const { atimeMs, mtimeMs } = statSync(info);
     try {
-      utimesSync(info, atime, new Date(mtime.getTime() + 1000));
+      utimesSync(info, atimeMs / 1000, (mtimeMs + 1000) / 1000);
       const run = runBin(['lint', join(ROOT, 'fixtures/seed-ha/cluster.yaml'), '--quiet']);
       expect(run.status).toBe(0);
       // The bundle file is read for its stamp, but the CLI that runs is the modules'.
       expect(run.usedModules).toBe(true);
     } finally {
-      utimesSync(info, atime, mtime);
+      // In seconds with their fraction: a Date (stat's mtime) is rounded to the millisecond, and restoring
+      // it could move the time across a millisecond and leave the bundle stale for every later run.
+      utimesSync(info, atimeMs / 1000, mtimeMs / 1000);
     }
+    expect(bundleStamp(ROOT)).toBe(stamp);
   });
 });

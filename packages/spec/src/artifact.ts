@@ -195,8 +195,17 @@ function segmentListsOverlap(a: readonly string[], b: readonly string[]): boolea
  * what to generate.
  */
 export function patternsOverlap(a: string, b: string): boolean {
-  return expandBraces(a).some((left) => expandBraces(b).some((right) => segmentListsOverlap(left.split('/'), right.split('/'))));
+  const key = `${a}\u0000${b}`;
+  let overlap = overlapCache.get(key);
+  if (overlap === undefined) {
+    overlap = expandBraces(a).some((left) => expandBraces(b).some((right) => segmentListsOverlap(left.split('/'), right.split('/'))));
+    overlapCache.set(key, overlap);
+  }
+  return overlap;
 }
+
+/** Every rule's reads against every descriptor is some thousand pairs per lint run, of a few dozen patterns. */
+const overlapCache = new Map<string, boolean>();
 
 /** Every value at a descriptor's key path (`a.b`, `*` for each item or key) in an artifact's data, with its concrete path. */
 export function valuesAt(data: unknown, keyPath: string): { path: string; value: unknown }[] {
