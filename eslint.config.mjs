@@ -4,7 +4,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 // The globals Node gives every script; a CommonJS module also has require/module/exports (`sourceType: 'commonjs'` declares those).
-const NODE_GLOBALS = { process: 'readonly', console: 'readonly', Buffer: 'readonly', __dirname: 'readonly', __filename: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly' };
+const NODE_GLOBALS = {
+  process: 'readonly',
+  console: 'readonly',
+  Buffer: 'readonly',
+  __dirname: 'readonly',
+  __filename: 'readonly',
+  setTimeout: 'readonly',
+  clearTimeout: 'readonly',
+  URL: 'readonly',
+};
 
 export default tseslint.config(
   // raw-spec.generated.ts is json-schema-to-typescript's output (npm run types): fixed by changing the schema, not by hand.

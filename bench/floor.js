@@ -49,4 +49,3 @@ for (const file of files) {
 const cpu = process.cpuUsage(startCpu);
 const wall = Number(process.hrtime.bigint() - startWall) / 1e9;
 process.stdout.write(`${JSON.stringify({ files: files.length, wall, user: cpu.user / 1e6, system: cpu.system / 1e6 })}\n`);
-

@@ -22,7 +22,9 @@ function syntheticSpec(size) {
     { name: 'consul-3', roles: ['consul-server'] },
   ];
   const workers = Array.from({ length: Math.max(size - fixed.length, 0) }, (_, i) => ({ name: `worker-${i + 1}`, roles: ['worker', 'consul-client'] }));
-  const hosts = [...fixed, ...workers].slice(0, Math.max(size, fixed.length)).map((host, index) => ({ name: host.name, address: address(index), roles: host.roles }));
+  const hosts = [...fixed, ...workers]
+    .slice(0, Math.max(size, fixed.length))
+    .map((host, index) => ({ name: host.name, address: address(index), roles: host.roles }));
   const services = Array.from({ length: Math.max(1, Math.floor(size / 100)) }, (_, i) =>
     // A tcp service's instances listen on 30000+i; the ingress publishes it on 20000+i (the ingress hosts
     // are Docker hosts too, so one port for both would collide: port-conflict).

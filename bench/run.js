@@ -98,24 +98,34 @@ function benchFleet(folder) {
     coldLint: time('nx run-many -t lint, cold', runMany('lint'), emptyCache),
     coldCheck: time('nx run-many -t check, cold', runMany('check'), emptyCache),
     cachedGenerate: time('nx run-many -t generate, cached (out/ in place)', runMany('generate')),
-    restoredGenerate: time('nx run-many -t generate, cached (out/ deleted, restored)', runMany('generate'), () => rmSync(join(workspace, 'out'), { recursive: true, force: true })),
+    restoredGenerate: time('nx run-many -t generate, cached (out/ deleted, restored)', runMany('generate'), () =>
+      rmSync(join(workspace, 'out'), { recursive: true, force: true }),
+    ),
     cachedAll: time('nx run-many -t generate lint check, cached', nx('run-many', '-t', 'generate', 'lint', 'check', '--projects=tag:cluster', '--parallel=2')),
   };
   // One spec changes (a comment is enough for its hash): `affected` runs that one site.
   writeFileSync(join(workspace, files[0]), `${specs[0].text}# changed\n`);
   figures.affected = time('nx affected -t generate, one spec changed', nx('affected', '-t', 'generate', '--base=HEAD'));
-  if (process.argv.includes('--fleet-unbatched')) figures.unbatched = time('nx run-many -t generate --batch=false, cold', runMany('generate', '--batch=false'), emptyCache);
+  if (process.argv.includes('--fleet-unbatched'))
+    figures.unbatched = time('nx run-many -t generate --batch=false, cold', runMany('generate', '--batch=false'), emptyCache);
   const hosts = specs.reduce((sum, _spec, index) => sum + FLEET_SIZES[index % FLEET_SIZES.length], 0);
   const size = `${fleetSites} sites`;
   const rows = Object.values(figures).map((figure) => ({ size, ...figure }));
   const within = (cold, floor, name) =>
-    verdict(cold.wall <= 1.5 * floor.wall, `cold nx run-many -t ${name} over ${fleetSites} sites within 1.5× of one clusterspec ${name} of all of them (${cold.wall.toFixed(2)} s vs ${(1.5 * floor.wall).toFixed(2)} s; CPU ${(cold.cpu / floor.cpu).toFixed(2)}×)`);
+    verdict(
+      cold.wall <= 1.5 * floor.wall,
+      `cold nx run-many -t ${name} over ${fleetSites} sites within 1.5× of one clusterspec ${name} of all of them (${cold.wall.toFixed(2)} s vs ${(1.5 * floor.wall).toFixed(2)} s; CPU ${(cold.cpu / floor.cpu).toFixed(2)}×)`,
+    );
   const targets = [
     within(figures.coldGenerate, figures.floorGenerate, 'generate'),
     within(figures.coldLint, figures.floorLint, 'lint'),
     within(figures.coldCheck, figures.floorCheck, 'check'),
   ];
-  return { rows, targets, note: `Fleet: ${fleetSites} synthetic sites of ${FLEET_SIZES.join(', ')} hosts in turn (${hosts} hosts), median of ${fleetRuns} run(s), Nx daemon off, --parallel=2.` };
+  return {
+    rows,
+    targets,
+    note: `Fleet: ${fleetSites} synthetic sites of ${FLEET_SIZES.join(', ')} hosts in turn (${hosts} hosts), median of ${fleetRuns} run(s), Nx daemon off, --parallel=2.`,
+  };
 }
 
 const cli = (label, args, prepare) => timed(label, () => measure(process.execPath, [CLI, ...args]), prepare);
@@ -148,21 +158,31 @@ try {
   }
 
   const seconds = (value) => value.toFixed(2);
-  const row = (figure) => `| ${figure.size} | ${figure.label} | ${seconds(figure.wall)} | ${seconds(figure.user)} | ${seconds(figure.system)} | ${seconds(figure.cpu)} | ${Number.isNaN(figure.rss) ? '-' : figure.rss.toFixed(0)} |`;
-  const table = [
-    '| hosts | command | wall s | user s | sys s | CPU s | peak RSS MB |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map(row),
-  ];
+  const row = (figure) =>
+    `| ${figure.size} | ${figure.label} | ${seconds(figure.wall)} | ${seconds(figure.user)} | ${seconds(figure.system)} | ${seconds(figure.cpu)} | ${Number.isNaN(figure.rss) ? '-' : figure.rss.toFixed(0)} |`;
+  const table = ['| hosts | command | wall s | user s | sys s | CPU s | peak RSS MB |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |', ...rows.map(row)];
   const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
   const targets = [
-    verdict(seedLint.wall <= 3 * nodeFloor.wall, `lint of the seed site within 3× the wall time of node -e 0: ${ratio(seedLint.wall, nodeFloor.wall)} (${seconds(seedLint.wall)} s vs ${seconds(nodeFloor.wall)} s; CPU ${ratio(seedLint.cpu, nodeFloor.cpu)})`),
+    verdict(
+      seedLint.wall <= 3 * nodeFloor.wall,
+      `lint of the seed site within 3× the wall time of node -e 0: ${ratio(seedLint.wall, nodeFloor.wall)} (${seconds(seedLint.wall)} s vs ${seconds(nodeFloor.wall)} s; CPU ${ratio(seedLint.cpu, nodeFloor.cpu)})`,
+    ),
   ];
   const largest = bySize.get(5000);
   if (largest) {
     const { generate, floor } = largest;
-    targets.push(verdict(generate.wall <= 1.5 * floor.wall, `generate at 5,000 hosts within 1.5× the floor's wall time: ${ratio(generate.wall, floor.wall)} (${seconds(generate.wall)} s vs ${seconds(floor.wall)} s)`));
-    targets.push(verdict(generate.user <= 2 * floor.user, `generate at 5,000 hosts within 2× the floor's user CPU: ${ratio(generate.user, floor.user)} (${seconds(generate.user)} s vs ${seconds(floor.user)} s; CPU ${ratio(generate.cpu, floor.cpu)})`));
+    targets.push(
+      verdict(
+        generate.wall <= 1.5 * floor.wall,
+        `generate at 5,000 hosts within 1.5× the floor's wall time: ${ratio(generate.wall, floor.wall)} (${seconds(generate.wall)} s vs ${seconds(floor.wall)} s)`,
+      ),
+    );
+    targets.push(
+      verdict(
+        generate.user <= 2 * floor.user,
+        `generate at 5,000 hosts within 2× the floor's user CPU: ${ratio(generate.user, floor.user)} (${seconds(generate.user)} s vs ${seconds(floor.user)} s; CPU ${ratio(generate.cpu, floor.cpu)})`,
+      ),
+    );
     targets.push(verdict(generate.rss < 512, `generate at 5,000 hosts under 512 MB peak RSS (${generate.rss.toFixed(0)} MB)`));
   }
   const thousand = bySize.get(1000);
@@ -183,7 +203,10 @@ try {
   const report = [`Machine: ${machine}${fleetNote}`, '', ...table, '', 'Targets:', ...targets, ''].join('\n');
   process.stdout.write(report);
   if (process.argv.includes('--write')) {
-    writeFileSync(join(__dirname, 'RESULTS.md'), `# Benchmark results\n\nFrom \`npm run bench -- --write\`. The synthetic sites come from bench/make-spec.js.\n\n${report}`);
+    writeFileSync(
+      join(__dirname, 'RESULTS.md'),
+      `# Benchmark results\n\nFrom \`npm run bench -- --write\`. The synthetic sites come from bench/make-spec.js.\n\n${report}`,
+    );
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -13,7 +13,10 @@ const OUTPUT = join(ROOT, 'docs', 'spec.md');
 /** A property with its $ref followed: the property's own keywords win over the definition's. */
 function resolve(schema, node) {
   if (!node.$ref) return node;
-  const target = node.$ref.replace(/^#\//, '').split('/').reduce((at, part) => at[part], schema);
+  const target = node.$ref
+    .replace(/^#\//, '')
+    .split('/')
+    .reduce((at, part) => at[part], schema);
   const { $ref, ...own } = node;
   return { ...resolve(schema, target), ...own, refName: $ref.split('/').pop() };
 }
@@ -22,12 +25,23 @@ function typeOf(schema, node) {
   if (node.const !== undefined) return `\`${JSON.stringify(node.const)}\``;
   if (node.enum) return `one of ${node.enum.map((value) => `\`${value}\``).join(', ')}`;
   // A named definition before its shape: a secret reference is two one-key objects, which says nothing.
-  const named = { ipv4: 'IPv4 address', dnsLabel: 'DNS label', dnsName: 'DNS name', port: 'port', duration: 'duration', version: 'version', secretRef: 'secret reference: `{fromEnv: NAME}` or `{fromFile: path}`', httpsURL: 'https URL', labelKey: 'label key' };
+  const named = {
+    ipv4: 'IPv4 address',
+    dnsLabel: 'DNS label',
+    dnsName: 'DNS name',
+    port: 'port',
+    duration: 'duration',
+    version: 'version',
+    secretRef: 'secret reference: `{fromEnv: NAME}` or `{fromFile: path}`',
+    httpsURL: 'https URL',
+    labelKey: 'label key',
+  };
   if (node.refName && named[node.refName]) return named[node.refName];
   const variants = node.oneOf ?? node.anyOf;
   if (variants) return variants.map((variant) => typeOf(schema, resolve(schema, variant))).join(' or ');
   if (node.type === 'array') return `list of ${typeOf(schema, resolve(schema, node.items ?? {}))}`;
-  if (node.type === 'object' && node.additionalProperties && typeof node.additionalProperties === 'object') return `map of ${typeOf(schema, resolve(schema, node.additionalProperties))}`;
+  if (node.type === 'object' && node.additionalProperties && typeof node.additionalProperties === 'object')
+    return `map of ${typeOf(schema, resolve(schema, node.additionalProperties))}`;
   return node.type ?? 'any';
 }
 
@@ -60,7 +74,7 @@ function renderSpecDocs(schema) {
     schema.description,
     '',
     'Editors validate and complete specs from the schema: `clusterspec init` writes a first line',
-    '`# yaml-language-server: $schema=…` that the YAML language server (VS Code\'s YAML extension and others) reads.',
+    "`# yaml-language-server: $schema=…` that the YAML language server (VS Code's YAML extension and others) reads.",
     'A field left out takes its default.',
     '',
   ];
@@ -74,7 +88,9 @@ function renderSpecDocs(schema) {
       const fallback = resolved.default === undefined ? '' : code(resolved.default);
       // Objects get a section of their own, with an example per field: a whole-object example would drown the table.
       const example = resolved.type === 'object' && resolved.properties ? undefined : (resolved.examples ?? [])[0];
-      lines.push(`| \`${name}\` | ${cell(typeOf(schema, resolved))} | ${required} | ${cell(fallback)} | ${cell(resolved.description ?? '')} | ${example === undefined ? '' : cell(code(example))} |`);
+      lines.push(
+        `| \`${name}\` | ${cell(typeOf(schema, resolved))} | ${required} | ${cell(fallback)} | ${cell(resolved.description ?? '')} | ${example === undefined ? '' : cell(code(example))} |`,
+      );
     }
     lines.push('');
   }

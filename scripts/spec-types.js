@@ -24,9 +24,15 @@ function defaultedSchema(schema) {
     if (Array.isArray(node)) return node.map(visit);
     if (!node || typeof node !== 'object') return node;
     if (node.$ref) return { $ref: node.$ref };
-    const copy = Object.fromEntries(Object.entries(node).filter(([key]) => key !== 'examples').map(([key, value]) => [key, visit(value)]));
+    const copy = Object.fromEntries(
+      Object.entries(node)
+        .filter(([key]) => key !== 'examples')
+        .map(([key, value]) => [key, visit(value)]),
+    );
     if (node.properties) {
-      const defaulted = Object.entries(node.properties).filter(([, property]) => property.default !== undefined).map(([name]) => name);
+      const defaulted = Object.entries(node.properties)
+        .filter(([, property]) => property.default !== undefined)
+        .map(([name]) => name);
       if (defaulted.length > 0) copy.required = [...new Set([...(node.required ?? []), ...defaulted])];
     }
     return copy;
@@ -40,7 +46,12 @@ function defaultedSchema(schema) {
 async function renderSpecTypes(schema) {
   const { compile } = require('json-schema-to-typescript');
   const banner = '/* Generated from schemas/cluster.schema.json by scripts/spec-types.js (`npm run types`); do not edit. */';
-  return compile(defaultedSchema(schema), 'RawSpec', { bannerComment: banner, additionalProperties: false, unreachableDefinitions: false, style: { printWidth: 160, singleQuote: true } });
+  return compile(defaultedSchema(schema), 'RawSpec', {
+    bannerComment: banner,
+    additionalProperties: false,
+    unreachableDefinitions: false,
+    style: { printWidth: 160, singleQuote: true },
+  });
 }
 
 if (require.main === module) {

@@ -31,7 +31,11 @@ function workspaces(): Workspace[] {
     .filter((dir) => existsSync(join(PACKAGES_DIR, dir, 'package.json')))
     .sort()
     .map((dir) => {
-      const manifest = JSON.parse(readFileSync(join(PACKAGES_DIR, dir, 'package.json'), 'utf8')) as { name: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+      const manifest = JSON.parse(readFileSync(join(PACKAGES_DIR, dir, 'package.json'), 'utf8')) as {
+        name: string;
+        dependencies?: Record<string, string>;
+        devDependencies?: Record<string, string>;
+      };
       const tsconfig = JSON.parse(readFileSync(join(PACKAGES_DIR, dir, 'tsconfig.json'), 'utf8')) as { references?: { path: string }[] };
       return {
         dir,
@@ -114,20 +118,39 @@ export function findCycle(graph: ReadonlyMap<string, readonly string[]>): string
 describe('architecture: the checks themselves', () => {
   it('flags a relative import into another package and allows one within the package', () => {
     const lintTest = join(PACKAGES_DIR, 'lint', 'src', 'engine.test.ts');
-    expect(relativeCrossing(lintTest, '../../cli/src/generate')).toBe(`packages/lint/src/engine.test.ts imports '../../cli/src/generate': use '@clusterspec/cli' (its index) instead`);
+    expect(relativeCrossing(lintTest, '../../cli/src/generate')).toBe(
+      `packages/lint/src/engine.test.ts imports '../../cli/src/generate': use '@clusterspec/cli' (its index) instead`,
+    );
     expect(relativeCrossing(join(ROOT, 'tests', 'acceptance', 'x.test.ts'), '../../packages/analysis/src/balancers')).toContain(`'@clusterspec/analysis'`);
     expect(relativeCrossing(lintTest, './rules')).toBeUndefined();
     expect(relativeCrossing(join(ROOT, 'tests', 'x.test.ts'), './support/fixtures')).toBeUndefined();
   });
 
   it('reads every kind of import', () => {
-    const text = "import a from 'a';\nimport type { B } from 'b';\nexport { c } from 'c';\nconst d = require('d');\nconst e = () => import('e');\ntype F = typeof import('f');";
+    const text =
+      "import a from 'a';\nimport type { B } from 'b';\nexport { c } from 'c';\nconst d = require('d');\nconst e = () => import('e');\ntype F = typeof import('f');";
     expect(importsOf(text).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
   });
 
   it('finds a cycle, and none in a tree', () => {
-    expect(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]]))).toEqual(['a', 'b', 'c', 'a']);
-    expect(findCycle(new Map([['a', ['b', 'c']], ['b', ['c']], ['c', []]]))).toBeUndefined();
+    expect(
+      findCycle(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+        ]),
+      ),
+    ).toEqual(['a', 'b', 'c', 'a']);
+    expect(
+      findCycle(
+        new Map([
+          ['a', ['b', 'c']],
+          ['b', ['c']],
+          ['c', []],
+        ]),
+      ),
+    ).toBeUndefined();
   });
 });
 
@@ -136,7 +159,9 @@ describe('architecture: the packages', () => {
   const byName = new Map(all.map((workspace) => [workspace.name, workspace]));
 
   it('finds the workspace packages, analysis among them', () => {
-    expect(all.map((workspace) => workspace.name)).toEqual(expect.arrayContaining(['@clusterspec/analysis', '@clusterspec/lint', '@clusterspec/topology', '@clusterspec/cli']));
+    expect(all.map((workspace) => workspace.name)).toEqual(
+      expect.arrayContaining(['@clusterspec/analysis', '@clusterspec/lint', '@clusterspec/topology', '@clusterspec/cli']),
+    );
   });
 
   it('no source or test reaches into another package by relative path', () => {
@@ -165,7 +190,15 @@ describe('architecture: the packages', () => {
     imported.delete(workspace.name);
     // A package used only for its types may be a devDependency: the build needs it, the runtime does not.
     const typeOnly = new Set(sources.flatMap((file) => typeOnlyImportsOf(readFileSync(file, 'utf8')).flatMap((specifier) => packageName(specifier) ?? [])));
-    const valueImported = new Set(sources.flatMap((file) => { const text = readFileSync(file, 'utf8'); const types = new Set(typeOnlyImportsOf(text)); return importsOf(text).filter((specifier) => !types.has(specifier)).flatMap((specifier) => packageName(specifier) ?? []); }));
+    const valueImported = new Set(
+      sources.flatMap((file) => {
+        const text = readFileSync(file, 'utf8');
+        const types = new Set(typeOnlyImportsOf(text));
+        return importsOf(text)
+          .filter((specifier) => !types.has(specifier))
+          .flatMap((specifier) => packageName(specifier) ?? []);
+      }),
+    );
     for (const name of typeOnly) if (!valueImported.has(name) && workspace.devDependencies.includes(name)) imported.delete(name);
     // Every package a source imports is declared; every workspace package declared is imported (a stale
     // dependency orders the build wrongly and hides a cycle that is not there).
@@ -201,9 +234,11 @@ export const OUTSIDE_REFERENCES: readonly { readonly pattern: RegExp; readonly w
 
 /** One finding per line of `text` that cites something outside the repository, as `file:line: why: line`. */
 export function outsideReferences(file: string, text: string): string[] {
-  return text.split('\n').flatMap((line, index) =>
-    OUTSIDE_REFERENCES.filter(({ pattern }) => pattern.test(line)).map(({ why }) => `${file}:${index + 1}: ${why}: ${line.trim().slice(0, 120)}`),
-  );
+  return text
+    .split('\n')
+    .flatMap((line, index) =>
+      OUTSIDE_REFERENCES.filter(({ pattern }) => pattern.test(line)).map(({ why }) => `${file}:${index + 1}: ${why}: ${line.trim().slice(0, 120)}`),
+    );
 }
 
 /** Folders that hold no text of the repository's own: installed, built, cached or scratch files (.gitignore). */

@@ -14,7 +14,9 @@ describe('golden output', () => {
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   it('has fixtures to check', () => {
-    expect(fixtureSpecs()).toEqual(expect.arrayContaining(['fixtures/modern/cluster.yaml', 'fixtures/seed-ha-toml/cluster.toml', 'fixtures/seed-ha/cluster.yaml']));
+    expect(fixtureSpecs()).toEqual(
+      expect.arrayContaining(['fixtures/modern/cluster.yaml', 'fixtures/seed-ha-toml/cluster.toml', 'fixtures/seed-ha/cluster.yaml']),
+    );
   });
 
   it.each(fixtureSpecs())('%s regenerates out/ exactly', async (file) => {
@@ -27,7 +29,10 @@ describe('golden output', () => {
     expect(listFiles(committed)).toEqual(files);
     for (const path of files) {
       expect({ path, bytes: readFileSync(join(committed, path), 'utf8') }).toEqual({ path, bytes: readFileSync(join(target, path), 'utf8') });
-      expect({ path, executable: (statSync(join(committed, path)).mode & 0o111) !== 0 }).toEqual({ path, executable: (statSync(join(target, path)).mode & 0o111) !== 0 });
+      expect({ path, executable: (statSync(join(committed, path)).mode & 0o111) !== 0 }).toEqual({
+        path,
+        executable: (statSync(join(target, path)).mode & 0o111) !== 0,
+      });
     }
   });
 
@@ -51,7 +56,10 @@ describe('golden output', () => {
   it('never writes a private key or certificate into out/', () => {
     for (const file of fixtureSpecs()) {
       for (const artifact of generateArtifacts(loadSpec(join(ROOT, file)))) {
-        expect({ path: artifact.path, pem: /-----BEGIN [A-Z ]*(PRIVATE KEY|CERTIFICATE)-----/.test(artifact.content) }).toEqual({ path: artifact.path, pem: false });
+        expect({ path: artifact.path, pem: /-----BEGIN [A-Z ]*(PRIVATE KEY|CERTIFICATE)-----/.test(artifact.content) }).toEqual({
+          path: artifact.path,
+          pem: false,
+        });
         expect(artifact.path).not.toMatch(/\.(key|crt|pem)$/);
       }
     }

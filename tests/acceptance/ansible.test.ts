@@ -41,12 +41,23 @@ const SECRETS = {
 };
 
 const ansibleMissing = existsSync(ANSIBLE_PLAYBOOK) ? undefined : 'ansible is not installed (Debian package ansible; scripts/test.sh installs it)';
-const ansibleEnv = { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_HOST_KEY_CHECKING: '0', ANSIBLE_LOCALHOST_WARNING: '0', ANSIBLE_PIPELINING: '1' };
+const ansibleEnv = {
+  ...process.env,
+  ANSIBLE_NOCOLOR: '1',
+  ANSIBLE_RETRY_FILES_ENABLED: '0',
+  ANSIBLE_HOST_KEY_CHECKING: '0',
+  ANSIBLE_LOCALHOST_WARNING: '0',
+  ANSIBLE_PIPELINING: '1',
+};
 
 let work: string;
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'clusterspec-ansible-'));
-  const generated = spawnSync(process.execPath, [CLI, 'generate', ...fixtureSpecs(), '--out', join(work, 'out')], { cwd: ROOT, encoding: 'utf8', timeout: 120000 });
+  const generated = spawnSync(process.execPath, [CLI, 'generate', ...fixtureSpecs(), '--out', join(work, 'out')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120000,
+  });
   if (generated.status !== 0) throw new Error(`generate failed: ${generated.stderr}`);
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -58,17 +69,29 @@ const sites = () => readdirSync(join(work, 'out')).sort();
     expect(sites().length).toBe(fixtureSpecs().length);
     for (const site of sites()) {
       const deploy = join(work, 'out', site, 'deploy');
-      const run = spawnSync(ANSIBLE_PLAYBOOK, ['-i', join(deploy, 'inventory.yml'), join(deploy, 'site.yml'), '--syntax-check'], { encoding: 'utf8', timeout: 60000, env: ansibleEnv });
+      const run = spawnSync(ANSIBLE_PLAYBOOK, ['-i', join(deploy, 'inventory.yml'), join(deploy, 'site.yml'), '--syntax-check'], {
+        encoding: 'utf8',
+        timeout: 60000,
+        env: ansibleEnv,
+      });
       expect({ site, status: run.status, output: run.status === 0 ? '' : `${run.stdout}${run.stderr}` }).toEqual({ site, status: 0, output: '' });
     }
   });
 
   const lintMissing = existsSync(ANSIBLE_LINT) ? undefined : 'ansible-lint is not installed (Debian package ansible-lint)';
-  (lintMissing ? test.skip : test)(`ansible-lint --offline (production profile) passes every fixture playbook${lintMissing ? ` (skipped: ${lintMissing})` : ''}`, () => {
-    const playbooks = sites().map((site) => join(work, 'out', site, 'deploy', 'site.yml'));
-    const run = spawnSync(ANSIBLE_LINT, ['--offline', '--nocolor', '--profile', 'production', ...playbooks], { cwd: work, encoding: 'utf8', timeout: 180000, env: ansibleEnv });
-    expect({ status: run.status, output: run.status === 0 ? '' : `${run.stdout}${run.stderr}` }).toEqual({ status: 0, output: '' });
-  });
+  (lintMissing ? test.skip : test)(
+    `ansible-lint --offline (production profile) passes every fixture playbook${lintMissing ? ` (skipped: ${lintMissing})` : ''}`,
+    () => {
+      const playbooks = sites().map((site) => join(work, 'out', site, 'deploy', 'site.yml'));
+      const run = spawnSync(ANSIBLE_LINT, ['--offline', '--nocolor', '--profile', 'production', ...playbooks], {
+        cwd: work,
+        encoding: 'utf8',
+        timeout: 180000,
+        env: ansibleEnv,
+      });
+      expect({ status: run.status, output: run.status === 0 ? '' : `${run.stdout}${run.stderr}` }).toEqual({ status: 0, output: '' });
+    },
+  );
 
   test('no secret value or placeholder in any generated deploy file', () => {
     for (const site of sites()) {
@@ -84,7 +107,13 @@ interface PlaybookRun {
   status: number | null;
   output: string;
   json?: {
-    plays: { play: { name: string }; tasks: { task: { name: string }; hosts: Record<string, { changed?: boolean; skipped?: boolean; results?: { changed?: boolean; item?: { path?: string }; diff?: unknown }[] }> }[] }[];
+    plays: {
+      play: { name: string };
+      tasks: {
+        task: { name: string };
+        hosts: Record<string, { changed?: boolean; skipped?: boolean; results?: { changed?: boolean; item?: { path?: string }; diff?: unknown }[] }>;
+      }[];
+    }[];
     stats: Record<string, { changed: number; failures: number; unreachable: number; ok: number }>;
   };
 }
@@ -122,7 +151,12 @@ interface PlaybookRun {
     const hosts = Object.fromEntries(
       hostNames().map((host) => [
         host,
-        { ansible_connection: 'local', ansible_python_interpreter: '/usr/bin/python3', clusterspec_root: join(roots, host), clusterspec_health_url: `http://127.0.0.1:${port}/${host}` },
+        {
+          ansible_connection: 'local',
+          ansible_python_interpreter: '/usr/bin/python3',
+          clusterspec_root: join(roots, host),
+          clusterspec_health_url: `http://127.0.0.1:${port}/${host}`,
+        },
       ]),
     );
     const file = join(work, `${roots.split('/').pop()}-inventory.yml`);
@@ -133,28 +167,40 @@ interface PlaybookRun {
   function playbook(roots: string, extra: readonly string[] = []): Promise<PlaybookRun> {
     const deploy = join(outSite(), 'deploy');
     const args = [
-      '-i', join(deploy, 'inventory.yml'),
-      '-i', localInventory(roots),
+      '-i',
+      join(deploy, 'inventory.yml'),
+      '-i',
+      localInventory(roots),
       join(deploy, 'site.yml'),
-      '-e', `clusterspec_rendered=${join(work, 'rendered', SITE)}`,
-      '-e', 'clusterspec_stub_services=true',
-      '-e', 'clusterspec_become=false',
-      '-e', 'clusterspec_health_retries=1',
-      '-e', 'clusterspec_health_delay=0',
+      '-e',
+      `clusterspec_rendered=${join(work, 'rendered', SITE)}`,
+      '-e',
+      'clusterspec_stub_services=true',
+      '-e',
+      'clusterspec_become=false',
+      '-e',
+      'clusterspec_health_retries=1',
+      '-e',
+      'clusterspec_health_delay=0',
       ...extra,
     ];
     const quoted = args.map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
     return new Promise((resolve) => {
-      execFile('/bin/sh', ['-c', `umask 077; exec ${ANSIBLE_PLAYBOOK} ${quoted}`], { env: { ...ansibleEnv, ANSIBLE_STDOUT_CALLBACK: 'json' }, timeout: RUN_DEADLINE_MS, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-        const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        let json: PlaybookRun['json'];
-        try {
-          json = JSON.parse(stdout.slice(stdout.indexOf('{')));
-        } catch {
-          json = undefined;
-        }
-        resolve({ status, output: `${stdout}${stderr}`, json });
-      });
+      execFile(
+        '/bin/sh',
+        ['-c', `umask 077; exec ${ANSIBLE_PLAYBOOK} ${quoted}`],
+        { env: { ...ansibleEnv, ANSIBLE_STDOUT_CALLBACK: 'json' }, timeout: RUN_DEADLINE_MS, maxBuffer: 64 << 20 },
+        (error, stdout, stderr) => {
+          const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+          let json: PlaybookRun['json'];
+          try {
+            json = JSON.parse(stdout.slice(stdout.indexOf('{')));
+          } catch {
+            json = undefined;
+          }
+          resolve({ status, output: `${stdout}${stderr}`, json });
+        },
+      );
     });
   }
 
@@ -162,7 +208,11 @@ interface PlaybookRun {
   const changedFiles = (run: PlaybookRun) =>
     (run.json?.plays ?? [])
       .flatMap((play) => play.tasks)
-      .flatMap((task) => Object.entries(task.hosts).flatMap(([host, result]) => (result.results ?? []).filter((item) => item.changed && item.item?.path).map((item) => `${host}:${item.item?.path}`)))
+      .flatMap((task) =>
+        Object.entries(task.hosts).flatMap(([host, result]) =>
+          (result.results ?? []).filter((item) => item.changed && item.item?.path).map((item) => `${host}:${item.item?.path}`),
+        ),
+      )
       .sort();
 
   const secretsIn = (text: string) => Object.values(SECRETS).filter((value) => text.includes(value));
@@ -171,7 +221,10 @@ interface PlaybookRun {
     const roots = join(work, 'roots');
     const limit = ['--limit', LIMITED.join(',')];
     const first = await playbook(roots, limit);
-    expect({ status: first.status, failures: Object.values(first.json?.stats ?? {}).filter((stat) => stat.failures > 0).length }).toEqual({ status: 0, failures: 0 });
+    expect({ status: first.status, failures: Object.values(first.json?.stats ?? {}).filter((stat) => stat.failures > 0).length }).toEqual({
+      status: 0,
+      failures: 0,
+    });
     expect(secretsIn(first.output)).toEqual([]);
 
     // Every file of hosts/<host>/ at its path, its mode out/'s, its content out/'s or (with a placeholder) the rendered one.
@@ -184,7 +237,10 @@ interface PlaybookRun {
         const relative = source.slice(join(outSite(), 'hosts', host).length);
         const landed = join(roots, host, relative);
         expect({ file: `${host}${relative}`, exists: existsSync(landed) }).toEqual({ file: `${host}${relative}`, exists: true });
-        expect({ file: `${host}${relative}`, mode: statSync(landed).mode & 0o7777 }).toEqual({ file: `${host}${relative}`, mode: statSync(source).mode & 0o7777 });
+        expect({ file: `${host}${relative}`, mode: statSync(landed).mode & 0o7777 }).toEqual({
+          file: `${host}${relative}`,
+          mode: statSync(source).mode & 0o7777,
+        });
         const outText = readFileSync(source, 'utf8');
         const want = outText.includes('{{secret:') ? readFileSync(join(work, 'rendered', SITE, 'hosts', host, relative), 'utf8') : outText;
         expect(readFileSync(landed, 'utf8')).toBe(want);
@@ -195,7 +251,9 @@ interface PlaybookRun {
     }
     expect(changedFiles(first)).toEqual(expected.sort());
     expect(secretBearing).toEqual(['consul-1:/etc/consul.d/consul.hcl']);
-    const secretTasks = (first.json?.plays ?? []).flatMap((play) => play.tasks).filter((task) => task.task.name.includes('files with secrets') && task.hosts['consul-1'] && !task.hosts['consul-1'].skipped);
+    const secretTasks = (first.json?.plays ?? [])
+      .flatMap((play) => play.tasks)
+      .filter((task) => task.task.name.includes('files with secrets') && task.hosts['consul-1'] && !task.hosts['consul-1'].skipped);
     expect(secretTasks.map((task) => task.task.name)).toEqual(['Install Consul agent configuration (files with secrets: no log, no diff)']);
     expect(secretTasks[0].hosts['consul-1'].changed).toBe(true);
     expect(JSON.stringify(secretTasks[0].hosts['consul-1'])).not.toContain('consul.hcl');
@@ -203,20 +261,35 @@ interface PlaybookRun {
     expect(readFileSync(join(roots, 'consul-1', 'etc', 'consul.d', 'consul.hcl'), 'utf8')).toContain(SECRETS.CONSUL_GOSSIP_KEY);
     // Handlers were notified for what changed, and only those of services the host has.
     const stubbed = (run: PlaybookRun, host: string) =>
-      (run.json?.plays ?? []).flatMap((play) => play.tasks).filter((task) => task.task.name.startsWith('Stub:') && task.hosts[host] && !task.hosts[host].skipped).map((task) => task.task.name);
-    expect(stubbed(first, 'consul-1')).toEqual(expect.arrayContaining(['Stub: consul reload', 'Stub: systemctl daemon-reload, then restart the units that changed', expect.stringMatching(/^Stub: restart consul-template/)]));
+      (run.json?.plays ?? [])
+        .flatMap((play) => play.tasks)
+        .filter((task) => task.task.name.startsWith('Stub:') && task.hosts[host] && !task.hosts[host].skipped)
+        .map((task) => task.task.name);
+    expect(stubbed(first, 'consul-1')).toEqual(
+      expect.arrayContaining([
+        'Stub: consul reload',
+        'Stub: systemctl daemon-reload, then restart the units that changed',
+        expect.stringMatching(/^Stub: restart consul-template/),
+      ]),
+    );
     expect(stubbed(first, 'consul-1')).not.toContain('Stub: nginx -t, then reload nginx');
 
     const second = await playbook(roots, limit);
     expect(second.status).toBe(0);
-    expect(Object.fromEntries(Object.entries(second.json?.stats ?? {}).map(([host, stat]) => [host, stat.changed]))).toEqual(Object.fromEntries(LIMITED.map((host) => [host, 0])));
+    expect(Object.fromEntries(Object.entries(second.json?.stats ?? {}).map(([host, stat]) => [host, stat.changed]))).toEqual(
+      Object.fromEntries(LIMITED.map((host) => [host, 0])),
+    );
     expect(stubbed(second, 'consul-1')).toEqual([]);
 
     appendFileSync(join(roots, 'consul-1', EDITED), '# edited by hand\n');
     const drift = await playbook(roots, [...limit, '--check', '--diff']);
     expect(drift.status).toBe(0);
     expect(changedFiles(drift)).toEqual([`consul-1:${EDITED}`]);
-    expect(Object.entries(drift.json?.stats ?? {}).filter(([, stat]) => stat.changed > 0).map(([host]) => host)).toEqual(['consul-1']);
+    expect(
+      Object.entries(drift.json?.stats ?? {})
+        .filter(([, stat]) => stat.changed > 0)
+        .map(([host]) => host),
+    ).toEqual(['consul-1']);
     expect(drift.output).toContain('# edited by hand');
     expect(secretsIn(drift.output)).toEqual([]);
     // Check mode left the edit in place.
@@ -227,7 +300,9 @@ interface PlaybookRun {
     const roots = join(work, 'roots-unhealthy');
     mkdirSync(roots, { recursive: true });
     const inventory = readFileSync(join(outSite(), 'deploy', 'inventory.yml'), 'utf8');
-    const controlPlane = Object.keys((parseYaml(inventory) as { all: { children: { control_plane: { hosts: Record<string, null> } } } }).all.children.control_plane.hosts);
+    const controlPlane = Object.keys(
+      (parseYaml(inventory) as { all: { children: { control_plane: { hosts: Record<string, null> } } } }).all.children.control_plane.hosts,
+    );
     expect(controlPlane.length).toBe(3);
     unhealthy.add(controlPlane[0]);
     try {
@@ -237,7 +312,8 @@ interface PlaybookRun {
       // and no host of the second play either.
       expect(existsSync(join(roots, controlPlane[0], 'etc'))).toBe(true);
       expect(run.json?.stats[controlPlane[0]]?.failures).toBe(1);
-      for (const host of hostNames().filter((name) => name !== controlPlane[0])) expect({ host, touched: existsSync(join(roots, host)) }).toEqual({ host, touched: false });
+      for (const host of hostNames().filter((name) => name !== controlPlane[0]))
+        expect({ host, touched: existsSync(join(roots, host)) }).toEqual({ host, touched: false });
     } finally {
       unhealthy.clear();
     }

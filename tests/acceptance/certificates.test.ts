@@ -49,7 +49,8 @@ interface Reach {
   readonly covered: boolean;
 }
 
-const reachKey = (reach: { client: string; dialled: string; port: number; route: string }) => `${reach.client} | ${reach.dialled}:${reach.port} | ${reach.route}`;
+const reachKey = (reach: { client: string; dialled: string; port: number; route: string }) =>
+  `${reach.client} | ${reach.dialled}:${reach.port} | ${reach.route}`;
 
 /** san-coverage's message, read back: "<client> dials <host>:<port>, which reaches <route>: x509: ...". */
 function parseCoverage(diagnostic: Diagnostic): { client: string; dialled: string; port: number; route: string } {
@@ -101,7 +102,10 @@ function prepare(file: string, model: ClusterModel): Site {
   const artifacts = new Map(generated.map((item) => [item.path, item]));
   const directory = mkdtempSync(join(work, `${file.replace(/[/.]/g, '_')}-`));
   const site = join(directory, 'site');
-  writeArtifacts(site, generated.filter((item) => item.path.startsWith('pki/')));
+  writeArtifacts(
+    site,
+    generated.filter((item) => item.path.startsWith('pki/')),
+  );
   const plans = (JSON.parse(readFileSync(join(site, 'pki/plan.json'), 'utf8')) as { certificates: CertificatePlan[] }).certificates;
 
   // Legacy flow and every user: the generated sign.sh, run as the operator runs it.
@@ -115,7 +119,9 @@ function prepare(file: string, model: ClusterModel): Site {
   // Kubeadm flow: sign each apiserver certificate of the plan, as kubeadm init/join would issue it.
   const kubeadmDir = join(directory, 'kubeadm');
   const kubeadmSigned = new Map(
-    plans.filter((plan) => plan.issuedBy === 'kubeadm' && plan.usage === 'server' && !plan.copiedFrom).map((plan) => [plan.id, signFromPlan(plan, caDir, kubeadmDir)]),
+    plans
+      .filter((plan) => plan.issuedBy === 'kubeadm' && plan.usage === 'server' && !plan.copiedFrom)
+      .map((plan) => [plan.id, signFromPlan(plan, caDir, kubeadmDir)]),
   );
 
   const certificates = apiServerCertificates(model, artifacts);
@@ -138,7 +144,14 @@ function prepare(file: string, model: ClusterModel): Site {
     }
     for (const route of apiServerRoutes(model, artifacts, address, port, client.host)) {
       const certificate = certificates.get(route.apiServer.name)!;
-      reaches.push({ client: client.name, dialled, port, route: describeRoute(route), apiServer: route.apiServer.name, covered: certificateCovers(certificate, dialled) });
+      reaches.push({
+        client: client.name,
+        dialled,
+        port,
+        route: describeRoute(route),
+        apiServer: route.apiServer.name,
+        covered: certificateCovers(certificate, dialled),
+      });
     }
   }
   const diagnostics = lintSite(model, generated);
@@ -230,7 +243,13 @@ describe.each(FIXTURES.map((file) => ({ file })))('$file', ({ file }) => {
     if (refused) return;
     const { reaches, diagnostics } = need();
     const fromAnalysis = [...new Set(reaches.filter((reach) => !reach.covered).map(reachKey))].sort();
-    const fromDiagnostics = [...new Set(diagnostics.filter((diagnostic) => diagnostic.ruleId === 'san-coverage' && diagnostic.severity !== 'info').map((diagnostic) => reachKey(parseCoverage(diagnostic))))].sort();
+    const fromDiagnostics = [
+      ...new Set(
+        diagnostics
+          .filter((diagnostic) => diagnostic.ruleId === 'san-coverage' && diagnostic.severity !== 'info')
+          .map((diagnostic) => reachKey(parseCoverage(diagnostic))),
+      ),
+    ].sort();
     expect(fromDiagnostics).toEqual(fromAnalysis);
   });
 
@@ -240,8 +259,14 @@ describe.each(FIXTURES.map((file) => ({ file })))('$file', ({ file }) => {
     const rows: string[] = [];
     for (const reach of reaches) {
       const verdict = verify(reach.apiServer, reach.dialled);
-      rows.push(`| ${file} | ${reach.client} | ${reach.dialled}:${reach.port} | ${reach.route} | ${basename(served.get(reach.apiServer)!)} | ${reach.covered ? 'covered' : 'REPORTED'} | ${verdict.ok ? 'OK' : 'FAIL'} |`);
-      expect({ ...reach, opensslAccepts: verdict.ok, output: verdict.ok ? '' : 'mismatch' }).toEqual({ ...reach, opensslAccepts: reach.covered, output: reach.covered ? '' : 'mismatch' });
+      rows.push(
+        `| ${file} | ${reach.client} | ${reach.dialled}:${reach.port} | ${reach.route} | ${basename(served.get(reach.apiServer)!)} | ${reach.covered ? 'covered' : 'REPORTED'} | ${verdict.ok ? 'OK' : 'FAIL'} |`,
+      );
+      expect({ ...reach, opensslAccepts: verdict.ok, output: verdict.ok ? '' : 'mismatch' }).toEqual({
+        ...reach,
+        opensslAccepts: reach.covered,
+        output: reach.covered ? '' : 'mismatch',
+      });
       if (!verdict.ok) expect(verdict.output).toMatch(/hostname mismatch|IP address mismatch/);
     }
     table.push(...rows);
@@ -250,8 +275,14 @@ describe.each(FIXTURES.map((file) => ({ file })))('$file', ({ file }) => {
   it("san-advertise-address: each apiserver's certificate verifies for its own advertise address exactly when the rule is silent about it", () => {
     if (refused) return;
     const { model, diagnostics } = need();
-    const reported = diagnostics.filter((diagnostic) => diagnostic.ruleId === 'san-advertise-address').map(parseAdvertise).sort();
-    const failing = model.kubernetes.controlPlaneHosts.filter((host) => !verify(host.name, host.address).ok).map((host) => host.name).sort();
+    const reported = diagnostics
+      .filter((diagnostic) => diagnostic.ruleId === 'san-advertise-address')
+      .map(parseAdvertise)
+      .sort();
+    const failing = model.kubernetes.controlPlaneHosts
+      .filter((host) => !verify(host.name, host.address).ok)
+      .map((host) => host.name)
+      .sort();
     expect(failing).toEqual(reported);
     for (const host of failing) expect(verify(host, model.hosts.find((candidate) => candidate.name === host)!.address).output).toMatch(/IP address mismatch/);
   });
@@ -280,7 +311,7 @@ describe.each(FIXTURES.map((file) => ({ file })))('$file', ({ file }) => {
   }
 });
 
-describe('the checks can fail: the broken fixtures\' x509 mistakes are rejected by openssl', () => {
+describe("the checks can fail: the broken fixtures' x509 mistakes are rejected by openssl", () => {
   const expectations: Record<string, { rule: string; atLeast: number }[]> = {
     'fixtures/broken/admin-kubeconfig-lb-ip/cluster.yaml': [{ rule: 'san-coverage', atLeast: 2 }],
     'fixtures/broken/copied-apiserver-cert/cluster.yaml': [

@@ -50,57 +50,61 @@ function tableBody(dump: string, table: string): string[] {
 
 const containerdMissing = existsSync(CONTAINERD) ? undefined : 'containerd is not installed (Debian package containerd; scripts/test.sh installs it)';
 
-(containerdMissing ? describe.skip : describe)(`containerd config dump accepts every generated config.toml${containerdMissing ? ` (skipped: ${containerdMissing})` : ''}`, () => {
-  let directory: string;
-  beforeAll(() => {
-    directory = mkdtempSync(join(tmpdir(), 'clusterspec-containerd-config-'));
-  });
-  afterAll(() => rmSync(directory, { recursive: true, force: true }));
-  const write = (content: string) => {
-    const file = join(directory, `config-${createHash('sha256').update(content).digest('hex').slice(0, 12)}.toml`);
-    writeFileSync(file, content);
-    return file;
-  };
+(containerdMissing ? describe.skip : describe)(
+  `containerd config dump accepts every generated config.toml${containerdMissing ? ` (skipped: ${containerdMissing})` : ''}`,
+  () => {
+    let directory: string;
+    beforeAll(() => {
+      directory = mkdtempSync(join(tmpdir(), 'clusterspec-containerd-config-'));
+    });
+    afterAll(() => rmSync(directory, { recursive: true, force: true }));
+    const write = (content: string) => {
+      const file = join(directory, `config-${createHash('sha256').update(content).digest('hex').slice(0, 12)}.toml`);
+      writeFileSync(file, content);
+      return file;
+    };
 
-  it('finds config.toml files of both config versions in the fixtures', () => {
-    const versions = new Set(configs.map(({ artifact }) => configVersion(artifact.content)));
-    expect([...versions].sort()).toEqual([2, 3]);
-  });
+    it('finds config.toml files of both config versions in the fixtures', () => {
+      const versions = new Set(configs.map(({ artifact }) => configVersion(artifact.content)));
+      expect([...versions].sort()).toEqual([2, 3]);
+    });
 
-  const version2 = configs.filter(({ artifact }) => configVersion(artifact.content) === 2);
-  it.each(version2.map(({ site, artifact }) => [site.spec, artifact.path, artifact.content] as const))('%s: %s', (_spec, _path, content) => {
-    const { status, output } = configDump(write(content));
-    expect(status).toBe(0);
-    expect(tableBody(output, 'plugins."io.containerd.grpc.v1.cri".registry')).toContain('config_path = "/etc/containerd/certs.d"');
-    expect(tableBody(output, 'plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options')).toContain('SystemdCgroup = true');
-    expect(tableBody(output, 'plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc')).toContain('runtime_type = "io.containerd.runc.v2"');
-  });
+    const version2 = configs.filter(({ artifact }) => configVersion(artifact.content) === 2);
+    it.each(version2.map(({ site, artifact }) => [site.spec, artifact.path, artifact.content] as const))('%s: %s', (_spec, _path, content) => {
+      const { status, output } = configDump(write(content));
+      expect(status).toBe(0);
+      expect(tableBody(output, 'plugins."io.containerd.grpc.v1.cri".registry')).toContain('config_path = "/etc/containerd/certs.d"');
+      expect(tableBody(output, 'plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options')).toContain('SystemdCgroup = true');
+      expect(tableBody(output, 'plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc')).toContain('runtime_type = "io.containerd.runc.v2"');
+    });
 
-  const version3 = configs.filter(({ artifact }) => configVersion(artifact.content) === 3);
-  it.skip.each(version3.map(({ site, artifact }) => [site.spec, artifact.path] as const))(
-    '%s: %s (skipped: a config version 3 file needs containerd 2.x; Debian 12 ships containerd 1.6.20, which reads version 2 only)',
-    () => undefined,
-  );
+    const version3 = configs.filter(({ artifact }) => configVersion(artifact.content) === 3);
+    it.skip.each(version3.map(({ site, artifact }) => [site.spec, artifact.path] as const))(
+      '%s: %s (skipped: a config version 3 file needs containerd 2.x; Debian 12 ships containerd 1.6.20, which reads version 2 only)',
+      () => undefined,
+    );
 
-  it('containerd 1.x loads a version 3 file but ignores its tables: the config version must follow the release', () => {
-    const [first] = version3;
-    const { status, output } = configDump(write(first.artifact.content));
-    expect(status).toBe(0);
-    expect(tableBody(output, 'plugins."io.containerd.grpc.v1.cri".registry')).toContain('config_path = ""');
-    expect(output).not.toMatch(/SystemdCgroup = true/);
-  });
+    it('containerd 1.x loads a version 3 file but ignores its tables: the config version must follow the release', () => {
+      const [first] = version3;
+      const { status, output } = configDump(write(first.artifact.content));
+      expect(status).toBe(0);
+      expect(tableBody(output, 'plugins."io.containerd.grpc.v1.cri".registry')).toContain('config_path = ""');
+      expect(output).not.toMatch(/SystemdCgroup = true/);
+    });
 
-  it('a version 2 file with a TOML error is refused (exit 1), so the accepting runs above mean something', () => {
-    expect(configDump(write('version = 2\n[plugins."io.containerd.grpc.v1.cri".registry\n')).status).toBe(1);
-  });
-});
+    it('a version 2 file with a TOML error is refused (exit 1), so the accepting runs above mean something', () => {
+      expect(configDump(write('version = 2\n[plugins."io.containerd.grpc.v1.cri".registry\n')).status).toBe(1);
+    });
+  },
+);
 
 // ---- the pull through the generated hosts.toml ------------------------------------------------------
 
 function whyPullCannotRun(): string | undefined {
   if (process.platform !== 'linux') return 'containerd runs on Linux only';
   if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'containerd needs root for its content store and snapshots';
-  for (const program of [CONTAINERD, CTR, REGISTRY, '/usr/bin/openssl']) if (!existsSync(program)) return `${program} is missing (scripts/test.sh installs containerd, docker-registry and openssl)`;
+  for (const program of [CONTAINERD, CTR, REGISTRY, '/usr/bin/openssl'])
+    if (!existsSync(program)) return `${program} is missing (scripts/test.sh installs containerd, docker-registry and openssl)`;
   return undefined;
 }
 
@@ -257,128 +261,201 @@ const REGISTRY_ADDRESS =
   Object.values(networkInterfaces())
     .flat()
     .find((entry) => entry && entry.family === 'IPv4' && !entry.internal)?.address ?? '127.0.0.1';
-const NO_CONTROL = REGISTRY_ADDRESS === '127.0.0.1' ? 'this machine has no non-loopback IPv4 address, and containerd pulls from a loopback registry over plain http without verification, hosts.toml or not' : undefined;
+const NO_CONTROL =
+  REGISTRY_ADDRESS === '127.0.0.1'
+    ? 'this machine has no non-loopback IPv4 address, and containerd pulls from a loopback registry over plain http without verification, hosts.toml or not'
+    : undefined;
 const control = NO_CONTROL ? it.skip : it;
 
-(cannotPull ? describe.skip : describe)(`a real containerd pulls through the generated hosts.toml from a real registry${cannotPull ? ` (skipped: ${cannotPull})` : ''}`, () => {
-  let directory: string;
-  let socket: string;
-  const stops: (() => Promise<void>)[] = [];
-  let tlsBase: string;
-  let httpBase: string;
-  const ca = () => readFileSync(join(directory, 'ca.crt'), 'utf8');
+(cannotPull ? describe.skip : describe)(
+  `a real containerd pulls through the generated hosts.toml from a real registry${cannotPull ? ` (skipped: ${cannotPull})` : ''}`,
+  () => {
+    let directory: string;
+    let socket: string;
+    const stops: (() => Promise<void>)[] = [];
+    let tlsBase: string;
+    let httpBase: string;
+    const ca = () => readFileSync(join(directory, 'ca.crt'), 'utf8');
 
-  const openssl = (...args: string[]) => {
-    const run = spawnSync('openssl', args, { cwd: directory, encoding: 'utf8', timeout: 30000 });
-    if (run.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${run.stderr}`);
-  };
+    const openssl = (...args: string[]) => {
+      const run = spawnSync('openssl', args, { cwd: directory, encoding: 'utf8', timeout: 30000 });
+      if (run.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${run.stderr}`);
+    };
 
-  async function startRegistry(name: string, port: number, tls: boolean): Promise<void> {
-    const config = join(directory, `${name}.yml`);
-    writeFileSync(
-      config,
-      [
-        'version: 0.1',
-        'log:',
-        '  level: warn',
-        'storage:',
-        '  filesystem:',
-        `    rootdirectory: ${join(directory, `${name}-data`)}`,
-        'http:',
-        `  addr: ${REGISTRY_ADDRESS}:${port}`,
-        ...(tls ? ['  tls:', `    certificate: ${join(directory, 'server.crt')}`, `    key: ${join(directory, 'server.key')}`] : []),
-        '',
-      ].join('\n'),
+    async function startRegistry(name: string, port: number, tls: boolean): Promise<void> {
+      const config = join(directory, `${name}.yml`);
+      writeFileSync(
+        config,
+        [
+          'version: 0.1',
+          'log:',
+          '  level: warn',
+          'storage:',
+          '  filesystem:',
+          `    rootdirectory: ${join(directory, `${name}-data`)}`,
+          'http:',
+          `  addr: ${REGISTRY_ADDRESS}:${port}`,
+          ...(tls ? ['  tls:', `    certificate: ${join(directory, 'server.crt')}`, `    key: ${join(directory, 'server.key')}`] : []),
+          '',
+        ].join('\n'),
+      );
+      const registry = start(REGISTRY, ['serve', config]);
+      stops.push(registry.stop);
+      const base = `${tls ? 'https' : 'http'}://${REGISTRY_ADDRESS}:${port}`;
+      await waitFor(
+        `docker-registry (${name})`,
+        async () => (await call(`${base}/v2/`, 'GET', tls ? ca() : undefined).catch(() => ({ status: 0 }))).status === 200,
+        20000,
+        registry.child,
+        registry.log,
+      );
+    }
+
+    beforeAll(async () => {
+      directory = mkdtempSync(join(tmpdir(), 'clusterspec-containerd-pull-'));
+      openssl(
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=clusterspec test registry CA',
+        '-keyout',
+        'ca.key',
+        '-out',
+        'ca.crt',
+      );
+      openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${REGISTRY_ADDRESS}`, '-keyout', 'server.key', '-out', 'server.csr');
+      writeFileSync(join(directory, 'server.ext'), `subjectAltName = IP:${REGISTRY_ADDRESS}\nextendedKeyUsage = serverAuth\n`);
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        'server.csr',
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-days',
+        '1',
+        '-extfile',
+        'server.ext',
+        '-out',
+        'server.crt',
+      );
+
+      const [tlsPort, httpPort] = [await freePort(), await freePort()];
+      tlsBase = `https://${REGISTRY_ADDRESS}:${tlsPort}`;
+      httpBase = `http://${REGISTRY_ADDRESS}:${httpPort}`;
+      await startRegistry('registry-https', tlsPort, true);
+      await startRegistry('registry-http', httpPort, false);
+
+      // containerd's own configuration here is not under test (that is config dump's job above): CRI off,
+      // everything under the temporary folder.
+      socket = join(directory, 'containerd.sock');
+      const config = join(directory, 'containerd.toml');
+      writeFileSync(config, 'version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n');
+      const containerd = start(CONTAINERD, [
+        '--config',
+        config,
+        '--root',
+        join(directory, 'root'),
+        '--state',
+        join(directory, 'state'),
+        '--address',
+        socket,
+        '--log-level',
+        'warn',
+      ]);
+      stops.push(containerd.stop);
+      await waitFor(
+        'containerd',
+        () => spawnSync(CTR, ['--address', socket, 'version'], { timeout: 5000 }).status === 0,
+        20000,
+        containerd.child,
+        containerd.log,
+      );
+    });
+
+    afterAll(async () => {
+      for (const stop of stops.reverse()) await stop();
+      // containerd leaves the native snapshots' mounts-free folders and its state behind; all under directory.
+      if (directory) rmSync(directory, { recursive: true, force: true });
+    });
+
+    /** ctr images pull, bounded; --hosts-dir only when given. */
+    function pull(reference: string, hostsDir?: string): { status: number | null; output: string } {
+      const args = [
+        '--address',
+        socket,
+        '--namespace',
+        'clusterspec-test',
+        'images',
+        'pull',
+        '--snapshotter',
+        'native',
+        ...(hostsDir ? ['--hosts-dir', hostsDir] : []),
+        reference,
+      ];
+      const run = spawnSync(CTR, args, { encoding: 'utf8', timeout: 60000 });
+      return { status: run.status, output: `${run.stdout}${run.stderr}` };
+    }
+
+    function imageDigest(reference: string): string | undefined {
+      const run = spawnSync(CTR, ['--address', socket, '--namespace', 'clusterspec-test', 'images', 'ls'], { encoding: 'utf8', timeout: 20000 });
+      const line = run.stdout.split('\n').find((entry) => entry.startsWith(`${reference} `));
+      return line?.split(/\s+/).find((field) => field.startsWith('sha256:'));
+    }
+
+    it('https Harbor with a private CA: pulls with the generated hosts.toml (ca from harbor.caFile)', async () => {
+      const digest = await pushImage(tlsBase, 'site/hello', '1', ca());
+      const artifacts = siteArtifacts(tlsBase, { caFile: join(directory, 'ca.crt') });
+      const hostsDir = join(directory, 'certs.d-https');
+      expect(installCertsDir(artifacts, 'w1', hostsDir)).toEqual([`${tlsBase.replace('https://', '')}/hosts.toml`]);
+      const reference = `${tlsBase.replace('https://', '')}/site/hello:1`;
+
+      const trusted = pull(reference, hostsDir);
+      if (trusted.status !== 0) throw new Error(trusted.output);
+      expect(imageDigest(reference)).toBe(digest);
+    });
+
+    it('plain-http Harbor: pulls with the generated hosts.toml (http server)', async () => {
+      const digest = await pushImage(httpBase, 'site/hello', '1');
+      const artifacts = siteArtifacts(httpBase, {});
+      const hostsDir = join(directory, 'certs.d-http');
+      expect(installCertsDir(artifacts, 'k2', hostsDir)).toEqual([`${httpBase.replace('http://', '')}/hosts.toml`]);
+      const reference = `${httpBase.replace('http://', '')}/site/hello:1`;
+
+      const plain = pull(reference, hostsDir);
+      if (plain.status !== 0) throw new Error(plain.output);
+      expect(imageDigest(reference)).toBe(digest);
+    });
+
+    control(
+      `without the generated hosts.toml the same pulls fail, as on a node that only has daemon.json${NO_CONTROL ? ` (skipped: ${NO_CONTROL})` : ''}`,
+      () => {
+        const untrusted = pull(`${tlsBase.replace('https://', '')}/site/hello:1`);
+        expect(untrusted.status).not.toBe(0);
+        expect(untrusted.output).toMatch(/x509: certificate signed by unknown authority/);
+        const https = pull(`${httpBase.replace('http://', '')}/site/hello:1`);
+        expect(https.status).not.toBe(0);
+        expect(https.output).toMatch(/server gave HTTP response to HTTPS client/);
+      },
     );
-    const registry = start(REGISTRY, ['serve', config]);
-    stops.push(registry.stop);
-    const base = `${tls ? 'https' : 'http'}://${REGISTRY_ADDRESS}:${port}`;
-    await waitFor(`docker-registry (${name})`, async () => (await call(`${base}/v2/`, 'GET', tls ? ca() : undefined).catch(() => ({ status: 0 }))).status === 200, 20000, registry.child, registry.log);
-  }
 
-  beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), 'clusterspec-containerd-pull-'));
-    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=clusterspec test registry CA', '-keyout', 'ca.key', '-out', 'ca.crt');
-    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${REGISTRY_ADDRESS}`, '-keyout', 'server.key', '-out', 'server.csr');
-    writeFileSync(join(directory, 'server.ext'), `subjectAltName = IP:${REGISTRY_ADDRESS}\nextendedKeyUsage = serverAuth\n`);
-    openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-extfile', 'server.ext', '-out', 'server.crt');
-
-    const [tlsPort, httpPort] = [await freePort(), await freePort()];
-    tlsBase = `https://${REGISTRY_ADDRESS}:${tlsPort}`;
-    httpBase = `http://${REGISTRY_ADDRESS}:${httpPort}`;
-    await startRegistry('registry-https', tlsPort, true);
-    await startRegistry('registry-http', httpPort, false);
-
-    // containerd's own configuration here is not under test (that is config dump's job above): CRI off,
-    // everything under the temporary folder.
-    socket = join(directory, 'containerd.sock');
-    const config = join(directory, 'containerd.toml');
-    writeFileSync(config, 'version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n');
-    const containerd = start(CONTAINERD, ['--config', config, '--root', join(directory, 'root'), '--state', join(directory, 'state'), '--address', socket, '--log-level', 'warn']);
-    stops.push(containerd.stop);
-    await waitFor('containerd', () => spawnSync(CTR, ['--address', socket, 'version'], { timeout: 5000 }).status === 0, 20000, containerd.child, containerd.log);
-  });
-
-  afterAll(async () => {
-    for (const stop of stops.reverse()) await stop();
-    // containerd leaves the native snapshots' mounts-free folders and its state behind; all under directory.
-    if (directory) rmSync(directory, { recursive: true, force: true });
-  });
-
-  /** ctr images pull, bounded; --hosts-dir only when given. */
-  function pull(reference: string, hostsDir?: string): { status: number | null; output: string } {
-    const args = ['--address', socket, '--namespace', 'clusterspec-test', 'images', 'pull', '--snapshotter', 'native', ...(hostsDir ? ['--hosts-dir', hostsDir] : []), reference];
-    const run = spawnSync(CTR, args, { encoding: 'utf8', timeout: 60000 });
-    return { status: run.status, output: `${run.stdout}${run.stderr}` };
-  }
-
-  function imageDigest(reference: string): string | undefined {
-    const run = spawnSync(CTR, ['--address', socket, '--namespace', 'clusterspec-test', 'images', 'ls'], { encoding: 'utf8', timeout: 20000 });
-    const line = run.stdout.split('\n').find((entry) => entry.startsWith(`${reference} `));
-    return line?.split(/\s+/).find((field) => field.startsWith('sha256:'));
-  }
-
-  it('https Harbor with a private CA: pulls with the generated hosts.toml (ca from harbor.caFile)', async () => {
-    const digest = await pushImage(tlsBase, 'site/hello', '1', ca());
-    const artifacts = siteArtifacts(tlsBase, { caFile: join(directory, 'ca.crt') });
-    const hostsDir = join(directory, 'certs.d-https');
-    expect(installCertsDir(artifacts, 'w1', hostsDir)).toEqual([`${tlsBase.replace('https://', '')}/hosts.toml`]);
-    const reference = `${tlsBase.replace('https://', '')}/site/hello:1`;
-
-    const trusted = pull(reference, hostsDir);
-    if (trusted.status !== 0) throw new Error(trusted.output);
-    expect(imageDigest(reference)).toBe(digest);
-  });
-
-  it('plain-http Harbor: pulls with the generated hosts.toml (http server)', async () => {
-    const digest = await pushImage(httpBase, 'site/hello', '1');
-    const artifacts = siteArtifacts(httpBase, {});
-    const hostsDir = join(directory, 'certs.d-http');
-    expect(installCertsDir(artifacts, 'k2', hostsDir)).toEqual([`${httpBase.replace('http://', '')}/hosts.toml`]);
-    const reference = `${httpBase.replace('http://', '')}/site/hello:1`;
-
-    const plain = pull(reference, hostsDir);
-    if (plain.status !== 0) throw new Error(plain.output);
-    expect(imageDigest(reference)).toBe(digest);
-  });
-
-  control(`without the generated hosts.toml the same pulls fail, as on a node that only has daemon.json${NO_CONTROL ? ` (skipped: ${NO_CONTROL})` : ''}`, () => {
-    const untrusted = pull(`${tlsBase.replace('https://', '')}/site/hello:1`);
-    expect(untrusted.status).not.toBe(0);
-    expect(untrusted.output).toMatch(/x509: certificate signed by unknown authority/);
-    const https = pull(`${httpBase.replace('http://', '')}/site/hello:1`);
-    expect(https.status).not.toBe(0);
-    expect(https.output).toMatch(/server gave HTTP response to HTTPS client/);
-  });
-
-  it("Docker Hub's name through the mirror of docker.io's hosts.toml (registryMirrors)", async () => {
-    const digest = await pushImage(httpBase, 'library/clusterspec-hello', '1');
-    const artifacts = siteArtifacts(tlsBase, { caFile: join(directory, 'ca.crt'), mirror: httpBase });
-    const hostsDir = join(directory, 'certs.d-mirror');
-    expect(installCertsDir(artifacts, 'k1', hostsDir)).toContain('docker.io/hosts.toml');
-    const reference = 'docker.io/library/clusterspec-hello:1';
-    const mirrored = pull(reference, hostsDir);
-    if (mirrored.status !== 0) throw new Error(mirrored.output);
-    expect(imageDigest(reference)).toBe(digest);
-  });
-});
+    it("Docker Hub's name through the mirror of docker.io's hosts.toml (registryMirrors)", async () => {
+      const digest = await pushImage(httpBase, 'library/clusterspec-hello', '1');
+      const artifacts = siteArtifacts(tlsBase, { caFile: join(directory, 'ca.crt'), mirror: httpBase });
+      const hostsDir = join(directory, 'certs.d-mirror');
+      expect(installCertsDir(artifacts, 'k1', hostsDir)).toContain('docker.io/hosts.toml');
+      const reference = 'docker.io/library/clusterspec-hello:1';
+      const mirrored = pull(reference, hostsDir);
+      if (mirrored.status !== 0) throw new Error(mirrored.output);
+      expect(imageDigest(reference)).toBe(digest);
+    });
+  },
+);

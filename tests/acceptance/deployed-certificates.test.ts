@@ -43,7 +43,21 @@ const judgeNow = () => {
 
 function makeCA(directory: string, subject: string, days = 3650): void {
   mkdirSync(directory, { recursive: true });
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', subject, '-keyout', join(directory, 'ca.key'), '-out', join(directory, 'ca.crt'), '-days', String(days));
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    subject,
+    '-keyout',
+    join(directory, 'ca.key'),
+    '-out',
+    join(directory, 'ca.crt'),
+    '-days',
+    String(days),
+  );
 }
 
 /** Signs a certificate for a plan (its subject, usage and SANs, or the ones given) with a CA, valid for some days. */
@@ -52,23 +66,57 @@ function sign(plan: CertificatePlan, caDir: string, out: string, options: { days
   const ext = join(scratch, 'cert.ext');
   const sans = options.sans ?? subjectAltNameOf(plan);
   const usage = options.usage ?? extendedKeyUsages(plan.usage).join(', ');
-  writeFileSync(ext, ['basicConstraints = critical, CA:FALSE', 'keyUsage = critical, digitalSignature, keyEncipherment', `extendedKeyUsage = ${usage}`, ...(sans ? [`subjectAltName = ${sans}`] : [])].join('\n') + '\n');
+  writeFileSync(
+    ext,
+    [
+      'basicConstraints = critical, CA:FALSE',
+      'keyUsage = critical, digitalSignature, keyEncipherment',
+      `extendedKeyUsage = ${usage}`,
+      ...(sans ? [`subjectAltName = ${sans}`] : []),
+    ].join('\n') + '\n',
+  );
   const subject = options.subject ?? [...plan.organizations.map((organization) => `/O=${organization}`), `/CN=${plan.commonName}`].join('');
   openssl('genrsa', '-out', join(scratch, 'key'), '2048');
   openssl('req', '-new', '-key', join(scratch, 'key'), '-subj', subject, '-out', join(scratch, 'csr'));
   mkdirSync(dirname(out), { recursive: true });
-  openssl('x509', '-req', '-in', join(scratch, 'csr'), '-CA', join(caDir, 'ca.crt'), '-CAkey', join(caDir, 'ca.key'), '-CAcreateserial', '-CAserial', join(scratch, 'srl'), '-out', out, '-days', String(options.days ?? 365), '-extfile', ext);
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    join(scratch, 'csr'),
+    '-CA',
+    join(caDir, 'ca.crt'),
+    '-CAkey',
+    join(caDir, 'ca.key'),
+    '-CAcreateserial',
+    '-CAserial',
+    join(scratch, 'srl'),
+    '-out',
+    out,
+    '-days',
+    String(options.days ?? 365),
+    '-extfile',
+    ext,
+  );
   cpSync(join(scratch, 'key'), out.replace(/\.crt$/, '.key'));
 }
 
 const planOf = (model: ClusterModel, id: string) => planCertificates(model).find((plan) => plan.id === id)!;
-const notAfterOf = (file: string) => new Date(openssl('x509', '-noout', '-enddate', '-in', file).trim().replace(/^notAfter=/, '')).toISOString();
+const notAfterOf = (file: string) =>
+  new Date(
+    openssl('x509', '-noout', '-enddate', '-in', file)
+      .trim()
+      .replace(/^notAfter=/, ''),
+  ).toISOString();
 const daysLeftOf = (file: string) => Math.floor((Date.parse(notAfterOf(file)) - Date.parse(NOW)) / DAY);
 
 /** The seed's certificates as sign.sh issues them, collected per host as out/seed-ha/hosts/<host>/ lays them out. */
 function collectSeed(directory: string, caDir: string, signed: string): void {
   for (const plan of planCertificates(seed)) {
-    const places = plan.installOn.length > 0 ? plan.installOn.map((host) => join(directory, 'hosts', host, plan.certFile)) : [join(directory, 'cluster/kubeconfig', plan.certFile)];
+    const places =
+      plan.installOn.length > 0
+        ? plan.installOn.map((host) => join(directory, 'hosts', host, plan.certFile))
+        : [join(directory, 'cluster/kubeconfig', plan.certFile)];
     for (const target of places) {
       mkdirSync(dirname(target), { recursive: true });
       cpSync(join(signed, basename(plan.certFile)), target);
@@ -94,7 +142,9 @@ interface JsonDiagnostic {
 async function lintCerts(spec: string, directory: string): Promise<{ code: number; diagnostics: JsonDiagnostic[]; stdout: string; stderr: string }> {
   const result = await cli(['lint', spec, '--certs', directory, '--now', judgeNow(), '--format', 'json']);
   // san-coverage's infos name balancer addresses the plan's certificates lack: about the plan, not the collected certificates.
-  const diagnostics = (JSON.parse(result.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics.filter((diagnostic) => (diagnostic.ruleId.startsWith('cert-') || diagnostic.ruleId.startsWith('san-')) && diagnostic.severity !== 'info');
+  const diagnostics = (JSON.parse(result.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics.filter(
+    (diagnostic) => (diagnostic.ruleId.startsWith('cert-') || diagnostic.ruleId.startsWith('san-')) && diagnostic.severity !== 'info',
+  );
   return { ...result, diagnostics };
 }
 
@@ -110,7 +160,10 @@ beforeAll(() => {
   makeCA(caDir, '/CN=kubernetes');
   makeCA(otherCaDir, '/CN=kubernetes');
   const site = join(work, 'site');
-  writeArtifacts(site, generateArtifacts(seed).filter((item) => item.path.startsWith('pki/')));
+  writeArtifacts(
+    site,
+    generateArtifacts(seed).filter((item) => item.path.startsWith('pki/')),
+  );
   signed = join(work, 'signed');
   runSignScript(join(site, 'pki/sign.sh'), caDir, signed);
   clean = join(work, 'clean');
@@ -160,7 +213,9 @@ describe('lint --certs over the seed, certificates made with openssl', () => {
       {
         ruleId: 'cert-expiry',
         severity: 'warning',
-        message: expect.stringMatching(/^the certificate \/etc\/kubernetes\/pki\/etcd\/server-emei\.crt on emei expires on [0-9-]{10}, in 19 days \(the warning window is 30 days/),
+        message: expect.stringMatching(
+          /^the certificate \/etc\/kubernetes\/pki\/etcd\/server-emei\.crt on emei expires on [0-9-]{10}, in 19 days \(the warning window is 30 days/,
+        ),
         location: { file: SEED, line: lineOf(seedText, '- name: emei'), column: 13 },
         field: 'spec.hosts[2].name',
         artifact: 'hosts/emei/etc/kubernetes/pki/etcd/server-emei.crt',
@@ -176,7 +231,8 @@ describe('lint --certs over the seed, certificates made with openssl', () => {
     expect(diagnostics.map(({ ruleId, message, location, artifact }) => ({ ruleId, message, line: location.line, artifact }))).toEqual([
       {
         ruleId: 'cert-issuer',
-        message: "the certificate /etc/kubernetes/pki/apiserver-emei.crt on emei is not signed by the CA /etc/kubernetes/pki/ca.crt (as on shaolin): its issuer is CN=kubernetes, a CA not collected in the folder, so clients and servers trusting the site's CA refuse it: see `clusterspec certs plan` for the re-issue",
+        message:
+          "the certificate /etc/kubernetes/pki/apiserver-emei.crt on emei is not signed by the CA /etc/kubernetes/pki/ca.crt (as on shaolin): its issuer is CN=kubernetes, a CA not collected in the folder, so clients and servers trusting the site's CA refuse it: see `clusterspec certs plan` for the re-issue",
         line: lineOf(seedText, '- name: emei'),
         artifact: 'hosts/emei/etc/kubernetes/pki/apiserver-emei.crt',
       },
@@ -185,16 +241,29 @@ describe('lint --certs over the seed, certificates made with openssl', () => {
 
   it('an apiserver certificate without its own address: x509 … not 10.27.52.72, from the live site', async () => {
     const directory = collection('missing-san');
-    const plan = apiServerCertificate(seed, seed.hosts.find((host) => host.name === 'emei')!);
+    const plan = apiServerCertificate(
+      seed,
+      seed.hosts.find((host) => host.name === 'emei')!,
+    );
     // Signed by hand with a copied SAN list: the Service IP and shaolin's address, not emei's.
-    sign(plan, caDir, join(directory, 'hosts/emei/etc/kubernetes/pki/apiserver-emei.crt'), { sans: 'DNS:emei,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:10.96.0.1,IP:10.27.53.32' });
+    sign(plan, caDir, join(directory, 'hosts/emei/etc/kubernetes/pki/apiserver-emei.crt'), {
+      sans: 'DNS:emei,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:10.96.0.1,IP:10.27.53.32',
+    });
     const { diagnostics } = await lintCerts(SEED, directory);
     const line = lineOf(seedText, '- name: emei');
     const artifact = 'hosts/emei/etc/kubernetes/pki/apiserver-emei.crt';
     const names = 'emei, kubernetes, kubernetes.default, kubernetes.default.svc, kubernetes.default.svc.cluster.local, 10.96.0.1, 10.27.53.32';
     expect(diagnostics.map(({ ruleId, message, location }) => ({ ruleId, message, line: location.line }))).toEqual([
-      { ruleId: 'cert-plan-drift', message: `the certificate /etc/kubernetes/pki/apiserver-emei.crt on emei differs from pki/plan.json (apiserver-emei): it lacks 10.27.52.72 and has 10.27.53.32 the plan does not: see \`clusterspec certs plan\` for the re-issue`, line },
-      { ruleId: 'san-advertise-address', message: `the certificate /etc/kubernetes/pki/apiserver-emei.crt on emei (as deployed) is valid for ${names}, not 10.27.52.72, the address emei advertises: see \`clusterspec certs plan\` for the re-issue`, line },
+      {
+        ruleId: 'cert-plan-drift',
+        message: `the certificate /etc/kubernetes/pki/apiserver-emei.crt on emei differs from pki/plan.json (apiserver-emei): it lacks 10.27.52.72 and has 10.27.53.32 the plan does not: see \`clusterspec certs plan\` for the re-issue`,
+        line,
+      },
+      {
+        ruleId: 'san-advertise-address',
+        message: `the certificate /etc/kubernetes/pki/apiserver-emei.crt on emei (as deployed) is valid for ${names}, not 10.27.52.72, the address emei advertises: see \`clusterspec certs plan\` for the re-issue`,
+        line,
+      },
       ...['controller-manager', 'kubelet', 'scheduler'].map((client) => ({
         ruleId: 'san-coverage',
         message: `${client} on emei dials 10.27.52.72:6443, which reaches emei directly: x509: certificate is valid for ${names}, not 10.27.52.72 (the certificate /etc/kubernetes/pki/apiserver-emei.crt on emei, as deployed): see \`clusterspec certs plan\` for the re-issue`,
@@ -208,8 +277,16 @@ describe('lint --certs over the seed, certificates made with openssl', () => {
     const directory = collection('copied');
     cpSync(join(signed, 'apiserver-shaolin.crt'), join(directory, 'hosts/wudang/etc/kubernetes/pki/apiserver-wudang.crt'));
     const { diagnostics } = await lintCerts(SEED, directory);
-    expect(diagnostics.map((diagnostic) => diagnostic.ruleId)).toEqual(['cert-plan-drift', 'san-advertise-address', 'san-coverage', 'san-coverage', 'san-coverage']);
-    expect(diagnostics[0].message).toBe('the certificate /etc/kubernetes/pki/apiserver-wudang.crt on wudang differs from pki/plan.json (apiserver-wudang): it lacks wudang, 10.24.138.208 and has shaolin, 10.27.53.32 the plan does not: see `clusterspec certs plan` for the re-issue');
+    expect(diagnostics.map((diagnostic) => diagnostic.ruleId)).toEqual([
+      'cert-plan-drift',
+      'san-advertise-address',
+      'san-coverage',
+      'san-coverage',
+      'san-coverage',
+    ]);
+    expect(diagnostics[0].message).toBe(
+      'the certificate /etc/kubernetes/pki/apiserver-wudang.crt on wudang differs from pki/plan.json (apiserver-wudang): it lacks wudang, 10.24.138.208 and has shaolin, 10.27.53.32 the plan does not: see `clusterspec certs plan` for the re-issue',
+    );
     expect(diagnostics[3].message).toBe(
       'kubelet on wudang dials 10.24.138.208:6443, which reaches wudang directly: x509: certificate is valid for shaolin, kubernetes, kubernetes.default, kubernetes.default.svc, kubernetes.default.svc.cluster.local, 10.96.0.1, 10.27.53.32, not 10.24.138.208 (the certificate /etc/kubernetes/pki/apiserver-wudang.crt on wudang, as deployed): see `clusterspec certs plan` for the re-issue',
     );
@@ -218,13 +295,16 @@ describe('lint --certs over the seed, certificates made with openssl', () => {
 
   it('a user certificate with the wrong O', async () => {
     const directory = collection('wrong-o');
-    sign(planOf(seed, 'user-kubernetes-admin'), caDir, join(directory, 'cluster/kubeconfig/kubernetes-admin.crt'), { subject: '/O=system:nodes/CN=kubernetes-admin' });
+    sign(planOf(seed, 'user-kubernetes-admin'), caDir, join(directory, 'cluster/kubeconfig/kubernetes-admin.crt'), {
+      subject: '/O=system:nodes/CN=kubernetes-admin',
+    });
     const { diagnostics } = await lintCerts(SEED, directory);
     expect(diagnostics).toEqual([
       {
         ruleId: 'cert-subject',
         severity: 'error',
-        message: 'the certificate cluster/kubeconfig/kubernetes-admin.crt is for CN=kubernetes-admin, O=system:nodes, but kubernetes.users gives kubernetes-admin CN=kubernetes-admin, O=system:masters: the apiserver authenticates it as kubernetes-admin in system:nodes: see `clusterspec certs plan` for the re-issue',
+        message:
+          'the certificate cluster/kubeconfig/kubernetes-admin.crt is for CN=kubernetes-admin, O=system:nodes, but kubernetes.users gives kubernetes-admin CN=kubernetes-admin, O=system:masters: the apiserver authenticates it as kubernetes-admin in system:nodes: see `clusterspec certs plan` for the re-issue',
         location: { file: SEED, line: lineOf(seedText, 'groups: [system:masters]'), column: 17 },
         field: 'spec.kubernetes.users[0].groups',
         artifact: 'cluster/kubeconfig/kubernetes-admin.crt',
@@ -249,9 +329,17 @@ describe('lint --certs over the seed, certificates made with openssl', () => {
     mkdirSync(join(stranger, 'hosts/nowhere'));
     const results = await Promise.all([garbage, stranger, join(work, 'absent')].map((directory) => cli(['lint', SEED, '--certs', directory])));
     expect(results.map((result) => result.code)).toEqual([2, 2, 2]);
-    expect(results[0].stderr).toMatch(new RegExp(`^clusterspec lint: ${garbage}/hosts/emei/etc/kubernetes/pki/broken.crt: not a PEM or DER certificate \\(.*\\); collect the .crt files as they are on the host$`));
-    expect(results[1].stderr).toBe(`clusterspec lint: ${stranger}/hosts/nowhere: ${SEED} has no host "nowhere"; name each folder under hosts/ after a host of the spec`);
-    expect(results[2].stderr).toBe(`clusterspec lint: --certs ${join(work, 'absent')}: no such folder; collect the certificates first (README, "Certificates over time")`);
+    expect(results[0].stderr).toMatch(
+      new RegExp(
+        `^clusterspec lint: ${garbage}/hosts/emei/etc/kubernetes/pki/broken.crt: not a PEM or DER certificate \\(.*\\); collect the .crt files as they are on the host$`,
+      ),
+    );
+    expect(results[1].stderr).toBe(
+      `clusterspec lint: ${stranger}/hosts/nowhere: ${SEED} has no host "nowhere"; name each folder under hosts/ after a host of the spec`,
+    );
+    expect(results[2].stderr).toBe(
+      `clusterspec lint: --certs ${join(work, 'absent')}: no such folder; collect the certificates first (README, "Certificates over time")`,
+    );
     expect(results.every((result) => result.stdout === '')).toBe(true);
   });
 });
@@ -262,8 +350,14 @@ describe('certs list', () => {
     sign(planOf(seed, 'kubelet-emei'), caDir, join(directory, 'hosts/emei/etc/kubernetes/pki/kubelet-emei.crt'), { days: 10 });
     const { code, stdout } = await cli(['certs', 'list', '--certs', directory, '--now', judgeNow(), '--format', 'json']);
     expect(code).toBe(0);
-    const rows = (JSON.parse(stdout) as { certificates: { host: string; path: string; subject: string; sans: string[]; issuer: string; notAfter: string; daysLeft: number }[] }).certificates;
-    const files = readdirSync(directory, { recursive: true }).map(String).filter((file) => file.endsWith('.crt'));
+    const rows = (
+      JSON.parse(stdout) as {
+        certificates: { host: string; path: string; subject: string; sans: string[]; issuer: string; notAfter: string; daysLeft: number }[];
+      }
+    ).certificates;
+    const files = readdirSync(directory, { recursive: true })
+      .map(String)
+      .filter((file) => file.endsWith('.crt'));
     expect(rows).toHaveLength(files.length);
     expect(rows.map((row) => row.daysLeft)).toEqual([...rows.map((row) => row.daysLeft)].sort((a, b) => a - b));
     expect(rows[0]).toEqual({
@@ -275,7 +369,15 @@ describe('certs list', () => {
       notAfter: notAfterOf(join(directory, 'hosts/emei/etc/kubernetes/pki/kubelet-emei.crt')),
       daysLeft: daysLeftOf(join(directory, 'hosts/emei/etc/kubernetes/pki/kubelet-emei.crt')),
     });
-    expect(rows.find((row) => row.path === '/etc/kubernetes/pki/apiserver-wudang.crt')?.sans).toEqual(['wudang', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', '10.96.0.1', '10.24.138.208']);
+    expect(rows.find((row) => row.path === '/etc/kubernetes/pki/apiserver-wudang.crt')?.sans).toEqual([
+      'wudang',
+      'kubernetes',
+      'kubernetes.default',
+      'kubernetes.default.svc',
+      'kubernetes.default.svc.cluster.local',
+      '10.96.0.1',
+      '10.24.138.208',
+    ]);
     const text = await cli(['certs', 'list', '--certs', directory, '--now', judgeNow()]);
     const [header, first] = text.stdout.split('\n');
     expect(header).toMatch(/^HOST +PATH +SUBJECT +SANS +ISSUER +NOT AFTER +DAYS LEFT$/);
@@ -296,7 +398,9 @@ describe('certs plan', () => {
     expect(shaolin).toBeGreaterThan(0);
     expect(wudang).toBeGreaterThan(shaolin);
     const shaolinPart = stdout.slice(shaolin, wudang);
-    expect(shaolinPart).toContain('- /etc/kubernetes/pki/etcd/peer-shaolin.crt\n  - the certificate /etc/kubernetes/pki/etcd/peer-shaolin.crt on shaolin expires on');
+    expect(shaolinPart).toContain(
+      '- /etc/kubernetes/pki/etcd/peer-shaolin.crt\n  - the certificate /etc/kubernetes/pki/etcd/peer-shaolin.crt on shaolin expires on',
+    );
     expect(shaolinPart).toContain('out/seed-ha/pki/sign.sh /etc/kubernetes/pki ./signed etcd-peer-shaolin');
     expect(shaolinPart).toContain('scp signed/peer-shaolin.crt signed/peer-shaolin.key root@shaolin:/etc/kubernetes/pki/etcd/');
     expect(shaolinPart).toContain('mv /etc/kubernetes/manifests/etcd.yaml /root/ && sleep 20 && mv /root/etcd.yaml /etc/kubernetes/manifests/');
@@ -314,7 +418,11 @@ describe('certs plan', () => {
     rmSync(again, { recursive: true });
     const result = spawnSync('bash', [join(site, 'pki/sign.sh'), caDir, again, 'apiserver-wudang'], { encoding: 'utf8', timeout: 60_000 });
     expect(result.status).toBe(0);
-    expect(readdirSync(again).filter((file) => !file.endsWith('.srl') && !file.startsWith('sa.')).sort()).toEqual(['apiserver-wudang.crt', 'apiserver-wudang.key']);
+    expect(
+      readdirSync(again)
+        .filter((file) => !file.endsWith('.srl') && !file.startsWith('sa.'))
+        .sort(),
+    ).toEqual(['apiserver-wudang.crt', 'apiserver-wudang.key']);
   });
 
   it('nothing to re-issue: exit 0', async () => {
@@ -327,22 +435,33 @@ describe('certs plan', () => {
     const repository = join(work, 'repository');
     mkdirSync(join(repository, 'out/modern/pki'), { recursive: true });
     cpSync(join(ROOT, 'out/modern/pki/plan.json'), join(repository, 'out/modern/pki/plan.json'));
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repository, encoding: 'utf8', timeout: 20_000 });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repository, encoding: 'utf8', timeout: 20_000 });
     git('init', '-q');
     git('add', '-A');
     git('commit', '-q', '--no-verify', '-m', 'site');
     const spec = join(repository, 'cluster.yaml');
     writeFileSync(spec, readFileSync(MODERN, 'utf8').replace('certSANs: [kubernetes.corp.example]', 'certSANs: [kubernetes.corp.example, api.corp.example]'));
-    const result = spawnSync(process.execPath, [join(ROOT, 'packages/cli/bin/clusterspec.js'), 'certs', 'plan', spec, '--since', 'HEAD'], { cwd: repository, encoding: 'utf8', timeout: 60_000 });
+    const result = spawnSync(process.execPath, [join(ROOT, 'packages/cli/bin/clusterspec.js'), 'certs', 'plan', spec, '--since', 'HEAD'], {
+      cwd: repository,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('3 certificate(s) on 3 host(s); kubeadm flow.');
     for (const host of ['cp-1', 'cp-2', 'cp-3']) expect(result.stdout).toContain(`## ${host} (control plane`);
     expect(result.stdout).toContain('- /etc/kubernetes/pki/apiserver.crt\n  - pki/plan.json adds api.corp.example');
     expect(result.stdout).toContain('kubeadm init phase certs apiserver --config /root/kubeadm-cluster.yaml');
-    const bad = spawnSync(process.execPath, [join(ROOT, 'packages/cli/bin/clusterspec.js'), 'certs', 'plan', spec, '--since', 'no-such-ref'], { cwd: repository, encoding: 'utf8', timeout: 60_000 });
+    const bad = spawnSync(process.execPath, [join(ROOT, 'packages/cli/bin/clusterspec.js'), 'certs', 'plan', spec, '--since', 'no-such-ref'], {
+      cwd: repository,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/^clusterspec certs: --since no-such-ref: cannot read \.\/out\/modern\/pki\/plan\.json at that revision \(.+\); run from the repository that commits out\/\n$/);
+    expect(bad.stderr).toMatch(
+      /^clusterspec certs: --since no-such-ref: cannot read \.\/out\/modern\/pki\/plan\.json at that revision \(.+\); run from the repository that commits out\/\n$/,
+    );
   });
 });
 
@@ -363,10 +482,30 @@ describe('a kubeadm-shaped /etc/kubernetes/pki folder per host (modern, copied a
       cpSync(join(kubeadmCA, 'ca.crt'), join(pki, 'ca.crt'));
       cpSync(join(etcdCA, 'ca.crt'), join(pki, 'etcd/ca.crt'));
       sign(apiServerCertificate(modern, host), kubeadmCA, join(pki, 'apiserver.crt'));
-      const member = { ...apiServerCertificate(modern, host), id: 'etcd-server', commonName: host.name, dnsNames: [host.name, 'localhost'], ipAddresses: [host.address, '127.0.0.1'], usage: 'peer' as const };
+      const member = {
+        ...apiServerCertificate(modern, host),
+        id: 'etcd-server',
+        commonName: host.name,
+        dnsNames: [host.name, 'localhost'],
+        ipAddresses: [host.address, '127.0.0.1'],
+        usage: 'peer' as const,
+      };
       // cp-2's etcd server certificate signed by the cluster CA rather than etcd's, and cp-3's kubelet client as a server one.
       sign(member, host.name === 'cp-2' ? kubeadmCA : etcdCA, join(pki, 'etcd/server.crt'));
-      sign({ ...member, id: 'apiserver-kubelet-client', commonName: 'kube-apiserver-kubelet-client', organizations: ['kubeadm:cluster-admins'], dnsNames: [], ipAddresses: [], usage: 'client' }, kubeadmCA, join(pki, 'apiserver-kubelet-client.crt'), host.name === 'cp-3' ? { usage: 'serverAuth' } : {});
+      sign(
+        {
+          ...member,
+          id: 'apiserver-kubelet-client',
+          commonName: 'kube-apiserver-kubelet-client',
+          organizations: ['kubeadm:cluster-admins'],
+          dnsNames: [],
+          ipAddresses: [],
+          usage: 'client',
+        },
+        kubeadmCA,
+        join(pki, 'apiserver-kubelet-client.crt'),
+        host.name === 'cp-3' ? { usage: 'serverAuth' } : {},
+      );
     }
   }, 120_000);
 
@@ -375,13 +514,15 @@ describe('a kubeadm-shaped /etc/kubernetes/pki folder per host (modern, copied a
     expect(diagnostics.map(({ ruleId, message, location, artifact }) => ({ ruleId, message, line: location.line, artifact }))).toEqual([
       {
         ruleId: 'cert-issuer',
-        message: "the certificate /etc/kubernetes/pki/etcd/server.crt on cp-2 is not signed by the CA /etc/kubernetes/pki/etcd/ca.crt (as on cp-1): its issuer is CN=kubernetes, another CA, so clients and servers trusting the site's CA refuse it: see `clusterspec certs plan` for the re-issue",
+        message:
+          "the certificate /etc/kubernetes/pki/etcd/server.crt on cp-2 is not signed by the CA /etc/kubernetes/pki/etcd/ca.crt (as on cp-1): its issuer is CN=kubernetes, another CA, so clients and servers trusting the site's CA refuse it: see `clusterspec certs plan` for the re-issue",
         line: lineOf(modernText, '- name: cp-2'),
         artifact: 'hosts/cp-2/pki/etcd/server.crt',
       },
       {
         ruleId: 'cert-usage',
-        message: 'the certificate /etc/kubernetes/pki/apiserver-kubelet-client.crt on cp-3 is a client certificate without clientAuth in its extended key usage (it has serverAuth): servers refuse it as a client certificate: see `clusterspec certs plan` for the re-issue',
+        message:
+          'the certificate /etc/kubernetes/pki/apiserver-kubelet-client.crt on cp-3 is a client certificate without clientAuth in its extended key usage (it has serverAuth): servers refuse it as a client certificate: see `clusterspec certs plan` for the re-issue',
         line: lineOf(modernText, '- name: cp-3'),
         artifact: 'hosts/cp-3/pki/apiserver-kubelet-client.crt',
       },

@@ -55,7 +55,11 @@ function etcdCommand(host: string): string[] {
 }
 
 /** An HTTPS request from inside a namespace (node's https, with or without the client certificate); its status and body, or the error. */
-function request(namespace: string, url: string, options: { clientCertificate: boolean; body?: object }): { ok: boolean; status?: number; body?: string; error?: string } {
+function request(
+  namespace: string,
+  url: string,
+  options: { clientCertificate: boolean; body?: object },
+): { ok: boolean; status?: number; body?: string; error?: string } {
   const script = `
     const https = require('node:https'); const fs = require('node:fs');
     const [url, ca, cert, key, body] = process.argv.slice(1);
@@ -67,7 +71,16 @@ function request(namespace: string, url: string, options: { clientCertificate: b
     if (body) request.write(body);
     request.end();`;
   const certificate = options.clientCertificate ? [join(signed, 'apiserver-etcd-client.crt'), join(signed, 'apiserver-etcd-client.key')] : ['', ''];
-  const output = inNamespace(namespace, process.execPath, '-e', script, url, join(work, 'ca/etcd/ca.crt'), ...certificate, options.body ? JSON.stringify(options.body) : '').toString();
+  const output = inNamespace(
+    namespace,
+    process.execPath,
+    '-e',
+    script,
+    url,
+    join(work, 'ca/etcd/ca.crt'),
+    ...certificate,
+    options.body ? JSON.stringify(options.body) : '',
+  ).toString();
   return JSON.parse(output.trim().split('\n').pop()!);
 }
 
@@ -76,7 +89,10 @@ const base64 = (text: string) => Buffer.from(text).toString('base64');
 describeWithEtcd('etcd behind TLS (legacy flow), three real members', () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'clusterspec-etcd-'));
-    writeArtifacts(join(work, 'site'), generateArtifacts(seed).filter((item) => item.path.startsWith('pki/')));
+    writeArtifacts(
+      join(work, 'site'),
+      generateArtifacts(seed).filter((item) => item.path.startsWith('pki/')),
+    );
     makeCA(join(work, 'ca'));
     signed = join(work, 'signed');
     runSignScript(join(work, 'site/pki/sign.sh'), join(work, 'ca'), signed);
@@ -106,20 +122,28 @@ describeWithEtcd('etcd behind TLS (legacy flow), three real members', () => {
     for (;;) {
       const answer = request(namespaceOf(2), `https://${members[2].address}:2379/health`, { clientCertificate: true });
       if (answer.ok && answer.status === 200 && JSON.parse(answer.body ?? '{}').health === 'true') break;
-      if (Date.now() > deadline) throw new Error(`etcd did not become healthy: ${JSON.stringify(answer)}\n${logs.map((log) => log.join('').slice(-2000)).join('\n----\n')}`);
+      if (Date.now() > deadline)
+        throw new Error(`etcd did not become healthy: ${JSON.stringify(answer)}\n${logs.map((log) => log.join('').slice(-2000)).join('\n----\n')}`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }, 120_000);
 
   afterAll(() => {
     for (const child of processes) child.kill('SIGKILL');
-    for (const namespace of [...members.map((_, index) => namespaceOf(index)), SWITCH]) spawnSync('ip', ['netns', 'delete', namespace], { timeout: STEP_TIMEOUT });
+    for (const namespace of [...members.map((_, index) => namespaceOf(index)), SWITCH])
+      spawnSync('ip', ['netns', 'delete', namespace], { timeout: STEP_TIMEOUT });
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it('the manifests hold TLS on both sides (the flags the members run with)', () => {
     const args = etcdCommand('shaolin');
-    expect(args).toEqual(expect.arrayContaining(['--client-cert-auth=true', '--peer-client-cert-auth=true', `--listen-client-urls=https://127.0.0.1:2379,https://${members[0].address}:2379`]));
+    expect(args).toEqual(
+      expect.arrayContaining([
+        '--client-cert-auth=true',
+        '--peer-client-cert-auth=true',
+        `--listen-client-urls=https://127.0.0.1:2379,https://${members[0].address}:2379`,
+      ]),
+    );
   });
 
   it.each(members.map((host, index) => ({ name: host.name, address: host.address, index })))(
@@ -136,18 +160,49 @@ describeWithEtcd('etcd behind TLS (legacy flow), three real members', () => {
     const listed = (JSON.parse(list.body!) as { members: { name: string; peerURLs: string[] }[] }).members;
     expect(listed.map((member) => member.name).sort()).toEqual(members.map((host) => host.name).sort());
     expect(listed.flatMap((member) => member.peerURLs).every((url) => url.startsWith('https://'))).toBe(true);
-    const put = request(namespaceOf(0), `https://${members[0].address}:2379/v3/kv/put`, { clientCertificate: true, body: { key: base64('/registry/secrets/x'), value: base64('kept') } });
+    const put = request(namespaceOf(0), `https://${members[0].address}:2379/v3/kv/put`, {
+      clientCertificate: true,
+      body: { key: base64('/registry/secrets/x'), value: base64('kept') },
+    });
     expect(put.status).toBe(200);
-    const range = request(namespaceOf(2), `https://${members[2].address}:2379/v3/kv/range`, { clientCertificate: true, body: { key: base64('/registry/secrets/x') } });
+    const range = request(namespaceOf(2), `https://${members[2].address}:2379/v3/kv/range`, {
+      clientCertificate: true,
+      body: { key: base64('/registry/secrets/x') },
+    });
     expect(Buffer.from((JSON.parse(range.body!) as { kvs: { value: string }[] }).kvs[0].value, 'base64').toString()).toBe('kept');
   });
 
   it('refuses a client without a certificate, and plain http', () => {
-    const anonymous = request(namespaceOf(1), `https://${members[0].address}:2379/v3/kv/range`, { clientCertificate: false, body: { key: base64('/registry/secrets/x') } });
+    const anonymous = request(namespaceOf(1), `https://${members[0].address}:2379/v3/kv/range`, {
+      clientCertificate: false,
+      body: { key: base64('/registry/secrets/x') },
+    });
     expect(anonymous.ok).toBe(false);
     // The same request with the certificate goes through: the refusal is the missing certificate, not the network.
-    expect(request(namespaceOf(1), `https://${members[0].address}:2379/v3/kv/range`, { clientCertificate: true, body: { key: base64('/registry/secrets/x') } }).status).toBe(200);
-    const plain = spawnSync('ip', ['netns', 'exec', namespaceOf(1), 'curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '5', `http://${members[0].address}:2379/v3/kv/range`, '-d', '{}'], { encoding: 'utf8', timeout: STEP_TIMEOUT });
+    expect(
+      request(namespaceOf(1), `https://${members[0].address}:2379/v3/kv/range`, { clientCertificate: true, body: { key: base64('/registry/secrets/x') } })
+        .status,
+    ).toBe(200);
+    const plain = spawnSync(
+      'ip',
+      [
+        'netns',
+        'exec',
+        namespaceOf(1),
+        'curl',
+        '-s',
+        '-o',
+        '/dev/null',
+        '-w',
+        '%{http_code}',
+        '--max-time',
+        '5',
+        `http://${members[0].address}:2379/v3/kv/range`,
+        '-d',
+        '{}',
+      ],
+      { encoding: 'utf8', timeout: STEP_TIMEOUT },
+    );
     expect(plain.stdout).not.toBe('200');
   });
 });

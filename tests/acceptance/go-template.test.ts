@@ -48,10 +48,28 @@ function catalogOf(model: ClusterModel): CatalogEntry[] {
   for (const service of consul.services) {
     for (const host of service.port === undefined ? [] : (model.docker?.hosts ?? [])) {
       const agent = agentFor(consul, host).host;
-      entries.push({ Node: agent.name, NodeAddress: agent.address, ID: `${host.name}:${service.name}:${service.port}`, Name: service.name, Tags: [...service.tags], Address: host.address, Port: service.port!, Status: 'passing' });
+      entries.push({
+        Node: agent.name,
+        NodeAddress: agent.address,
+        ID: `${host.name}:${service.name}:${service.port}`,
+        Name: service.name,
+        Tags: [...service.tags],
+        Address: host.address,
+        Port: service.port!,
+        Status: 'passing',
+      });
     }
     // Sorts first by node: it would be the first server line if health were not filtered.
-    entries.push({ Node: '0-unhealthy', NodeAddress: '192.0.2.1', ID: `0-unhealthy:${service.name}`, Name: service.name, Tags: [...service.tags], Address: '192.0.2.1', Port: 1, Status: 'critical' });
+    entries.push({
+      Node: '0-unhealthy',
+      NodeAddress: '192.0.2.1',
+      ID: `0-unhealthy:${service.name}`,
+      Name: service.name,
+      Tags: [...service.tags],
+      Address: '192.0.2.1',
+      Port: 1,
+      Status: 'critical',
+    });
   }
   return entries.reverse();
 }
@@ -137,7 +155,16 @@ describe('the Go renderer itself', () => {
   });
 
   it('orders instances by node, then service ID, and keeps only passing ones', () => {
-    const entry = (Node: string, ID: string, Address: string, Status = 'passing') => ({ Node, NodeAddress: Address, ID, Name: 'web', Tags: [], Address, Port: 80, Status });
+    const entry = (Node: string, ID: string, Address: string, Status = 'passing') => ({
+      Node,
+      NodeAddress: Address,
+      ID,
+      Name: 'web',
+      Tags: [],
+      Address,
+      Port: 80,
+      Status,
+    });
     const catalog = [entry('b', '1', '10.0.0.3'), entry('a', '2', '10.0.0.2'), entry('a', '1', '10.0.0.1'), entry('0', '0', '10.0.0.9', 'critical')];
     expect(render('{{ range service "web" }}{{ .Address }} {{ end }}', catalog)).toBe('10.0.0.1 10.0.0.2 10.0.0.3 ');
   });
@@ -211,7 +238,12 @@ function hostileCases(model: ClusterModel, host: Host): HostileCase[] {
     // Every port the host uses for itself, and 80 (outside the range: it says so first).
     ...rules.takenPorts.map((port): HostileCase => {
       const name = `taken-${port}`;
-      return { name, tags: ['tcp'], instances: 1, tcp: port >= from && port <= to ? `skipped tcp service ${name}: port ${port} is used on this host` : outside(name, String(port)) };
+      return {
+        name,
+        tags: ['tcp'],
+        instances: 1,
+        tcp: port >= from && port <= to ? `skipped tcp service ${name}: port ${port} is used on this host` : outside(name, String(port)),
+      };
     }),
   ];
 }
@@ -222,9 +254,27 @@ function entriesOf(cases: readonly HostileCase[]): CatalogEntry[] {
   cases.forEach((each, index) => {
     for (let instance = 0; instance < each.instances; instance++) {
       const address = `10.${100 + (index % 100)}.${Math.floor(instance / 250)}.${(instance % 250) + 1}`;
-      entries.push({ Node: `node-${String(instance).padStart(3, '0')}`, NodeAddress: address, ID: `${each.name}:${instance}`, Name: each.name, Tags: [...each.tags], Address: address, Port: 30000 + instance, Status: 'passing' });
+      entries.push({
+        Node: `node-${String(instance).padStart(3, '0')}`,
+        NodeAddress: address,
+        ID: `${each.name}:${instance}`,
+        Name: each.name,
+        Tags: [...each.tags],
+        Address: address,
+        Port: 30000 + instance,
+        Status: 'passing',
+      });
     }
-    entries.push({ Node: '0-unhealthy', NodeAddress: '192.0.2.1', ID: `${each.name}:x`, Name: each.name, Tags: [...each.tags], Address: '192.0.2.1', Port: 1, Status: 'critical' });
+    entries.push({
+      Node: '0-unhealthy',
+      NodeAddress: '192.0.2.1',
+      ID: `${each.name}:x`,
+      Name: each.name,
+      Tags: [...each.tags],
+      Address: '192.0.2.1',
+      Port: 1,
+      Status: 'critical',
+    });
   });
   return entries.reverse();
 }
@@ -282,7 +332,9 @@ describe('Go text/template over hostile catalogs (issue 14)', () => {
     (_spec, host, each) => {
       const ingressHost = each.model.hosts.find((candidate) => candidate.name === host)!;
       const many: HostileCase[] = Array.from({ length: 200 }, (_, index) =>
-        index % 2 === 0 ? { name: `h${index}`, tags: ['http'], instances: 2, http: PUBLISHED } : { name: `t${index}-${20000 + index}`, tags: ['tcp'], instances: 2, tcp: PUBLISHED },
+        index % 2 === 0
+          ? { name: `h${index}`, tags: ['http'], instances: 2, http: PUBLISHED }
+          : { name: `t${index}-${20000 + index}`, tags: ['tcp'], instances: 2, tcp: PUBLISHED },
       );
       const entries = entriesOf(many);
       const output = render(each.template, entries);
@@ -297,7 +349,16 @@ describe('Go text/template over hostile catalogs (issue 14)', () => {
 });
 
 describe("the Go renderer's consul-template functions", () => {
-  const entry = (Name: string, Tags: string[], Node = 'n', Status = 'passing', Address = '10.0.0.1') => ({ Node, NodeAddress: Address, ID: `${Name}-${Node}`, Name, Tags, Address, Port: 80, Status });
+  const entry = (Name: string, Tags: string[], Node = 'n', Status = 'passing', Address = '10.0.0.1') => ({
+    Node,
+    NodeAddress: Address,
+    ID: `${Name}-${Node}`,
+    Name,
+    Tags,
+    Address,
+    Port: 80,
+    Status,
+  });
 
   it('services: every name once, sorted byte-wise, with the sorted union of its tags', () => {
     const catalog = [entry('b', ['y']), entry('b', ['x', 'y'], 'm'), entry('B', []), entry('a', ['z'])];
@@ -315,7 +376,9 @@ describe("the Go renderer's consul-template functions", () => {
   });
 
   it('in, contains: membership in a list, substring of a string', () => {
-    expect(render('{{ in (split "," "80,443") "443" }} {{ in (split "," "80,443") "44" }} {{ in "abc" "b" }} {{ "abc" | contains "x" }}', [])).toBe('true false true false');
+    expect(render('{{ in (split "," "80,443") "443" }} {{ in (split "," "80,443") "44" }} {{ in "abc" "b" }} {{ "abc" | contains "x" }}', [])).toBe(
+      'true false true false',
+    );
     expect(render('{{ (split "," "80,443") | contains "80" }}', [])).toBe('true');
   });
 

@@ -86,7 +86,19 @@ const CONSUL_AGENT_KEYS: Readonly<Record<string, KeyRule>> = {
   telemetry: any,
   tls: { since: [1, 12] },
   ui: { deprecated: [1, 9] },
-  ui_config: { since: [1, 9], block: { enabled: any, dir: any, content_path: any, metrics_provider: any, metrics_provider_files: any, metrics_provider_options_json: any, metrics_proxy: any, dashboard_url_templates: any } },
+  ui_config: {
+    since: [1, 9],
+    block: {
+      enabled: any,
+      dir: any,
+      content_path: any,
+      metrics_provider: any,
+      metrics_provider_files: any,
+      metrics_provider_options_json: any,
+      metrics_proxy: any,
+      dashboard_url_templates: any,
+    },
+  },
   ui_dir: { deprecated: [1, 9] },
   verify_incoming: any,
   verify_outgoing: any,
@@ -141,7 +153,8 @@ function keyProblems(body: Record<string, unknown>, rules: Readonly<Record<strin
     }
     if (version && rule.since && older(version, rule.since)) problems.push(`${where}: read only from ${rule.since.join('.')}, this is ${version.text}`);
     if (version && rule.removed && !older(version, rule.removed)) problems.push(`${where}: removed in ${rule.removed.join('.')}, this is ${version.text}`);
-    if (version && rule.deprecated && !older(version, rule.deprecated)) problems.push(`${where}: deprecated from ${rule.deprecated.join('.')}, this is ${version.text}`);
+    if (version && rule.deprecated && !older(version, rule.deprecated))
+      problems.push(`${where}: deprecated from ${rule.deprecated.join('.')}, this is ${version.text}`);
     if (rule.block) {
       const blocks = Array.isArray(value) ? value : [value];
       for (const block of blocks) {
@@ -168,17 +181,24 @@ describe('Consul agent configs parse and use only keys documented for their Cons
     expect(agentConfigs.some(({ site }) => !older(site.model.consul!.version, [1, 9]))).toBe(true);
   });
 
-  it.each(agentConfigs.map(({ site, artifact }) => [site.spec, artifact.path, site.model.consul!.version, artifact.content] as const))('%s: %s', (_spec, _path, version, content) => {
-    expect(keyProblems(parse(content), CONSUL_AGENT_KEYS, version)).toEqual([]);
-  });
+  it.each(agentConfigs.map(({ site, artifact }) => [site.spec, artifact.path, site.model.consul!.version, artifact.content] as const))(
+    '%s: %s',
+    (_spec, _path, version, content) => {
+      expect(keyProblems(parse(content), CONSUL_AGENT_KEYS, version)).toEqual([]);
+    },
+  );
 
   it('bites: a fake key, ui_config before 1.9, the deprecated ui from 1.9, and broken syntax are refused', () => {
     const { site, artifact } = agentConfigs.find(({ site }) => older(site.model.consul!.version, [1, 9]))!;
     const version = site.model.consul!.version;
     expect(keyProblems(parse(`${artifact.content}\nui_enabled = true\n`), CONSUL_AGENT_KEYS, version)).toEqual(['ui_enabled: not a documented key']);
     expect(keyProblems(parse(`${artifact.content}\nports {\n  dnss = 53\n}\n`), CONSUL_AGENT_KEYS, version)).toEqual(['ports.dnss: not a documented key']);
-    expect(keyProblems(parse('ui_config {\n  enabled = true\n}\n'), CONSUL_AGENT_KEYS, version)).toEqual([`ui_config: read only from 1.9, this is ${version.text}`]);
-    expect(keyProblems(parse('ui = true\n'), CONSUL_AGENT_KEYS, { major: 1, minor: 21, patch: 4, text: '1.21.4' })).toEqual(['ui: deprecated from 1.9, this is 1.21.4']);
+    expect(keyProblems(parse('ui_config {\n  enabled = true\n}\n'), CONSUL_AGENT_KEYS, version)).toEqual([
+      `ui_config: read only from 1.9, this is ${version.text}`,
+    ]);
+    expect(keyProblems(parse('ui = true\n'), CONSUL_AGENT_KEYS, { major: 1, minor: 21, patch: 4, text: '1.21.4' })).toEqual([
+      'ui: deprecated from 1.9, this is 1.21.4',
+    ]);
     expect(() => parse('retry_join = ["a", \n')).toThrow(/hcl2-parser refused it/);
   });
 });

@@ -30,7 +30,12 @@ interface FileVerdict {
 }
 
 function loadKubeconfigFiles(files: { id: string; path: string }[]): FileVerdict[] {
-  const result = spawnSync(process.execPath, [join(ROOT, 'tests', 'support', 'kubernetes-check.mjs')], { cwd: ROOT, input: JSON.stringify({ kubeconfigFiles: files }), encoding: 'utf8', timeout: 60000 });
+  const result = spawnSync(process.execPath, [join(ROOT, 'tests', 'support', 'kubernetes-check.mjs')], {
+    cwd: ROOT,
+    input: JSON.stringify({ kubeconfigFiles: files }),
+    encoding: 'utf8',
+    timeout: 60000,
+  });
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`kubernetes-check.mjs failed:\n${result.stderr}`);
   return (JSON.parse(result.stdout) as { kubeconfigFiles: FileVerdict[] }).kubeconfigFiles;
@@ -49,7 +54,10 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** Writes a site's pki/ and cluster/ folders, runs its sign.sh (or a changed copy) and returns the output folder. */
 function signSite(site: (typeof sites)[number], editScript: (script: string) => string = (script) => script): string {
   const root = mkdtempSync(join(work, 'site-'));
-  writeArtifacts(root, site.artifacts.filter((file) => file.path.startsWith('pki/') || file.path.startsWith('cluster/')));
+  writeArtifacts(
+    root,
+    site.artifacts.filter((file) => file.path.startsWith('pki/') || file.path.startsWith('cluster/')),
+  );
   const script = join(root, 'pki', 'sign.sh');
   writeFileSync(script, editScript(readFileSync(script, 'utf8')));
   const out = join(root, 'signed');
@@ -59,7 +67,9 @@ function signSite(site: (typeof sites)[number], editScript: (script: string) => 
 
 describe('the kubeconfigs sign.sh leaves beside the signed certificates work as written', () => {
   it('covers every working fixture with users', () => {
-    expect(sites.map((site) => site.spec)).toEqual(expect.arrayContaining(['fixtures/seed-ha/cluster.yaml', 'fixtures/modern/cluster.yaml', 'fixtures/vip-pernode/cluster.yaml']));
+    expect(sites.map((site) => site.spec)).toEqual(
+      expect.arrayContaining(['fixtures/seed-ha/cluster.yaml', 'fixtures/modern/cluster.yaml', 'fixtures/vip-pernode/cluster.yaml']),
+    );
   });
 
   it.each(sites.map((site) => [site.spec, site] as const))('%s', (_spec, site) => {

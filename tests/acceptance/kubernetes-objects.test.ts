@@ -35,7 +35,9 @@ const v1beta2Site = (() => {
   const model = variant('seed-ha', [['version: "1.6.2"', 'version: "1.20.15"']]);
   return { spec: 'seed-ha with Kubernetes 1.20.15', artifacts: generateArtifacts(model) };
 })();
-const sources: Source[] = [...generatedSites(), v1beta2Site].flatMap((site) => site.artifacts.map((artifact) => ({ spec: site.spec, path: artifact.path, content: artifact.content })));
+const sources: Source[] = [...generatedSites(), v1beta2Site].flatMap((site) =>
+  site.artifacts.map((artifact) => ({ spec: site.spec, path: artifact.path, content: artifact.content })),
+);
 
 /** A Kubernetes object as parsed from YAML: its type fields, the rest left to kubernetes-models to judge. */
 type ParsedObject = { readonly apiVersion?: string; readonly kind?: string; readonly [field: string]: unknown };
@@ -57,7 +59,10 @@ const objects = sources
 const kubeProxyKubeconfigs = objects
   .filter(({ object }) => object.kind === 'ConfigMap' && (object.metadata as { name?: string })?.name === 'kube-proxy')
   .map(({ id, object }) => ({ id: `${id} data["kubeconfig.conf"]`, text: String((object.data as Record<string, string>)['kubeconfig.conf']) }));
-const kubeconfigs = [...sources.filter((source) => kubeconfigPattern.test(source.path)).map((source) => ({ id: `${source.spec}: ${source.path}`, text: source.content })), ...kubeProxyKubeconfigs];
+const kubeconfigs = [
+  ...sources.filter((source) => kubeconfigPattern.test(source.path)).map((source) => ({ id: `${source.spec}: ${source.path}`, text: source.content })),
+  ...kubeProxyKubeconfigs,
+];
 
 interface CheckResult {
   objects: { id: string; ok: boolean; error?: string }[];
@@ -65,7 +70,13 @@ interface CheckResult {
 }
 
 function check(input: { objects?: { id: string; object: unknown }[]; kubeconfigs?: { id: string; text: string }[] }): CheckResult {
-  const result = spawnSync(process.execPath, [join(ROOT, 'tests', 'support', 'kubernetes-check.mjs')], { cwd: ROOT, input: JSON.stringify(input), encoding: 'utf8', timeout: 60000, maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(process.execPath, [join(ROOT, 'tests', 'support', 'kubernetes-check.mjs')], {
+    cwd: ROOT,
+    input: JSON.stringify(input),
+    encoding: 'utf8',
+    timeout: 60000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`kubernetes-check.mjs failed:\n${result.stderr}`);
   return JSON.parse(result.stdout) as CheckResult;
@@ -115,7 +126,9 @@ describe('@kubernetes/client-node loads every generated kubeconfig', () => {
   });
 
   it('bites: a kubeconfig whose current context does not exist has no server', () => {
-    const [result] = check({ kubeconfigs: [{ id: 'x', text: 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\ncurrent-context: nowhere\n' }] }).kubeconfigs;
+    const [result] = check({
+      kubeconfigs: [{ id: 'x', text: 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\ncurrent-context: nowhere\n' }],
+    }).kubeconfigs;
     expect(result.contextFound).toBe(false);
     expect(result.server ?? null).toBeNull();
   });
@@ -124,7 +137,10 @@ describe('@kubernetes/client-node loads every generated kubeconfig', () => {
 describe('kubeadm configuration documents validate against schemas/kubeadm/<version>.schema.json', () => {
   const ajv = new Ajv2020({ allErrors: true, strict: true });
   const validators = Object.fromEntries(
-    ['v1beta2', 'v1beta3', 'v1beta4'].map((version) => [version, ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schemas', 'kubeadm', `${version}.schema.json`), 'utf8')))]),
+    ['v1beta2', 'v1beta3', 'v1beta4'].map((version) => [
+      version,
+      ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schemas', 'kubeadm', `${version}.schema.json`), 'utf8'))),
+    ]),
   );
   const validate = (version: string, document: unknown) => {
     const validator = validators[version];
@@ -143,7 +159,12 @@ describe('kubeadm configuration documents validate against schemas/kubeadm/<vers
 
   it('covers every kubeadm API version and every document kind the generator writes', () => {
     expect([...new Set(documents.map((each) => each.version))].sort()).toEqual(['v1beta2', 'v1beta3', 'v1beta4']);
-    expect([...new Set(documents.map((each) => String(each.doc.kind)))].sort()).toEqual(['ClusterConfiguration', 'InitConfiguration', 'JoinConfiguration', 'KubeletConfiguration']);
+    expect([...new Set(documents.map((each) => String(each.doc.kind)))].sort()).toEqual([
+      'ClusterConfiguration',
+      'InitConfiguration',
+      'JoinConfiguration',
+      'KubeletConfiguration',
+    ]);
   });
 
   it.each(documents.map((each) => [each.id, each] as const))('%s', (_id, each) => {
@@ -151,7 +172,10 @@ describe('kubeadm configuration documents validate against schemas/kubeadm/<vers
   });
 
   const join4 = () =>
-    structuredClone(documents.find((each) => each.version === 'v1beta4' && each.doc.kind === 'JoinConfiguration')!.doc) as Record<string, Record<string, unknown>>;
+    structuredClone(documents.find((each) => each.version === 'v1beta4' && each.doc.kind === 'JoinConfiguration')!.doc) as Record<
+      string,
+      Record<string, unknown>
+    >;
 
   it('bites: v1beta3 map-form kubeletExtraArgs are refused by the v1beta4 schema (and accepted by v1beta3)', () => {
     const doc = join4();
@@ -172,7 +196,9 @@ describe('kubeadm configuration documents validate against schemas/kubeadm/<vers
   it('bites: fields of another version are refused (v1beta2 useHyperKubeImage in v1beta3, v1beta3 apiServer.timeoutForControlPlane in v1beta4)', () => {
     expect(validate('v1beta3', { apiVersion: 'kubeadm.k8s.io/v1beta3', kind: 'ClusterConfiguration', useHyperKubeImage: false })).not.toEqual([]);
     expect(validate('v1beta2', { apiVersion: 'kubeadm.k8s.io/v1beta2', kind: 'ClusterConfiguration', useHyperKubeImage: false })).toEqual([]);
-    expect(validate('v1beta4', { apiVersion: 'kubeadm.k8s.io/v1beta4', kind: 'ClusterConfiguration', apiServer: { timeoutForControlPlane: '4m0s' } })).not.toEqual([]);
+    expect(
+      validate('v1beta4', { apiVersion: 'kubeadm.k8s.io/v1beta4', kind: 'ClusterConfiguration', apiServer: { timeoutForControlPlane: '4m0s' } }),
+    ).not.toEqual([]);
     expect(validate('v1beta4', { apiVersion: 'kubeadm.k8s.io/v1beta3', kind: 'ClusterConfiguration' })).not.toEqual([]);
   });
 });

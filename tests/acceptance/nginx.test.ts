@@ -44,7 +44,14 @@ describe('nginx -t accepts the ingress nginx.conf with zero instances of every s
     (site.model.consul?.ingressHosts ?? [])
       .filter((host) => site.artifacts.some((artifact) => artifact.path === `hosts/${host.name}/etc/consul-template/nginx.conf.ctmpl`))
       // Every declared service registered, none with a healthy instance.
-      .map((host) => [site.spec, host.name, ingressNginxConf(site.model, host, previewRenderer({ services: declaredCatalog(site.model).services, instances: () => [] }))] as const),
+      .map(
+        (host) =>
+          [
+            site.spec,
+            host.name,
+            ingressNginxConf(site.model, host, previewRenderer({ services: declaredCatalog(site.model).services, instances: () => [] })),
+          ] as const,
+      ),
   );
 
   it('has ingress hosts to render', () => expect(cases.length).toBeGreaterThan(0));

@@ -93,7 +93,10 @@ function variantText(replacements: readonly (readonly [string, string])[]): stri
   return text;
 }
 
-const LB_IP_USER: [string, string] = ['        groups: [system:masters]\n', `        groups: [system:masters]\n        server: https://${LB_ADDRESS}:${LB_PORT}\n`];
+const LB_IP_USER: [string, string] = [
+  '        groups: [system:masters]\n',
+  `        groups: [system:masters]\n        server: https://${LB_ADDRESS}:${LB_PORT}\n`,
+];
 const COPIED: [string, string][] = [
   ['      address: 127.0.1.2\n      roles: [control-plane]\n', '      address: 127.0.1.2\n      roles: [control-plane]\n      apiServerCertificateFrom: cp1\n'],
   ['      address: 127.0.1.3\n      roles: [control-plane]\n', '      address: 127.0.1.3\n      roles: [control-plane]\n      apiServerCertificateFrom: cp1\n'],
@@ -192,7 +195,8 @@ interface Landing {
   readonly result: DialResult;
 }
 
-const landingKey = (landing: { client: string; dialled: string; port: number; route: string }) => `${landing.client} | ${landing.dialled}:${landing.port} | ${landing.route}`;
+const landingKey = (landing: { client: string; dialled: string; port: number; route: string }) =>
+  `${landing.client} | ${landing.dialled}:${landing.port} | ${landing.route}`;
 
 /** One TLS dial; the backend it landed on is the one whose accepted-connection count went up. */
 async function dialOnce(client: ApiServerClient, address: string, lbHost: Host, site: Site): Promise<Landing> {
@@ -201,7 +205,9 @@ async function dialOnce(client: ApiServerClient, address: string, lbHost: Host, 
   const result = await dial(address, port, IPV4.test(dialled) ? undefined : dialled, ca);
   const grew = backends.filter((backend, index) => backend.connections() !== before[index]);
   if (grew.length !== 1 || grew[0].connections() !== before[backends.indexOf(grew[0])] + 1) {
-    throw new Error(`${client.name} dialling ${address}:${port}: expected to land on exactly one backend, saw ${grew.map((backend) => backend.name).join(', ') || 'none'} (${JSON.stringify(result)})`);
+    throw new Error(
+      `${client.name} dialling ${address}:${port}: expected to land on exactly one backend, saw ${grew.map((backend) => backend.name).join(', ') || 'none'} (${JSON.stringify(result)})`,
+    );
   }
   const backend = grew[0].name;
   const viaBalancer = address === lbHost.address && port === site.model.kubernetes.loadBalancer.port;
@@ -307,7 +313,9 @@ describe('the generated site as it is', () => {
     expectHandshakesMatchLint(base, landings);
     expect(base.diagnostics.filter((diagnostic) => diagnostic.ruleId.startsWith('san-') && diagnostic.severity !== 'info')).toEqual([]);
     // The balancer's own address is on a balancer path no certificate carries (info): the next case dials it and fails.
-    expect(base.diagnostics.filter((diagnostic) => diagnostic.severity === 'info').map((diagnostic) => diagnostic.message)).toEqual([expect.stringMatching(/^127\.0\.1\.10:18443 is on a balancer path \(lb → cp1, lb → cp2, lb → cp3\)/)]);
+    expect(base.diagnostics.filter((diagnostic) => diagnostic.severity === 'info').map((diagnostic) => diagnostic.message)).toEqual([
+      expect.stringMatching(/^127\.0\.1\.10:18443 is on a balancer path \(lb → cp1, lb → cp2, lb → cp3\)/),
+    ]);
   });
 });
 
@@ -315,7 +323,9 @@ describe('kubectl dialling the LB by its address (users[].server https://127.0.1
   it('changes only the user kubeconfig: same certificates, same nginx.conf, so the running servers stand for this variant', () => {
     expect(file(lbIp, 'pki/plan.json')).toBe(file(base, 'pki/plan.json'));
     expect(file(lbIp, 'hosts/lb/etc/nginx/nginx.conf')).toBe(file(base, 'hosts/lb/etc/nginx/nginx.conf'));
-    expect((parse(file(lbIp, 'cluster/kubeconfig/kubernetes-admin.conf')) as { clusters: { cluster: { server: string } }[] }).clusters[0].cluster.server).toBe(`https://${LB_ADDRESS}:${LB_PORT}`);
+    expect((parse(file(lbIp, 'cluster/kubeconfig/kubernetes-admin.conf')) as { clusters: { cluster: { server: string } }[] }).clusters[0].cluster.server).toBe(
+      `https://${LB_ADDRESS}:${LB_PORT}`,
+    );
   });
 
   it('every handshake through the LB fails with ERR_TLS_CERT_ALTNAME_INVALID, on exactly the backends san-coverage names', async () => {
@@ -328,7 +338,11 @@ describe('kubectl dialling the LB by its address (users[].server https://127.0.1
     }
     const failedOn = unique(user.map((landing) => landing.backend));
     expect(failedOn).toEqual(['cp1', 'cp2', 'cp3']);
-    const named = unique(coverageFindings(lbIp).filter((key) => key.startsWith('user kubernetes-admin | ')).map((key) => key.split(' → ')[1]));
+    const named = unique(
+      coverageFindings(lbIp)
+        .filter((key) => key.startsWith('user kubernetes-admin | '))
+        .map((key) => key.split(' → ')[1]),
+    );
     expect(named).toEqual(failedOn);
     // Every other client is untouched, and the whole picture is the linter's.
     expect(landings.filter((landing) => landing.client !== 'user kubernetes-admin' && !landing.result.ok)).toEqual([]);
@@ -347,14 +361,22 @@ describe("cp2 and cp3 serve cp1's certificate (apiServerCertificateFrom: cp1, an
     const plans = (JSON.parse(file(copied, 'pki/plan.json')) as { certificates: CertificatePlan[] }).certificates;
     expect(plans.filter((plan) => plan.copiedFrom).map((plan) => plan.installOn[0])).toEqual(['cp2', 'cp3']);
     // The apiservers' etcd client certificate (CN kube-apiserver-etcd-client, signed by the etcd CA) is not a serving one.
-    expect(file(copied, 'pki/sign.sh').split('\n').filter((line) => line.startsWith('sign apiserver') && !line.startsWith('sign apiserver-etcd-client '))).toEqual(['sign apiserver-cp1 apiserver apiserver-cp1.key apiserver-cp1.crt ca']);
+    expect(
+      file(copied, 'pki/sign.sh')
+        .split('\n')
+        .filter((line) => line.startsWith('sign apiserver') && !line.startsWith('sign apiserver-etcd-client ')),
+    ).toEqual(['sign apiserver-cp1 apiserver apiserver-cp1.key apiserver-cp1.crt ca']);
   });
 
   it('connections landing on cp2/cp3 by their address fail, all others succeed (by name through the LB too), exactly as san-coverage says', async () => {
     const landings = await exerciseClients(copied);
     const failing = landings.filter((landing) => !landing.result.ok);
     expect(unique(failing.map((landing) => landing.route))).toEqual(['cp2 directly', 'cp3 directly']);
-    for (const landing of failing) expect(landing.result).toMatchObject({ code: 'ERR_TLS_CERT_ALTNAME_INVALID', message: expect.stringContaining(`IP: ${hostNamed(copied, landing.backend).address} is not in the cert's list`) });
+    for (const landing of failing)
+      expect(landing.result).toMatchObject({
+        code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+        message: expect.stringContaining(`IP: ${hostNamed(copied, landing.backend).address} is not in the cert's list`),
+      });
     // Through the LB by name, cp2 and cp3 were reached and accepted: the copy names kubernetes.default.svc.
     const viaLb = landings.filter((landing) => landing.route.startsWith('lb → '));
     expect(unique(viaLb.map((landing) => landing.backend))).toEqual(['cp1', 'cp2', 'cp3']);
@@ -363,7 +385,11 @@ describe("cp2 and cp3 serve cp1's certificate (apiServerCertificateFrom: cp1, an
   });
 
   it('san-advertise-address names exactly the hosts whose own address their served certificate fails', async () => {
-    const reported = unique(copied.diagnostics.filter((diagnostic) => diagnostic.ruleId === 'san-advertise-address').map((diagnostic) => /^the apiserver certificate on (\S+)/.exec(diagnostic.message)![1]));
+    const reported = unique(
+      copied.diagnostics
+        .filter((diagnostic) => diagnostic.ruleId === 'san-advertise-address')
+        .map((diagnostic) => /^the apiserver certificate on (\S+)/.exec(diagnostic.message)![1]),
+    );
     const failing: string[] = [];
     for (const host of copied.model.kubernetes.controlPlaneHosts) {
       const result = await dial(host.address, copied.model.kubernetes.apiServer.bindPort, undefined, ca);

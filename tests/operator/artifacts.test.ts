@@ -17,7 +17,9 @@ describe('typed artifacts', () => {
 
   it("has every artifact's text be the rendering of its data, from a copy of the data alone", () => {
     // structuredClone: the data is plain (no functions, no shared model objects), so the text depends on it and nothing else.
-    const differing = sites.flatMap((site) => site.artifacts.filter((item) => item.descriptor.render(structuredClone(item.data)) !== item.content).map((item) => `${site.name}/${item.path}`));
+    const differing = sites.flatMap((site) =>
+      site.artifacts.filter((item) => item.descriptor.render(structuredClone(item.data)) !== item.content).map((item) => `${site.name}/${item.path}`),
+    );
     expect(differing).toEqual([]);
     expect(sites.flatMap((site) => site.artifacts).length).toBeGreaterThan(300);
   });
@@ -65,7 +67,11 @@ describe('typed artifacts', () => {
         if (placeholders.length > 0) placed.add(item.descriptor.id);
       }
     }
-    expect([...placed].sort()).toEqual(ARTIFACT_DESCRIPTORS.filter((descriptor) => descriptor.secretKeys.length > 0).map((descriptor) => descriptor.id).sort());
+    expect([...placed].sort()).toEqual(
+      ARTIFACT_DESCRIPTORS.filter((descriptor) => descriptor.secretKeys.length > 0)
+        .map((descriptor) => descriptor.id)
+        .sort(),
+    );
   });
 
   it("is listed in the README's artifact table, which is what the descriptors make (run `npm run build && npm run docs` when this fails)", () => {

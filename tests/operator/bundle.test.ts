@@ -49,7 +49,10 @@ describe('the CLI bundle', () => {
       expect(listFiles(written)).toEqual(listFiles(golden));
       for (const file of listFiles(golden)) {
         expect({ file, text: readFileSync(join(written, file), 'utf8') }).toEqual({ file, text: readFileSync(join(golden, file), 'utf8') });
-        expect({ file, executable: (statSync(join(written, file)).mode & 0o111) !== 0 }).toEqual({ file, executable: (statSync(join(golden, file)).mode & 0o111) !== 0 });
+        expect({ file, executable: (statSync(join(written, file)).mode & 0o111) !== 0 }).toEqual({
+          file,
+          executable: (statSync(join(golden, file)).mode & 0o111) !== 0,
+        });
       }
     } finally {
       rmSync(scratch, { recursive: true, force: true });

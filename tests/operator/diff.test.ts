@@ -19,7 +19,25 @@ describe('line diff', () => {
     const before = Array.from({ length: 20 }, (_, index) => `line ${index + 1}`).join('\n') + '\n';
     const after = before.replace('line 10\n', 'line ten\n').replace('line 20\n', 'line 20\nline 21\n');
     expect(unifiedDiff('a/f', 'b/f', before, after)).toBe(
-      ['--- a/f', '+++ b/f', '@@ -7,7 +7,7 @@', ' line 7', ' line 8', ' line 9', '-line 10', '+line ten', ' line 11', ' line 12', ' line 13', '@@ -18,3 +18,4 @@', ' line 18', ' line 19', ' line 20', '+line 21', ''].join('\n'),
+      [
+        '--- a/f',
+        '+++ b/f',
+        '@@ -7,7 +7,7 @@',
+        ' line 7',
+        ' line 8',
+        ' line 9',
+        '-line 10',
+        '+line ten',
+        ' line 11',
+        ' line 12',
+        ' line 13',
+        '@@ -18,3 +18,4 @@',
+        ' line 18',
+        ' line 19',
+        ' line 20',
+        '+line 21',
+        '',
+      ].join('\n'),
     );
   });
 

@@ -24,12 +24,20 @@ const setUp = readme.slice(readme.indexOf('## Set-up'), readme.indexOf('## Using
 /** Installed packages (not the workspace's own), with the Node range each declares. */
 const installed = Object.entries(lock.packages)
   .filter(([path, entry]) => path.includes('node_modules/') && !Array.isArray(entry.engines) && entry.engines?.node)
-  .map(([path, entry]) => ({ name: path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length), version: entry.version ?? '', dev: entry.dev === true, node: (entry.engines as { node: string }).node }));
+  .map(([path, entry]) => ({
+    name: path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length),
+    version: entry.version ?? '',
+    dev: entry.dev === true,
+    node: (entry.engines as { node: string }).node,
+  }));
 
 const lowest = (range: string) => semver.minVersion(range)!.version;
 
 describe('supported Node.js versions', () => {
-  const runtimePackages = readdirSync(join(ROOT, 'packages')).map((name) => ({ name, manifest: JSON.parse(readFileSync(join(ROOT, 'packages', name, 'package.json'), 'utf8')) as { engines?: { node?: string } } }));
+  const runtimePackages = readdirSync(join(ROOT, 'packages')).map((name) => ({
+    name,
+    manifest: JSON.parse(readFileSync(join(ROOT, 'packages', name, 'package.json'), 'utf8')) as { engines?: { node?: string } },
+  }));
 
   it('every package of the tool states the Node versions it runs on', () => {
     expect(runtimePackages.filter(({ manifest }) => !manifest.engines?.node).map(({ name }) => name)).toEqual([]);
@@ -48,7 +56,9 @@ describe('supported Node.js versions', () => {
     const oldest = lowest(rootManifest.engines.node);
     const rejecting = installed.filter((entry) => entry.dev && !semver.satisfies(oldest, entry.node));
     expect(rejecting.length).toBeGreaterThan(0);
-    expect(rejecting.filter((entry) => !setUp.includes(`\`${entry.name}\` ${entry.version}`)).map((entry) => `${entry.name} ${entry.version} (wants ${entry.node})`)).toEqual([]);
+    expect(
+      rejecting.filter((entry) => !setUp.includes(`\`${entry.name}\` ${entry.version}`)).map((entry) => `${entry.name} ${entry.version} (wants ${entry.node})`),
+    ).toEqual([]);
     expect(setUp.match(/`[@a-z0-9/.-]+` [0-9]+\.[0-9]+\.[0-9]+ \(Node [^)]*\)/g) ?? []).toHaveLength(rejecting.length);
   });
 

@@ -12,12 +12,22 @@ import { cli } from '../support/cli';
 
 describe('clusterspec explain', () => {
   /** Every file of every site but the picture: the artifacts and the deploy folder built from them. */
-  const sitePaths = () => generatedSites().flatMap((site) => [...site.artifacts, ...generateDeploy(site.model, site.artifacts)].map((artifact) => artifact.path));
+  const sitePaths = () =>
+    generatedSites().flatMap((site) => [...site.artifacts, ...generateDeploy(site.model, site.artifacts)].map((artifact) => artifact.path));
 
   it('has exactly one descriptor for every file of every site (deploy/ and topology.svg included)', async () => {
     const paths = new Set(sitePaths());
     paths.add((await generateSite(generatedSites()[0].model)).find((artifact) => artifact.path === 'topology.svg')?.path as string);
-    const wrong = [...paths].filter((path) => sourcesOf(path).length !== 1).map((path) => `${path}: ${sourcesOf(path).map((source) => source.pattern).join(', ') || 'no descriptor'}`);
+    const wrong = [...paths]
+      .filter((path) => sourcesOf(path).length !== 1)
+      .map(
+        (path) =>
+          `${path}: ${
+            sourcesOf(path)
+              .map((source) => source.pattern)
+              .join(', ') || 'no descriptor'
+          }`,
+      );
     expect(wrong).toEqual([]);
   });
 
@@ -29,23 +39,30 @@ describe('clusterspec explain', () => {
 
   it("has every rule's reads pattern match a generated file, and san-coverage read what it reads", () => {
     const paths = generatedSites().flatMap((site) => site.artifacts.map((artifact) => artifact.path));
-    const dead = rules.flatMap((rule) => (rule.reads ?? []).filter((pattern) => !paths.some((path) => matchesPattern(pattern, path))).map((pattern) => `${rule.id}: ${pattern}`));
+    const dead = rules.flatMap((rule) =>
+      (rule.reads ?? []).filter((pattern) => !paths.some((path) => matchesPattern(pattern, path))).map((pattern) => `${rule.id}: ${pattern}`),
+    );
     expect(dead).toEqual([]);
-    expect(rules.find((rule) => rule.id === 'san-coverage')?.reads).toEqual(expect.arrayContaining(['pki/plan.json', 'hosts/*/etc/hosts.d/clusterspec', 'hosts/*/etc/nginx/nginx.conf', 'cluster/kubeconfig/*.conf']));
+    expect(rules.find((rule) => rule.id === 'san-coverage')?.reads).toEqual(
+      expect.arrayContaining(['pki/plan.json', 'hosts/*/etc/hosts.d/clusterspec', 'hosts/*/etc/nginx/nginx.conf', 'cluster/kubeconfig/*.conf']),
+    );
   });
 
-  it.each(['hosts/emei/etc/nginx/nginx.conf', 'out/seed-ha/hosts/emei/etc/nginx/nginx.conf', './out/seed-ha/hosts/emei/etc/nginx/nginx.conf'])('explains %s: fields and the rules that read it', async (path) => {
-    const result = await cli(['explain', path]);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^hosts\/emei\/etc\/nginx\/nginx\.conf$/m);
-    expect(result.stdout).toContain('written by: @clusterspec/loadbalancer (loadbalancer/nginx-conf');
-    expect(result.stdout).toContain('read at deploy time by: nginx');
-    expect(result.stdout).toMatch(/^ {4}spec\.kubernetes\.loadBalancer\.proxyTimeout$/m);
-    for (const id of ['san-coverage', 'lb-proxy-timeout', 'endpoint-unreachable']) expect(result.stdout).toMatch(new RegExp(`^ {4}${id} `, 'm'));
-    expect(result.stdout).not.toMatch(/^ {4}etcd-quorum /m);
-    // nginx.conf declares no secret-bearing key: secret-literal (which reads every file) has nothing to look at there.
-    expect(result.stdout).not.toMatch(/^ {4}secret-literal /m);
-  });
+  it.each(['hosts/emei/etc/nginx/nginx.conf', 'out/seed-ha/hosts/emei/etc/nginx/nginx.conf', './out/seed-ha/hosts/emei/etc/nginx/nginx.conf'])(
+    'explains %s: fields and the rules that read it',
+    async (path) => {
+      const result = await cli(['explain', path]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^hosts\/emei\/etc\/nginx\/nginx\.conf$/m);
+      expect(result.stdout).toContain('written by: @clusterspec/loadbalancer (loadbalancer/nginx-conf');
+      expect(result.stdout).toContain('read at deploy time by: nginx');
+      expect(result.stdout).toMatch(/^ {4}spec\.kubernetes\.loadBalancer\.proxyTimeout$/m);
+      for (const id of ['san-coverage', 'lb-proxy-timeout', 'endpoint-unreachable']) expect(result.stdout).toMatch(new RegExp(`^ {4}${id} `, 'm'));
+      expect(result.stdout).not.toMatch(/^ {4}etcd-quorum /m);
+      // nginx.conf declares no secret-bearing key: secret-literal (which reads every file) has nothing to look at there.
+      expect(result.stdout).not.toMatch(/^ {4}secret-literal /m);
+    },
+  );
 
   it('names secret-literal among the readers of a file with secret-bearing keys', async () => {
     const result = await cli(['explain', 'hosts/emei/etc/consul.d/consul.hcl']);

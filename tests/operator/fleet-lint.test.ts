@@ -60,7 +60,7 @@ describe('lint --fleet', () => {
     expect(new Set(found.map((diagnostic) => diagnostic.location.file))).toEqual(new Set([join(scratch, 'sites/dc1/cluster.yaml')]));
   });
 
-  it('finds a copied site claiming the first one\'s addresses and endpoint name, and their VRRP groups hearing each other: exit 1, every finding naming both specs', async () => {
+  it("finds a copied site claiming the first one's addresses and endpoint name, and their VRRP groups hearing each other: exit 1, every finding naming both specs", async () => {
     const first = site('dc1', MODERN_51);
     const copy = site('dc2', MODERN_COPY);
     const result = await cli(['lint', '--fleet', join(scratch, 'sites/{dc1,dc2}/cluster.yaml'), '--format', 'json']);
@@ -77,17 +77,24 @@ describe('lint --fleet', () => {
     const lb1 = across.find((diagnostic) => diagnostic.message.startsWith('10.20.0.11,'));
     expect(lb1?.message).toContain(`10.20.0.11, host lb-1, is also claimed by site modern: host lb-1 at ${first}:${lineOf(MODERN, 'address: 10.20.0.11')}:16`);
     expect(lb1?.location.line).toBe(lineOf(MODERN_COPY, 'address: 10.20.0.11'));
-    expect(across.find((diagnostic) => diagnostic.message.startsWith('controlPlaneEndpoint name k8s-api.corp.example'))?.location.line).toBe(lineOf(MODERN_COPY, 'controlPlaneEndpoint:'));
+    expect(across.find((diagnostic) => diagnostic.message.startsWith('controlPlaneEndpoint name k8s-api.corp.example'))?.location.line).toBe(
+      lineOf(MODERN_COPY, 'controlPlaneEndpoint:'),
+    );
   });
 
   it('reads the specs glob from nx.json (the cluster plugin\'s "specs" option) when no GLOB is given', () => {
     site('dc1', MODERN);
     site('dc2', MODERN_COPY);
-    writeFileSync(join(scratch, 'nx.json'), JSON.stringify({ plugins: [{ plugin: '@clusterspec/nx-cluster-plugin', options: { specs: 'sites/*/cluster.{yaml,toml}' } }] }));
+    writeFileSync(
+      join(scratch, 'nx.json'),
+      JSON.stringify({ plugins: [{ plugin: '@clusterspec/nx-cluster-plugin', options: { specs: 'sites/*/cluster.{yaml,toml}' } }] }),
+    );
     const result = bin(['lint', '--fleet', '--quiet'], scratch);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('sites/dc2/cluster.yaml');
-    expect(result.stdout).toMatch(/^sites\/dc2\/cluster\.yaml:\d+:\d+ error 10\.20\.0\.11, host lb-1, is also claimed by site modern: host lb-1 at sites\/dc1\/cluster\.yaml:\d+:16;.* fleet-collision$/m);
+    expect(result.stdout).toMatch(
+      /^sites\/dc2\/cluster\.yaml:\d+:\d+ error 10\.20\.0\.11, host lb-1, is also claimed by site modern: host lb-1 at sites\/dc1\/cluster\.yaml:\d+:16;.* fleet-collision$/m,
+    );
   });
 
   it('is bad input (exit 2, one line) without a GLOB or nx.json specs, with a GLOB matching nothing, with - or with --certs', async () => {
@@ -99,7 +106,9 @@ describe('lint --fleet', () => {
     expect(nothing.stderr).toContain(`"${join(scratch, 'sites/*/cluster.yaml')}" matches no spec file`);
     expect((await cli(['lint', '--fleet', '-'])).code).toBe(2);
     site('dc1', MODERN);
-    expect((await cli(['lint', '--fleet', join(scratch, 'sites/*/cluster.yaml'), '--certs', scratch])).stderr).toContain('--certs DIR holds the certificates of one site');
+    expect((await cli(['lint', '--fleet', join(scratch, 'sites/*/cluster.yaml'), '--certs', scratch])).stderr).toContain(
+      '--certs DIR holds the certificates of one site',
+    );
   });
 
   it("keeps this repository's fixtures clean together (seed-ha-toml, the seed written again, takes no part)", () => {
@@ -108,6 +117,8 @@ describe('lint --fleet', () => {
     const found = diagnosticsOf(result.stdout);
     expect(found.filter((diagnostic) => ACROSS_SITES.includes(diagnostic.ruleId) && diagnostic.severity === 'error')).toEqual([]);
     // Every spec of nx.json's glob was linted: each has at least one finding (a warning or an info) here.
-    expect(new Set(found.map((diagnostic) => diagnostic.location.file))).toEqual(new Set(['fixtures/modern/cluster.yaml', 'fixtures/seed-ha/cluster.yaml', 'fixtures/seed-ha-toml/cluster.toml']));
+    expect(new Set(found.map((diagnostic) => diagnostic.location.file))).toEqual(
+      new Set(['fixtures/modern/cluster.yaml', 'fixtures/seed-ha/cluster.yaml', 'fixtures/seed-ha-toml/cluster.toml']),
+    );
   });
 });

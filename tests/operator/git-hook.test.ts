@@ -7,7 +7,12 @@ import { ROOT } from '../support/fixtures';
 jest.setTimeout(60000);
 
 const GOSSIP_KEY = 'pVzUS3CR3T+gossip+key+marker+xxxxxxxxxxx=';
-const SECRET_ENV = { CONSUL_GOSSIP_KEY: GOSSIP_KEY, HARBOR_REDIS_PASSWORD: 'S3CR3T-redis', HARBOR_DB_PASSWORD: 'S3CR3T-db', HARBOR_ADMIN_PASSWORD: 'S3CR3T-admin' };
+const SECRET_ENV = {
+  CONSUL_GOSSIP_KEY: GOSSIP_KEY,
+  HARBOR_REDIS_PASSWORD: 'S3CR3T-redis',
+  HARBOR_DB_PASSWORD: 'S3CR3T-db',
+  HARBOR_ADMIN_PASSWORD: 'S3CR3T-admin',
+};
 
 /**
  * This repository's own pre-commit hook, run by a real `git commit` (core.hooksPath pointing at
@@ -127,7 +132,9 @@ describe('.githooks/pre-commit', () => {
     writeFileSync(file(CONSUL_HCL), generated); // the working copy is clean again; the index is not
     const result = commit();
     expect(result.status).toBe(1);
-    expect(result.output).toMatch(/secret +out\/seed-ha\/hosts\/consul-1\/etc\/consul\.d\/consul\.hcl: line \d+ holds something else where generate writes \{\{secret:env:CONSUL_GOSSIP_KEY\}\}/);
+    expect(result.output).toMatch(
+      /secret +out\/seed-ha\/hosts\/consul-1\/etc\/consul\.d\/consul\.hcl: line \d+ holds something else where generate writes \{\{secret:env:CONSUL_GOSSIP_KEY\}\}/,
+    );
     expect(result.output).not.toContain(GOSSIP_KEY);
     expect(result.output).not.toMatch(/S3CR3T/);
   });

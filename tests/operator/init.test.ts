@@ -36,7 +36,10 @@ function onTerminal(cwd: string) {
   const exited = new Promise<{ code: number | null; screen: string }>((resolve) => child.on('close', (code) => resolve({ code, screen })));
   // A run that never shows what is awaited fails the test (with the screen) instead of hanging it.
   const within = <T>(promise: Promise<T>, what: string) =>
-    Promise.race([promise, new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error(`no ${what} within 10 s; the screen:\n${screen}`)), 10000).unref())]);
+    Promise.race([
+      promise,
+      new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error(`no ${what} within 10 s; the screen:\n${screen}`)), 10000).unref()),
+    ]);
   return {
     /** Waits until `text` has been shown since the start, then types `keys`. */
     async answer(text: string, keys: string) {
@@ -154,7 +157,16 @@ describe('clusterspec init', () => {
     };
     const err: string[] = [];
     expect(await runInit({}, { out: () => undefined, err: (text) => err.push(text), colour: false }, ask)).toBe(0);
-    expect(asked).toEqual(['Cluster name [my-site]', 'Control-plane hosts (3, 5 or 7) [3]', 'Worker hosts [2]', 'Load balancer hosts (comma-separated) [lb-1]', 'Harbor instances (0 for none) [0]', 'Consul servers (0, 3 or 5) [0]', 'Kubernetes version [1.34.2]', 'Write to [cluster.yaml]']);
+    expect(asked).toEqual([
+      'Cluster name [my-site]',
+      'Control-plane hosts (3, 5 or 7) [3]',
+      'Worker hosts [2]',
+      'Load balancer hosts (comma-separated) [lb-1]',
+      'Harbor instances (0 for none) [0]',
+      'Consul servers (0, 3 or 5) [0]',
+      'Kubernetes version [1.34.2]',
+      'Write to [cluster.yaml]',
+    ]);
     expect(existsSync(out)).toBe(true);
     const model = loadSpec(out);
     expect(model.name).toBe('asked');
@@ -195,7 +207,12 @@ describe('clusterspec init', () => {
     expect(told).not.toMatch(/--[a-z]/);
     expect(readFileSync(join(scratch, 'taken.yaml'), 'utf8')).toBe('mine\n');
     const model = loadSpec(out);
-    expect([model.name, model.kubernetes.controlPlaneHosts.length, model.consul?.servers.length, model.kubernetes.version.text]).toEqual(['prod', 5, 3, '1.30.1']);
+    expect([model.name, model.kubernetes.controlPlaneHosts.length, model.consul?.servers.length, model.kubernetes.version.text]).toEqual([
+      'prod',
+      5,
+      3,
+      '1.30.1',
+    ]);
     expect(lintTotals(out)).toMatchObject({ errors: 0, warnings: 0 });
   });
 
@@ -220,20 +237,24 @@ describe('clusterspec init', () => {
   it.each([
     ['Ctrl-C', '\x03'],
     ['Ctrl-D', '\x04'],
-  ])('%s on a real terminal: one line, no AbortError trace, exit 2, no file', async (_key, keys) => {
-    const terminal = onTerminal(scratch);
-    try {
-      await terminal.answer('Cluster name [my-site]: ', 'prod\r');
-      await terminal.answer('Control-plane hosts (3, 5 or 7) [3]: ', keys);
-      const { code, screen } = await terminal.exited();
-      expect(screen).toContain('clusterspec init: cancelled; nothing was written.');
-      expect(screen).not.toMatch(/AbortError|at .*\.js:[0-9]+|node:internal/);
-      expect(code).toBe(2);
-      expect(existsSync(join(scratch, 'cluster.yaml'))).toBe(false);
-    } finally {
-      terminal.kill();
-    }
-  }, 30000);
+  ])(
+    '%s on a real terminal: one line, no AbortError trace, exit 2, no file',
+    async (_key, keys) => {
+      const terminal = onTerminal(scratch);
+      try {
+        await terminal.answer('Cluster name [my-site]: ', 'prod\r');
+        await terminal.answer('Control-plane hosts (3, 5 or 7) [3]: ', keys);
+        const { code, screen } = await terminal.exited();
+        expect(screen).toContain('clusterspec init: cancelled; nothing was written.');
+        expect(screen).not.toMatch(/AbortError|at .*\.js:[0-9]+|node:internal/);
+        expect(code).toBe(2);
+        expect(existsSync(join(scratch, 'cluster.yaml'))).toBe(false);
+      } finally {
+        terminal.kill();
+      }
+    },
+    30000,
+  );
 
   it('on a real terminal, a bad answer is asked again and the rest is kept', async () => {
     const terminal = onTerminal(scratch);
@@ -241,7 +262,8 @@ describe('clusterspec init', () => {
       await terminal.answer('Cluster name [my-site]: ', 'prod\r');
       await terminal.answer('Control-plane hosts (3, 5 or 7) [3]: ', '2\r');
       await terminal.answer('try again', '5\r');
-      for (const prompt of ['Worker hosts', 'Load balancer hosts', 'Harbor instances', 'Consul servers', 'Kubernetes version', 'Write to']) await terminal.answer(`${prompt}`, '\r');
+      for (const prompt of ['Worker hosts', 'Load balancer hosts', 'Harbor instances', 'Consul servers', 'Kubernetes version', 'Write to'])
+        await terminal.answer(`${prompt}`, '\r');
       const { code, screen } = await terminal.exited();
       expect(code).toBe(0);
       expect(screen).toMatch(/an even number of control-plane hosts loses quorum/);

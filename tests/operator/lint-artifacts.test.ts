@@ -35,36 +35,41 @@ describe('lint generates only what its rules read', () => {
     const seed = loadSpec(join(ROOT, 'fixtures/seed-ha/cluster.yaml'));
     const chosen = new Set(generateArtifactsFor(seed, rules).map((artifact) => artifact.path));
     const skipped = generateArtifacts(seed).filter((artifact) => !chosen.has(artifact.path));
-    expect(skipped.map((artifact) => artifact.path)).toEqual(expect.arrayContaining(['cluster/node-roles.sh', 'pki/sign.sh', 'hosts/emei/etc/resolvconf/resolv.conf.d/base']));
+    expect(skipped.map((artifact) => artifact.path)).toEqual(
+      expect.arrayContaining(['cluster/node-roles.sh', 'pki/sign.sh', 'hosts/emei/etc/resolvconf/resolv.conf.d/base']),
+    );
     // Every skipped file is of a kind no rule reads.
     expect(skipped.filter((artifact) => rules.some((rule) => readsDescriptor(rule, artifact.descriptor))).map((artifact) => artifact.path)).toEqual([]);
   });
 
-  it.each(sites.map((site) => [site.spec, site]))("on %s, every file a rule looks up (itself or through an analysis) is one its reads name", (_spec, { model }) => {
-    const every = new Map(generateArtifacts(model).map((artifact) => [artifact.path, artifact]));
-    const unnamed: string[] = [];
-    for (const rule of rules) {
-      // A fresh map per rule: the analyses cache per map, so each rule's lookups are its own.
-      const looked = new Set<string>();
-      let iterated = false;
-      const recording = new Proxy(every, {
-        get(target, key: string | symbol) {
-          if (key === 'get' || key === 'has') return (path: string) => (looked.add(path), key === 'get' ? target.get(path) : target.has(path));
-          if (key === 'size') return target.size;
-          iterated = true;
-          const value = Reflect.get(target, key, target) as unknown;
-          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-        },
-      });
-      rule.check({ model, artifacts: recording, report: () => undefined });
-      for (const path of looked) {
-        const artifact = every.get(path);
-        if (artifact && !readsDescriptor(rule, artifact.descriptor)) unnamed.push(`${rule.id} looks up ${path}`);
+  it.each(sites.map((site) => [site.spec, site]))(
+    'on %s, every file a rule looks up (itself or through an analysis) is one its reads name',
+    (_spec, { model }) => {
+      const every = new Map(generateArtifacts(model).map((artifact) => [artifact.path, artifact]));
+      const unnamed: string[] = [];
+      for (const rule of rules) {
+        // A fresh map per rule: the analyses cache per map, so each rule's lookups are its own.
+        const looked = new Set<string>();
+        let iterated = false;
+        const recording = new Proxy(every, {
+          get(target, key: string | symbol) {
+            if (key === 'get' || key === 'has') return (path: string) => (looked.add(path), key === 'get' ? target.get(path) : target.has(path));
+            if (key === 'size') return target.size;
+            iterated = true;
+            const value = Reflect.get(target, key, target) as unknown;
+            return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+          },
+        });
+        rule.check({ model, artifacts: recording, report: () => undefined });
+        for (const path of looked) {
+          const artifact = every.get(path);
+          if (artifact && !readsDescriptor(rule, artifact.descriptor)) unnamed.push(`${rule.id} looks up ${path}`);
+        }
+        if (iterated && !(rule.reads ?? []).includes('**')) unnamed.push(`${rule.id} goes through every file without reads ['**']`);
       }
-      if (iterated && !(rule.reads ?? []).includes('**')) unnamed.push(`${rule.id} goes through every file without reads ['**']`);
-    }
-    expect(unnamed).toEqual([]);
-  });
+      expect(unnamed).toEqual([]);
+    },
+  );
 
   it.each(sites.map((site) => [site.spec, site]))('on %s, each generator makes only files of the descriptors it declares', (_spec, { model }) => {
     const undeclared = GENERATORS.flatMap((generate) =>

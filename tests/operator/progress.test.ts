@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { fixtureSpecs, ROOT } from '../support/fixtures';
 import { cli } from '../support/cli';
 
-const SPECS = fixtureSpecs().filter((file) => !file.includes('seed-ha-toml')).map((file) => join(ROOT, file));
+const SPECS = fixtureSpecs()
+  .filter((file) => !file.includes('seed-ha-toml'))
+  .map((file) => join(ROOT, file));
 
 describe('progress and verbosity', () => {
   let scratch: string;
@@ -16,7 +18,9 @@ describe('progress and verbosity', () => {
   it('prints a progress line per spec on a terminal when there are several specs', async () => {
     const result = await cli(['generate', ...SPECS, '--out', scratch], { interactive: true });
     expect(result.code).toBe(0);
-    expect(result.stderr.split('\n')).toEqual(SPECS.map((spec, index) => expect.stringMatching(new RegExp(`^\\[${index + 1}/${SPECS.length}\\] generating ${spec} \\([0-9]+ hosts\\)$`))));
+    expect(result.stderr.split('\n')).toEqual(
+      SPECS.map((spec, index) => expect.stringMatching(new RegExp(`^\\[${index + 1}/${SPECS.length}\\] generating ${spec} \\([0-9]+ hosts\\)$`))),
+    );
   });
 
   it('stays quiet off a terminal, and for one small spec on a terminal', async () => {

@@ -12,11 +12,25 @@ function properties(node: unknown, pointer: string): { pointer: string; node: Sc
   if (!node || typeof node !== 'object') return [];
   return Object.entries(node as Schema).flatMap(([key, value]) => {
     const here = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    const own = key === 'properties' && value && typeof value === 'object' ? Object.entries(value as Schema).map(([name, child]) => ({ pointer: `${here}/${name}`, node: child as Schema })) : [];
+    const own =
+      key === 'properties' && value && typeof value === 'object'
+        ? Object.entries(value as Schema).map(([name, child]) => ({ pointer: `${here}/${name}`, node: child as Schema }))
+        : [];
     return [...own, ...properties(value, here)];
   });
 }
-const resolve = (node: Schema): Schema => (node.$ref ? { ...resolve(node.$ref.slice(2).split('/').reduce((at: Schema, part: string) => at[part], schema)), ...node } : node);
+const resolve = (node: Schema): Schema =>
+  node.$ref
+    ? {
+        ...resolve(
+          node.$ref
+            .slice(2)
+            .split('/')
+            .reduce((at: Schema, part: string) => at[part], schema),
+        ),
+        ...node,
+      }
+    : node;
 // `if` only tests a value (harbor.database.embedded): its `properties` declare nothing an editor offers.
 const all = properties(schema, '').filter((entry) => !/\/(if|then|else)\//.test(entry.pointer));
 
@@ -60,7 +74,11 @@ describe('schemas/cluster.schema.json for editors', () => {
   });
 
   it('states the defaults the README lists (derived when left out)', () => {
-    const at = (pointer: string) => pointer.slice(2).split('/').reduce((node: Schema, part) => node[part], schema);
+    const at = (pointer: string) =>
+      pointer
+        .slice(2)
+        .split('/')
+        .reduce((node: Schema, part) => node[part], schema);
     expect({
       dnsDomain: at('#/$defs/kubernetes/properties/networking/properties/dnsDomain').default,
       bindPort: at('#/$defs/kubernetes/properties/apiServer/properties/bindPort').default,
@@ -70,6 +88,15 @@ describe('schemas/cluster.schema.json for editors', () => {
       schedulable: at('#/$defs/kubernetes/properties/controlPlane/properties/schedulable').default,
       dockerHosts: at('#/$defs/docker/properties/hosts').default,
       users: at('#/$defs/kubernetes/properties/users').default,
-    }).toEqual({ dnsDomain: 'cluster.local', bindPort: 6443, lbPort: 6443, connectTimeout: '1s', proxyTimeout: '10m', schedulable: false, dockerHosts: 'all', users: [{ name: 'kubernetes-admin', groups: ['system:masters'] }] });
+    }).toEqual({
+      dnsDomain: 'cluster.local',
+      bindPort: 6443,
+      lbPort: 6443,
+      connectTimeout: '1s',
+      proxyTimeout: '10m',
+      schedulable: false,
+      dockerHosts: 'all',
+      users: [{ name: 'kubernetes-admin', groups: ['system:masters'] }],
+    });
   });
 });

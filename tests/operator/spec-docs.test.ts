@@ -3,7 +3,11 @@ import { ROOT } from '../support/fixtures';
 import { join } from 'node:path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script without type declarations, typed here
-const { renderSpecDocs, SCHEMA, OUTPUT } = require(join(ROOT, 'scripts/spec-docs.js')) as { renderSpecDocs: (schema: object) => string; SCHEMA: string; OUTPUT: string };
+const { renderSpecDocs, SCHEMA, OUTPUT } = require(join(ROOT, 'scripts/spec-docs.js')) as {
+  renderSpecDocs: (schema: object) => string;
+  SCHEMA: string;
+  OUTPUT: string;
+};
 
 describe('docs/spec.md', () => {
   it('is what scripts/spec-docs.js makes of the schema now (run `npm run docs` when this fails)', () => {
@@ -12,7 +16,15 @@ describe('docs/spec.md', () => {
 
   it('documents every section of the spec', () => {
     const page = readFileSync(OUTPUT, 'utf8');
-    for (const section of ['`spec.hosts[]`', '`spec.kubernetes.loadBalancer`', '`spec.harbor.database`', '`spec.consul.services[]`', '`spec.docker`', '`spec.lint`']) expect(page).toContain(`## ${section}`);
+    for (const section of [
+      '`spec.hosts[]`',
+      '`spec.kubernetes.loadBalancer`',
+      '`spec.harbor.database`',
+      '`spec.consul.services[]`',
+      '`spec.docker`',
+      '`spec.lint`',
+    ])
+      expect(page).toContain(`## ${section}`);
     expect(page).toContain('| `proxyTimeout` | duration |  | `"10m"` |');
   });
 

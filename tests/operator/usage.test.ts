@@ -36,8 +36,14 @@ describe('usage errors are one line that points to --help', () => {
     { argv: ['check', SEED, '--ot', 'x'], line: "clusterspec check: unknown option --ot (did you mean --out?); run 'clusterspec check --help' for usage" },
     { argv: ['generate', SEED, '--out'], line: "clusterspec generate: --out needs a value; run 'clusterspec generate --help' for usage" },
     { argv: ['lint', SEED, '--quiet=yes'], line: "clusterspec lint: --quiet takes no value; run 'clusterspec lint --help' for usage" },
-    { argv: ['generate', SEED, '--out', '-x'], line: `clusterspec generate: --out needs a value; write --out=VALUE for a value that starts with "-"; run 'clusterspec generate --help' for usage` },
-    { argv: ['lint', SEED, '--format', 'xml'], line: "clusterspec lint: --format takes text, json, sarif, github; --max-warnings takes a whole number; run 'clusterspec lint --help' for usage" },
+    {
+      argv: ['generate', SEED, '--out', '-x'],
+      line: `clusterspec generate: --out needs a value; write --out=VALUE for a value that starts with "-"; run 'clusterspec generate --help' for usage`,
+    },
+    {
+      argv: ['lint', SEED, '--format', 'xml'],
+      line: "clusterspec lint: --format takes text, json, sarif, github; --max-warnings takes a whole number; run 'clusterspec lint --help' for usage",
+    },
   ])('$argv', async ({ argv, line }) => {
     const result = await cli(argv);
     expect(result).toEqual({ code: 2, stdout: '', stderr: line });
@@ -83,7 +89,11 @@ describe('"-" reads the spec from standard input, named <stdin> in messages', ()
 
 it.each(['generate', 'check', 'diff'])('%s --out "" is refused instead of meaning the current folder', (command) => {
   const result = bin([command, SEED, '--out', '']);
-  expect(result).toEqual({ code: 2, stdout: '', stderr: `clusterspec ${command}: --out "" names no folder; give one (--out . for the current folder); run 'clusterspec ${command} --help' for usage\n` });
+  expect(result).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: `clusterspec ${command}: --out "" names no folder; give one (--out . for the current folder); run 'clusterspec ${command} --help' for usage\n`,
+  });
   expect(readdirSync(scratch)).toEqual([]);
 });
 
@@ -125,9 +135,18 @@ describe('init bounds its counts with a clear message (issue 11, item 12)', () =
   it.each([
     { flags: ['--workers', '-1'], line: `clusterspec init: --workers "-1": not a whole number; run 'clusterspec init --help' for usage` },
     { flags: ['--harbor', '-3'], line: `clusterspec init: --harbor "-3": not a whole number; run 'clusterspec init --help' for usage` },
-    { flags: ['--workers', '100000'], line: `clusterspec init: --workers 100000: at most 5000, the most hosts a site is tested with; run 'clusterspec init --help' for usage` },
-    { flags: ['--workers', '99999999999999999999999'], line: `clusterspec init: --workers 99999999999999999999999: at most 5000, the most hosts a site is tested with; run 'clusterspec init --help' for usage` },
-    { flags: ['--workers', '4000', '--harbor', '1000'], line: `clusterspec init: 5004 hosts in all, more than 5000, the most a site is tested with; ask for fewer workers or Harbor instances; run 'clusterspec init --help' for usage` },
+    {
+      flags: ['--workers', '100000'],
+      line: `clusterspec init: --workers 100000: at most 5000, the most hosts a site is tested with; run 'clusterspec init --help' for usage`,
+    },
+    {
+      flags: ['--workers', '99999999999999999999999'],
+      line: `clusterspec init: --workers 99999999999999999999999: at most 5000, the most hosts a site is tested with; run 'clusterspec init --help' for usage`,
+    },
+    {
+      flags: ['--workers', '4000', '--harbor', '1000'],
+      line: `clusterspec init: 5004 hosts in all, more than 5000, the most a site is tested with; ask for fewer workers or Harbor instances; run 'clusterspec init --help' for usage`,
+    },
   ])('$flags', async ({ flags, line }) => {
     expect(await cli(['init', ...flags])).toEqual({ code: 2, stdout: '', stderr: line });
   });

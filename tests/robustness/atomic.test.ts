@@ -86,10 +86,13 @@ describe('generate killed part-way leaves the last complete output (SLOW: 2,000-
         const poll = setInterval(() => {
           if (watched === undefined ? Date.now() - started >= trigger.delay : existsSync(watched)) {
             clearInterval(poll);
-            setTimeout(() => {
-              child.kill('SIGKILL');
-              resolve();
-            }, watched === undefined ? 0 : trigger.delay);
+            setTimeout(
+              () => {
+                child.kill('SIGKILL');
+                resolve();
+              },
+              watched === undefined ? 0 : trigger.delay,
+            );
           }
         }, 1);
         child.on('exit', () => {
@@ -103,7 +106,11 @@ describe('generate killed part-way leaves the last complete output (SLOW: 2,000-
       const old = siblings(out, 'bench-2000').filter((entry) => entry.startsWith('bench-2000.old-'));
       const where = existsSync(target) ? 'target' : old.length === 1 ? old[0] : 'nothing';
       expect(where).not.toBe('nothing');
-      states.push({ name: `${trigger.name} (${result.signal ?? `exit ${result.code}`})`, state: snapshot(where === 'target' ? target : join(out, where)), where });
+      states.push({
+        name: `${trigger.name} (${result.signal ?? `exit ${result.code}`})`,
+        state: snapshot(where === 'target' ? target : join(out, where)),
+        where,
+      });
     }
 
     // The next run recovers (stale staging and old folders, the dead run's lock) and succeeds.

@@ -22,7 +22,11 @@ const CAN_MOUNT = IS_ROOT && spawnSync('unshare', ['-m', 'true']).status === 0;
 const SECRETS: Record<string, string> = Object.fromEntries(
   [...new Set([...readFileSync(SEED, 'utf8').matchAll(/fromEnv: ([A-Z0-9_]+)/g)].map((match) => match[1]))].map((name) => [name, 'value-1']),
 );
-const KUBEADM = { KUBEADM_BOOTSTRAP_TOKEN: 'abcdef.0123456789abcdef', KUBEADM_CERTIFICATE_KEY: 'k'.repeat(64), KUBEADM_CA_CERT_HASH: `sha256:${'a'.repeat(64)}` };
+const KUBEADM = {
+  KUBEADM_BOOTSTRAP_TOKEN: 'abcdef.0123456789abcdef',
+  KUBEADM_CERTIFICATE_KEY: 'k'.repeat(64),
+  KUBEADM_CA_CERT_HASH: `sha256:${'a'.repeat(64)}`,
+};
 
 let scratch: string;
 beforeEach(() => {
@@ -51,7 +55,15 @@ function run(argv: readonly string[], options: { mounts?: boolean; asNobody?: bo
   const command = options.asNobody && IS_ROOT ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...node] : node;
   const quoted = command.map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
   const [file, args] = options.mounts
-    ? ['unshare', ['-m', 'sh', '-c', `mount -t tmpfs -o ro tmpfs ro && mount -t tmpfs -o size=16k tmpfs full && { ${quoted}; code=$?; { ls -A full ro; df -k full | tail -1; } > after.txt; exit $code; }`]]
+    ? [
+        'unshare',
+        [
+          '-m',
+          'sh',
+          '-c',
+          `mount -t tmpfs -o ro tmpfs ro && mount -t tmpfs -o size=16k tmpfs full && { ${quoted}; code=$?; { ls -A full ro; df -k full | tail -1; } > after.txt; exit $code; }`,
+        ],
+      ]
     : [command[0], command.slice(1)];
   const started = Date.now();
   const result = spawnSync(file, args, { cwd: scratch, encoding: 'utf8', timeout: 30000, env: { ...process.env, ...SECRETS, ...KUBEADM, NO_COLOR: '1' } });
@@ -81,7 +93,13 @@ describe('writing commands over a table of targets they cannot use (exit 2, one 
     { name: 'generate --out /proc', command: 'generate', argv: ['generate', SEED, '--out', '/proc'], path: '/proc', cause: /refuses new entries/ },
     { name: 'init --out afile/cluster.yaml', command: 'init', argv: ['init', '--out', 'afile/cluster.yaml'], path: 'afile', cause: NOT_A_FOLDER },
     { name: 'render --to afile', command: 'render', argv: ['render', SEED, '--all', '--to', 'afile'], path: 'afile', cause: NOT_A_FOLDER },
-    { name: 'render --host --to afile/sub', command: 'render', argv: ['render', SEED, '--host', 'emei', '--to', 'afile/sub'], path: 'afile/sub', cause: NOT_A_FOLDER },
+    {
+      name: 'render --host --to afile/sub',
+      command: 'render',
+      argv: ['render', SEED, '--host', 'emei', '--to', 'afile/sub'],
+      path: 'afile/sub',
+      cause: NOT_A_FOLDER,
+    },
   ];
   it.each(writers)('$name', ({ argv, command, path, cause }) => {
     const before = tree();
@@ -97,12 +115,48 @@ describe('writing commands over a table of targets they cannot use (exit 2, one 
   });
 
   const mounted: { name: string; argv: string[]; command: string; path: string; cause: RegExp }[] = [
-    { name: 'generate onto a read-only mount', command: 'generate', argv: ['generate', SEED, '--out', 'ro/out'], path: 'ro/out', cause: /read-only file system \(EROFS\)/ },
-    { name: 'generate onto a full disk', command: 'generate', argv: ['generate', SEED, '--out', 'full/out'], path: 'full/out/seed-ha', cause: /no space left on the device \(ENOSPC\)/ },
-    { name: 'init onto a read-only mount', command: 'init', argv: ['init', '--out', 'ro/site/cluster.yaml'], path: 'ro/site', cause: /read-only file system \(EROFS\)/ },
-    { name: 'init onto a full disk', command: 'init', argv: ['init', '--workers', '240', '--harbor', '9', '--out', 'full/site/cluster.yaml'], path: 'full/site/cluster.yaml', cause: /no space left on the device \(ENOSPC\)/ },
-    { name: 'render onto a read-only mount', command: 'render', argv: ['render', SEED, '--all', '--to', 'ro/deploy'], path: 'ro/deploy', cause: /read-only file system \(EROFS\)/ },
-    { name: 'render onto a full disk', command: 'render', argv: ['render', SEED, '--all', '--to', 'full/deploy'], path: 'full/deploy/seed-ha', cause: /no space left on the device \(ENOSPC\)/ },
+    {
+      name: 'generate onto a read-only mount',
+      command: 'generate',
+      argv: ['generate', SEED, '--out', 'ro/out'],
+      path: 'ro/out',
+      cause: /read-only file system \(EROFS\)/,
+    },
+    {
+      name: 'generate onto a full disk',
+      command: 'generate',
+      argv: ['generate', SEED, '--out', 'full/out'],
+      path: 'full/out/seed-ha',
+      cause: /no space left on the device \(ENOSPC\)/,
+    },
+    {
+      name: 'init onto a read-only mount',
+      command: 'init',
+      argv: ['init', '--out', 'ro/site/cluster.yaml'],
+      path: 'ro/site',
+      cause: /read-only file system \(EROFS\)/,
+    },
+    {
+      name: 'init onto a full disk',
+      command: 'init',
+      argv: ['init', '--workers', '240', '--harbor', '9', '--out', 'full/site/cluster.yaml'],
+      path: 'full/site/cluster.yaml',
+      cause: /no space left on the device \(ENOSPC\)/,
+    },
+    {
+      name: 'render onto a read-only mount',
+      command: 'render',
+      argv: ['render', SEED, '--all', '--to', 'ro/deploy'],
+      path: 'ro/deploy',
+      cause: /read-only file system \(EROFS\)/,
+    },
+    {
+      name: 'render onto a full disk',
+      command: 'render',
+      argv: ['render', SEED, '--all', '--to', 'full/deploy'],
+      path: 'full/deploy/seed-ha',
+      cause: /no space left on the device \(ENOSPC\)/,
+    },
   ];
   (CAN_MOUNT ? it.each(mounted) : it.skip.each(mounted))('$name (tmpfs in a private mount namespace)', ({ argv, command, path, cause }) => {
     expectOneLine(run(argv, { mounts: true }), command, path, cause);

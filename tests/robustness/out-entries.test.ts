@@ -98,7 +98,7 @@ describe('leftovers of a killed generate', () => {
     writeFileSync(join(out, `seed-ha.old-${DEAD_PID - 1}/file`), 'previous');
   }
 
-  it('are ignored by git in the repository\'s out/', () => {
+  it("are ignored by git in the repository's out/", () => {
     const paths = [`out/seed-ha.tmp-${DEAD_PID}/hosts/half`, `out/seed-ha.old-${DEAD_PID}/file`, `out/.seed-ha.lock.${DEAD_PID}`];
     const ignored = spawnSync('git', ['check-ignore', '--no-index', ...paths], { cwd: ROOT, encoding: 'utf8' });
     expect(ignored.stdout.trim().split('\n')).toEqual(paths);
@@ -116,7 +116,7 @@ describe('leftovers of a killed generate', () => {
     ]);
   });
 
-  it('check leaves a live run\'s staging folder alone: that is work in progress', async () => {
+  it("check leaves a live run's staging folder alone: that is work in progress", async () => {
     mkdirSync(join(out, `seed-ha.tmp-${process.pid}`));
     expect((await cli(['check', SEED, '--out', out, '--quiet'])).code).toBe(0);
   });

@@ -51,7 +51,7 @@ describe('a closed pipe on stdout ends the run quietly', () => {
     expect(result).toEqual({ code: 1, stderr: "125 file(s) would change; 'clusterspec generate' writes them.\n" });
   });
 
-  it('stdout and stderr both closed: still no crash, the exit code is the command\'s', async () => {
+  it("stdout and stderr both closed: still no crash, the exit code is the command's", async () => {
     expect((await withClosedReader(['explain', 'hosts/emei/etc/nginx/nginx.conf'], true)).code).toBe(0);
     expect((await withClosedReader(['diff', SEED, '--out', join(scratch, 'empty')], true)).code).toBe(1);
   });

@@ -81,7 +81,13 @@ const validishSpec = fc
     virtualAddress: fc.option(fc.constant('10.9.9.9'), { nil: undefined }),
     schedulable: fc.option(fc.boolean(), { nil: undefined }),
     certSANs: fc.option(fc.uniqueArray(dnsName, { maxLength: 3 }), { nil: undefined }),
-    users: fc.option(fc.uniqueArray(fc.record({ name: label, groups: fc.uniqueArray(fc.constantFrom('system:masters', 'ops', 'dev'), { maxLength: 2 }) }), { selector: (user) => user.name, maxLength: 3 }), { nil: undefined }),
+    users: fc.option(
+      fc.uniqueArray(fc.record({ name: label, groups: fc.uniqueArray(fc.constantFrom('system:masters', 'ops', 'dev'), { maxLength: 2 }) }), {
+        selector: (user) => user.name,
+        maxLength: 3,
+      }),
+      { nil: undefined },
+    ),
     harbor: fc.option(
       fc.record({
         version: fc.constantFrom(...HARBOR_VERSIONS),
@@ -126,18 +132,26 @@ const validishSpec = fc
       }),
       { nil: undefined },
     ),
-    lintRules: fc.option(fc.dictionary(fc.constantFrom(...LINT_RULE_IDS), fc.constantFrom('off', 'info', 'warning', 'error'), { maxKeys: 2 }), { nil: undefined }),
+    lintRules: fc.option(fc.dictionary(fc.constantFrom(...LINT_RULE_IDS), fc.constantFrom('off', 'info', 'warning', 'error'), { maxKeys: 2 }), {
+      nil: undefined,
+    }),
     toml: fc.boolean(),
   })
   .map((draw) => {
-    const hosts = draw.hosts.map((name, index) => ({ name, address: `10.1.${Math.floor(index / 200)}.${(index % 200) + 1}`, roles: index === 0 ? [...new Set(['control-plane', ...draw.roleSets[index]])] : draw.roleSets[index] }));
+    const hosts = draw.hosts.map((name, index) => ({
+      name,
+      address: `10.1.${Math.floor(index / 200)}.${(index % 200) + 1}`,
+      roles: index === 0 ? [...new Set(['control-plane', ...draw.roleSets[index]])] : draw.roleSets[index],
+    }));
     const spec: Record<string, unknown> = {
       hosts,
       kubernetes: {
         version: draw.k8sVersion,
         controlPlaneEndpoint: `${draw.endpointByName ? draw.endpointName : hosts[0].address}:${draw.lbPort}`,
         networking: { serviceSubnet: '172.20.0.0/16', podSubnet: '172.24.0.0/13' },
-        ...(draw.bindPort || draw.certSANs ? { apiServer: { ...(draw.bindPort ? { bindPort: draw.bindPort } : {}), ...(draw.certSANs ? { certSANs: draw.certSANs } : {}) } } : {}),
+        ...(draw.bindPort || draw.certSANs
+          ? { apiServer: { ...(draw.bindPort ? { bindPort: draw.bindPort } : {}), ...(draw.certSANs ? { certSANs: draw.certSANs } : {}) } }
+          : {}),
         loadBalancer: {
           port: draw.lbPort,
           ...(draw.virtualAddress ? { virtualAddress: draw.virtualAddress } : {}),
@@ -186,8 +200,51 @@ const validishSpec = fc
 
 // ---------------------------------------------------------------- arbitraries: garbage
 
-const HOSTILE_STRINGS = ['..', '../../etc/passwd', '/', '/etc/shadow', 'a;b', '{', '}', '#', '"', "'", 'a"b', 'x\ny', 'x\r\ny', '$(reboot)', '${HOME}', '%{x}', 'a b', '', ' ', '\u0000', 'é', '日本', '🙂', 'a'.repeat(300), 'consul', 'all', '10.0.0.1\n', '1.2.3.4.5', 'http://a:99999', 'https://a:0', 'http://1.2.3', 'http://0x1', 'http://999.1.1.1', 'a..b:80', 'x:99999', '1.99999999999999999999.0', '999999999999.0.0', '0.0.0'];
-const hostileString = fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ unit: fc.constantFrom('a', '.', '/', ';', '{', '}', '#', '"', '\n', ':', '-', '1', ' ', '$', '\\'), maxLength: 12 }));
+const HOSTILE_STRINGS = [
+  '..',
+  '../../etc/passwd',
+  '/',
+  '/etc/shadow',
+  'a;b',
+  '{',
+  '}',
+  '#',
+  '"',
+  "'",
+  'a"b',
+  'x\ny',
+  'x\r\ny',
+  '$(reboot)',
+  '${HOME}',
+  '%{x}',
+  'a b',
+  '',
+  ' ',
+  '\u0000',
+  'é',
+  '日本',
+  '🙂',
+  'a'.repeat(300),
+  'consul',
+  'all',
+  '10.0.0.1\n',
+  '1.2.3.4.5',
+  'http://a:99999',
+  'https://a:0',
+  'http://1.2.3',
+  'http://0x1',
+  'http://999.1.1.1',
+  'a..b:80',
+  'x:99999',
+  '1.99999999999999999999.0',
+  '999999999999.0.0',
+  '0.0.0',
+];
+const hostileString = fc.oneof(
+  fc.constantFrom(...HOSTILE_STRINGS),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+  fc.string({ unit: fc.constantFrom('a', '.', '/', ';', '{', '}', '#', '"', '\n', ':', '-', '1', ' ', '$', '\\'), maxLength: 12 }),
+);
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   hostileString,
   fc.constantFrom(0, -1, 65536, 1e21, 2 ** 53 + 1, Number.MAX_SAFE_INTEGER, 0.5, -0, true, false, null),
@@ -217,19 +274,52 @@ function mutate(document: Record<string, unknown>, pick: number, kind: number, r
   return copy;
 }
 
-const mutatedSpec = fc.record({ base: validishSpec, pick: fc.nat(), kind: fc.integer({ min: 0, max: 5 }), replacement: hostileValue, key: hostileString, count: fc.integer({ min: 1, max: 3 }) }).map(({ base, pick, kind, replacement, key, count }) => {
-  let document: Record<string, unknown> = base.document;
-  for (let round = 0; round < count; round += 1) document = mutate(document, pick + round * 7919, round === 0 ? kind : 5, replacement, key);
-  return { document, toml: base.toml };
-});
+const mutatedSpec = fc
+  .record({
+    base: validishSpec,
+    pick: fc.nat(),
+    kind: fc.integer({ min: 0, max: 5 }),
+    replacement: hostileValue,
+    key: hostileString,
+    count: fc.integer({ min: 1, max: 3 }),
+  })
+  .map(({ base, pick, kind, replacement, key, count }) => {
+    let document: Record<string, unknown> = base.document;
+    for (let round = 0; round < count; round += 1) document = mutate(document, pick + round * 7919, round === 0 ? kind : 5, replacement, key);
+    return { document, toml: base.toml };
+  });
 
 const yamlishLine = fc.oneof(
   fc.tuple(hostileString, hostileString).map(([key, value]) => `${key}: ${value}`),
   fc.tuple(fc.nat({ max: 6 }), hostileString).map(([indent, value]) => `${' '.repeat(indent)}- ${value}`),
-  fc.constantFrom('apiVersion: clusterspec/v1alpha1', 'kind: Cluster', 'metadata:', '  name: x', 'spec:', '  hosts:', '&a [*a, *a]', '<<: *b', '---', '...', '[table]', '[[spec.hosts]]', 'name = "x"', 'a = 1979-05-27', 'x = inf', 'b = 9223372036854775807', '!!binary aGk=', '? complex', '%YAML 1.2', 'k: !!js/function "x"', '__proto__: {polluted: 1}'),
+  fc.constantFrom(
+    'apiVersion: clusterspec/v1alpha1',
+    'kind: Cluster',
+    'metadata:',
+    '  name: x',
+    'spec:',
+    '  hosts:',
+    '&a [*a, *a]',
+    '<<: *b',
+    '---',
+    '...',
+    '[table]',
+    '[[spec.hosts]]',
+    'name = "x"',
+    'a = 1979-05-27',
+    'x = inf',
+    'b = 9223372036854775807',
+    '!!binary aGk=',
+    '? complex',
+    '%YAML 1.2',
+    'k: !!js/function "x"',
+    '__proto__: {polluted: 1}',
+  ),
   fc.string({ unit: 'binary', maxLength: 30 }),
 );
-const randomText = fc.record({ lines: fc.array(yamlishLine, { maxLength: 15 }), toml: fc.boolean() }).map(({ lines, toml }) => ({ text: lines.join('\n'), toml }));
+const randomText = fc
+  .record({ lines: fc.array(yamlishLine, { maxLength: 15 }), toml: fc.boolean() })
+  .map(({ lines, toml }) => ({ text: lines.join('\n'), toml }));
 
 /**
  * (d) Near misses: one value of a real fixture (every field: string leaves, numbers, keys) with a hostile
@@ -238,9 +328,48 @@ const randomText = fc.record({ lines: fc.array(yamlishLine, { maxLength: 15 }), 
 const FIXTURE_DOCUMENTS = ['fixtures/modern/cluster.yaml', 'fixtures/seed-ha/cluster.yaml', 'fixtures/edge/cluster.yaml'].map(
   (file) => parseAllDocuments(readFileSync(join(ROOT, file), 'utf8'))[0].toJS() as Record<string, unknown>,
 );
-const FRAGMENTS = [':99999', ':0', ':65536', ':-1', '..', '.', '-', '/..', '/', '\n', '\nx: 1', ';', '{', '}', '#', '"', "'", ' ', '$', '${x}', '%{x}', '0', '999', '.999', '\u00e9', '\u0000', '\\', '`', ',', '*', '/../../etc'];
+const FRAGMENTS = [
+  ':99999',
+  ':0',
+  ':65536',
+  ':-1',
+  '..',
+  '.',
+  '-',
+  '/..',
+  '/',
+  '\n',
+  '\nx: 1',
+  ';',
+  '{',
+  '}',
+  '#',
+  '"',
+  "'",
+  ' ',
+  '$',
+  '${x}',
+  '%{x}',
+  '0',
+  '999',
+  '.999',
+  '\u00e9',
+  '\u0000',
+  '\\',
+  '`',
+  ',',
+  '*',
+  '/../../etc',
+];
 const nearMiss = fc
-  .record({ base: fc.nat({ max: FIXTURE_DOCUMENTS.length - 1 }), pick: fc.nat(), how: fc.integer({ min: 0, max: 3 }), fragment: fc.constantFrom(...FRAGMENTS), replacement: hostileValue, toml: fc.boolean() })
+  .record({
+    base: fc.nat({ max: FIXTURE_DOCUMENTS.length - 1 }),
+    pick: fc.nat(),
+    how: fc.integer({ min: 0, max: 3 }),
+    fragment: fc.constantFrom(...FRAGMENTS),
+    replacement: hostileValue,
+    toml: fc.boolean(),
+  })
   .map(({ base, pick, how, fragment, replacement, toml }) => {
     const document = structuredClone(FIXTURE_DOCUMENTS[base]);
     const leaves = paths(document).filter((path) => path.length > 0);
@@ -249,7 +378,16 @@ const nearMiss = fc
     const last = path[path.length - 1];
     const value = parent[last];
     const text = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
-    parent[last] = how === 0 ? `${text}${fragment}` : how === 1 ? `${fragment}${text}` : how === 2 ? replacement : typeof value === 'number' ? Number(`${value}${fragment.replace(/[^0-9]/g, '') || '0'}`) : `${text}${fragment}`;
+    parent[last] =
+      how === 0
+        ? `${text}${fragment}`
+        : how === 1
+          ? `${fragment}${text}`
+          : how === 2
+            ? replacement
+            : typeof value === 'number'
+              ? Number(`${value}${fragment.replace(/[^0-9]/g, '') || '0'}`)
+              : `${text}${fragment}`;
     return { document, toml };
   });
 
@@ -354,19 +492,31 @@ async function checkInput(text: string, toml: boolean): Promise<void> {
 
 describe('hostile input: the loader refuses cleanly, what it accepts generates safely', () => {
   it('valid-ish specs (YAML and TOML)', async () => {
-    await fc.assert(fc.asyncProperty(validishSpec, ({ document, toml }) => checkInput(serialise(document, toml), toml)), { numRuns: 600, seed: SEED });
+    await fc.assert(
+      fc.asyncProperty(validishSpec, ({ document, toml }) => checkInput(serialise(document, toml), toml)),
+      { numRuns: 600, seed: SEED },
+    );
   });
 
   it('mutated specs: garbage in every field, keys dropped and added', async () => {
-    await fc.assert(fc.asyncProperty(mutatedSpec, ({ document, toml }) => checkInput(serialise(document, toml), toml)), { numRuns: 600, seed: SEED + 1 });
+    await fc.assert(
+      fc.asyncProperty(mutatedSpec, ({ document, toml }) => checkInput(serialise(document, toml), toml)),
+      { numRuns: 600, seed: SEED + 1 },
+    );
   });
 
   it('near misses: one field of a real fixture with a hostile fragment', async () => {
-    await fc.assert(fc.asyncProperty(nearMiss, ({ document, toml }) => checkInput(serialise(document, toml), toml)), { numRuns: 1000, seed: SEED + 3 });
+    await fc.assert(
+      fc.asyncProperty(nearMiss, ({ document, toml }) => checkInput(serialise(document, toml), toml)),
+      { numRuns: 1000, seed: SEED + 3 },
+    );
   });
 
   it('random YAML/TOML-looking text and arbitrary bytes', async () => {
-    await fc.assert(fc.asyncProperty(randomText, ({ text, toml }) => checkInput(text, toml)), { numRuns: 300, seed: SEED + 2 });
+    await fc.assert(
+      fc.asyncProperty(randomText, ({ text, toml }) => checkInput(text, toml)),
+      { numRuns: 300, seed: SEED + 2 },
+    );
   });
 
   // Inputs that crashed the loader (URL parsing threw, TOML BigInt) or were silently rewritten, before the fixes.

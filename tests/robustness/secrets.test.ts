@@ -148,7 +148,14 @@ describe('clusterspec render', () => {
     const spec = modernWithRedisFile(undefined);
     const result = await cli('render', spec, '--all', '--to', 'deploy');
     expect(result.code).toBe(2);
-    for (const name of ['KUBEADM_BOOTSTRAP_TOKEN', 'KUBEADM_CERTIFICATE_KEY', 'KUBEADM_CA_CERT_HASH', 'HARBOR_DB_PASSWORD', 'HARBOR_ADMIN_PASSWORD', 'KEEPALIVED_AUTH_PASS']) {
+    for (const name of [
+      'KUBEADM_BOOTSTRAP_TOKEN',
+      'KUBEADM_CERTIFICATE_KEY',
+      'KUBEADM_CA_CERT_HASH',
+      'HARBOR_DB_PASSWORD',
+      'HARBOR_ADMIN_PASSWORD',
+      'KEEPALIVED_AUTH_PASS',
+    ]) {
       expect(result.stderr).toContain(`{{secret:env:${name}}}: environment variable ${name} is not set`);
     }
     expect(result.stderr).toContain(`file ${join(scratch, 'harbor-redis')} does not exist`);
@@ -162,8 +169,12 @@ describe('clusterspec render', () => {
     setEnv({ ...PLAIN, HARBOR_DB_PASSWORD: 'first S3CR3T-line\nsecond-S3CR3T-line', HARBOR_REDIS_PASSWORD: 'a,S3CR3T-comma' });
     const result = await cli('render', SEED, '--host', 'node1', '--to', 'deploy');
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/\{\{secret:env:HARBOR_DB_PASSWORD\}\}: its value cannot be written safely: it contains a newline or another control character \(hosts\/node1\/opt\/harbor\/harbor\.cfg\)/);
-    expect(result.stderr).toMatch(/\{\{secret:env:HARBOR_REDIS_PASSWORD\}\}: its value cannot be written safely: it contains ",", which separates the fields of _REDIS_URL/);
+    expect(result.stderr).toMatch(
+      /\{\{secret:env:HARBOR_DB_PASSWORD\}\}: its value cannot be written safely: it contains a newline or another control character \(hosts\/node1\/opt\/harbor\/harbor\.cfg\)/,
+    );
+    expect(result.stderr).toMatch(
+      /\{\{secret:env:HARBOR_REDIS_PASSWORD\}\}: its value cannot be written safely: it contains ",", which separates the fields of _REDIS_URL/,
+    );
     expect(existsSync(join(scratch, 'deploy'))).toBe(false);
     expectNoLeak(result.stderr, { a: 'first S3CR3T-line\nsecond-S3CR3T-line', b: 'a,S3CR3T-comma' });
   });
@@ -239,12 +250,19 @@ describe('clusterspec render --to: never inside a git work tree, never a file', 
     for (const to of ['afile', 'afile/sub']) {
       const result = await cli('render', SEED, '--all', '--to', to);
       expect({ to, code: result.code }).toEqual({ to, code: 2 });
-      expect(result.stderr).toBe(`clusterspec render: --to ${to}: ${join(realpathSync(scratch), 'afile')} is a file, not a folder; name a folder (it is created if missing)`);
+      expect(result.stderr).toBe(
+        `clusterspec render: --to ${to}: ${join(realpathSync(scratch), 'afile')} is a file, not a folder; name a folder (it is created if missing)`,
+      );
     }
     expect(readFileSync(join(scratch, 'afile'), 'utf8')).toBe('keep me\n');
     // As the binary: the same line, no stack trace.
     const bin = join(ROOT, 'packages/cli/bin/clusterspec.js');
-    const spawned = spawnSync('node', [bin, 'render', SEED, '--all', '--to', 'afile'], { cwd: scratch, encoding: 'utf8', env: { ...process.env, ...PLAIN }, timeout: 30000 });
+    const spawned = spawnSync('node', [bin, 'render', SEED, '--all', '--to', 'afile'], {
+      cwd: scratch,
+      encoding: 'utf8',
+      env: { ...process.env, ...PLAIN },
+      timeout: 30000,
+    });
     expect(spawned.status).toBe(2);
     expect(spawned.stderr.trim().split('\n')).toHaveLength(1);
     expect(spawned.stderr).not.toMatch(/\bat .*\.js:\d+/);
@@ -321,7 +339,10 @@ describe('no secret value in any output channel of any command', () => {
       [['generate', SEED, spec, '--out', 'gen'], [0]],
       [['check', SEED, spec, '--out', 'gen'], [0]],
       [['check', SEED, '--out', 'elsewhere'], [1]],
-      ...['text', 'json', 'sarif', 'github'].map((format): [string[], number[]] => [['lint', SEED, spec, '--format', format], [0, 1]]),
+      ...['text', 'json', 'sarif', 'github'].map((format): [string[], number[]] => [
+        ['lint', SEED, spec, '--format', format],
+        [0, 1],
+      ]),
       [['render', spec, '--all', '--to', 'deploy'], [0]], // the multi-line hash goes into YAML, escaped
       [['render', SEED, '--all', '--to', 'deploy2'], [0]],
       [['render', SEED, '--host', 'nope', '--to', 'deploy'], [2]],
@@ -342,7 +363,9 @@ describe('no secret value in any output channel of any command', () => {
     expect(everything.length).toBeGreaterThan(1000);
     expectNoLeak(everything, { ...values, file: 'file-S3CR3T-value', bad: 'bad\nS3CR3T-newline' });
     // generate's out/ holds placeholders, never values.
-    const generated = listFiles(join(scratch, 'gen')).map((file) => readFileSync(join(scratch, 'gen', file), 'utf8')).join('\n');
+    const generated = listFiles(join(scratch, 'gen'))
+      .map((file) => readFileSync(join(scratch, 'gen', file), 'utf8'))
+      .join('\n');
     expect(generated).toContain('{{secret:env:HARBOR_DB_PASSWORD}}');
     expectNoLeak(generated, { ...values, file: 'file-S3CR3T-value' });
   });

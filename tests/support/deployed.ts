@@ -2,7 +2,17 @@
  * Certificates "as collected from the hosts", made as data from a site's plan, for the rule tests of
  * `lint --certs` (tests/acceptance/deployed-certificates.test.ts makes real ones with openssl).
  */
-import { CA_FILE, ETCD_CA_FILE, extendedKeyUsages, installedPaths, planCertificates, signerOf, usesKubeadm, type DeployedCertificate, type DeployedCertificates } from '@clusterspec/pki';
+import {
+  CA_FILE,
+  ETCD_CA_FILE,
+  extendedKeyUsages,
+  installedPaths,
+  planCertificates,
+  signerOf,
+  usesKubeadm,
+  type DeployedCertificate,
+  type DeployedCertificates,
+} from '@clusterspec/pki';
 import type { ClusterModel } from '@clusterspec/spec';
 
 /** The instant the rule tests judge at. */
@@ -35,7 +45,10 @@ function caCertificate(host: string, path: string): DeployedCertificate {
 /** Every planned certificate of the site as sign.sh (or kubeadm) would have issued it 100 days before NOW, and the CAs on each control-plane host. */
 export function collectedAsPlanned(model: ClusterModel): DeployedCertificate[] {
   const legacy = !usesKubeadm(model);
-  const cas = model.kubernetes.controlPlaneHosts.flatMap((host) => [caCertificate(host.name, CA_FILE), ...(legacy ? [caCertificate(host.name, ETCD_CA_FILE)] : [])]);
+  const cas = model.kubernetes.controlPlaneHosts.flatMap((host) => [
+    caCertificate(host.name, CA_FILE),
+    ...(legacy ? [caCertificate(host.name, ETCD_CA_FILE)] : []),
+  ]);
   const leaves = planCertificates(model).flatMap((plan) =>
     installedPaths(plan).map(({ host, path }): DeployedCertificate => {
       const signer = signerOf(path);
@@ -63,13 +76,17 @@ export function collectedAsPlanned(model: ClusterModel): DeployedCertificate[] {
 }
 
 /** The collected set with some certificates changed (by host and path; host undefined for a user's). */
-export function collected(model: ClusterModel, changes: readonly { host?: string; path: string; change: Partial<DeployedCertificate> }[] = []): DeployedCertificates {
+export function collected(
+  model: ClusterModel,
+  changes: readonly { host?: string; path: string; change: Partial<DeployedCertificate> }[] = [],
+): DeployedCertificates {
   const certificates = collectedAsPlanned(model).map((certificate) => {
     const found = changes.find((entry) => entry.host === certificate.host && entry.path === certificate.path);
     return found ? { ...certificate, ...found.change } : certificate;
   });
   for (const entry of changes) {
-    if (!certificates.some((certificate) => certificate.host === entry.host && certificate.path === entry.path)) throw new Error(`nothing collected at ${entry.host ?? 'cluster'}:${entry.path}`);
+    if (!certificates.some((certificate) => certificate.host === entry.host && certificate.path === entry.path))
+      throw new Error(`nothing collected at ${entry.host ?? 'cluster'}:${entry.path}`);
   }
   return { directory: 'collected', now: NOW, certificates };
 }

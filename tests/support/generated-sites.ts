@@ -57,10 +57,14 @@ export function throwawayCertificate(): { cert: string; key: string; dispose: ()
   const directory = mkdtempSync(join(tmpdir(), 'clusterspec-cert-'));
   const cert = join(directory, 'server.crt');
   const key = join(directory, 'server.key');
-  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=clusterspec-acceptance', '-keyout', key, '-out', cert], {
-    encoding: 'utf8',
-    timeout: 30000,
-  });
+  const made = spawnSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=clusterspec-acceptance', '-keyout', key, '-out', cert],
+    {
+      encoding: 'utf8',
+      timeout: 30000,
+    },
+  );
   if (made.status !== 0) {
     rmSync(directory, { recursive: true, force: true });
     throw new Error(`openssl failed: ${made.stderr}`);

@@ -25,13 +25,15 @@ if (typeof workerThreads.markAsUncloneable !== 'function') workerThreads.markAsU
 
 const { KubeConfig } = await import('@kubernetes/client-node');
 
-const input = JSON.parse(await new Promise((resolve, reject) => {
-  let text = '';
-  process.stdin.setEncoding('utf8');
-  process.stdin.on('data', (chunk) => (text += chunk));
-  process.stdin.on('end', () => resolve(text));
-  process.stdin.on('error', reject);
-}));
+const input = JSON.parse(
+  await new Promise((resolve, reject) => {
+    let text = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk) => (text += chunk));
+    process.stdin.on('end', () => resolve(text));
+    process.stdin.on('error', reject);
+  }),
+);
 
 /** kubernetes-models module of an apiVersion: core "v1" is 'kubernetes-models/v1', others '<group>/<version>'. */
 async function modelClass(apiVersion, kind) {

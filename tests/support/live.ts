@@ -74,9 +74,13 @@ export async function startNginx(config: string, prefix: string, address: string
   mkdirSync(join(prefix, 'logs'), { recursive: true });
   const configFile = join(prefix, 'nginx.conf');
   writeFileSync(configFile, config);
-  const child: ChildProcess = spawn('nginx', ['-c', configFile, '-p', `${prefix}/`, '-e', 'stderr', '-g', `daemon off; pid ${prefix}/nginx.pid; error_log stderr;`], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    'nginx',
+    ['-c', configFile, '-p', `${prefix}/`, '-e', 'stderr', '-g', `daemon off; pid ${prefix}/nginx.pid; error_log stderr;`],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));

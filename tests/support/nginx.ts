@@ -19,7 +19,9 @@ export function nginxTest(config: string): NginxVerdict {
     writeFileSync(file, config);
     const args = ['-t', '-c', file, '-p', `${directory}/`, '-e', 'stderr', '-g', `pid ${directory}/nginx.pid;`];
     const isolated = spawnSync('unshare', ['-n', 'true']).status === 0;
-    const result = isolated ? spawnSync('unshare', ['-n', 'nginx', ...args], { encoding: 'utf8', timeout: 20000 }) : spawnSync('nginx', args, { encoding: 'utf8', timeout: 20000 });
+    const result = isolated
+      ? spawnSync('unshare', ['-n', 'nginx', ...args], { encoding: 'utf8', timeout: 20000 })
+      : spawnSync('nginx', args, { encoding: 'utf8', timeout: 20000 });
     if (result.error) throw result.error;
     return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
   } finally {

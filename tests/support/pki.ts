@@ -28,7 +28,21 @@ export function writeArtifacts(directory: string, artifacts: readonly Artifact[]
 /** A throwaway cluster CA (ca.crt, ca.key) in a directory, CN=kubernetes as kubeadm names it. */
 export function makeCA(directory: string): string {
   mkdirSync(directory, { recursive: true });
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=kubernetes', '-keyout', join(directory, 'ca.key'), '-out', join(directory, 'ca.crt'), '-days', '2');
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=kubernetes',
+    '-keyout',
+    join(directory, 'ca.key'),
+    '-out',
+    join(directory, 'ca.crt'),
+    '-days',
+    '2',
+  );
   return join(directory, 'ca.crt');
 }
 
@@ -64,7 +78,25 @@ export function signFromPlan(plan: CertificatePlan, caDir: string, directory: st
   openssl('genrsa', '-out', key, '2048');
   const subject = [...plan.organizations.map((organization) => `/O=${organization}`), `/CN=${plan.commonName}`].join('');
   openssl('req', '-new', '-key', key, '-subj', subject, '-out', csr);
-  openssl('x509', '-req', '-in', csr, '-CA', join(caDir, 'ca.crt'), '-CAkey', join(caDir, 'ca.key'), '-CAserial', join(directory, 'ca.srl'), '-CAcreateserial', '-out', cert, '-days', '2', '-extfile', ext);
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    join(caDir, 'ca.crt'),
+    '-CAkey',
+    join(caDir, 'ca.key'),
+    '-CAserial',
+    join(directory, 'ca.srl'),
+    '-CAcreateserial',
+    '-out',
+    cert,
+    '-days',
+    '2',
+    '-extfile',
+    ext,
+  );
   return cert;
 }
 

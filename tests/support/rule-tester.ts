@@ -126,7 +126,11 @@ function expectFinding(finding: Diagnostic, expected: ExpectedError, text: strin
  */
 export function testRule(
   rule: LintRule,
-  cases: { valid: readonly RuleCase[]; invalid: readonly InvalidCase[]; acrossSites?: { valid: readonly AcrossSitesCase[]; invalid: readonly InvalidAcrossSitesCase[] } },
+  cases: {
+    valid: readonly RuleCase[];
+    invalid: readonly InvalidCase[];
+    acrossSites?: { valid: readonly AcrossSitesCase[]; invalid: readonly InvalidAcrossSitesCase[] };
+  },
 ): void {
   describe(rule.id, () => {
     it('has valid and invalid cases', () => {

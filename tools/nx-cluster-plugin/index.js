@@ -42,7 +42,13 @@ function projectFor(specFile, workspaceRoot) {
 function globPattern(glob) {
   const source = glob.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\{([^}]*)\}/g, (_, options) => `(${options.split(',').join('|')})`);
   const anyDepth = '\u0000';
-  return new RegExp(`^${source.replace(/\*\*\//g, anyDepth).replace(/\*/g, '[^/]*').split(anyDepth).join('(.*/)?')}$`);
+  return new RegExp(
+    `^${source
+      .replace(/\*\*\//g, anyDepth)
+      .replace(/\*/g, '[^/]*')
+      .split(anyDepth)
+      .join('(.*/)?')}$`,
+  );
 }
 
 // Nx matches this broad glob; the `specs` option narrows it, so a fleet repository chooses its own layout.

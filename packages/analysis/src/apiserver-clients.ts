@@ -1,5 +1,17 @@
 import { usesKubeadm } from '@clusterspec/pki';
-import { componentKubeconfigFile, KUBE_PROXY_CONFIGMAP_PATH, KUBEADM_CONFIG_PATH, kubeadmConfigFile, kubeconfigServer, KUBELET_VIA_PROXY_PATH, kubeletViaProxyFile, kubeProxyConfigMapFile, userKubeconfigFile, type KubeadmDocument, type Kubeconfig } from '@clusterspec/kubernetes';
+import {
+  componentKubeconfigFile,
+  KUBE_PROXY_CONFIGMAP_PATH,
+  KUBEADM_CONFIG_PATH,
+  kubeadmConfigFile,
+  kubeconfigServer,
+  KUBELET_VIA_PROXY_PATH,
+  kubeletViaProxyFile,
+  kubeProxyConfigMapFile,
+  userKubeconfigFile,
+  type KubeadmDocument,
+  type Kubeconfig,
+} from '@clusterspec/kubernetes';
 import { dataOf, hostFile, parseServerURL, type Artifact, type ClusterModel, type FieldPath, type Host } from '@clusterspec/spec';
 import { perSite } from './per-site';
 
@@ -33,7 +45,13 @@ function parseServer(url: string): { host: string; port: number } | undefined {
 }
 
 /** The files apiServerClients reads, for rules' `reads`. */
-export const CLIENT_ARTIFACTS = [userKubeconfigFile.pattern, kubeProxyConfigMapFile.pattern, kubeadmConfigFile.pattern, componentKubeconfigFile.pattern, kubeletViaProxyFile.pattern] as const;
+export const CLIENT_ARTIFACTS = [
+  userKubeconfigFile.pattern,
+  kubeProxyConfigMapFile.pattern,
+  kubeadmConfigFile.pattern,
+  componentKubeconfigFile.pattern,
+  kubeletViaProxyFile.pattern,
+] as const;
 
 const dialled = (config: Kubeconfig | undefined) => {
   const server = config ? kubeconfigServer(config) : undefined;
@@ -42,7 +60,6 @@ const dialled = (config: Kubeconfig | undefined) => {
 
 const ENDPOINT_FIELD: FieldPath = ['spec', 'kubernetes', 'controlPlaneEndpoint'];
 const MODE_FIELD: FieldPath = ['spec', 'kubernetes', 'loadBalancer', 'mode'];
-
 
 /** Every apiserver client in the generated artifacts, with the server it really dials. */
 export const apiServerClients = perSite((model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): ApiServerClient[] => {
@@ -53,13 +70,22 @@ export const apiServerClients = perSite((model: ClusterModel, artifacts: Readonl
   model.kubernetes.users.forEach((user, index) => {
     const artifact = `cluster/kubeconfig/${user.name}.conf`;
     const config = dataOf(artifacts.get(artifact), userKubeconfigFile);
-    if (config) add({ name: `user ${user.name}`, kind: 'user', artifact, field: user.server ? ['spec', 'kubernetes', 'users', index, 'server'] : ENDPOINT_FIELD }, dialled(config));
+    if (config)
+      add(
+        { name: `user ${user.name}`, kind: 'user', artifact, field: user.server ? ['spec', 'kubernetes', 'users', index, 'server'] : ENDPOINT_FIELD },
+        dialled(config),
+      );
   });
   const proxy = dataOf(artifacts.get(KUBE_PROXY_CONFIGMAP_PATH), kubeProxyConfigMapFile);
   if (proxy) {
     const server = dialled(proxy.kubeconfig);
-    const field: FieldPath = model.kubernetes.kubeProxyServer ? ['spec', 'kubernetes', 'kubeProxy', 'server'] : model.kubernetes.loadBalancer.mode === 'per-node' ? MODE_FIELD : ENDPOINT_FIELD;
-    for (const host of model.kubernetes.nodes) add({ name: `kube-proxy on ${host.name}`, kind: 'kube-proxy', host, artifact: KUBE_PROXY_CONFIGMAP_PATH, field }, server);
+    const field: FieldPath = model.kubernetes.kubeProxyServer
+      ? ['spec', 'kubernetes', 'kubeProxy', 'server']
+      : model.kubernetes.loadBalancer.mode === 'per-node'
+        ? MODE_FIELD
+        : ENDPOINT_FIELD;
+    for (const host of model.kubernetes.nodes)
+      add({ name: `kube-proxy on ${host.name}`, kind: 'kube-proxy', host, artifact: KUBE_PROXY_CONFIGMAP_PATH, field }, server);
   }
   for (const host of model.kubernetes.nodes) {
     const hostIndex = model.hosts.indexOf(host);
@@ -72,7 +98,10 @@ export const apiServerClients = perSite((model: ClusterModel, artifacts: Readonl
       // In per-node mode kubeadm join still discovers through controlPlaneEndpoint; the kubelet then dials its own proxy.
       const viaProxy = hostFile(host, KUBELET_VIA_PROXY_PATH);
       const script = dataOf(artifacts.get(viaProxy), kubeletViaProxyFile);
-      add({ name: `${script ? 'kubeadm join' : 'kubelet'} on ${host.name}`, kind: 'kubeadm', host, artifact, field: ENDPOINT_FIELD }, endpoint ? parseServer(`https://${endpoint}`) : undefined);
+      add(
+        { name: `${script ? 'kubeadm join' : 'kubelet'} on ${host.name}`, kind: 'kubeadm', host, artifact, field: ENDPOINT_FIELD },
+        endpoint ? parseServer(`https://${endpoint}`) : undefined,
+      );
       if (script) add({ name: `kubelet on ${host.name}`, kind: 'kubelet', host, artifact: viaProxy, field: MODE_FIELD }, parseServer(script.server));
       continue;
     }

@@ -1,7 +1,15 @@
 import type { DeployedCertificates } from '@clusterspec/pki';
 import type { Artifact, ClusterModel } from '@clusterspec/spec';
 import { apiServerClients, CLIENT_ARTIFACTS, type ApiServerClient } from './apiserver-clients';
-import { apiServerCertificates, apiServerRoutes, certificateCovers, CERTIFICATE_ARTIFACTS, deployedApiServerCertificates, type ApiServerRoute, type ServedCertificate } from './apiservers';
+import {
+  apiServerCertificates,
+  apiServerRoutes,
+  certificateCovers,
+  CERTIFICATE_ARTIFACTS,
+  deployedApiServerCertificates,
+  type ApiServerRoute,
+  type ServedCertificate,
+} from './apiservers';
 import { BALANCER_ARTIFACTS } from './balancers';
 import { perSite } from './per-site';
 import { VIRTUAL_ADDRESS_ARTIFACTS } from './virtual-addresses';
@@ -29,7 +37,9 @@ export const PATH_ARTIFACTS = [...CLIENT_ARTIFACTS, ...HOSTS_ARTIFACTS, ...BALAN
  * client → name → address → (load balancer) → apiserver, for every client and route. One analysis for
  * san-coverage and the topology picture, so the red edges drawn are exactly the findings reported.
  */
-export const apiServerPaths = perSite((model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): ApiServerPath[] => pathsServing(model, artifacts, apiServerCertificates(model, artifacts)));
+export const apiServerPaths = perSite((model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): ApiServerPath[] =>
+  pathsServing(model, artifacts, apiServerCertificates(model, artifacts)),
+);
 
 /** The same paths, judged against the certificates collected from the hosts (`--certs DIR`) instead of the plan. */
 export function deployedApiServerPaths(model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>, deployed: DeployedCertificates): ApiServerPath[] {

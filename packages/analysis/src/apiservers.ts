@@ -32,7 +32,11 @@ export function apiServerRoutes(model: ClusterModel, artifacts: ReadonlyMap<stri
   const routes: ApiServerRoute[] = streamBalancers(model, artifacts)
     .filter((balancer) => atAddress(balancer.host) && balancer.port === port && listensOn(balancer.listenAddress))
     .flatMap((balancer) =>
-      balancer.backends.flatMap((backend) => controlPlaneHosts.filter((host) => host.address === backend.address && backend.port === apiServer.bindPort).map((host) => ({ apiServer: host, via: balancer.host }))),
+      balancer.backends.flatMap((backend) =>
+        controlPlaneHosts
+          .filter((host) => host.address === backend.address && backend.port === apiServer.bindPort)
+          .map((host) => ({ apiServer: host, via: balancer.host })),
+      ),
     );
   const direct = controlPlaneHosts.filter((host) => atAddress(host) && port === apiServer.bindPort).map((host) => ({ apiServer: host }));
   return [...routes, ...direct];
@@ -62,14 +66,20 @@ export interface ServedCertificate extends SubjectAltNames {
 /** The apiserver certificate plans by host name, as pki/plan.json will hand them out. */
 export const apiServerCertificates = perSite((_model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): Map<string, CertificatePlan> => {
   const certificates = dataOf(artifacts.get(PLAN_PATH), planFile)?.certificates ?? [];
-  return new Map(certificates.filter((certificate) => certificate.commonName === 'kube-apiserver').map((certificate) => [certificate.installOn[0], certificate]));
+  return new Map(
+    certificates.filter((certificate) => certificate.commonName === 'kube-apiserver').map((certificate) => [certificate.installOn[0], certificate]),
+  );
 });
 
 /**
  * The apiserver certificates the hosts really serve, by host name: the file pki/plan.json installs for each
  * (the one its manifest or kubeadm names), as collected from that host. Hosts with nothing collected are absent.
  */
-export function deployedApiServerCertificates(model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>, deployed: DeployedCertificates): Map<string, ServedCertificate> {
+export function deployedApiServerCertificates(
+  model: ClusterModel,
+  artifacts: ReadonlyMap<string, Artifact>,
+  deployed: DeployedCertificates,
+): Map<string, ServedCertificate> {
   const served = new Map<string, ServedCertificate>();
   for (const [host, plan] of apiServerCertificates(model, artifacts)) {
     const certificate = deployed.certificates.find((candidate) => candidate.host === host && candidate.path === plan.certFile);

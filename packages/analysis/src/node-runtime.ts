@@ -40,7 +40,12 @@ export function registryConfigRoots(model: ClusterModel, config: TomlFile | unde
 }
 
 /** Harbor's hosts.toml as containerd on a node finds it through config_path, or where it looked. */
-export function harborHostsFile(model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>, host: Host, roots: readonly string[]): { path: string; file?: TomlFile } | undefined {
+export function harborHostsFile(
+  model: ClusterModel,
+  artifacts: ReadonlyMap<string, Artifact>,
+  host: Host,
+  roots: readonly string[],
+): { path: string; file?: TomlFile } | undefined {
   if (!model.harbor) return undefined;
   const directory = registryHostDirectory(model.harbor);
   const candidates = (roots.length > 0 ? roots : [CERTS_DIR]).map((root) => hostFile(host, `${root}/${directory}/hosts.toml`));

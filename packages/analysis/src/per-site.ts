@@ -5,7 +5,9 @@ import type { Artifact, ClusterModel } from '@clusterspec/spec';
  * every host, and recomputing them per question made lint quadratic in the number of hosts. The
  * artifacts map is made once per run, so it keys the cache.
  */
-export function perSite<T>(compute: (model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>) => T): (model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>) => T {
+export function perSite<T>(
+  compute: (model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>) => T,
+): (model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>) => T {
   const cache = new WeakMap<ReadonlyMap<string, Artifact>, T>();
   return (model, artifacts) => {
     if (!cache.has(artifacts)) cache.set(artifacts, compute(model, artifacts));

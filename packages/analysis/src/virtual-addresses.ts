@@ -30,7 +30,18 @@ export const virtualAddressHolders = perSite((model: ClusterModel, artifacts: Re
     // kube-vip reads its address from `address` (older releases: `vip_address`).
     const kubeVipAddress = pod?.spec?.containers[0]?.env?.find((variable) => variable.name === 'address' || variable.name === 'vip_address')?.value;
     return [
-      ...(keepalived ? [{ host, address: keepalived.address, provider: 'keepalived' as const, virtualRouterId: keepalived.virtualRouterId, vrrpPeers: keepalived.peers.map((peer) => peer.address), artifact: keepalivedPath }] : []),
+      ...(keepalived
+        ? [
+            {
+              host,
+              address: keepalived.address,
+              provider: 'keepalived' as const,
+              virtualRouterId: keepalived.virtualRouterId,
+              vrrpPeers: keepalived.peers.map((peer) => peer.address),
+              artifact: keepalivedPath,
+            },
+          ]
+        : []),
       ...(kubeVipAddress && looksLikeIpv4(kubeVipAddress) ? [{ host, address: kubeVipAddress, provider: 'kube-vip' as const, artifact: kubeVipPath }] : []),
     ];
   }),

@@ -12,10 +12,14 @@ export function artifactTable(descriptors: readonly ArtifactDescriptor<unknown>[
     const secrets = descriptor.secretKeys.length > 0 ? descriptor.secretKeys.map((key) => `\`${key}\``).join(', ') : '';
     return `| \`${cell(descriptor.pattern)}\` | ${cell(descriptor.where)} | ${cell(descriptor.description)} | ${cell(descriptor.consumer)} | ${secrets} | \`${descriptor.id}\` |`;
   });
-  return ['| file (under `out/<cluster>/`) | on | what | read by | secret keys (in its data) | descriptor |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+  return [
+    '| file (under `out/<cluster>/`) | on | what | read by | secret keys (in its data) | descriptor |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }
 
-export const ARTIFACT_TABLE_BEGIN = '<!-- artifact-table:begin (generated from the generators\' descriptors by `npm run docs`; do not edit) -->';
+export const ARTIFACT_TABLE_BEGIN = "<!-- artifact-table:begin (generated from the generators' descriptors by `npm run docs`; do not edit) -->";
 export const ARTIFACT_TABLE_END = '<!-- artifact-table:end -->';
 
 /** The README with its artifact table replaced by the one the descriptors make. */

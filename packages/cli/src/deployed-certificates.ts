@@ -29,7 +29,11 @@ function certificateFiles(folder: string): string[] {
 }
 
 /** `key=value` lines of an X509 name: the values of one key. */
-const nameValues = (name: string, key: string) => name.split('\n').filter((line) => line.startsWith(`${key}=`)).map((line) => line.slice(key.length + 1));
+const nameValues = (name: string, key: string) =>
+  name
+    .split('\n')
+    .filter((line) => line.startsWith(`${key}=`))
+    .map((line) => line.slice(key.length + 1));
 
 /** "DNS:a, IP Address:1.2.3.4" → names and addresses. */
 function subjectAltNames(text: string | undefined): { dnsNames: string[]; ipAddresses: string[] } {
@@ -67,7 +71,8 @@ function hostRoot(folder: string): string {
  * The clock is read by the caller. Private keys are never read.
  */
 export function readDeployedCertificates(model: ClusterModel | undefined, directory: string, now: string): DeployedCertificates {
-  if (!existsSync(directory) || !statSync(directory).isDirectory()) throw new FileError(`--certs ${directory}: no such folder; collect the certificates first (README, "Certificates over time")`);
+  if (!existsSync(directory) || !statSync(directory).isDirectory())
+    throw new FileError(`--certs ${directory}: no such folder; collect the certificates first (README, "Certificates over time")`);
   const read: { certificate: X509Certificate; host?: string; path: string; file: string }[] = [];
   const hostsFolder = join(directory, 'hosts');
   if (existsSync(hostsFolder)) {
@@ -91,7 +96,8 @@ export function readDeployedCertificates(model: ClusterModel | undefined, direct
       read.push({ certificate: parse(directory, file), path: file.split(sep).join('/'), file });
     }
   }
-  if (read.length === 0) throw new FileError(`--certs ${directory}: no .crt file under hosts/<host>/ or ${USER_CERTIFICATE_DIR}/; lay it out like out/<cluster>/`);
+  if (read.length === 0)
+    throw new FileError(`--certs ${directory}: no .crt file under hosts/<host>/ or ${USER_CERTIFICATE_DIR}/; lay it out like out/<cluster>/`);
   const authorities = read.filter((entry) => entry.certificate.ca);
   const certificates = read.map(({ certificate, host, path, file }): DeployedCertificate => {
     const signer = authorities.find((authority) => certificate.checkIssued(authority.certificate) && certificate.verify(authority.certificate.publicKey));

@@ -19,7 +19,9 @@ export function nxSpecsGlobs(root: string): string[] | undefined {
   try {
     config = JSON.parse(text) as { plugins?: unknown[] };
   } catch {
-    throw new UsageError(`${join(root, 'nx.json')} is not JSON, so --fleet cannot read its specs glob; fix it or name the specs (clusterspec lint --fleet 'sites/*/cluster.yaml')`);
+    throw new UsageError(
+      `${join(root, 'nx.json')} is not JSON, so --fleet cannot read its specs glob; fix it or name the specs (clusterspec lint --fleet 'sites/*/cluster.yaml')`,
+    );
   }
   for (const entry of config.plugins ?? []) {
     const specs = (entry as { options?: { specs?: unknown } } | null)?.options?.specs;
@@ -38,7 +40,10 @@ function expandBraces(glob: string): string[] {
 
 /** One path segment with `*` and `?` as a regular expression; like a shell, a wildcard does not match a leading dot. */
 function segmentPattern(segment: string): RegExp {
-  const source = segment.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const source = segment
+    .replace(/[.+^$()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
   return new RegExp(`^(?!\\.)${source}$`);
 }
 
@@ -105,7 +110,9 @@ export function expandGlob(glob: string): string[] {
 export function fleetSpecs(globs: readonly string[], root: string): string[] {
   const patterns = globs.length > 0 ? globs : nxSpecsGlobs(root);
   if (!patterns) {
-    throw new UsageError(`--fleet without a GLOB reads the specs glob from nx.json (the cluster plugin's "specs" option), and ${join(root, 'nx.json')} has none; name the specs, e.g. clusterspec lint --fleet 'sites/*/cluster.yaml'`);
+    throw new UsageError(
+      `--fleet without a GLOB reads the specs glob from nx.json (the cluster plugin's "specs" option), and ${join(root, 'nx.json')} has none; name the specs, e.g. clusterspec lint --fleet 'sites/*/cluster.yaml'`,
+    );
   }
   const files = new Set<string>();
   for (const pattern of patterns) {

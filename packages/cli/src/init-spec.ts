@@ -69,8 +69,11 @@ export function initData(answers: InitAnswers): Record<string, unknown> {
 const COMMENTS: readonly [readonly (string | number)[], string][] = [
   [['metadata', 'name'], ' out/<name>/ will hold every generated file of this site'],
   [['spec', 'hosts'], ' every machine and its roles; replace the placeholder names and addresses with yours'],
-  [['spec', 'kubernetes', 'controlPlaneEndpoint'], ' what kubectl, kubelets and kube-proxy dial: a name every apiserver certificate carries,\n mapped to the load balancer in each host\'s /etc/hosts'],
-  [['spec', 'kubernetes', 'loadBalancer'], ' nginx on the apiserver-lb hosts; 8443 keeps it apart from the apiservers\' 6443'],
+  [
+    ['spec', 'kubernetes', 'controlPlaneEndpoint'],
+    " what kubectl, kubelets and kube-proxy dial: a name every apiserver certificate carries,\n mapped to the load balancer in each host's /etc/hosts",
+  ],
+  [['spec', 'kubernetes', 'loadBalancer'], " nginx on the apiserver-lb hosts; 8443 keeps it apart from the apiservers' 6443"],
   [['spec', 'kubernetes', 'loadBalancer', 'proxyTimeout'], ' long enough for watches (lint: lb-proxy-timeout)'],
   [['spec', 'kubernetes', 'controlPlane', 'schedulable'], ' false taints the control plane NoSchedule; true when there are no workers'],
   [['spec', 'kubernetes', 'users'], ' each user gets cluster/kubeconfig/<name>.conf and a certificate request'],

@@ -45,7 +45,14 @@ function readStandardInput(): Buffer {
     total += read;
     if (total > MAX_SPEC_BYTES) {
       throw new SpecError([
-        { file: STDIN_NAME, line: 1, column: 1, field: '', message: `standard input holds more than the ${MAX_SPEC_BYTES}-byte limit of a spec`, hint: 'a cluster spec of even 5,000 hosts is far smaller; check what is piped in' },
+        {
+          file: STDIN_NAME,
+          line: 1,
+          column: 1,
+          field: '',
+          message: `standard input holds more than the ${MAX_SPEC_BYTES}-byte limit of a spec`,
+          hint: 'a cluster spec of even 5,000 hosts is far smaller; check what is piped in',
+        },
       ]);
     }
   }
@@ -63,7 +70,16 @@ function loadOne(file: string): ClusterModel {
     // loadSpec reports a missing or unreadable file in its own words.
   }
   if (stats && !stats.isFile()) {
-    throw new SpecError([{ file, line: 1, column: 1, field: '', message: `cannot read the spec: it is ${kindOf(stats)}, not a file`, hint: `name a spec file, or ${STDIN_ARGUMENT} for standard input` }]);
+    throw new SpecError([
+      {
+        file,
+        line: 1,
+        column: 1,
+        field: '',
+        message: `cannot read the spec: it is ${kindOf(stats)}, not a file`,
+        hint: `name a spec file, or ${STDIN_ARGUMENT} for standard input`,
+      },
+    ]);
   }
   return loadSpec(file, SITE_CHECKS);
 }

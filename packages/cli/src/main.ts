@@ -97,7 +97,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   }
   const entry = commands.find((candidate) => candidate.name === name);
   if (!entry) {
-    const near = closestMatch(name, commands.map((command) => command.name));
+    const near = closestMatch(
+      name,
+      commands.map((command) => command.name),
+    );
     io.err(`clusterspec: unknown command "${name}"${near ? ` (did you mean "${near}"?)` : ''}; run 'clusterspec --help' for the commands`);
     return EXIT_BAD_INPUT;
   }

@@ -1,5 +1,25 @@
 import { SpecError, type Artifact } from '@clusterspec/spec';
-import { chmodSync, closeSync, constants, existsSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync, type Dirent, type Stats } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+  type Dirent,
+  type Stats,
+} from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { errnoOf, FileError, fileError } from './command';
 
@@ -120,7 +140,8 @@ export function makeFolders(folder: string): string[] {
         if (existsSync(path) && statSync(path).isDirectory()) continue;
         throw notAFolder(path, 'a broken symbolic link');
       }
-      if (errnoOf(error) === 'ENOENT') throw new FileError(`cannot create the folder ${path}: the file system there refuses new entries (ENOENT); choose another folder`);
+      if (errnoOf(error) === 'ENOENT')
+        throw new FileError(`cannot create the folder ${path}: the file system there refuses new entries (ENOENT); choose another folder`);
       throw fileError(error, 'create the folder', path);
     }
   }
@@ -222,7 +243,8 @@ export function acquireLock(target: string): () => void {
     // Pid files of killed runs (killed between writing and linking, or before unlinking).
     for (const entry of readdirSync(folder)) {
       const pid = Number(/^\.(?:.*)\.lock\.([0-9]+)$/.exec(entry)?.[1]);
-      if (entry.startsWith(`${basename(lock)}.`) && Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) rmSync(join(folder, entry), { force: true });
+      if (entry.startsWith(`${basename(lock)}.`) && Number.isInteger(pid) && pid !== process.pid && !processAlive(pid))
+        rmSync(join(folder, entry), { force: true });
     }
   } catch (error) {
     throw fileError(error, 'write in', folder);
@@ -248,7 +270,8 @@ export function acquireLock(target: string): () => void {
     throw new OutputLockedError(target, readLockPid(lock) ?? NaN);
   } catch (error) {
     // /proc and the like answer ENOENT for a new file in a folder that exists.
-    if (errnoOf(error) === 'ENOENT' && existsSync(folder)) throw new FileError(`cannot write in ${folder}: the file system there refuses new entries (ENOENT); choose another folder`);
+    if (errnoOf(error) === 'ENOENT' && existsSync(folder))
+      throw new FileError(`cannot write in ${folder}: the file system there refuses new entries (ENOENT); choose another folder`);
     throw fileError(error, 'write in', folder);
   } finally {
     rmSync(mine, { force: true });
@@ -365,7 +388,7 @@ function writeText(path: string, text: string, mode: number): void {
   const size = scratch.write(text, 0, 'utf8');
   const fd = openSync(path, 'w', mode);
   try {
-    for (let written = 0; written < size; ) written += writeSync(fd, scratch, written, size - written);
+    for (let written = 0; written < size;) written += writeSync(fd, scratch, written, size - written);
   } finally {
     closeSync(fd);
   }
@@ -433,7 +456,7 @@ export interface Drift {
  * secrets are, in render's output, which sets them.
  */
 export function modesAgree(onDisk: number, expected: number): boolean {
-  return (onDisk & 0o111) !== 0 === ((expected & 0o111) !== 0);
+  return ((onDisk & 0o111) !== 0) === ((expected & 0o111) !== 0);
 }
 
 /** How the files under target differ from the artifacts, by content and by mode; only regular files are read. */

@@ -25,7 +25,12 @@ const MANY_HOSTS = 1000;
  * A progress line per spec on stderr, so stdout stays the result. Shown on a terminal for long runs
  * (silence is the better default for short runs and for pipes and hooks), always with --verbose, never with --quiet.
  */
-export function progress(io: Io, level: Verbosity, models: readonly ClusterModel[], verb: string): (model: ClusterModel, run: () => Promise<string | void> | string | void) => Promise<void> {
+export function progress(
+  io: Io,
+  level: Verbosity,
+  models: readonly ClusterModel[],
+  verb: string,
+): (model: ClusterModel, run: () => Promise<string | void> | string | void) => Promise<void> {
   const long = models.length >= MANY_SPECS || models.some((model) => model.hosts.length >= MANY_HOSTS);
   const show = level === 'verbose' || (level === 'normal' && Boolean(io.interactive) && long);
   let index = 0;

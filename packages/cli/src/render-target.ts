@@ -22,7 +22,8 @@ function resolveReal(path: string): Resolved {
     try {
       const existing = realpathSync(current);
       const stats = statSync(existing);
-      if (!stats.isDirectory()) return { problem: `${existing} is ${stats.isFile() ? 'a file, not a folder' : 'not a folder'}; name a folder (it is created if missing)` };
+      if (!stats.isDirectory())
+        return { problem: `${existing} is ${stats.isFile() ? 'a file, not a folder' : 'not a folder'}; name a folder (it is created if missing)` };
       return { real: join(existing, ...rest.reverse()) };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

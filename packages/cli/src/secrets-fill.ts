@@ -94,7 +94,14 @@ export function readSecret(use: SecretUse, env: NodeJS.ProcessEnv = process.env)
     bytes = readFileSync(resolve(use.name));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'error'})`;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'is not readable'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : `cannot be read (${code ?? 'error'})`;
     return { reason: `file ${use.name} ${why}` };
   }
   let text: string;
@@ -183,7 +190,8 @@ function place(value: string, where: Placement, line: string): { text: string } 
       // keepalived splits a line into words, reads { } " as syntax and ! or # as a comment, and uses only
       // the first 8 characters of auth_pass (VRRPv2's authentication field): a longer value would look
       // stronger than it is.
-      if (!/^[\x21-\x7e]+$/.test(value) || /[{}"!#]/.test(value)) return { reason: 'is not one word of printable ASCII without { } " ! #, which keepalived.conf cannot hold' };
+      if (!/^[\x21-\x7e]+$/.test(value) || /[{}"!#]/.test(value))
+        return { reason: 'is not one word of printable ASCII without { } " ! #, which keepalived.conf cannot hold' };
       if (value.length > 8) return { reason: 'is longer than 8 characters, and keepalived uses only the first 8 of auth_pass' };
       return { text: value };
     case 'line': {
@@ -244,7 +252,9 @@ export function fillSecrets(
   }
   for (const [placeholder, reasons] of refused) {
     const use = byPlaceholder.get(placeholder) as SecretUse;
-    const why = [...reasons].map(([reason, files]) => `it ${reason} (${files.slice(0, 3).join(', ')}${files.length > 3 ? `, and ${files.length - 3} more` : ''})`);
+    const why = [...reasons].map(
+      ([reason, files]) => `it ${reason} (${files.slice(0, 3).join(', ')}${files.length > 3 ? `, and ${files.length - 3} more` : ''})`,
+    );
     problems.push({ use, reason: `its value cannot be written safely: ${why.join('; ')}` });
   }
   if (problems.length > 0) return { ok: false, problems };

@@ -33,7 +33,9 @@ function hclShapeProblems(hcl: string): string[] {
 
 describe('Consul agent configuration', () => {
   it('is written on every agent host and nowhere else', () => {
-    expect([...files(seed).keys()]).toEqual(['consul-1', 'consul-2', 'consul-3'].flatMap((host) => [`hosts/${host}/etc/consul.d/consul.hcl`, `hosts/${host}/etc/systemd/system/consul.service`]));
+    expect([...files(seed).keys()]).toEqual(
+      ['consul-1', 'consul-2', 'consul-3'].flatMap((host) => [`hosts/${host}/etc/consul.d/consul.hcl`, `hosts/${host}/etc/systemd/system/consul.service`]),
+    );
     const modernHosts = new Set([...files(modern).keys()].map((path) => path.split('/')[1]));
     expect(modernHosts).toEqual(new Set(modern.consul!.agents.map((host) => host.name)));
     expect(modernHosts.has('worker-1') && !modernHosts.has('harbor-3')).toBe(true);
@@ -48,10 +50,10 @@ describe('Consul agent configuration', () => {
   });
 
   it.each`
-    fixture       | model     | expected
-    ${'seed-ha'}  | ${seed}   | ${3}
-    ${'modern'}   | ${modern} | ${3}
-    ${'edge'}     | ${edge}   | ${5}
+    fixture      | model     | expected
+    ${'seed-ha'} | ${seed}   | ${3}
+    ${'modern'}  | ${modern} | ${3}
+    ${'edge'}    | ${edge}   | ${5}
   `('$fixture: servers expect $expected servers', ({ model, expected }) => {
     for (const server of model.consul.servers) {
       const hcl = config(model, server.name);
@@ -77,10 +79,10 @@ describe('Consul agent configuration', () => {
   });
 
   it.each`
-    fixture       | model     | host          | form
-    ${'seed-ha'}  | ${seed}   | ${'consul-1'} | ${'ui = true'}
-    ${'edge'}     | ${edge}   | ${'c1'}       | ${'ui = true'}
-    ${'modern'}   | ${modern} | ${'consul-1'} | ${'ui_config {\n  enabled = true\n}'}
+    fixture      | model     | host          | form
+    ${'seed-ha'} | ${seed}   | ${'consul-1'} | ${'ui = true'}
+    ${'edge'}    | ${edge}   | ${'c1'}       | ${'ui = true'}
+    ${'modern'}  | ${modern} | ${'consul-1'} | ${'ui_config {\n  enabled = true\n}'}
   `('$fixture ($host): the UI is turned on with the form of its Consul version', ({ model, host, form }) => {
     const hcl = config(model, host);
     expect(hcl).toContain(`\n${form}\n`);
@@ -136,7 +138,9 @@ describe('Consul agent configuration', () => {
   });
 
   it('a Consul too old for HCL config files is refused when the spec loads', () => {
-    expect(() => variant('seed-ha', [['version: "1.1.0"\n    datacenter', 'version: "0.9.3"\n    datacenter']])).toThrow(/Consul 0\.9\.3 reads no HCL configuration files/);
+    expect(() => variant('seed-ha', [['version: "1.1.0"\n    datacenter', 'version: "0.9.3"\n    datacenter']])).toThrow(
+      /Consul 0\.9\.3 reads no HCL configuration files/,
+    );
   });
 });
 

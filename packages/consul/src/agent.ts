@@ -1,6 +1,16 @@
-import { HOST_FIELDS, artifact, compileTemplate, defineArtifact, hostFile, secretPlaceholder, type Artifact, type ClusterModel, type ConsulModel, type Host } from '@clusterspec/spec';
+import {
+  HOST_FIELDS,
+  artifact,
+  compileTemplate,
+  defineArtifact,
+  hostFile,
+  secretPlaceholder,
+  type Artifact,
+  type ClusterModel,
+  type ConsulModel,
+  type Host,
+} from '@clusterspec/spec';
 import { join } from 'node:path';
-
 
 export const CONSUL_CONFIG_DIR = '/etc/consul.d';
 export const CONSUL_CONFIG_PATH = `${CONSUL_CONFIG_DIR}/consul.hcl`;
@@ -43,9 +53,18 @@ export interface ConsulUnit {
 export const consulConfigFile = defineArtifact<ConsulAgentConfig>({
   id: 'consul/agent-config',
   pattern: `hosts/*${CONSUL_CONFIG_PATH}`,
-  description: 'a Consul agent\'s configuration: `server`/`bootstrap_expect` = number of servers, `retry_join` of every server, `bind_addr`, `client_addr` with the host address, UI per version, `ports { dns }`, `recursors`, the gossip key\'s placeholder; an entry of `consul.agentOverrides` reproduces a hand-made agent (the Consul rules refuse it)',
+  description:
+    "a Consul agent's configuration: `server`/`bootstrap_expect` = number of servers, `retry_join` of every server, `bind_addr`, `client_addr` with the host address, UI per version, `ports { dns }`, `recursors`, the gossip key's placeholder; an entry of `consul.agentOverrides` reproduces a hand-made agent (the Consul rules refuse it)",
   where: 'consul-server and consul-client hosts',
-  reads: [...HOST_FIELDS, 'spec.consul.version', 'spec.consul.datacenter', 'spec.consul.dnsPort', 'spec.consul.encrypt', 'spec.consul.recursors', 'spec.consul.agentOverrides'],
+  reads: [
+    ...HOST_FIELDS,
+    'spec.consul.version',
+    'spec.consul.datacenter',
+    'spec.consul.dnsPort',
+    'spec.consul.encrypt',
+    'spec.consul.recursors',
+    'spec.consul.agentOverrides',
+  ],
   secretKeys: ['encrypt'],
   consumer: 'consul agent -config-dir',
   format: 'hcl',
@@ -98,13 +117,13 @@ export function generateConsulAgents(model: ClusterModel): Artifact[] {
   return consul.agents.flatMap((host) => [
     artifact(consulConfigFile, hostFile(host, CONSUL_CONFIG_PATH), consulAgentConfig(model, host)),
     artifact(consulUnitFile, hostFile(host, CONSUL_UNIT_PATH), {
-        server: isServer(consul, host),
-        datacenter: consul.datacenter,
-        configFile: CONSUL_CONFIG_PATH,
-        configDir: CONSUL_CONFIG_DIR,
-        binary: CONSUL_BINARY,
-        dnsPort: consul.dnsPort,
-        bindsPrivilegedPort: consul.dnsPort < 1024,
-      }),
+      server: isServer(consul, host),
+      datacenter: consul.datacenter,
+      configFile: CONSUL_CONFIG_PATH,
+      configDir: CONSUL_CONFIG_DIR,
+      binary: CONSUL_BINARY,
+      dnsPort: consul.dnsPort,
+      bindsPrivilegedPort: consul.dnsPort < 1024,
+    }),
   ]);
 }

@@ -6,14 +6,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureSpecs, loadFixture, variant } from '../../../tests/support/fixtures';
 import { nginxTest } from '../../../tests/support/nginx';
-import { declaredCatalog, discoveryRules, EMPTY_CATALOG, FALLBACK_SERVER, generateIngress, ingressNginxConf, portRangePattern, previewRenderer, publishedPort, quoteToAscii, skipReason, templateRenderer, type Catalog, type Instance } from './ingress';
+import {
+  declaredCatalog,
+  discoveryRules,
+  EMPTY_CATALOG,
+  FALLBACK_SERVER,
+  generateIngress,
+  ingressNginxConf,
+  portRangePattern,
+  previewRenderer,
+  publishedPort,
+  quoteToAscii,
+  skipReason,
+  templateRenderer,
+  type Catalog,
+  type Instance,
+} from './ingress';
 
 const seed = loadFixture('fixtures/seed-ha/cluster.yaml');
 const modern = loadFixture('fixtures/modern/cluster.yaml');
 const edge = loadFixture('fixtures/edge/cluster.yaml');
 
 /** The same sites with the ingress publishing the declared services only (issue 14's `declared`). */
-const declaredOf = (name: 'seed-ha' | 'modern', domain: string) => variant(name, [[`ingress:\n      domain: ${domain}\n`, `ingress:\n      domain: ${domain}\n      discovery: declared\n`]]);
+const declaredOf = (name: 'seed-ha' | 'modern', domain: string) =>
+  variant(name, [[`ingress:\n      domain: ${domain}\n`, `ingress:\n      domain: ${domain}\n      discovery: declared\n`]]);
 const seedDeclared = declaredOf('seed-ha', 'tonybai.com');
 const modernDeclared = declaredOf('modern', 'apps.corp.example');
 /** A catalog of the given services, each instance list given per service (both tags see the same). */
@@ -101,7 +117,11 @@ function nginxTestWithThrowawayCert(config: string) {
   try {
     const cert = join(directory, 'server.crt');
     const key = join(directory, 'server.key');
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=clusterspec-test', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+    const made = spawnSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=clusterspec-test', '-keyout', key, '-out', cert],
+      { encoding: 'utf8' },
+    );
     if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
     const swapped = config.replace(/ssl_certificate \S+;/g, `ssl_certificate ${cert};`).replace(/ssl_certificate_key \S+;/g, `ssl_certificate_key ${key};`);
     return nginxTest(swapped);
@@ -116,7 +136,11 @@ describe('consul-template on the ingress hosts', () => {
     expect(hosts(seed)).toEqual(['consul-1', 'consul-2']);
     expect(hosts(modern)).toEqual(['lb-1', 'lb-2']);
     expect(hosts(edge)).toEqual(['c3', 'c4']);
-    expect(generateIngress(seed).filter((each) => each.path.startsWith('hosts/consul-1/')).map((each) => each.path)).toEqual([
+    expect(
+      generateIngress(seed)
+        .filter((each) => each.path.startsWith('hosts/consul-1/'))
+        .map((each) => each.path),
+    ).toEqual([
       'hosts/consul-1/etc/consul-template/config.hcl',
       'hosts/consul-1/etc/consul-template/nginx.conf.ctmpl',
       'hosts/consul-1/etc/consul-template/nginx.conf.preview',
@@ -155,10 +179,16 @@ describe('consul-template on the ingress hosts', () => {
     expect(hcl).toMatch(/^max_stale = "10s"$/m);
     expect(hcl).not.toContain('deduplicate {');
     // Five ingress hosts: three workers become ingress hosts too.
-    const four = variant('modern', [0, 1].map(() => ['roles: [worker, consul-client]', 'roles: [worker, ingress, consul-client]'] as [string, string]));
+    const four = variant(
+      'modern',
+      [0, 1].map(() => ['roles: [worker, consul-client]', 'roles: [worker, ingress, consul-client]'] as [string, string]),
+    );
     expect(four.consul!.ingressHosts.length).toBe(4);
     expect(configOf(four, 'lb-1')).not.toContain('deduplicate {');
-    const five = variant('modern', [0, 1, 2].map(() => ['roles: [worker, consul-client]', 'roles: [worker, ingress, consul-client]'] as [string, string]));
+    const five = variant(
+      'modern',
+      [0, 1, 2].map(() => ['roles: [worker, consul-client]', 'roles: [worker, ingress, consul-client]'] as [string, string]),
+    );
     expect(five.consul!.ingressHosts.length).toBe(5);
     expect(configOf(five, 'lb-1')).toMatch(/deduplicate \{\n\s+enabled = true\n\s+prefix\s+= "consul-template\/dedup\/"\n\}/);
   });
@@ -250,9 +280,13 @@ describe('consul-template on the ingress hosts', () => {
   it('declared http services: a sized zone, the instances of the declared service or the fallback, server_name <service>.<domain> on 80', () => {
     const template = templateOf(modernDeclared, 'lb-1');
     for (const name of ['web', 'api']) {
-      const upstream = new RegExp(`upstream consul_${name} \\{\\n\\s+zone consul_http_${name} 64k;\\n\\s+\\{\\{- range service "${name}" \\}\\}\\n\\s+server \\{\\{ \\.Address \\}\\}:\\{\\{ \\.Port \\}\\} max_fails=3 fail_timeout=60s weight=1;\\n\\s+\\{\\{- else \\}\\}\\n\\s+server 127\\.0\\.0\\.1:65535 down;\\n\\s+\\{\\{- end \\}\\}\\n\\s+\\}`);
+      const upstream = new RegExp(
+        `upstream consul_${name} \\{\\n\\s+zone consul_http_${name} 64k;\\n\\s+\\{\\{- range service "${name}" \\}\\}\\n\\s+server \\{\\{ \\.Address \\}\\}:\\{\\{ \\.Port \\}\\} max_fails=3 fail_timeout=60s weight=1;\\n\\s+\\{\\{- else \\}\\}\\n\\s+server 127\\.0\\.0\\.1:65535 down;\\n\\s+\\{\\{- end \\}\\}\\n\\s+\\}`,
+      );
       expect(template).toMatch(upstream);
-      expect(template).toMatch(new RegExp(`listen 80;\\n\\s+server_name ${name}\\.apps\\.corp\\.example;\\n\\n\\s+location / \\{\\n\\s+proxy_pass http://consul_${name};`));
+      expect(template).toMatch(
+        new RegExp(`listen 80;\\n\\s+server_name ${name}\\.apps\\.corp\\.example;\\n\\n\\s+location / \\{\\n\\s+proxy_pass http://consul_${name};`),
+      );
     }
     expect(template).not.toContain('range service "postgres-5433" }}\n        server {{ .Address }}:{{ .Port }} max_fails=3 fail_timeout=60s');
     expect(templateOf(seedDeclared, 'consul-1')).toContain('server_name httpfront.tonybai.com;');
@@ -263,8 +297,12 @@ describe('consul-template on the ingress hosts', () => {
     const template = templateOf(modern, 'lb-1');
     const http = template.slice(template.indexOf('# Consul services tagged http'), template.indexOf('stream {'));
     expect(http).toContain('{{- range services }}{{- if in .Tags "http" }}');
-    expect(http).toContain('{{- if not (regexMatch "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" .Name) }}\n    # skipped http service {{ printf "%+q" .Name }}: its name is not a DNS label');
-    expect(http).toMatch(/upstream consul_\{\{ \.Name \}\} \{\n\s+zone consul_http_\{\{ \.Name \}\} 64k;\n\s+\{\{- range service \(print "http\." \.Name\) \}\}/);
+    expect(http).toContain(
+      '{{- if not (regexMatch "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" .Name) }}\n    # skipped http service {{ printf "%+q" .Name }}: its name is not a DNS label',
+    );
+    expect(http).toMatch(
+      /upstream consul_\{\{ \.Name \}\} \{\n\s+zone consul_http_\{\{ \.Name \}\} 64k;\n\s+\{\{- range service \(print "http\." \.Name\) \}\}/,
+    );
     expect(http).toContain('server_name {{ .Name }}.apps.corp.example;');
     // No declared name is written into the dynamic template: a new service needs no regeneration.
     expect(http).not.toMatch(/\b(web|api)\b/);
@@ -324,7 +362,7 @@ describe('consul-template on the ingress hosts', () => {
     expect(skipReason('tcp', 'pg-5434', rules, taken)).toBeUndefined();
   });
 
-  it('quoteToAscii is Go\'s %+q: escapes, non-ASCII as \\u/\\U, so a name cannot leave its comment line', () => {
+  it("quoteToAscii is Go's %+q: escapes, non-ASCII as \\u/\\U, so a name cannot leave its comment line", () => {
     expect(quoteToAscii('a b;{}')).toBe('"a b;{}"');
     expect(quoteToAscii('x\ny"z\\')).toBe('"x\\ny\\"z\\\\"');
     expect(quoteToAscii('ünï\u0000\u007f😀')).toBe('"\\u00fcn\\u00ef\\x00\\x7f\\U0001f600"');
@@ -333,7 +371,9 @@ describe('consul-template on the ingress hosts', () => {
   it('declared tcp services named <name>-<port>: least_conn stream upstream, listen on <port>', () => {
     const template = templateOf(seedDeclared, 'consul-2');
     const stream = template.slice(template.indexOf('stream {'));
-    expect(stream).toMatch(/upstream consul_tcpfront-9999 \{\n\s+zone consul_tcp_tcpfront-9999 64k;\n\s+least_conn;\n\s+\{\{- range service "tcpfront-9999" \}\}/);
+    expect(stream).toMatch(
+      /upstream consul_tcpfront-9999 \{\n\s+zone consul_tcp_tcpfront-9999 64k;\n\s+least_conn;\n\s+\{\{- range service "tcpfront-9999" \}\}/,
+    );
     expect(stream).toMatch(/server \{\n\s+listen 9999;\n\s+proxy_pass consul_tcpfront-9999;\n\s+\}/);
     expect(templateOf(edge, 'c4')).toMatch(/listen 1883;\n\s+proxy_pass consul_mqtt-1883;/);
     expect(publishedPort({ name: 'tcp-front-9999', tags: ['tcp'] })).toBe(9999);
@@ -351,7 +391,11 @@ describe('consul-template on the ingress hosts', () => {
       ['10.20.0.41', '10.20.0.42', '10.20.0.31', '10.20.0.32', '10.20.0.33', '10.20.0.34'].map((address) => `${address}:8081`),
     );
     // edge: h1..h3 run no agent, so their registrator registers through c1 (node "c1" sorts first).
-    expect(declaredCatalog(edge).instances('dashboard').map((instance) => instance.address)).toEqual(['172.16.2.11', '172.16.2.12', '172.16.2.13', '172.16.1.11', '172.16.1.12', '172.16.1.13', '172.16.1.21', '172.16.1.22']);
+    expect(
+      declaredCatalog(edge)
+        .instances('dashboard')
+        .map((instance) => instance.address),
+    ).toEqual(['172.16.2.11', '172.16.2.12', '172.16.2.13', '172.16.1.11', '172.16.1.12', '172.16.1.13', '172.16.1.21', '172.16.1.22']);
     expect(declaredCatalog(seed).instances('httpfront')).toEqual([]);
     // `service "<tag>.<name>"` sees the instances only under the service's own tags.
     expect(declaredCatalog(modern).instances('web', 'http')).toEqual(web);
@@ -378,7 +422,13 @@ describe('consul-template on the ingress hosts', () => {
     const catalog = catalogOf({ httpfront: { tags: ['http'], instances: [{ address: '10.0.0.1', port: 32769 }] } });
     const rendered = renderGoTemplate(templateOf(seedDeclared, 'consul-1'), catalog);
     expect(rendered).not.toBe(previewOf(seedDeclared, 'consul-1'));
-    expect(rendered).toBe(ingressNginxConf(seedDeclared, seedDeclared.hosts.find((host) => host.name === 'consul-1')!, previewRenderer(catalog)));
+    expect(rendered).toBe(
+      ingressNginxConf(
+        seedDeclared,
+        seedDeclared.hosts.find((host) => host.name === 'consul-1')!,
+        previewRenderer(catalog),
+      ),
+    );
     expect(rendered).toContain('server 10.0.0.1:32769 max_fails=3 fail_timeout=60s weight=1;');
   });
 

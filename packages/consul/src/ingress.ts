@@ -1,5 +1,25 @@
-import { NGINX_CONF_PATH, nginxOwnedByConsulTemplate, renderNginxConf, renderStaticBalancers, roleListeners, staticBalancers, type StaticBalancers } from '@clusterspec/loadbalancer';
-import { HOST_FIELDS, artifact, compileTemplate, defineArtifact, hostFile, type Artifact, type ClusterModel, type ConsulModel, type ConsulService, type Host, type IngressDiscovery } from '@clusterspec/spec';
+import {
+  NGINX_CONF_PATH,
+  nginxOwnedByConsulTemplate,
+  renderNginxConf,
+  renderStaticBalancers,
+  roleListeners,
+  staticBalancers,
+  type StaticBalancers,
+} from '@clusterspec/loadbalancer';
+import {
+  HOST_FIELDS,
+  artifact,
+  compileTemplate,
+  defineArtifact,
+  hostFile,
+  type Artifact,
+  type ClusterModel,
+  type ConsulModel,
+  type ConsulService,
+  type Host,
+  type IngressDiscovery,
+} from '@clusterspec/spec';
 import { join } from 'node:path';
 import { agentFor, CONSUL_HTTP_PORT } from './topology';
 
@@ -98,7 +118,8 @@ export function skipReason(tag: 'http' | 'tcp', name: string, rules: DiscoveryRu
   if (tag === 'http') return undefined;
   const port = portText(name);
   if (!new RegExp(PORT_SUFFIX_PATTERN).test(name)) return `skipped tcp service ${name}: its name does not end in -<port>`;
-  if (!new RegExp(`-(${portRangePattern(rules.tcpPorts.from, rules.tcpPorts.to)})$`).test(name)) return `skipped tcp service ${name}: port ${port} is outside ${rules.tcpPorts.from}-${rules.tcpPorts.to}`;
+  if (!new RegExp(`-(${portRangePattern(rules.tcpPorts.from, rules.tcpPorts.to)})$`).test(name))
+    return `skipped tcp service ${name}: port ${port} is outside ${rules.tcpPorts.from}-${rules.tcpPorts.to}`;
   if (rules.takenPorts.map(String).includes(port)) return `skipped tcp service ${name}: port ${port} is used on this host`;
   const owner = published.get(port);
   if (owner !== undefined) return `skipped tcp service ${name}: port ${port} is published already, by ${owner}`;
@@ -115,7 +136,8 @@ export const templateRenderer: IngressRenderer = {
   discover: (tag, rules, block) => {
     const quoteless = (pattern: string) => {
       // Both would end the action or the string literal early.
-      if (pattern.includes('}}') || pattern.includes('"') || pattern.includes('\\')) throw new Error(`pattern ${pattern} cannot be written into a template action`);
+      if (pattern.includes('}}') || pattern.includes('"') || pattern.includes('\\'))
+        throw new Error(`pattern ${pattern} cannot be written into a template action`);
       return `"${pattern}"`;
     };
     const published = block({ name: '{{ .Name }}', port: '{{ $port }}', servers: (parameters) => goServers(`(print "${tag}." .Name)`, parameters) });
@@ -157,13 +179,21 @@ export const templateRenderer: IngressRenderer = {
 };
 
 function goServers(query: string, parameters: string): string {
-  return [`    {{- range service ${query} }}`, `    ${serverLine('{{ .Address }}', '{{ .Port }}', parameters)}`, '    {{- else }}', `    ${FALLBACK_SERVER}`, '    {{- end }}'].join('\n');
+  return [
+    `    {{- range service ${query} }}`,
+    `    ${serverLine('{{ .Address }}', '{{ .Port }}', parameters)}`,
+    '    {{- else }}',
+    `    ${FALLBACK_SERVER}`,
+    '    {{- end }}',
+  ].join('\n');
 }
 
 /** Resolved lines for a catalog: what consul-template renders from the template for it. */
 export function previewRenderer(catalog: Catalog): IngressRenderer {
   const lines = (instances: readonly Instance[], parameters: string) =>
-    instances.length === 0 ? `    ${FALLBACK_SERVER}` : instances.map((instance) => `    ${serverLine(instance.address, instance.port, parameters)}`).join('\n');
+    instances.length === 0
+      ? `    ${FALLBACK_SERVER}`
+      : instances.map((instance) => `    ${serverLine(instance.address, instance.port, parameters)}`).join('\n');
   return {
     servers: (service, parameters) => lines(catalog.instances(service), parameters),
     literal: (text) => text,
@@ -193,7 +223,17 @@ function sortedByName(services: readonly CatalogService[]): CatalogService[] {
 
 /** Go's strconv.QuoteToASCII (printf "%+q"), so a hostile name stays on its comment line in plain ASCII. */
 export function quoteToAscii(text: string): string {
-  const named: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '"': '\\"', '\\': '\\\\' };
+  const named: Record<string, string> = {
+    '\x07': '\\a',
+    '\b': '\\b',
+    '\f': '\\f',
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t',
+    '\v': '\\v',
+    '"': '\\"',
+    '\\': '\\\\',
+  };
   let out = '"';
   for (const character of text) {
     const code = character.codePointAt(0)!;
@@ -264,7 +304,9 @@ export function publishedPort(service: ConsulService): number {
   const match = /-(\d+)$/.exec(service.name);
   const port = match ? Number(match[1]) : NaN;
   if (!(port >= 1 && port <= 65535)) {
-    throw new Error(`consul service "${service.name}" is tagged tcp but its name does not end in -<port> (e.g. ${service.name}-9999): the ingress cannot tell which port to publish it on`);
+    throw new Error(
+      `consul service "${service.name}" is tagged tcp but its name does not end in -<port> (e.g. ${service.name}-9999): the ingress cannot tell which port to publish it on`,
+    );
   }
   return port;
 }
@@ -323,16 +365,34 @@ export function ingressServices(model: ClusterModel, host: Host): IngressService
   return {
     discovery: consul.ingressDiscovery,
     ...(consul.ingressDomain === undefined ? {} : { domain: consul.ingressDomain }),
-    http: tagged(consul, 'http').map((service) => ({ name: service.name, upstream: `consul_${service.name}`, zone: `consul_http_${service.name}`, serverName: `${service.name}.${consul.ingressDomain}` })),
-    tcp: tagged(consul, 'tcp').map((service) => ({ name: service.name, upstream: `consul_${service.name}`, zone: `consul_tcp_${service.name}`, port: publishedPort(service) })),
+    http: tagged(consul, 'http').map((service) => ({
+      name: service.name,
+      upstream: `consul_${service.name}`,
+      zone: `consul_http_${service.name}`,
+      serverName: `${service.name}.${consul.ingressDomain}`,
+    })),
+    tcp: tagged(consul, 'tcp').map((service) => ({
+      name: service.name,
+      upstream: `consul_${service.name}`,
+      zone: `consul_tcp_${service.name}`,
+      port: publishedPort(service),
+    })),
     rules: discoveryRules(model, host),
   };
 }
 
 const httpBlock = (domain: string | undefined) => (service: ServiceBlock) =>
-  renderHttpService({ upstream: `consul_${service.name}`, zone: `consul_http_${service.name}`, serverName: `${service.name}.${domain}`, servers: service.servers }).replace(/\n$/, '');
+  renderHttpService({
+    upstream: `consul_${service.name}`,
+    zone: `consul_http_${service.name}`,
+    serverName: `${service.name}.${domain}`,
+    servers: service.servers,
+  }).replace(/\n$/, '');
 const streamBlock = (service: ServiceBlock) =>
-  renderStreamService({ upstream: `consul_${service.name}`, zone: `consul_tcp_${service.name}`, port: service.port, servers: service.servers }).replace(/\n$/, '');
+  renderStreamService({ upstream: `consul_${service.name}`, zone: `consul_tcp_${service.name}`, port: service.port, servers: service.servers }).replace(
+    /\n$/,
+    '',
+  );
 
 /** The http and stream sections consul-template adds to a host's nginx.conf; undefined when there is nothing to publish. */
 export function renderIngressSections(services: IngressServices, renderer: IngressRenderer): { http?: string; stream?: string } {
@@ -356,14 +416,18 @@ export function renderIngressSections(services: IngressServices, renderer: Ingre
       services.http.length > 0
         ? declared(
             `# Consul services tagged http, published on port 80 as <service>.${services.domain}.`,
-            services.http.map((service) => httpBlock(services.domain)({ name: service.name, servers: (parameters) => renderer.servers(service.name, parameters) })),
+            services.http.map((service) =>
+              httpBlock(services.domain)({ name: service.name, servers: (parameters) => renderer.servers(service.name, parameters) }),
+            ),
           )
         : undefined,
     stream:
       services.tcp.length > 0
         ? declared(
             '# Consul services tagged tcp, named <name>-<port>: published on <port>.',
-            services.tcp.map((service) => streamBlock({ name: service.name, port: String(service.port), servers: (parameters) => renderer.servers(service.name, parameters) })),
+            services.tcp.map((service) =>
+              streamBlock({ name: service.name, port: String(service.port), servers: (parameters) => renderer.servers(service.name, parameters) }),
+            ),
           )
         : undefined,
   };
@@ -394,8 +458,13 @@ export function ingressNginxConf(model: ClusterModel, host: Host, renderer: Ingr
 }
 
 const INGRESS_READS = [
-  ...HOST_FIELDS, 'spec.consul.ingress', 'spec.consul.services', 'spec.consul.version',
-  'spec.kubernetes.loadBalancer', 'spec.harbor.loadBalancer', 'spec.docker.hosts',
+  ...HOST_FIELDS,
+  'spec.consul.ingress',
+  'spec.consul.services',
+  'spec.consul.version',
+  'spec.kubernetes.loadBalancer',
+  'spec.harbor.loadBalancer',
+  'spec.docker.hosts',
 ];
 
 /** consul-template's configuration. */
@@ -446,7 +515,7 @@ export const nginxTemplateFile = defineArtifact<IngressNginx>({
   id: 'consul/nginx-template',
   pattern: `hosts/*${NGINX_TEMPLATE_PATH}`,
   description:
-    'the template consul-template renders into /etc/nginx/nginx.conf: the host\'s static balancers, then http services as `server_name <service>.<domain>` and tcp services `<name>-<port>` on `<port>`, each with a fallback server: every one in the catalog that passes the ingress rules (one comment line per skip; `discovery: dynamic`) or the declared ones (`declared`)',
+    "the template consul-template renders into /etc/nginx/nginx.conf: the host's static balancers, then http services as `server_name <service>.<domain>` and tcp services `<name>-<port>` on `<port>`, each with a fallback server: every one in the catalog that passes the ingress rules (one comment line per skip; `discovery: dynamic`) or the declared ones (`declared`)",
   where: 'ingress hosts',
   reads: INGRESS_READS,
   secretKeys: [],
@@ -470,7 +539,8 @@ export const nginxPreviewFile = defineArtifact<IngressPreview>({
 export const reloadScriptFile = defineArtifact<ReloadScript>({
   id: 'consul/reload-nginx',
   pattern: `hosts/*${RELOAD_SCRIPT_PATH}`,
-  description: 'consul-template\'s command: `nginx -t`, then `nginx -s reload`; a refused nginx.conf is kept as `nginx.conf.refused` and the backup put back, exit 0 (consul-template stops on a failed command)',
+  description:
+    "consul-template's command: `nginx -t`, then `nginx -s reload`; a refused nginx.conf is kept as `nginx.conf.refused` and the backup put back, exit 0 (consul-template stops on a failed command)",
   where: 'ingress hosts',
   reads: ['spec.hosts[].roles'],
   secretKeys: [],
@@ -509,7 +579,11 @@ export function declaredInstances(model: ClusterModel): Record<string, Instance[
       instances[service.name] = [];
       continue;
     }
-    const entries = dockerHosts.map((host) => ({ node: agentFor(consul, host).host.name, id: `${host.name}:${service.name}:${port}`, instance: { address: host.address, port } }));
+    const entries = dockerHosts.map((host) => ({
+      node: agentFor(consul, host).host.name,
+      id: `${host.name}:${service.name}:${port}`,
+      instance: { address: host.address, port },
+    }));
     entries.sort((a, b) => compare(a.node, b.node) || compare(a.id, b.id));
     instances[service.name] = entries.map((entry) => entry.instance);
   }
@@ -571,7 +645,13 @@ export function generateIngress(model: ClusterModel): Artifact[] {
       artifact(nginxTemplateFile, hostFile(host, NGINX_TEMPLATE_PATH), nginx),
       artifact(nginxPreviewFile, hostFile(host, NGINX_PREVIEW_PATH), { ...nginx, catalog }),
       artifact(reloadScriptFile, hostFile(host, RELOAD_SCRIPT_PATH), { destination: NGINX_CONF_PATH }),
-      artifact(consulTemplateUnitFile, hostFile(host, CONSUL_TEMPLATE_UNIT_PATH), { hostName: host.name, local: agent.local, destination: NGINX_CONF_PATH, binary: CONSUL_TEMPLATE_BINARY, config: CONSUL_TEMPLATE_CONFIG_PATH }),
+      artifact(consulTemplateUnitFile, hostFile(host, CONSUL_TEMPLATE_UNIT_PATH), {
+        hostName: host.name,
+        local: agent.local,
+        destination: NGINX_CONF_PATH,
+        binary: CONSUL_TEMPLATE_BINARY,
+        config: CONSUL_TEMPLATE_CONFIG_PATH,
+      }),
     ];
   });
 }

@@ -16,7 +16,8 @@ export interface RegistratorUnit {
 export const registratorUnitFile = defineArtifact<RegistratorUnit>({
   id: 'consul/registrator-unit',
   pattern: `hosts/*${REGISTRATOR_UNIT_PATH}`,
-  description: 'registrator (`gliderlabs/registrator:v7`, host network, the Docker socket), its flags before `consul://localhost:8500` where an agent runs, else a server\'s',
+  description:
+    "registrator (`gliderlabs/registrator:v7`, host network, the Docker socket), its flags before `consul://localhost:8500` where an agent runs, else a server's",
   where: 'Docker hosts',
   reads: [...HOST_FIELDS, 'spec.docker.hosts', 'spec.docker.registrator.consul', 'spec.consul'],
   secretKeys: [],

@@ -5,7 +5,8 @@ import { CERTS_DIR, CONTAINERD_CONFIG_PATH, containerdNodes } from './paths';
 export const containerdConfigFile = defineArtifact<JsonMap>({
   id: 'containerd/config',
   pattern: `hosts/*${CONTAINERD_CONFIG_PATH}`,
-  description: 'containerd\'s config.toml: registry `config_path = "/etc/containerd/certs.d"` and runc\'s `SystemdCgroup = true`, in the tables of the release\'s config version (2, or 3 from containerd 2.0)',
+  description:
+    "containerd's config.toml: registry `config_path = \"/etc/containerd/certs.d\"` and runc's `SystemdCgroup = true`, in the tables of the release's config version (2, or 3 from containerd 2.0)",
   where: 'nodes, containerd runtime (1.24+ by default)',
   reads: [...HOST_FIELDS, 'spec.kubernetes.version', 'spec.kubernetes.containerRuntime', 'spec.containerd.version'],
   secretKeys: [],
@@ -44,7 +45,10 @@ export function generateContainerdConfig(model: ClusterModel): Artifact[] {
   const { release } = containerd;
   const config = merge(
     { version: release.configVersion },
-    merge(nest(release.registryTable, { config_path: CERTS_DIR }), nest(release.runcTable, { runtime_type: 'io.containerd.runc.v2', options: { SystemdCgroup: true } })),
+    merge(
+      nest(release.registryTable, { config_path: CERTS_DIR }),
+      nest(release.runcTable, { runtime_type: 'io.containerd.runc.v2', options: { SystemdCgroup: true } }),
+    ),
   );
   return containerdNodes(model).map((host) => artifact(containerdConfigFile, hostFile(host, CONTAINERD_CONFIG_PATH), config));
 }

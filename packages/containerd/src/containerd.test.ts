@@ -53,7 +53,7 @@ describe('hosts.toml', () => {
     expect(hosts).toEqual({ server: 'http://172.16.2.10:8088', host: { 'http://172.16.2.10:8088': { capabilities: ['pull', 'resolve', 'push'] } } });
   });
 
-  it("https Harbor on 443: the bare host directory, the CA beside the file by default", () => {
+  it('https Harbor on 443: the bare host directory, the CA beside the file by default', () => {
     const hosts = toml(contentOf(files(modern()), 'hosts/worker-1/etc/containerd/certs.d/registry.corp.example/hosts.toml'));
     expect(hosts).toEqual({
       server: 'https://registry.corp.example',
@@ -62,7 +62,9 @@ describe('hosts.toml', () => {
   });
 
   it('names harbor.caFile when the spec gives it, and keeps a non-default https port', () => {
-    const model = modern([['    externalURL: https://registry.corp.example\n', '    externalURL: https://registry.corp.example:8443\n    caFile: /etc/pki/harbor-ca.crt\n']]);
+    const model = modern([
+      ['    externalURL: https://registry.corp.example\n', '    externalURL: https://registry.corp.example:8443\n    caFile: /etc/pki/harbor-ca.crt\n'],
+    ]);
     const hosts = toml(contentOf(files(model), 'hosts/cp-2/etc/containerd/certs.d/registry.corp.example:8443/hosts.toml'));
     expect(hosts.host['https://registry.corp.example:8443'].ca).toBe('/etc/pki/harbor-ca.crt');
   });
@@ -83,7 +85,9 @@ describe('the kubelet and Docker agree with containerd on the cgroup driver', ()
   const kubeletConfiguration = (version: string, runtime?: string) => {
     const model = edge([['    version: "1.24.17"\n', `    version: "${version}"\n${runtime ? `    containerRuntime: ${runtime}\n` : ''}`]]);
     const init = contentOf(artifactsByPath(kubernetesGenerators, model), 'hosts/k1/etc/kubernetes/kubeadm-config.yaml');
-    return parseAllDocuments(init).map((document) => document.toJS() as Record<string, unknown>).find((document) => document.kind === 'KubeletConfiguration');
+    return parseAllDocuments(init)
+      .map((document) => document.toJS() as Record<string, unknown>)
+      .find((document) => document.kind === 'KubeletConfiguration');
   };
 
   it('writes cgroupDriver: systemd for containerd where kubeadm would default to cgroupfs (before 1.22)', () => {
@@ -103,7 +107,7 @@ describe('the kubelet and Docker agree with containerd on the cgroup driver', ()
     expect(config).not.toHaveProperty('rotateCertificates');
   });
 
-  it("sets native.cgroupdriver=systemd in daemon.json where Docker runs a kubeadm node whose kubelet kubeadm puts on systemd (1.23), not on the Harbor hosts", () => {
+  it('sets native.cgroupdriver=systemd in daemon.json where Docker runs a kubeadm node whose kubelet kubeadm puts on systemd (1.23), not on the Harbor hosts', () => {
     const model = edge([['version: "1.24.17"', 'version: "1.23.17"']]);
     const daemon = artifactsByPath(hostGenerators, model);
     expect(JSON.parse(contentOf(daemon, 'hosts/w1/etc/docker/daemon.json'))['exec-opts']).toEqual(['native.cgroupdriver=systemd']);

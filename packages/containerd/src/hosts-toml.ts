@@ -5,7 +5,8 @@ import { containerdNodes, DOCKER_HUB, harborCaFile, hostsTomlPath, registryHostD
 export const registryHostsFile = defineArtifact<JsonMap>({
   id: 'containerd/registry-hosts',
   pattern: 'hosts/*/etc/containerd/certs.d/*/hosts.toml',
-  description: 'how containerd reaches a registry: Harbor\'s (`<host[:port]>`, https with `ca` or plain http, the port only when not the protocol\'s default), Docker Hub\'s (`docker.io`, each of `docker.registryMirrors` a `[host]` before Docker Hub)',
+  description:
+    "how containerd reaches a registry: Harbor's (`<host[:port]>`, https with `ca` or plain http, the port only when not the protocol's default), Docker Hub's (`docker.io`, each of `docker.registryMirrors` a `[host]` before Docker Hub)",
   where: 'nodes, containerd runtime',
   reads: [...HOST_FIELDS, 'spec.kubernetes.containerRuntime', 'spec.harbor.externalURL', 'spec.harbor.caFile', 'spec.docker.registryMirrors'],
   secretKeys: [],

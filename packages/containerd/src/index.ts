@@ -6,5 +6,8 @@ export { containerdConfigFile } from './config-toml';
 export { registryHostsFile } from './hosts-toml';
 export { CERTS_DIR, CONTAINERD_CONFIG_PATH, DOCKER_HUB, harborCaFile, hostsTomlPath, registryHostDirectory } from './paths';
 
-export const containerdGenerators: readonly Generator[] = [defineGenerator([containerdConfigFile], generateContainerdConfig), defineGenerator([registryHostsFile], generateRegistryHosts)];
+export const containerdGenerators: readonly Generator[] = [
+  defineGenerator([containerdConfigFile], generateContainerdConfig),
+  defineGenerator([registryHostsFile], generateRegistryHosts),
+];
 export const containerdArtifacts: readonly ArtifactDescriptor[] = containerdGenerators.flatMap((generator) => generator.produces);

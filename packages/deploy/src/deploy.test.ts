@@ -7,9 +7,27 @@ const seedSite = generatedSites().find((site) => site.spec === 'fixtures/seed-ha
 if (!seedSite) throw new Error('fixtures/seed-ha/cluster.yaml is not among the generated sites');
 const { model: seed, artifacts: seedArtifacts } = seedSite;
 /** A kind of file no generator writes yet (keepalived arrives with another issue), for the playbook's table. */
-const keepalivedFile = defineArtifact<string>({ id: 'test/keepalived', pattern: 'hosts/*/etc/keepalived/keepalived.conf', description: 'test', where: 'test', reads: [], secretKeys: [], consumer: 'keepalived', format: 'nginx', render: (text) => text });
+const keepalivedFile = defineArtifact<string>({
+  id: 'test/keepalived',
+  pattern: 'hosts/*/etc/keepalived/keepalived.conf',
+  description: 'test',
+  where: 'test',
+  reads: [],
+  secretKeys: [],
+  consumer: 'keepalived',
+  format: 'nginx',
+  render: (text) => text,
+});
 const files = (artifacts: readonly Artifact[]) => new Map(artifacts.map((item) => [item.path, item]));
-type Play = { name: string; hosts: string; serial?: number; any_errors_fatal?: boolean; max_fail_percentage?: number; tasks: Record<string, unknown>[]; handlers: Record<string, unknown>[] };
+type Play = {
+  name: string;
+  hosts: string;
+  serial?: number;
+  any_errors_fatal?: boolean;
+  max_fail_percentage?: number;
+  tasks: Record<string, unknown>[];
+  handlers: Record<string, unknown>[];
+};
 
 describe('deploy/', () => {
   const deploy = files(generateDeploy(seed, seedArtifacts));
@@ -48,7 +66,11 @@ describe('deploy/', () => {
     const own = seedArtifacts.filter((item) => item.path.startsWith('hosts/consul-1/')).map((item) => item.path.slice('hosts/consul-1'.length));
     expect(listed.map((file) => file.path).sort()).toEqual(own.sort());
     expect(vars.clusterspec_secret_files.consul).toEqual([{ path: '/etc/consul.d/consul.hcl', mode: '0640' }]);
-    expect(vars.clusterspec_files.units.map((file: { unit: string }) => file.unit).sort()).toEqual(['consul-template.service', 'consul.service', 'registrator.service']);
+    expect(vars.clusterspec_files.units.map((file: { unit: string }) => file.unit).sort()).toEqual([
+      'consul-template.service',
+      'consul.service',
+      'registrator.service',
+    ]);
     expect(deploy.get(hostVarsPath('consul-1'))?.content).toContain('mode: "0644"');
   });
 
@@ -68,9 +90,13 @@ describe('deploy/', () => {
   it('plays only the services the site has: no keepalived task without a keepalived file, one with it', () => {
     const without = deploy.get(PLAYBOOK_PATH)?.content ?? '';
     expect(without).not.toContain('keepalived');
-    const withKeepalived = files(generateDeploy(seed, [...seedArtifacts, artifact(keepalivedFile, 'hosts/emei/etc/keepalived/keepalived.conf', 'vrrp_instance VI_1 {}\n')]));
+    const withKeepalived = files(
+      generateDeploy(seed, [...seedArtifacts, artifact(keepalivedFile, 'hosts/emei/etc/keepalived/keepalived.conf', 'vrrp_instance VI_1 {}\n')]),
+    );
     const plays = parse(withKeepalived.get(PLAYBOOK_PATH)?.content ?? '') as Play[];
     expect(plays[0].handlers.map((handler) => handler.name)).toContain('Reload keepalived');
-    expect(parse(withKeepalived.get(hostVarsPath('emei'))?.content ?? '').clusterspec_files.keepalived).toEqual([{ path: '/etc/keepalived/keepalived.conf', mode: '0644' }]);
+    expect(parse(withKeepalived.get(hostVarsPath('emei'))?.content ?? '').clusterspec_files.keepalived).toEqual([
+      { path: '/etc/keepalived/keepalived.conf', mode: '0644' },
+    ]);
   });
 });

@@ -52,10 +52,7 @@ export function generateHostVars(host: Host, artifacts: readonly Artifact[]): Ar
     const lists = secretBearing(item) ? secretFiles : files;
     (lists[filesKey(service.id)] ??= []).push(entry);
   }
-  return yamlFile(
-    hostVarsFile,
-    hostVarsPath(host.name),
-    { clusterspec_files: files, clusterspec_secret_files: secretFiles },
-    [`The files site.yml installs on ${host.name}, from <clusterspec_rendered>/hosts/${host.name}/.`],
-  );
+  return yamlFile(hostVarsFile, hostVarsPath(host.name), { clusterspec_files: files, clusterspec_secret_files: secretFiles }, [
+    `The files site.yml installs on ${host.name}, from <clusterspec_rendered>/hosts/${host.name}/.`,
+  ]);
 }

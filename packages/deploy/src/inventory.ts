@@ -4,7 +4,7 @@ import { defineDeployFile, INVENTORY_PATH, roleGroup, yamlFile } from './layout'
 export const inventoryFile = defineDeployFile(
   'inventory',
   INVENTORY_PATH,
-  'the Ansible inventory: every host with its address (`ansible_host`) under `all`, a group per role (`control_plane`, `apiserver_lb`, …), and on each control-plane host `clusterspec_health_url`, its apiserver\'s `/healthz`',
+  "the Ansible inventory: every host with its address (`ansible_host`) under `all`, a group per role (`control_plane`, `apiserver_lb`, …), and on each control-plane host `clusterspec_health_url`, its apiserver's `/healthz`",
   [...HOST_FIELDS, 'spec.kubernetes.apiServer.bindPort'],
 );
 
@@ -28,7 +28,5 @@ export function generateInventory(model: ClusterModel): Artifact {
     }
   }
   const children = Object.fromEntries([...groups].map(([name, members]) => [name, { hosts: members }]));
-  return yamlFile(inventoryFile, INVENTORY_PATH, { all: { hosts, children } }, [
-    `The hosts of ${model.name}, a group per role. Use with site.yml beside it.`,
-  ]);
+  return yamlFile(inventoryFile, INVENTORY_PATH, { all: { hosts, children } }, [`The hosts of ${model.name}, a group per role. Use with site.yml beside it.`]);
 }

@@ -27,11 +27,20 @@ export function renderAnsibleYaml(data: AnsibleYaml): string {
 
 /** Declares one kind of file of the deploy folder: YAML, read by ansible-playbook, no secret ever. */
 export function defineDeployFile(id: string, pattern: string, description: string, reads: readonly string[]): ArtifactDescriptor<AnsibleYaml> {
-  return defineArtifact<AnsibleYaml>({ id: `deploy/${id}`, pattern, description, where: 'the cluster', reads, secretKeys: [], consumer: 'ansible-playbook', format: 'yaml', render: renderAnsibleYaml });
+  return defineArtifact<AnsibleYaml>({
+    id: `deploy/${id}`,
+    pattern,
+    description,
+    where: 'the cluster',
+    reads,
+    secretKeys: [],
+    consumer: 'ansible-playbook',
+    format: 'yaml',
+    render: renderAnsibleYaml,
+  });
 }
 
 /** The artifact of a deploy descriptor: the notice and the header lines as comments above the document. */
 export function yamlFile(descriptor: ArtifactDescriptor<AnsibleYaml>, path: string, document: unknown, header: readonly string[] = []): Artifact<AnsibleYaml> {
   return artifact(descriptor, path, { comments: [GENERATED_NOTICE, ...header], document });
 }
-

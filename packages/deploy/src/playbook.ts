@@ -53,7 +53,12 @@ function installTask(service: Service, secret: boolean): Task {
 function handlers(service: Service): Task[] {
   if (service.handlers.length === 0) return [];
   const real = service.handlers.map((handler) => ({ ...handler, listen: handlerTopic(service), when: REAL }));
-  const stub = { name: `Stub: ${service.action}`, 'ansible.builtin.debug': { msg: `stubbed (clusterspec_stub_services): ${service.action}` }, listen: handlerTopic(service), when: STUB };
+  const stub = {
+    name: `Stub: ${service.action}`,
+    'ansible.builtin.debug': { msg: `stubbed (clusterspec_stub_services): ${service.action}` },
+    listen: handlerTopic(service),
+    when: STUB,
+  };
   return [...real, stub];
 }
 
@@ -76,10 +81,14 @@ const healthCheck: Task = {
  * install the same way; only the services some host of the site needs get a task and handlers.
  */
 export function generatePlaybook(model: ClusterModel, artifacts: readonly Artifact[]): Artifact {
-  const hostFiles = artifacts.filter((item) => item.path.startsWith('hosts/')).map((item) => ({ service: serviceOf(item.path.replace(/^hosts\/[^/]+/, '')), secret: secretBearing(item) }));
+  const hostFiles = artifacts
+    .filter((item) => item.path.startsWith('hosts/'))
+    .map((item) => ({ service: serviceOf(item.path.replace(/^hosts\/[^/]+/, '')), secret: secretBearing(item) }));
   const used = SERVICES.filter((service) => hostFiles.some((file) => file.service === service));
   const withSecrets = new Set(hostFiles.filter((file) => file.secret).map((file) => file.service));
-  const installs = used.flatMap((service) => (withSecrets.has(service) ? [installTask(service, false), installTask(service, true)] : [installTask(service, false)]));
+  const installs = used.flatMap((service) =>
+    withSecrets.has(service) ? [installTask(service, false), installTask(service, true)] : [installTask(service, false)],
+  );
   const install = [checkRenderedTree, ...installs];
   const allHandlers = used.flatMap(handlers);
   const common = { become: '{{ clusterspec_become | bool }}', gather_facts: false };

@@ -52,7 +52,17 @@ export const SERVICES: readonly Service[] = [
     label: 'Consul agent configuration',
     action: 'consul reload',
     // Retried: right after a restart of consul.service (handler above) the agent may not answer yet.
-    handlers: [{ name: 'Reload the Consul agent', 'ansible.builtin.command': 'consul reload', register: 'clusterspec_consul_reload', until: 'clusterspec_consul_reload.rc == 0', retries: 5, delay: 2, changed_when: true }],
+    handlers: [
+      {
+        name: 'Reload the Consul agent',
+        'ansible.builtin.command': 'consul reload',
+        register: 'clusterspec_consul_reload',
+        until: 'clusterspec_consul_reload.rc == 0',
+        retries: 5,
+        delay: 2,
+        changed_when: true,
+      },
+    ],
   },
   {
     id: 'consul-template',

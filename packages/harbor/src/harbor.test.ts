@@ -40,28 +40,109 @@ const EDGE = loadFixture('fixtures/edge/cluster.yaml');
 
 /** Keys of Harbor v1.1.0's make/harbor.cfg, in its order. */
 const HARBOR_1_1_CFG_KEYS = [
-  'hostname', 'ui_url_protocol', 'db_password', 'max_job_workers', 'customize_crt', 'ssl_cert', 'ssl_cert_key', 'secretkey_path', 'admiral_url',
-  'email_identity', 'email_server', 'email_server_port', 'email_username', 'email_password', 'email_from', 'email_ssl', 'harbor_admin_password',
-  'auth_mode', 'ldap_url', 'ldap_basedn', 'ldap_uid', 'ldap_scope', 'ldap_timeout', 'self_registration', 'token_expiration',
-  'project_creation_restriction', 'verify_remote_cert',
+  'hostname',
+  'ui_url_protocol',
+  'db_password',
+  'max_job_workers',
+  'customize_crt',
+  'ssl_cert',
+  'ssl_cert_key',
+  'secretkey_path',
+  'admiral_url',
+  'email_identity',
+  'email_server',
+  'email_server_port',
+  'email_username',
+  'email_password',
+  'email_from',
+  'email_ssl',
+  'harbor_admin_password',
+  'auth_mode',
+  'ldap_url',
+  'ldap_basedn',
+  'ldap_uid',
+  'ldap_scope',
+  'ldap_timeout',
+  'self_registration',
+  'token_expiration',
+  'project_creation_restriction',
+  'verify_remote_cert',
 ];
 
 /** Variables of Harbor v1.1.0's make/common/templates/adminserver/env, in its order. */
 const HARBOR_1_1_ADMINSERVER_KEYS = [
-  'LOG_LEVEL', 'EXT_ENDPOINT', 'AUTH_MODE', 'SELF_REGISTRATION', 'LDAP_URL', 'LDAP_SEARCH_DN', 'LDAP_SEARCH_PWD', 'LDAP_BASE_DN', 'LDAP_FILTER',
-  'LDAP_UID', 'LDAP_SCOPE', 'LDAP_TIMEOUT', 'DATABASE_TYPE', 'MYSQL_HOST', 'MYSQL_PORT', 'MYSQL_USR', 'MYSQL_PWD', 'MYSQL_DATABASE', 'REGISTRY_URL',
-  'TOKEN_SERVICE_URL', 'EMAIL_HOST', 'EMAIL_PORT', 'EMAIL_USR', 'EMAIL_PWD', 'EMAIL_SSL', 'EMAIL_FROM', 'EMAIL_IDENTITY', 'HARBOR_ADMIN_PASSWORD',
-  'PROJECT_CREATION_RESTRICTION', 'VERIFY_REMOTE_CERT', 'MAX_JOB_WORKERS', 'UI_SECRET', 'JOBSERVICE_SECRET', 'TOKEN_EXPIRATION', 'CFG_EXPIRATION',
-  'GODEBUG', 'ADMIRAL_URL', 'WITH_NOTARY', 'RESET',
+  'LOG_LEVEL',
+  'EXT_ENDPOINT',
+  'AUTH_MODE',
+  'SELF_REGISTRATION',
+  'LDAP_URL',
+  'LDAP_SEARCH_DN',
+  'LDAP_SEARCH_PWD',
+  'LDAP_BASE_DN',
+  'LDAP_FILTER',
+  'LDAP_UID',
+  'LDAP_SCOPE',
+  'LDAP_TIMEOUT',
+  'DATABASE_TYPE',
+  'MYSQL_HOST',
+  'MYSQL_PORT',
+  'MYSQL_USR',
+  'MYSQL_PWD',
+  'MYSQL_DATABASE',
+  'REGISTRY_URL',
+  'TOKEN_SERVICE_URL',
+  'EMAIL_HOST',
+  'EMAIL_PORT',
+  'EMAIL_USR',
+  'EMAIL_PWD',
+  'EMAIL_SSL',
+  'EMAIL_FROM',
+  'EMAIL_IDENTITY',
+  'HARBOR_ADMIN_PASSWORD',
+  'PROJECT_CREATION_RESTRICTION',
+  'VERIFY_REMOTE_CERT',
+  'MAX_JOB_WORKERS',
+  'UI_SECRET',
+  'JOBSERVICE_SECRET',
+  'TOKEN_EXPIRATION',
+  'CFG_EXPIRATION',
+  'GODEBUG',
+  'ADMIRAL_URL',
+  'WITH_NOTARY',
+  'RESET',
 ];
 
 /** The names Harbor 1.1's prepare passes to Template.substitute for each env template; any other $name makes it fail. */
 const PREPARE_1_1_NAMES = {
   adminserver: [
-    'ui_url', 'auth_mode', 'self_registration', 'ldap_url', 'ldap_searchdn', 'ldap_search_pwd', 'ldap_basedn', 'ldap_filter', 'ldap_uid',
-    'ldap_scope', 'ldap_timeout', 'db_password', 'email_host', 'email_port', 'email_usr', 'email_pwd', 'email_ssl', 'email_from',
-    'email_identity', 'harbor_admin_password', 'project_creation_restriction', 'verify_remote_cert', 'max_job_workers', 'ui_secret',
-    'jobservice_secret', 'token_expiration', 'admiral_url', 'with_notary',
+    'ui_url',
+    'auth_mode',
+    'self_registration',
+    'ldap_url',
+    'ldap_searchdn',
+    'ldap_search_pwd',
+    'ldap_basedn',
+    'ldap_filter',
+    'ldap_uid',
+    'ldap_scope',
+    'ldap_timeout',
+    'db_password',
+    'email_host',
+    'email_port',
+    'email_usr',
+    'email_pwd',
+    'email_ssl',
+    'email_from',
+    'email_identity',
+    'harbor_admin_password',
+    'project_creation_restriction',
+    'verify_remote_cert',
+    'max_job_workers',
+    'ui_secret',
+    'jobservice_secret',
+    'token_expiration',
+    'admiral_url',
+    'with_notary',
   ],
   ui: ['ui_secret', 'jobservice_secret'],
 };
@@ -75,28 +156,102 @@ const templateNames = (text: string) => [...text.replace(/\$\$/g, '').matchAll(/
  */
 const TEMPLATE_KEYS: Record<string, string[]> = {
   'v2.0.0': [
-    'hostname', 'http.port', 'harbor_admin_password', 'data_volume', 'clair.updaters_interval', 'trivy.ignore_unfixed', 'trivy.skip_update',
-    'trivy.insecure', 'jobservice.max_job_workers', 'notification.webhook_job_max_retry', 'chart.absolute_url', 'log.level',
-    'log.local.rotate_count', 'log.local.rotate_size', 'log.local.location', '_version', 'proxy.http_proxy', 'proxy.https_proxy', 'proxy.no_proxy',
+    'hostname',
+    'http.port',
+    'harbor_admin_password',
+    'data_volume',
+    'clair.updaters_interval',
+    'trivy.ignore_unfixed',
+    'trivy.skip_update',
+    'trivy.insecure',
+    'jobservice.max_job_workers',
+    'notification.webhook_job_max_retry',
+    'chart.absolute_url',
+    'log.level',
+    'log.local.rotate_count',
+    'log.local.rotate_size',
+    'log.local.location',
+    '_version',
+    'proxy.http_proxy',
+    'proxy.https_proxy',
+    'proxy.no_proxy',
     'proxy.components',
   ],
   'v2.5.6': [
-    'hostname', 'http.port', 'harbor_admin_password', 'data_volume', 'trivy.ignore_unfixed', 'trivy.skip_update', 'trivy.offline_scan',
-    'trivy.insecure', 'jobservice.max_job_workers', 'notification.webhook_job_max_retry', 'chart.absolute_url', 'log.level',
-    'log.local.rotate_count', 'log.local.rotate_size', 'log.local.location', '_version', 'proxy.http_proxy', 'proxy.https_proxy', 'proxy.no_proxy',
-    'proxy.components', 'upload_purging.enabled', 'upload_purging.age', 'upload_purging.interval', 'upload_purging.dryrun',
+    'hostname',
+    'http.port',
+    'harbor_admin_password',
+    'data_volume',
+    'trivy.ignore_unfixed',
+    'trivy.skip_update',
+    'trivy.offline_scan',
+    'trivy.insecure',
+    'jobservice.max_job_workers',
+    'notification.webhook_job_max_retry',
+    'chart.absolute_url',
+    'log.level',
+    'log.local.rotate_count',
+    'log.local.rotate_size',
+    'log.local.location',
+    '_version',
+    'proxy.http_proxy',
+    'proxy.https_proxy',
+    'proxy.no_proxy',
+    'proxy.components',
+    'upload_purging.enabled',
+    'upload_purging.age',
+    'upload_purging.interval',
+    'upload_purging.dryrun',
   ],
   'v2.13.1': [
-    'hostname', 'http.port', 'harbor_admin_password', 'data_volume', 'trivy.ignore_unfixed', 'trivy.skip_update', 'trivy.skip_java_db_update',
-    'trivy.offline_scan', 'trivy.security_check', 'trivy.insecure', 'trivy.timeout', 'jobservice.max_job_workers', 'jobservice.max_job_duration_hours',
-    'jobservice.job_loggers', 'jobservice.logger_sweeper_duration', 'notification.webhook_job_max_retry', 'notification.webhook_job_http_client_timeout',
-    'log.level', 'log.local.rotate_count', 'log.local.rotate_size', 'log.local.location', '_version', 'proxy.http_proxy', 'proxy.https_proxy',
-    'proxy.no_proxy', 'proxy.components', 'upload_purging.enabled', 'upload_purging.age', 'upload_purging.interval', 'upload_purging.dryrun',
-    'cache.enabled', 'cache.expire_hours',
+    'hostname',
+    'http.port',
+    'harbor_admin_password',
+    'data_volume',
+    'trivy.ignore_unfixed',
+    'trivy.skip_update',
+    'trivy.skip_java_db_update',
+    'trivy.offline_scan',
+    'trivy.security_check',
+    'trivy.insecure',
+    'trivy.timeout',
+    'jobservice.max_job_workers',
+    'jobservice.max_job_duration_hours',
+    'jobservice.job_loggers',
+    'jobservice.logger_sweeper_duration',
+    'notification.webhook_job_max_retry',
+    'notification.webhook_job_http_client_timeout',
+    'log.level',
+    'log.local.rotate_count',
+    'log.local.rotate_size',
+    'log.local.location',
+    '_version',
+    'proxy.http_proxy',
+    'proxy.https_proxy',
+    'proxy.no_proxy',
+    'proxy.components',
+    'upload_purging.enabled',
+    'upload_purging.age',
+    'upload_purging.interval',
+    'upload_purging.dryrun',
+    'cache.enabled',
+    'cache.expire_hours',
   ],
 };
-const EXTERNAL_DATABASE_KEYS = ['host', 'port', 'db_name', 'username', 'password', 'ssl_mode', 'max_idle_conns', 'max_open_conns'].map((key) => `external_database.harbor.${key}`);
-const REDIS_2_0 = ['host', 'port', 'password', 'registry_db_index', 'jobservice_db_index', 'chartmuseum_db_index', 'clair_db_index', 'trivy_db_index', 'idle_timeout_seconds'];
+const EXTERNAL_DATABASE_KEYS = ['host', 'port', 'db_name', 'username', 'password', 'ssl_mode', 'max_idle_conns', 'max_open_conns'].map(
+  (key) => `external_database.harbor.${key}`,
+);
+const REDIS_2_0 = [
+  'host',
+  'port',
+  'password',
+  'registry_db_index',
+  'jobservice_db_index',
+  'chartmuseum_db_index',
+  'clair_db_index',
+  'trivy_db_index',
+  'idle_timeout_seconds',
+];
 const REDIS_2_5 = ['host', 'password', 'registry_db_index', 'jobservice_db_index', 'chartmuseum_db_index', 'trivy_db_index', 'idle_timeout_seconds'];
 const REDIS_2_13 = ['host', 'password', 'registry_db_index', 'jobservice_db_index', 'trivy_db_index', 'idle_timeout_seconds'];
 const expectedKeys = (tag: string, redis: string[]) =>
@@ -104,7 +259,12 @@ const expectedKeys = (tag: string, redis: string[]) =>
 
 /** What prepare (make/photon/prepare/utils/configs.py) reads with [] and so needs, per release. */
 const PREPARE_REQUIRED_2_X = [
-  'hostname', 'data_volume', 'harbor_admin_password', 'jobservice.max_job_workers', 'notification.webhook_job_max_retry', 'log.level',
+  'hostname',
+  'data_volume',
+  'harbor_admin_password',
+  'jobservice.max_job_workers',
+  'notification.webhook_job_max_retry',
+  'log.level',
   ...['host', 'port', 'db_name', 'username', 'password', 'ssl_mode'].map((key) => `external_database.harbor.${key}`),
 ];
 const PREPARE_REQUIRED_2_8 = ['jobservice.logger_sweeper_duration', 'notification.webhook_job_http_client_timeout'];
@@ -259,12 +419,15 @@ describe('Harbor 2.x', () => {
     expect(old._version).toBe('2.0.0');
   });
 
-  it.each(['2.0.6', '2.1.6', '2.4.2', '2.7.4', '2.8.0', '2.9.0', '2.10.3', '2.12.4', '2.14.0', '2.15.2'])('%s: every key prepare requires is there', (version) => {
-    const keys = flatKeys(yml(generate(variant('modern', [['version: "2.13.1"', `version: "${version}"`]])), 'harbor-1'));
-    const minor = Number(version.split('.')[1]);
-    const required = [...PREPARE_REQUIRED_2_X, ...(minor >= 8 ? PREPARE_REQUIRED_2_8 : []), ...(minor >= 9 ? PREPARE_REQUIRED_2_9 : [])];
-    expect(required.filter((key) => !keys.includes(key))).toEqual([]);
-  });
+  it.each(['2.0.6', '2.1.6', '2.4.2', '2.7.4', '2.8.0', '2.9.0', '2.10.3', '2.12.4', '2.14.0', '2.15.2'])(
+    '%s: every key prepare requires is there',
+    (version) => {
+      const keys = flatKeys(yml(generate(variant('modern', [['version: "2.13.1"', `version: "${version}"`]])), 'harbor-1'));
+      const minor = Number(version.split('.')[1]);
+      const required = [...PREPARE_REQUIRED_2_X, ...(minor >= 8 ? PREPARE_REQUIRED_2_8 : []), ...(minor >= 9 ? PREPARE_REQUIRED_2_9 : [])];
+      expect(required.filter((key) => !keys.includes(key))).toEqual([]);
+    },
+  );
 
   it('instances serve http on httpPort behind the balancer, which owns the external URL', () => {
     const doc = yml(modern, 'harbor-1');
@@ -296,7 +459,11 @@ describe('Harbor 2.x', () => {
   });
 
   it('each instance logs to log<N> on the shared storage, in instance order', () => {
-    expect(['h1', 'h2', 'h3'].map((host) => yml(edge, host).log.local.location)).toEqual(['/mnt/glusterfs/harbor/log1', '/mnt/glusterfs/harbor/log2', '/mnt/glusterfs/harbor/log3']);
+    expect(['h1', 'h2', 'h3'].map((host) => yml(edge, host).log.local.location)).toEqual([
+      '/mnt/glusterfs/harbor/log1',
+      '/mnt/glusterfs/harbor/log2',
+      '/mnt/glusterfs/harbor/log3',
+    ]);
     expect(yml(modern, 'harbor-2').log.local.location).toBe('/srv/nfs/harbor/log2');
   });
 
@@ -360,7 +527,6 @@ describe('unsupported Harbor versions', () => {
 });
 
 describe('Harbor 2.x instances share what ./prepare draws at random (issue 14, goharbor/harbor#21060)', () => {
-
   it('writes shared-secrets.env (0600, placeholders of harbor.sharedSecrets, defaults HARBOR_*) and install-shared.sh (0755) on every 2.x instance, none for 1.x', () => {
     const files = generate(EDGE);
     for (const host of ['h1', 'h2', 'h3']) {
@@ -429,8 +595,12 @@ describe('Harbor 2.x instances share what ./prepare draws at random (issue 14, g
       const result = run(SECRETS);
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
-      expect(read('common/config/core/env')).toBe(`CONFIG_PATH=/etc/core/app.conf\nCORE_SECRET=core $(touch pwned) secret\nJOBSERVICE_SECRET=job\\secret\nCSRF_KEY=${'k'.repeat(29)}$'"\nPORT=8080\n`);
-      expect(read('common/config/jobservice/env')).toBe('CORE_SECRET=core $(touch pwned) secret\nREGISTRY_CONTROLLER_URL=http://registryctl:8080\nJOBSERVICE_SECRET=job\\secret\n');
+      expect(read('common/config/core/env')).toBe(
+        `CONFIG_PATH=/etc/core/app.conf\nCORE_SECRET=core $(touch pwned) secret\nJOBSERVICE_SECRET=job\\secret\nCSRF_KEY=${'k'.repeat(29)}$'"\nPORT=8080\n`,
+      );
+      expect(read('common/config/jobservice/env')).toBe(
+        'CORE_SECRET=core $(touch pwned) secret\nREGISTRY_CONTROLLER_URL=http://registryctl:8080\nJOBSERVICE_SECRET=job\\secret\n',
+      );
       expect(read('common/config/registryctl/env')).toBe('CORE_SECRET=core $(touch pwned) secret\nJOBSERVICE_SECRET=job\\secret\n');
       expect(fs.statSync(join(directory, 'common/config/core/env')).mode & 0o777).toBe(0o600);
       expect(fs.existsSync(join(directory, 'pwned'))).toBe(false);

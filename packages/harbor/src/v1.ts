@@ -1,4 +1,16 @@
-import { artifact, compileTemplate, defineArtifact, GENERATED_NOTICE, hostFile, secretPlaceholder, type Artifact, type ClusterModel, type HarborModel, type HarborRelease, type Host } from '@clusterspec/spec';
+import {
+  artifact,
+  compileTemplate,
+  defineArtifact,
+  GENERATED_NOTICE,
+  hostFile,
+  secretPlaceholder,
+  type Artifact,
+  type ClusterModel,
+  type HarborModel,
+  type HarborRelease,
+  type Host,
+} from '@clusterspec/spec';
 import { join } from 'node:path';
 import { INSTALL_DIR, logFolder, pythonYaml, registryAuthority } from './common';
 
@@ -37,12 +49,23 @@ export interface UiEnv extends InstanceHeader {
   readonly redisSession: { readonly address: string; readonly poolSize: number; readonly password: string; readonly database: number };
 }
 
-const V1_READS = ['spec.harbor.version', 'spec.harbor.externalURL', 'spec.harbor.httpPort', 'spec.harbor.storage.sharedPath', 'spec.harbor.database', 'spec.harbor.redis', 'spec.harbor.adminPassword', 'spec.hosts[].name', 'spec.hosts[].roles'];
+const V1_READS = [
+  'spec.harbor.version',
+  'spec.harbor.externalURL',
+  'spec.harbor.httpPort',
+  'spec.harbor.storage.sharedPath',
+  'spec.harbor.database',
+  'spec.harbor.redis',
+  'spec.harbor.adminPassword',
+  'spec.hosts[].name',
+  'spec.hosts[].roles',
+];
 
 export const harborCfgFile = defineArtifact<HarborCfg>({
   id: 'harbor/harbor-cfg',
   pattern: `hosts/*${INSTALL_DIR}/harbor.cfg`,
-  description: 'a Harbor 1.x instance\'s installer configuration as a two-instance HA site edits it (fixtures/seed-ha): hostname = the balancer\'s host:port, keys and data on the shared storage, TLS files, the external database\'s password',
+  description:
+    "a Harbor 1.x instance's installer configuration as a two-instance HA site edits it (fixtures/seed-ha): hostname = the balancer's host:port, keys and data on the shared storage, TLS files, the external database's password",
   where: 'harbor hosts, Harbor 1.x',
   reads: V1_READS,
   secretKeys: ['dbPassword', 'adminPassword'],
@@ -54,7 +77,7 @@ export const harborCfgFile = defineArtifact<HarborCfg>({
 export const adminserverEnvFile = defineArtifact<AdminserverEnv>({
   id: 'harbor/adminserver-env',
   pattern: `hosts/*${INSTALL_DIR}/common/templates/adminserver/env`,
-  description: 'Harbor 1.x adminserver\'s env template: the external MySQL (or the bundled one) with `RESET=true`',
+  description: "Harbor 1.x adminserver's env template: the external MySQL (or the bundled one) with `RESET=true`",
   where: 'harbor hosts, Harbor 1.x',
   reads: V1_READS,
   secretKeys: [],
@@ -66,7 +89,7 @@ export const adminserverEnvFile = defineArtifact<AdminserverEnv>({
 export const uiEnvFile = defineArtifact<UiEnv>({
   id: 'harbor/ui-env',
   pattern: `hosts/*${INSTALL_DIR}/common/templates/ui/env`,
-  description: 'Harbor 1.x ui\'s env template: `_REDIS_URL` sessions shared between instances',
+  description: "Harbor 1.x ui's env template: `_REDIS_URL` sessions shared between instances",
   where: 'harbor hosts, Harbor 1.x',
   reads: V1_READS,
   secretKeys: ['redisSession.password'],
@@ -84,7 +107,8 @@ export interface CommentedYaml<D> {
 export const dockerComposeFile = defineArtifact<CommentedYaml<Record<string, unknown>>>({
   id: 'harbor/docker-compose',
   pattern: `hosts/*${INSTALL_DIR}/docker-compose.yml`,
-  description: 'a Harbor 1.x instance\'s docker-compose.yml: volumes on the shared storage, a log folder per instance, the proxy on `httpPort:80`, no bundled database unless asked',
+  description:
+    "a Harbor 1.x instance's docker-compose.yml: volumes on the shared storage, a log folder per instance, the proxy on `httpPort:80`, no bundled database unless asked",
   where: 'harbor hosts, Harbor 1.x',
   reads: V1_READS,
   secretKeys: [],
@@ -179,7 +203,11 @@ function dockerCompose(harbor: HarborModel, release: HarborRelease, index: numbe
         container_name: 'harbor-jobservice',
         env_file: ['./common/config/jobservice/env'],
         restart: 'always',
-        volumes: [`${data}/job_logs:/var/log/jobs:z`, './common/config/jobservice/app.conf:/etc/jobservice/app.conf:z', `${data}/secretkey:/etc/jobservice/key:z`],
+        volumes: [
+          `${data}/job_logs:/var/log/jobs:z`,
+          './common/config/jobservice/app.conf:/etc/jobservice/app.conf:z',
+          `${data}/secretkey:/etc/jobservice/key:z`,
+        ],
         networks: ['harbor'],
         depends_on: ['ui', 'adminserver'],
         logging: syslog('jobservice'),
@@ -215,13 +243,24 @@ function instanceFiles(harbor: HarborModel, release: HarborRelease, host: Host, 
     adminPassword: secretPlaceholder(harbor.adminPassword),
   };
   const compose = {
-    comment: [GENERATED_NOTICE, `Harbor ${harbor.version.text} docker-compose.yml, instance ${index + 1} of ${harbor.instances.length} (${host.name}); data on ${harbor.storage.dataPath}.`],
+    comment: [
+      GENERATED_NOTICE,
+      `Harbor ${harbor.version.text} docker-compose.yml, instance ${index + 1} of ${harbor.instances.length} (${host.name}); data on ${harbor.storage.dataPath}.`,
+    ],
     document: dockerCompose(harbor, release, index),
   };
-  const redisSession = { address: `${harbor.redis.host}:${harbor.redis.port}`, poolSize: 100, password: harbor.redis.password ? secretPlaceholder(harbor.redis.password) : '', database: 0 };
+  const redisSession = {
+    address: `${harbor.redis.host}:${harbor.redis.port}`,
+    poolSize: 100,
+    password: harbor.redis.password ? secretPlaceholder(harbor.redis.password) : '',
+    database: 0,
+  };
   return [
     artifact(harborCfgFile, file('harbor.cfg'), harborCfg),
-    artifact(adminserverEnvFile, file('common/templates/adminserver/env'), { ...common, database: harbor.database.embedded ? BUNDLED_MYSQL : { host: harbor.database.host, port: harbor.database.port, user: harbor.database.user } }),
+    artifact(adminserverEnvFile, file('common/templates/adminserver/env'), {
+      ...common,
+      database: harbor.database.embedded ? BUNDLED_MYSQL : { host: harbor.database.host, port: harbor.database.port, user: harbor.database.user },
+    }),
     artifact(uiEnvFile, file('common/templates/ui/env'), { ...common, redisSession }),
     artifact(dockerComposeFile, file('docker-compose.yml'), compose),
   ];

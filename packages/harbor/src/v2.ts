@@ -1,4 +1,16 @@
-import { artifact, compileTemplate, defineArtifact, GENERATED_NOTICE, hostFile, secretPlaceholder, type Artifact, type ClusterModel, type HarborModel, type HarborRelease, type Host } from '@clusterspec/spec';
+import {
+  artifact,
+  compileTemplate,
+  defineArtifact,
+  GENERATED_NOTICE,
+  hostFile,
+  secretPlaceholder,
+  type Artifact,
+  type ClusterModel,
+  type HarborModel,
+  type HarborRelease,
+  type Host,
+} from '@clusterspec/spec';
 import { join } from 'node:path';
 import { INSTALL_DIR, logFolder, pythonYaml } from './common';
 import type { CommentedYaml } from './v1';
@@ -6,10 +18,26 @@ import type { CommentedYaml } from './v1';
 export const harborYmlFile = defineArtifact<CommentedYaml<Record<string, unknown>>>({
   id: 'harbor/harbor-yml',
   pattern: `hosts/*${INSTALL_DIR}/harbor.yml`,
-  description: 'a Harbor 2.x instance\'s harbor.yml: `hostname`, `http.port`, `external_url`, `data_volume` on the shared storage, `log.local.location` per instance, `external_database`, `external_redis`; keys as in the release\'s `harbor.yml.tmpl`',
+  description:
+    "a Harbor 2.x instance's harbor.yml: `hostname`, `http.port`, `external_url`, `data_volume` on the shared storage, `log.local.location` per instance, `external_database`, `external_redis`; keys as in the release's `harbor.yml.tmpl`",
   where: 'harbor hosts, Harbor 2.x',
-  reads: ['spec.harbor.version', 'spec.harbor.externalURL', 'spec.harbor.httpPort', 'spec.harbor.storage.sharedPath', 'spec.harbor.database', 'spec.harbor.redis', 'spec.harbor.adminPassword', 'spec.hosts[].name', 'spec.hosts[].roles'],
-  secretKeys: ['document.harbor_admin_password', 'document.database.password', 'document.external_database.harbor.password', 'document.external_redis.password'],
+  reads: [
+    'spec.harbor.version',
+    'spec.harbor.externalURL',
+    'spec.harbor.httpPort',
+    'spec.harbor.storage.sharedPath',
+    'spec.harbor.database',
+    'spec.harbor.redis',
+    'spec.harbor.adminPassword',
+    'spec.hosts[].name',
+    'spec.hosts[].roles',
+  ],
+  secretKeys: [
+    'document.harbor_admin_password',
+    'document.database.password',
+    'document.external_database.harbor.password',
+    'document.external_redis.password',
+  ],
   consumer: "Harbor 2.x's ./prepare (PyYAML, YAML 1.1)",
   format: 'yaml',
   render: ({ comment, document }) => pythonYaml(comment, document),
@@ -45,7 +73,8 @@ const V2_SHARED_READS = ['spec.harbor.version', 'spec.harbor.sharedSecrets', 'sp
 export const sharedSecretsFile = defineArtifact<SharedSecrets>({
   id: 'harbor/shared-secrets',
   pattern: `hosts/*${SHARED_SECRETS_FILE}`,
-  description: "what every Harbor 2.x instance must share and `./prepare` would draw at random for each: `CSRF_KEY`, `CORE_SECRET`, `JOBSERVICE_SECRET` (placeholders of `harbor.sharedSecrets`, goharbor/harbor#21060)",
+  description:
+    'what every Harbor 2.x instance must share and `./prepare` would draw at random for each: `CSRF_KEY`, `CORE_SECRET`, `JOBSERVICE_SECRET` (placeholders of `harbor.sharedSecrets`, goharbor/harbor#21060)',
   where: 'harbor hosts, Harbor 2.x',
   reads: V2_SHARED_READS,
   secretKeys: ['CSRF_KEY', 'CORE_SECRET', 'JOBSERVICE_SECRET'],
@@ -62,7 +91,8 @@ export const sharedSecretsFile = defineArtifact<SharedSecrets>({
 export const installSharedFile = defineArtifact<InstallShared>({
   id: 'harbor/install-shared',
   pattern: `hosts/*${INSTALL_SHARED_SCRIPT}`,
-  description: "install.sh's steps for a Harbor 2.x instance, with the values of shared-secrets.env written over the random ones `./prepare` put in `common/config/{core,jobservice,registryctl}/env`",
+  description:
+    "install.sh's steps for a Harbor 2.x instance, with the values of shared-secrets.env written over the random ones `./prepare` put in `common/config/{core,jobservice,registryctl}/env`",
   where: 'harbor hosts, Harbor 2.x',
   reads: V2_SHARED_READS,
   secretKeys: [],
@@ -105,7 +135,16 @@ function database(harbor: HarborModel): Record<string, unknown> {
   if (db.embedded) {
     return { database: { password: secretPlaceholder(db.password), max_idle_conns: BUNDLED_DB_MAX_IDLE_CONNS, max_open_conns: BUNDLED_DB_MAX_OPEN_CONNS } };
   }
-  const external = { host: db.host, port: db.port, db_name: DB_NAME, username: db.user, password: secretPlaceholder(db.password), ssl_mode: 'disable', max_idle_conns: DB_MAX_IDLE_CONNS, max_open_conns: DB_MAX_OPEN_CONNS };
+  const external = {
+    host: db.host,
+    port: db.port,
+    db_name: DB_NAME,
+    username: db.user,
+    password: secretPlaceholder(db.password),
+    ssl_mode: 'disable',
+    max_idle_conns: DB_MAX_IDLE_CONNS,
+    max_open_conns: DB_MAX_OPEN_CONNS,
+  };
   return { external_database: { harbor: external } };
 }
 
@@ -155,6 +194,12 @@ export function generateHarborV2(model: ClusterModel): Artifact[] {
   return harbor.instances.flatMap((host, index) => [
     instanceFile(harbor, release, host, index),
     artifact(sharedSecretsFile, hostFile(host, SHARED_SECRETS_FILE), sharedSecrets(harbor)),
-    artifact(installSharedFile, hostFile(host, INSTALL_SHARED_SCRIPT), { version: harbor.version.text, instance: index + 1, count: harbor.instances.length, hostName: host.name, installDir: INSTALL_DIR }),
+    artifact(installSharedFile, hostFile(host, INSTALL_SHARED_SCRIPT), {
+      version: harbor.version.text,
+      instance: index + 1,
+      count: harbor.instances.length,
+      hostName: host.name,
+      installDir: INSTALL_DIR,
+    }),
   ]);
 }

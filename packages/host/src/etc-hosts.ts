@@ -10,17 +10,24 @@ export interface HostsEntry {
   readonly why: string;
 }
 
-
 export const hostsFragmentFile = defineArtifact<{ readonly entries: readonly HostsEntry[] }>({
   id: 'host/hosts-fragment',
   pattern: `hosts/*${HOSTS_FRAGMENT_PATH}`,
-  description: '/etc/hosts lines: controlPlaneEndpoint\'s name → the LB\'s virtual address (or first LB host), Harbor\'s name → its first balancer; none for names that are addresses',
+  description:
+    "/etc/hosts lines: controlPlaneEndpoint's name → the LB's virtual address (or first LB host), Harbor's name → its first balancer; none for names that are addresses",
   where: 'every host, the same lines',
-  reads: [...HOST_FIELDS, 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.loadBalancer.virtualAddress', 'spec.harbor.externalURL', 'spec.harbor.loadBalancer.hosts'],
+  reads: [
+    ...HOST_FIELDS,
+    'spec.kubernetes.controlPlaneEndpoint',
+    'spec.kubernetes.loadBalancer.virtualAddress',
+    'spec.harbor.externalURL',
+    'spec.harbor.loadBalancer.hosts',
+  ],
   secretKeys: [],
   consumer: 'the operator, appending it to /etc/hosts (glibc and every resolver reading hosts(5))',
   format: 'hosts',
-  render: ({ entries }) => [`# ${GENERATED_NOTICE}`, '# Append to /etc/hosts.', ...entries.map((entry) => `${entry.address} ${entry.name}  # ${entry.why}`), ''].join('\n'),
+  render: ({ entries }) =>
+    [`# ${GENERATED_NOTICE}`, '# Append to /etc/hosts.', ...entries.map((entry) => `${entry.address} ${entry.name}  # ${entry.why}`), ''].join('\n'),
 });
 
 /** kubelets, kube-proxy and every user's kubeconfig dial controlPlaneEndpoint by name: map it to the apiserver load balancer. */

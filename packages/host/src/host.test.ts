@@ -13,10 +13,7 @@ const json = (files: Map<string, Artifact>, path: string) => {
   if (!file) throw new Error(`${path} was not generated; got ${[...files.keys()].join(', ')}`);
   return JSON.parse(file.content);
 };
-const lines = (files: Map<string, Artifact>, path: string) =>
-  (files.get(path)?.content ?? '')
-    .split('\n')
-    .filter((line) => line && !line.startsWith('#'));
+const lines = (files: Map<string, Artifact>, path: string) => (files.get(path)?.content ?? '').split('\n').filter((line) => line && !line.startsWith('#'));
 
 describe('/etc/docker/daemon.json', () => {
   it('seed: every host (docker.hosts: all), consul resolved to the host itself where it runs an agent, never 127.0.0.1', () => {
@@ -40,7 +37,10 @@ describe('/etc/docker/daemon.json', () => {
   });
 
   it('edge: Harbor instances without an agent use the five servers', () => {
-    expect(json(edge, 'hosts/h1/etc/docker/daemon.json')).toEqual({ dns: ['172.16.3.11', '172.16.3.12', '172.16.3.13', '172.16.3.14', '172.16.3.15'], 'insecure-registries': ['172.16.2.10:8088'] });
+    expect(json(edge, 'hosts/h1/etc/docker/daemon.json')).toEqual({
+      dns: ['172.16.3.11', '172.16.3.12', '172.16.3.13', '172.16.3.14', '172.16.3.15'],
+      'insecure-registries': ['172.16.2.10:8088'],
+    });
   });
 });
 
@@ -68,19 +68,28 @@ describe('/etc/hosts fragment', () => {
 
   it('seed: every Kubernetes node maps the endpoint name to the load balancer (emei) and the Harbor name to its balancer', () => {
     for (const host of ['shaolin', 'wudang', 'emei']) {
-      expect(lines(seed, `hosts/${host}${FRAGMENT}`)).toEqual(['10.27.52.72 kubernetes.default.svc  # Kubernetes apiserver load balancer', '192.168.0.129 hub.tonybai.com  # Harbor load balancer']);
+      expect(lines(seed, `hosts/${host}${FRAGMENT}`)).toEqual([
+        '10.27.52.72 kubernetes.default.svc  # Kubernetes apiserver load balancer',
+        '192.168.0.129 hub.tonybai.com  # Harbor load balancer',
+      ]);
     }
   });
 
   // An operator runs kubectl with a user's kubeconfig, or checks the registry, from whichever host is at hand
   // (often the balancer): the site's names resolve the same way on every host of it (issue 11, item 16).
   it('every host of the site gets the same fragment, balancers and Consul servers included', () => {
-    for (const [site, files] of [['seed', seed], ['modern', modern]] as const) {
+    for (const [site, files] of [
+      ['seed', seed],
+      ['modern', modern],
+    ] as const) {
       const model = loadFixture(`fixtures/${site === 'seed' ? 'seed-ha' : 'modern'}/cluster.yaml`);
       const fragments = model.hosts.map((host) => files.get(`hosts/${host.name}${FRAGMENT}`)?.content);
       expect(fragments.every((fragment) => fragment !== undefined && fragment === fragments[0])).toBe(true);
     }
-    expect(lines(seed, `hosts/node1${FRAGMENT}`)).toEqual(['10.27.52.72 kubernetes.default.svc  # Kubernetes apiserver load balancer', '192.168.0.129 hub.tonybai.com  # Harbor load balancer']);
+    expect(lines(seed, `hosts/node1${FRAGMENT}`)).toEqual([
+      '10.27.52.72 kubernetes.default.svc  # Kubernetes apiserver load balancer',
+      '192.168.0.129 hub.tonybai.com  # Harbor load balancer',
+    ]);
   });
 
   it('modern: the endpoint name maps to the virtual address, on the balancers too', () => {

@@ -12,14 +12,19 @@ export interface ResolvConfBase {
 export const resolvConfBaseFile = defineArtifact<ResolvConfBase>({
   id: 'host/resolv-conf-base',
   pattern: `hosts/*${RESOLV_CONF_BASE}`,
-  description: 'the host\'s `nameserver` lines where Consul answers DNS',
+  description: "the host's `nameserver` lines where Consul answers DNS",
   where: 'agents and Docker hosts, Consul DNS on 53',
   reads: [...HOST_FIELDS, 'spec.consul.dnsPort', 'spec.consul.recursors', 'spec.docker.hosts'],
   secretKeys: [],
   consumer: 'resolvconf, which writes /etc/resolv.conf (glibc resolver)',
   format: 'resolv.conf',
   render: ({ recursors, nameservers }) =>
-    [`# ${GENERATED_NOTICE}`, `# Consul DNS answers *.consul and forwards the rest to: ${recursors.join(', ') || 'no recursors'}`, ...nameservers.map((address) => `nameserver ${address}`), ''].join('\n'),
+    [
+      `# ${GENERATED_NOTICE}`,
+      `# Consul DNS answers *.consul and forwards the rest to: ${recursors.join(', ') || 'no recursors'}`,
+      ...nameservers.map((address) => `nameserver ${address}`),
+      '',
+    ].join('\n'),
 });
 
 /**
@@ -32,5 +37,7 @@ export function generateResolvConfBase(model: ClusterModel): Artifact[] {
   if (!consul || consul.dnsPort !== 53) return [];
   const dockerHosts = new Set(model.docker?.hosts);
   const hosts = model.hosts.filter((host) => runsConsulAgent(host) || dockerHosts.has(host));
-  return hosts.map((host) => artifact(resolvConfBaseFile, hostFile(host, RESOLV_CONF_BASE), { recursors: consul.recursors, nameservers: consulDnsAddresses(model, host) }));
+  return hosts.map((host) =>
+    artifact(resolvConfBaseFile, hostFile(host, RESOLV_CONF_BASE), { recursors: consul.recursors, nameservers: consulDnsAddresses(model, host) }),
+  );
 }

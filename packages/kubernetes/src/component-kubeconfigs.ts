@@ -6,9 +6,17 @@ import { perNodeProxyHosts, perNodeProxyServer } from './per-node-proxy';
 export const componentKubeconfigFile = defineArtifact<Kubeconfig>({
   id: 'kubernetes/component-kubeconfig',
   pattern: 'hosts/*/etc/kubernetes/{kubelet,controller-manager,scheduler}.conf',
-  description: 'a component\'s kubeconfig naming certificate files (legacy flow): on a control-plane host it dials its own apiserver, elsewhere controlPlaneEndpoint, or in per-node mode the node\'s own proxy on 127.0.0.1',
+  description:
+    "a component's kubeconfig naming certificate files (legacy flow): on a control-plane host it dials its own apiserver, elsewhere controlPlaneEndpoint, or in per-node mode the node's own proxy on 127.0.0.1",
   where: 'nodes, legacy flow',
-  reads: [...HOST_FIELDS, 'spec.kubernetes.apiServer.bindPort', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.loadBalancer.mode', 'spec.kubernetes.loadBalancer.port', 'spec.kubernetes.version'],
+  reads: [
+    ...HOST_FIELDS,
+    'spec.kubernetes.apiServer.bindPort',
+    'spec.kubernetes.controlPlaneEndpoint',
+    'spec.kubernetes.loadBalancer.mode',
+    'spec.kubernetes.loadBalancer.port',
+    'spec.kubernetes.version',
+  ],
   secretKeys: [],
   consumer: 'the kubelet, kube-controller-manager and kube-scheduler (client-go)',
   format: 'yaml',

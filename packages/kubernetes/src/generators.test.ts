@@ -120,10 +120,12 @@ describe('legacy flow (seed-ha, 1.6.2): static pods', () => {
     for (const option of ['client-cert-auth', 'peer-client-cert-auth']) expect(flag(args, option)).toBe('true');
   });
 
-  it.each(SEED_CONTROL_PLANE.flatMap(({ name }) => [
-    { name, component: 'kube-controller-manager' },
-    { name, component: 'kube-scheduler' },
-  ]))('$name: $component elects a leader', ({ name, component }) => {
+  it.each(
+    SEED_CONTROL_PLANE.flatMap(({ name }) => [
+      { name, component: 'kube-controller-manager' },
+      { name, component: 'kube-scheduler' },
+    ]),
+  )('$name: $component elects a leader', ({ name, component }) => {
     expect(flag(command(seedFiles, name, component), 'leader-elect')).toBe('true');
   });
 });
@@ -131,9 +133,9 @@ describe('legacy flow (seed-ha, 1.6.2): static pods', () => {
 describe('legacy flow: component kubeconfigs', () => {
   const files = generate(variant(SEED_FILE, [withSeedWorker]));
 
-  it.each(SEED_CONTROL_PLANE.flatMap(({ name, address }) =>
-    ['kubelet.conf', 'controller-manager.conf', 'scheduler.conf'].map((conf) => ({ name, address, conf })),
-  ))('$name: $conf dials its own apiserver https://$address:6443', ({ name, address, conf }) => {
+  it.each(
+    SEED_CONTROL_PLANE.flatMap(({ name, address }) => ['kubelet.conf', 'controller-manager.conf', 'scheduler.conf'].map((conf) => ({ name, address, conf }))),
+  )('$name: $conf dials its own apiserver https://$address:6443', ({ name, address, conf }) => {
     expect(kubeconfigServer(file(files, `hosts/${name}/etc/kubernetes/${conf}`))).toBe(`https://${address}:6443`);
   });
 
@@ -176,7 +178,10 @@ describe('kube-proxy ConfigMap', () => {
 });
 
 describe('legacy flow: node-roles.sh', () => {
-  const commands = (files: Map<string, Artifact>) => file(files, 'cluster/node-roles.sh').split('\n').filter((line) => line.startsWith('kubectl '));
+  const commands = (files: Map<string, Artifact>) =>
+    file(files, 'cluster/node-roles.sh')
+      .split('\n')
+      .filter((line) => line.startsWith('kubectl '));
 
   it('labels and taints every control-plane host, not just the first', () => {
     expect(commands(seedFiles)).toEqual(
@@ -189,7 +194,10 @@ describe('legacy flow: node-roles.sh', () => {
 
   it('with schedulable: true labels them and removes the taint instead', () => {
     expect(commands(generate(variant(SEED_FILE, [schedulable])))).toEqual(
-      SEED_CONTROL_PLANE.flatMap(({ name }) => [`kubectl label node ${name} ${MASTER}= --overwrite`, `kubectl taint node ${name} ${MASTER}:NoSchedule- || true`]),
+      SEED_CONTROL_PLANE.flatMap(({ name }) => [
+        `kubectl label node ${name} ${MASTER}= --overwrite`,
+        `kubectl taint node ${name} ${MASTER}:NoSchedule- || true`,
+      ]),
     );
   });
 
@@ -210,7 +218,9 @@ describe('kubeadm flow (modern, 1.34.2)', () => {
     expect(paths.filter((path) => path.endsWith('/kubeadm-config.yaml')).sort()).toEqual(
       [...MODERN_CONTROL_PLANE, ...MODERN_WORKERS].map(({ name }) => `hosts/${name}/etc/kubernetes/kubeadm-config.yaml`).sort(),
     );
-    expect(paths.filter((path) => path.includes('/manifests/') || (path.startsWith('hosts/') && path.endsWith('.conf')) || path === 'cluster/node-roles.sh')).toEqual([]);
+    expect(
+      paths.filter((path) => path.includes('/manifests/') || (path.startsWith('hosts/') && path.endsWith('.conf')) || path === 'cluster/node-roles.sh'),
+    ).toEqual([]);
   });
 
   it('the legacy flow writes no kubeadm config', () => {
@@ -229,7 +239,12 @@ describe('kubeadm flow (modern, 1.34.2)', () => {
       // The spec's certSANs, then the virtual address: clients dialling the balancers by address get an apiserver's certificate.
       apiServer: { certSANs: ['kubernetes.corp.example', '10.20.0.10'] },
     });
-    expect(kubelet).toEqual({ apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local' });
+    expect(kubelet).toEqual({
+      apiVersion: 'kubelet.config.k8s.io/v1beta1',
+      kind: 'KubeletConfiguration',
+      clusterDNS: ['10.96.0.10'],
+      clusterDomain: 'cluster.local',
+    });
   });
 
   it.each(MODERN_CONTROL_PLANE.slice(1))('$name joins as a control-plane node advertising $address', ({ name, address }) => {
@@ -365,7 +380,9 @@ describe('users', () => {
 
   it('modern: a ClusterRoleBinding for each group Kubernetes does not define', () => {
     const bindings = documents(file(modernFiles, 'cluster/rbac/group-bindings.yaml'));
-    expect(bindings.map((binding) => ({ kind: binding.kind, group: binding.subjects.map((subject: Yaml) => subject.name), role: binding.roleRef.name }))).toEqual([
+    expect(
+      bindings.map((binding) => ({ kind: binding.kind, group: binding.subjects.map((subject: Yaml) => subject.name), role: binding.roleRef.name })),
+    ).toEqual([
       { kind: 'ClusterRoleBinding', group: ['auditors'], role: 'view' },
       { kind: 'ClusterRoleBinding', group: ['platform-team'], role: 'cluster-admin' },
     ]);
@@ -378,16 +395,19 @@ describe('users', () => {
 });
 
 describe('kubeadm flow: certificate validity (v1beta4)', () => {
-  const clusterConfiguration = (files: Map<string, Artifact>) => documents(file(files, 'hosts/cp-1/etc/kubernetes/kubeadm-config.yaml')).find((document) => document.kind === 'ClusterConfiguration')!;
+  const clusterConfiguration = (files: Map<string, Artifact>) =>
+    documents(file(files, 'hosts/cp-1/etc/kubernetes/kubeadm-config.yaml')).find((document) => document.kind === 'ClusterConfiguration')!;
 
-  it("writes no validity the spec leaves out: kubeadm keeps its own one year and ten years", () => {
+  it('writes no validity the spec leaves out: kubeadm keeps its own one year and ten years', () => {
     const configuration = clusterConfiguration(modernFiles);
     expect(configuration).not.toHaveProperty('certificateValidityPeriod');
     expect(configuration).not.toHaveProperty('caCertificateValidityPeriod');
   });
 
   it('writes the validity the spec sets as kubeadm durations', () => {
-    const files = generate(variant(MODERN_FILE, [['  kubernetes:\n', '  kubernetes:\n    certificates:\n      validityDays: 90\n      caValidityDays: 1825\n']]));
+    const files = generate(
+      variant(MODERN_FILE, [['  kubernetes:\n', '  kubernetes:\n    certificates:\n      validityDays: 90\n      caValidityDays: 1825\n']]),
+    );
     const configuration = clusterConfiguration(files);
     expect(configuration.certificateValidityPeriod).toBe('2160h0m0s');
     expect(configuration.caCertificateValidityPeriod).toBe('43800h0m0s');

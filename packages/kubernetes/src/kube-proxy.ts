@@ -16,9 +16,17 @@ export const KUBE_PROXY_CONFIGMAP_PATH = 'cluster/kube-proxy-configmap.yaml';
 export const kubeProxyConfigMapFile = defineArtifact<KubeProxyConfigMap>({
   id: 'kubernetes/kube-proxy-configmap',
   pattern: KUBE_PROXY_CONFIGMAP_PATH,
-  description: 'kube-proxy\'s ConfigMap: its kubeconfig dialling controlPlaneEndpoint (or `kubeProxy.server`), never one master; in per-node mode `127.0.0.1:<port>`, the node\'s own proxy or, on a control-plane host, its own apiserver',
+  description:
+    "kube-proxy's ConfigMap: its kubeconfig dialling controlPlaneEndpoint (or `kubeProxy.server`), never one master; in per-node mode `127.0.0.1:<port>`, the node's own proxy or, on a control-plane host, its own apiserver",
   where: 'the cluster',
-  reads: ['spec.kubernetes.version', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.kubeProxy.server', 'spec.kubernetes.loadBalancer.mode', 'spec.kubernetes.loadBalancer.port', 'spec.kubernetes.networking.podSubnet'],
+  reads: [
+    'spec.kubernetes.version',
+    'spec.kubernetes.controlPlaneEndpoint',
+    'spec.kubernetes.kubeProxy.server',
+    'spec.kubernetes.loadBalancer.mode',
+    'spec.kubernetes.loadBalancer.port',
+    'spec.kubernetes.networking.podSubnet',
+  ],
   secretKeys: [],
   consumer: 'kubectl apply (kube-proxy reads the kubeconfig from the mounted ConfigMap)',
   format: 'yaml',
@@ -36,7 +44,12 @@ export function generateKubeProxyConfig(model: ClusterModel): Artifact[] {
   const proxyKubeconfig: Kubeconfig = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: CLUSTER_NAME, cluster: { 'certificate-authority': `${SERVICE_ACCOUNT}/ca.crt`, server: model.kubernetes.kubeProxyServer?.text ?? endpointURL(defaultServer) } }],
+    clusters: [
+      {
+        name: CLUSTER_NAME,
+        cluster: { 'certificate-authority': `${SERVICE_ACCOUNT}/ca.crt`, server: model.kubernetes.kubeProxyServer?.text ?? endpointURL(defaultServer) },
+      },
+    ],
     contexts: [{ name: 'default', context: { cluster: CLUSTER_NAME, namespace: 'default', user: 'default' } }],
     'current-context': 'default',
     users: [{ name: 'default', user: { tokenFile: `${SERVICE_ACCOUNT}/token` } }],

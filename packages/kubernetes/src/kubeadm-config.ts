@@ -1,5 +1,16 @@
 import { apiServerCertSANs, usesKubeadm } from '@clusterspec/pki';
-import { HOST_FIELDS, artifact, defineArtifact, hostFile, secretPlaceholder, yamlDocuments, type Artifact, type ClusterModel, type Host, type KubernetesRelease } from '@clusterspec/spec';
+import {
+  HOST_FIELDS,
+  artifact,
+  defineArtifact,
+  hostFile,
+  secretPlaceholder,
+  yamlDocuments,
+  type Artifact,
+  type ClusterModel,
+  type Host,
+  type KubernetesRelease,
+} from '@clusterspec/spec';
 import { nodeTaints } from './node-roles';
 import { hasStaticPodBeforeJoin } from './per-node-proxy';
 
@@ -16,14 +27,32 @@ export interface KubeadmDocument {
 export const kubeadmConfigFile = defineArtifact<readonly KubeadmDocument[]>({
   id: 'kubernetes/kubeadm-config',
   pattern: `hosts/*${KUBEADM_CONFIG_PATH}`,
-  description: 'kubeadm\'s configuration of a node: Init+ClusterConfiguration (+KubeletConfiguration: cluster DNS; with containerd before 1.22 `cgroupDriver: systemd`) on the first control-plane host, JoinConfiguration with `controlPlane` on the others, JoinConfiguration on workers; API version per release; taints in `nodeRegistration`',
+  description:
+    "kubeadm's configuration of a node: Init+ClusterConfiguration (+KubeletConfiguration: cluster DNS; with containerd before 1.22 `cgroupDriver: systemd`) on the first control-plane host, JoinConfiguration with `controlPlane` on the others, JoinConfiguration on workers; API version per release; taints in `nodeRegistration`",
   where: 'nodes, kubeadm flow (>= 1.15)',
   reads: [
-    ...HOST_FIELDS, 'spec.kubernetes.version', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.networking',
-    'spec.kubernetes.apiServer.bindPort', 'spec.kubernetes.apiServer.certSANs', 'spec.kubernetes.loadBalancer', 'spec.kubernetes.bootstrapToken', 'spec.kubernetes.certificateKey', 'spec.kubernetes.caCertHash',
-    'spec.hosts[].labels', 'spec.hosts[].taints', 'spec.kubernetes.controlPlane.schedulable', 'spec.kubernetes.containerRuntime',
+    ...HOST_FIELDS,
+    'spec.kubernetes.version',
+    'spec.kubernetes.controlPlaneEndpoint',
+    'spec.kubernetes.networking',
+    'spec.kubernetes.apiServer.bindPort',
+    'spec.kubernetes.apiServer.certSANs',
+    'spec.kubernetes.loadBalancer',
+    'spec.kubernetes.bootstrapToken',
+    'spec.kubernetes.certificateKey',
+    'spec.kubernetes.caCertHash',
+    'spec.hosts[].labels',
+    'spec.hosts[].taints',
+    'spec.kubernetes.controlPlane.schedulable',
+    'spec.kubernetes.containerRuntime',
   ],
-  secretKeys: ['*.bootstrapTokens.*.token', '*.certificateKey', '*.discovery.bootstrapToken.token', '*.discovery.bootstrapToken.caCertHashes.*', '*.controlPlane.certificateKey'],
+  secretKeys: [
+    '*.bootstrapTokens.*.token',
+    '*.certificateKey',
+    '*.discovery.bootstrapToken.token',
+    '*.discovery.bootstrapToken.caCertHashes.*',
+    '*.controlPlane.certificateKey',
+  ],
   consumer: 'kubeadm init / kubeadm join --config',
   format: 'yaml',
   render: (documents) => yamlDocuments(...documents),
@@ -58,7 +87,13 @@ function initConfiguration(model: ClusterModel, release: KubernetesRelease, host
     {
       apiVersion: release.kubeadmApiVersion,
       kind: 'InitConfiguration',
-      bootstrapTokens: [{ token: secretPlaceholder(kubernetes.bootstrapToken), groups: ['system:bootstrappers:kubeadm:default-node-token'], usages: ['signing', 'authentication'] }],
+      bootstrapTokens: [
+        {
+          token: secretPlaceholder(kubernetes.bootstrapToken),
+          groups: ['system:bootstrappers:kubeadm:default-node-token'],
+          usages: ['signing', 'authentication'],
+        },
+      ],
       localAPIEndpoint: localAPIEndpoint(model, host),
       nodeRegistration: nodeRegistration(model, release, host, false),
       certificateKey: secretPlaceholder(kubernetes.certificateKey),

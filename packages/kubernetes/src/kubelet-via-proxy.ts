@@ -18,9 +18,17 @@ export interface KubeletViaProxy {
 export const kubeletViaProxyFile = defineArtifact<KubeletViaProxy>({
   id: 'kubernetes/kubelet-via-proxy',
   pattern: `hosts/*${KUBELET_VIA_PROXY_PATH}`,
-  description: "per-node mode, kubeadm flow: run once after `kubeadm join`, points `kubelet.conf` at `https://127.0.0.1:<port>` (the node's own apiserver proxy) and restarts the kubelet; kubeadm takes the kubelet's server from cluster-info and has no setting for it",
+  description:
+    "per-node mode, kubeadm flow: run once after `kubeadm join`, points `kubelet.conf` at `https://127.0.0.1:<port>` (the node's own apiserver proxy) and restarts the kubelet; kubeadm takes the kubelet's server from cluster-info and has no setting for it",
   where: 'nodes that are not control-plane hosts, per-node mode, kubeadm flow',
-  reads: ['spec.hosts[].name', 'spec.hosts[].roles', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.loadBalancer.mode', 'spec.kubernetes.loadBalancer.port', 'spec.kubernetes.version'],
+  reads: [
+    'spec.hosts[].name',
+    'spec.hosts[].roles',
+    'spec.kubernetes.controlPlaneEndpoint',
+    'spec.kubernetes.loadBalancer.mode',
+    'spec.kubernetes.loadBalancer.port',
+    'spec.kubernetes.version',
+  ],
   secretKeys: [],
   consumer: 'sh, run by the operator after kubeadm join',
   format: 'shell',

@@ -9,14 +9,18 @@ export interface NodeRoleScript {
 export const nodeRoleScriptFile = defineArtifact<NodeRoleScript>({
   id: 'kubernetes/node-roles',
   pattern: 'cluster/node-roles.sh',
-  description: '`kubectl label/taint` of the nodes: legacy flow, every node as its role says (kubeadm 1.6 marked only the first master); kubeadm flow, only labels given in the spec',
+  description:
+    '`kubectl label/taint` of the nodes: legacy flow, every node as its role says (kubeadm 1.6 marked only the first master); kubeadm flow, only labels given in the spec',
   where: 'the cluster',
   reads: [...HOST_FIELDS, 'spec.hosts[].labels', 'spec.hosts[].taints', 'spec.kubernetes.controlPlane.schedulable', 'spec.kubernetes.version'],
   secretKeys: [],
   consumer: 'bash, run with an admin kubeconfig',
   format: 'shell',
   mode: 0o755,
-  render: ({ commands }) => ['#!/usr/bin/env bash', `# ${GENERATED_NOTICE}`, '# Labels and taints the nodes; run with an admin kubeconfig.', 'set -euo pipefail', ...commands, ''].join('\n'),
+  render: ({ commands }) =>
+    ['#!/usr/bin/env bash', `# ${GENERATED_NOTICE}`, '# Labels and taints the nodes; run with an admin kubeconfig.', 'set -euo pipefail', ...commands, ''].join(
+      '\n',
+    ),
 });
 
 /** Taints kubeadm of this version puts on control-plane nodes, or none when the spec makes them schedulable. */

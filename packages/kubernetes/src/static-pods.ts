@@ -1,6 +1,14 @@
 import { HOST_FIELDS, artifact, defineArtifact, hostFile, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import type { IPod } from 'kubernetes-models/v1/Pod';
-import { apiServerCertificate, apiServerEtcdClientCertificate, etcdMemberCertificate, ETCD_CA_FILE, ETCD_PKI_DIR, PKI_DIR, usesKubeadm } from '@clusterspec/pki';
+import {
+  apiServerCertificate,
+  apiServerEtcdClientCertificate,
+  etcdMemberCertificate,
+  ETCD_CA_FILE,
+  ETCD_PKI_DIR,
+  PKI_DIR,
+  usesKubeadm,
+} from '@clusterspec/pki';
 
 const MANIFESTS = '/etc/kubernetes/manifests';
 const ETCD_CLIENT_PORT = 2379;
@@ -148,9 +156,16 @@ function scheduler(model: ClusterModel): IPod {
 export const staticPodFile = defineArtifact<IPod>({
   id: 'kubernetes/static-pod',
   pattern: 'hosts/*/etc/kubernetes/manifests/{etcd,kube-apiserver,kube-controller-manager,kube-scheduler}.yaml',
-  description: 'a static pod of the control plane (legacy flow): each apiserver with its own `--advertise-address` and certificate, `--etcd-servers` of every member over https with the etcd CA and its etcd client certificate, etcd with an initial cluster of all control-plane hosts behind TLS on both sides (`--cert-file`, `--trusted-ca-file`, `--client-cert-auth` and the `--peer-*` twins), `--leader-elect=true`',
+  description:
+    'a static pod of the control plane (legacy flow): each apiserver with its own `--advertise-address` and certificate, `--etcd-servers` of every member over https with the etcd CA and its etcd client certificate, etcd with an initial cluster of all control-plane hosts behind TLS on both sides (`--cert-file`, `--trusted-ca-file`, `--client-cert-auth` and the `--peer-*` twins), `--leader-elect=true`',
   where: 'control-plane hosts, legacy flow (< 1.15)',
-  reads: [...HOST_FIELDS, 'spec.kubernetes.version', 'spec.kubernetes.networking.serviceSubnet', 'spec.kubernetes.networking.podSubnet', 'spec.kubernetes.apiServer.bindPort'],
+  reads: [
+    ...HOST_FIELDS,
+    'spec.kubernetes.version',
+    'spec.kubernetes.networking.serviceSubnet',
+    'spec.kubernetes.networking.podSubnet',
+    'spec.kubernetes.apiServer.bindPort',
+  ],
   secretKeys: [],
   consumer: 'the kubelet, from /etc/kubernetes/manifests',
   format: 'yaml',

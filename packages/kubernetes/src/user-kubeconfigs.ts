@@ -5,7 +5,8 @@ import { endpointURL, kubeconfig, type Kubeconfig } from './kubeconfig';
 export const userKubeconfigFile = defineArtifact<Kubeconfig>({
   id: 'kubernetes/user-kubeconfig',
   pattern: `${USER_KUBECONFIG_DIR}/*.conf`,
-  description: 'a kubectl user\'s kubeconfig, naming `<user>.crt/.key` and `ca.crt` beside itself (`pki/sign.sh` copies it there with them); with `users` left out, `kubernetes-admin` in `system:masters` (the identity of kubeadm\'s `admin.conf`)',
+  description:
+    "a kubectl user's kubeconfig, naming `<user>.crt/.key` and `ca.crt` beside itself (`pki/sign.sh` copies it there with them); with `users` left out, `kubernetes-admin` in `system:masters` (the identity of kubeadm's `admin.conf`)",
   where: 'the cluster, one per `kubernetes.users` entry',
   reads: ['spec.kubernetes.users[].name', 'spec.kubernetes.users[].server', 'spec.kubernetes.controlPlaneEndpoint', 'metadata.name'],
   secretKeys: [],

@@ -37,9 +37,13 @@ describe('every rule in the index', () => {
 
   it('every docs page and every rule test file names a rule of the index', () => {
     const ids = rules.map((rule) => rule.id).sort();
-    const pages = readdirSync(join(ROOT, 'docs/rules')).filter((file) => file.endsWith('.md')).map((file) => file.replace(/\.md$/, ''));
+    const pages = readdirSync(join(ROOT, 'docs/rules'))
+      .filter((file) => file.endsWith('.md'))
+      .map((file) => file.replace(/\.md$/, ''));
     expect(pages.sort()).toEqual(ids);
-    const testFiles = readdirSync(RULES_FOLDER).filter((file) => file.endsWith('.test.ts')).map((file) => file.replace(/\.test\.ts$/, ''));
+    const testFiles = readdirSync(RULES_FOLDER)
+      .filter((file) => file.endsWith('.test.ts'))
+      .map((file) => file.replace(/\.test\.ts$/, ''));
     expect(testFiles.sort()).toEqual(ids);
   });
 

@@ -21,7 +21,11 @@ export const lintSettingsCheck: SiteCheck = (model, report) => {
 };
 
 const order = (a: Diagnostic, b: Diagnostic) =>
-  a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message);
+  a.location.file.localeCompare(b.location.file) ||
+  a.location.line - b.location.line ||
+  a.location.column - b.location.column ||
+  a.ruleId.localeCompare(b.ruleId) ||
+  a.message.localeCompare(b.message);
 
 /** How many hosts a merged diagnostic names before "and N more". */
 const NAMED_HOSTS = 3;
@@ -66,7 +70,12 @@ function merge(group: Group): Diagnostic {
  * hosts); diagnostics come sorted by position, overrides applied.
  * The model comes from the validation phase, which lintSettingsCheck is part of.
  */
-export function lintSite(model: ClusterModel, artifacts: readonly Artifact[], rules: readonly LintRule[] = allRules, deployed?: DeployedCertificates): Diagnostic[] {
+export function lintSite(
+  model: ClusterModel,
+  artifacts: readonly Artifact[],
+  rules: readonly LintRule[] = allRules,
+  deployed?: DeployedCertificates,
+): Diagnostic[] {
   const byPath = new Map(artifacts.map((item) => [item.path, item]));
   const diagnostics: Diagnostic[] = [];
   for (const rule of rules) {
@@ -89,7 +98,14 @@ export function lintSite(model: ClusterModel, artifacts: readonly Artifact[], ru
       const template = punched !== undefined && punched.split(HOLE).length === 2 ? punched : undefined;
       const artifact = template === undefined || diagnostic.artifact === undefined ? diagnostic.artifact : punch(diagnostic.artifact, host as string);
       // Identical findings collapse too (the key holds everything but the host).
-      const key = JSON.stringify([diagnostic.severity, diagnostic.location, diagnostic.field, template ?? diagnostic.message, artifact, template !== undefined]);
+      const key = JSON.stringify([
+        diagnostic.severity,
+        diagnostic.location,
+        diagnostic.field,
+        template ?? diagnostic.message,
+        artifact,
+        template !== undefined,
+      ]);
       const group = groups.get(key) ?? { first: diagnostic, template, hosts: [], seen: new Set<string>() };
       groups.set(key, group);
       if (host !== undefined && !group.seen.has(host)) {
@@ -109,7 +125,10 @@ export function lintSite(model: ClusterModel, artifacts: readonly Artifact[], ru
  * part in its comparison, on either side (fixtures/seed-ha-toml is the seed site written again, not a second
  * site that claims its hosts).
  */
-export function lintAcrossSites(sites: readonly { model: ClusterModel; artifacts: readonly Artifact[] }[], rules: readonly LintRule[] = allRules): Diagnostic[] {
+export function lintAcrossSites(
+  sites: readonly { model: ClusterModel; artifacts: readonly Artifact[] }[],
+  rules: readonly LintRule[] = allRules,
+): Diagnostic[] {
   const contexts: SiteContext[] = sites.map(({ model, artifacts }) => ({ model, artifacts: new Map(artifacts.map((item) => [item.path, item])) }));
   const diagnostics: Diagnostic[] = [];
   for (const rule of rules) {

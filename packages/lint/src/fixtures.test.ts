@@ -16,7 +16,8 @@ function summary(diagnostics: readonly Diagnostic[]): Record<string, string[]> {
   return result;
 }
 
-const errorIds = (diagnostics: readonly Diagnostic[]) => [...new Set(diagnostics.filter((diagnostic) => diagnostic.severity === 'error').map((diagnostic) => diagnostic.ruleId))].sort();
+const errorIds = (diagnostics: readonly Diagnostic[]) =>
+  [...new Set(diagnostics.filter((diagnostic) => diagnostic.severity === 'error').map((diagnostic) => diagnostic.ruleId))].sort();
 
 describe('fixtures/broken: each case fires exactly its rules', () => {
   /**
@@ -73,7 +74,11 @@ describe('fixtures/broken: each case fires exactly its rules', () => {
     expect(artifacts.length).toBeGreaterThan(0);
     const diagnostics = lintSite(model, artifacts);
     const want = expected[name];
-    expect(errorIds(diagnostics)).toEqual(Object.keys(want).filter((id) => want[id].includes('error')).sort());
+    expect(errorIds(diagnostics)).toEqual(
+      Object.keys(want)
+        .filter((id) => want[id].includes('error'))
+        .sort(),
+    );
     expect(summary(diagnostics)).toEqual(want);
   });
 });
@@ -98,9 +103,14 @@ describe('the working fixtures have no errors', () => {
     const model = loadSpec(join(ROOT, file));
     const diagnostics = lintSite(model, generateArtifacts(model));
     expect(errorIds(diagnostics)).toEqual([]);
-    expect(diagnostics.filter((diagnostic) => diagnostic.severity === 'warning').map((diagnostic) => `${diagnostic.severity} ${diagnostic.ruleId}`).sort()).toEqual(
-      expectedWarnings[file].map((id) => `warning ${id}`),
+    expect(
+      diagnostics
+        .filter((diagnostic) => diagnostic.severity === 'warning')
+        .map((diagnostic) => `${diagnostic.severity} ${diagnostic.ruleId}`)
+        .sort(),
+    ).toEqual(expectedWarnings[file].map((id) => `warning ${id}`));
+    expect(diagnostics.filter((diagnostic) => diagnostic.severity === 'info').map((diagnostic) => diagnostic.ruleId)).toEqual(
+      Array(expectedInfos[file]).fill('san-coverage'),
     );
-    expect(diagnostics.filter((diagnostic) => diagnostic.severity === 'info').map((diagnostic) => diagnostic.ruleId)).toEqual(Array(expectedInfos[file]).fill('san-coverage'));
   });
 });

@@ -54,7 +54,11 @@ describe('text', () => {
   });
 
   it('groups the diagnostics of each file under its name, whatever their order', () => {
-    const diagnostics = [synthetic({ file: 'a.yaml', line: 1 }), synthetic({ file: 'b.yaml', severity: 'warning' }), synthetic({ file: 'a.yaml', line: 9, severity: 'info' })];
+    const diagnostics = [
+      synthetic({ file: 'a.yaml', line: 1 }),
+      synthetic({ file: 'b.yaml', severity: 'warning' }),
+      synthetic({ file: 'a.yaml', line: 9, severity: 'info' }),
+    ];
     const blocks = formatText(diagnostics, { colour: false }).split('\n\n');
     expect(blocks).toHaveLength(3);
     expect(blocks[0].split('\n')).toEqual(['a.yaml', expect.stringMatching(/^a\.yaml:1:5 error /), expect.stringMatching(/^a\.yaml:9:5 info /)]);
@@ -153,7 +157,9 @@ describe('sarif', () => {
     const driver = log.runs[0].tool.driver;
     expect(driver.rules.map((rule: { id: string }) => rule.id)).toEqual(rules.map((rule) => rule.id));
     for (const rule of driver.rules) expect(rule.helpUri).toBe(`https://github.com/clusterspec/clusterspec/blob/main/docs/rules/${rule.id}.md`);
-    const levels = Object.fromEntries(driver.rules.map((rule: { id: string; defaultConfiguration: { level: string } }) => [rule.id, rule.defaultConfiguration.level]));
+    const levels = Object.fromEntries(
+      driver.rules.map((rule: { id: string; defaultConfiguration: { level: string } }) => [rule.id, rule.defaultConfiguration.level]),
+    );
     expect(levels['san-coverage']).toBe('error');
     expect(levels['lb-proxy-timeout']).toBe('warning');
     const results = log.runs[0].results;

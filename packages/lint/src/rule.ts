@@ -1,5 +1,13 @@
 import type { DeployedCertificates } from '@clusterspec/pki';
-import { patternsOverlap, type Artifact, type ArtifactDescriptor, type ClusterModel, type FieldPath, type Severity, type SourceLocation } from '@clusterspec/spec';
+import {
+  patternsOverlap,
+  type Artifact,
+  type ArtifactDescriptor,
+  type ClusterModel,
+  type FieldPath,
+  type Severity,
+  type SourceLocation,
+} from '@clusterspec/spec';
 
 export interface Diagnostic {
   readonly ruleId: string;

@@ -5,9 +5,28 @@ import { generateLoadBalancerNginx, nginxConfFile } from './nginx-conf';
 import { generatePerNodeProxy, perNodeProxyConfFile, perNodeProxyManifestFile } from './per-node-proxy';
 
 export { apiServerStream, renderApiServerStream, type ApiServerStream } from './apiserver-stream';
-export { CHECK_APISERVER_PATH, checkApiServerFile, KEEPALIVED_CONF_PATH, keepalivedConfFile, NONLOCAL_BIND_SYSCTL_PATH, nonlocalBindFile, vrrpPriority, type KeepalivedConf } from './keepalived';
+export {
+  CHECK_APISERVER_PATH,
+  checkApiServerFile,
+  KEEPALIVED_CONF_PATH,
+  keepalivedConfFile,
+  NONLOCAL_BIND_SYSCTL_PATH,
+  nonlocalBindFile,
+  vrrpPriority,
+  type KeepalivedConf,
+} from './keepalived';
 export { KUBE_VIP_MANIFEST_PATH, kubeVipManifestFile } from './kube-vip';
-export { NGINX_CONF_PATH, nginxConfFile, nginxOwnedByConsulTemplate, renderNginxConf, renderStaticBalancers, staticBalancers, type NginxRuntime, type NginxSections, type StaticBalancers } from './nginx-conf';
+export {
+  NGINX_CONF_PATH,
+  nginxConfFile,
+  nginxOwnedByConsulTemplate,
+  renderNginxConf,
+  renderStaticBalancers,
+  staticBalancers,
+  type NginxRuntime,
+  type NginxSections,
+  type StaticBalancers,
+} from './nginx-conf';
 export { consulAgentListeners, nodeListeners, roleListeners, type Listener } from './listeners';
 export { PER_NODE_PROXY_CONF_PATH, PER_NODE_PROXY_MANIFEST_PATH, perNodeProxyConfFile, perNodeProxyManifestFile } from './per-node-proxy';
 

@@ -34,7 +34,9 @@ describe('keepalived on the apiserver-lb hosts', () => {
   });
 
   it('derives virtual_router_id from the cluster name and address, the same on every host, unless the spec sets it', () => {
-    const ids = [...files.entries()].filter(([path]) => path.endsWith('keepalived.conf')).map(([, content]) => Number(/virtual_router_id (\d+)/.exec(content)?.[1]));
+    const ids = [...files.entries()]
+      .filter(([path]) => path.endsWith('keepalived.conf'))
+      .map(([, content]) => Number(/virtual_router_id (\d+)/.exec(content)?.[1]));
     expect(new Set(ids).size).toBe(1);
     expect(ids[0]).toBe(modern.kubernetes.loadBalancer.virtualIP?.virtualRouterId);
     expect(ids[0]).toBeGreaterThanOrEqual(1);
@@ -68,15 +70,29 @@ describe('keepalived --config-test (keepalived 2.2.7, Debian) accepts every gene
     const files = byPath(filled.artifacts);
     return filled.artifacts
       .filter((file) => file.path.endsWith(KEEPALIVED_CONF_PATH))
-      .map((file) => ({ id: `${site.spec}: ${file.path}`, site, conf: file.content, script: files.get(file.path.replace(KEEPALIVED_CONF_PATH, CHECK_APISERVER_PATH)) as string }));
+      .map((file) => ({
+        id: `${site.spec}: ${file.path}`,
+        site,
+        conf: file.content,
+        script: files.get(file.path.replace(KEEPALIVED_CONF_PATH, CHECK_APISERVER_PATH)) as string,
+      }));
   });
 
   it('finds the keepalived configurations of the fixtures', () => {
-    expect(rendered.map((each) => each.id)).toEqual(expect.arrayContaining(['fixtures/modern/cluster.yaml: hosts/lb-1/etc/keepalived/keepalived.conf', 'fixtures/modern/cluster.yaml: hosts/lb-2/etc/keepalived/keepalived.conf']));
+    expect(rendered.map((each) => each.id)).toEqual(
+      expect.arrayContaining([
+        'fixtures/modern/cluster.yaml: hosts/lb-1/etc/keepalived/keepalived.conf',
+        'fixtures/modern/cluster.yaml: hosts/lb-2/etc/keepalived/keepalived.conf',
+      ]),
+    );
   });
 
   it.each(rendered.map((each) => [each.id, each] as const))('%s', (_id, each) => {
-    const verdict = keepalivedConfigTest(each.conf, { path: CHECK_APISERVER_PATH, content: each.script }, each.site.model.kubernetes.loadBalancer.virtualIP?.interface as string);
+    const verdict = keepalivedConfigTest(
+      each.conf,
+      { path: CHECK_APISERVER_PATH, content: each.script },
+      each.site.model.kubernetes.loadBalancer.virtualIP?.interface as string,
+    );
     expect(verdict.output).toBe('');
     expect(verdict.ok).toBe(true);
   });

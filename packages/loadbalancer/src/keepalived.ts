@@ -31,12 +31,18 @@ export interface CheckApiServer {
   readonly port: number;
 }
 
-const KEEPALIVED_READS = [...HOST_FIELDS, 'spec.kubernetes.loadBalancer.virtualAddress', 'spec.kubernetes.loadBalancer.provider', 'spec.kubernetes.loadBalancer.interface'];
+const KEEPALIVED_READS = [
+  ...HOST_FIELDS,
+  'spec.kubernetes.loadBalancer.virtualAddress',
+  'spec.kubernetes.loadBalancer.provider',
+  'spec.kubernetes.loadBalancer.interface',
+];
 
 export const keepalivedConfFile = defineArtifact<KeepalivedConf>({
   id: 'loadbalancer/keepalived-conf',
   pattern: `hosts/*${KEEPALIVED_CONF_PATH}`,
-  description: 'one VRRP instance for `virtualAddress` on `interface`: `virtual_router_id` from the spec or derived, priority by host order (the first host is MASTER), `unicast_src_ip`/`unicast_peer` of the other balancers, `auth_pass` as a placeholder, `track_script` of the health check',
+  description:
+    'one VRRP instance for `virtualAddress` on `interface`: `virtual_router_id` from the spec or derived, priority by host order (the first host is MASTER), `unicast_src_ip`/`unicast_peer` of the other balancers, `auth_pass` as a placeholder, `track_script` of the health check',
   where: 'apiserver-lb hosts, provider keepalived',
   reads: [...KEEPALIVED_READS, 'spec.kubernetes.loadBalancer.virtualRouterId', 'spec.kubernetes.loadBalancer.vrrpPassword', 'metadata.name'],
   secretKeys: ['password'],
@@ -48,7 +54,8 @@ export const keepalivedConfFile = defineArtifact<KeepalivedConf>({
 export const checkApiServerFile = defineArtifact<CheckApiServer>({
   id: 'loadbalancer/check-apiserver',
   pattern: `hosts/*${CHECK_APISERVER_PATH}`,
-  description: "keepalived's health check: fails when no apiserver answers `/healthz` through the local balancer or, while this host holds it, at the virtual address (each `curl` bounded to 2s)",
+  description:
+    "keepalived's health check: fails when no apiserver answers `/healthz` through the local balancer or, while this host holds it, at the virtual address (each `curl` bounded to 2s)",
   where: 'apiserver-lb hosts, provider keepalived',
   reads: [...KEEPALIVED_READS, 'spec.kubernetes.loadBalancer.port'],
   secretKeys: [],

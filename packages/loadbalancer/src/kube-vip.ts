@@ -16,7 +16,12 @@ const env = (settings: Record<string, string>) => Object.entries(settings).map((
  * init has finished (the release table's initAdminKubeconfig).
  */
 function kubeVipPod(model: ClusterModel, host: Host): IPod {
-  const { loadBalancer: { virtualIP }, apiServer, controlPlaneHosts, release } = model.kubernetes;
+  const {
+    loadBalancer: { virtualIP },
+    apiServer,
+    controlPlaneHosts,
+    release,
+  } = model.kubernetes;
   if (!virtualIP) throw new Error('internal error: kube-vip without a virtual address');
   const kubeconfig = host === controlPlaneHosts[0] ? release.initAdminKubeconfig : 'admin.conf';
   return {
@@ -58,9 +63,18 @@ function kubeVipPod(model: ClusterModel, host: Host): IPod {
 export const kubeVipManifestFile = defineArtifact<IPod>({
   id: 'loadbalancer/kube-vip',
   pattern: `hosts/*${KUBE_VIP_MANIFEST_PATH}`,
-  description: 'kube-vip as a static pod, ARP mode with leader election (`vip_arp`, `cp_enable`, `vip_leaderelection`, `address`, `vip_interface`, `port` = `bindPort`), host network, `kubernetes` → 127.0.0.1; mounts `super-admin.conf` on the first control-plane host from Kubernetes 1.29 (kube-vip#684), `admin.conf` elsewhere',
+  description:
+    'kube-vip as a static pod, ARP mode with leader election (`vip_arp`, `cp_enable`, `vip_leaderelection`, `address`, `vip_interface`, `port` = `bindPort`), host network, `kubernetes` → 127.0.0.1; mounts `super-admin.conf` on the first control-plane host from Kubernetes 1.29 (kube-vip#684), `admin.conf` elsewhere',
   where: 'control-plane hosts, provider kube-vip',
-  reads: ['spec.hosts[].name', 'spec.hosts[].roles', 'spec.kubernetes.version', 'spec.kubernetes.loadBalancer.virtualAddress', 'spec.kubernetes.loadBalancer.provider', 'spec.kubernetes.loadBalancer.interface', 'spec.kubernetes.apiServer.bindPort'],
+  reads: [
+    'spec.hosts[].name',
+    'spec.hosts[].roles',
+    'spec.kubernetes.version',
+    'spec.kubernetes.loadBalancer.virtualAddress',
+    'spec.kubernetes.loadBalancer.provider',
+    'spec.kubernetes.loadBalancer.interface',
+    'spec.kubernetes.apiServer.bindPort',
+  ],
   secretKeys: [],
   consumer: 'the kubelet (static pod)',
   format: 'yaml',

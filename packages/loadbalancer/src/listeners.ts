@@ -37,19 +37,23 @@ export function nodeListeners(model: ClusterModel, host: Host): Listener[] {
       { port: 2380, what: 'etcd peers', field: roles },
     );
     // Their health ports: secure ones under kubeadm, the 1.6 insecure ones in the legacy flow.
-    if (kubernetes.release.flow === 'kubeadm') result.push({ port: 10257, what: 'kube-controller-manager', field: roles }, { port: 10259, what: 'kube-scheduler', field: roles });
+    if (kubernetes.release.flow === 'kubeadm')
+      result.push({ port: 10257, what: 'kube-controller-manager', field: roles }, { port: 10259, what: 'kube-scheduler', field: roles });
     else result.push({ port: 10252, what: 'kube-controller-manager', field: roles }, { port: 10251, what: 'kube-scheduler', field: roles });
   }
   if (kubernetes.nodes.includes(host)) result.push({ port: 10250, what: 'kubelet', field: roles });
-  if (host.roles.includes('apiserver-lb')) result.push({ port: kubernetes.loadBalancer.port, what: 'apiserver load balancer', field: ['spec', 'kubernetes', 'loadBalancer', 'port'] });
+  if (host.roles.includes('apiserver-lb'))
+    result.push({ port: kubernetes.loadBalancer.port, what: 'apiserver load balancer', field: ['spec', 'kubernetes', 'loadBalancer', 'port'] });
   // Bound to 127.0.0.1 only, but a balancer on every address of the same host still takes that port.
-  if (perNodeProxyHosts(model).includes(host)) result.push({ port: kubernetes.loadBalancer.port, what: 'per-node apiserver proxy', field: ['spec', 'kubernetes', 'loadBalancer', 'mode'] });
+  if (perNodeProxyHosts(model).includes(host))
+    result.push({ port: kubernetes.loadBalancer.port, what: 'per-node apiserver proxy', field: ['spec', 'kubernetes', 'loadBalancer', 'mode'] });
   if (harbor?.instances.includes(host)) {
     result.push({ port: harbor.httpPort, what: 'Harbor proxy', field: ['spec', 'harbor', 'httpPort'] });
     // Harbor's log collector publishes syslog on 127.0.0.1:1514 on every instance.
     result.push({ port: 1514, what: 'Harbor log collector', field: roles });
   }
-  if (harbor?.loadBalancer.hosts.includes(host)) result.push({ port: harbor.loadBalancer.port, what: 'Harbor load balancer', field: ['spec', 'harbor', 'loadBalancer', 'port'] });
+  if (harbor?.loadBalancer.hosts.includes(host))
+    result.push({ port: harbor.loadBalancer.port, what: 'Harbor load balancer', field: ['spec', 'harbor', 'loadBalancer', 'port'] });
   return result;
 }
 

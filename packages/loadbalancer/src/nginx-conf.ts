@@ -3,7 +3,9 @@ import { HOST_FIELDS, artifact, compileTemplate, defineArtifact, hostFile, type 
 import { join } from 'node:path';
 import { apiServerStream, renderApiServerStream, type ApiServerStream } from './apiserver-stream';
 
-const renderNginxConfTemplate = compileTemplate<{ http: string; stream: string; loadStreamModule: boolean; user: string }>(join(__dirname, '../templates/nginx.conf.ejs'));
+const renderNginxConfTemplate = compileTemplate<{ http: string; stream: string; loadStreamModule: boolean; user: string }>(
+  join(__dirname, '../templates/nginx.conf.ejs'),
+);
 
 export const NGINX_CONF_PATH = '/etc/nginx/nginx.conf';
 
@@ -68,11 +70,18 @@ export function nginxOwnedByConsulTemplate(host: Host): boolean {
 export const nginxConfFile = defineArtifact<StaticBalancers>({
   id: 'loadbalancer/nginx-conf',
   pattern: `hosts/*${NGINX_CONF_PATH}`,
-  description: 'the whole nginx.conf: the stream module loaded when a stream section exists, a `stream` upstream of every apiserver at `bindPort` with the spec\'s timeouts, the Harbor `http` balancer (no body limit, no buffering, 900s timeouts, forwarded headers; `least_conn` for Harbor 2.x, whose instances share their secrets, `ip_hash` for 1.1)',
+  description:
+    "the whole nginx.conf: the stream module loaded when a stream section exists, a `stream` upstream of every apiserver at `bindPort` with the spec's timeouts, the Harbor `http` balancer (no body limit, no buffering, 900s timeouts, forwarded headers; `least_conn` for Harbor 2.x, whose instances share their secrets, `ip_hash` for 1.1)",
   where: 'apiserver-lb and Harbor balancer hosts that are not ingress hosts',
   reads: [
-    ...HOST_FIELDS, 'spec.kubernetes.loadBalancer.port', 'spec.kubernetes.loadBalancer.connectTimeout',
-    'spec.kubernetes.loadBalancer.proxyTimeout', 'spec.kubernetes.apiServer.bindPort', 'spec.harbor.loadBalancer', 'spec.harbor.httpPort', 'spec.harbor.externalURL',
+    ...HOST_FIELDS,
+    'spec.kubernetes.loadBalancer.port',
+    'spec.kubernetes.loadBalancer.connectTimeout',
+    'spec.kubernetes.loadBalancer.proxyTimeout',
+    'spec.kubernetes.apiServer.bindPort',
+    'spec.harbor.loadBalancer',
+    'spec.harbor.httpPort',
+    'spec.harbor.externalURL',
   ],
   secretKeys: [],
   consumer: 'nginx (with the stream module)',

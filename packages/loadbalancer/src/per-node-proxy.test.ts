@@ -26,7 +26,9 @@ describe('per-node mode: an apiserver proxy on every node that runs no apiserver
   const files = byPath(generatePerNodeProxy(site));
 
   it('writes the static pod and its nginx.conf on every worker and on no control-plane host', () => {
-    expect([...files.keys()].sort()).toEqual(['node-1', 'node-2', 'node-3'].flatMap((host) => [`hosts/${host}${PER_NODE_PROXY_MANIFEST_PATH}`, `hosts/${host}${PER_NODE_PROXY_CONF_PATH}`]).sort());
+    expect([...files.keys()].sort()).toEqual(
+      ['node-1', 'node-2', 'node-3'].flatMap((host) => [`hosts/${host}${PER_NODE_PROXY_MANIFEST_PATH}`, `hosts/${host}${PER_NODE_PROXY_CONF_PATH}`]).sort(),
+    );
     expect(generatePerNodeProxy(loadFixture('fixtures/modern/cluster.yaml'))).toEqual([]);
   });
 
@@ -57,7 +59,12 @@ describe('per-node mode: an apiserver proxy on every node that runs no apiserver
   });
 
   it('legacy flow: a worker kubelet.conf dials its proxy directly', () => {
-    const legacy = variant('seed-ha', [['      proxyTimeout: 10m', '      proxyTimeout: 10m\n      mode: per-node'], ['      port: 8443\n', '      port: 6443\n'], ['kubernetes.default.svc:8443', 'kubernetes.default.svc:6443'], ['      roles: [harbor]\n    - name: node2', '      roles: [harbor, worker]\n    - name: node2']]);
+    const legacy = variant('seed-ha', [
+      ['      proxyTimeout: 10m', '      proxyTimeout: 10m\n      mode: per-node'],
+      ['      port: 8443\n', '      port: 6443\n'],
+      ['kubernetes.default.svc:8443', 'kubernetes.default.svc:6443'],
+      ['      roles: [harbor]\n    - name: node2', '      roles: [harbor, worker]\n    - name: node2'],
+    ]);
     const artifacts = byPath(generateArtifacts(legacy));
     expect(artifacts.get('hosts/node1/etc/kubernetes/kubelet.conf')).toContain('server: https://127.0.0.1:6443');
     expect(artifacts.get('hosts/shaolin/etc/kubernetes/kubelet.conf')).toContain('server: https://10.27.53.32:6443');
@@ -65,7 +72,9 @@ describe('per-node mode: an apiserver proxy on every node that runs no apiserver
   });
 
   it('puts localhost and 127.0.0.1 (and the virtual address) into every apiserver certificate and kubeadm certSANs', () => {
-    const plan = JSON.parse(byPath(generateArtifacts(site)).get('pki/plan.json') as string) as { certificates: { commonName: string; dnsNames: string[]; ipAddresses: string[] }[] };
+    const plan = JSON.parse(byPath(generateArtifacts(site)).get('pki/plan.json') as string) as {
+      certificates: { commonName: string; dnsNames: string[]; ipAddresses: string[] }[];
+    };
     const apiServers = plan.certificates.filter((certificate) => certificate.commonName === 'kube-apiserver');
     expect(apiServers).toHaveLength(3);
     for (const certificate of apiServers) {
@@ -78,14 +87,15 @@ describe('per-node mode: an apiserver proxy on every node that runs no apiserver
     expect(byPath(generateArtifacts(off)).get('pki/plan.json')).not.toContain('"10.20.0.10"');
   });
 
-  it.each(generatedSites().flatMap((each) => each.artifacts.filter((file) => file.path.endsWith(PER_NODE_PROXY_CONF_PATH)).map((file) => [`${each.spec}: ${file.path}`, file.content] as const)))(
-    'nginx -t accepts %s',
-    (_id, conf) => {
-      const verdict = nginxTest(asDebianNginx(conf));
-      expect(verdict.output).toContain('syntax is ok');
-      expect(verdict.ok).toBe(true);
-    },
-  );
+  it.each(
+    generatedSites().flatMap((each) =>
+      each.artifacts.filter((file) => file.path.endsWith(PER_NODE_PROXY_CONF_PATH)).map((file) => [`${each.spec}: ${file.path}`, file.content] as const),
+    ),
+  )('nginx -t accepts %s', (_id, conf) => {
+    const verdict = nginxTest(asDebianNginx(conf));
+    expect(verdict.output).toContain('syntax is ok');
+    expect(verdict.ok).toBe(true);
+  });
 
   it('bites: nginx -t refuses the proxy without its upstream', () => {
     const conf = files.get(`hosts/node-1${PER_NODE_PROXY_CONF_PATH}`) as string;
@@ -96,17 +106,26 @@ describe('per-node mode: an apiserver proxy on every node that runs no apiserver
 describe('kube-vip on every control-plane host', () => {
   const files = byPath(generateKubeVip(site));
   const pod = (host: string) => parse(files.get(`hosts/${host}${KUBE_VIP_MANIFEST_PATH}`) as string);
-  const env = (host: string) => Object.fromEntries((pod(host).spec.containers[0].env as { name: string; value: string }[]).map((each) => [each.name, each.value]));
+  const env = (host: string) =>
+    Object.fromEntries((pod(host).spec.containers[0].env as { name: string; value: string }[]).map((each) => [each.name, each.value]));
 
   it('is a static pod on each control-plane host, in ARP mode with leader election for the virtual address', () => {
     expect([...files.keys()].sort()).toEqual(['cp-1', 'cp-2', 'cp-3'].map((host) => `hosts/${host}${KUBE_VIP_MANIFEST_PATH}`));
-    expect(env('cp-2')).toMatchObject({ address: '10.30.0.10', port: '6443', vip_interface: 'eth0', vip_arp: 'true', cp_enable: 'true', vip_leaderelection: 'true' });
+    expect(env('cp-2')).toMatchObject({
+      address: '10.30.0.10',
+      port: '6443',
+      vip_interface: 'eth0',
+      vip_arp: 'true',
+      cp_enable: 'true',
+      vip_leaderelection: 'true',
+    });
     expect(pod('cp-2').spec.hostNetwork).toBe(true);
     expect(pod('cp-2').spec.hostAliases).toEqual([{ ip: '127.0.0.1', hostnames: ['kubernetes'] }]);
   });
 
   it('mounts super-admin.conf on the host that runs kubeadm init from Kubernetes 1.29, admin.conf elsewhere and before', () => {
-    const mounted = (model: typeof site, host: string) => parse(byPath(generateKubeVip(model)).get(`hosts/${host}${KUBE_VIP_MANIFEST_PATH}`) as string).spec.volumes[0].hostPath.path;
+    const mounted = (model: typeof site, host: string) =>
+      parse(byPath(generateKubeVip(model)).get(`hosts/${host}${KUBE_VIP_MANIFEST_PATH}`) as string).spec.volumes[0].hostPath.path;
     expect(mounted(site, 'cp-1')).toBe('/etc/kubernetes/super-admin.conf');
     expect(mounted(site, 'cp-2')).toBe('/etc/kubernetes/admin.conf');
     expect(pod('cp-1').spec.containers[0].volumeMounts[0].mountPath).toBe('/etc/kubernetes/admin.conf');
@@ -127,7 +146,10 @@ describe('port-conflict knows the per-node proxy', () => {
     const portConflict = rules.filter((rule) => rule.id === 'port-conflict');
     expect(lintSite(site, generateArtifacts(site), portConflict)).toEqual([]);
     const text = readFileSync(join(ROOT, 'fixtures/vip-pernode/cluster.yaml'), 'utf8');
-    const clash = loadSpecText('clash.yaml', Buffer.from(text.replace('      address: 10.30.0.21\n      roles: [worker]', '      address: 10.30.0.21\n      roles: [worker, apiserver-lb]')));
+    const clash = loadSpecText(
+      'clash.yaml',
+      Buffer.from(text.replace('      address: 10.30.0.21\n      roles: [worker]', '      address: 10.30.0.21\n      roles: [worker, apiserver-lb]')),
+    );
     const found = lintSite(clash, generateArtifacts(clash), portConflict);
     expect(found.map((diagnostic) => diagnostic.message)).toEqual(['per-node apiserver proxy and apiserver load balancer both listen on port 6443 on node-1']);
   });
@@ -137,7 +159,10 @@ describe("san-coverage follows the per-node route: client → 127.0.0.1:port →
   it('without 127.0.0.1 in the certificates, every worker kubelet and every kube-proxy is refused, on each apiserver it reaches', async () => {
     const { lintSite, rules } = await import('@clusterspec/lint');
     const sanCoverage = rules.filter((rule) => rule.id === 'san-coverage');
-    const text = readFileSync(join(ROOT, 'fixtures/vip-pernode/cluster.yaml'), 'utf8').replace('      mode: per-node', '      mode: per-node\n      addToCertificates: false');
+    const text = readFileSync(join(ROOT, 'fixtures/vip-pernode/cluster.yaml'), 'utf8').replace(
+      '      mode: per-node',
+      '      mode: per-node\n      addToCertificates: false',
+    );
     const model = loadSpecText('no-loopback.yaml', Buffer.from(text));
     const errors = lintSite(model, generateArtifacts(model), sanCoverage).filter((diagnostic) => diagnostic.severity === 'error');
     const routes = errors.flatMap((diagnostic) => {
@@ -150,9 +175,12 @@ describe("san-coverage follows the per-node route: client → 127.0.0.1:port →
     // Workers go through their own proxy to all three apiservers; control-plane hosts' kube-proxy to their own apiserver.
     for (const worker of ['node-1', 'node-2', 'node-3']) {
       for (const client of [`kubelet on ${worker}`, `kube-proxy on ${worker}`]) {
-        expect(routes.filter((route) => route.startsWith(`${client}: `)).sort()).toEqual(['cp-1', 'cp-2', 'cp-3'].map((apiServer) => `${client}: ${worker} → ${apiServer}`));
+        expect(routes.filter((route) => route.startsWith(`${client}: `)).sort()).toEqual(
+          ['cp-1', 'cp-2', 'cp-3'].map((apiServer) => `${client}: ${worker} → ${apiServer}`),
+        );
       }
     }
-    for (const host of ['cp-1', 'cp-2', 'cp-3']) expect(routes.filter((route) => route.startsWith(`kube-proxy on ${host}: `))).toEqual([`kube-proxy on ${host}: ${host} directly`]);
+    for (const host of ['cp-1', 'cp-2', 'cp-3'])
+      expect(routes.filter((route) => route.startsWith(`kube-proxy on ${host}: `))).toEqual([`kube-proxy on ${host}: ${host} directly`]);
   });
 });

@@ -14,9 +14,16 @@ const PER_NODE_READS = ['spec.hosts[].name', 'spec.hosts[].roles', 'spec.kuberne
 export const perNodeProxyConfFile = defineArtifact<ApiServerStream>({
   id: 'loadbalancer/per-node-proxy-conf',
   pattern: `hosts/*${PER_NODE_PROXY_CONF_PATH}`,
-  description: "the node's own apiserver proxy: nginx (official image, stream built in) listening on `127.0.0.1:<port>` with every apiserver upstream and the spec's timeouts (the central balancer's stream section)",
+  description:
+    "the node's own apiserver proxy: nginx (official image, stream built in) listening on `127.0.0.1:<port>` with every apiserver upstream and the spec's timeouts (the central balancer's stream section)",
   where: 'nodes that are not control-plane hosts, per-node mode',
-  reads: [...PER_NODE_READS, 'spec.hosts[].address', 'spec.kubernetes.loadBalancer.connectTimeout', 'spec.kubernetes.loadBalancer.proxyTimeout', 'spec.kubernetes.apiServer.bindPort'],
+  reads: [
+    ...PER_NODE_READS,
+    'spec.hosts[].address',
+    'spec.kubernetes.loadBalancer.connectTimeout',
+    'spec.kubernetes.loadBalancer.proxyTimeout',
+    'spec.kubernetes.apiServer.bindPort',
+  ],
   secretKeys: [],
   consumer: 'nginx in the nginx-proxy static pod',
   format: 'nginx',
@@ -68,5 +75,8 @@ export function generatePerNodeProxy(model: ClusterModel): Artifact[] {
   if (hosts.length === 0) return [];
   const stream = apiServerStream(model, PER_NODE_PROXY_ADDRESS);
   const pod = proxyPod(model);
-  return hosts.flatMap((host) => [artifact(perNodeProxyConfFile, hostFile(host, PER_NODE_PROXY_CONF_PATH), stream), artifact(perNodeProxyManifestFile, hostFile(host, PER_NODE_PROXY_MANIFEST_PATH), pod)]);
+  return hosts.flatMap((host) => [
+    artifact(perNodeProxyConfFile, hostFile(host, PER_NODE_PROXY_CONF_PATH), stream),
+    artifact(perNodeProxyManifestFile, hostFile(host, PER_NODE_PROXY_MANIFEST_PATH), pod),
+  ]);
 }

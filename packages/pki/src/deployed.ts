@@ -81,7 +81,8 @@ export function referenceCAs(model: ClusterModel, deployed: DeployedCertificates
   };
   const references = new Map<string, DeployedCertificate>();
   for (const certificate of [...deployed.certificates].sort((a, b) => order(a.host) - order(b.host))) {
-    if (certificate.host !== undefined && CA_FILES.includes(certificate.path) && !references.has(certificate.path)) references.set(certificate.path, certificate);
+    if (certificate.host !== undefined && CA_FILES.includes(certificate.path) && !references.has(certificate.path))
+      references.set(certificate.path, certificate);
   }
   return references;
 }

@@ -8,7 +8,11 @@ export { csrConfigFile, extensionsFile, subjectAltName } from './openssl-files';
 export { PLAN_PATH, planFile, type CertificatePlanFile } from './plan-file';
 export { signScriptFile, type SignScript } from './sign-script';
 
-export const pkiGenerators: readonly Generator[] = [defineGenerator([planFile], generatePlanFile), defineGenerator([csrConfigFile, extensionsFile], generateOpensslFiles), defineGenerator([signScriptFile], generateSignScript)];
+export const pkiGenerators: readonly Generator[] = [
+  defineGenerator([planFile], generatePlanFile),
+  defineGenerator([csrConfigFile, extensionsFile], generateOpensslFiles),
+  defineGenerator([signScriptFile], generateSignScript),
+];
 export const pkiArtifacts: readonly ArtifactDescriptor[] = pkiGenerators.flatMap((generator) => generator.produces);
 export * from './deployed';
 export * from './reissue';

@@ -16,7 +16,11 @@ export const csrConfigFile = defineArtifact<{ readonly plan: CertificatePlan }>(
   render: compileTemplate(join(__dirname, '../templates/csr.cnf.ejs')),
 });
 
-export const extensionsFile = defineArtifact<{ readonly plan: CertificatePlan; readonly subjectAltName: string; readonly extendedKeyUsages: readonly string[] }>({
+export const extensionsFile = defineArtifact<{
+  readonly plan: CertificatePlan;
+  readonly subjectAltName: string;
+  readonly extendedKeyUsages: readonly string[];
+}>({
   id: 'pki/extensions',
   pattern: 'pki/openssl/*.ext',
   description: 'the openssl extension file of a certificate of pki/plan.json (usage, `subjectAltName = …`)',
@@ -40,6 +44,12 @@ export function generateOpensslFiles(model: ClusterModel): Artifact[] {
   const requests = new Map(signed.map((plan) => [plan.csrConfig, plan]));
   return [
     ...[...requests.entries()].map(([name, plan]) => artifact(csrConfigFile, `${opensslDirectory}/${name}.csr.cnf`, { plan })),
-    ...signed.map((plan) => artifact(extensionsFile, `${opensslDirectory}/${plan.id}.ext`, { plan, subjectAltName: subjectAltName(plan), extendedKeyUsages: extendedKeyUsages(plan.usage) })),
+    ...signed.map((plan) =>
+      artifact(extensionsFile, `${opensslDirectory}/${plan.id}.ext`, {
+        plan,
+        subjectAltName: subjectAltName(plan),
+        extendedKeyUsages: extendedKeyUsages(plan.usage),
+      }),
+    ),
   ];
 }

@@ -37,7 +37,7 @@ describe('apiServerAltNames', () => {
     ${'shaolin'} | ${'10.27.53.32'}
     ${'wudang'}  | ${'10.24.138.208'}
     ${'emei'}    | ${'10.27.52.72'}
-  `('seed $name: its own name and address, no other host\'s', ({ name, address }) => {
+  `("seed $name: its own name and address, no other host's", ({ name, address }) => {
     const { dnsNames, ipAddresses } = apiServerAltNames(seed, host(seed, name));
     expect(dnsNames).toEqual([name, ...KUBERNETES_SERVICE_NAMES]);
     expect(ipAddresses).toEqual(['10.96.0.1', address]);
@@ -53,7 +53,10 @@ describe('apiServerAltNames', () => {
   it('the virtual address stays out with addToCertificates: false; per-node mode adds localhost and 127.0.0.1', () => {
     const off = variant(MODERN_FILE, [['      interface: ens192', '      addToCertificates: false\n      interface: ens192']]);
     expect(apiServerAltNames(off, host(off, 'cp-1')).ipAddresses).toEqual(['10.96.0.1', '10.20.0.21']);
-    const perNode = variant(MODERN_FILE, [['      port: 8443\n', '      port: 6443\n      mode: per-node\n'], ['k8s-api.corp.example:8443', 'k8s-api.corp.example:6443']]);
+    const perNode = variant(MODERN_FILE, [
+      ['      port: 8443\n', '      port: 6443\n      mode: per-node\n'],
+      ['k8s-api.corp.example:8443', 'k8s-api.corp.example:6443'],
+    ]);
     expect(apiServerAltNames(perNode, host(perNode, 'cp-2'))).toEqual({
       dnsNames: ['cp-2', ...KUBERNETES_SERVICE_NAMES, 'k8s-api.corp.example', 'kubernetes.corp.example', 'localhost'],
       ipAddresses: ['10.96.0.1', '10.20.0.22', '10.20.0.10', '127.0.0.1'],
@@ -89,10 +92,12 @@ describe('openssl files (seed)', () => {
   });
 
   it.each(seed.kubernetes.controlPlaneHosts.map((controlPlaneHost) => ({ name: controlPlaneHost.name, controlPlaneHost })))(
-    '$name: the ext file\'s subjectAltName is the plan\'s',
+    "$name: the ext file's subjectAltName is the plan's",
     ({ name, controlPlaneHost }) => {
       const plan = apiServerCertificate(seed, controlPlaneHost);
-      const line = file(files, `pki/openssl/apiserver-${name}.ext`).split('\n').find((candidate) => candidate.startsWith('subjectAltName = '));
+      const line = file(files, `pki/openssl/apiserver-${name}.ext`)
+        .split('\n')
+        .find((candidate) => candidate.startsWith('subjectAltName = '));
       expect(line).toBe(`subjectAltName = ${subjectAltName(plan)}`);
       expect(line).toContain(`IP:${controlPlaneHost.address}`);
     },
@@ -105,7 +110,10 @@ describe('openssl files (seed)', () => {
   });
 
   it('the apiservers share one CSR config with CN = kube-apiserver and no O', () => {
-    expect([...files.keys()].filter((path) => path.startsWith('pki/openssl/apiserver') && path.endsWith('.csr.cnf'))).toEqual(['pki/openssl/apiserver.csr.cnf', 'pki/openssl/apiserver-etcd-client.csr.cnf']);
+    expect([...files.keys()].filter((path) => path.startsWith('pki/openssl/apiserver') && path.endsWith('.csr.cnf'))).toEqual([
+      'pki/openssl/apiserver.csr.cnf',
+      'pki/openssl/apiserver-etcd-client.csr.cnf',
+    ]);
     const subject = file(files, 'pki/openssl/apiserver.csr.cnf').split('[ subject ]\n')[1].trim().split('\n');
     expect(subject).toEqual(['CN = kube-apiserver']);
   });
@@ -154,7 +162,9 @@ describe('kubeadm flow (modern)', () => {
   });
 
   it('sign.sh signs only the user certificates', () => {
-    const signLines = file(files, 'pki/sign.sh').split('\n').filter((line) => line.startsWith('sign '));
+    const signLines = file(files, 'pki/sign.sh')
+      .split('\n')
+      .filter((line) => line.startsWith('sign '));
     expect(signLines).toEqual([
       'sign user-kubernetes-admin user-kubernetes-admin kubernetes-admin.key kubernetes-admin.crt ca',
       'sign user-alice user-alice alice.key alice.crt ca',
@@ -169,7 +179,9 @@ describe('kubeadm flow (modern)', () => {
   });
 
   it('the legacy flow gives sign.sh each apiserver its own file names', () => {
-    const signLines = file(generate(seed), 'pki/sign.sh').split('\n').filter((line) => line.startsWith('sign apiserver'));
+    const signLines = file(generate(seed), 'pki/sign.sh')
+      .split('\n')
+      .filter((line) => line.startsWith('sign apiserver'));
     expect(signLines).toEqual([
       ...['shaolin', 'wudang', 'emei'].map((name) => `sign apiserver-${name} apiserver apiserver-${name}.key apiserver-${name}.crt ca`),
       'sign apiserver-etcd-client apiserver-etcd-client apiserver-etcd-client.key apiserver-etcd-client.crt etcd/ca',
@@ -178,8 +190,14 @@ describe('kubeadm flow (modern)', () => {
 
   it('the legacy flow signs a server and a peer certificate per etcd member with the etcd CA, both usages, loopback included', () => {
     const files = generate(seed);
-    const signLines = file(files, 'pki/sign.sh').split('\n').filter((line) => line.startsWith('sign etcd-'));
-    expect(signLines).toEqual(['shaolin', 'wudang', 'emei'].flatMap((name) => ['server', 'peer'].map((kind) => `sign etcd-${kind}-${name} etcd-${kind}-${name} ${kind}-${name}.key ${kind}-${name}.crt etcd/ca`)));
+    const signLines = file(files, 'pki/sign.sh')
+      .split('\n')
+      .filter((line) => line.startsWith('sign etcd-'));
+    expect(signLines).toEqual(
+      ['shaolin', 'wudang', 'emei'].flatMap((name) =>
+        ['server', 'peer'].map((kind) => `sign etcd-${kind}-${name} etcd-${kind}-${name} ${kind}-${name}.key ${kind}-${name}.crt etcd/ca`),
+      ),
+    );
     const ext = file(files, 'pki/openssl/etcd-peer-wudang.ext');
     expect(ext).toContain('extendedKeyUsage = serverAuth, clientAuth\n');
     expect(ext).toContain('subjectAltName = DNS:wudang,DNS:localhost,IP:10.24.138.208,IP:127.0.0.1\n');

@@ -10,11 +10,19 @@ export interface CertificatePlanFile {
 export const planFile = defineArtifact<CertificatePlanFile>({
   id: 'pki/plan',
   pattern: PLAN_PATH,
-  description: 'every certificate: subject, exact SAN list (kubeadm\'s set: host name, `kubernetes…`, Service IP, advertise address, endpoint host, `certSANs`), install path and host, who issues it',
+  description:
+    "every certificate: subject, exact SAN list (kubeadm's set: host name, `kubernetes…`, Service IP, advertise address, endpoint host, `certSANs`), install path and host, who issues it",
   where: 'the cluster',
   reads: [
-    ...HOST_FIELDS, 'spec.hosts[].apiServerCertificateFrom', 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.apiServer.certSANs',
-    'spec.kubernetes.loadBalancer.virtualAddress', 'spec.kubernetes.networking.serviceSubnet', 'spec.kubernetes.networking.dnsDomain', 'spec.kubernetes.users', 'spec.kubernetes.version',
+    ...HOST_FIELDS,
+    'spec.hosts[].apiServerCertificateFrom',
+    'spec.kubernetes.controlPlaneEndpoint',
+    'spec.kubernetes.apiServer.certSANs',
+    'spec.kubernetes.loadBalancer.virtualAddress',
+    'spec.kubernetes.networking.serviceSubnet',
+    'spec.kubernetes.networking.dnsDomain',
+    'spec.kubernetes.users',
+    'spec.kubernetes.version',
   ],
   secretKeys: [],
   consumer: 'people reviewing the certificates, and the linter',

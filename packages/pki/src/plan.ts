@@ -42,7 +42,6 @@ export interface CertificatePlan {
   readonly copiedFrom?: string;
 }
 
-
 /**
  * apiServer.certSANs as written to kubeadm's ClusterConfiguration and the plan: the spec's, then the names
  * clients dial on a balancer path. A client dialling the virtual address gets an apiserver's certificate
@@ -93,7 +92,14 @@ function ownApiServerCertificate(model: ClusterModel, host: Host): CertificatePl
   };
 }
 
-function clientCertificate(id: string, commonName: string, organizations: readonly string[], installOn: readonly string[], directory: string, usage: CertificatePlan['usage'] = 'client'): CertificatePlan {
+function clientCertificate(
+  id: string,
+  commonName: string,
+  organizations: readonly string[],
+  installOn: readonly string[],
+  directory: string,
+  usage: CertificatePlan['usage'] = 'client',
+): CertificatePlan {
   return {
     id,
     usage,
@@ -128,7 +134,13 @@ export function kubeletCertificate(host: Host): CertificatePlan {
 
 /** Client certificates of the legacy-flow controller-manager and scheduler, shared by every control-plane host. */
 export function componentCertificate(model: ClusterModel, component: 'controller-manager' | 'scheduler'): CertificatePlan {
-  return clientCertificate(component, `system:kube-${component}`, [], model.kubernetes.controlPlaneHosts.map((host) => host.name), `${PKI_DIR}/`);
+  return clientCertificate(
+    component,
+    `system:kube-${component}`,
+    [],
+    model.kubernetes.controlPlaneHosts.map((host) => host.name),
+    `${PKI_DIR}/`,
+  );
 }
 
 /** Where each user's kubeconfig is generated, relative to out/<cluster>/; it names ca.crt and its own certificate files beside it. */
@@ -158,7 +170,13 @@ export function etcdMemberCertificate(host: Host, kind: 'server' | 'peer'): Cert
 /** The legacy-flow apiserver's client certificate towards etcd (kubeadm's CN), on every control-plane host. */
 export function apiServerEtcdClientCertificate(model: ClusterModel): CertificatePlan {
   return {
-    ...clientCertificate('apiserver-etcd-client', 'kube-apiserver-etcd-client', [], model.kubernetes.controlPlaneHosts.map((host) => host.name), `${PKI_DIR}/`),
+    ...clientCertificate(
+      'apiserver-etcd-client',
+      'kube-apiserver-etcd-client',
+      [],
+      model.kubernetes.controlPlaneHosts.map((host) => host.name),
+      `${PKI_DIR}/`,
+    ),
     certFile: `${APISERVER_ETCD_CLIENT}.crt`,
     keyFile: `${APISERVER_ETCD_CLIENT}.key`,
   };

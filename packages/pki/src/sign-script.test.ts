@@ -31,7 +31,21 @@ function x509(cert: string, ...args: string[]): string {
 
 function makeCA(directory: string): void {
   mkdirSync(directory, { recursive: true });
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=kubernetes', '-keyout', join(directory, 'ca.key'), '-out', join(directory, 'ca.crt'), '-days', '2');
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=kubernetes',
+    '-keyout',
+    join(directory, 'ca.key'),
+    '-out',
+    join(directory, 'ca.crt'),
+    '-days',
+    '2',
+  );
 }
 
 beforeAll(() => {
@@ -57,7 +71,11 @@ describe('sign.sh output', () => {
     // ca.crt goes beside the users' certificates, which their kubeconfigs name; the kubeconfigs themselves are
     // copied from ../cluster/kubeconfig/, which this test does not write (sign.sh says so and goes on).
     const expected = [...plans.flatMap((plan) => [basename(plan.certFile), basename(plan.keyFile)]), 'sa.key', 'sa.pub', 'ca.crt'];
-    expect(readdirSync(signed).filter((name) => !name.endsWith('.srl')).sort()).toEqual([...expected].sort());
+    expect(
+      readdirSync(signed)
+        .filter((name) => !name.endsWith('.srl'))
+        .sort(),
+    ).toEqual([...expected].sort());
   });
 
   it('keys are readable by their owner only', () => {
@@ -73,7 +91,9 @@ describe('sign.sh output', () => {
   it.each(seed.kubernetes.controlPlaneHosts.map((host) => ({ name: host.name })))(
     '$name: the manifest names the files sign.sh wrote (apiserver-<host>.crt/.key)',
     ({ name }) => {
-      const manifest = kubernetesGenerators.flatMap((generator) => generator(seed)).find((item) => item.path === `hosts/${name}/etc/kubernetes/manifests/kube-apiserver.yaml`);
+      const manifest = kubernetesGenerators
+        .flatMap((generator) => generator(seed))
+        .find((item) => item.path === `hosts/${name}/etc/kubernetes/manifests/kube-apiserver.yaml`);
       expect(manifest).toBeDefined();
       const command: string[] = parseAllDocuments(manifest!.content)[0].toJS().spec.containers[0].command;
       const referenced = ['tls-cert-file', 'tls-private-key-file'].map((flag) => basename(command.find((arg) => arg.startsWith(`--${flag}=`))!.split('=')[1]));

@@ -28,7 +28,16 @@ describe('patternsOverlap: whether some path matches both patterns', () => {
 
   it('agrees with matchesPattern where one side is a path', () => {
     const patterns = ['hosts/*/etc/**', 'hosts/*/etc/kubernetes/{kubelet,scheduler}.conf', '*.svg', 'pki/openssl/*.csr.cnf'];
-    const paths = ['hosts/emei/etc/nginx/nginx.conf', 'hosts/emei/etc/kubernetes/kubelet.conf', 'topology.svg', 'pki/openssl/apiserver.csr.cnf', 'pki/openssl/apiserver.ext', 'hosts/emei/opt/harbor/harbor.yml'];
-    for (const pattern of patterns) for (const path of paths) expect({ pattern, path, overlap: patternsOverlap(pattern, path) }).toEqual({ pattern, path, overlap: matchesPattern(pattern, path) });
+    const paths = [
+      'hosts/emei/etc/nginx/nginx.conf',
+      'hosts/emei/etc/kubernetes/kubelet.conf',
+      'topology.svg',
+      'pki/openssl/apiserver.csr.cnf',
+      'pki/openssl/apiserver.ext',
+      'hosts/emei/opt/harbor/harbor.yml',
+    ];
+    for (const pattern of patterns)
+      for (const path of paths)
+        expect({ pattern, path, overlap: patternsOverlap(pattern, path) }).toEqual({ pattern, path, overlap: matchesPattern(pattern, path) });
   });
 });

@@ -8,7 +8,23 @@ import type { ClusterModel, Host } from './model';
  * How an artifact's text is written: the serialiser or template family of its render function, and the
  * rules `render` follows to place a secret in it (see the CLI's secrets-fill).
  */
-export type ArtifactFormat = 'yaml' | 'json' | 'toml' | 'hcl' | 'nginx' | 'go-template' | 'ini' | 'env' | 'hosts' | 'resolv.conf' | 'systemd' | 'shell' | 'openssl' | 'svg' | 'keepalived' | 'sysctl';
+export type ArtifactFormat =
+  | 'yaml'
+  | 'json'
+  | 'toml'
+  | 'hcl'
+  | 'nginx'
+  | 'go-template'
+  | 'ini'
+  | 'env'
+  | 'hosts'
+  | 'resolv.conf'
+  | 'systemd'
+  | 'shell'
+  | 'openssl'
+  | 'svg'
+  | 'keepalived'
+  | 'sysctl';
 
 /**
  * What a kind of generated file is, as data: where it goes, what it is for, which spec fields make it,

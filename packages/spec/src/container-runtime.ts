@@ -34,10 +34,18 @@ export function normalizeContainerRuntime(
     );
   }
   if (runtime === 'containerd' && kubernetes.flow !== 'kubeadm') {
-    problems.add(runtimePath, `the static-pod flow of Kubernetes ${kubernetesText} is generated for Docker only (container-runtime)`, 'remove containerRuntime, or use Kubernetes 1.15 or newer (kubeadm)');
+    problems.add(
+      runtimePath,
+      `the static-pod flow of Kubernetes ${kubernetesText} is generated for Docker only (container-runtime)`,
+      'remove containerRuntime, or use Kubernetes 1.15 or newer (kubeadm)',
+    );
   }
   if (raw.containerd && runtime !== 'containerd') {
-    problems.add(['spec', 'containerd'], 'spec.containerd is set but the kubelet runs Docker', 'remove spec.containerd, or set kubernetes.containerRuntime: containerd');
+    problems.add(
+      ['spec', 'containerd'],
+      'spec.containerd is set but the kubelet runs Docker',
+      'remove spec.containerd, or set kubernetes.containerRuntime: containerd',
+    );
   }
   if (runtime !== 'containerd') return { runtime };
   const stated = raw.containerd?.version;

@@ -51,7 +51,10 @@ const CHANGES: Record<string, { readonly value: unknown; readonly prepare?: (doc
   '#/$defs/kubernetes/properties/loadBalancer/properties/port': { value: 7443 },
   '#/$defs/kubernetes/properties/loadBalancer/properties/connectTimeout': { value: '2s' },
   '#/$defs/kubernetes/properties/loadBalancer/properties/proxyTimeout': { value: '20m' },
-  '#/$defs/kubernetes/properties/loadBalancer/properties/interface': { value: 'ens192', prepare: (document) => (document.spec.kubernetes.loadBalancer = { virtualAddress: '10.0.0.10' }) },
+  '#/$defs/kubernetes/properties/loadBalancer/properties/interface': {
+    value: 'ens192',
+    prepare: (document) => (document.spec.kubernetes.loadBalancer = { virtualAddress: '10.0.0.10' }),
+  },
   '#/$defs/kubernetes/properties/loadBalancer/properties/vrrpPassword': { value: { fromEnv: 'OTHER' } },
   '#/$defs/kubernetes/properties/loadBalancer/properties/addToCertificates': { value: false },
   '#/$defs/kubernetes/properties/loadBalancer/properties/mode': { value: 'per-node' },
@@ -61,7 +64,10 @@ const CHANGES: Record<string, { readonly value: unknown; readonly prepare?: (doc
   '#/$defs/kubernetes/properties/caCertHash': { value: { fromEnv: 'OTHER' } },
   '#/$defs/kubernetes/properties/certificates/properties/expiryWarningDays': { value: 14 },
   '#/$defs/kubernetes/properties/users': { value: [{ name: 'admin', groups: ['system:masters'] }] },
-  '#/$defs/kubernetes/properties/users/items/properties/clusterRole': { value: 'edit', prepare: (document) => (document.spec.kubernetes.users = [{ name: 'dev', groups: ['dev'] }]) },
+  '#/$defs/kubernetes/properties/users/items/properties/clusterRole': {
+    value: 'edit',
+    prepare: (document) => (document.spec.kubernetes.users = [{ name: 'dev', groups: ['dev'] }]),
+  },
   '#/$defs/harbor/properties/httpPort': { value: 8081 },
   '#/$defs/harbor/properties/database/properties/embedded': { value: true },
   '#/$defs/consul/properties/dnsPort': { value: 53 },
@@ -85,7 +91,12 @@ const CHANGES: Record<string, { readonly value: unknown; readonly prepare?: (doc
 function defaultPointers(node: Json, pointer = '#'): string[] {
   if (!node || typeof node !== 'object') return [];
   const children = Object.entries(node).flatMap(([key, child]) => defaultPointers(child, `${pointer}/${key}`));
-  const holdsOnlyDefaults = node.default && typeof node.default === 'object' && !Array.isArray(node.default) && Object.keys(node.default).length === 0 && (node.properties || node.$ref);
+  const holdsOnlyDefaults =
+    node.default &&
+    typeof node.default === 'object' &&
+    !Array.isArray(node.default) &&
+    Object.keys(node.default).length === 0 &&
+    (node.properties || node.$ref);
   return 'default' in node && !holdsOnlyDefaults ? [pointer, ...children] : children;
 }
 
@@ -110,13 +121,22 @@ describe('defaults are written once, in the schema', () => {
     const document = parse(MINIMAL);
     prepare?.(document);
     const changed = structuredClone(schema);
-    pointer.slice(2).split('/').reduce((node: Json, part) => node[part], changed).default = value;
+    pointer
+      .slice(2)
+      .split('/')
+      .reduce((node: Json, part) => node[part], changed).default = value;
     expect(modelUnder(changed, document)).not.toEqual(modelUnder(schema, document));
   });
 
   it('the README names the defaults the schema states', () => {
     const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
-    const at = (pointer: string) => pointer.slice(2).split('/').reduce((node: Json, part) => node[part], schema).default;
-    expect(readme).toContain(`\`dnsDomain\` \`${at('#/$defs/kubernetes/properties/networking/properties/dnsDomain')}\`, \`bindPort\` ${at('#/$defs/kubernetes/properties/apiServer/properties/bindPort')}`);
+    const at = (pointer: string) =>
+      pointer
+        .slice(2)
+        .split('/')
+        .reduce((node: Json, part) => node[part], schema).default;
+    expect(readme).toContain(
+      `\`dnsDomain\` \`${at('#/$defs/kubernetes/properties/networking/properties/dnsDomain')}\`, \`bindPort\` ${at('#/$defs/kubernetes/properties/apiServer/properties/bindPort')}`,
+    );
   });
 });

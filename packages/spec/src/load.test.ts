@@ -131,7 +131,16 @@ describe('defaults of a minimal spec', () => {
       clusterDNS: '10.32.0.10',
     });
     expect(model.kubernetes.apiServer).toEqual({ bindPort: 6443, certSANs: [] });
-    expect(model.kubernetes.loadBalancer).toEqual({ port: 6443, virtualAddress: undefined, addToCertificates: true, mode: 'central', vrrpPassword: { fromEnv: 'KEEPALIVED_AUTH_PASS' }, connectTimeout: '1s', proxyTimeout: '10m', hosts: [] });
+    expect(model.kubernetes.loadBalancer).toEqual({
+      port: 6443,
+      virtualAddress: undefined,
+      addToCertificates: true,
+      mode: 'central',
+      vrrpPassword: { fromEnv: 'KEEPALIVED_AUTH_PASS' },
+      connectTimeout: '1s',
+      proxyTimeout: '10m',
+      hosts: [],
+    });
     expect(model.kubernetes.schedulableControlPlane).toBe(false);
     // Left out, users is the admin kubeadm's admin.conf names (issue 11, item 16).
     expect(model.kubernetes.users).toEqual([{ name: 'kubernetes-admin', groups: ['system:masters'], clusterRole: 'view' }]);
@@ -187,7 +196,13 @@ describe('the modern fixture', () => {
     expect(model.kubernetes.loadBalancer).toEqual({
       port: 8443,
       virtualAddress: '10.20.0.10',
-      virtualIP: { address: '10.20.0.10', provider: 'keepalived', holders: balancers, interface: 'ens192', virtualRouterId: derivedVirtualRouterId('modern', '10.20.0.10') },
+      virtualIP: {
+        address: '10.20.0.10',
+        provider: 'keepalived',
+        holders: balancers,
+        interface: 'ens192',
+        virtualRouterId: derivedVirtualRouterId('modern', '10.20.0.10'),
+      },
       addToCertificates: true,
       mode: 'central',
       vrrpPassword: { fromEnv: 'KEEPALIVED_AUTH_PASS' },
@@ -233,10 +248,43 @@ interface BadCase {
 // YAML problems point at the value (or, for key problems, the key); TOML ones at the key,
 // since the TOML parser keeps no positions and lines are recovered from the text.
 const badCases: BadCase[] = [
-  { name: 'keepalived with no apiserver-lb host to run on', text: () => yamlWith('      roles: [control-plane, apiserver-lb]', '      roles: [control-plane]').replace('      port: 8443\n', '      port: 8443\n      virtualAddress: 10.27.52.9\n      provider: keepalived\n'), message: /^keepalived moves the virtual address between apiserver-lb hosts, and no host has that role$/, hint: /provider kube-vip/, line: 53, column: 17, field: 'spec.kubernetes.loadBalancer.provider' },
-  { name: 'kube-vip without kubeadm (Kubernetes 1.6)', text: () => yamlWith('      port: 8443\n', '      port: 8443\n      virtualAddress: 10.27.52.9\n      provider: kube-vip\n'), message: /^kube-vip runs as a static pod .* not set up by kubeadm/, hint: /provider keepalived/, line: 53, column: 17 },
-  { name: 'a provider setting without a virtual address', text: () => yamlWith('      port: 8443\n', '      port: 8443\n      provider: keepalived\n'), message: /^provider has no effect without loadBalancer\.virtualAddress$/, line: 52, column: 17 },
-  { name: 'per-node mode on a port the apiserver does not use', text: () => yamlWith('      port: 8443\n', '      port: 8443\n      mode: per-node\n'), message: /^per-node mode: kube-proxy's one configuration dials 127\.0\.0\.1:8443 .* bindPort 6443$/, hint: /set loadBalancer\.port to 6443/, line: 52, column: 13, field: 'spec.kubernetes.loadBalancer.mode' },
+  {
+    name: 'keepalived with no apiserver-lb host to run on',
+    text: () =>
+      yamlWith('      roles: [control-plane, apiserver-lb]', '      roles: [control-plane]').replace(
+        '      port: 8443\n',
+        '      port: 8443\n      virtualAddress: 10.27.52.9\n      provider: keepalived\n',
+      ),
+    message: /^keepalived moves the virtual address between apiserver-lb hosts, and no host has that role$/,
+    hint: /provider kube-vip/,
+    line: 53,
+    column: 17,
+    field: 'spec.kubernetes.loadBalancer.provider',
+  },
+  {
+    name: 'kube-vip without kubeadm (Kubernetes 1.6)',
+    text: () => yamlWith('      port: 8443\n', '      port: 8443\n      virtualAddress: 10.27.52.9\n      provider: kube-vip\n'),
+    message: /^kube-vip runs as a static pod .* not set up by kubeadm/,
+    hint: /provider keepalived/,
+    line: 53,
+    column: 17,
+  },
+  {
+    name: 'a provider setting without a virtual address',
+    text: () => yamlWith('      port: 8443\n', '      port: 8443\n      provider: keepalived\n'),
+    message: /^provider has no effect without loadBalancer\.virtualAddress$/,
+    line: 52,
+    column: 17,
+  },
+  {
+    name: 'per-node mode on a port the apiserver does not use',
+    text: () => yamlWith('      port: 8443\n', '      port: 8443\n      mode: per-node\n'),
+    message: /^per-node mode: kube-proxy's one configuration dials 127\.0\.0\.1:8443 .* bindPort 6443$/,
+    hint: /set loadBalancer\.port to 6443/,
+    line: 52,
+    column: 13,
+    field: 'spec.kubernetes.loadBalancer.mode',
+  },
   // issue 14: the ingress's tcp ports and the Consul agent overrides.
   {
     name: 'consul.ingress.tcpPorts upside down',
@@ -256,32 +304,58 @@ const badCases: BadCase[] = [
   },
   {
     name: 'an agent override naming a host without an agent',
-    text: () => yamlWith('    services:\n      - name: httpbackend', '    agentOverrides:\n      - host: emei\n        encrypt: false\n    services:\n      - name: httpbackend'),
+    text: () =>
+      yamlWith(
+        '    services:\n      - name: httpbackend',
+        '    agentOverrides:\n      - host: emei\n        encrypt: false\n    services:\n      - name: httpbackend',
+      ),
     message: /^host "emei" runs no Consul agent$/,
     field: 'spec.consul.agentOverrides[0].host',
     line: 91,
   },
   {
     name: 'an agent override naming no host of the spec',
-    text: () => yamlWith('    services:\n      - name: httpbackend', '    agentOverrides:\n      - host: consul-9\n        encrypt: false\n    services:\n      - name: httpbackend'),
+    text: () =>
+      yamlWith(
+        '    services:\n      - name: httpbackend',
+        '    agentOverrides:\n      - host: consul-9\n        encrypt: false\n    services:\n      - name: httpbackend',
+      ),
     message: /^host "consul-9" is not defined$/,
     line: 91,
   },
   {
     name: 'bootstrapExpect on a host that is not a server',
-    text: () => yamlWith('    services:\n      - name: httpbackend', '    agentOverrides:\n      - host: consul-2\n        bootstrapExpect: 3\n      - host: consul-2\n        datacenter: dc2\n    services:\n      - name: httpbackend').replace('- name: consul-2\n      address: 192.168.0.130\n      roles: [consul-server, ingress]', '- name: consul-2\n      address: 192.168.0.130\n      roles: [consul-client, ingress]'),
+    text: () =>
+      yamlWith(
+        '    services:\n      - name: httpbackend',
+        '    agentOverrides:\n      - host: consul-2\n        bootstrapExpect: 3\n      - host: consul-2\n        datacenter: dc2\n    services:\n      - name: httpbackend',
+      ).replace(
+        '- name: consul-2\n      address: 192.168.0.130\n      roles: [consul-server, ingress]',
+        '- name: consul-2\n      address: 192.168.0.130\n      roles: [consul-client, ingress]',
+      ),
     message: /^host "consul-2" is not a Consul server: bootstrap_expect is a server setting$/,
     field: 'spec.consul.agentOverrides[0].bootstrapExpect',
     line: 92,
   },
   {
     name: 'two overrides for one agent',
-    text: () => yamlWith('    services:\n      - name: httpbackend', '    agentOverrides:\n      - host: consul-2\n        encrypt: false\n      - host: consul-2\n        datacenter: dc2\n    services:\n      - name: httpbackend'),
+    text: () =>
+      yamlWith(
+        '    services:\n      - name: httpbackend',
+        '    agentOverrides:\n      - host: consul-2\n        encrypt: false\n      - host: consul-2\n        datacenter: dc2\n    services:\n      - name: httpbackend',
+      ),
     message: /^host "consul-2" has two entries$/,
     field: 'spec.consul.agentOverrides[1].host',
     line: 93,
   },
-  { name: 'Kubernetes version between the legacy and kubeadm flows', text: () => yamlWith('version: "1.6.2"', 'version: "1.10.0"'), message: /^Kubernetes 1\.10\.0 is not supported$/, hint: /1\.6\.x and 1\.15–1\.34: .*1\.15 and later are set up by kubeadm/, line: 39, column: 14 },
+  {
+    name: 'Kubernetes version between the legacy and kubeadm flows',
+    text: () => yamlWith('version: "1.6.2"', 'version: "1.10.0"'),
+    message: /^Kubernetes 1\.10\.0 is not supported$/,
+    hint: /1\.6\.x and 1\.15–1\.34: .*1\.15 and later are set up by kubeadm/,
+    line: 39,
+    column: 14,
+  },
   {
     name: 'Kubernetes newer than the newest known release (1.43 typed for 1.34)',
     text: () => yamlWith('version: "1.6.2"', 'version: "1.43.0"'),
@@ -292,7 +366,11 @@ const badCases: BadCase[] = [
   },
   {
     name: 'the consul DNS word without a consul section',
-    text: () => seedYaml.replaceAll('      roles: [consul-server, ingress]\n', '      roles: [worker]\n').replace('      roles: [consul-server]\n', '      roles: [worker]\n').replace(/\n {2}consul:\n[\s\S]*?\n\n {2}docker:/, '\n\n  docker:'),
+    text: () =>
+      seedYaml
+        .replaceAll('      roles: [consul-server, ingress]\n', '      roles: [worker]\n')
+        .replace('      roles: [consul-server]\n', '      roles: [worker]\n')
+        .replace(/\n {2}consul:\n[\s\S]*?\n\n {2}docker:/, '\n\n  docker:'),
     message: /^"consul" needs a spec\.consul section to answer DNS$/,
     field: 'spec.docker.dns[0]',
     line: 84,
@@ -311,21 +389,82 @@ const badCases: BadCase[] = [
   { name: 'a lone document marker', text: () => '---\n', message: /^the file is empty$/, line: 1, column: 1 },
   { name: 'whitespace-only TOML file', file: TOML_NAME, text: () => '  \n# nothing\n\n', message: /^the file is empty$/, line: 1, column: 1 },
   { name: 'a bare null', text: () => 'null\n', message: /^the spec must be a mapping of apiVersion, kind, metadata and spec, not null$/, line: 1, column: 1 },
-  { name: 'a top-level list', text: () => '- a\n- b\n', message: /^the spec must be a mapping of apiVersion, kind, metadata and spec, not a list$/, line: 1, column: 1 },
+  {
+    name: 'a top-level list',
+    text: () => '- a\n- b\n',
+    message: /^the spec must be a mapping of apiVersion, kind, metadata and spec, not a list$/,
+    line: 1,
+    column: 1,
+  },
   // Nesting deeper than any spec needs is refused before the parser recurses (issue 11, item 13).
-  { name: '[ x 100,000', text: () => '['.repeat(100000), message: /^nested more than 64 levels deep$/, hint: /a cluster spec nests about 7 levels/, line: 1, column: 65 },
-  { name: 'balanced flow lists 100 deep', text: () => `${'['.repeat(100)}${']'.repeat(100)}\n`, message: /^nested more than 64 levels deep$/, line: 1, column: 65 },
+  {
+    name: '[ x 100,000',
+    text: () => '['.repeat(100000),
+    message: /^nested more than 64 levels deep$/,
+    hint: /a cluster spec nests about 7 levels/,
+    line: 1,
+    column: 65,
+  },
+  {
+    name: 'balanced flow lists 100 deep',
+    text: () => `${'['.repeat(100)}${']'.repeat(100)}\n`,
+    message: /^nested more than 64 levels deep$/,
+    line: 1,
+    column: 65,
+  },
   { name: 'flow mappings 100,000 deep', text: () => '{a: '.repeat(100000), message: /^nested more than 64 levels deep$/, line: 1, column: 257 },
-  { name: 'block mappings 1,000 deep', text: () => `${Array.from({ length: 1000 }, (_, depth) => `${' '.repeat(depth)}a:`).join('\n')} 1\n`, message: /^nested more than 64 levels deep$/, line: 65, column: 65 },
-  { name: 'TOML arrays 100,000 deep', file: TOML_NAME, text: () => `a = ${'['.repeat(100000)}${']'.repeat(100000)}\n`, message: /^nested more than 64 levels deep$/, line: 1, column: 69 },
-  { name: 'TOML inline tables 100 deep', file: TOML_NAME, text: () => `\na = ${'{a = '.repeat(100)}1${'}'.repeat(100)}\n`, message: /^nested more than 64 levels deep$/, line: 2, column: 325 },
-  { name: 'TOML table header 10,000 keys deep', file: TOML_NAME, text: () => `[${Array(10000).fill('a').join('.')}]\n`, message: /^nested more than 64 levels deep$/, line: 1, column: 131 },
+  {
+    name: 'block mappings 1,000 deep',
+    text: () => `${Array.from({ length: 1000 }, (_, depth) => `${' '.repeat(depth)}a:`).join('\n')} 1\n`,
+    message: /^nested more than 64 levels deep$/,
+    line: 65,
+    column: 65,
+  },
+  {
+    name: 'TOML arrays 100,000 deep',
+    file: TOML_NAME,
+    text: () => `a = ${'['.repeat(100000)}${']'.repeat(100000)}\n`,
+    message: /^nested more than 64 levels deep$/,
+    line: 1,
+    column: 69,
+  },
+  {
+    name: 'TOML inline tables 100 deep',
+    file: TOML_NAME,
+    text: () => `\na = ${'{a = '.repeat(100)}1${'}'.repeat(100)}\n`,
+    message: /^nested more than 64 levels deep$/,
+    line: 2,
+    column: 325,
+  },
+  {
+    name: 'TOML table header 10,000 keys deep',
+    file: TOML_NAME,
+    text: () => `[${Array(10000).fill('a').join('.')}]\n`,
+    message: /^nested more than 64 levels deep$/,
+    line: 1,
+    column: 131,
+  },
   // Ten inline tables of ten dotted keys each: no bracket or key alone is deep, the value is 102 levels down.
-  { name: 'TOML dotted keys inside inline tables', file: TOML_NAME, text: () => `\na = ${'{b.b.b.b.b.b.b.b.b.b = '.repeat(10)}1${'}'.repeat(10)}\n`, message: /^nested more than 64 levels deep$/, line: 2, column: 1 },
-  { name: 'TOML brackets inside strings and comments are not nesting', file: TOML_NAME, text: () => `a = "${'['.repeat(100)}" # ${'{'.repeat(100)}\nb = '''${'['.repeat(100)}'''\n`, message: /^missing required key "apiVersion"$/, line: 1, column: 1 },
+  {
+    name: 'TOML dotted keys inside inline tables',
+    file: TOML_NAME,
+    text: () => `\na = ${'{b.b.b.b.b.b.b.b.b.b = '.repeat(10)}1${'}'.repeat(10)}\n`,
+    message: /^nested more than 64 levels deep$/,
+    line: 2,
+    column: 1,
+  },
+  {
+    name: 'TOML brackets inside strings and comments are not nesting',
+    file: TOML_NAME,
+    text: () => `a = "${'['.repeat(100)}" # ${'{'.repeat(100)}\nb = '''${'['.repeat(100)}'''\n`,
+    message: /^missing required key "apiVersion"$/,
+    line: 1,
+    column: 1,
+  },
   {
     name: 'bytes that are not UTF-8 (Latin-1 in a comment on line 3)',
-    text: () => Buffer.concat([Buffer.from('apiVersion: clusterspec/v1alpha1\nkind: Cluster\n# caf'), Buffer.from([0xe9]), Buffer.from('\nmetadata: {name: x}\n')]),
+    text: () =>
+      Buffer.concat([Buffer.from('apiVersion: clusterspec/v1alpha1\nkind: Cluster\n# caf'), Buffer.from([0xe9]), Buffer.from('\nmetadata: {name: x}\n')]),
     message: /not valid UTF-8/,
     line: 3,
     column: 1,
@@ -339,8 +478,20 @@ const badCases: BadCase[] = [
   },
 
   // --- YAML and TOML syntax
-  { name: 'YAML duplicate key', text: () => yamlWith('      port: 8443\n', '      port: 8443\n      port: 9443\n'), message: /^duplicate key "port": a key may appear only once/, line: 52, column: 7 },
-  { name: 'YAML tab indentation', text: () => yamlWith('  name: seed-ha\n', '\tname: seed-ha\n'), message: /YAML syntax: Tabs are not allowed as indentation/, line: 10, column: 1 },
+  {
+    name: 'YAML duplicate key',
+    text: () => yamlWith('      port: 8443\n', '      port: 8443\n      port: 9443\n'),
+    message: /^duplicate key "port": a key may appear only once/,
+    line: 52,
+    column: 7,
+  },
+  {
+    name: 'YAML tab indentation',
+    text: () => yamlWith('  name: seed-ha\n', '\tname: seed-ha\n'),
+    message: /YAML syntax: Tabs are not allowed as indentation/,
+    line: 10,
+    column: 1,
+  },
   { name: 'YAML unterminated quote', text: () => yamlWith('version: "1.6.2"', 'version: "1.6.2'), message: /YAML syntax: Missing closing "quote/, line: 39 },
   {
     name: 'YAML alias bomb',
@@ -385,7 +536,14 @@ const badCases: BadCase[] = [
     line: 43,
     column: 5,
   },
-  { name: 'unknown key at the top level', text: () => yamlWith('metadata:', 'metdata:'), message: /^unknown key "metdata"; did you mean "metadata"\?$/, field: 'metdata', line: 9, column: 1 },
+  {
+    name: 'unknown key at the top level',
+    text: () => yamlWith('metadata:', 'metdata:'),
+    message: /^unknown key "metdata"; did you mean "metadata"\?$/,
+    field: 'metdata',
+    line: 9,
+    column: 1,
+  },
   {
     name: 'unknown key named like one of its ancestors',
     text: () => yamlWith('    version: "1.6.2"\n', '    version: "1.6.2"\n    kubernetes: {}\n'),
@@ -394,13 +552,34 @@ const badCases: BadCase[] = [
     line: 40,
     column: 5,
   },
-  { name: 'missing required key', text: () => yamlWith('      podSubnet: 172.32.0.0/16\n', ''), message: /^missing required key "podSubnet"$/, field: 'spec.kubernetes.networking', line: 43, column: 5 },
+  {
+    name: 'missing required key',
+    text: () => yamlWith('      podSubnet: 172.32.0.0/16\n', ''),
+    message: /^missing required key "podSubnet"$/,
+    field: 'spec.kubernetes.networking',
+    line: 43,
+    column: 5,
+  },
   // The root mapping starts after the header comment, on line 7.
   { name: 'missing top-level key', text: () => yamlWith('kind: Cluster\n', ''), message: /^missing required key "kind"$/, line: 7, column: 1 },
-  { name: 'wrong apiVersion', text: () => yamlWith('apiVersion: clusterspec/v1alpha1', 'apiVersion: clusterspec/v1'), message: /^"clusterspec\/v1" is not allowed$/, hint: /write "clusterspec\/v1alpha1"/, line: 7, column: 13 },
+  {
+    name: 'wrong apiVersion',
+    text: () => yamlWith('apiVersion: clusterspec/v1alpha1', 'apiVersion: clusterspec/v1'),
+    message: /^"clusterspec\/v1" is not allowed$/,
+    hint: /write "clusterspec\/v1alpha1"/,
+    line: 7,
+    column: 13,
+  },
 
   // --- schema: values
-  { name: 'invalid IPv4 address', text: () => yamlWith('address: 10.28.61.30', 'address: 10.0.0.300'), message: /^"10\.0\.0\.300" is not a valid ipv4 address$/, field: 'spec.hosts[4].address', line: 26, column: 16 },
+  {
+    name: 'invalid IPv4 address',
+    text: () => yamlWith('address: 10.28.61.30', 'address: 10.0.0.300'),
+    message: /^"10\.0\.0\.300" is not a valid ipv4 address$/,
+    field: 'spec.hosts[4].address',
+    line: 26,
+    column: 16,
+  },
   {
     name: 'unknown role',
     text: () => yamlWith('      roles: [harbor]\n    - name: node2', '      roles: [harbour]\n    - name: node2'),
@@ -515,8 +694,21 @@ const badCases: BadCase[] = [
     line: 42,
     column: 27,
   },
-  { name: 'port out of range (bindPort)', text: () => yamlWith('bindPort: 6443', 'bindPort: 70000'), message: /^70000 must be <= 65535$/, field: 'spec.kubernetes.apiServer.bindPort', line: 48, column: 17 },
-  { name: 'port given as a string', text: () => yamlWith('      port: 8443\n', '      port: "8443"\n'), message: /^"8443" must be integer$/, line: 51, column: 13 },
+  {
+    name: 'port out of range (bindPort)',
+    text: () => yamlWith('bindPort: 6443', 'bindPort: 70000'),
+    message: /^70000 must be <= 65535$/,
+    field: 'spec.kubernetes.apiServer.bindPort',
+    line: 48,
+    column: 17,
+  },
+  {
+    name: 'port given as a string',
+    text: () => yamlWith('      port: 8443\n', '      port: "8443"\n'),
+    message: /^"8443" must be integer$/,
+    line: 51,
+    column: 13,
+  },
 
   // --- semantic checks
   {
@@ -534,7 +726,14 @@ const badCases: BadCase[] = [
     line: 42,
     column: 27,
   },
-  { name: 'duplicate host name', text: () => yamlWith('    - name: node2', '    - name: node1'), message: /^host name "node1" is already used by the host on line 22$/, field: 'spec.hosts[4].name', line: 25, column: 13 },
+  {
+    name: 'duplicate host name',
+    text: () => yamlWith('    - name: node2', '    - name: node1'),
+    message: /^host name "node1" is already used by the host on line 22$/,
+    field: 'spec.hosts[4].name',
+    line: 25,
+    column: 13,
+  },
   {
     name: 'duplicate address',
     text: () => yamlWith('address: 10.28.61.30', 'address: 10.47.217.91'),
@@ -542,7 +741,13 @@ const badCases: BadCase[] = [
     line: 26,
     column: 16,
   },
-  { name: 'CIDR that is not a CIDR', text: () => yamlWith('podSubnet: 172.32.0.0/16', 'podSubnet: 172.32.0.0'), message: /^"172\.32\.0\.0" is not an IPv4 CIDR/, line: 45, column: 18 },
+  {
+    name: 'CIDR that is not a CIDR',
+    text: () => yamlWith('podSubnet: 172.32.0.0/16', 'podSubnet: 172.32.0.0'),
+    message: /^"172\.32\.0\.0" is not an IPv4 CIDR/,
+    line: 45,
+    column: 18,
+  },
   {
     name: 'CIDR with host bits set',
     text: () => yamlWith('podSubnet: 172.32.0.0/16', 'podSubnet: 172.32.0.1/16'),
@@ -558,8 +763,20 @@ const badCases: BadCase[] = [
     line: 45,
     column: 18,
   },
-  { name: 'serviceSubnet too small', text: () => yamlWith('serviceSubnet: 10.96.0.0/12', 'serviceSubnet: 10.96.0.0/29'), message: /^"10\.96\.0\.0\/29" holds fewer than 16 addresses/, line: 44, column: 22 },
-  { name: 'host address inside serviceSubnet', text: () => yamlWith('address: 10.28.61.30', 'address: 10.96.0.5'), message: /^address 10\.96\.0\.5 lies inside serviceSubnet 10\.96\.0\.0\/12$/, line: 26, column: 16 },
+  {
+    name: 'serviceSubnet too small',
+    text: () => yamlWith('serviceSubnet: 10.96.0.0/12', 'serviceSubnet: 10.96.0.0/29'),
+    message: /^"10\.96\.0\.0\/29" holds fewer than 16 addresses/,
+    line: 44,
+    column: 22,
+  },
+  {
+    name: 'host address inside serviceSubnet',
+    text: () => yamlWith('address: 10.28.61.30', 'address: 10.96.0.5'),
+    message: /^address 10\.96\.0\.5 lies inside serviceSubnet 10\.96\.0\.0\/12$/,
+    line: 26,
+    column: 16,
+  },
   {
     name: 'undefined host in harbor.loadBalancer.hosts',
     text: () => yamlWith('hosts: [consul-1, consul-2]', 'hosts: [consul-1, consul-9]'),
@@ -636,7 +853,14 @@ const badCases: BadCase[] = [
     line: 24,
     column: 3,
   },
-  { name: 'TOML duplicate host name', file: TOML_NAME, text: () => tomlWith('name = "node2"', 'name = "wudang"'), message: /^host name "wudang" is already used by the host on line 20$/, line: 35, column: 1 },
+  {
+    name: 'TOML duplicate host name',
+    file: TOML_NAME,
+    text: () => tomlWith('name = "node2"', 'name = "wudang"'),
+    message: /^host name "wudang" is already used by the host on line 20$/,
+    line: 35,
+    column: 1,
+  },
   {
     name: 'TOML secret written as a plain value',
     file: TOML_NAME,
@@ -683,10 +907,16 @@ describe('bad specs', () => {
 
   it('accepts nesting of exactly MAX_NESTING_DEPTH levels as far as depth goes', () => {
     const messages = (file: string, text: string) => specErrorOf(file, text).problems.map((problem) => problem.message);
-    expect(messages(YAML_NAME, `${'['.repeat(MAX_NESTING_DEPTH)}${']'.repeat(MAX_NESTING_DEPTH)}\n`)).toEqual(['the spec must be a mapping of apiVersion, kind, metadata and spec, not a list']);
+    expect(messages(YAML_NAME, `${'['.repeat(MAX_NESTING_DEPTH)}${']'.repeat(MAX_NESTING_DEPTH)}\n`)).toEqual([
+      'the spec must be a mapping of apiVersion, kind, metadata and spec, not a list',
+    ]);
     // The root table is one level, the array under a the second.
-    expect(messages(TOML_NAME, `a = ${'['.repeat(MAX_NESTING_DEPTH - 1)}${']'.repeat(MAX_NESTING_DEPTH - 1)}\n`)).not.toContain(`nested more than ${MAX_NESTING_DEPTH} levels deep`);
-    expect(messages(TOML_NAME, `a = ${'['.repeat(MAX_NESTING_DEPTH)}${']'.repeat(MAX_NESTING_DEPTH)}\n`)).toContain(`nested more than ${MAX_NESTING_DEPTH} levels deep`);
+    expect(messages(TOML_NAME, `a = ${'['.repeat(MAX_NESTING_DEPTH - 1)}${']'.repeat(MAX_NESTING_DEPTH - 1)}\n`)).not.toContain(
+      `nested more than ${MAX_NESTING_DEPTH} levels deep`,
+    );
+    expect(messages(TOML_NAME, `a = ${'['.repeat(MAX_NESTING_DEPTH)}${']'.repeat(MAX_NESTING_DEPTH)}\n`)).toContain(
+      `nested more than ${MAX_NESTING_DEPTH} levels deep`,
+    );
   });
 
   it('stops an alias bomb quickly', () => {
@@ -729,8 +959,16 @@ describe('certificate validity (kubernetes.certificates)', () => {
   });
 
   it('takes validity on 1.31+ (kubeadm v1beta4) and in the legacy flow (sign.sh -days)', () => {
-    const modern = loadSpecText(YAML_NAME, Buffer.from(withCertificates(modernYaml, '  kubernetes:\n', '      validityDays: 90\n      caValidityDays: 1825\n      expiryWarningDays: 14\n')));
-    expect(modern.kubernetes.certificates).toEqual({ validityDays: 90, caValidityDays: 1825, expiryWarningDays: 14, setInSpec: ['validityDays', 'caValidityDays'] });
+    const modern = loadSpecText(
+      YAML_NAME,
+      Buffer.from(withCertificates(modernYaml, '  kubernetes:\n', '      validityDays: 90\n      caValidityDays: 1825\n      expiryWarningDays: 14\n')),
+    );
+    expect(modern.kubernetes.certificates).toEqual({
+      validityDays: 90,
+      caValidityDays: 1825,
+      expiryWarningDays: 14,
+      setInSpec: ['validityDays', 'caValidityDays'],
+    });
     const seed = loadSpecText(YAML_NAME, Buffer.from(withCertificates(seedYaml, '  kubernetes:\n', '      validityDays: 180\n')));
     expect(seed.kubernetes.certificates.validityDays).toBe(180);
   });
@@ -738,7 +976,9 @@ describe('certificate validity (kubernetes.certificates)', () => {
   it('refuses validity on kubeadm before 1.31, which fixes it, at the field', () => {
     const text = withCertificates(modernYaml.replace('version: "1.34.2"', 'version: "1.30.4"'), '  kubernetes:\n', '      caValidityDays: 1825\n');
     const [problem] = specErrorOf(YAML_NAME, text).problems;
-    expect(problem.message).toBe('kubeadm before 1.31 cannot set certificate validity (certificateValidityPeriod came with config v1beta4): Kubernetes 1.30.4 issues certificates for one year and its CA for ten');
+    expect(problem.message).toBe(
+      'kubeadm before 1.31 cannot set certificate validity (certificateValidityPeriod came with config v1beta4): Kubernetes 1.30.4 issues certificates for one year and its CA for ten',
+    );
     expect(problem.field).toBe('spec.kubernetes.certificates.caValidityDays');
     expect(problem.line).toBe(text.split('\n').findIndex((line) => line.includes('caValidityDays: 1825')) + 1);
   });

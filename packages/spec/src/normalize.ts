@@ -27,11 +27,19 @@ function checkHosts(raw: RawSpec, problems: ProblemList): void {
   raw.spec.hosts.forEach((host, index) => {
     const sameName = firstByName.get(host.name);
     if (sameName !== undefined) {
-      problems.add(['spec', 'hosts', index, 'name'], `host name "${host.name}" is already used by the host on line ${problems.line(['spec', 'hosts', sameName, 'name'])}`, 'give every host a unique name');
+      problems.add(
+        ['spec', 'hosts', index, 'name'],
+        `host name "${host.name}" is already used by the host on line ${problems.line(['spec', 'hosts', sameName, 'name'])}`,
+        'give every host a unique name',
+      );
     } else firstByName.set(host.name, index);
     const sameAddress = firstByAddress.get(host.address);
     if (sameAddress !== undefined) {
-      problems.add(['spec', 'hosts', index, 'address'], `address ${host.address} is already used by host "${raw.spec.hosts[sameAddress].name}" (line ${problems.line(['spec', 'hosts', sameAddress, 'address'])})`, 'give every host its own address; a host with several roles is listed once with all of them');
+      problems.add(
+        ['spec', 'hosts', index, 'address'],
+        `address ${host.address} is already used by host "${raw.spec.hosts[sameAddress].name}" (line ${problems.line(['spec', 'hosts', sameAddress, 'address'])})`,
+        'give every host its own address; a host with several roles is listed once with all of them',
+      );
     } else firstByAddress.set(host.address, index);
   });
   if (!raw.spec.hosts.some((host) => host.roles.includes('control-plane'))) {
@@ -43,7 +51,8 @@ function checkHostReferences(raw: RawSpec, problems: ProblemList): void {
   const names = new Set(raw.spec.hosts.map((host) => host.name));
   const check = (list: readonly string[] | undefined, path: FieldPath) =>
     list?.forEach((name, index) => {
-      if (!names.has(name)) problems.add([...path, index], `host "${name}" is not defined in spec.hosts`, `define it in spec.hosts or use one of: ${[...names].join(', ')}`);
+      if (!names.has(name))
+        problems.add([...path, index], `host "${name}" is not defined in spec.hosts`, `define it in spec.hosts or use one of: ${[...names].join(', ')}`);
     });
   check(raw.spec.harbor?.loadBalancer.hosts, ['spec', 'harbor', 'loadBalancer', 'hosts']);
   const dockerHosts = raw.spec.docker?.hosts;
@@ -64,14 +73,23 @@ function checkNetworking(raw: RawSpec, problems: ProblemList): { apiServerServic
   if (podProblem) problems.add([...base, 'podSubnet'], `"${podSubnet}" ${podProblem}`, 'write an IPv4 network such as 10.244.0.0/16');
   if (serviceProblem) return { apiServerServiceIP: '', clusterDNS: '' };
   const services = parseCidr(serviceSubnet);
-  if (cidrSize(services) < 16) problems.add([...base, 'serviceSubnet'], `"${serviceSubnet}" holds fewer than 16 addresses; cluster DNS takes the tenth`, 'use a prefix of /28 or shorter (/12 is the kubeadm default)');
+  if (cidrSize(services) < 16)
+    problems.add(
+      [...base, 'serviceSubnet'],
+      `"${serviceSubnet}" holds fewer than 16 addresses; cluster DNS takes the tenth`,
+      'use a prefix of /28 or shorter (/12 is the kubeadm default)',
+    );
   if (!podProblem && cidrsOverlap(services, parseCidr(podSubnet))) {
     problems.add([...base, 'podSubnet'], `"${podSubnet}" overlaps serviceSubnet "${serviceSubnet}"`, 'choose disjoint networks for pods and Services');
   }
   raw.spec.hosts.forEach((host, index) => {
     const address = parseIpv4(host.address);
     if (address !== undefined && cidrContains(services, address)) {
-      problems.add(['spec', 'hosts', index, 'address'], `address ${host.address} lies inside serviceSubnet ${serviceSubnet}`, 'move the host or the Service network; they must not overlap');
+      problems.add(
+        ['spec', 'hosts', index, 'address'],
+        `address ${host.address} lies inside serviceSubnet ${serviceSubnet}`,
+        'move the host or the Service network; they must not overlap',
+      );
     }
   });
   return { apiServerServiceIP: nthAddress(services, 1), clusterDNS: nthAddress(services, 10) };
@@ -88,7 +106,11 @@ function normalizeCertificates(raw: RawSpec, version: Version, release: Kubernet
   const setInSpec = (['validityDays', 'caValidityDays'] as const).filter((key) => given[key] !== undefined);
   if (!release.certificateValiditySettable) {
     for (const key of setInSpec) {
-      problems.add(['spec', 'kubernetes', 'certificates', key], `kubeadm before 1.31 cannot set certificate validity (certificateValidityPeriod came with config v1beta4): Kubernetes ${version.text} issues certificates for one year and its CA for ten`, `remove ${key}, or use Kubernetes 1.31 or newer`);
+      problems.add(
+        ['spec', 'kubernetes', 'certificates', key],
+        `kubeadm before 1.31 cannot set certificate validity (certificateValidityPeriod came with config v1beta4): Kubernetes ${version.text} issues certificates for one year and its CA for ten`,
+        `remove ${key}, or use Kubernetes 1.31 or newer`,
+      );
     }
   }
   return {
@@ -106,7 +128,8 @@ function checkCertificateCopies(raw: RawSpec, problems: ProblemList): void {
     const source = host.apiServerCertificateFrom;
     if (source === undefined) return;
     const path = ['spec', 'hosts', index, 'apiServerCertificateFrom'];
-    if (!controlPlane.has(host.name)) problems.add(path, `host "${host.name}" runs no apiserver`, 'remove apiServerCertificateFrom or give the host the control-plane role');
+    if (!controlPlane.has(host.name))
+      problems.add(path, `host "${host.name}" runs no apiserver`, 'remove apiServerCertificateFrom or give the host the control-plane role');
     else if (!controlPlane.has(source)) problems.add(path, `"${source}" is not a control-plane host`, `name one of: ${[...controlPlane].join(', ')}`);
   });
 }
@@ -114,7 +137,11 @@ function checkCertificateCopies(raw: RawSpec, problems: ProblemList): void {
 function checkCertSANs(sans: readonly string[], problems: ProblemList): void {
   sans.forEach((san, index) => {
     if (hostProblem(san.replace(/^\*\./, ''))) {
-      problems.add(['spec', 'kubernetes', 'apiServer', 'certSANs', index], `"${san}" is neither a DNS name nor a valid IPv4 address`, 'write a DNS name or a dotted-quad address');
+      problems.add(
+        ['spec', 'kubernetes', 'apiServer', 'certSANs', index],
+        `"${san}" is neither a DNS name nor a valid IPv4 address`,
+        'write a DNS name or a dotted-quad address',
+      );
     }
   });
 }
@@ -134,7 +161,11 @@ function normalizeUsers(raw: RawSpec, problems: ProblemList): KubernetesUser[] {
     for (const group of user.groups.filter((name) => !BUILT_IN_GROUPS.has(name))) {
       const bound = roleOfGroup.get(group);
       if (bound && bound.role !== user.clusterRole) {
-        problems.add(['spec', 'kubernetes', 'users', index, 'clusterRole'], `group "${group}" is bound to "${bound.role}" by user "${bound.user}" and to "${user.clusterRole}" here`, 'a group gets one ClusterRole: give both users the same clusterRole or different groups');
+        problems.add(
+          ['spec', 'kubernetes', 'users', index, 'clusterRole'],
+          `group "${group}" is bound to "${bound.role}" by user "${bound.user}" and to "${user.clusterRole}" here`,
+          'a group gets one ClusterRole: give both users the same clusterRole or different groups',
+        );
       } else roleOfGroup.set(group, { role: user.clusterRole, user: user.name });
     }
   });
@@ -162,19 +193,32 @@ function normalizeVirtualIP(raw: RawSpec, hosts: readonly Host[], kubeadmFlow: b
   if (loadBalancer.virtualAddress === undefined) {
     // interface and vrrpPassword have defaults, so only these two are known to be written.
     for (const key of ['provider', 'virtualRouterId'] as const) {
-      if (loadBalancer[key] !== undefined) problems.add([...LB_PATH, key], `${key} has no effect without loadBalancer.virtualAddress`, 'add virtualAddress, or remove this setting');
+      if (loadBalancer[key] !== undefined)
+        problems.add([...LB_PATH, key], `${key} has no effect without loadBalancer.virtualAddress`, 'add virtualAddress, or remove this setting');
     }
     return undefined;
   }
   const provider = loadBalancer.provider ?? (balancers.length > 0 ? 'keepalived' : 'kube-vip');
   if (provider === 'keepalived' && balancers.length === 0) {
-    problems.add([...LB_PATH, 'provider'], 'keepalived moves the virtual address between apiserver-lb hosts, and no host has that role', 'give the balancer hosts the apiserver-lb role, or use provider kube-vip (the address then moves between the control-plane hosts)');
+    problems.add(
+      [...LB_PATH, 'provider'],
+      'keepalived moves the virtual address between apiserver-lb hosts, and no host has that role',
+      'give the balancer hosts the apiserver-lb role, or use provider kube-vip (the address then moves between the control-plane hosts)',
+    );
   }
   if (provider === 'kube-vip' && !kubeadmFlow) {
-    problems.add([...LB_PATH, loadBalancer.provider ? 'provider' : 'virtualAddress'], 'kube-vip runs as a static pod that leader-elects through the admin.conf kubeadm writes, and this site is not set up by kubeadm (Kubernetes 1.15 and newer)', 'use provider keepalived with apiserver-lb hosts');
+    problems.add(
+      [...LB_PATH, loadBalancer.provider ? 'provider' : 'virtualAddress'],
+      'kube-vip runs as a static pod that leader-elects through the admin.conf kubeadm writes, and this site is not set up by kubeadm (Kubernetes 1.15 and newer)',
+      'use provider keepalived with apiserver-lb hosts',
+    );
   }
   if (provider === 'kube-vip' && loadBalancer.virtualRouterId !== undefined) {
-    problems.add([...LB_PATH, 'virtualRouterId'], 'virtualRouterId is a keepalived (VRRP) setting; kube-vip in ARP mode elects a leader instead', 'remove virtualRouterId, or use provider keepalived');
+    problems.add(
+      [...LB_PATH, 'virtualRouterId'],
+      'virtualRouterId is a keepalived (VRRP) setting; kube-vip in ARP mode elects a leader instead',
+      'remove virtualRouterId, or use provider keepalived',
+    );
   }
   return {
     address: loadBalancer.virtualAddress,
@@ -190,7 +234,11 @@ function checkPerNodeMode(raw: RawSpec, problems: ProblemList): void {
   const { port } = loadBalancer;
   const { bindPort } = apiServer;
   if (loadBalancer.mode === 'per-node' && port !== bindPort) {
-    problems.add([...LB_PATH, 'mode'], `per-node mode: kube-proxy's one configuration dials 127.0.0.1:${port} on every node, and on control-plane hosts the apiserver answers there only on its bindPort ${bindPort}`, `set loadBalancer.port to ${bindPort} (the per-node proxies listen on 127.0.0.1 only, so they never collide with a central balancer elsewhere)`);
+    problems.add(
+      [...LB_PATH, 'mode'],
+      `per-node mode: kube-proxy's one configuration dials 127.0.0.1:${port} on every node, and on control-plane hosts the apiserver answers there only on its bindPort ${bindPort}`,
+      `set loadBalancer.port to ${bindPort} (the per-node proxies listen on 127.0.0.1 only, so they never collide with a central balancer elsewhere)`,
+    );
   }
 }
 
@@ -208,7 +256,8 @@ export function normalize(source: ParsedSource): ClusterModel {
   );
   const derived = checkNetworking(raw, problems);
   const { version, release } = resolveRelease(KUBERNETES_RELEASES, kubernetes.version, ['spec', 'kubernetes', 'version'], problems);
-  const kubeProxyServer = kubernetes.kubeProxy.server === undefined ? undefined : serverURL(kubernetes.kubeProxy.server, ['spec', 'kubernetes', 'kubeProxy', 'server'], problems);
+  const kubeProxyServer =
+    kubernetes.kubeProxy.server === undefined ? undefined : serverURL(kubernetes.kubeProxy.server, ['spec', 'kubernetes', 'kubeProxy', 'server'], problems);
   const certSANs = kubernetes.apiServer.certSANs;
   checkCertSANs(certSANs, problems);
   const users = normalizeUsers(raw, problems);
@@ -225,7 +274,12 @@ export function normalize(source: ParsedSource): ClusterModel {
   const harbor = normalizeHarbor(raw.spec.harbor, hosts, problems);
   const consul = normalizeConsul(raw.spec.consul, hosts, problems);
   const docker = normalizeDocker(raw.spec.docker, hosts, consul, problems);
-  const { runtime, containerd } = normalizeContainerRuntime(kubernetes.version, release, { runtime: kubernetes.containerRuntime, containerd: raw.spec.containerd }, problems);
+  const { runtime, containerd } = normalizeContainerRuntime(
+    kubernetes.version,
+    release,
+    { runtime: kubernetes.containerRuntime, containerd: raw.spec.containerd },
+    problems,
+  );
   // An unsupported version is reported already: kube-vip's own refusal would only repeat it.
   const virtualIP = normalizeVirtualIP(raw, hosts, release === undefined || release.flow === 'kubeadm', problems);
   checkPerNodeMode(raw, problems);

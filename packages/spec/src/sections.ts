@@ -30,15 +30,24 @@ function requireSection(hosts: readonly Host[], roles: readonly Role[], section:
   const index = hosts.findIndex((host) => host.roles.some((role) => roles.includes(role)));
   if (index < 0) return;
   const role = hosts[index].roles.find((candidate) => roles.includes(candidate));
-  problems.add(['spec', 'hosts', index, 'roles'], `host "${hosts[index].name}" has the ${role} role but the spec has no ${section} section`, `add spec.${section} or remove the role`);
+  problems.add(
+    ['spec', 'hosts', index, 'roles'],
+    `host "${hosts[index].name}" has the ${role} role but the spec has no ${section} section`,
+    `add spec.${section} or remove the role`,
+  );
 }
 
 export function normalizeHarbor(raw: RawHarbor | undefined, hosts: readonly Host[], problems: ProblemList): HarborModel | undefined {
   requireSection(hosts, ['harbor'], 'harbor', raw !== undefined, problems);
   if (!raw) return undefined;
   const instances = withRole(hosts, 'harbor');
-  if (instances.length === 0) problems.add(['spec', 'harbor'], 'no host has the harbor role', 'add "harbor" to the roles of the hosts that run Harbor instances');
-  const url = problems.parsed(parseServerURL(raw.externalURL, ['http', 'https'], false), ['spec', 'harbor', 'externalURL'], 'write e.g. https://registry.example.com or http://10.0.0.5:8989');
+  if (instances.length === 0)
+    problems.add(['spec', 'harbor'], 'no host has the harbor role', 'add "harbor" to the roles of the hosts that run Harbor instances');
+  const url = problems.parsed(
+    parseServerURL(raw.externalURL, ['http', 'https'], false),
+    ['spec', 'harbor', 'externalURL'],
+    'write e.g. https://registry.example.com or http://10.0.0.5:8989',
+  );
   const protocol = url?.scheme as 'http' | 'https';
   const dataPath = `${raw.storage.sharedPath}/data`;
   return {
@@ -52,7 +61,13 @@ export function normalizeHarbor(raw: RawHarbor | undefined, hosts: readonly Host
     storage: { sharedPath: raw.storage.sharedPath, dataPath, certFile: `${dataPath}/cert/server.crt`, keyFile: `${dataPath}/cert/server.key` },
     database: raw.database.embedded
       ? { embedded: true, password: raw.database.password }
-      : { embedded: false, host: raw.database.host as string, port: raw.database.port as number, user: raw.database.user as string, password: raw.database.password },
+      : {
+          embedded: false,
+          host: raw.database.host as string,
+          port: raw.database.port as number,
+          user: raw.database.user as string,
+          password: raw.database.password,
+        },
     redis: raw.redis,
     adminPassword: raw.adminPassword,
     ...(raw.caFile !== undefined ? { caFile: raw.caFile } : {}),
@@ -67,7 +82,12 @@ export function normalizeConsul(raw: RawConsul | undefined, hosts: readonly Host
   if (servers.length === 0) problems.add(['spec', 'consul'], 'no host has the consul-server role', 'give three (or five) hosts the consul-server role');
   const { version, release } = resolveRelease(CONSUL_RELEASES, raw.version, ['spec', 'consul', 'version'], problems);
   const { discovery, tcpPorts } = raw.ingress;
-  if (tcpPorts.from > tcpPorts.to) problems.add(['spec', 'consul', 'ingress', 'tcpPorts'], `from ${tcpPorts.from} is above to ${tcpPorts.to}`, 'write the lower port as from, e.g. {from: 1024, to: 32767}');
+  if (tcpPorts.from > tcpPorts.to)
+    problems.add(
+      ['spec', 'consul', 'ingress', 'tcpPorts'],
+      `from ${tcpPorts.from} is above to ${tcpPorts.to}`,
+      'write the lower port as from, e.g. {from: 1024, to: 32767}',
+    );
   const seen = new Set<string>();
   raw.services.forEach((service, index) => {
     const path = ['spec', 'consul', 'services', index];
@@ -76,13 +96,25 @@ export function normalizeConsul(raw: RawConsul | undefined, hosts: readonly Host
     const tags = service.tags;
     const port = Number(/-([0-9]+)$/.exec(service.name)?.[1]);
     if (tags.includes('tcp') && !(port >= 1 && port <= 65535)) {
-      problems.add([...path, 'name'], `service "${service.name}" is tagged tcp but its name does not end in -<port> (service-name)`, `name it <name>-<port>, e.g. ${service.name}-9999: the ingress publishes it on that port`);
+      problems.add(
+        [...path, 'name'],
+        `service "${service.name}" is tagged tcp but its name does not end in -<port> (service-name)`,
+        `name it <name>-<port>, e.g. ${service.name}-9999: the ingress publishes it on that port`,
+      );
     }
     if (tags.includes('tcp') && discovery === 'dynamic' && port >= 1 && port <= 65535 && (port < tcpPorts.from || port > tcpPorts.to)) {
-      problems.add([...path, 'name'], `service "${service.name}" is published on port ${port}, outside consul.ingress.tcpPorts (${tcpPorts.from}-${tcpPorts.to}), so the dynamic ingress would skip it`, 'rename it to a port inside the range, or widen consul.ingress.tcpPorts');
+      problems.add(
+        [...path, 'name'],
+        `service "${service.name}" is published on port ${port}, outside consul.ingress.tcpPorts (${tcpPorts.from}-${tcpPorts.to}), so the dynamic ingress would skip it`,
+        'rename it to a port inside the range, or widen consul.ingress.tcpPorts',
+      );
     }
     if (tags.includes('http') && !raw.ingress.domain) {
-      problems.add([...path, 'tags'], `service "${service.name}" is tagged http but consul.ingress.domain is not set`, 'add consul.ingress.domain: services are published as <service>.<domain>');
+      problems.add(
+        [...path, 'tags'],
+        `service "${service.name}" is tagged http but consul.ingress.domain is not set`,
+        'add consul.ingress.domain: services are published as <service>.<domain>',
+      );
     }
   });
   return {
@@ -112,22 +144,37 @@ function agentOverrides(raw: RawConsul, hosts: readonly Host[], problems: Proble
     const path = ['spec', 'consul', 'agentOverrides', index, 'host'];
     const host = hosts.find((candidate) => candidate.name === override.host);
     if (!host) problems.add(path, `host "${override.host}" is not defined`, 'name a host of spec.hosts');
-    else if (!runsConsulAgent(host)) problems.add(path, `host "${override.host}" runs no Consul agent`, 'name a host with the consul-server or consul-client role');
-    else if (override.bootstrapExpect !== undefined && !host.roles.includes('consul-server')) problems.add([...path.slice(0, -1), 'bootstrapExpect'], `host "${override.host}" is not a Consul server: bootstrap_expect is a server setting`, 'remove bootstrapExpect or name a server');
+    else if (!runsConsulAgent(host))
+      problems.add(path, `host "${override.host}" runs no Consul agent`, 'name a host with the consul-server or consul-client role');
+    else if (override.bootstrapExpect !== undefined && !host.roles.includes('consul-server'))
+      problems.add(
+        [...path.slice(0, -1), 'bootstrapExpect'],
+        `host "${override.host}" is not a Consul server: bootstrap_expect is a server setting`,
+        'remove bootstrapExpect or name a server',
+      );
     if (seen.has(override.host)) problems.add(path, `host "${override.host}" has two entries`, 'merge them');
     seen.add(override.host);
   });
   return overrides;
 }
 
-export function normalizeDocker(raw: RawDocker | undefined, hosts: readonly Host[], consul: ConsulModel | undefined, problems: ProblemList): DockerModel | undefined {
+export function normalizeDocker(
+  raw: RawDocker | undefined,
+  hosts: readonly Host[],
+  consul: ConsulModel | undefined,
+  problems: ProblemList,
+): DockerModel | undefined {
   if (!raw) return undefined;
   const dns = raw.dns;
   dns.forEach((server, index) => {
-    if (server === 'consul' && !consul) problems.add(['spec', 'docker', 'dns', index], '"consul" needs a spec.consul section to answer DNS', 'add spec.consul or list DNS server addresses');
+    if (server === 'consul' && !consul)
+      problems.add(['spec', 'docker', 'dns', index], '"consul" needs a spec.consul section to answer DNS', 'add spec.consul or list DNS server addresses');
   });
   const registrator = raw.registrator?.consul;
-  const registratorConsul = registrator === undefined ? undefined : problems.parsed(parseHostPort(registrator), ['spec', 'docker', 'registrator', 'consul'], 'write host:port of a Consul agent, e.g. 10.0.0.5:8500');
+  const registratorConsul =
+    registrator === undefined
+      ? undefined
+      : problems.parsed(parseHostPort(registrator), ['spec', 'docker', 'registrator', 'consul'], 'write host:port of a Consul agent, e.g. 10.0.0.5:8500');
   return {
     hosts: raw.hosts === 'all' ? hosts : named(hosts, raw.hosts),
     registryMirrors: raw.registryMirrors,

@@ -34,7 +34,13 @@ function problemAt(file: string, line: number, column: number, message: string, 
 export function parseSource(file: string, bytes: Buffer): ParsedSource {
   if (bytes.length === 0) throw problemAt(file, 1, 1, 'the file is empty', EMPTY_HINT);
   if (bytes.length > MAX_SPEC_BYTES) {
-    throw problemAt(file, 1, 1, `the file is ${bytes.length} bytes, over the ${MAX_SPEC_BYTES}-byte limit`, 'a cluster spec of even 5,000 hosts is far smaller; check that this is the right file');
+    throw problemAt(
+      file,
+      1,
+      1,
+      `the file is ${bytes.length} bytes, over the ${MAX_SPEC_BYTES}-byte limit`,
+      'a cluster spec of even 5,000 hosts is far smaller; check that this is the right file',
+    );
   }
   let text: string;
   try {
@@ -116,7 +122,9 @@ function composeDocument(tokens: readonly CST.Token[], length: number): Document
   for (const next of new Composer({ uniqueKeys: true }).compose(tokens, true, length)) {
     if (!document) document = next;
     else {
-      document.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      document.errors.push(
+        new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'),
+      );
       break;
     }
   }

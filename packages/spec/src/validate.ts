@@ -67,16 +67,26 @@ function characterName(character: string): string {
  * What is wrong with a secret reference the schema refused, without echoing it: a reference that is not
  * a mapping may be the secret itself. Characters are named by position, never quoted in context.
  */
-function secretReferenceProblem(data: unknown, branches: readonly { properties: Record<SecretSource, { maxLength?: number }> }[]): { key?: SecretSource; message: string; hint?: string } {
-  const literal = { message: 'a secret must be given by reference, not as a value (secret-literal)', hint: 'write {fromEnv: NAME} or {fromFile: /path/to/file}' };
+function secretReferenceProblem(
+  data: unknown,
+  branches: readonly { properties: Record<SecretSource, { maxLength?: number }> }[],
+): { key?: SecretSource; message: string; hint?: string } {
+  const literal = {
+    message: 'a secret must be given by reference, not as a value (secret-literal)',
+    hint: 'write {fromEnv: NAME} or {fromFile: /path/to/file}',
+  };
   if (!data || typeof data !== 'object' || Array.isArray(data)) return literal;
   const keys = Object.keys(data);
   const sources = keys.filter(isSecretSource);
   const unknown = keys.find((key) => !isSecretSource(key));
-  if (sources.length > 1) return { message: 'a secret reference names one source, fromEnv or fromFile, not both', hint: 'keep one: {fromEnv: NAME} or {fromFile: /path/to/file}' };
+  if (sources.length > 1)
+    return { message: 'a secret reference names one source, fromEnv or fromFile, not both', hint: 'keep one: {fromEnv: NAME} or {fromFile: /path/to/file}' };
   if (unknown !== undefined) {
     const suggestion = closestMatch(unknown, SECRET_SOURCES);
-    return { message: `a secret reference takes fromEnv or fromFile, not "${unknown}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`, hint: literal.hint };
+    return {
+      message: `a secret reference takes fromEnv or fromFile, not "${unknown}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+      hint: literal.hint,
+    };
   }
   if (sources.length === 0) return { message: 'a secret reference needs fromEnv or fromFile', hint: literal.hint };
   const key = sources[0];
@@ -86,7 +96,8 @@ function secretReferenceProblem(data: unknown, branches: readonly { properties: 
   const what = key === 'fromEnv' ? 'name' : 'path';
   if (typeof value !== 'string') return { key, message: `the ${what} must be a string, not ${kindOf(value)}`, hint };
   if (value === '') return { key, message: `the ${what} is empty`, hint };
-  if (schema?.maxLength !== undefined && value.length > schema.maxLength) return { key, message: `the ${what} is longer than ${schema.maxLength} characters`, hint };
+  if (schema?.maxLength !== undefined && value.length > schema.maxLength)
+    return { key, message: `the ${what} is longer than ${schema.maxLength} characters`, hint };
   const allowed = key === 'fromEnv' ? /[A-Za-z0-9_]/ : /[A-Za-z0-9_./-]/;
   const bad = [...value].findIndex((character) => !allowed.test(character));
   if (bad >= 0) return { key, message: `character ${bad + 1} of the ${what} is ${characterName([...value][bad])}`, hint };
@@ -123,7 +134,11 @@ function explain(error: ErrorObject, source: ParsedSource): SpecProblem {
     case 'format':
       return { ...base(path), message: `${value} is not a valid ${error.params.format} address`, hint: 'write a dotted-quad IPv4 address such as 10.0.0.10' };
     case 'enum':
-      return { ...base(path), message: `${value} is not allowed`, hint: `use one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` };
+      return {
+        ...base(path),
+        message: `${value} is not allowed`,
+        hint: `use one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`,
+      };
     case 'const':
       return { ...base(path), message: `${value} is not allowed`, hint: `write ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}` };
     case 'uniqueItems':
@@ -138,7 +153,12 @@ function explain(error: ErrorObject, source: ParsedSource): SpecProblem {
     case 'pattern':
       return { ...base(path), message: `${value} is not in the expected form`, hint: allowedForm(error.parentSchema) ?? describe(error) };
     case 'type':
-      if (path.length === 0) return { ...base(path), message: `the spec must be a mapping of apiVersion, kind, metadata and spec, not ${kindOf(error.data)}`, hint: 'start from fixtures/seed-ha/cluster.yaml or `clusterspec init`' };
+      if (path.length === 0)
+        return {
+          ...base(path),
+          message: `the spec must be a mapping of apiVersion, kind, metadata and spec, not ${kindOf(error.data)}`,
+          hint: 'start from fixtures/seed-ha/cluster.yaml or `clusterspec init`',
+        };
       return { ...base(path), message: `${value} ${error.message}`, hint: describe(error) };
     default:
       return { ...base(path), message: `${value} ${error.message}`, hint: describe(error) };

@@ -25,8 +25,12 @@ export function toDot(topology: Topology): string {
     '  edge [fontname="Helvetica", fontsize=9, color="#555555"];',
   ];
   for (const cluster of topology.clusters) {
-    lines.push(`  subgraph ${quote(`cluster_${cluster.id}`)} {`, `    id=${quote(`cluster:${cluster.id}`)}; label=${quote(cluster.label)}; style="rounded"; color="#999999";`);
-    for (const node of cluster.nodes) lines.push(`    ${quote(node.id)} [id=${quote(node.id)}, class=${quote(node.kind)}, label=${quote(node.label)}, ${SHAPES[node.kind]}];`);
+    lines.push(
+      `  subgraph ${quote(`cluster_${cluster.id}`)} {`,
+      `    id=${quote(`cluster:${cluster.id}`)}; label=${quote(cluster.label)}; style="rounded"; color="#999999";`,
+    );
+    for (const node of cluster.nodes)
+      lines.push(`    ${quote(node.id)} [id=${quote(node.id)}, class=${quote(node.kind)}, label=${quote(node.label)}, ${SHAPES[node.kind]}];`);
     lines.push('  }');
   }
   for (const edge of topology.edges) {

@@ -105,7 +105,12 @@ export function buildTopology(model: ClusterModel, artifacts: ReadonlyMap<string
       const id = `lb:${host.name}:${model.harbor.loadBalancer.port}`;
       balancers.set(id, { id, kind: 'lb', label: `Harbor LB on ${host.name}\n:${model.harbor.loadBalancer.port}` });
       for (const instance of model.harbor.instances) {
-        addEdge({ id: `${id}->${nodeOf.get(instance)}:${model.harbor.httpPort}`, from: id, to: nodeOf.get(instance) as string, label: `:${model.harbor.httpPort}` });
+        addEdge({
+          id: `${id}->${nodeOf.get(instance)}:${model.harbor.httpPort}`,
+          from: id,
+          to: nodeOf.get(instance) as string,
+          label: `:${model.harbor.httpPort}`,
+        });
       }
     }
   }
@@ -119,7 +124,13 @@ export function buildTopology(model: ClusterModel, artifacts: ReadonlyMap<string
     const { client, dialled, port, route } = path;
     const endpoint = `endpoint:${dialled}:${port}`;
     endpoints.set(endpoint, { id: endpoint, kind: 'endpoint', label: `${dialled}:${port}` });
-    const group = !client.host ? 'user' : client.kind === 'kube-proxy' ? 'node' : model.kubernetes.controlPlaneHosts.includes(client.host) ? 'control-plane' : 'worker';
+    const group = !client.host
+      ? 'user'
+      : client.kind === 'kube-proxy'
+        ? 'node'
+        : model.kubernetes.controlPlaneHosts.includes(client.host)
+          ? 'control-plane'
+          : 'worker';
     const clientId = group === 'user' ? `client:${client.name}:${dialled}:${port}` : `client:${group === 'node' ? 'kube-proxy' : group}:${dialled}:${port}`;
     const entry = clients.get(clientId) ?? { kinds: [], names: [], named: new Set<string>(), group };
     const kind = client.kind === 'kubeadm' ? 'kubelet (kubeadm)' : client.kind;
@@ -136,7 +147,13 @@ export function buildTopology(model: ClusterModel, artifacts: ReadonlyMap<string
     addEdge({ id: `${endpoint}->${hop}`, from: endpoint, to: hop });
     if (!path.covered) {
       // Drawn straight to the apiserver whose certificate fails, named by its route: one edge per finding's route.
-      addEdge({ id: `rejected:${dialled}:${port}:${route.via?.name ?? 'direct'}:${route.apiServer.name}`, from: endpoint, to: apiServer, label: `x509 via ${route.via?.name ?? 'direct'}`, rejected: true });
+      addEdge({
+        id: `rejected:${dialled}:${port}:${route.via?.name ?? 'direct'}:${route.apiServer.name}`,
+        from: endpoint,
+        to: apiServer,
+        label: `x509 via ${route.via?.name ?? 'direct'}`,
+        rejected: true,
+      });
     }
   }
   const clientNodes = [...clients].map(([id, { kinds, names, group }]): TopologyNode => {
@@ -147,7 +164,11 @@ export function buildTopology(model: ClusterModel, artifacts: ReadonlyMap<string
 
   // How the files reach the hosts: the Ansible folder, and the order its playbook changes them in.
   const deploy: TopologyNode[] = [
-    { id: 'deploy:playbook', kind: 'deploy', label: `${PLAYBOOK_PATH}\n1. ${CONTROL_PLANE_GROUP}: one host at a time (serial: 1),\nhealth check before the next\n2. every other host` },
+    {
+      id: 'deploy:playbook',
+      kind: 'deploy',
+      label: `${PLAYBOOK_PATH}\n1. ${CONTROL_PLANE_GROUP}: one host at a time (serial: 1),\nhealth check before the next\n2. every other host`,
+    },
     { id: 'deploy:inventory', kind: 'deploy', label: `${INVENTORY_PATH}\n${count(model.hosts.length)} hosts, a group per role` },
   ];
   const extra: TopologyCluster[] = [
@@ -159,6 +180,8 @@ export function buildTopology(model: ClusterModel, artifacts: ReadonlyMap<string
   // Every edge needs both ends drawn: a balancer reached but not generated would otherwise vanish silently.
   const known = new Set([...clusters, ...extra].flatMap((cluster) => cluster.nodes.map((node) => node.id)));
   const missing = [...edges.values()].flatMap((edge) => [edge.from, edge.to]).filter((id) => !known.has(id));
-  const loose: TopologyCluster[] = missing.length ? [{ id: 'external', label: 'not in the site', nodes: [...new Set(missing)].sort().map((id) => ({ id, kind: 'external', label: id })) }] : [];
+  const loose: TopologyCluster[] = missing.length
+    ? [{ id: 'external', label: 'not in the site', nodes: [...new Set(missing)].sort().map((id) => ({ id, kind: 'external', label: id })) }]
+    : [];
   return { name: model.name, clusters: [...extra, ...clusters, ...loose], edges: [...edges.values()] };
 }

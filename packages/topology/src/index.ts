@@ -13,11 +13,15 @@ export const TOPOLOGY_PATH = 'topology.svg';
 export const topologyFile = defineArtifact<Topology>({
   id: 'topology/svg',
   pattern: TOPOLOGY_PATH,
-  description: 'the site\'s picture: clients, endpoints, load balancers and hosts by role, routes `san-coverage` refuses in red',
+  description: "the site's picture: clients, endpoints, load balancers and hosts by role, routes `san-coverage` refuses in red",
   where: 'the cluster',
   reads: [
-    ...HOST_FIELDS, 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.users[].server', 'spec.kubernetes.kubeProxy.server',
-    'spec.kubernetes.loadBalancer', 'spec.harbor.loadBalancer',
+    ...HOST_FIELDS,
+    'spec.kubernetes.controlPlaneEndpoint',
+    'spec.kubernetes.users[].server',
+    'spec.kubernetes.kubeProxy.server',
+    'spec.kubernetes.loadBalancer',
+    'spec.harbor.loadBalancer',
   ],
   secretKeys: [],
   consumer: 'people (a browser or the README)',

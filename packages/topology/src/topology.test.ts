@@ -24,7 +24,12 @@ function parseXml(text: string): Element {
       if (open?.name !== name) throw new Error(`malformed XML: </${name}> closes <${open?.name}>`);
       continue;
     }
-    const attributes = Object.fromEntries([...attributeText.matchAll(/([\w:.-]+)="([^"]*)"/g)].map((pair) => [pair[1], pair[2].replace(/&#45;/g, '-').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&')]));
+    const attributes = Object.fromEntries(
+      [...attributeText.matchAll(/([\w:.-]+)="([^"]*)"/g)].map((pair) => [
+        pair[1],
+        pair[2].replace(/&#45;/g, '-').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&'),
+      ]),
+    );
     const element: Element = { name, attributes, children: [] };
     stack[stack.length - 1].children.push(element);
     if (!selfClosing) stack.push(element);
@@ -64,7 +69,16 @@ describe('topology.svg', () => {
     const balancers = groups(xml, 'lb').map((element) => element.attributes.id);
     expect(balancers).toEqual(expect.arrayContaining(['lb:emei:8443', 'lb:consul-1:8989', 'lb:consul-2:8989']));
     const clusters = groups(xml, 'cluster').map((element) => element.attributes.id);
-    expect(clusters).toEqual(expect.arrayContaining(['cluster:role:control-plane', 'cluster:role:harbor', 'cluster:role:consul-server', 'cluster:balancers', 'cluster:endpoints', 'cluster:clients']));
+    expect(clusters).toEqual(
+      expect.arrayContaining([
+        'cluster:role:control-plane',
+        'cluster:role:harbor',
+        'cluster:role:consul-server',
+        'cluster:balancers',
+        'cluster:endpoints',
+        'cluster:clients',
+      ]),
+    );
     // What the apiserver balancer fronts: an edge to each control-plane host.
     const edgeIds = groups(xml, 'edge').map((element) => element.attributes.id);
     for (const host of ['shaolin', 'wudang', 'emei']) expect(edgeIds).toContain(`lb:emei:8443->host:${host}:6443`);
@@ -74,9 +88,20 @@ describe('topology.svg', () => {
     expect(groups(xml, 'rejected')).toEqual([]);
     expect(all(xml).filter((element) => element.attributes.stroke === 'red')).toEqual([]);
     // The deploy folder: the playbook's order (control plane serial, then the rest) and the inventory.
-    expect(groups(xml, 'deploy').map((element) => element.attributes.id).sort()).toEqual(['deploy:inventory', 'deploy:playbook']);
+    expect(
+      groups(xml, 'deploy')
+        .map((element) => element.attributes.id)
+        .sort(),
+    ).toEqual(['deploy:inventory', 'deploy:playbook']);
     expect(clusters).toContain('cluster:deploy');
-    for (const line of ['deploy/site.yml', '1. control_plane: one host at a time (serial: 1),', 'health check before the next', '2. every other host', 'deploy/inventory.yml', '8 hosts, a group per role']) {
+    for (const line of [
+      'deploy/site.yml',
+      '1. control_plane: one host at a time (serial: 1),',
+      'health check before the next',
+      '2. every other host',
+      'deploy/inventory.yml',
+      '8 hosts, a group per role',
+    ]) {
       expect(svg).toContain(`>${line}</text>`);
     }
   });
@@ -90,13 +115,24 @@ describe('topology.svg', () => {
       .map((element) => element.attributes.id)
       .sort();
     expect(red).toEqual(expected);
-    expect(groups(xml, 'rejected').map((element) => element.attributes.id).sort()).toEqual(expected);
+    expect(
+      groups(xml, 'rejected')
+        .map((element) => element.attributes.id)
+        .sort(),
+    ).toEqual(expected);
   });
 
-  it.each(['fixtures/seed-ha/cluster.yaml', 'fixtures/modern/cluster.yaml', 'fixtures/edge/cluster.yaml'])('%s: red edges are san-coverage findings (none)', async (spec) => {
-    const { model, artifacts, xml } = await picture(spec);
-    expect(groups(xml, 'rejected').map((element) => element.attributes.id).sort()).toEqual(sanCoverageRoutes(model, artifacts));
-  });
+  it.each(['fixtures/seed-ha/cluster.yaml', 'fixtures/modern/cluster.yaml', 'fixtures/edge/cluster.yaml'])(
+    '%s: red edges are san-coverage findings (none)',
+    async (spec) => {
+      const { model, artifacts, xml } = await picture(spec);
+      expect(
+        groups(xml, 'rejected')
+          .map((element) => element.attributes.id)
+          .sort(),
+      ).toEqual(sanCoverageRoutes(model, artifacts));
+    },
+  );
 
   it('is byte-identical across runs, with no random ids or timestamps', async () => {
     const first = (await picture('fixtures/modern/cluster.yaml')).svg;
@@ -113,7 +149,9 @@ describe('topology.svg', () => {
     const nodes = topology.clusters.flatMap((cluster) => cluster.nodes);
     expect(nodes.length).toBeLessThan(20);
     expect(nodes.find((node) => node.kind === 'hosts')?.label).toMatch(/^5,000 hosts\nworker-1 … worker-5000\nworker$/);
-    expect(nodes.filter((node) => node.kind === 'client').map((node) => node.label)).toEqual(expect.arrayContaining([expect.stringMatching(/5,003 node hosts|5,000 worker hosts/)]));
+    expect(nodes.filter((node) => node.kind === 'client').map((node) => node.label)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/5,003 node hosts|5,000 worker hosts/)]),
+    );
     const started = Date.now();
     const svg = await renderTopology(model, artifacts);
     expect(Date.now() - started).toBeLessThan(10000);

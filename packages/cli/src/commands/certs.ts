@@ -1,5 +1,17 @@
 import { lintSite, rules } from '@clusterspec/lint';
-import { daysLeft, expectedCertificate, mergeReissues, planCertificates, planChanges, installedPaths, reissueAt, renderRunbook, type CertificatePlan, type DeployedCertificates, type Reissue } from '@clusterspec/pki';
+import {
+  daysLeft,
+  expectedCertificate,
+  mergeReissues,
+  planCertificates,
+  planChanges,
+  installedPaths,
+  reissueAt,
+  renderRunbook,
+  type CertificatePlan,
+  type DeployedCertificates,
+  type Reissue,
+} from '@clusterspec/pki';
 import type { ClusterModel } from '@clusterspec/spec';
 import { spawnSync } from 'node:child_process';
 import { EXIT_FINDINGS, EXIT_OK, FileError, UsageError, type Command } from '../command';
@@ -37,7 +49,14 @@ function listRows(deployed: DeployedCertificates) {
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** pki/plan.json as committed at a git revision (`git show REF:./<out>/<cluster>/pki/plan.json`), read at the edge. */
@@ -64,7 +83,15 @@ function fromFindings(model: ClusterModel, deployed: DeployedCertificates): Reis
     const certificate = diagnostic.artifact === undefined ? undefined : byFile.get(diagnostic.artifact);
     if (!certificate || !(diagnostic.ruleId in REISSUE_RULES)) return [];
     const expected = expectedCertificate(model, plans, certificate);
-    return [reissueAt(certificate, expected.plan, expected.kubeadmName, [`${diagnostic.message.replace(REISSUE_SUFFIX, '')} (${diagnostic.ruleId})`], REISSUE_RULES[diagnostic.ruleId])];
+    return [
+      reissueAt(
+        certificate,
+        expected.plan,
+        expected.kubeadmName,
+        [`${diagnostic.message.replace(REISSUE_SUFFIX, '')} (${diagnostic.ruleId})`],
+        REISSUE_RULES[diagnostic.ruleId],
+      ),
+    ];
   });
 }
 
@@ -81,7 +108,13 @@ plan: every certificate to issue again and why (expired or inside spec.kubernete
       --out, default out), then a runbook: per host, control-plane hosts one at a time, the commands
       and what to restart. Exits 1 when something must be issued again, 0 when nothing.
 DIR is laid out as out/<cluster>/ (see 'clusterspec lint --help'); --now judges at another instant.`,
-  options: { certs: { type: 'string' }, format: { type: 'string', default: 'text' }, since: { type: 'string' }, out: { type: 'string', default: 'out' }, now: { type: 'string' } },
+  options: {
+    certs: { type: 'string' },
+    format: { type: 'string', default: 'text' },
+    since: { type: 'string' },
+    out: { type: 'string', default: 'out' },
+    now: { type: 'string' },
+  },
   run(positionals, values, io) {
     const [subcommand, ...specs] = positionals;
     if (!(SUBCOMMANDS as readonly (string | undefined)[]).includes(subcommand)) throw new UsageError(`name a subcommand: ${SUBCOMMANDS.join(' or ')}`);
@@ -93,7 +126,21 @@ DIR is laid out as out/<cluster>/ (see 'clusterspec lint --help'); --now judges 
       const model = specs.length === 1 ? loadAll(specs)[0] : undefined;
       const rows = listRows(readDeployedCertificates(model, String(values.certs), now));
       if (values.format === 'json') io.out(JSON.stringify({ now, certificates: rows }, null, 2));
-      else io.out(table([['HOST', 'PATH', 'SUBJECT', 'SANS', 'ISSUER', 'NOT AFTER', 'DAYS LEFT'], ...rows.map((row) => [row.host || '-', row.path, row.subject, row.sans.join(',') || '-', row.issuer, row.notAfter.slice(0, 10), String(row.daysLeft)])]));
+      else
+        io.out(
+          table([
+            ['HOST', 'PATH', 'SUBJECT', 'SANS', 'ISSUER', 'NOT AFTER', 'DAYS LEFT'],
+            ...rows.map((row) => [
+              row.host || '-',
+              row.path,
+              row.subject,
+              row.sans.join(',') || '-',
+              row.issuer,
+              row.notAfter.slice(0, 10),
+              String(row.daysLeft),
+            ]),
+          ]),
+        );
       return EXIT_OK;
     }
     if (specs.length !== 1) throw new UsageError('certs plan takes exactly one spec');
@@ -101,7 +148,8 @@ DIR is laid out as out/<cluster>/ (see 'clusterspec lint --help'); --now judges 
     const [model] = loadAll(specs);
     const entries: Reissue[] = [];
     if (values.certs !== undefined) entries.push(...fromFindings(model, readDeployedCertificates(model, String(values.certs), now)));
-    if (values.since !== undefined) entries.push(...planChanges(committedPlan(String(values.since), String(values.out), model), planCertificates(model), installedPaths));
+    if (values.since !== undefined)
+      entries.push(...planChanges(committedPlan(String(values.since), String(values.out), model), planCertificates(model), installedPaths));
     const merged = mergeReissues(entries);
     io.out(renderRunbook(model, merged).trimEnd());
     return merged.length > 0 ? EXIT_FINDINGS : EXIT_OK;

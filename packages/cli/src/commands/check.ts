@@ -63,7 +63,9 @@ ${VERBOSITY_USAGE}`,
     }
     if (values.exact) {
       // Leftovers already reported above are not listed twice.
-      const stray = strayEntries(out, new Set(models.map((model) => model.name))).filter((entry) => !reportedLeftovers.has(join(out, entry.name.replace(/\/$/, ''))));
+      const stray = strayEntries(out, new Set(models.map((model) => model.name))).filter(
+        (entry) => !reportedLeftovers.has(join(out, entry.name.replace(/\/$/, ''))),
+      );
       for (const entry of stray) io.out(`extra    ${join(out, entry.name)} (${entry.description})`);
       findings += stray.length;
     }

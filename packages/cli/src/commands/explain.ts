@@ -26,7 +26,12 @@ function suggestion(argument: string): string | undefined {
   const ids = rules.map((rule) => rule.id);
   if (!argument.includes('/')) return closestMatch(argument, [...ids, 'topology.svg']);
   const segments = argument.split('/').filter(Boolean);
-  const tails = segments.map((_, start) => segments.slice(start).join('/').replace(/^hosts\/[^/]+\//, 'hosts/*/'));
+  const tails = segments.map((_, start) =>
+    segments
+      .slice(start)
+      .join('/')
+      .replace(/^hosts\/[^/]+\//, 'hosts/*/'),
+  );
   const patterns = ARTIFACT_DESCRIPTORS.map((descriptor) => descriptor.pattern);
   return tails.map((tail) => closestMatch(tail, patterns)).find(Boolean);
 }
@@ -56,10 +61,16 @@ Exits 2 with the nearest match for an unknown path or rule.`,
       io.err(`clusterspec explain: "${argument}" is neither a generated file nor a rule id${near ? `; did you mean "${near}"?` : ''}`);
       return EXIT_BAD_INPUT;
     }
-    const readers = rules.filter((candidate) => candidate.reads?.some((pattern) => matchesPattern(pattern, path)) && descriptorsOf(path).some((descriptor) => candidate.readsWhen?.(descriptor) ?? true));
+    const readers = rules.filter(
+      (candidate) =>
+        candidate.reads?.some((pattern) => matchesPattern(pattern, path)) &&
+        descriptorsOf(path).some((descriptor) => candidate.readsWhen?.(descriptor) ?? true),
+    );
     for (const descriptor of descriptorsOf(path)) {
       const generator = descriptor.id.split('/')[0];
-      io.out(`${path}\n  ${descriptor.description}\n  on: ${descriptor.where}\n  written by: @clusterspec/${generator} (${descriptor.id}, matches ${descriptor.pattern}, ${descriptor.format})\n  read at deploy time by: ${descriptor.consumer}`);
+      io.out(
+        `${path}\n  ${descriptor.description}\n  on: ${descriptor.where}\n  written by: @clusterspec/${generator} (${descriptor.id}, matches ${descriptor.pattern}, ${descriptor.format})\n  read at deploy time by: ${descriptor.consumer}`,
+      );
       io.out(`  secret-bearing keys:${descriptor.secretKeys.length === 0 ? ' none' : ` ${descriptor.secretKeys.join(', ')}`}\n  made from these spec fields:`);
       descriptor.reads.forEach((field) => io.out(`    ${field}`));
     }

@@ -12,14 +12,50 @@ export interface CommandEntry {
 // A synchronous require keeps `load` synchronous; each one is typed by its module.
 /* eslint-disable @typescript-eslint/no-require-imports */
 export const commands: readonly CommandEntry[] = [
-  { name: 'generate', summary: 'generate <spec...> [--out DIR]  write the artifacts of each spec into DIR/<cluster>/', load: () => (require('./generate') as typeof import('./generate')).generate },
-  { name: 'check', summary: 'check <spec...> [--out DIR]     list files in DIR that differ from a fresh generation', load: () => (require('./check') as typeof import('./check')).check },
-  { name: 'lint', summary: 'lint <spec...> [--format F]     find what would fail at deploy (text, json, sarif, github)', load: () => (require('./lint') as typeof import('./lint')).lint },
-  { name: 'validate', summary: 'validate <spec...>              check specs without writing anything', load: () => (require('./validate') as typeof import('./validate')).validate },
-  { name: 'init', summary: 'init [--name N] [--out FILE] …    write a commented starter spec (asks on a terminal)', load: () => (require('./init') as typeof import('./init')).init },
-  { name: 'explain', summary: 'explain <artifact|rule-id>      which spec fields make a generated file and which rules read it; a rule\'s docs', load: () => (require('./explain') as typeof import('./explain')).explain },
-  { name: 'diff', summary: 'diff <spec...> [--out DIR]      show, as a unified diff, what generate would change in DIR/<cluster>/', load: () => (require('./diff') as typeof import('./diff')).diff },
-  { name: 'certs', summary: 'certs list|plan --certs DIR …   the collected certificates by expiry; what to re-issue, as a runbook', load: () => (require('./certs') as typeof import('./certs')).certs },
-  { name: 'render', summary: 'render <spec> (--host H | --all) --to DIR  write deployable files with every secret filled in', load: () => (require('./render') as typeof import('./render')).render },
+  {
+    name: 'generate',
+    summary: 'generate <spec...> [--out DIR]  write the artifacts of each spec into DIR/<cluster>/',
+    load: () => (require('./generate') as typeof import('./generate')).generate,
+  },
+  {
+    name: 'check',
+    summary: 'check <spec...> [--out DIR]     list files in DIR that differ from a fresh generation',
+    load: () => (require('./check') as typeof import('./check')).check,
+  },
+  {
+    name: 'lint',
+    summary: 'lint <spec...> [--format F]     find what would fail at deploy (text, json, sarif, github)',
+    load: () => (require('./lint') as typeof import('./lint')).lint,
+  },
+  {
+    name: 'validate',
+    summary: 'validate <spec...>              check specs without writing anything',
+    load: () => (require('./validate') as typeof import('./validate')).validate,
+  },
+  {
+    name: 'init',
+    summary: 'init [--name N] [--out FILE] …    write a commented starter spec (asks on a terminal)',
+    load: () => (require('./init') as typeof import('./init')).init,
+  },
+  {
+    name: 'explain',
+    summary: "explain <artifact|rule-id>      which spec fields make a generated file and which rules read it; a rule's docs",
+    load: () => (require('./explain') as typeof import('./explain')).explain,
+  },
+  {
+    name: 'diff',
+    summary: 'diff <spec...> [--out DIR]      show, as a unified diff, what generate would change in DIR/<cluster>/',
+    load: () => (require('./diff') as typeof import('./diff')).diff,
+  },
+  {
+    name: 'certs',
+    summary: 'certs list|plan --certs DIR …   the collected certificates by expiry; what to re-issue, as a runbook',
+    load: () => (require('./certs') as typeof import('./certs')).certs,
+  },
+  {
+    name: 'render',
+    summary: 'render <spec> (--host H | --all) --to DIR  write deployable files with every secret filled in',
+    load: () => (require('./render') as typeof import('./render')).render,
+  },
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -40,7 +40,8 @@ export const INIT_MAX_HOSTS = 5000;
 
 function count(value: string, flag: Flag, rule: (n: number) => string | undefined): number {
   if (!/^[0-9]+$/.test(value)) throw new AnswerProblem(flag, JSON.stringify(value), 'not a whole number');
-  if (value.length > 9 || Number(value) > INIT_MAX_HOSTS) throw new AnswerProblem(flag, value, `at most ${INIT_MAX_HOSTS}, the most hosts a site is tested with`);
+  if (value.length > 9 || Number(value) > INIT_MAX_HOSTS)
+    throw new AnswerProblem(flag, value, `at most ${INIT_MAX_HOSTS}, the most hosts a site is tested with`);
   const n = Number(value);
   const problem = rule(n);
   if (problem) throw new AnswerProblem(flag, String(n), problem);
@@ -48,15 +49,26 @@ function count(value: string, flag: Flag, rule: (n: number) => string | undefine
 }
 
 // Even member counts lose quorum on a split: said here in words; other sizes lint warns about are refused by siteProblems.
-const odd = (what: string, rule: string, sizes: string) => (n: number) => (n % 2 === 0 ? `an even number of ${what} loses quorum on a split (lint: ${rule}); use ${sizes}` : undefined);
+const odd = (what: string, rule: string, sizes: string) => (n: number) =>
+  n % 2 === 0 ? `an even number of ${what} loses quorum on a split (lint: ${rule}); use ${sizes}` : undefined;
 
 /** Flags (or answers) to the site's shape, refusing values no site could have, or larger than a site is tested. */
 export function answersFrom(values: Record<string, string | boolean | string[] | undefined>): InitAnswers {
   const text = (flag: Flag, fallback: string) => (values[flag] === undefined ? fallback : String(values[flag]));
-  const controlPlane = count(text('control-plane', String(INIT_DEFAULTS.controlPlane)), 'control-plane', (n) => (n === 0 ? 'a site needs a control plane' : odd('control-plane hosts', 'etcd-quorum', '3, 5 or 7')(n)));
-  const consul = count(text('consul', String(INIT_DEFAULTS.consul)), 'consul', (n) => (n === 0 ? undefined : odd('Consul servers', 'consul-quorum', '3 or 5')(n)));
+  const controlPlane = count(text('control-plane', String(INIT_DEFAULTS.controlPlane)), 'control-plane', (n) =>
+    n === 0 ? 'a site needs a control plane' : odd('control-plane hosts', 'etcd-quorum', '3, 5 or 7')(n),
+  );
+  const consul = count(text('consul', String(INIT_DEFAULTS.consul)), 'consul', (n) =>
+    n === 0 ? undefined : odd('Consul servers', 'consul-quorum', '3 or 5')(n),
+  );
   const lbValue = values.lb;
-  const lb = lbValue === undefined ? [...INIT_DEFAULTS.lb] : (Array.isArray(lbValue) ? lbValue : [String(lbValue)]).flatMap((item) => item.split(',')).map((item) => item.trim()).filter(Boolean);
+  const lb =
+    lbValue === undefined
+      ? [...INIT_DEFAULTS.lb]
+      : (Array.isArray(lbValue) ? lbValue : [String(lbValue)])
+          .flatMap((item) => item.split(','))
+          .map((item) => item.trim())
+          .filter(Boolean);
   if (lb.length === 0) throw new AnswerProblem('lb', '""', 'needs at least one host name');
   const answers: InitAnswers = {
     name: text('name', INIT_DEFAULTS.name),
@@ -68,7 +80,12 @@ export function answersFrom(values: Record<string, string | boolean | string[] |
     kubernetesVersion: text('kubernetes-version', INIT_DEFAULTS.kubernetesVersion),
   };
   const hosts = answers.controlPlane + answers.workers + answers.lb.length + answers.harbor + answers.consul;
-  if (hosts > INIT_MAX_HOSTS) throw new AnswerProblem(undefined, '', `${hosts} hosts in all, more than ${INIT_MAX_HOSTS}, the most a site is tested with; ask for fewer workers or Harbor instances`);
+  if (hosts > INIT_MAX_HOSTS)
+    throw new AnswerProblem(
+      undefined,
+      '',
+      `${hosts} hosts in all, more than ${INIT_MAX_HOSTS}, the most a site is tested with; ask for fewer workers or Harbor instances`,
+    );
   return answers;
 }
 
@@ -107,7 +124,8 @@ export function siteProblems(answers: InitAnswers): AnswerProblem[] {
     return [...problems.values()];
   }
   for (const diagnostic of lintSite(model, generateArtifacts(model))) {
-    if (diagnostic.severity === 'error' || diagnostic.severity === 'warning') add(FLAG_OF_RULE[diagnostic.ruleId], `${diagnostic.message} (lint: ${diagnostic.ruleId})`);
+    if (diagnostic.severity === 'error' || diagnostic.severity === 'warning')
+      add(FLAG_OF_RULE[diagnostic.ruleId], `${diagnostic.message} (lint: ${diagnostic.ruleId})`);
   }
   return [...problems.values()];
 }
@@ -212,7 +230,7 @@ export async function runInit(values: Record<string, string | boolean | string[]
   }
   // Missing folders are made; a failed write (read-only, full disk) leaves neither the file nor those folders.
   writeNewFile(out, yaml);
-  const hosts = ((initData(answers).spec as { hosts: unknown[] }).hosts).length;
+  const hosts = (initData(answers).spec as { hosts: unknown[] }).hosts.length;
   io.err(`wrote ${out}: ${hosts} hosts, lint 0 errors, 0 warnings. Next: clusterspec generate ${out}`);
   return EXIT_OK;
 }

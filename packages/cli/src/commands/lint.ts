@@ -29,7 +29,14 @@ Exits 1 when there is an error, or more than N warnings; 0 when clean.
 --quiet prints errors only, and nothing in text format when there are none (warnings still
 count for --max-warnings). A spec of - is read from standard input.
 ${VERBOSITY_USAGE}`,
-  options: { format: { type: 'string', default: 'text' }, 'max-warnings': { type: 'string', default: '-1' }, certs: { type: 'string' }, now: { type: 'string' }, fleet: { type: 'boolean' }, ...VERBOSITY_OPTIONS },
+  options: {
+    format: { type: 'string', default: 'text' },
+    'max-warnings': { type: 'string', default: '-1' },
+    certs: { type: 'string' },
+    now: { type: 'string' },
+    fleet: { type: 'boolean' },
+    ...VERBOSITY_OPTIONS,
+  },
   readOnly: true,
   async run(positionals, values, io) {
     const format = String(values.format);
@@ -39,7 +46,8 @@ ${VERBOSITY_USAGE}`,
     }
     const level = verbosity(values);
     if (values.certs === undefined && values.now !== undefined) throw new UsageError('--now judges collected certificates: give --certs DIR too');
-    if (values.certs !== undefined && (values.fleet === true || positionals.length !== 1)) throw new UsageError('--certs DIR holds the certificates of one site: name exactly one spec');
+    if (values.certs !== undefined && (values.fleet === true || positionals.length !== 1))
+      throw new UsageError('--certs DIR holds the certificates of one site: name exactly one spec');
     const models = loadAll(values.fleet === true ? fleetSpecs(positionals, process.cwd()) : positionals);
     const deployed = values.certs === undefined ? undefined : readDeployedCertificates(models[0], String(values.certs), judgementInstant(values.now));
     const step = progress(io, level, models, 'linting');

@@ -56,7 +56,11 @@ printed.`,
       return EXIT_BAD_INPUT;
     }
     const target = join(to, host ?? model.name);
-    const files = filled.artifacts.map((item) => ({ ...item, path: item.path.slice(prefix.length), mode: filled.secretBearing.has(item.path) ? SECRET_MODE : item.mode }));
+    const files = filled.artifacts.map((item) => ({
+      ...item,
+      path: item.path.slice(prefix.length),
+      mode: filled.secretBearing.has(item.path) ? SECRET_MODE : item.mode,
+    }));
     // Into the folder that was judged, not the path as given: a symbolic link changed since cannot redirect it.
     writeArtifacts(join(destination.folder, host ?? model.name), files);
     io.out(`${model.file}: wrote ${filled.artifacts.length} files to ${target} (${filled.secretBearing.size} with secrets, mode 0600)`);

@@ -10,7 +10,11 @@ testRule(certExpiry, {
   valid: [
     { name: 'nothing collected: nothing to judge', fixture: 'seed-ha' },
     { name: 'every certificate 265 days from expiry', fixture: 'seed-ha', deployed: collected(seed) },
-    { name: 'expiring in 31 days, outside the 30-day window', fixture: 'seed-ha', deployed: collected(seed, [{ host: 'wudang', path: APISERVER_WUDANG, change: { notAfter: daysFromNow(31) } }]) },
+    {
+      name: 'expiring in 31 days, outside the 30-day window',
+      fixture: 'seed-ha',
+      deployed: collected(seed, [{ host: 'wudang', path: APISERVER_WUDANG, change: { notAfter: daysFromNow(31) } }]),
+    },
   ],
   invalid: [
     {
@@ -22,13 +26,15 @@ testRule(certExpiry, {
       ]),
       errors: [
         {
-          message: 'the certificate /etc/kubernetes/pki/apiserver-wudang.crt on wudang expired on 2026-05-29 (3 days ago); every TLS handshake with it fails: see `clusterspec certs plan` for the re-issue',
+          message:
+            'the certificate /etc/kubernetes/pki/apiserver-wudang.crt on wudang expired on 2026-05-29 (3 days ago); every TLS handshake with it fails: see `clusterspec certs plan` for the re-issue',
           line: '- name: wudang',
           field: 'spec.hosts[1].name',
           artifact: 'hosts/wudang/etc/kubernetes/pki/apiserver-wudang.crt',
         },
         {
-          message: 'the certificate cluster/kubeconfig/kubernetes-admin.crt expires on 2026-06-13, in 12 days (the warning window is 30 days, spec.kubernetes.certificates.expiryWarningDays): see `clusterspec certs plan` for the re-issue',
+          message:
+            'the certificate cluster/kubeconfig/kubernetes-admin.crt expires on 2026-06-13, in 12 days (the warning window is 30 days, spec.kubernetes.certificates.expiryWarningDays): see `clusterspec certs plan` for the re-issue',
           line: '- name: kubernetes-admin',
           field: 'spec.kubernetes.users[0].name',
           artifact: 'cluster/kubeconfig/kubernetes-admin.crt',
@@ -41,13 +47,25 @@ testRule(certExpiry, {
       fixture: 'seed-ha',
       replacements: [['    controlPlane:\n', '    certificates:\n      expiryWarningDays: 90\n    controlPlane:\n']],
       deployed: collected(seed, [{ host: 'emei', path: '/etc/kubernetes/pki/etcd/server-emei.crt', change: { notAfter: daysFromNow(60) } }]),
-      errors: [{ message: 'the certificate /etc/kubernetes/pki/etcd/server-emei.crt on emei expires on 2026-07-31, in 60 days (the warning window is 90 days', line: '- name: emei', severity: 'warning' }],
+      errors: [
+        {
+          message: 'the certificate /etc/kubernetes/pki/etcd/server-emei.crt on emei expires on 2026-07-31, in 60 days (the warning window is 90 days',
+          line: '- name: emei',
+          severity: 'warning',
+        },
+      ],
     },
     {
       name: 'a certificate not yet valid (the issuing host’s clock ahead)',
       fixture: 'seed-ha',
       deployed: collected(seed, [{ host: 'shaolin', path: '/etc/kubernetes/pki/kubelet-shaolin.crt', change: { notBefore: daysFromNow(2) } }]),
-      errors: [{ message: 'the certificate /etc/kubernetes/pki/kubelet-shaolin.crt on shaolin is not valid before 2026-06-03: check the clock of the host that issued it', line: '- name: shaolin' }],
+      errors: [
+        {
+          message:
+            'the certificate /etc/kubernetes/pki/kubelet-shaolin.crt on shaolin is not valid before 2026-06-03: check the clock of the host that issued it',
+          line: '- name: shaolin',
+        },
+      ],
     },
   ],
 });

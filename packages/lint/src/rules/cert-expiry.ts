@@ -22,9 +22,16 @@ export const certExpiry = defineRule({
       if (Date.parse(certificate.notAfter) <= now) {
         report({ ...base, message: `${describeDeployed(certificate)} expired on ${until} (${-left} days ago); every TLS handshake with it fails: ${REISSUE}` });
       } else if (Date.parse(certificate.notBefore) > now) {
-        report({ ...base, message: `${describeDeployed(certificate)} is not valid before ${certificate.notBefore.slice(0, 10)}: check the clock of the host that issued it` });
+        report({
+          ...base,
+          message: `${describeDeployed(certificate)} is not valid before ${certificate.notBefore.slice(0, 10)}: check the clock of the host that issued it`,
+        });
       } else if (left < window) {
-        report({ ...base, severity: 'warning', message: `${describeDeployed(certificate)} expires on ${until}, in ${left} days (the warning window is ${window} days, spec.kubernetes.certificates.expiryWarningDays): ${REISSUE}` });
+        report({
+          ...base,
+          severity: 'warning',
+          message: `${describeDeployed(certificate)} expires on ${until}, in ${left} days (the warning window is ${window} days, spec.kubernetes.certificates.expiryWarningDays): ${REISSUE}`,
+        });
       }
     }
   },

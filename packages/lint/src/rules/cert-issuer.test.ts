@@ -20,12 +20,14 @@ testRule(certIssuer, {
       ]),
       errors: [
         {
-          message: 'the certificate /etc/kubernetes/pki/etcd/peer-wudang.crt on wudang is not signed by the CA /etc/kubernetes/pki/etcd/ca.crt (as on shaolin): its issuer is CN=kubernetes, another CA, so clients and servers trusting the site\'s CA refuse it: see `clusterspec certs plan` for the re-issue',
+          message:
+            "the certificate /etc/kubernetes/pki/etcd/peer-wudang.crt on wudang is not signed by the CA /etc/kubernetes/pki/etcd/ca.crt (as on shaolin): its issuer is CN=kubernetes, another CA, so clients and servers trusting the site's CA refuse it: see `clusterspec certs plan` for the re-issue",
           line: '- name: wudang',
           artifact: 'hosts/wudang/etc/kubernetes/pki/etcd/peer-wudang.crt',
         },
         {
-          message: 'the certificate /etc/kubernetes/pki/apiserver-emei.crt on emei is not signed by the CA /etc/kubernetes/pki/ca.crt (as on shaolin): its issuer is CN=kubernetes, a CA not collected in the folder',
+          message:
+            'the certificate /etc/kubernetes/pki/apiserver-emei.crt on emei is not signed by the CA /etc/kubernetes/pki/ca.crt (as on shaolin): its issuer is CN=kubernetes, a CA not collected in the folder',
           line: '- name: emei',
           field: 'spec.hosts[2].name',
         },
@@ -35,7 +37,13 @@ testRule(certIssuer, {
       name: 'a host holding another cluster CA',
       fixture: 'seed-ha',
       deployed: collected(seed, [{ host: 'emei', path: '/etc/kubernetes/pki/ca.crt', change: { fingerprint: 'OTHER-CA', subject: 'CN=kubernetes-old' } }]),
-      errors: [{ message: "the certificate /etc/kubernetes/pki/ca.crt on emei is not the site's CA: shaolin holds another one (CN=kubernetes-old vs CN=kubernetes, fingerprints differ)", line: '- name: emei' }],
+      errors: [
+        {
+          message:
+            "the certificate /etc/kubernetes/pki/ca.crt on emei is not the site's CA: shaolin holds another one (CN=kubernetes-old vs CN=kubernetes, fingerprints differ)",
+          line: '- name: emei',
+        },
+      ],
     },
   ],
 });

@@ -18,7 +18,10 @@ export const certIssuer = defineRule({
       if (expected.ca) {
         const reference = references.get(expected.ca);
         if (reference && reference.fingerprint !== certificate.fingerprint) {
-          report({ ...base, message: `${describeDeployed(certificate)} is not the site's CA: ${reference.host} holds another one (${certificate.subject} vs ${reference.subject}, fingerprints differ); certificates signed by either fail on the other's peers: give every host the same CA` });
+          report({
+            ...base,
+            message: `${describeDeployed(certificate)} is not the site's CA: ${reference.host} holds another one (${certificate.subject} vs ${reference.subject}, fingerprints differ); certificates signed by either fail on the other's peers: give every host the same CA`,
+          });
         }
         continue;
       }
@@ -26,7 +29,10 @@ export const certIssuer = defineRule({
       const reference = references.get(expected.signer);
       if (!reference || certificate.signedBy === reference.fingerprint) continue;
       const signer = certificate.signedBy === undefined ? 'a CA not collected in the folder' : 'another CA';
-      report({ ...base, message: `${describeDeployed(certificate)} is not signed by the CA ${expected.signer} (as on ${reference.host}): its issuer is ${certificate.issuer}, ${signer}, so clients and servers trusting the site's CA refuse it: ${REISSUE}` });
+      report({
+        ...base,
+        message: `${describeDeployed(certificate)} is not signed by the CA ${expected.signer} (as on ${reference.host}): its issuer is ${certificate.issuer}, ${signer}, so clients and servers trusting the site's CA refuse it: ${REISSUE}`,
+      });
     }
   },
 });

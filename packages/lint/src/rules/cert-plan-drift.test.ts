@@ -16,10 +16,20 @@ testRule(certPlanDrift, {
     {
       name: "shaolin's apiserver certificate copied onto wudang by hand",
       fixture: 'seed-ha',
-      deployed: collected(seed, [{ host: 'wudang', path: '/etc/kubernetes/pki/apiserver-wudang.crt', change: { dnsNames: ['shaolin', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'], ipAddresses: ['10.96.0.1', '10.27.53.32'] } }]),
+      deployed: collected(seed, [
+        {
+          host: 'wudang',
+          path: '/etc/kubernetes/pki/apiserver-wudang.crt',
+          change: {
+            dnsNames: ['shaolin', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
+            ipAddresses: ['10.96.0.1', '10.27.53.32'],
+          },
+        },
+      ]),
       errors: [
         {
-          message: 'the certificate /etc/kubernetes/pki/apiserver-wudang.crt on wudang differs from pki/plan.json (apiserver-wudang): it lacks wudang, 10.24.138.208 and has shaolin, 10.27.53.32 the plan does not: see `clusterspec certs plan` for the re-issue',
+          message:
+            'the certificate /etc/kubernetes/pki/apiserver-wudang.crt on wudang differs from pki/plan.json (apiserver-wudang): it lacks wudang, 10.24.138.208 and has shaolin, 10.27.53.32 the plan does not: see `clusterspec certs plan` for the re-issue',
           line: '- name: wudang',
           artifact: 'hosts/wudang/etc/kubernetes/pki/apiserver-wudang.crt',
         },
@@ -30,7 +40,10 @@ testRule(certPlanDrift, {
       fixture: 'modern',
       replacements: [['certSANs: [kubernetes.corp.example]', 'certSANs: [kubernetes.corp.example, api.corp.example]']],
       deployed: collected(modern),
-      errors: ['cp-1', 'cp-2', 'cp-3'].map((host) => ({ message: `the certificate /etc/kubernetes/pki/apiserver.crt on ${host} differs from pki/plan.json (apiserver-${host}): it lacks api.corp.example:`, line: `- name: ${host}` })),
+      errors: ['cp-1', 'cp-2', 'cp-3'].map((host) => ({
+        message: `the certificate /etc/kubernetes/pki/apiserver.crt on ${host} differs from pki/plan.json (apiserver-${host}): it lacks api.corp.example:`,
+        line: `- name: ${host}`,
+      })),
     },
   ],
 });

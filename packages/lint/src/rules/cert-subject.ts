@@ -2,7 +2,8 @@ import { describeDeployed } from '@clusterspec/pki';
 import { classified, deployedField, REISSUE } from '@clusterspec/analysis';
 import { defineRule } from '../rule';
 
-const subjectOf = (commonName: string, organizations: readonly string[]) => [`CN=${commonName}`, ...organizations.map((organization) => `O=${organization}`)].join(', ');
+const subjectOf = (commonName: string, organizations: readonly string[]) =>
+  [`CN=${commonName}`, ...organizations.map((organization) => `O=${organization}`)].join(', ');
 
 /**
  * The apiserver takes a client certificate's CN as the user name and each O as a group (Kubernetes docs,

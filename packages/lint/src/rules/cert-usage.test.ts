@@ -9,7 +9,11 @@ testRule(certUsage, {
   valid: [
     { name: 'nothing collected', fixture: 'seed-ha' },
     { name: 'each certificate with its usages', fixture: 'seed-ha', deployed: collected(seed) },
-    { name: 'no extended key usage extension at all (any purpose, RFC 5280)', fixture: 'seed-ha', deployed: collected(seed, [{ host: 'shaolin', path: '/etc/kubernetes/pki/apiserver-shaolin.crt', change: { extendedKeyUsages: undefined } }]) },
+    {
+      name: 'no extended key usage extension at all (any purpose, RFC 5280)',
+      fixture: 'seed-ha',
+      deployed: collected(seed, [{ host: 'shaolin', path: '/etc/kubernetes/pki/apiserver-shaolin.crt', change: { extendedKeyUsages: undefined } }]),
+    },
   ],
   invalid: [
     {
@@ -21,8 +25,17 @@ testRule(certUsage, {
         { host: 'emei', path: '/etc/kubernetes/pki/etcd/peer-emei.crt', change: { extendedKeyUsages: ['serverAuth'] } },
       ]),
       errors: [
-        { message: 'the certificate /etc/kubernetes/pki/apiserver-shaolin.crt on shaolin is a server certificate without serverAuth in its extended key usage (it has clientAuth): TLS clients refuse it as a server certificate: see `clusterspec certs plan` for the re-issue', line: '- name: shaolin', artifact: 'hosts/shaolin/etc/kubernetes/pki/apiserver-shaolin.crt' },
-        { message: 'the certificate /etc/kubernetes/pki/kubelet-wudang.crt on wudang is a client certificate without clientAuth in its extended key usage (it has serverAuth): servers refuse it as a client certificate', line: '- name: wudang' },
+        {
+          message:
+            'the certificate /etc/kubernetes/pki/apiserver-shaolin.crt on shaolin is a server certificate without serverAuth in its extended key usage (it has clientAuth): TLS clients refuse it as a server certificate: see `clusterspec certs plan` for the re-issue',
+          line: '- name: shaolin',
+          artifact: 'hosts/shaolin/etc/kubernetes/pki/apiserver-shaolin.crt',
+        },
+        {
+          message:
+            'the certificate /etc/kubernetes/pki/kubelet-wudang.crt on wudang is a client certificate without clientAuth in its extended key usage (it has serverAuth): servers refuse it as a client certificate',
+          line: '- name: wudang',
+        },
         { message: 'the certificate /etc/kubernetes/pki/etcd/peer-emei.crt on emei is a peer certificate without clientAuth', line: '- name: emei' },
       ],
     },

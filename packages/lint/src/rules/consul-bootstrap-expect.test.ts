@@ -10,7 +10,11 @@ testRule(consulBootstrapExpect, {
   valid: [
     { name: 'bootstrap_expect 3 on three servers', fixture: 'seed-ha' },
     { name: 'bootstrap_expect 5 on five servers', fixture: 'edge' },
-    { name: 'an override equal to the number of servers', fixture: 'seed-ha', replacements: [overrides('      - host: consul-3\n        bootstrapExpect: 3\n')] },
+    {
+      name: 'an override equal to the number of servers',
+      fixture: 'seed-ha',
+      replacements: [overrides('      - host: consul-3\n        bootstrapExpect: 3\n')],
+    },
   ],
   invalid: [
     {
@@ -19,7 +23,8 @@ testRule(consulBootstrapExpect, {
       replacements: [overrides('      - host: consul-3\n        bootstrapExpect: 1\n')],
       errors: [
         {
-          message: 'the Consul server on consul-3 expects 1 servers (bootstrap_expect) but the site has 3: it elects a leader before the others are there, and can bootstrap a cluster of its own',
+          message:
+            'the Consul server on consul-3 expects 1 servers (bootstrap_expect) but the site has 3: it elects a leader before the others are there, and can bootstrap a cluster of its own',
           line: 'bootstrapExpect: 1',
           column: 26,
           field: 'spec.consul.agentOverrides[0].bootstrapExpect',
@@ -32,15 +37,31 @@ testRule(consulBootstrapExpect, {
       name: 'consul-3 expecting 5 servers',
       fixture: 'seed-ha',
       replacements: [overrides('      - host: consul-3\n        bootstrapExpect: 5\n')],
-      errors: [{ message: 'the Consul server on consul-3 expects 5 servers (bootstrap_expect) but the site has 3: it waits for servers that never come', field: 'spec.consul.agentOverrides[0].bootstrapExpect' }],
+      errors: [
+        {
+          message: 'the Consul server on consul-3 expects 5 servers (bootstrap_expect) but the site has 3: it waits for servers that never come',
+          field: 'spec.consul.agentOverrides[0].bootstrapExpect',
+        },
+      ],
     },
     {
       name: 'a server file without bootstrap_expect, and one that is not a server',
       fixture: 'seed-ha',
-      files: { [HCL]: (data: ConsulAgentConfig) => ({ ...data, bootstrapExpect: undefined }), 'hosts/consul-2/etc/consul.d/consul.hcl': (data: ConsulAgentConfig) => ({ ...data, server: false }) },
+      files: {
+        [HCL]: (data: ConsulAgentConfig) => ({ ...data, bootstrapExpect: undefined }),
+        'hosts/consul-2/etc/consul.d/consul.hcl': (data: ConsulAgentConfig) => ({ ...data, server: false }),
+      },
       errors: [
-        { message: 'the consul.hcl of consul-2 lacks server = true, though the host has the consul-server role', field: 'spec.hosts[6].roles', artifact: 'hosts/consul-2/etc/consul.d/consul.hcl' },
-        { message: 'the Consul server on consul-3 has no bootstrap_expect: it never starts an election; the site has 3 servers', field: 'spec.hosts[7].roles', artifact: HCL },
+        {
+          message: 'the consul.hcl of consul-2 lacks server = true, though the host has the consul-server role',
+          field: 'spec.hosts[6].roles',
+          artifact: 'hosts/consul-2/etc/consul.d/consul.hcl',
+        },
+        {
+          message: 'the Consul server on consul-3 has no bootstrap_expect: it never starts an election; the site has 3 servers',
+          field: 'spec.hosts[7].roles',
+          artifact: HCL,
+        },
       ],
     },
   ],

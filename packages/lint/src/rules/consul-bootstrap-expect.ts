@@ -22,10 +22,23 @@ export const consulBootstrapExpect = defineRule({
       if (!agent.server) {
         report({ field, artifact, host: host.name, message: `the consul.hcl of ${host.name} lacks server = true, though the host has the consul-server role` });
       } else if (agent.bootstrapExpect === undefined) {
-        report({ field, artifact, host: host.name, message: `the Consul server on ${host.name} has no bootstrap_expect: it never starts an election; the site has ${count} servers` });
+        report({
+          field,
+          artifact,
+          host: host.name,
+          message: `the Consul server on ${host.name} has no bootstrap_expect: it never starts an election; the site has ${count} servers`,
+        });
       } else if (agent.bootstrapExpect !== count) {
-        const effect = agent.bootstrapExpect < count ? 'it elects a leader before the others are there, and can bootstrap a cluster of its own' : 'it waits for servers that never come';
-        report({ field, artifact, host: host.name, message: `the Consul server on ${host.name} expects ${agent.bootstrapExpect} servers (bootstrap_expect) but the site has ${count}: ${effect}` });
+        const effect =
+          agent.bootstrapExpect < count
+            ? 'it elects a leader before the others are there, and can bootstrap a cluster of its own'
+            : 'it waits for servers that never come';
+        report({
+          field,
+          artifact,
+          host: host.name,
+          message: `the Consul server on ${host.name} expects ${agent.bootstrapExpect} servers (bootstrap_expect) but the site has ${count}: ${effect}`,
+        });
       }
     }
   },

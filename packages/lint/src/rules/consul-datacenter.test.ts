@@ -19,7 +19,8 @@ testRule(consulDatacenter, {
       replacements: [overrides('      - host: consul-2\n        datacenter: dc2\n')],
       errors: [
         {
-          message: 'the Consul agent on consul-2 is in datacenter "dc2", the other agents in "dc1": it finds no server of its own datacenter; use one datacenter name for every agent',
+          message:
+            'the Consul agent on consul-2 is in datacenter "dc2", the other agents in "dc1": it finds no server of its own datacenter; use one datacenter name for every agent',
           line: 'datacenter: dc2',
           column: 21,
           field: 'spec.consul.agentOverrides[0].datacenter',
@@ -29,10 +30,17 @@ testRule(consulDatacenter, {
       ],
     },
     {
-      name: 'a file naming no datacenter (Consul defaults to dc1, here not the site\'s)',
+      name: "a file naming no datacenter (Consul defaults to dc1, here not the site's)",
       fixture: 'modern',
       files: { 'hosts/lb-1/etc/consul.d/consul.hcl': (data: ConsulAgentConfig) => ({ ...data, datacenter: undefined }) },
-      errors: [{ message: 'the Consul agent on lb-1 names no datacenter (Consul\'s default, dc1), the other agents in "corp-1"', line: 'datacenter: corp-1', field: 'spec.consul.datacenter', artifact: 'hosts/lb-1/etc/consul.d/consul.hcl' }],
+      errors: [
+        {
+          message: 'the Consul agent on lb-1 names no datacenter (Consul\'s default, dc1), the other agents in "corp-1"',
+          line: 'datacenter: corp-1',
+          field: 'spec.consul.datacenter',
+          artifact: 'hosts/lb-1/etc/consul.d/consul.hcl',
+        },
+      ],
     },
   ],
 });

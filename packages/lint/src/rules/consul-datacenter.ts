@@ -7,7 +7,7 @@ import { defineRule } from '../rule';
  */
 export const consulDatacenter = defineRule({
   id: 'consul-datacenter',
-  description: 'Every Consul agent names the same datacenter, the site\'s.',
+  description: "Every Consul agent names the same datacenter, the site's.",
   severity: 'error',
   reads: [...CONSUL_AGENT_ARTIFACTS],
   check({ model, artifacts, report }) {
@@ -17,8 +17,13 @@ export const consulDatacenter = defineRule({
       if (agent.datacenter === consul.datacenter) continue;
       const { host, artifact } = agent;
       const field = agentField(model, host, 'datacenter', ['spec', 'consul', 'datacenter']);
-      const named = agent.datacenter === undefined ? 'names no datacenter (Consul\'s default, dc1)' : `is in datacenter "${agent.datacenter}"`;
-      report({ field, artifact, host: host.name, message: `the Consul agent on ${host.name} ${named}, the other agents in "${consul.datacenter}": it finds no server of its own datacenter; use one datacenter name for every agent` });
+      const named = agent.datacenter === undefined ? "names no datacenter (Consul's default, dc1)" : `is in datacenter "${agent.datacenter}"`;
+      report({
+        field,
+        artifact,
+        host: host.name,
+        message: `the Consul agent on ${host.name} ${named}, the other agents in "${consul.datacenter}": it finds no server of its own datacenter; use one datacenter name for every agent`,
+      });
     }
   },
 });

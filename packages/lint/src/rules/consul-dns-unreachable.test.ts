@@ -15,7 +15,8 @@ testRule(consulDnsUnreachable, {
       replacements: [['dnsPort: 53', 'dnsPort: 8600']],
       errors: [
         {
-          message: 'Docker containers are told to use Consul DNS, but Consul answers on port 8600; daemon.json and resolv.conf cannot name a port, so only 53 works',
+          message:
+            'Docker containers are told to use Consul DNS, but Consul answers on port 8600; daemon.json and resolv.conf cannot name a port, so only 53 works',
           line: 'dnsPort: 8600',
           column: 14,
           field: 'spec.consul.dnsPort',
@@ -34,7 +35,12 @@ testRule(consulDnsUnreachable, {
           artifact: 'hosts/k1/etc/docker/daemon.json',
           hosts: ['k1', 'k2', 'k3', 'w1', 'w2', 'h2', 'h3'],
         },
-        { ...EDGE_DNS_THROUGH_H1, message: 'containers on h1 resolve through 172.16.2.11 (h1), where no Consul agent answers DNS', artifact: 'hosts/h1/etc/docker/daemon.json', hosts: ['h1'] },
+        {
+          ...EDGE_DNS_THROUGH_H1,
+          message: 'containers on h1 resolve through 172.16.2.11 (h1), where no Consul agent answers DNS',
+          artifact: 'hosts/h1/etc/docker/daemon.json',
+          hosts: ['h1'],
+        },
       ],
     },
   ],

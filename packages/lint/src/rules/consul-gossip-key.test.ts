@@ -23,7 +23,8 @@ testRule(consulGossipKey, {
       replacements: [overrides('      - host: consul-3\n        encrypt: false\n')],
       errors: [
         {
-          message: 'the Consul agent on consul-3 has no gossip key (encrypt) while other agents of the site have one: they refuse its gossip and it never joins; give it the key, or give none to any agent',
+          message:
+            'the Consul agent on consul-3 has no gossip key (encrypt) while other agents of the site have one: they refuse its gossip and it never joins; give it the key, or give none to any agent',
           line: 'encrypt: false',
           column: 18,
           field: 'spec.consul.agentOverrides[0].encrypt',
@@ -50,7 +51,14 @@ testRule(consulGossipKey, {
       name: 'another key on one agent',
       fixture: 'seed-ha',
       files: { [HCL]: (data: ConsulAgentConfig) => ({ ...data, encrypt: '{{secret:env:OTHER_KEY}}' }) },
-      errors: [{ message: 'the Consul agent on consul-3 has a gossip key other than the site\'s ({{secret:env:OTHER_KEY}}, not {{secret:env:CONSUL_GOSSIP_KEY}}): agents with different keys cannot gossip', field: 'spec.consul.encrypt', artifact: HCL }],
+      errors: [
+        {
+          message:
+            "the Consul agent on consul-3 has a gossip key other than the site's ({{secret:env:OTHER_KEY}}, not {{secret:env:CONSUL_GOSSIP_KEY}}): agents with different keys cannot gossip",
+          field: 'spec.consul.encrypt',
+          artifact: HCL,
+        },
+      ],
     },
   ],
 });

@@ -22,9 +22,19 @@ export const consulGossipKey = defineRule({
       const { host, artifact } = agent;
       const field = agentField(model, host, 'encrypt', ['spec', 'consul', 'encrypt']);
       if (agent.encrypt === undefined) {
-        report({ field, artifact, host: host.name, message: `the Consul agent on ${host.name} has no gossip key (encrypt) while other agents of the site have one: they refuse its gossip and it never joins; give it the key, or give none to any agent` });
+        report({
+          field,
+          artifact,
+          host: host.name,
+          message: `the Consul agent on ${host.name} has no gossip key (encrypt) while other agents of the site have one: they refuse its gossip and it never joins; give it the key, or give none to any agent`,
+        });
       } else if (agent.encrypt !== siteKey) {
-        report({ field, artifact, host: host.name, message: `the Consul agent on ${host.name} has a gossip key other than the site's (${agent.encrypt}, not ${siteKey}): agents with different keys cannot gossip` });
+        report({
+          field,
+          artifact,
+          host: host.name,
+          message: `the Consul agent on ${host.name} has a gossip key other than the site's (${agent.encrypt}, not ${siteKey}): agents with different keys cannot gossip`,
+        });
       }
     }
   },

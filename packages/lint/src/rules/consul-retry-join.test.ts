@@ -10,7 +10,11 @@ testRule(consulRetryJoin, {
   valid: [
     { name: 'retry_join of every server on every agent (seed)', fixture: 'seed-ha' },
     { name: 'clients and servers apart (modern)', fixture: 'modern' },
-    { name: 'an override that lists every server', fixture: 'seed-ha', replacements: [overrides('      - host: consul-2\n        retryJoin: [192.168.0.131, 192.168.0.130, 192.168.0.129]\n')] },
+    {
+      name: 'an override that lists every server',
+      fixture: 'seed-ha',
+      replacements: [overrides('      - host: consul-2\n        retryJoin: [192.168.0.131, 192.168.0.130, 192.168.0.129]\n')],
+    },
   ],
   invalid: [
     {
@@ -19,7 +23,8 @@ testRule(consulRetryJoin, {
       replacements: [overrides('      - host: consul-2\n        retryJoin: [192.168.0.129]\n      - host: consul-3\n        retryJoin: [192.168.0.129]\n')],
       errors: [
         {
-          message: 'the Consul agent on consul-2 retry_joins 192.168.0.129 only: started while that server is down, it joins no cluster; add 192.168.0.130, 192.168.0.131',
+          message:
+            'the Consul agent on consul-2 retry_joins 192.168.0.129 only: started while that server is down, it joins no cluster; add 192.168.0.130, 192.168.0.131',
           line: 'retryJoin: [192.168.0.129]',
           column: 20,
           field: 'spec.consul.agentOverrides[0].retryJoin',
@@ -27,7 +32,8 @@ testRule(consulRetryJoin, {
           hosts: ['consul-2'],
         },
         {
-          message: 'the Consul agent on consul-3 retry_joins 192.168.0.129 only: started while that server is down, it joins no cluster; add 192.168.0.130, 192.168.0.131',
+          message:
+            'the Consul agent on consul-3 retry_joins 192.168.0.129 only: started while that server is down, it joins no cluster; add 192.168.0.130, 192.168.0.131',
           line: 94,
           column: 20,
           field: 'spec.consul.agentOverrides[1].retryJoin',
@@ -39,13 +45,28 @@ testRule(consulRetryJoin, {
       name: 'no retry_join at all ([] in the override)',
       fixture: 'seed-ha',
       replacements: [overrides('      - host: consul-2\n        retryJoin: []\n')],
-      errors: [{ message: 'the Consul agent on consul-2 has no retry_join: started while no other agent contacts it, it joins no cluster; list every Consul server (192.168.0.129, 192.168.0.130, 192.168.0.131)', line: 'retryJoin: []', field: 'spec.consul.agentOverrides[0].retryJoin', artifact: HCL }],
+      errors: [
+        {
+          message:
+            'the Consul agent on consul-2 has no retry_join: started while no other agent contacts it, it joins no cluster; list every Consul server (192.168.0.129, 192.168.0.130, 192.168.0.131)',
+          line: 'retryJoin: []',
+          field: 'spec.consul.agentOverrides[0].retryJoin',
+          artifact: HCL,
+        },
+      ],
     },
     {
       name: 'an address where no server runs',
       fixture: 'seed-ha',
       replacements: [overrides('      - host: consul-2\n        retryJoin: [192.168.0.129, 192.168.0.130, 192.168.0.131, 10.27.53.32]\n')],
-      errors: [{ message: 'the Consul agent on consul-2 retry_joins 10.27.53.32, where no Consul server of the site runs; list the servers (192.168.0.129, 192.168.0.130, 192.168.0.131)', field: 'spec.consul.agentOverrides[0].retryJoin', artifact: HCL }],
+      errors: [
+        {
+          message:
+            'the Consul agent on consul-2 retry_joins 10.27.53.32, where no Consul server of the site runs; list the servers (192.168.0.129, 192.168.0.130, 192.168.0.131)',
+          field: 'spec.consul.agentOverrides[0].retryJoin',
+          artifact: HCL,
+        },
+      ],
     },
     {
       name: 'a consul.hcl edited after generation: the finding points at the host',

@@ -20,13 +20,23 @@ export const consulRetryJoin = defineRule({
       const field = agentField(model, host, 'retryJoin', ['spec', 'hosts', model.hosts.indexOf(host), 'roles']);
       const listed = agent.retryJoin;
       if (listed.length === 0) {
-        report({ field, artifact, host: host.name, message: `the Consul agent on ${host.name} has no retry_join: started while no other agent contacts it, it joins no cluster; list every Consul server (${servers.join(', ')})` });
+        report({
+          field,
+          artifact,
+          host: host.name,
+          message: `the Consul agent on ${host.name} has no retry_join: started while no other agent contacts it, it joins no cluster; list every Consul server (${servers.join(', ')})`,
+        });
         continue;
       }
       const missing = servers.filter((address) => !listed.includes(address));
       const strangers = listed.filter((address) => !servers.includes(address));
       if (strangers.length > 0) {
-        report({ field, artifact, host: host.name, message: `the Consul agent on ${host.name} retry_joins ${strangers.join(', ')}, where no Consul server of the site runs; list the servers (${servers.join(', ')})` });
+        report({
+          field,
+          artifact,
+          host: host.name,
+          message: `the Consul agent on ${host.name} retry_joins ${strangers.join(', ')}, where no Consul server of the site runs; list the servers (${servers.join(', ')})`,
+        });
       } else if (missing.length > 0) {
         report({
           field,

@@ -7,7 +7,11 @@ testRule(consulTemplateAgent, {
   valid: [
     { name: 'ingress on Consul servers (seed)', fixture: 'seed-ha' },
     { name: 'ingress on balancers with a Consul client (modern)', fixture: 'modern' },
-    { name: 'an ingress host given a client agent', fixture: 'seed-ha', replacements: [[EMEI[0], 'roles: [control-plane, apiserver-lb, ingress, consul-client]']] },
+    {
+      name: 'an ingress host given a client agent',
+      fixture: 'seed-ha',
+      replacements: [[EMEI[0], 'roles: [control-plane, apiserver-lb, ingress, consul-client]']],
+    },
   ],
   invalid: [
     {
@@ -30,7 +34,13 @@ testRule(consulTemplateAgent, {
       name: 'a config.hcl pointed away from the local agent',
       fixture: 'modern',
       files: { 'hosts/lb-2/etc/consul-template/config.hcl': (data: object) => ({ ...data, address: '10.20.0.51:8500' }) },
-      errors: [{ message: "consul-template on lb-2 reads the catalog from 10.20.0.51:8500, not from lb-2's own agent", field: 'spec.hosts[8].roles', artifact: 'hosts/lb-2/etc/consul-template/config.hcl' }],
+      errors: [
+        {
+          message: "consul-template on lb-2 reads the catalog from 10.20.0.51:8500, not from lb-2's own agent",
+          field: 'spec.hosts[8].roles',
+          artifact: 'hosts/lb-2/etc/consul-template/config.hcl',
+        },
+      ],
     },
   ],
 });

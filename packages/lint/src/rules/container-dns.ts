@@ -36,7 +36,12 @@ export const containerDnsLoopback = defineRule({
   reads: [dockerDaemonFile.pattern],
   check({ model, artifacts, report }) {
     for (const entry of containerDnsEntries(model, artifacts).filter((candidate) => LOOPBACK.test(candidate.server))) {
-      report({ field: dnsField(model, entry.server), artifact: entry.artifact, host: entry.host.name, message: `containers on ${entry.host.name} are told to use DNS at ${entry.server}, their own loopback, where nothing answers; use the host's address (write consul for Consul DNS)` });
+      report({
+        field: dnsField(model, entry.server),
+        artifact: entry.artifact,
+        host: entry.host.name,
+        message: `containers on ${entry.host.name} are told to use DNS at ${entry.server}, their own loopback, where nothing answers; use the host's address (write consul for Consul DNS)`,
+      });
     }
   },
 });
@@ -51,7 +56,10 @@ export const consulDnsUnreachable = defineRule({
     if (!consul) return;
     const usesConsul = model.docker?.dns.includes('consul') ?? false;
     if (usesConsul && consul.dnsPort !== 53) {
-      report({ field: ['spec', 'consul', 'dnsPort'], message: `Docker containers are told to use Consul DNS, but Consul answers on port ${consul.dnsPort}; daemon.json and resolv.conf cannot name a port, so only 53 works` });
+      report({
+        field: ['spec', 'consul', 'dnsPort'],
+        message: `Docker containers are told to use Consul DNS, but Consul answers on port ${consul.dnsPort}; daemon.json and resolv.conf cannot name a port, so only 53 works`,
+      });
     }
     const agentAddresses = new Set(consul.agents.map((host) => host.address));
     // Maps, not searches: one lookup per Docker host and per agent keeps a 5,000-host site linear.
@@ -61,14 +69,23 @@ export const consulDnsUnreachable = defineRule({
     for (const entry of entries) {
       const target = hostByAddress.get(entry.server);
       if (!target || agentAddresses.has(entry.server)) continue;
-      report({ field: dnsField(model, entry.server), artifact: entry.artifact, host: entry.host.name, message: `containers on ${entry.host.name} resolve through ${entry.server} (${target.name}), where no Consul agent answers DNS` });
+      report({
+        field: dnsField(model, entry.server),
+        artifact: entry.artifact,
+        host: entry.host.name,
+        message: `containers on ${entry.host.name} resolve through ${entry.server} (${target.name}), where no Consul agent answers DNS`,
+      });
     }
     for (const agent of consul.agents) {
       const artifact = hostFile(agent, CONSUL_CONFIG_PATH);
       const clientAddr = dataOf(artifacts.get(artifact), consulConfigFile)?.clientAddr;
       const asked = askedServers.has(agent.address);
       if (clientAddr !== undefined && asked && !clientAddr.split(/\s+/).some((address) => address === agent.address || address === '0.0.0.0')) {
-        report({ field: ['spec', 'hosts', model.hosts.indexOf(agent), 'address'], artifact, message: `containers resolve through ${agent.address}, but the Consul agent on ${agent.name} listens for DNS only on ${clientAddr}` });
+        report({
+          field: ['spec', 'hosts', model.hosts.indexOf(agent), 'address'],
+          artifact,
+          message: `containers resolve through ${agent.address}, but the Consul agent on ${agent.name} listens for DNS only on ${clientAddr}`,
+        });
       }
     }
   },

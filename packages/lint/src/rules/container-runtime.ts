@@ -14,21 +14,40 @@ function containerdFindings(model: ClusterModel, artifacts: RuleContext['artifac
   const artifact = containerdConfigPath(node);
   const field = ['spec', 'kubernetes', 'containerRuntime'];
   const config = containerdConfig(artifacts, artifact);
-  if (!config) return [{ field, artifact, message: `${node.name} runs containerd with no /etc/containerd/config.toml: runc keeps the cgroupfs driver while the kubelet uses ${kubelet.driver}` }];
+  if (!config)
+    return [
+      {
+        field,
+        artifact,
+        message: `${node.name} runs containerd with no /etc/containerd/config.toml: runc keeps the cgroupfs driver while the kubelet uses ${kubelet.driver}`,
+      },
+    ];
   const { release } = containerd;
   const findings: Finding[] = [];
   if (config.data.version !== release.configVersion) {
-    findings.push({ field: containerd.version ? ['spec', 'containerd', 'version'] : ['spec', 'kubernetes', 'version'], artifact, message: `config.toml on ${node.name} is config version ${JSON.stringify(config.data.version)}, but containerd ${containerd.series} reads version ${release.configVersion}: the tables of another version are ignored without a word` });
+    findings.push({
+      field: containerd.version ? ['spec', 'containerd', 'version'] : ['spec', 'kubernetes', 'version'],
+      artifact,
+      message: `config.toml on ${node.name} is config version ${JSON.stringify(config.data.version)}, but containerd ${containerd.series} reads version ${release.configVersion}: the tables of another version are ignored without a word`,
+    });
     return findings;
   }
   const disabled = Array.isArray(config.data.disabled_plugins) ? (config.data.disabled_plugins as unknown[]) : [];
   const criOff = disabled.filter((id) => typeof id === 'string' && CRI_PLUGIN_IDS.has(id));
   if (criOff.length > 0) {
-    findings.push({ field, artifact, message: `config.toml on ${node.name} disables ${criOff.join(', ')}: the kubelet finds no CRI service ("unknown service runtime.v1.RuntimeService") and kubeadm's preflight fails` });
+    findings.push({
+      field,
+      artifact,
+      message: `config.toml on ${node.name} disables ${criOff.join(', ')}: the kubelet finds no CRI service ("unknown service runtime.v1.RuntimeService") and kubeadm's preflight fails`,
+    });
   }
   const systemd = tableValue(config.data, [...release.runcTable, 'options', 'SystemdCgroup']) === true;
   if (systemd !== (kubelet.driver === 'systemd')) {
-    findings.push({ field, artifact, message: `runc on ${node.name} uses the ${systemd ? 'systemd' : 'cgroupfs'} cgroup driver (SystemdCgroup = ${systemd}) but the kubelet uses ${kubelet.driver}: two managers of one cgroup tree, pods restart under load` });
+    findings.push({
+      field,
+      artifact,
+      message: `runc on ${node.name} uses the ${systemd ? 'systemd' : 'cgroupfs'} cgroup driver (SystemdCgroup = ${systemd}) but the kubelet uses ${kubelet.driver}: two managers of one cgroup tree, pods restart under load`,
+    });
   }
   return findings;
 }
@@ -40,7 +59,8 @@ function containerdFindings(model: ClusterModel, artifacts: RuleContext['artifac
  */
 export const containerRuntime = defineRule({
   id: 'container-runtime',
-  description: "Each Kubernetes node's container runtime can serve its kubelet: no Docker from 1.24, containerd's CRI plugin on and its config version right, one cgroup driver for kubelet and runtime.",
+  description:
+    "Each Kubernetes node's container runtime can serve its kubelet: no Docker from 1.24, containerd's CRI plugin on and its config version right, one cgroup driver for kubelet and runtime.",
   severity: 'error',
   reads: [containerdConfigFile.pattern, dockerDaemonFile.pattern, kubeadmConfigFile.pattern],
   check({ model, artifacts, report }) {

@@ -12,7 +12,8 @@ testRule(dnsPublicFallback, {
       fixture: 'seed-ha',
       errors: [
         {
-          message: "containers get Consul DNS and 8.8.8.8 in one list; resolvers that query them in parallel (musl) can take 8.8.8.8's NXDOMAIN for *.consul names; let Consul forward through its recursors instead",
+          message:
+            "containers get Consul DNS and 8.8.8.8 in one list; resolvers that query them in parallel (musl) can take 8.8.8.8's NXDOMAIN for *.consul names; let Consul forward through its recursors instead",
           line: 'dns: [consul, 8.8.8.8]',
           column: 19,
           field: 'spec.docker.dns[1]',

@@ -3,7 +3,7 @@ import { defineRule } from '../rule';
 /** kubernetes.default.svc is the in-cluster Service name: pods resolve it to the Service IP, not to the load balancer. */
 export const endpointIsServiceName = defineRule({
   id: 'endpoint-is-service-name',
-  description: "controlPlaneEndpoint is not the in-cluster Service name kubernetes.default.svc…",
+  description: 'controlPlaneEndpoint is not the in-cluster Service name kubernetes.default.svc…',
   severity: 'warning',
   check({ model, report }) {
     const { host, port } = model.kubernetes.controlPlaneEndpoint;

@@ -2,7 +2,8 @@ import { testRule, type ExpectedError } from '../../../../tests/support/rule-tes
 import { seedKubeProxy, seedUserServer } from '../../../../tests/support/spec-edits';
 import { endpointUnreachable } from './endpoint-unreachable';
 
-const NOWHERE = 'but no host and no virtualAddress of the site has that address, so nothing there serves the apiserver; dial an apiserver-lb host, the virtualAddress, or a name the generated /etc/hosts maps to them';
+const NOWHERE =
+  'but no host and no virtualAddress of the site has that address, so nothing there serves the apiserver; dial an apiserver-lb host, the virtualAddress, or a name the generated /etc/hosts maps to them';
 const WRONG_PORT = (port: number) => `but nothing there serves the apiserver on port ${port}: the load balancer listens on 8443, apiservers on 6443`;
 const WORKERS = ['cp-1', 'cp-2', 'cp-3', 'worker-1', 'worker-2', 'worker-3', 'worker-4'];
 const MODERN_ENDPOINT = 'controlPlaneEndpoint: k8s-api.corp.example:8443';
@@ -59,7 +60,8 @@ testRule(endpointUnreachable, {
       replacements: [seedKubeProxy('https://api.nowhere.example:8443')],
       errors: [
         {
-          message: 'kube-proxy on 3 hosts (shaolin, wudang, emei) dials api.nowhere.example, which the generated /etc/hosts there does not map and which is not an address; add an apiserver-lb host or a virtualAddress, or make sure DNS has it',
+          message:
+            'kube-proxy on 3 hosts (shaolin, wudang, emei) dials api.nowhere.example, which the generated /etc/hosts there does not map and which is not an address; add an apiserver-lb host or a virtualAddress, or make sure DNS has it',
           line: 'server: https://api.nowhere.example:8443',
           column: 15,
           field: 'spec.kubernetes.kubeProxy.server',
@@ -73,8 +75,18 @@ testRule(endpointUnreachable, {
       fixture: 'modern',
       replacements: [[MODERN_ENDPOINT, 'controlPlaneEndpoint: 10.20.0.99:8443']],
       errors: [
-        { message: `kube-proxy on 7 hosts (cp-1, cp-2, cp-3 and 4 more) dials 10.20.0.99:8443, ${NOWHERE}`, line: 'controlPlaneEndpoint: 10.20.0.99:8443', field: 'spec.kubernetes.controlPlaneEndpoint', artifact: 'cluster/kube-proxy-configmap.yaml', hosts: WORKERS },
-        { message: `kubelet on 7 hosts (cp-1, cp-2, cp-3 and 4 more) dials 10.20.0.99:8443, ${NOWHERE}`, artifact: 'hosts/cp-1/etc/kubernetes/kubeadm-config.yaml', hosts: WORKERS },
+        {
+          message: `kube-proxy on 7 hosts (cp-1, cp-2, cp-3 and 4 more) dials 10.20.0.99:8443, ${NOWHERE}`,
+          line: 'controlPlaneEndpoint: 10.20.0.99:8443',
+          field: 'spec.kubernetes.controlPlaneEndpoint',
+          artifact: 'cluster/kube-proxy-configmap.yaml',
+          hosts: WORKERS,
+        },
+        {
+          message: `kubelet on 7 hosts (cp-1, cp-2, cp-3 and 4 more) dials 10.20.0.99:8443, ${NOWHERE}`,
+          artifact: 'hosts/cp-1/etc/kubernetes/kubeadm-config.yaml',
+          hosts: WORKERS,
+        },
         { message: `user alice dials 10.20.0.99:8443, ${NOWHERE}`, artifact: 'cluster/kubeconfig/alice.conf' },
         { message: `user bob dials 10.20.0.99:8443, ${NOWHERE}` },
         { message: `user kubernetes-admin dials 10.20.0.99:8443, ${NOWHERE}` },
@@ -84,7 +96,13 @@ testRule(endpointUnreachable, {
       name: "a user's server at an address outside the site",
       fixture: 'seed-ha',
       replacements: [seedUserServer('https://10.27.52.99:8443')],
-      errors: [{ message: `user kubernetes-admin dials 10.27.52.99:8443, ${NOWHERE}`, line: 'server: https://10.27.52.99:8443', field: 'spec.kubernetes.users[0].server' }],
+      errors: [
+        {
+          message: `user kubernetes-admin dials 10.27.52.99:8443, ${NOWHERE}`,
+          line: 'server: https://10.27.52.99:8443',
+          field: 'spec.kubernetes.users[0].server',
+        },
+      ],
     },
   ],
 });

@@ -1,5 +1,14 @@
 import { looksLikeIpv4 } from '@clusterspec/spec';
-import { apiServerClients, apiServerRoutes, BALANCER_ARTIFACTS, CLIENT_ARTIFACTS, HOSTS_ARTIFACTS, isLoopback, resolveName, VIRTUAL_ADDRESS_ARTIFACTS } from '@clusterspec/analysis';
+import {
+  apiServerClients,
+  apiServerRoutes,
+  BALANCER_ARTIFACTS,
+  CLIENT_ARTIFACTS,
+  HOSTS_ARTIFACTS,
+  isLoopback,
+  resolveName,
+  VIRTUAL_ADDRESS_ARTIFACTS,
+} from '@clusterspec/analysis';
 import { defineRule } from '../rule';
 
 /**
@@ -9,7 +18,8 @@ import { defineRule } from '../rule';
  */
 export const endpointUnreachable = defineRule({
   id: 'endpoint-unreachable',
-  description: 'Every dialled apiserver endpoint resolves to a host or the virtual address of the site, and its port is a load balancer port or the apiserver port there.',
+  description:
+    'Every dialled apiserver endpoint resolves to a host or the virtual address of the site, and its port is a load balancer port or the apiserver port there.',
   severity: 'error',
   reads: [...CLIENT_ARTIFACTS, ...HOSTS_ARTIFACTS, ...BALANCER_ARTIFACTS, ...VIRTUAL_ADDRESS_ARTIFACTS],
   check({ model, artifacts, report }) {
@@ -19,7 +29,12 @@ export const endpointUnreachable = defineRule({
       const address = resolveName(model, artifacts, dialled, client.host);
       if (!address) {
         if (client.host) {
-          report({ field: client.field, artifact: client.artifact, host: client.host.name, message: `${client.name} dials ${dialled}, which the generated /etc/hosts there does not map and which is not an address; add an apiserver-lb host or a virtualAddress, or make sure DNS has it` });
+          report({
+            field: client.field,
+            artifact: client.artifact,
+            host: client.host.name,
+            message: `${client.name} dials ${dialled}, which the generated /etc/hosts there does not map and which is not an address; add an apiserver-lb host or a virtualAddress, or make sure DNS has it`,
+          });
         }
         continue;
       }

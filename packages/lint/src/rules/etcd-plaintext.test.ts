@@ -13,7 +13,8 @@ const withCommand =
   };
 
 /** A hand-built member: plain http on the node address, no certificate anywhere. */
-const plainHttp = (args: readonly string[]) => args.map((arg) => arg.replace(/https:\/\//g, 'http://')).filter((arg) => !/^--(peer-)?(cert-file|key-file|trusted-ca-file|client-cert-auth)=/.test(arg));
+const plainHttp = (args: readonly string[]) =>
+  args.map((arg) => arg.replace(/https:\/\//g, 'http://')).filter((arg) => !/^--(peer-)?(cert-file|key-file|trusted-ca-file|client-cert-auth)=/.test(arg));
 
 testRule(etcdPlaintext, {
   valid: [
@@ -24,7 +25,13 @@ testRule(etcdPlaintext, {
       fixture: 'seed-ha',
       files: {
         [MANIFEST]: withCommand((args) =>
-          plainHttp(args).map((arg) => (arg.startsWith('--listen-client-urls=') ? '--listen-client-urls=http://127.0.0.1:2379' : arg.startsWith('--listen-peer-urls=') ? '--listen-peer-urls=http://localhost:2380' : arg)),
+          plainHttp(args).map((arg) =>
+            arg.startsWith('--listen-client-urls=')
+              ? '--listen-client-urls=http://127.0.0.1:2379'
+              : arg.startsWith('--listen-peer-urls=')
+                ? '--listen-peer-urls=http://localhost:2380'
+                : arg,
+          ),
         ),
       },
     },
@@ -36,7 +43,8 @@ testRule(etcdPlaintext, {
       files: { [MANIFEST]: withCommand(plainHttp) },
       errors: [
         {
-          message: 'etcd on wudang serves clients at http://10.24.138.208:2379 without TLS: anyone who reaches 10.24.138.208:2379 reads and writes every Secret of the cluster; serve https with --cert-file, --key-file, --trusted-ca-file and --client-cert-auth=true',
+          message:
+            'etcd on wudang serves clients at http://10.24.138.208:2379 without TLS: anyone who reaches 10.24.138.208:2379 reads and writes every Secret of the cluster; serve https with --cert-file, --key-file, --trusted-ca-file and --client-cert-auth=true',
           line: 'address: 10.24.138.208',
           field: 'spec.hosts[1].address',
           artifact: MANIFEST,
@@ -48,7 +56,12 @@ testRule(etcdPlaintext, {
       name: 'https, but any client let in without a certificate',
       fixture: 'seed-ha',
       files: { [MANIFEST]: withCommand((args) => args.map((arg) => (arg === '--client-cert-auth=true' ? '--client-cert-auth=false' : arg))) },
-      errors: [{ message: 'etcd on wudang serves clients at https://10.24.138.208:2379 without --client-cert-auth=true: any client that reaches 10.24.138.208:2379 is let in without a certificate' }],
+      errors: [
+        {
+          message:
+            'etcd on wudang serves clients at https://10.24.138.208:2379 without --client-cert-auth=true: any client that reaches 10.24.138.208:2379 is let in without a certificate',
+        },
+      ],
     },
   ],
 });

@@ -15,7 +15,12 @@ const isLoopback = (url: URL) => url.hostname === 'localhost' || unusableAddress
 
 const SIDES = [
   { listen: 'listen-client-urls', auth: 'client-cert-auth', who: 'clients', fix: '--cert-file, --key-file, --trusted-ca-file and --client-cert-auth=true' },
-  { listen: 'listen-peer-urls', auth: 'peer-client-cert-auth', who: 'peers', fix: '--peer-cert-file, --peer-key-file, --peer-trusted-ca-file and --peer-client-cert-auth=true' },
+  {
+    listen: 'listen-peer-urls',
+    auth: 'peer-client-cert-auth',
+    who: 'peers',
+    fix: '--peer-cert-file, --peer-key-file, --peer-trusted-ca-file and --peer-client-cert-auth=true',
+  },
 ] as const;
 
 /**
@@ -36,19 +41,32 @@ export const etcdPlaintext = defineRule({
       const given = flags(pod);
       const field = ['spec', 'hosts', model.hosts.indexOf(host), 'address'];
       for (const side of SIDES) {
-        const urls = (given.get(side.listen) ?? '').split(',').filter(Boolean).flatMap((text) => {
-          try {
-            return [new URL(text)];
-          } catch {
-            return [];
-          }
-        });
+        const urls = (given.get(side.listen) ?? '')
+          .split(',')
+          .filter(Boolean)
+          .flatMap((text) => {
+            try {
+              return [new URL(text)];
+            } catch {
+              return [];
+            }
+          });
         for (const url of urls.filter((candidate) => !isLoopback(candidate))) {
           const where = `${url.hostname}:${url.port}`;
           if (url.protocol === 'http:') {
-            report({ field, artifact: path, host: host.name, message: `etcd on ${host.name} serves ${side.who} at ${url.href.replace(/\/$/, '')} without TLS: anyone who reaches ${where} reads and writes every Secret of the cluster; serve https with ${side.fix}` });
+            report({
+              field,
+              artifact: path,
+              host: host.name,
+              message: `etcd on ${host.name} serves ${side.who} at ${url.href.replace(/\/$/, '')} without TLS: anyone who reaches ${where} reads and writes every Secret of the cluster; serve https with ${side.fix}`,
+            });
           } else if (given.get(side.auth) !== 'true') {
-            report({ field, artifact: path, host: host.name, message: `etcd on ${host.name} serves ${side.who} at ${url.href.replace(/\/$/, '')} without --${side.auth}=true: any ${side.who === 'clients' ? 'client' : 'peer'} that reaches ${where} is let in without a certificate; add ${side.fix}` });
+            report({
+              field,
+              artifact: path,
+              host: host.name,
+              message: `etcd on ${host.name} serves ${side.who} at ${url.href.replace(/\/$/, '')} without --${side.auth}=true: any ${side.who === 'clients' ? 'client' : 'peer'} that reaches ${where} is let in without a certificate; add ${side.fix}`,
+            });
           }
         }
       }

@@ -2,7 +2,8 @@ import { testRule } from '../../../../tests/support/rule-tester';
 import { etcdQuorum } from './quorum';
 
 /** A modern control-plane host (cp-2 is 10.20.0.22, cp-3 10.20.0.23) turned into a worker. */
-const modernWorker = (address: string) => [`      address: ${address}\n      roles: [control-plane, consul-client]\n`, `      address: ${address}\n      roles: [worker, consul-client]\n`] as const;
+const modernWorker = (address: string) =>
+  [`      address: ${address}\n      roles: [control-plane, consul-client]\n`, `      address: ${address}\n      roles: [worker, consul-client]\n`] as const;
 /** The findings point at spec.hosts, whose first entry is cp-1. */
 const HOSTS = { line: '- name: cp-1', column: 5, field: 'spec.hosts' } as const;
 

@@ -11,9 +11,14 @@ interface AddressClaim {
 }
 
 function addressClaims(model: ClusterModel): AddressClaim[] {
-  const claims: AddressClaim[] = model.hosts.map((host, index) => ({ address: host.address, field: ['spec', 'hosts', index, 'address'], holder: `host ${host.name}` }));
+  const claims: AddressClaim[] = model.hosts.map((host, index) => ({
+    address: host.address,
+    field: ['spec', 'hosts', index, 'address'],
+    holder: `host ${host.name}`,
+  }));
   const { virtualAddress } = model.kubernetes.loadBalancer;
-  if (virtualAddress !== undefined) claims.push({ address: virtualAddress, field: ['spec', 'kubernetes', 'loadBalancer', 'virtualAddress'], holder: 'the virtual address' });
+  if (virtualAddress !== undefined)
+    claims.push({ address: virtualAddress, field: ['spec', 'kubernetes', 'loadBalancer', 'virtualAddress'], holder: 'the virtual address' });
   return claims;
 }
 

@@ -14,7 +14,8 @@ testRule(harborEndpoint, {
       replacements: [['externalURL: http://hub.tonybai.com:8989', 'externalURL: http://hub.tonybai.com:8060']],
       errors: [
         {
-          message: 'externalURL http://hub.tonybai.com:8060 names port 8060, but the Harbor load balancer listens on 8989: pushes and token redirects go nowhere',
+          message:
+            'externalURL http://hub.tonybai.com:8060 names port 8060, but the Harbor load balancer listens on 8989: pushes and token redirects go nowhere',
           line: 'externalURL: http://hub.tonybai.com:8060',
           column: 18,
           field: 'spec.harbor.externalURL',
@@ -40,7 +41,8 @@ testRule(harborEndpoint, {
       files: { 'hosts/h1/etc/docker/daemon.json': { dns: ['172.16.3.11'] } },
       errors: [
         {
-          message: 'Harbor is served over plain http at 172.16.2.10:8088, but Docker on h1 does not list it in insecure-registries: every push and pull there fails',
+          message:
+            'Harbor is served over plain http at 172.16.2.10:8088, but Docker on h1 does not list it in insecure-registries: every push and pull there fails',
           line: 'hosts: [k1, k2, k3, w1, w2, h1, h2, h3]',
           column: 12,
           field: 'spec.docker.hosts',

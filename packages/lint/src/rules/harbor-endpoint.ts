@@ -14,10 +14,16 @@ export const harborEndpoint = defineRule({
     const urlField: FieldPath = ['spec', 'harbor', 'externalURL'];
     const { host, port } = harbor.endpoint;
     if (port !== harbor.loadBalancer.port) {
-      report({ field: urlField, message: `externalURL ${harbor.externalURL} names port ${port}, but the Harbor load balancer listens on ${harbor.loadBalancer.port}: pushes and token redirects go nowhere` });
+      report({
+        field: urlField,
+        message: `externalURL ${harbor.externalURL} names port ${port}, but the Harbor load balancer listens on ${harbor.loadBalancer.port}: pushes and token redirects go nowhere`,
+      });
     }
     if (looksLikeIpv4(host) && !harbor.loadBalancer.hosts.some((balancer) => balancer.address === host)) {
-      report({ field: urlField, message: `externalURL ${harbor.externalURL} names ${host}, which is not a Harbor load balancer host (${harbor.loadBalancer.hosts.map((balancer) => `${balancer.name} ${balancer.address}`).join(', ')})` });
+      report({
+        field: urlField,
+        message: `externalURL ${harbor.externalURL} names ${host}, which is not a Harbor load balancer host (${harbor.loadBalancer.hosts.map((balancer) => `${balancer.name} ${balancer.address}`).join(', ')})`,
+      });
     }
     if (harbor.protocol !== 'http' || !model.docker) return;
     const authority = `${host}:${port}`;
@@ -25,7 +31,12 @@ export const harborEndpoint = defineRule({
       const artifact = hostFile(dockerHost, DOCKER_DAEMON_PATH);
       const insecure = dataOf(artifacts.get(artifact), dockerDaemonFile)?.['insecure-registries'] ?? [];
       if (!insecure.includes(authority)) {
-        report({ field: ['spec', 'docker', 'hosts'], artifact, host: dockerHost.name, message: `Harbor is served over plain http at ${authority}, but Docker on ${dockerHost.name} does not list it in insecure-registries: every push and pull there fails` });
+        report({
+          field: ['spec', 'docker', 'hosts'],
+          artifact,
+          host: dockerHost.name,
+          message: `Harbor is served over plain http at ${authority}, but Docker on ${dockerHost.name} does not list it in insecure-registries: every push and pull there fails`,
+        });
       }
     }
   },

@@ -5,8 +5,10 @@ import { harborSharedState } from './harbor-shared-state';
 
 const SEED_DATABASE = '      host: 10.47.217.100\n      port: 3306\n      user: harbor\n';
 const EDGE_DATABASE = '      host: 172.16.2.100\n      port: 5432\n      user: harbor\n';
-const EDGE_HARBOR_HOSTS = '      roles: [harbor]\n    - name: h2\n      address: 172.16.2.12\n      roles: [harbor]\n    - name: h3\n      address: 172.16.2.13\n      roles: [harbor]\n';
-const EDGE_ONE_HARBOR = '      roles: [harbor]\n    - name: h2\n      address: 172.16.2.12\n      roles: [consul-client]\n    - name: h3\n      address: 172.16.2.13\n      roles: [consul-client]\n';
+const EDGE_HARBOR_HOSTS =
+  '      roles: [harbor]\n    - name: h2\n      address: 172.16.2.12\n      roles: [harbor]\n    - name: h3\n      address: 172.16.2.13\n      roles: [harbor]\n';
+const EDGE_ONE_HARBOR =
+  '      roles: [harbor]\n    - name: h2\n      address: 172.16.2.12\n      roles: [consul-client]\n    - name: h3\n      address: 172.16.2.13\n      roles: [consul-client]\n';
 const EMBEDDED = { line: 'embedded: true', column: 17, field: 'spec.harbor.database.embedded' } as const;
 const PINNED_BALANCER = (data: StaticBalancers) => ({ ...data, harbor: { ...data.harbor!, affinity: 'ip_hash' } });
 const UNSHARED = (host: string, why: string) =>
@@ -16,7 +18,14 @@ testRule(harborSharedState, {
   valid: [
     { name: 'shared storage, external database and Redis', fixture: 'seed-ha' },
     { name: 'three 2.x instances on one external database', fixture: 'edge' },
-    { name: 'one instance may use the bundled database', fixture: 'edge', replacements: [[EDGE_HARBOR_HOSTS, EDGE_ONE_HARBOR], [EDGE_DATABASE, '      embedded: true\n']] },
+    {
+      name: 'one instance may use the bundled database',
+      fixture: 'edge',
+      replacements: [
+        [EDGE_HARBOR_HOSTS, EDGE_ONE_HARBOR],
+        [EDGE_DATABASE, '      embedded: true\n'],
+      ],
+    },
     {
       name: '2.x instances without the shared secrets behind a balancer that pins clients (ip_hash)',
       fixture: 'edge',
@@ -28,7 +37,16 @@ testRule(harborSharedState, {
       name: '2.x instance without shared-secrets.env behind a balancer without affinity (goharbor/harbor#21060)',
       fixture: 'edge',
       files: { 'hosts/h2/opt/harbor/shared-secrets.env': null },
-      errors: [{ message: UNSHARED('h2', 'has no /opt/harbor/shared-secrets.env'), line: 'version: "2.5.6"', column: 5, field: 'spec.harbor.sharedSecrets', artifact: 'hosts/h2/opt/harbor/harbor.yml', hosts: ['h2'] }],
+      errors: [
+        {
+          message: UNSHARED('h2', 'has no /opt/harbor/shared-secrets.env'),
+          line: 'version: "2.5.6"',
+          column: 5,
+          field: 'spec.harbor.sharedSecrets',
+          artifact: 'hosts/h2/opt/harbor/harbor.yml',
+          hosts: ['h2'],
+        },
+      ],
     },
     {
       name: '2.x instances installed without install-shared.sh, and one with another CSRF key',
@@ -38,8 +56,14 @@ testRule(harborSharedState, {
         'hosts/h3/opt/harbor/shared-secrets.env': (data: SharedSecrets) => ({ ...data, CSRF_KEY: '{{secret:env:OTHER}}' }),
       },
       errors: [
-        { message: UNSHARED('h1', "has no /opt/harbor/install-shared.sh to write /opt/harbor/shared-secrets.env over ./prepare's output"), artifact: 'hosts/h1/opt/harbor/harbor.yml' },
-        { message: UNSHARED('h3', "has CSRF_KEY in /opt/harbor/shared-secrets.env other than the spec's (harbor.sharedSecrets)"), artifact: 'hosts/h3/opt/harbor/harbor.yml' },
+        {
+          message: UNSHARED('h1', "has no /opt/harbor/install-shared.sh to write /opt/harbor/shared-secrets.env over ./prepare's output"),
+          artifact: 'hosts/h1/opt/harbor/harbor.yml',
+        },
+        {
+          message: UNSHARED('h3', "has CSRF_KEY in /opt/harbor/shared-secrets.env other than the spec's (harbor.sharedSecrets)"),
+          artifact: 'hosts/h3/opt/harbor/harbor.yml',
+        },
       ],
     },
     {
@@ -61,13 +85,25 @@ testRule(harborSharedState, {
       name: "every instance running Harbor's bundled database on the shared files (documents: InnoDB: Unable to lock ./ibdata1)",
       fixture: 'seed-ha',
       replacements: [[SEED_DATABASE, '      embedded: true\n']],
-      errors: [{ ...EMBEDDED, message: '2 Harbor instances would each run the bundled database on /mnt/cephfs/harbor/data/database: 2 database servers on one set of files corrupt it; use one external database' }],
+      errors: [
+        {
+          ...EMBEDDED,
+          message:
+            '2 Harbor instances would each run the bundled database on /mnt/cephfs/harbor/data/database: 2 database servers on one set of files corrupt it; use one external database',
+        },
+      ],
     },
     {
       name: 'three 2.x instances, each on the bundled database',
       fixture: 'edge',
       replacements: [[EDGE_DATABASE, '      embedded: true\n']],
-      errors: [{ ...EMBEDDED, message: '3 Harbor instances would each run the bundled database on /mnt/glusterfs/harbor/data/database: 3 database servers on one set of files corrupt it; use one external database' }],
+      errors: [
+        {
+          ...EMBEDDED,
+          message:
+            '3 Harbor instances would each run the bundled database on /mnt/glusterfs/harbor/data/database: 3 database servers on one set of files corrupt it; use one external database',
+        },
+      ],
     },
   ],
 });

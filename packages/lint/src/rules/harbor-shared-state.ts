@@ -1,5 +1,16 @@
 import { NGINX_TEMPLATE_PATH, nginxTemplateFile } from '@clusterspec/consul';
-import { dockerComposeFile, harborCfgFile, harborYmlFile, INSTALL_DIR, INSTALL_SHARED_SCRIPT, installSharedFile, SHARED_SECRETS_FILE, sharedSecretLines, sharedSecretsFile, type HarborBalancer } from '@clusterspec/harbor';
+import {
+  dockerComposeFile,
+  harborCfgFile,
+  harborYmlFile,
+  INSTALL_DIR,
+  INSTALL_SHARED_SCRIPT,
+  installSharedFile,
+  SHARED_SECRETS_FILE,
+  sharedSecretLines,
+  sharedSecretsFile,
+  type HarborBalancer,
+} from '@clusterspec/harbor';
 import { NGINX_CONF_PATH, nginxConfFile } from '@clusterspec/loadbalancer';
 import { dataOf, hostFile, type Artifact, type ClusterModel, type HarborModel, type Host } from '@clusterspec/spec';
 import { defineRule } from '../rule';
@@ -47,7 +58,9 @@ function instanceStates(model: ClusterModel, artifacts: ReadonlyMap<string, Arti
 /** The Harbor balancer of each balancer host, as its generated nginx config says (nginx.conf, or consul-template's template on an ingress host). */
 function harborBalancers(model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): HarborBalancer[] {
   return (model.harbor?.loadBalancer.hosts ?? []).flatMap((host) => {
-    const balancer = dataOf(artifacts.get(hostFile(host, NGINX_CONF_PATH)), nginxConfFile)?.harbor ?? dataOf(artifacts.get(hostFile(host, NGINX_TEMPLATE_PATH)), nginxTemplateFile)?.statics.harbor;
+    const balancer =
+      dataOf(artifacts.get(hostFile(host, NGINX_CONF_PATH)), nginxConfFile)?.harbor ??
+      dataOf(artifacts.get(hostFile(host, NGINX_TEMPLATE_PATH)), nginxTemplateFile)?.statics.harbor;
     return balancer ? [balancer] : [];
   });
 }
@@ -56,10 +69,13 @@ function harborBalancers(model: ClusterModel, artifacts: ReadonlyMap<string, Art
 function sharedSecretsProblem(harbor: HarborModel, artifacts: ReadonlyMap<string, Artifact>, host: Host): string | undefined {
   const env = dataOf(artifacts.get(hostFile(host, SHARED_SECRETS_FILE)), sharedSecretsFile);
   if (env === undefined) return `has no ${SHARED_SECRETS_FILE}`;
-  if (!dataOf(artifacts.get(hostFile(host, INSTALL_SHARED_SCRIPT)), installSharedFile)) return `has no ${INSTALL_SHARED_SCRIPT} to write ${SHARED_SECRETS_FILE} over ./prepare's output`;
+  if (!dataOf(artifacts.get(hostFile(host, INSTALL_SHARED_SCRIPT)), installSharedFile))
+    return `has no ${INSTALL_SHARED_SCRIPT} to write ${SHARED_SECRETS_FILE} over ./prepare's output`;
   const lines = Object.entries(env).map(([key, value]) => `${key}=${value}`);
   const missing = sharedSecretLines(harbor).filter((line) => !lines.includes(line));
-  return missing.length > 0 ? `has ${missing.map((line) => line.split('=')[0]).join(', ')} in ${SHARED_SECRETS_FILE} other than the spec's (harbor.sharedSecrets)` : undefined;
+  return missing.length > 0
+    ? `has ${missing.map((line) => line.split('=')[0]).join(', ')} in ${SHARED_SECRETS_FILE} other than the spec's (harbor.sharedSecrets)`
+    : undefined;
 }
 
 const within = (path: string | undefined, folder: string) => path !== undefined && (path === folder || path.startsWith(`${folder}/`));
@@ -67,9 +83,18 @@ const within = (path: string | undefined, folder: string) => path !== undefined 
 /** Harbor instances behind one balancer must be one Harbor: same data, database, sessions and keys. */
 export const harborSharedState = defineRule({
   id: 'harbor-shared-state',
-  description: 'Several Harbor instances share storage, an external database, Redis sessions, keys and (2.x) the secrets ./prepare draws, or the balancer pins clients; they keep their logs apart.',
+  description:
+    'Several Harbor instances share storage, an external database, Redis sessions, keys and (2.x) the secrets ./prepare draws, or the balancer pins clients; they keep their logs apart.',
   severity: 'error',
-  reads: [harborYmlFile.pattern, harborCfgFile.pattern, dockerComposeFile.pattern, sharedSecretsFile.pattern, installSharedFile.pattern, nginxConfFile.pattern, nginxTemplateFile.pattern],
+  reads: [
+    harborYmlFile.pattern,
+    harborCfgFile.pattern,
+    dockerComposeFile.pattern,
+    sharedSecretsFile.pattern,
+    installSharedFile.pattern,
+    nginxConfFile.pattern,
+    nginxTemplateFile.pattern,
+  ],
   check({ model, artifacts, report }) {
     const harbor = model.harbor;
     if (!harbor || harbor.instances.length < 2) return;
@@ -86,14 +111,29 @@ export const harborSharedState = defineRule({
     for (const state of instanceStates(model, artifacts)) {
       if (state.logFolder) {
         const other = byLog.get(state.logFolder);
-        if (other) report({ field: ['spec', 'harbor', 'storage', 'sharedPath'], artifact: state.artifact, message: `Harbor instances ${other.name} and ${state.host.name} both log to ${state.logFolder}; give each its own folder` });
+        if (other)
+          report({
+            field: ['spec', 'harbor', 'storage', 'sharedPath'],
+            artifact: state.artifact,
+            message: `Harbor instances ${other.name} and ${state.host.name} both log to ${state.logFolder}; give each its own folder`,
+          });
         byLog.set(state.logFolder, state.host);
       }
       if (!within(state.dataFolder, sharedPath)) {
-        report({ field: ['spec', 'harbor', 'storage', 'sharedPath'], artifact: state.artifact, host: state.host.name, message: `Harbor on ${state.host.name} keeps its secret key and data in ${state.dataFolder ?? 'its default folder'}, not on the shared storage ${sharedPath}: instances would encrypt and store with different keys` });
+        report({
+          field: ['spec', 'harbor', 'storage', 'sharedPath'],
+          artifact: state.artifact,
+          host: state.host.name,
+          message: `Harbor on ${state.host.name} keeps its secret key and data in ${state.dataFolder ?? 'its default folder'}, not on the shared storage ${sharedPath}: instances would encrypt and store with different keys`,
+        });
       }
       for (const certificate of state.certificates.filter((path) => !within(path, sharedPath))) {
-        report({ field: ['spec', 'harbor', 'storage', 'sharedPath'], artifact: state.artifact, host: state.host.name, message: `Harbor on ${state.host.name} reads ${certificate}, off the shared storage ${sharedPath}: instances would serve different certificates` });
+        report({
+          field: ['spec', 'harbor', 'storage', 'sharedPath'],
+          artifact: state.artifact,
+          host: state.host.name,
+          message: `Harbor on ${state.host.name} reads ${certificate}, off the shared storage ${sharedPath}: instances would serve different certificates`,
+        });
       }
       const unshared = state.artifact.endsWith('/harbor.yml') ? sharedSecretsProblem(harbor, artifacts, state.host) : undefined;
       if (unshared && !balancers.every((balancer) => balancer.affinity === 'ip_hash')) {
@@ -105,7 +145,12 @@ export const harborSharedState = defineRule({
         });
       }
       if (state.ownTokenKey) {
-        report({ field: ['spec', 'harbor'], artifact: state.artifact, host: state.host.name, message: `Harbor on ${state.host.name} makes a token signing key of its own (customize_crt = on): tokens one instance issues fail on the others` });
+        report({
+          field: ['spec', 'harbor'],
+          artifact: state.artifact,
+          host: state.host.name,
+          message: `Harbor on ${state.host.name} makes a token signing key of its own (customize_crt = on): tokens one instance issues fail on the others`,
+        });
       }
     }
   },

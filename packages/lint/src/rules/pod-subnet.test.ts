@@ -2,15 +2,20 @@ import { testRule } from '../../../../tests/support/rule-tester';
 import { podSubnet } from './pod-subnet';
 
 const MODERN_POD_SUBNET = 'podSubnet: 10.244.0.0/16';
-const ROUTED_AWAY = 'every node routes the pod network to its pods, so traffic to a host address inside it never reaches the host (and a pod may be given that address); choose a pod network apart from the hosts\' addresses';
+const ROUTED_AWAY =
+  "every node routes the pod network to its pods, so traffic to a host address inside it never reaches the host (and a pod may be given that address); choose a pod network apart from the hosts' addresses";
 
 testRule(podSubnet, {
   valid: [
     { name: 'modern: 10.244.0.0/16 apart from the hosts, room for 256 nodes', fixture: 'modern' },
     { name: 'seed: 172.32.0.0/16', fixture: 'seed-ha' },
     { name: 'edge: 10.128.0.0/14', fixture: 'edge' },
-    { name: 'modern: a /21 holds exactly the 8 node ranges 7 nodes need (one spare)', fixture: 'modern', replacements: [[MODERN_POD_SUBNET, 'podSubnet: 10.244.0.0/21']] },
-    { name: 'modern: a pod network just below the hosts\' 10.20.0.0/24', fixture: 'modern', replacements: [[MODERN_POD_SUBNET, 'podSubnet: 10.19.0.0/16']] },
+    {
+      name: 'modern: a /21 holds exactly the 8 node ranges 7 nodes need (one spare)',
+      fixture: 'modern',
+      replacements: [[MODERN_POD_SUBNET, 'podSubnet: 10.244.0.0/21']],
+    },
+    { name: "modern: a pod network just below the hosts' 10.20.0.0/24", fixture: 'modern', replacements: [[MODERN_POD_SUBNET, 'podSubnet: 10.19.0.0/16']] },
   ],
   invalid: [
     {
@@ -41,7 +46,22 @@ testRule(podSubnet, {
         {
           message: `podSubnet 10.20.0.0/16 holds the address of 14 hosts (cp-1, cp-2, cp-3 and 11 more): ${ROUTED_AWAY}`,
           line: 'podSubnet: 10.20.0.0/16',
-          hosts: ['cp-1', 'cp-2', 'cp-3', 'worker-1', 'worker-2', 'worker-3', 'worker-4', 'lb-1', 'lb-2', 'harbor-1', 'harbor-2', 'consul-1', 'consul-2', 'consul-3'],
+          hosts: [
+            'cp-1',
+            'cp-2',
+            'cp-3',
+            'worker-1',
+            'worker-2',
+            'worker-3',
+            'worker-4',
+            'lb-1',
+            'lb-2',
+            'harbor-1',
+            'harbor-2',
+            'consul-1',
+            'consul-2',
+            'consul-3',
+          ],
         },
       ],
     },

@@ -38,7 +38,10 @@ export const podSubnet = defineRule({
     const needed = prefixFor(nodes);
     const mask = `/${NODE_MASK} (kube-controller-manager's --node-cidr-mask-size)`;
     if (pods.prefix > NODE_MASK) {
-      report({ field: FIELD, message: `podSubnet ${text} is smaller than one node pod range of ${mask}: kube-controller-manager refuses it and no node gets a pod range; use /${needed} or a shorter prefix` });
+      report({
+        field: FIELD,
+        message: `podSubnet ${text} is smaller than one node pod range of ${mask}: kube-controller-manager refuses it and no node gets a pod range; use /${needed} or a shorter prefix`,
+      });
       return;
     }
     const ranges = 2 ** (NODE_MASK - pods.prefix);

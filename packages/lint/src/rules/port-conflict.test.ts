@@ -12,8 +12,12 @@ testRule(portConflict, {
     { name: 'modern: Harbor, ingress and Consul apart', fixture: 'modern' },
     { name: "seed: Harbor's proxy moved off 80 to 8060", fixture: 'seed-ha' },
     { name: 'edge: a dedicated LB host on the apiserver port', fixture: 'edge' },
-    { name: "modern: a service on the apiserver port, where no Docker host runs an apiserver", fixture: 'modern', replacements: webOn(6443) },
-    { name: 'seed: a service without a port', fixture: 'seed-ha', replacements: [['      - name: httpbackend\n        port: 8081\n', '      - name: httpbackend\n']] },
+    { name: 'modern: a service on the apiserver port, where no Docker host runs an apiserver', fixture: 'modern', replacements: webOn(6443) },
+    {
+      name: 'seed: a service without a port',
+      fixture: 'seed-ha',
+      replacements: [['      - name: httpbackend\n        port: 8081\n', '      - name: httpbackend\n']],
+    },
   ],
   invalid: [
     {
@@ -37,7 +41,15 @@ testRule(portConflict, {
       name: "Harbor's proxy on the Consul agent's HTTP port",
       fixture: 'modern',
       replacements: [['httpPort: 8080', 'httpPort: 8500']],
-      errors: [{ message: 'Consul HTTP API and Harbor proxy both listen on port 8500 on 2 hosts (harbor-1, harbor-2)', line: 'httpPort: 8500', column: 15, field: 'spec.harbor.httpPort', hosts: ['harbor-1', 'harbor-2'] }],
+      errors: [
+        {
+          message: 'Consul HTTP API and Harbor proxy both listen on port 8500 on 2 hosts (harbor-1, harbor-2)',
+          line: 'httpPort: 8500',
+          column: 15,
+          field: 'spec.harbor.httpPort',
+          hosts: ['harbor-1', 'harbor-2'],
+        },
+      ],
     },
     {
       name: "the legacy controller-manager's port taken by the apiserver",
@@ -70,25 +82,45 @@ testRule(portConflict, {
       name: "a service on Harbor's httpPort",
       fixture: 'modern',
       replacements: webOn(8080),
-      errors: [{ message: 'service web and Harbor proxy both listen on port 8080 on 2 hosts (harbor-1, harbor-2)', field: 'spec.consul.services[0].port', hosts: ['harbor-1', 'harbor-2'] }],
+      errors: [
+        {
+          message: 'service web and Harbor proxy both listen on port 8080 on 2 hosts (harbor-1, harbor-2)',
+          field: 'spec.consul.services[0].port',
+          hosts: ['harbor-1', 'harbor-2'],
+        },
+      ],
     },
     {
       name: "a service on Consul's HTTP API port",
       fixture: 'modern',
       replacements: webOn(8500),
-      errors: [{ message: 'service web and Consul HTTP API both listen on port 8500 on 6 hosts (worker-1, worker-2, worker-3 and 3 more)', hosts: MODERN_DOCKER_HOSTS }],
+      errors: [
+        {
+          message: 'service web and Consul HTTP API both listen on port 8500 on 6 hosts (worker-1, worker-2, worker-3 and 3 more)',
+          hosts: MODERN_DOCKER_HOSTS,
+        },
+      ],
     },
     {
       name: 'two http services sharing a port',
       fixture: 'modern',
       replacements: [['      - name: api\n        port: 8082\n', '      - name: api\n        port: 8081   # the port of web too\n']],
-      errors: [{ message: 'service api and service web both listen on port 8081 on 6 hosts (worker-1, worker-2, worker-3 and 3 more)', line: 'the port of web too', field: 'spec.consul.services[1].port', hosts: MODERN_DOCKER_HOSTS }],
+      errors: [
+        {
+          message: 'service api and service web both listen on port 8081 on 6 hosts (worker-1, worker-2, worker-3 and 3 more)',
+          line: 'the port of web too',
+          field: 'spec.consul.services[1].port',
+          hosts: MODERN_DOCKER_HOSTS,
+        },
+      ],
     },
     {
       name: "a service on the apiserver balancer's port, on the balancer host",
       fixture: 'seed-ha',
       replacements: [['      - name: httpbackend\n        port: 8081\n', '      - name: httpbackend\n        port: 8443\n']],
-      errors: [{ message: 'service httpbackend and apiserver load balancer both listen on port 8443 on emei', field: 'spec.consul.services[0].port', hosts: ['emei'] }],
+      errors: [
+        { message: 'service httpbackend and apiserver load balancer both listen on port 8443 on emei', field: 'spec.consul.services[0].port', hosts: ['emei'] },
+      ],
     },
   ],
 });

@@ -20,7 +20,8 @@ function listeners(model: ClusterModel, host: Host): Listener[] {
   // published on the host at its port.
   if (consul && model.docker?.hosts.includes(host)) {
     consul.services.forEach((service, serviceIndex) => {
-      if (service.port !== undefined) result.push({ port: service.port, what: `service ${service.name}`, field: ['spec', 'consul', 'services', serviceIndex, 'port'] });
+      if (service.port !== undefined)
+        result.push({ port: service.port, what: `service ${service.name}`, field: ['spec', 'consul', 'services', serviceIndex, 'port'] });
     });
   }
   return result;
@@ -44,7 +45,11 @@ export const portConflict = defineRule({
         const first = byPort.get(listener.port);
         // Several http ingress services share port 80 by design: nginx tells them apart by server_name.
         if (first && !(first.what.startsWith('ingress http') && listener.what.startsWith('ingress http'))) {
-          report({ field: weight(first.field) > weight(listener.field) ? first.field : listener.field, host: host.name, message: `${listener.what} and ${first.what} both listen on port ${listener.port} on ${host.name}` });
+          report({
+            field: weight(first.field) > weight(listener.field) ? first.field : listener.field,
+            host: host.name,
+            message: `${listener.what} and ${first.what} both listen on port ${listener.port} on ${host.name}`,
+          });
         }
         if (!first) byPort.set(listener.port, listener);
       }

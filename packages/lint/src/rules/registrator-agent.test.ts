@@ -40,7 +40,12 @@ testRule(registratorAgent, {
           artifact: 'hosts/k1/etc/systemd/system/registrator.service',
           hosts: ['k1', 'k2', 'k3', 'w1', 'w2', 'h2', 'h3'],
         },
-        { ...EDGE_H1, message: `registrator on h1 writes to the Consul agent at h1, ${POINT_IT}`, artifact: 'hosts/h1/etc/systemd/system/registrator.service', hosts: ['h1'] },
+        {
+          ...EDGE_H1,
+          message: `registrator on h1 writes to the Consul agent at h1, ${POINT_IT}`,
+          artifact: 'hosts/h1/etc/systemd/system/registrator.service',
+          hosts: ['h1'],
+        },
       ],
     },
   ],

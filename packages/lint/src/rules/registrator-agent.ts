@@ -20,13 +20,24 @@ export const registratorAgent = defineRule({
       if (!words) continue;
       const uriAt = words.findIndex((word) => word.startsWith('consul://'));
       if (uriAt < 0) continue;
-      if (uriAt !== words.length - 1) report({ field, artifact, host: host.name, message: `registrator on ${host.name} has "${words.slice(uriAt + 1).join(' ')}" after its registry URI, where registrator ignores it` });
+      if (uriAt !== words.length - 1)
+        report({
+          field,
+          artifact,
+          host: host.name,
+          message: `registrator on ${host.name} has "${words.slice(uriAt + 1).join(' ')}" after its registry URI, where registrator ignores it`,
+        });
       const uri = parseServerURL(words[uriAt], ['consul'], true);
       const target = 'value' in uri ? uri.value.host : words[uriAt];
       const agentHost = LOCAL.has(target) ? host : model.hosts.find((candidate) => candidate.address === target || candidate.name === target);
       if (agentHost && runsConsulAgent(agentHost)) continue;
       const where = LOCAL.has(target) ? `${target} (the host itself)` : target;
-      report({ field, artifact, host: host.name, message: `registrator on ${host.name} writes to the Consul agent at ${where}, but no Consul agent runs there; point it at a host with the consul-server or consul-client role` });
+      report({
+        field,
+        artifact,
+        host: host.name,
+        message: `registrator on ${host.name} writes to the Consul agent at ${where}, but no Consul agent runs there; point it at a host with the consul-server or consul-client role`,
+      });
     }
   },
 });

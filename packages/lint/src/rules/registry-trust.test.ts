@@ -12,8 +12,20 @@ testRule(registryTrust, {
     { name: 'containerd nodes trusting an https Harbor through its CA (modern)', fixture: 'modern' },
     { name: 'containerd nodes reaching a plain-http Harbor over http (edge)', fixture: 'edge' },
     { name: 'Docker-runtime kubelets on Docker hosts listing the plain-http Harbor (seed)', fixture: 'seed-ha' },
-    { name: 'a CA bundle named in harbor.caFile', fixture: 'modern', replacements: [[`    ${MODERN_URL}\n`, `    ${MODERN_URL}\n    caFile: /etc/ssl/certs/ca-certificates.crt\n`]] },
-    { name: 'an extra [host] entry before the server, each with a ca', fixture: 'modern', files: { [MODERN_HARBOR_HOSTS('cp-1')]: tomlData(`${NOTICE}server = "https://registry.corp.example"\nca = "/etc/pki/harbor-ca.crt"\n\n[host."https://harbor-1.corp.example"]\ncapabilities = ["pull", "resolve"]\nca = "/etc/pki/harbor-ca.crt"\n`) } },
+    {
+      name: 'a CA bundle named in harbor.caFile',
+      fixture: 'modern',
+      replacements: [[`    ${MODERN_URL}\n`, `    ${MODERN_URL}\n    caFile: /etc/ssl/certs/ca-certificates.crt\n`]],
+    },
+    {
+      name: 'an extra [host] entry before the server, each with a ca',
+      fixture: 'modern',
+      files: {
+        [MODERN_HARBOR_HOSTS('cp-1')]: tomlData(
+          `${NOTICE}server = "https://registry.corp.example"\nca = "/etc/pki/harbor-ca.crt"\n\n[host."https://harbor-1.corp.example"]\ncapabilities = ["pull", "resolve"]\nca = "/etc/pki/harbor-ca.crt"\n`,
+        ),
+      },
+    },
   ],
   invalid: [
     {
@@ -22,7 +34,8 @@ testRule(registryTrust, {
       // One diagnostic for the three kubelets (they differ only in the host), the first host's file standing for all.
       errors: [
         {
-          message: 'the kubelet on 3 hosts (shaolin, wudang, emei) pulls through Docker without a daemon.json (not in docker.hosts), so nothing lists the plain-http Harbor hub.tonybai.com:8989 in insecure-registries',
+          message:
+            'the kubelet on 3 hosts (shaolin, wudang, emei) pulls through Docker without a daemon.json (not in docker.hosts), so nothing lists the plain-http Harbor hub.tonybai.com:8989 in insecure-registries',
           line: 'hosts: [node1, node2, consul-1',
           artifact: 'hosts/shaolin/etc/docker/daemon.json',
           hosts: ['shaolin', 'wudang', 'emei'],
@@ -33,42 +46,91 @@ testRule(registryTrust, {
       name: "a node without Harbor's hosts.toml",
       fixture: 'edge',
       files: { [EDGE_HARBOR_HOSTS('w1')]: null },
-      errors: [{ message: 'containerd on w1 has no hosts.toml for Harbor (/etc/containerd/certs.d/172.16.2.10:8088/hosts.toml): pulls from 172.16.2.10:8088 fail with "http: server gave HTTP response to HTTPS client"', line: EDGE_URL, artifact: EDGE_HARBOR_HOSTS('w1') }],
+      errors: [
+        {
+          message:
+            'containerd on w1 has no hosts.toml for Harbor (/etc/containerd/certs.d/172.16.2.10:8088/hosts.toml): pulls from 172.16.2.10:8088 fail with "http: server gave HTTP response to HTTPS client"',
+          line: EDGE_URL,
+          artifact: EDGE_HARBOR_HOSTS('w1'),
+        },
+      ],
     },
     {
       name: 'a config.toml without config_path',
       fixture: 'modern',
       files: { 'hosts/cp-1/etc/containerd/config.toml': tomlData(`${NOTICE}version = 3\n`) },
-      errors: [{ message: 'containerd on cp-1 has no registry config_path, so it reads no hosts.toml: pulls from Harbor at registry.corp.example:443 fail with "x509: certificate signed by unknown authority"', line: MODERN_URL, artifact: 'hosts/cp-1/etc/containerd/config.toml' }],
+      errors: [
+        {
+          message:
+            'containerd on cp-1 has no registry config_path, so it reads no hosts.toml: pulls from Harbor at registry.corp.example:443 fail with "x509: certificate signed by unknown authority"',
+          line: MODERN_URL,
+          artifact: 'hosts/cp-1/etc/containerd/config.toml',
+        },
+      ],
     },
     {
       name: 'config_path in the table of the other config version (containerd 1.x table in a version 3 file)',
       fixture: 'modern',
-      files: { 'hosts/cp-2/etc/containerd/config.toml': tomlData(`${NOTICE}version = 3\n\n[plugins."io.containerd.grpc.v1.cri".registry]\nconfig_path = "/etc/containerd/certs.d"\n`) },
+      files: {
+        'hosts/cp-2/etc/containerd/config.toml': tomlData(
+          `${NOTICE}version = 3\n\n[plugins."io.containerd.grpc.v1.cri".registry]\nconfig_path = "/etc/containerd/certs.d"\n`,
+        ),
+      },
       errors: [{ message: 'containerd on cp-2 has no registry config_path', line: MODERN_URL }],
     },
     {
       name: 'skip_verify instead of the CA',
       fixture: 'modern',
-      files: { [MODERN_HARBOR_HOSTS('worker-1')]: tomlData(`${NOTICE}server = "https://registry.corp.example"\n\n[host."https://registry.corp.example"]\nskip_verify = true\n`) },
-      errors: [{ message: "Harbor's hosts.toml on worker-1 sets skip_verify for https://registry.corp.example", line: MODERN_URL, artifact: MODERN_HARBOR_HOSTS('worker-1') }],
+      files: {
+        [MODERN_HARBOR_HOSTS('worker-1')]: tomlData(
+          `${NOTICE}server = "https://registry.corp.example"\n\n[host."https://registry.corp.example"]\nskip_verify = true\n`,
+        ),
+      },
+      errors: [
+        {
+          message: "Harbor's hosts.toml on worker-1 sets skip_verify for https://registry.corp.example",
+          line: MODERN_URL,
+          artifact: MODERN_HARBOR_HOSTS('worker-1'),
+        },
+      ],
     },
     {
       name: 'an https Harbor with no CA named',
       fixture: 'modern',
-      files: { [MODERN_HARBOR_HOSTS('worker-2')]: tomlData(`${NOTICE}server = "https://registry.corp.example"\n\n[host."https://registry.corp.example"]\ncapabilities = ["pull"]\n`) },
-      errors: [{ message: "Harbor's hosts.toml on worker-2 names no ca for https://registry.corp.example", line: MODERN_URL, artifact: MODERN_HARBOR_HOSTS('worker-2') }],
+      files: {
+        [MODERN_HARBOR_HOSTS('worker-2')]: tomlData(
+          `${NOTICE}server = "https://registry.corp.example"\n\n[host."https://registry.corp.example"]\ncapabilities = ["pull"]\n`,
+        ),
+      },
+      errors: [
+        {
+          message: "Harbor's hosts.toml on worker-2 names no ca for https://registry.corp.example",
+          line: MODERN_URL,
+          artifact: MODERN_HARBOR_HOSTS('worker-2'),
+        },
+      ],
     },
     {
       name: 'an https Harbor pulled over plain http',
       fixture: 'modern',
-      files: { [MODERN_HARBOR_HOSTS('worker-3')]: tomlData(`${NOTICE}server = "http://registry.corp.example"\n\n[host."http://registry.corp.example"]\ncapabilities = ["pull"]\n`) },
-      errors: [{ message: 'Harbor at registry.corp.example:443 serves https, but its hosts.toml on worker-3 sends pulls to http://registry.corp.example in plain http', line: MODERN_URL }],
+      files: {
+        [MODERN_HARBOR_HOSTS('worker-3')]: tomlData(
+          `${NOTICE}server = "http://registry.corp.example"\n\n[host."http://registry.corp.example"]\ncapabilities = ["pull"]\n`,
+        ),
+      },
+      errors: [
+        {
+          message: 'Harbor at registry.corp.example:443 serves https, but its hosts.toml on worker-3 sends pulls to http://registry.corp.example in plain http',
+          line: MODERN_URL,
+        },
+      ],
     },
     {
       name: 'a plain-http Harbor with an https hosts.toml',
       fixture: 'edge',
-      files: { [EDGE_HARBOR_HOSTS('k2')]: tomlData(`${NOTICE}server = "https://172.16.2.10:8088"\n\n[host."https://172.16.2.10:8088"]\ncapabilities = ["pull"]\n`) },
+      files: {
+        [EDGE_HARBOR_HOSTS('k2')]: tomlData(`${NOTICE}server = "https://172.16.2.10:8088"\n\n[host."https://172.16.2.10:8088"]\ncapabilities = ["pull"]\n`),
+      },
       errors: [{ message: 'Harbor at 172.16.2.10:8088 is plain http, but its hosts.toml on k2 names no http:// endpoint', line: EDGE_URL }],
     },
     {

@@ -32,27 +32,66 @@ function containerdProblems(model: ClusterModel, artifacts: Parameters<typeof co
   const authority = `${harbor.endpoint.host}:${harbor.endpoint.port}`;
   const failure = harbor.protocol === 'https' ? 'x509: certificate signed by unknown authority' : 'http: server gave HTTP response to HTTPS client';
   if (roots.length === 0) {
-    return [{ field: URL_FIELD, artifact: configArtifact, message: `containerd on ${node.name} has no registry config_path, so it reads no hosts.toml: pulls from Harbor at ${authority} fail with "${failure}"` }];
+    return [
+      {
+        field: URL_FIELD,
+        artifact: configArtifact,
+        message: `containerd on ${node.name} has no registry config_path, so it reads no hosts.toml: pulls from Harbor at ${authority} fail with "${failure}"`,
+      },
+    ];
   }
   const found = harborHostsFile(model, artifacts, node, roots);
   if (!found?.file) {
-    return [{ field: URL_FIELD, artifact: found?.path, message: `containerd on ${node.name} has no hosts.toml for Harbor (${found?.path.replace(`hosts/${node.name}`, '')}): pulls from ${authority} fail with "${failure}"` }];
+    return [
+      {
+        field: URL_FIELD,
+        artifact: found?.path,
+        message: `containerd on ${node.name} has no hosts.toml for Harbor (${found?.path.replace(`hosts/${node.name}`, '')}): pulls from ${authority} fail with "${failure}"`,
+      },
+    ];
   }
   if (!found.file.data.host) {
     // containerd's getSortedHosts requires the table (1.6.20 measured): the file is dropped, not half-read.
-    return [{ field: URL_FIELD, artifact: found.path, message: `Harbor's hosts.toml on ${node.name} has no [host."…"] table: containerd 1.6 refuses such a file ("invalid \`host\` tree") and pulls from ${authority} fail with "${failure}"` }];
+    return [
+      {
+        field: URL_FIELD,
+        artifact: found.path,
+        message: `Harbor's hosts.toml on ${node.name} has no [host."…"] table: containerd 1.6 refuses such a file ("invalid \`host\` tree") and pulls from ${authority} fail with "${failure}"`,
+      },
+    ];
   }
   const directory = found.path.split('/').slice(-2)[0];
   const all = endpoints(found.file.data, directory);
   if (harbor.protocol === 'http') {
     if (all.some((entry) => entry.url.startsWith('http://'))) return [];
-    return [{ field: URL_FIELD, artifact: found.path, message: `Harbor at ${authority} is plain http, but its hosts.toml on ${node.name} names no http:// endpoint: containerd speaks https to it and fails with "${failure}"` }];
+    return [
+      {
+        field: URL_FIELD,
+        artifact: found.path,
+        message: `Harbor at ${authority} is plain http, but its hosts.toml on ${node.name} names no http:// endpoint: containerd speaks https to it and fails with "${failure}"`,
+      },
+    ];
   }
   const findings: Finding[] = [];
   for (const entry of all) {
-    if (entry.url.startsWith('http://')) findings.push({ field: URL_FIELD, artifact: found.path, message: `Harbor at ${authority} serves https, but its hosts.toml on ${node.name} sends pulls to ${entry.url} in plain http` });
-    else if (entry.skipVerify === true) findings.push({ field: URL_FIELD, artifact: found.path, message: `Harbor's hosts.toml on ${node.name} sets skip_verify for ${entry.url}: images would be pulled from anyone who answers; name the CA in ca instead` });
-    else if (typeof entry.ca !== 'string' && !(Array.isArray(entry.ca) && entry.ca.length > 0)) findings.push({ field: harbor.caFile ? ['spec', 'harbor', 'caFile'] : URL_FIELD, artifact: found.path, message: `Harbor's hosts.toml on ${node.name} names no ca for ${entry.url}: unless a public CA signed Harbor's certificate, pulls fail with "${failure}"` });
+    if (entry.url.startsWith('http://'))
+      findings.push({
+        field: URL_FIELD,
+        artifact: found.path,
+        message: `Harbor at ${authority} serves https, but its hosts.toml on ${node.name} sends pulls to ${entry.url} in plain http`,
+      });
+    else if (entry.skipVerify === true)
+      findings.push({
+        field: URL_FIELD,
+        artifact: found.path,
+        message: `Harbor's hosts.toml on ${node.name} sets skip_verify for ${entry.url}: images would be pulled from anyone who answers; name the CA in ca instead`,
+      });
+    else if (typeof entry.ca !== 'string' && !(Array.isArray(entry.ca) && entry.ca.length > 0))
+      findings.push({
+        field: harbor.caFile ? ['spec', 'harbor', 'caFile'] : URL_FIELD,
+        artifact: found.path,
+        message: `Harbor's hosts.toml on ${node.name} names no ca for ${entry.url}: unless a public CA signed Harbor's certificate, pulls fail with "${failure}"`,
+      });
   }
   return findings;
 }
@@ -64,7 +103,8 @@ function containerdProblems(model: ClusterModel, artifacts: Parameters<typeof co
  */
 export const registryTrust = defineRule({
   id: 'registry-trust',
-  description: "Every Kubernetes node's container runtime trusts the site's Harbor: containerd's hosts.toml (https with its CA, or http), or Docker's insecure-registries for plain http.",
+  description:
+    "Every Kubernetes node's container runtime trusts the site's Harbor: containerd's hosts.toml (https with its CA, or http), or Docker's insecure-registries for plain http.",
   severity: 'error',
   reads: [containerdConfigFile.pattern, registryHostsFile.pattern, dockerDaemonFile.pattern],
   check({ model, artifacts, report }) {

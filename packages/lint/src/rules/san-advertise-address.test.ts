@@ -30,7 +30,12 @@ testRule(sanAdvertiseAddress, {
     {
       name: "a kubeadm control-plane host serving another host's certificate",
       fixture: 'modern',
-      replacements: [['      address: 10.20.0.22\n      roles: [control-plane, consul-client]\n', '      address: 10.20.0.22\n      roles: [control-plane, consul-client]\n      apiServerCertificateFrom: cp-1\n']],
+      replacements: [
+        [
+          '      address: 10.20.0.22\n      roles: [control-plane, consul-client]\n',
+          '      address: 10.20.0.22\n      roles: [control-plane, consul-client]\n      apiServerCertificateFrom: cp-1\n',
+        ],
+      ],
       errors: [
         {
           message: `the apiserver certificate on cp-2 (a copy of cp-1's) is valid for cp-1, ${KUBERNETES_SANS}, k8s-api.corp.example, kubernetes.corp.example, 10.96.0.1, 10.20.0.21, 10.20.0.10, not 10.20.0.22, ${OWN_CERTIFICATE}`,
@@ -44,10 +49,13 @@ testRule(sanAdvertiseAddress, {
     {
       name: "collected: wudang serves shaolin's certificate though the plan gives it its own",
       fixture: 'seed-ha',
-      deployed: collected(loadFixture('fixtures/seed-ha/cluster.yaml'), [{ host: 'wudang', path: '/etc/kubernetes/pki/apiserver-wudang.crt', change: { dnsNames: ['shaolin'], ipAddresses: ['10.96.0.1', '10.27.53.32'] } }]),
+      deployed: collected(loadFixture('fixtures/seed-ha/cluster.yaml'), [
+        { host: 'wudang', path: '/etc/kubernetes/pki/apiserver-wudang.crt', change: { dnsNames: ['shaolin'], ipAddresses: ['10.96.0.1', '10.27.53.32'] } },
+      ]),
       errors: [
         {
-          message: 'the certificate /etc/kubernetes/pki/apiserver-wudang.crt on wudang (as deployed) is valid for shaolin, 10.96.0.1, 10.27.53.32, not 10.24.138.208, the address wudang advertises: see `clusterspec certs plan` for the re-issue',
+          message:
+            'the certificate /etc/kubernetes/pki/apiserver-wudang.crt on wudang (as deployed) is valid for shaolin, 10.96.0.1, 10.27.53.32, not 10.24.138.208, the address wudang advertises: see `clusterspec certs plan` for the re-issue',
           line: '- name: wudang',
           field: 'spec.hosts[1].name',
           artifact: 'hosts/wudang/etc/kubernetes/pki/apiserver-wudang.crt',

@@ -11,14 +11,37 @@ const WUDANG_CERTIFICATE = `x509: certificate is valid for wudang, ${SEED_SANS},
 
 const seed = loadFixture('fixtures/seed-ha/cluster.yaml');
 /** shaolin's apiserver certificate as deployed on emei: copied there by hand, on a live site. */
-const shaolinsOnEmei = collected(seed, [{ host: 'emei', path: '/etc/kubernetes/pki/apiserver-emei.crt', change: { dnsNames: ['shaolin', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'], ipAddresses: ['10.96.0.1', '10.27.53.32'] } }]);
+const shaolinsOnEmei = collected(seed, [
+  {
+    host: 'emei',
+    path: '/etc/kubernetes/pki/apiserver-emei.crt',
+    change: {
+      dnsNames: ['shaolin', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
+      ipAddresses: ['10.96.0.1', '10.27.53.32'],
+    },
+  },
+]);
 
 testRule(sanCoverage, {
   valid: [
     { name: 'collected certificates as planned', fixture: 'seed-ha', deployed: collected(seed), severities: ['error'] },
-    { name: 'the user dials the endpoint name every certificate carries', fixture: 'seed-ha', replacements: [seedUserServer('https://kubernetes.default.svc:8443')], severities: ['error'] },
-    { name: 'a user dials a certSANs name', fixture: 'modern', replacements: [['        groups: [auditors]\n', '        groups: [auditors]\n        server: https://kubernetes.corp.example:8443\n']], severities: ['error'] },
-    { name: 'every balancer address in the certificates: no info either', fixture: 'modern', replacements: [['certSANs: [kubernetes.corp.example]', 'certSANs: [kubernetes.corp.example, 10.20.0.11, 10.20.0.12]']] },
+    {
+      name: 'the user dials the endpoint name every certificate carries',
+      fixture: 'seed-ha',
+      replacements: [seedUserServer('https://kubernetes.default.svc:8443')],
+      severities: ['error'],
+    },
+    {
+      name: 'a user dials a certSANs name',
+      fixture: 'modern',
+      replacements: [['        groups: [auditors]\n', '        groups: [auditors]\n        server: https://kubernetes.corp.example:8443\n']],
+      severities: ['error'],
+    },
+    {
+      name: 'every balancer address in the certificates: no info either',
+      fixture: 'modern',
+      replacements: [['certSANs: [kubernetes.corp.example]', 'certSANs: [kubernetes.corp.example, 10.20.0.11, 10.20.0.12]']],
+    },
     { name: 'per-node mode: kubelets and kube-proxies dial 127.0.0.1, which every certificate carries', fixture: 'vip-pernode' },
   ],
   invalid: [
@@ -86,7 +109,14 @@ testRule(sanCoverage, {
         ['      interface: ens192 ', '      addToCertificates: false\n      interface: ens192 '],
         ['certSANs: [kubernetes.corp.example]', 'certSANs: [kubernetes.corp.example, 10.20.0.11, 10.20.0.12]'],
       ],
-      errors: [{ message: /^10\.20\.0\.10:8443 is on a balancer path \(lb-1 → cp-1, .*\), but the certificate of cp-1, cp-2, cp-3 does not carry 10\.20\.0\.10/, severity: 'info', line: 'addToCertificates: false', field: 'spec.kubernetes.loadBalancer.addToCertificates' }],
+      errors: [
+        {
+          message: /^10\.20\.0\.10:8443 is on a balancer path \(lb-1 → cp-1, .*\), but the certificate of cp-1, cp-2, cp-3 does not carry 10\.20\.0\.10/,
+          severity: 'info',
+          line: 'addToCertificates: false',
+          field: 'spec.kubernetes.loadBalancer.addToCertificates',
+        },
+      ],
     },
   ],
 });

@@ -1,4 +1,17 @@
-import { apiServerCertificates, apiServerPaths, apiServerRoutes, certificateCovers, deployedApiServerPaths, describeRoute, isLoopback, PATH_ARTIFACTS, REISSUE, streamBalancers, validFor, virtualAddressHolders } from '@clusterspec/analysis';
+import {
+  apiServerCertificates,
+  apiServerPaths,
+  apiServerRoutes,
+  certificateCovers,
+  deployedApiServerPaths,
+  describeRoute,
+  isLoopback,
+  PATH_ARTIFACTS,
+  REISSUE,
+  streamBalancers,
+  validFor,
+  virtualAddressHolders,
+} from '@clusterspec/analysis';
 import { describeDeployed } from '@clusterspec/pki';
 import type { FieldPath, Host } from '@clusterspec/spec';
 import { defineRule, type RuleContext } from '../rule';
@@ -57,7 +70,13 @@ export const sanCoverage = defineRule({
         const certificate = certificates.get(route.apiServer.name);
         if (!certificate || certificateCovers(certificate, entrance.address)) continue;
         const key = `${entrance.address}:${entrance.port}`;
-        const entry = lacking.get(key) ?? { address: entrance.address, routes: new Set<string>(), apiServers: new Set<string>(), virtual: entrance.virtual, validFor: validFor(certificate) };
+        const entry = lacking.get(key) ?? {
+          address: entrance.address,
+          routes: new Set<string>(),
+          apiServers: new Set<string>(),
+          virtual: entrance.virtual,
+          validFor: validFor(certificate),
+        };
         entry.routes.add(describeRoute(route));
         entry.apiServers.add(route.apiServer.name);
         lacking.set(key, entry);
@@ -66,7 +85,10 @@ export const sanCoverage = defineRule({
     for (const [key, entry] of lacking) {
       const { address } = entry;
       const { loadBalancer } = model.kubernetes;
-      const field: FieldPath = entry.virtual && !loadBalancer.addToCertificates ? ['spec', 'kubernetes', 'loadBalancer', 'addToCertificates'] : ['spec', 'kubernetes', 'apiServer', 'certSANs'];
+      const field: FieldPath =
+        entry.virtual && !loadBalancer.addToCertificates
+          ? ['spec', 'kubernetes', 'loadBalancer', 'addToCertificates']
+          : ['spec', 'kubernetes', 'apiServer', 'certSANs'];
       report({
         field,
         severity: 'info',

@@ -19,27 +19,59 @@ testRule(secretLiteral, {
       name: 'a generated file carrying a secret value',
       fixture: 'seed-ha',
       files: { [HARBOR_CFG]: (cfg) => ({ ...cfg, dbPassword: 'root123' }) },
-      errors: [{ ...SPEC, message: `${HARBOR_CFG} sets dbPassword to a value that is not a {{secret:…}} placeholder; secrets come from {fromEnv} or {fromFile} references`, artifact: HARBOR_CFG }],
+      errors: [
+        {
+          ...SPEC,
+          message: `${HARBOR_CFG} sets dbPassword to a value that is not a {{secret:…}} placeholder; secrets come from {fromEnv} or {fromFile} references`,
+          artifact: HARBOR_CFG,
+        },
+      ],
     },
     {
       name: 'a Redis session password written into the ui env',
       fixture: 'seed-ha',
       files: { [UI_ENV]: (env) => ({ ...env, redisSession: { ...env.redisSession, password: 'hunter2' } }) },
-      errors: [{ ...SPEC, message: `${UI_ENV} sets redisSession.password to a value that is not a {{secret:…}} placeholder; secrets come from {fromEnv} or {fromFile} references`, artifact: UI_ENV }],
+      errors: [
+        {
+          ...SPEC,
+          message: `${UI_ENV} sets redisSession.password to a value that is not a {{secret:…}} placeholder; secrets come from {fromEnv} or {fromFile} references`,
+          artifact: UI_ENV,
+        },
+      ],
     },
     {
       name: "secrets in a Harbor 2.x harbor.yml, nested (the external database's password) and at the top (the admin's)",
       fixture: 'edge',
-      files: { [HARBOR_YML]: (yml) => ({ ...yml, document: { ...yml.document, harbor_admin_password: 'Harbor12345', external_database: { harbor: { ...yml.document.external_database.harbor, password: 'root123' } } } }) },
+      files: {
+        [HARBOR_YML]: (yml) => ({
+          ...yml,
+          document: {
+            ...yml.document,
+            harbor_admin_password: 'Harbor12345',
+            external_database: { harbor: { ...yml.document.external_database.harbor, password: 'root123' } },
+          },
+        }),
+      },
       errors: [
-        { ...SPEC, message: `${HARBOR_YML} sets document.external_database.harbor.password to a value that is not a {{secret:…}} placeholder`, artifact: HARBOR_YML },
+        {
+          ...SPEC,
+          message: `${HARBOR_YML} sets document.external_database.harbor.password to a value that is not a {{secret:…}} placeholder`,
+          artifact: HARBOR_YML,
+        },
         { ...SPEC, message: `${HARBOR_YML} sets document.harbor_admin_password to a value that is not a {{secret:…}} placeholder`, artifact: HARBOR_YML },
       ],
     },
     {
       name: "kubeadm's bootstrap token written out in an InitConfiguration's list",
       fixture: 'edge',
-      files: { [KUBEADM]: (documents) => documents.map((document: Untyped) => (document.kind === 'InitConfiguration' ? { ...document, bootstrapTokens: [{ ...document.bootstrapTokens[0], token: 'abcdef.0123456789abcdef' }] } : document)) },
+      files: {
+        [KUBEADM]: (documents) =>
+          documents.map((document: Untyped) =>
+            document.kind === 'InitConfiguration'
+              ? { ...document, bootstrapTokens: [{ ...document.bootstrapTokens[0], token: 'abcdef.0123456789abcdef' }] }
+              : document,
+          ),
+      },
       errors: [{ ...SPEC, message: `${KUBEADM} sets 0.bootstrapTokens.0.token to a value that is not a {{secret:…}} placeholder`, artifact: KUBEADM }],
     },
   ],

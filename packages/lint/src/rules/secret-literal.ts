@@ -19,7 +19,11 @@ export const secretLiteral = defineRule({
       for (const key of artifact.descriptor.secretKeys) {
         for (const { path, value } of valuesAt(artifact.data, key)) {
           if (value === '' || value === null || value === undefined || (typeof value === 'string' && PLACEHOLDER.test(value))) continue;
-          report({ field: ['spec'], artifact: artifact.path, message: `${artifact.path} sets ${path} to a value that is not a {{secret:…}} placeholder; secrets come from {fromEnv} or {fromFile} references` });
+          report({
+            field: ['spec'],
+            artifact: artifact.path,
+            message: `${artifact.path} sets ${path} to a value that is not a {{secret:…}} placeholder; secrets come from {fromEnv} or {fromFile} references`,
+          });
         }
       }
     }

@@ -17,7 +17,14 @@ testRule(serviceName, {
         ['domain: tonybai.com', `domain: ${LONG_DOMAIN}`],
         ['      - name: httpfront\n', `      - name: ${LONG_SERVICE}\n`],
       ],
-      errors: [{ message: `${LONG_SERVICE}.${LONG_DOMAIN} is longer than the 253 characters of a DNS name`, line: `- name: ${LONG_SERVICE}`, column: 15, field: 'spec.consul.services[1].name' }],
+      errors: [
+        {
+          message: `${LONG_SERVICE}.${LONG_DOMAIN} is longer than the 253 characters of a DNS name`,
+          line: `- name: ${LONG_SERVICE}`,
+          column: 15,
+          field: 'spec.consul.services[1].name',
+        },
+      ],
     },
   ],
 });

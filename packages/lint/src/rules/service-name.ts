@@ -17,7 +17,8 @@ export const serviceName = defineRule({
       const field = ['spec', 'consul', 'services', index, 'name'];
       if (!LABEL.test(service.name)) report({ field, message: `service name "${service.name}" is not a DNS label (letters, digits and '-', no dots)` });
       const published = consul.ingressDomain ? `${service.name}.${consul.ingressDomain}` : undefined;
-      if (service.tags.includes('http') && published && published.length > 253) report({ field, message: `${published} is longer than the 253 characters of a DNS name` });
+      if (service.tags.includes('http') && published && published.length > 253)
+        report({ field, message: `${published} is longer than the 253 characters of a DNS name` });
     });
   },
 });

@@ -18,8 +18,18 @@ testRule(singleApiServerDependency, {
       replacements: [seedKubeProxy('https://10.27.53.32:6443')],
       // kube-proxy on wudang and emei as one; on shaolin apart (its message names shaolin twice)
       errors: [
-        { ...KUBE_PROXY, line: 'server: https://10.27.53.32:6443', message: `kube-proxy on 2 hosts (wudang, emei) dials 10.27.53.32:6443, which reaches only shaolin directly; ${SEED_LB}`, hosts: ['wudang', 'emei'] },
-        { ...KUBE_PROXY, line: 'server: https://10.27.53.32:6443', message: `kube-proxy on shaolin dials 10.27.53.32:6443, which reaches only shaolin directly; ${SEED_LB}`, hosts: ['shaolin'] },
+        {
+          ...KUBE_PROXY,
+          line: 'server: https://10.27.53.32:6443',
+          message: `kube-proxy on 2 hosts (wudang, emei) dials 10.27.53.32:6443, which reaches only shaolin directly; ${SEED_LB}`,
+          hosts: ['wudang', 'emei'],
+        },
+        {
+          ...KUBE_PROXY,
+          line: 'server: https://10.27.53.32:6443',
+          message: `kube-proxy on shaolin dials 10.27.53.32:6443, which reaches only shaolin directly; ${SEED_LB}`,
+          hosts: ['shaolin'],
+        },
       ],
     },
     {
@@ -27,8 +37,18 @@ testRule(singleApiServerDependency, {
       fixture: 'seed-ha',
       replacements: [seedKubeProxy('https://kubernetes.default.svc:6443')],
       errors: [
-        { ...KUBE_PROXY, line: 'server: https://kubernetes.default.svc:6443', message: `kube-proxy on 2 hosts (shaolin, wudang) dials kubernetes.default.svc:6443, which reaches only emei directly; ${SEED_LB}`, hosts: ['shaolin', 'wudang'] },
-        { ...KUBE_PROXY, line: 'server: https://kubernetes.default.svc:6443', message: `kube-proxy on emei dials kubernetes.default.svc:6443, which reaches only emei directly; ${SEED_LB}`, hosts: ['emei'] },
+        {
+          ...KUBE_PROXY,
+          line: 'server: https://kubernetes.default.svc:6443',
+          message: `kube-proxy on 2 hosts (shaolin, wudang) dials kubernetes.default.svc:6443, which reaches only emei directly; ${SEED_LB}`,
+          hosts: ['shaolin', 'wudang'],
+        },
+        {
+          ...KUBE_PROXY,
+          line: 'server: https://kubernetes.default.svc:6443',
+          message: `kube-proxy on emei dials kubernetes.default.svc:6443, which reaches only emei directly; ${SEED_LB}`,
+          hosts: ['emei'],
+        },
       ],
     },
     {

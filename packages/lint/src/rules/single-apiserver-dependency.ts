@@ -1,4 +1,14 @@
-import { apiServerClients, apiServerRoutes, BALANCER_ARTIFACTS, CLIENT_ARTIFACTS, describeRoute, HOSTS_ARTIFACTS, isLoopback, resolveName, VIRTUAL_ADDRESS_ARTIFACTS } from '@clusterspec/analysis';
+import {
+  apiServerClients,
+  apiServerRoutes,
+  BALANCER_ARTIFACTS,
+  CLIENT_ARTIFACTS,
+  describeRoute,
+  HOSTS_ARTIFACTS,
+  isLoopback,
+  resolveName,
+  VIRTUAL_ADDRESS_ARTIFACTS,
+} from '@clusterspec/analysis';
 import { defineRule } from '../rule';
 
 /** kubeadm pinned kube-proxy to the first master; losing that host then stops every Service on every node. */

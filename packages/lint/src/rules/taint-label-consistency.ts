@@ -22,7 +22,11 @@ function checkSyntax(report: RuleContext['report'], host: Host, index: number): 
     const field: FieldPath = ['spec', 'hosts', index, 'labels', key];
     const problem = keyProblem(key);
     if (problem) report({ field, message: `label key "${key}" on ${host.name} ${problem}` });
-    if (value !== '' && !NAME.test(value)) report({ field, message: `label value "${value}" on ${host.name} must be empty or 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit` });
+    if (value !== '' && !NAME.test(value))
+      report({
+        field,
+        message: `label value "${value}" on ${host.name} must be empty or 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
+      });
   }
   (host.taints ?? []).forEach((taint, position) => {
     const field: FieldPath = ['spec', 'hosts', index, 'taints', position];
@@ -55,22 +59,33 @@ export const taintLabelConsistency = defineRule({
       const taintField: FieldPath = host.taints ? ['spec', 'hosts', index, 'taints'] : ['spec', 'hosts', index, 'roles'];
       if (controlPlane) {
         for (const label of release.controlPlaneLabels.filter((key) => !(key in labels))) {
-          report({ field: labelField, message: `control-plane host ${host.name} lacks the label ${label}; Kubernetes ${model.kubernetes.version.text} tools look for it` });
+          report({
+            field: labelField,
+            message: `control-plane host ${host.name} lacks the label ${label}; Kubernetes ${model.kubernetes.version.text} tools look for it`,
+          });
         }
         if (!model.kubernetes.schedulableControlPlane) {
           for (const taint of release.controlPlaneTaints.filter((key) => !taintKeys.includes(key))) {
-            report({ field: taintField, message: `control-plane host ${host.name} lacks the taint ${taint}:NoSchedule, so it takes ordinary workloads; the spec says the control plane is not schedulable` });
+            report({
+              field: taintField,
+              message: `control-plane host ${host.name} lacks the taint ${taint}:NoSchedule, so it takes ordinary workloads; the spec says the control plane is not schedulable`,
+            });
           }
         }
       } else {
         const roleKeys = [...new Set([...release.controlPlaneLabels, ...release.controlPlaneTaints])];
-        for (const key of roleKeys.filter((candidate) => candidate in labels)) report({ field: labelField, message: `worker ${host.name} carries the control-plane label ${key}` });
-        for (const key of roleKeys.filter((candidate) => taintKeys.includes(candidate))) report({ field: taintField, message: `worker ${host.name} carries the control-plane taint ${key}` });
+        for (const key of roleKeys.filter((candidate) => candidate in labels))
+          report({ field: labelField, message: `worker ${host.name} carries the control-plane label ${key}` });
+        for (const key of roleKeys.filter((candidate) => taintKeys.includes(candidate)))
+          report({ field: taintField, message: `worker ${host.name} carries the control-plane taint ${key}` });
       }
       const labelled = release.controlPlaneLabels.some((key) => key in labels);
       const tainted = release.controlPlaneTaints.some((key) => taintKeys.includes(key));
       if (controlPlane && labelled !== tainted && !model.kubernetes.schedulableControlPlane) {
-        report({ field: labelled ? taintField : labelField, message: `${host.name} is ${labelled ? 'labelled' : 'tainted'} as control plane but not ${labelled ? 'tainted' : 'labelled'}: label and taint must agree` });
+        report({
+          field: labelled ? taintField : labelField,
+          message: `${host.name} is ${labelled ? 'labelled' : 'tainted'} as control plane but not ${labelled ? 'tainted' : 'labelled'}: label and taint must agree`,
+        });
       }
     }
   },

@@ -43,25 +43,46 @@ testRule(unusableHostAddress, {
       name: 'a Consul server on a loopback address (no Kubernetes there)',
       fixture: 'modern',
       replacements: [[CONSUL_3, 'address: 127.0.1.53']],
-      errors: [{ message: "consul-3's address 127.0.1.53 is a loopback address (127.0.0.0/8): no other host can reach consul-3 at it; use the address the other hosts reach consul-3 at", line: 'address: 127.0.1.53' }],
+      errors: [
+        {
+          message:
+            "consul-3's address 127.0.1.53 is a loopback address (127.0.0.0/8): no other host can reach consul-3 at it; use the address the other hosts reach consul-3 at",
+          line: 'address: 127.0.1.53',
+        },
+      ],
     },
     {
       name: 'a multicast address',
       fixture: 'modern',
       replacements: [[CONSUL_3, 'address: 239.1.1.1']],
-      errors: [{ message: "consul-3's address 239.1.1.1 is a multicast address (224.0.0.0/4): no other host can reach consul-3 at it; use the address the other hosts reach consul-3 at" }],
+      errors: [
+        {
+          message:
+            "consul-3's address 239.1.1.1 is a multicast address (224.0.0.0/4): no other host can reach consul-3 at it; use the address the other hosts reach consul-3 at",
+        },
+      ],
     },
     {
       name: 'the broadcast address',
       fixture: 'modern',
       replacements: [[CONSUL_3, 'address: 255.255.255.255']],
-      errors: [{ message: "consul-3's address 255.255.255.255 is in 240.0.0.0/4, reserved (255.255.255.255 is broadcast): no other host can reach consul-3 at it; use the address the other hosts reach consul-3 at" }],
+      errors: [
+        {
+          message:
+            "consul-3's address 255.255.255.255 is in 240.0.0.0/4, reserved (255.255.255.255 is broadcast): no other host can reach consul-3 at it; use the address the other hosts reach consul-3 at",
+        },
+      ],
     },
     {
       name: 'a legacy (1.6) control-plane host on loopback: no kubeadm to quote',
       fixture: 'seed-ha',
       replacements: [['address: 10.27.53.32', 'address: 127.0.0.1']],
-      errors: [{ message: "shaolin's address 127.0.0.1 is a loopback address (127.0.0.0/8): no other host can reach shaolin at it; use the address the other hosts reach shaolin at" }],
+      errors: [
+        {
+          message:
+            "shaolin's address 127.0.0.1 is a loopback address (127.0.0.0/8): no other host can reach shaolin at it; use the address the other hosts reach shaolin at",
+        },
+      ],
     },
   ],
 });

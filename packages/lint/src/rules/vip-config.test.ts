@@ -19,13 +19,31 @@ testRule(vipConfig, {
     {
       name: 'a virtual address with one balancer to hold it (broken/vip-single-balancer)',
       fixture: 'broken/vip-single-balancer',
-      errors: [{ message: /^only emei can hold 10\.27\.52\.9 \(keepalived\): when it fails the address goes with it; give a second host the apiserver-lb role$/, severity: 'warning', line: 'virtualAddress: 10.27.52.9', artifact: 'hosts/emei/etc/keepalived/keepalived.conf' }],
+      errors: [
+        {
+          message: /^only emei can hold 10\.27\.52\.9 \(keepalived\): when it fails the address goes with it; give a second host the apiserver-lb role$/,
+          severity: 'warning',
+          line: 'virtualAddress: 10.27.52.9',
+          artifact: 'hosts/emei/etc/keepalived/keepalived.conf',
+        },
+      ],
     },
     {
       name: 'one control-plane host holds the kube-vip address',
       fixture: 'vip-pernode',
-      replacements: [['    - name: cp-2\n      address: 10.30.0.12\n      roles: [control-plane]\n    - name: cp-3\n      address: 10.30.0.13\n      roles: [control-plane]\n', '']],
-      errors: [{ message: /^only cp-1 can hold 10\.30\.0\.10 \(kube-vip\).*give a second host the control-plane role$/, severity: 'warning', line: 'virtualAddress: 10.30.0.10' }],
+      replacements: [
+        [
+          '    - name: cp-2\n      address: 10.30.0.12\n      roles: [control-plane]\n    - name: cp-3\n      address: 10.30.0.13\n      roles: [control-plane]\n',
+          '',
+        ],
+      ],
+      errors: [
+        {
+          message: /^only cp-1 can hold 10\.30\.0\.10 \(kube-vip\).*give a second host the control-plane role$/,
+          severity: 'warning',
+          line: 'virtualAddress: 10.30.0.10',
+        },
+      ],
     },
     {
       name: 'kube-vip chosen while apiserver-lb hosts apart from the control plane balance (their balancers are bypassed)',
@@ -34,7 +52,13 @@ testRule(vipConfig, {
         ['      provider: keepalived     # VRRP between lb-1 and lb-2 (the default with apiserver-lb hosts)', '      provider: kube-vip'],
         ['      vrrpPassword: {fromEnv: KEEPALIVED_AUTH_PASS}\n', ''],
       ],
-      errors: [{ message: /^kube-vip moves 10\.20\.0\.10 between the control-plane hosts only, so the balancers on lb-1, lb-2 are never behind it/, severity: 'warning', line: 'provider: kube-vip' }],
+      errors: [
+        {
+          message: /^kube-vip moves 10\.20\.0\.10 between the control-plane hosts only, so the balancers on lb-1, lb-2 are never behind it/,
+          severity: 'warning',
+          line: 'provider: kube-vip',
+        },
+      ],
     },
   ],
 });
@@ -46,8 +70,12 @@ describe('vip-config where the generators never put kube-vip', () => {
     const kubeVip = generated.find((file) => file.path === 'hosts/cp-2/etc/kubernetes/manifests/kube-vip.yaml')!;
     const onWorker = artifact(kubeVipManifestFile, 'hosts/node-1/etc/kubernetes/manifests/kube-vip.yaml', kubeVip.data as IPod);
     const found = lintSite(model, [...generated, onWorker], [vipConfig]);
-    expect(found.map((diagnostic) => [diagnostic.severity, diagnostic.field, diagnostic.artifact])).toEqual([['error', 'spec.hosts[3].roles', 'hosts/node-1/etc/kubernetes/manifests/kube-vip.yaml']]);
-    expect(found[0].message).toMatch(/^kube-vip runs on node-1, which is not a control-plane host: it leader-elects through the local apiserver and admin.conf/);
+    expect(found.map((diagnostic) => [diagnostic.severity, diagnostic.field, diagnostic.artifact])).toEqual([
+      ['error', 'spec.hosts[3].roles', 'hosts/node-1/etc/kubernetes/manifests/kube-vip.yaml'],
+    ]);
+    expect(found[0].message).toMatch(
+      /^kube-vip runs on node-1, which is not a control-plane host: it leader-elects through the local apiserver and admin.conf/,
+    );
     expect(lintSite(model, generated, [vipConfig])).toEqual([]);
   });
 });
@@ -87,11 +115,13 @@ describe('vip-config across the specs of one run', () => {
     expect(lintTogether(withRouterId(modern, 51), elsewhere).across).toEqual([]);
   });
 
-  it('refuses one id when a single balancer address is both groups\', naming it', () => {
+  it("refuses one id when a single balancer address is both groups', naming it", () => {
     // modern-b's lb-1 moved away: its lb-2 (10.20.0.12) still listens where modern's lb-1 sends adverts.
     const oneShared = withRouterId(second, 51).replace('      address: 10.20.0.11\n', '      address: 10.21.0.11\n');
     const { across } = lintTogether(withRouterId(modern, 51), oneShared);
-    expect(across.map((finding) => finding.message)).toEqual([expect.stringContaining('unicast adverts sent to 10.20.0.12 (lb-2 here, lb-2 in modern) reach keepalived of both')]);
+    expect(across.map((finding) => finding.message)).toEqual([
+      expect.stringContaining('unicast adverts sent to 10.20.0.12 (lb-2 here, lb-2 in modern) reach keepalived of both'),
+    ]);
   });
 
   it('passes distinct ids, and one site alone', () => {

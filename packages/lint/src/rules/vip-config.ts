@@ -21,7 +21,13 @@ function vrrpGroups(site: SiteContext): VrrpGroup[] {
   const groups = new Map<number, { routerId: number; address: string; artifact: string; listeners: Map<string, string>; sendsTo: Set<string> }>();
   for (const holder of virtualAddressHolders(site.model, site.artifacts)) {
     if (holder.provider !== 'keepalived' || holder.virtualRouterId === undefined) continue;
-    const group = groups.get(holder.virtualRouterId) ?? { routerId: holder.virtualRouterId, address: holder.address, artifact: holder.artifact, listeners: new Map(), sendsTo: new Set() };
+    const group = groups.get(holder.virtualRouterId) ?? {
+      routerId: holder.virtualRouterId,
+      address: holder.address,
+      artifact: holder.artifact,
+      listeners: new Map(),
+      sendsTo: new Set(),
+    };
     groups.set(holder.virtualRouterId, group);
     group.listeners.set(holder.host.address, holder.host.name);
     for (const peer of holder.vrrpPeers ?? []) group.sendsTo.add(peer);
@@ -106,7 +112,8 @@ export const vipConfig = defineRule({
       }
       // Registered after the site is compared: a site's own group never meets itself.
       for (const group of groups) {
-        for (const address of group.listeners.keys()) if (!listening.has(key(group.routerId, address))) listening.set(key(group.routerId, address), { site, group });
+        for (const address of group.listeners.keys())
+          if (!listening.has(key(group.routerId, address))) listening.set(key(group.routerId, address), { site, group });
         for (const address of group.sendsTo) if (!sending.has(key(group.routerId, address))) sending.set(key(group.routerId, address), { site, group });
       }
     }

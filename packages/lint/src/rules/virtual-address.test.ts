@@ -3,7 +3,8 @@ import { virtualAddress } from './virtual-address';
 
 const MODERN_VIP = 'virtualAddress: 10.20.0.10';
 const vip = (address: string) => [[MODERN_VIP, `virtualAddress: ${address}`]] as const;
-const CAPTURED = "kube-proxy captures Service addresses on every node and the network does not route them, so no node or pod reaches the balancers there; use a free address on the balancers' network";
+const CAPTURED =
+  "kube-proxy captures Service addresses on every node and the network does not route them, so no node or pod reaches the balancers there; use a free address on the balancers' network";
 
 testRule(virtualAddress, {
   valid: [
@@ -17,7 +18,14 @@ testRule(virtualAddress, {
       name: 'the kubernetes Service IP',
       fixture: 'modern',
       replacements: vip('10.96.0.1'),
-      errors: [{ message: `virtualAddress 10.96.0.1 is the kubernetes Service IP, inside serviceSubnet 10.96.0.0/12: ${CAPTURED}`, line: 'virtualAddress: 10.96.0.1', column: 23, field: 'spec.kubernetes.loadBalancer.virtualAddress' }],
+      errors: [
+        {
+          message: `virtualAddress 10.96.0.1 is the kubernetes Service IP, inside serviceSubnet 10.96.0.0/12: ${CAPTURED}`,
+          line: 'virtualAddress: 10.96.0.1',
+          column: 23,
+          field: 'spec.kubernetes.loadBalancer.virtualAddress',
+        },
+      ],
     },
     {
       name: 'another address of the Service network',
@@ -31,7 +39,8 @@ testRule(virtualAddress, {
       replacements: vip('10.244.5.5'),
       errors: [
         {
-          message: "virtualAddress 10.244.5.5 lies inside podSubnet 10.244.0.0/16: every node routes the pod network to its pods, so traffic to it never reaches the balancers (and a pod may be given it); use a free address on the balancers' network",
+          message:
+            "virtualAddress 10.244.5.5 lies inside podSubnet 10.244.0.0/16: every node routes the pod network to its pods, so traffic to it never reaches the balancers (and a pod may be given it); use a free address on the balancers' network",
           line: 'virtualAddress: 10.244.5.5',
         },
       ],
@@ -40,13 +49,25 @@ testRule(virtualAddress, {
       name: "a balancer's own address",
       fixture: 'modern',
       replacements: vip('10.20.0.11'),
-      errors: [{ message: 'virtualAddress 10.20.0.11 is already the address of host lb-1: a virtual address is a free one the balancers pass between them (keepalived); use an address no host has', line: 'virtualAddress: 10.20.0.11' }],
+      errors: [
+        {
+          message:
+            'virtualAddress 10.20.0.11 is already the address of host lb-1: a virtual address is a free one the balancers pass between them (keepalived); use an address no host has',
+          line: 'virtualAddress: 10.20.0.11',
+        },
+      ],
     },
     {
       name: 'a loopback address',
       fixture: 'modern',
       replacements: vip('127.0.0.10'),
-      errors: [{ message: "virtualAddress 127.0.0.10 is a loopback address (127.0.0.0/8): on every host it means that host itself, so no client reaches the balancers there; use a free address on the balancers' network", line: 'virtualAddress: 127.0.0.10' }],
+      errors: [
+        {
+          message:
+            "virtualAddress 127.0.0.10 is a loopback address (127.0.0.0/8): on every host it means that host itself, so no client reaches the balancers there; use a free address on the balancers' network",
+          line: 'virtualAddress: 127.0.0.10',
+        },
+      ],
     },
   ],
 });

@@ -26,15 +26,27 @@ export const virtualAddress = defineRule({
       report({ field: FIELD, message: `virtualAddress ${vip} is ${unusable.what}: ${why}no client reaches the balancers there; ${ELSEWHERE}` });
     }
     if (cidrContains(parseCidr(networking.serviceSubnet), value)) {
-      const which = vip === networking.apiServerServiceIP ? `is the kubernetes Service IP, inside serviceSubnet ${networking.serviceSubnet}` : `lies inside serviceSubnet ${networking.serviceSubnet}`;
-      report({ field: FIELD, message: `virtualAddress ${vip} ${which}: kube-proxy captures Service addresses on every node and the network does not route them, so no node or pod reaches the balancers there; ${ELSEWHERE}` });
+      const which =
+        vip === networking.apiServerServiceIP
+          ? `is the kubernetes Service IP, inside serviceSubnet ${networking.serviceSubnet}`
+          : `lies inside serviceSubnet ${networking.serviceSubnet}`;
+      report({
+        field: FIELD,
+        message: `virtualAddress ${vip} ${which}: kube-proxy captures Service addresses on every node and the network does not route them, so no node or pod reaches the balancers there; ${ELSEWHERE}`,
+      });
     }
     if (cidrContains(parseCidr(networking.podSubnet), value)) {
-      report({ field: FIELD, message: `virtualAddress ${vip} lies inside podSubnet ${networking.podSubnet}: every node routes the pod network to its pods, so traffic to it never reaches the balancers (and a pod may be given it); ${ELSEWHERE}` });
+      report({
+        field: FIELD,
+        message: `virtualAddress ${vip} lies inside podSubnet ${networking.podSubnet}: every node routes the pod network to its pods, so traffic to it never reaches the balancers (and a pod may be given it); ${ELSEWHERE}`,
+      });
     }
     const owner = model.hosts.find((host) => host.address === vip);
     if (owner) {
-      report({ field: FIELD, message: `virtualAddress ${vip} is already the address of host ${owner.name}: a virtual address is a free one the balancers pass between them (keepalived); use an address no host has` });
+      report({
+        field: FIELD,
+        message: `virtualAddress ${vip} is already the address of host ${owner.name}: a virtual address is a free one the balancers pass between them (keepalived); use an address no host has`,
+      });
     }
   },
 });

@@ -24,6 +24,9 @@ describe('CONSUL_RELEASES', () => {
 
 describe('releaseTable', () => {
   it('refuses a release newer than the newest supported one, naming it', () => {
-    expect(CONSUL_RELEASES.resolve(parseVersion('1.22.0'))).toHaveProperty('refusal.message', 'Consul 1.22.0 is not supported: it is newer than 1.21, the newest release whose files were checked');
+    expect(CONSUL_RELEASES.resolve(parseVersion('1.22.0'))).toHaveProperty(
+      'refusal.message',
+      'Consul 1.22.0 is not supported: it is newer than 1.21, the newest release whose files were checked',
+    );
   });
 });

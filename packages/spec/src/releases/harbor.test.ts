@@ -18,7 +18,10 @@ describe('HARBOR_RELEASES', () => {
   });
 
   it.each(['0.5.0', '1.0.0', '1.2.0', '1.5.2', '1.10.19', '2.16.0', '3.0.0'])('%s is refused: its files were not checked', (version) => {
-    expect(HARBOR_RELEASES.resolve(parseVersion(version))).toHaveProperty('refusal.message', expect.stringMatching(new RegExp(`^Harbor ${version.replace(/\./g, '\\.')} is not supported`)));
+    expect(HARBOR_RELEASES.resolve(parseVersion(version))).toHaveProperty(
+      'refusal.message',
+      expect.stringMatching(new RegExp(`^Harbor ${version.replace(/\./g, '\\.')} is not supported`)),
+    );
   });
 
   it('names the supported ranges', () => {

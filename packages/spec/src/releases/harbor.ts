@@ -34,7 +34,15 @@ const TRIVY_2_0 = { ignore_unfixed: false, skip_update: false, insecure: false }
 const TRIVY_2_4_2 = { ignore_unfixed: false, skip_update: false, offline_scan: false, insecure: false };
 const TRIVY_2_6_2 = { ignore_unfixed: false, skip_update: false, offline_scan: false, security_check: 'vuln', insecure: false };
 const TRIVY_2_9_3 = { ignore_unfixed: false, skip_update: false, skip_java_db_update: false, offline_scan: false, security_check: 'vuln', insecure: false };
-const TRIVY_2_11 = { ignore_unfixed: false, skip_update: false, skip_java_db_update: false, offline_scan: false, security_check: 'vuln', insecure: false, timeout: '5m0s' };
+const TRIVY_2_11 = {
+  ignore_unfixed: false,
+  skip_update: false,
+  skip_java_db_update: false,
+  offline_scan: false,
+  security_check: 'vuln',
+  insecure: false,
+  timeout: '5m0s',
+};
 const TRIVY_2_15 = {
   ignore_unfixed: false,
   skip_update: false,
@@ -60,7 +68,11 @@ export const HARBOR_RELEASES = releaseTable<HarborRelease>({
       layout: 'cfg',
       images: { registry: 'vmware/registry:photon-2.6.0', nginx: 'vmware/nginx:1.11.5-patched' },
     },
-    { since: [1, 1, 2], why: 'v1.1.2: registry image vmware/registry:2.6.1-photon', images: { registry: 'vmware/registry:2.6.1-photon', nginx: 'vmware/nginx:1.11.5-patched' } },
+    {
+      since: [1, 1, 2],
+      why: 'v1.1.2: registry image vmware/registry:2.6.1-photon',
+      images: { registry: 'vmware/registry:2.6.1-photon', nginx: 'vmware/nginx:1.11.5-patched' },
+    },
     {
       since: [2, 0, 0],
       why: 'v2.0.0: harbor.yml with external_database and external_redis (host and port apart); Clair and ChartMuseum optional',
@@ -89,7 +101,12 @@ export const HARBOR_RELEASES = releaseTable<HarborRelease>({
     { since: [2, 4, 0], why: 'v2.4.0: template version only', configVersion: '2.4.0' },
     { since: [2, 4, 2], why: 'v2.4.2: trivy.offline_scan', trivy: TRIVY_2_4_2 },
     { since: [2, 5, 0], why: 'v2.5.0: upload_purging', configVersion: '2.5.0', uploadPurging: { enabled: true, age: '168h', interval: '24h', dryrun: false } },
-    { since: [2, 6, 0], why: 'v2.6.0: cache layer section (must be alike on every instance)', configVersion: '2.6.0', cache: { enabled: false, expire_hours: 24 } },
+    {
+      since: [2, 6, 0],
+      why: 'v2.6.0: cache layer section (must be alike on every instance)',
+      configVersion: '2.6.0',
+      cache: { enabled: false, expire_hours: 24 },
+    },
     { since: [2, 6, 2], why: 'v2.6.2: trivy.security_check', trivy: TRIVY_2_6_2 },
     { since: [2, 7, 0], why: 'v2.7.0: template version only (database.conn_max_* concern the bundled database)', configVersion: '2.7.0' },
     {

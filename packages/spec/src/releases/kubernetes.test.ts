@@ -9,7 +9,7 @@ const release = (version: string) => resolved(KUBERNETES_RELEASES, `${version}.0
 
 describe('KUBERNETES_RELEASES', () => {
   it.each`
-    version   | flow        | kubeadmApiVersion
+    version   | flow         | kubeadmApiVersion
     ${'1.6'}  | ${'legacy'}  | ${undefined}
     ${'1.15'} | ${'kubeadm'} | ${'kubeadm.k8s.io/v1beta2'}
     ${'1.19'} | ${'kubeadm'} | ${'kubeadm.k8s.io/v1beta2'}
@@ -89,9 +89,12 @@ describe('KUBERNETES_RELEASES', () => {
     ${'1.29'} | ${false}   | ${'1.7'}         | ${'systemd'}
     ${'1.30'} | ${false}   | ${'2.1'}         | ${'systemd'}
     ${'1.34'} | ${false}   | ${'2.1'}         | ${'systemd'}
-  `('$version: dockershim $dockershim, containerd $pairedContainerd paired, kubeadm cgroup driver $cgroupDriver', ({ version, dockershim, pairedContainerd, cgroupDriver }) => {
-    expect(release(version)).toMatchObject({ dockershim, pairedContainerd, kubeadmCgroupDriverDefault: cgroupDriver });
-  });
+  `(
+    '$version: dockershim $dockershim, containerd $pairedContainerd paired, kubeadm cgroup driver $cgroupDriver',
+    ({ version, dockershim, pairedContainerd, cgroupDriver }) => {
+      expect(release(version)).toMatchObject({ dockershim, pairedContainerd, kubeadmCgroupDriverDefault: cgroupDriver });
+    },
+  );
 
   it('ignores the patch level and compares minors numerically (1.100 is after 1.34)', () => {
     expect(resolved(KUBERNETES_RELEASES, '1.30.14')).toEqual(release('1.30'));
@@ -108,7 +111,10 @@ describe('KUBERNETES_RELEASES', () => {
   // Kubernetes 1.99 used to pass and get kubeadm v1beta4 silently; a 1.43 typed for 1.34 must be heard about.
   it.each(['1.35.0', '1.43.0', '1.99.1', '2.0.0'])('%s, newer than the newest known release, is refused naming 1.34', (version) => {
     const resolution = KUBERNETES_RELEASES.resolve(parseVersion(version));
-    expect(resolution).toHaveProperty('refusal.message', `Kubernetes ${version} is not supported: it is newer than 1.34, the newest release whose files were checked`);
+    expect(resolution).toHaveProperty(
+      'refusal.message',
+      `Kubernetes ${version} is not supported: it is newer than 1.34, the newest release whose files were checked`,
+    );
     expect(resolution).toHaveProperty('refusal.hint', expect.stringContaining('use Kubernetes 1.34 or an older supported release'));
   });
 });

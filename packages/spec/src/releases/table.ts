@@ -57,7 +57,9 @@ export function releaseTable<R>(options: {
   unsupported: (version: Version, supportedText: string) => Refusal;
 }): ReleaseTable<R> {
   const { program, rows, supported } = options;
-  const supportedText = supported.map(({ from, to }) => (minorText(from) === minorText(to) ? `${minorText(from)}.x` : `${minorText(from)}–${minorText(to)}`)).join(' and ');
+  const supportedText = supported
+    .map(({ from, to }) => (minorText(from) === minorText(to) ? `${minorText(from)}.x` : `${minorText(from)}–${minorText(to)}`))
+    .join(' and ');
   const newestRange = supported[supported.length - 1].to;
   const newest = minorText(newestRange);
   const inRange = (version: Version, { from, to }: SupportedRange) => compareRelease(version, from) >= 0 && compareRelease(version, [to[0], to[1] + 1]) < 0;
