@@ -29,4 +29,6 @@ npm run build
 npx tsc -p tsconfig.test.json
 # ESLint with typescript-eslint's type-aware rules over sources, tests and scripts (eslint.config.mjs).
 npm run lint:code
+# Prettier's formatting (.prettierrc.json; `npm run format` fixes it).
+npm run format:check
 npx jest --ci "$@"
