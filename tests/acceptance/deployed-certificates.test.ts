@@ -20,7 +20,7 @@ import { basename, dirname, join } from 'node:path';
 import { generateArtifacts } from '@clusterspec/cli';
 import { cli } from '../support/cli';
 import { ROOT } from '../support/fixtures';
-import { openssl, runSignScript, subjectAltNameOf, writeArtifacts } from '../support/pki';
+import { makeCA, openssl, runSignScript, subjectAltNameOf, writeArtifacts } from '../support/pki';
 
 const SEED = join(ROOT, 'fixtures/seed-ha/cluster.yaml');
 const MODERN = join(ROOT, 'fixtures/modern/cluster.yaml');
@@ -40,25 +40,6 @@ const judgeNow = () => {
   NOW = new Date().toISOString();
   return NOW;
 };
-
-function makeCA(directory: string, subject: string, days = 3650): void {
-  mkdirSync(directory, { recursive: true });
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-subj',
-    subject,
-    '-keyout',
-    join(directory, 'ca.key'),
-    '-out',
-    join(directory, 'ca.crt'),
-    '-days',
-    String(days),
-  );
-}
 
 /** Signs a certificate for a plan (its subject, usage and SANs, or the ones given) with a CA, valid for some days. */
 function sign(plan: CertificatePlan, caDir: string, out: string, options: { days?: number; subject?: string; sans?: string; usage?: string } = {}): void {
@@ -157,8 +138,8 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'clusterspec-deployed-'));
   caDir = join(work, 'ca');
   otherCaDir = join(work, 'other-ca');
-  makeCA(caDir, '/CN=kubernetes');
-  makeCA(otherCaDir, '/CN=kubernetes');
+  makeCA(caDir, '/CN=kubernetes', 3650);
+  makeCA(otherCaDir, '/CN=kubernetes', 3650);
   const site = join(work, 'site');
   writeArtifacts(
     site,
@@ -473,8 +454,8 @@ describe('a kubeadm-shaped /etc/kubernetes/pki folder per host (modern, copied a
     directory = join(work, 'kubeadm');
     const kubeadmCA = join(work, 'kubeadm-ca');
     const etcdCA = join(work, 'kubeadm-etcd-ca');
-    makeCA(kubeadmCA, '/CN=kubernetes');
-    makeCA(etcdCA, '/CN=etcd-ca');
+    makeCA(kubeadmCA, '/CN=kubernetes', 3650);
+    makeCA(etcdCA, '/CN=etcd-ca', 3650);
     for (const host of modern.kubernetes.controlPlaneHosts) {
       // `rsync -a root@host:/etc/kubernetes/pki DIR/hosts/host/`: the folder itself, keys included.
       const pki = join(directory, 'hosts', host.name, 'pki');

@@ -25,8 +25,8 @@ export function writeArtifacts(directory: string, artifacts: readonly Artifact[]
   }
 }
 
-/** A throwaway cluster CA (ca.crt, ca.key) in a directory, CN=kubernetes as kubeadm names it. */
-export function makeCA(directory: string): string {
+/** A throwaway CA (ca.crt, ca.key) in a directory; by default CN=kubernetes as kubeadm names the cluster CA. */
+export function makeCA(directory: string, subject = '/CN=kubernetes', days = 2): string {
   mkdirSync(directory, { recursive: true });
   openssl(
     'req',
@@ -35,13 +35,13 @@ export function makeCA(directory: string): string {
     'rsa:2048',
     '-nodes',
     '-subj',
-    '/CN=kubernetes',
+    subject,
     '-keyout',
     join(directory, 'ca.key'),
     '-out',
     join(directory, 'ca.crt'),
     '-days',
-    '2',
+    String(days),
   );
   return join(directory, 'ca.crt');
 }

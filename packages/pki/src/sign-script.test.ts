@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { pkiGenerators, planCertificates } from './index';
+import { makeCA, openssl } from '../../../tests/support/pki';
 
-const OPENSSL = '/usr/bin/openssl';
 const seed = loadSpec(resolve(__dirname, '../../../fixtures/seed-ha/cluster.yaml'));
 const plans = planCertificates(seed);
 const apiServerPlans = plans.filter((plan) => plan.commonName === 'kube-apiserver');
@@ -20,32 +20,9 @@ let work: string;
 let caDir: string;
 let signed: string;
 
-function openssl(...args: string[]): string {
-  return execFileSync(OPENSSL, args, { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
 /** openssl x509 -noout ... of a signed certificate. */
 function x509(cert: string, ...args: string[]): string {
   return openssl('x509', '-noout', '-in', join(signed, cert), ...args).trim();
-}
-
-function makeCA(directory: string): void {
-  mkdirSync(directory, { recursive: true });
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-subj',
-    '/CN=kubernetes',
-    '-keyout',
-    join(directory, 'ca.key'),
-    '-out',
-    join(directory, 'ca.crt'),
-    '-days',
-    '2',
-  );
 }
 
 beforeAll(() => {
