@@ -11,6 +11,7 @@ const ROOT = join(__dirname, '..');
 const NX = join(ROOT, 'node_modules/nx/dist/bin/nx.js');
 const CLI = join(ROOT, 'packages/cli/bin/clusterspec.js');
 const SITES = 'sites/*/cluster.yaml';
+const { OUT } = require('../tools/nx-cluster-plugin/index.js');
 
 /** The YAML of fixtures/modern under another cluster name (its metadata.name line is `  name: modern`). */
 function modernSpec(name) {
@@ -57,8 +58,9 @@ function nx(workspace, args, extraEnv = {}, timeout = 600_000) {
 /**
  * Writes a fleet repository at `workspace` (an empty folder) with `specs` ({ name, text } each, a site per
  * name), generates its out/ with the CLI and commits everything, so `nx affected` has a base (HEAD).
+ * `ignoreOut`: out/ is listed in .nxignore (Nx hashes none of its files; the plugin then leaves check uncached).
  */
-function makeFleetWorkspace(workspace, specs) {
+function makeFleetWorkspace(workspace, specs, { ignoreOut = false } = {}) {
   mkdirSync(workspace, { recursive: true });
   // The root project named clusterspec with a `build` that does nothing: the plugin's targets depend on
   // clusterspec:build, and here the packages come built through node_modules.
@@ -75,6 +77,7 @@ function makeFleetWorkspace(workspace, specs) {
   };
   writeFileSync(join(workspace, 'nx.json'), `${JSON.stringify(nxJson, null, 2)}\n`);
   writeFileSync(join(workspace, '.gitignore'), 'node_modules\n.nx/\nreports/\n');
+  if (ignoreOut) writeFileSync(join(workspace, '.nxignore'), `${OUT}/\n`);
   cpSync(join(ROOT, 'tools/nx-cluster-plugin'), join(workspace, 'tools/nx-cluster-plugin'), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(workspace, 'node_modules'));
   const files = specs.map(({ name, text }) => {

@@ -9,7 +9,7 @@ export interface FleetWorkspaces {
   NX: string;
   CLI: string;
   modernSpec(name: string): string;
-  makeFleetWorkspace(workspace: string, specs: { name: string; text: string }[]): string[];
+  makeFleetWorkspace(workspace: string, specs: { name: string; text: string }[], options?: { ignoreOut?: boolean }): string[];
   cloneFleetWorkspace(source: string, target: string): void;
   nx(workspace: string, args: string[], extraEnv?: Record<string, string>, timeout?: number): { status: number | null; output: string };
 }

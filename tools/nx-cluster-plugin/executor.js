@@ -10,6 +10,7 @@
 // yields { task, result } per task id; Nx 24 reads `batchImplementation` and `preferBatch` from executors.json.
 const { mkdirSync, writeFileSync } = require('node:fs');
 const { dirname, isAbsolute, join, relative } = require('node:path');
+const { OUT } = require('./index.js');
 
 /**
  * Within one batch, every check runs before any generate, and lint in between: check judges the out/ that was
@@ -34,7 +35,7 @@ function argvOf(options, workspaceRoot) {
   switch (options.command) {
     case 'generate':
     case 'check':
-      return [options.command, spec, '--out', fromHere(workspaceRoot, options.out || 'out')];
+      return [options.command, spec, '--out', fromHere(workspaceRoot, options.out || OUT)];
     case 'lint':
       return options.sarif ? ['lint', spec, '--format', 'sarif'] : ['lint', spec];
     default:

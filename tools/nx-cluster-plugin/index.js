@@ -3,6 +3,9 @@
 // with cacheable generate, lint and check targets. Plain JavaScript: a .ts plugin costs a register step per call.
 const { readFileSync } = require('node:fs');
 const { basename, dirname, join } = require('node:path');
+// The output folder of generate and check, relative to the workspace root: the executor's option default
+// (schema.json), the one place the plugin and the executor take it from.
+const OUT = require('./schema.json').properties.out.default;
 
 const DEFAULT_SPECS = 'fixtures/*/cluster.{yaml,toml}';
 // The executor of this folder (executors.json), named by its path from the workspace root.
@@ -17,7 +20,38 @@ function clusterName(workspaceRoot, specFile) {
   return match ? match[1] : basename(dirname(specFile));
 }
 
-function projectFor(specFile, workspaceRoot) {
+/**
+ * Whether a .nxignore text (gitignore syntax) ignores the workspace's out/ folder: a line `out`, `out/`, `/out` or
+ * `/out/`, not undone by a later `!out` (or `!out/`, `!/out`, `!/out/`). Only these forms are recognised; another
+ * pattern that happens to cover out/ (`out/**`, `*`) is not, and check then keeps out/ as a cache input.
+ */
+function ignoresOut(nxignore) {
+  const forms = new Set([OUT, `${OUT}/`, `/${OUT}`, `/${OUT}/`]);
+  let ignored = false;
+  for (const line of nxignore.split(/\r?\n/)) {
+    const pattern = line.trim();
+    if (forms.has(pattern)) ignored = true;
+    else if (pattern.startsWith('!') && forms.has(pattern.slice(1))) ignored = false;
+  }
+  return ignored;
+}
+
+/** The workspace's .nxignore, or '' when it has none. */
+function readNxignore(workspaceRoot) {
+  try {
+    return readFileSync(join(workspaceRoot, '.nxignore'), 'utf8');
+  } catch (error) {
+    if (error.code === 'ENOENT') return '';
+    throw error;
+  }
+}
+
+/**
+ * The projects of one spec. `outIgnored`: the workspace lists out/ in .nxignore, so Nx hashes none of its files and
+ * an out/ input would match nothing (a hand edit of out/ would hit the cache); check is then not cached at all and
+ * reads out/ itself on every run.
+ */
+function projectFor(specFile, workspaceRoot, outIgnored) {
   const root = dirname(specFile);
   const name = clusterName(workspaceRoot, specFile);
   // The executor is code the results depend on, like the packages' sources.
@@ -29,10 +63,10 @@ function projectFor(specFile, workspaceRoot) {
       name: `cluster-${name}`,
       tags: ['cluster'],
       targets: {
-        generate: target('generate', { outputs: [`{workspaceRoot}/out/${name}`] }),
+        generate: target('generate', { outputs: [`{workspaceRoot}/${OUT}/${name}`] }),
         // `nx run-many -t lint -c sarif` writes reports/sarif/<name>.sarif (an output, so the cache restores it too).
         lint: target('lint', { outputs: [`{workspaceRoot}/reports/sarif/${name}.sarif`], configurations: { sarif: { sarif: `reports/sarif/${name}.sarif` } } }),
-        check: target('check', { inputs: [...inputs, `{workspaceRoot}/out/${name}/**/*`] }),
+        check: target('check', outIgnored ? { cache: false } : { inputs: [...inputs, `{workspaceRoot}/${OUT}/${name}/**/*`] }),
       },
     },
   };
@@ -56,6 +90,12 @@ exports.createNodes = [
   '**/cluster.{yaml,toml}',
   async (specFiles, options, context) => {
     const wanted = globPattern((options && options.specs) || DEFAULT_SPECS);
-    return specFiles.filter((specFile) => wanted.test(specFile)).map((specFile) => [specFile, { projects: projectFor(specFile, context.workspaceRoot) }]);
+    const outIgnored = ignoresOut(readNxignore(context.workspaceRoot));
+    return specFiles
+      .filter((specFile) => wanted.test(specFile))
+      .map((specFile) => [specFile, { projects: projectFor(specFile, context.workspaceRoot, outIgnored) }]);
   },
 ];
+
+exports.OUT = OUT;
+exports.ignoresOut = ignoresOut;
