@@ -1,5 +1,5 @@
 'use strict';
-// npm run bench [-- --sizes 10,100,1000,5000 --runs 5 --fleet-sites 200 --fleet-runs 1 --no-fleet --write]
+// npm run bench [-- --sizes 10,100,1000,5000 --runs 5 --fleet-sites 200 --fleet-runs 1 --no-fleet --fleet-only --fleet-unbatched --write]
 // Times validate, generate, lint and check as the CLI processes a user runs, next to two floors: `node -e 0`
 // (process start) and bench/floor.js (the same paths, bytes and modes as generate writes, held in memory and
 // written into a fresh folder by a minimal writer: the file-system cost of the output alone). Wall, user and
@@ -26,7 +26,9 @@ function option(name, fallback) {
   return index >= 0 ? process.argv[index + 1] : fallback;
 }
 
-const sizes = option('sizes', '10,100,1000,5000').split(',').map(Number);
+// --fleet-only: the fleet part alone (no node -e 0, seed lint or per-size rows).
+const fleetOnly = process.argv.includes('--fleet-only');
+const sizes = fleetOnly ? [] : option('sizes', '10,100,1000,5000').split(',').map(Number);
 const runs = Number(option('runs', '5'));
 const fleetSites = process.argv.includes('--no-fleet') ? 0 : Number(option('fleet-sites', '200'));
 const fleetRuns = Number(option('fleet-runs', '1'));
@@ -70,62 +72,93 @@ function verdict(met, text) {
 }
 
 /**
- * The fleet: `fleetSites` synthetic sites in a scratch fleet repository. Returns its rows and targets. Nx runs
- * with the workspace's own caches (emptied for the cold runs), daemon off, as this repository's .env says.
+ * The fleet: `fleetSites` synthetic sites in a scratch fleet repository, timed as one CLI process (the floors), then
+ * through Nx twice: as committed (out/ hashed by Nx like any file) and with out/ listed in .nxignore (check then
+ * uncached, bench/fleet-workspace.js). Returns the rows and the targets of both. Nx runs with each workspace's own
+ * caches (emptied for the cold runs), daemon off, as this repository's .env says.
  */
 function benchFleet(folder) {
-  const workspace = join(folder, 'fleet');
   const specs = Array.from({ length: fleetSites }, (_, index) => {
     const name = `site-${String(index + 1).padStart(3, '0')}`;
     const spec = syntheticSpec(FLEET_SIZES[index % FLEET_SIZES.length]);
     spec.metadata.name = name;
     return { name, text: stringify(spec, { lineWidth: 0 }) };
   });
+  const size = `${fleetSites} sites`;
+  const workspace = join(folder, 'fleet');
   const files = fleetWorkspace.makeFleetWorkspace(workspace, specs);
+  const floorOut = join(folder, 'floor-out');
+  const cliTime = (label, args) => timed(label, () => measure(process.execPath, args, { cwd: workspace }), undefined, fleetRuns);
+  const floors = {
+    generate: cliTime('clusterspec generate, all sites (floor)', [fleetWorkspace.CLI, 'generate', '--quiet', ...files, '--out', floorOut]),
+    lint: cliTime('clusterspec lint, all sites (floor)', [fleetWorkspace.CLI, 'lint', '--quiet', ...files]),
+    check: cliTime('clusterspec check, all sites (floor)', [fleetWorkspace.CLI, 'check', '--quiet', ...files]),
+  };
+  rmSync(floorOut, { recursive: true, force: true });
+  const committed = benchFleetThroughNx(workspace, specs, files, floors, '');
+  if (process.argv.includes('--fleet-unbatched')) {
+    const { runMany, time, emptyCache } = nxTimers(workspace);
+    committed.figures.unbatched = time('nx run-many -t generate --batch=false, cold', runMany('generate', '--batch=false'), emptyCache);
+  }
+  const ignoringOut = join(folder, 'fleet-nxignore');
+  fleetWorkspace.makeFleetWorkspace(ignoringOut, specs, { ignoreOut: true });
+  const ignored = benchFleetThroughNx(ignoringOut, specs, files, floors, ' [out/ in .nxignore]');
+  rmSync(ignoringOut, { recursive: true, force: true });
+  const hosts = specs.reduce((sum, _spec, index) => sum + FLEET_SIZES[index % FLEET_SIZES.length], 0);
+  const rows = [...Object.values(floors), ...Object.values(committed.figures), ...Object.values(ignored.figures)].map((figure) => ({ size, ...figure }));
+  return {
+    rows,
+    targets: [...committed.targets, ...ignored.targets],
+    note: `Fleet: ${fleetSites} synthetic sites of ${FLEET_SIZES.join(', ')} hosts in turn (${hosts} hosts), median of ${fleetRuns} run(s), Nx daemon off, --parallel=2.`,
+  };
+}
+
+/** Timing helpers for Nx in one scratch fleet workspace. */
+function nxTimers(workspace) {
   const inWorkspace = { cwd: workspace, env: fleetWorkspace.nxEnv(workspace) };
   const nx = (...args) => [fleetWorkspace.NX, ...args];
-  const runMany = (target, ...extra) => nx('run-many', '-t', target, '--projects=tag:cluster', '--parallel=2', ...extra);
-  const emptyCache = () => rmSync(join(workspace, '.nx/cache'), { recursive: true, force: true });
-  const time = (label, args, prepare) => timed(label, () => measure(process.execPath, args, inWorkspace), prepare, fleetRuns);
+  return {
+    inWorkspace,
+    nx,
+    runMany: (...targetsAndFlags) => {
+      const flags = targetsAndFlags.filter((arg) => arg.startsWith('-'));
+      const targets = targetsAndFlags.filter((arg) => !arg.startsWith('-'));
+      return nx('run-many', '-t', ...targets, '--projects=tag:cluster', '--parallel=2', ...flags);
+    },
+    emptyCache: () => rmSync(join(workspace, '.nx/cache'), { recursive: true, force: true }),
+    time: (label, args, prepare) => timed(label, () => measure(process.execPath, args, inWorkspace), prepare, fleetRuns),
+  };
+}
+
+/**
+ * Cold and cached `nx run-many`, and `nx affected` after one spec changed, in one fleet workspace; `suffix` names
+ * its configuration in the labels. Each cold run is held against 1.5× the single-process floor's wall time.
+ */
+function benchFleetThroughNx(workspace, specs, files, floors, suffix) {
+  const { inWorkspace, nx, runMany, emptyCache, time } = nxTimers(workspace);
   // Nx's project graph, computed once as any later call finds it (the file hashes of a fresh clone).
   spawnSync(process.execPath, nx('show', 'projects'), { ...inWorkspace, encoding: 'utf8' });
-  const floorOut = join(folder, 'floor-out');
+  const label = (text) => `${text}${suffix}`;
   const figures = {
-    floorGenerate: time('clusterspec generate, all sites (floor)', [fleetWorkspace.CLI, 'generate', '--quiet', ...files, '--out', floorOut]),
-    floorLint: time('clusterspec lint, all sites (floor)', [fleetWorkspace.CLI, 'lint', '--quiet', ...files]),
-    floorCheck: time('clusterspec check, all sites (floor)', [fleetWorkspace.CLI, 'check', '--quiet', ...files]),
-    coldGenerate: time('nx run-many -t generate, cold', runMany('generate'), emptyCache),
-    coldLint: time('nx run-many -t lint, cold', runMany('lint'), emptyCache),
-    coldCheck: time('nx run-many -t check, cold', runMany('check'), emptyCache),
-    cachedGenerate: time('nx run-many -t generate, cached (out/ in place)', runMany('generate')),
-    restoredGenerate: time('nx run-many -t generate, cached (out/ deleted, restored)', runMany('generate'), () =>
+    coldGenerate: time(label('nx run-many -t generate, cold'), runMany('generate'), emptyCache),
+    coldLint: time(label('nx run-many -t lint, cold'), runMany('lint'), emptyCache),
+    coldCheck: time(label('nx run-many -t check, cold'), runMany('check'), emptyCache),
+    cachedGenerate: time(label('nx run-many -t generate, cached (out/ in place)'), runMany('generate')),
+    restoredGenerate: time(label('nx run-many -t generate, cached (out/ deleted, restored)'), runMany('generate'), () =>
       rmSync(join(workspace, 'out'), { recursive: true, force: true }),
     ),
-    cachedAll: time('nx run-many -t generate lint check, cached', nx('run-many', '-t', 'generate', 'lint', 'check', '--projects=tag:cluster', '--parallel=2')),
+    cachedAll: time(label('nx run-many -t generate lint check, cached'), runMany('generate', 'lint', 'check')),
   };
   // One spec changes (a comment is enough for its hash): `affected` runs that one site.
   writeFileSync(join(workspace, files[0]), `${specs[0].text}# changed\n`);
-  figures.affected = time('nx affected -t generate, one spec changed', nx('affected', '-t', 'generate', '--base=HEAD'));
-  if (process.argv.includes('--fleet-unbatched'))
-    figures.unbatched = time('nx run-many -t generate --batch=false, cold', runMany('generate', '--batch=false'), emptyCache);
-  const hosts = specs.reduce((sum, _spec, index) => sum + FLEET_SIZES[index % FLEET_SIZES.length], 0);
-  const size = `${fleetSites} sites`;
-  const rows = Object.values(figures).map((figure) => ({ size, ...figure }));
-  const within = (cold, floor, name) =>
+  figures.affected = time(label('nx affected -t generate, one spec changed'), nx('affected', '-t', 'generate', '--base=HEAD'));
+  const cold = { generate: figures.coldGenerate, lint: figures.coldLint, check: figures.coldCheck };
+  const within = (name) =>
     verdict(
-      cold.wall <= 1.5 * floor.wall,
-      `cold nx run-many -t ${name} over ${fleetSites} sites within 1.5× of one clusterspec ${name} of all of them (${cold.wall.toFixed(2)} s vs ${(1.5 * floor.wall).toFixed(2)} s; CPU ${(cold.cpu / floor.cpu).toFixed(2)}×)`,
+      cold[name].wall <= 1.5 * floors[name].wall,
+      `cold nx run-many -t ${name} over ${fleetSites} sites${suffix} within 1.5× of one clusterspec ${name} of all of them (${cold[name].wall.toFixed(2)} s vs ${(1.5 * floors[name].wall).toFixed(2)} s; CPU ${(cold[name].cpu / floors[name].cpu).toFixed(2)}×)`,
     );
-  const targets = [
-    within(figures.coldGenerate, figures.floorGenerate, 'generate'),
-    within(figures.coldLint, figures.floorLint, 'lint'),
-    within(figures.coldCheck, figures.floorCheck, 'check'),
-  ];
-  return {
-    rows,
-    targets,
-    note: `Fleet: ${fleetSites} synthetic sites of ${FLEET_SIZES.join(', ')} hosts in turn (${hosts} hosts), median of ${fleetRuns} run(s), Nx daemon off, --parallel=2.`,
-  };
+  return { figures, targets: ['generate', 'lint', 'check'].map(within) };
 }
 
 const cli = (label, args, prepare) => timed(label, () => measure(process.execPath, [CLI, ...args]), prepare);
@@ -133,9 +166,9 @@ const cli = (label, args, prepare) => timed(label, () => measure(process.execPat
 const scratch = mkdtempSync(join(tmpdir(), 'clusterspec-bench-'));
 const rows = [];
 try {
-  const nodeFloor = timed('node -e 0', () => measure(process.execPath, ['-e', '0']));
-  const seedLint = cli('lint seed-ha', ['lint', SEED]);
-  rows.push({ size: '-', ...nodeFloor }, { size: 'seed', ...seedLint });
+  const nodeFloor = fleetOnly ? undefined : timed('node -e 0', () => measure(process.execPath, ['-e', '0']));
+  const seedLint = fleetOnly ? undefined : cli('lint seed-ha', ['lint', SEED]);
+  if (!fleetOnly) rows.push({ size: '-', ...nodeFloor }, { size: 'seed', ...seedLint });
   const bySize = new Map();
   for (const size of sizes) {
     const spec = join(scratch, `bench-${size}.yaml`);
@@ -162,12 +195,14 @@ try {
     `| ${figure.size} | ${figure.label} | ${seconds(figure.wall)} | ${seconds(figure.user)} | ${seconds(figure.system)} | ${seconds(figure.cpu)} | ${Number.isNaN(figure.rss) ? '-' : figure.rss.toFixed(0)} |`;
   const table = ['| hosts | command | wall s | user s | sys s | CPU s | peak RSS MB |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |', ...rows.map(row)];
   const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
-  const targets = [
-    verdict(
-      seedLint.wall <= 3 * nodeFloor.wall,
-      `lint of the seed site within 3× the wall time of node -e 0: ${ratio(seedLint.wall, nodeFloor.wall)} (${seconds(seedLint.wall)} s vs ${seconds(nodeFloor.wall)} s; CPU ${ratio(seedLint.cpu, nodeFloor.cpu)})`,
-    ),
-  ];
+  const targets = [];
+  if (!fleetOnly)
+    targets.push(
+      verdict(
+        seedLint.wall <= 3 * nodeFloor.wall,
+        `lint of the seed site within 3× the wall time of node -e 0: ${ratio(seedLint.wall, nodeFloor.wall)} (${seconds(seedLint.wall)} s vs ${seconds(nodeFloor.wall)} s; CPU ${ratio(seedLint.cpu, nodeFloor.cpu)})`,
+      ),
+    );
   const largest = bySize.get(5000);
   if (largest) {
     const { generate, floor } = largest;
@@ -199,7 +234,7 @@ try {
     targets.push(...fleet.targets);
     fleetNote = `\n${fleet.note}`;
   }
-  const machine = `${cpus().length} × ${cpus()[0].model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, median of ${runs} runs`;
+  const machine = `${cpus().length} × ${cpus()[0].model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${fleetOnly ? '' : `, median of ${runs} runs`}`;
   const report = [`Machine: ${machine}${fleetNote}`, '', ...table, '', 'Targets:', ...targets, ''].join('\n');
   process.stdout.write(report);
   if (process.argv.includes('--write')) {
