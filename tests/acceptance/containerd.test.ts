@@ -23,6 +23,7 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { generateArtifacts } from '@clusterspec/cli';
 import { ROOT } from '../support/fixtures';
+import { makeCA } from '../support/pki';
 import { artifactsMatching } from '../support/generated-sites';
 
 jest.setTimeout(180000);
@@ -313,21 +314,7 @@ const control = NO_CONTROL ? it.skip : it;
 
     beforeAll(async () => {
       directory = mkdtempSync(join(tmpdir(), 'clusterspec-containerd-pull-'));
-      openssl(
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=clusterspec test registry CA',
-        '-keyout',
-        'ca.key',
-        '-out',
-        'ca.crt',
-      );
+      makeCA(directory, '/CN=clusterspec test registry CA', 1);
       openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${REGISTRY_ADDRESS}`, '-keyout', 'server.key', '-out', 'server.csr');
       writeFileSync(join(directory, 'server.ext'), `subjectAltName = IP:${REGISTRY_ADDRESS}\nextendedKeyUsage = serverAuth\n`);
       openssl(
