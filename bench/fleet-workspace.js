@@ -25,6 +25,10 @@ function modernSpec(name) {
  * The environment Nx runs with in a scratch workspace: this repository's .env settings (no cloud, no daemon, no
  * plugin isolation), its workspace data kept inside it, and `extra` on top (e.g. the remote cache's address).
  */
+// A terminal's control sequence (colour, cursor): ESC [ parameters letter.
+// eslint-disable-next-line no-control-regex -- the escape character is what is matched
+const ANSI_ESCAPE = /\u001b\[[0-9;?]*[A-Za-z]/g;
+
 function nxEnv(workspace, extra = {}) {
   const env = {
     ...process.env,
@@ -38,6 +42,11 @@ function nxEnv(workspace, extra = {}) {
   // The remote cache is asked for explicitly: one set in the caller's shell must not leak into a measurement.
   if (!('NX_SELF_HOSTED_REMOTE_CACHE_SERVER' in extra)) delete env.NX_SELF_HOSTED_REMOTE_CACHE_SERVER;
   delete env.NX_BATCH_MODE;
+  // Plain text: Nx colours its output when CI is set (as on a CI runner) or FORCE_COLOR is, even into a pipe,
+  // and the tests read that output line by line.
+  delete env.CI;
+  delete env.FORCE_COLOR;
+  env.NO_COLOR = '1';
   return env;
 }
 
@@ -52,7 +61,8 @@ function run(command, args, options) {
 function nx(workspace, args, extraEnv = {}, timeout = 600_000) {
   const result = spawnSync(process.execPath, [NX, ...args], { cwd: workspace, env: nxEnv(workspace, extraEnv), encoding: 'utf8', maxBuffer: 1 << 28, timeout });
   if (result.error) throw result.error;
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+  // Escape sequences removed as well: a colour forced some other way must not change what the tests match.
+  return { status: result.status, output: `${result.stdout}${result.stderr}`.replace(ANSI_ESCAPE, '') };
 }
 
 /**
