@@ -13,4 +13,4 @@ export { loadAll, SITE_CHECKS } from './load';
 export { main } from './main';
 export { fillSecrets, type SecretProblem, type SecretUse } from './secrets-fill';
 export { replacedPlaceholders, strayEntries, type ReplacedPlaceholder, type StrayEntry } from './out-audit';
-export { compareArtifacts, listFiles, lockPath, recoverTarget, writeArtifacts, writeSites, type Drift } from './output';
+export { compareArtifacts, listFiles, lockPath, recoverTarget, writeArtifacts, writeSites, type Drift, type SiteWrite } from './output';

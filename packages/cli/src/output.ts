@@ -339,16 +339,27 @@ export function recoverTarget(target: string): string[] {
   return done;
 }
 
+/** What writing one target did: the clean-up of a killed run's leftovers, and whether the folder was written. */
+export interface SiteWrite {
+  readonly target: string;
+  /** One line per leftover of a killed run that was cleaned up first (recoverTarget). */
+  readonly recovered: string[];
+  /** false: the folder already held these files' bytes and nothing else, and was not replaced (modesToSet). */
+  readonly written: boolean;
+  /** When not written: how many of its files had another mode, now set to the artifact's. */
+  readonly modesSet: number;
+}
+
 /**
  * Replaces target with exactly the artifacts, under DIR/.<cluster>.lock so two runs cannot interleave.
  * They are written into <target>.tmp-<pid> and swapped in with two renames (target -> <target>.old-<pid>,
  * staging -> target); the old folder is deleted only once the new one is in place. A run killed at any point
  * leaves either the previous output or the new one complete (for the instant between the renames, the
  * previous one as <target>.old-<pid>), and the next run restores and cleans up first (recoverTarget).
- * Returns what that clean-up did.
+ * A folder that already holds the artifacts' bytes and nothing else is not replaced (see modesToSet).
  */
-export function writeArtifacts(target: string, artifacts: readonly Artifact[]): string[] {
-  return writeSites([{ target, artifacts }]);
+export function writeArtifacts(target: string, artifacts: readonly Artifact[]): SiteWrite {
+  return writeSites([{ target, artifacts }])[0];
 }
 
 /**
@@ -356,7 +367,7 @@ export function writeArtifacts(target: string, artifacts: readonly Artifact[]): 
  * target locked by another run leaves all of them as they were. A folder that cannot be written (a file, a
  * read-only mount, a full disk) throws FileError, and the folders this run created are removed again.
  */
-export function writeSites(sites: readonly { readonly target: string; readonly artifacts: readonly Artifact[] }[]): string[] {
+export function writeSites(sites: readonly { readonly target: string; readonly artifacts: readonly Artifact[] }[]): SiteWrite[] {
   const releases: (() => void)[] = [];
   const created: string[] = [];
   let finished = false;
@@ -365,13 +376,39 @@ export function writeSites(sites: readonly { readonly target: string; readonly a
       created.push(...makeFolders(dirname(site.target)));
       releases.push(acquireLock(site.target));
     }
-    const recovered = sites.flatMap((site) => swapIn(site.target, site.artifacts));
+    const writes = sites.map((site) => swapIn(site.target, site.artifacts));
     finished = true;
-    return recovered;
+    return writes;
   } finally {
     for (const release of releases) release();
     if (!finished) removeFolders(created);
   }
+}
+
+/**
+ * Whether target already holds the artifacts' files: the same regular files with the artifacts' bytes, and
+ * nothing else. Returns the files among them whose mode is not the artifact's (empty: the folder is exactly
+ * what would be written), or undefined when a file is missing, extra, not a regular file or holds other bytes.
+ * Such a folder is not replaced: replacing it would write and then delete every file (about 50,000 for 200
+ * sites) to end where it started, and its files keep their times, so make-like tools and Nx see no change.
+ * Modes alone are set in place: a git clone leaves 0644 where generate writes 0640 (git records only the
+ * executable bit, https://git-scm.com/docs/git-config#Documentation/git-config.txt-corefileMode), and every
+ * file keeps the right bytes whichever of the chmods a killed run got to. Stops at the first difference.
+ */
+function modesToSet(target: string, artifacts: readonly Artifact[]): { path: string; mode: number }[] | undefined {
+  if (!existsSync(target)) return undefined;
+  const listing = listEntries(target);
+  if (listing.unexpected.length > 0 || listing.files.length !== artifacts.length) return undefined;
+  const onDisk = new Set(listing.files);
+  const modes: { path: string; mode: number }[] = [];
+  for (const item of artifacts) {
+    if (!onDisk.has(item.path)) return undefined;
+    const path = join(target, item.path);
+    const found = readRegularFile(path);
+    if ('kind' in found || found.text !== item.content) return undefined;
+    if ((found.mode & 0o777) !== item.mode) modes.push({ path, mode: item.mode });
+  }
+  return modes;
 }
 
 /** The bytes of the file being written; grown as needed, reused for every file. */
@@ -394,8 +431,11 @@ function writeText(path: string, text: string, mode: number): void {
   }
 }
 
-/** Writes the artifacts into a staging sibling and swaps it in; the caller holds the target's lock. */
-function swapIn(target: string, artifacts: readonly Artifact[]): string[] {
+/**
+ * Writes the artifacts into a staging sibling and swaps it in, unless target already holds exactly them; the
+ * caller holds the target's lock.
+ */
+function swapIn(target: string, artifacts: readonly Artifact[]): SiteWrite {
   const staging = `${target}.tmp-${process.pid}`;
   const previous = `${target}.old-${process.pid}`;
   let recovered: string[];
@@ -403,6 +443,15 @@ function swapIn(target: string, artifacts: readonly Artifact[]): string[] {
     recovered = recoverTarget(target);
   } catch (error) {
     throw fileError(error, 'clean up the leftovers of a killed run beside', target);
+  }
+  const modes = modesToSet(target, artifacts);
+  if (modes) {
+    try {
+      for (const { path, mode } of modes) chmodSync(path, mode);
+    } catch (error) {
+      throw fileError(error, 'set the file modes in', target);
+    }
+    return { target, recovered, written: false, modesSet: modes.length };
   }
   try {
     // Folders one at a time, each after its parent (see makeFolders for why not mkdirSync's recursive).
@@ -439,7 +488,12 @@ function swapIn(target: string, artifacts: readonly Artifact[]): string[] {
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
-  return recovered;
+  return { target, recovered, written: true, modesSet: 0 };
+}
+
+/** How a folder that was not replaced was left, for the commands' one line per site. */
+export function leftAs(modesSet: number): string {
+  return modesSet === 0 ? 'left as it was' : `set the mode of ${modesSet} of them, left the rest as it was`;
 }
 
 export interface Drift {

@@ -3,7 +3,7 @@ import type { Artifact, ClusterModel } from '@clusterspec/spec';
 import { EXIT_OK, type Command } from '../command';
 import { generateSite } from '../generate';
 import { loadAll, outFolder } from '../load';
-import { writeSites } from '../output';
+import { leftAs, writeSites } from '../output';
 import { progress, verbosity, VERBOSITY_OPTIONS, VERBOSITY_USAGE } from '../progress';
 
 export const generate: Command = {
@@ -11,7 +11,8 @@ export const generate: Command = {
   usage: `Usage: clusterspec generate <spec...> [--out DIR] [--quiet|--verbose]
 
 Writes every artifact of each spec into DIR/<cluster>/ (default DIR: out), replacing
-that folder as a whole, with DIR/<cluster>/topology.svg, the site's picture.
+that folder as a whole, with DIR/<cluster>/topology.svg, the site's picture. A folder that
+already holds exactly those files (bytes and modes) and nothing else is left as it was.
 Nothing is written unless every spec is valid. Leftovers of a killed run beside DIR/<cluster>/
 (<cluster>.tmp-<pid>, <cluster>.old-<pid>) are cleaned up first, and each is named.
 A spec of - is read from standard input.
@@ -32,9 +33,16 @@ ${VERBOSITY_USAGE}`,
       });
     }
     // What a killed run left behind (a staging folder, a previous output), cleaned up before the swap.
-    const recovered = writeSites(generated);
-    if (level !== 'quiet') recovered.forEach((line) => io.out(line));
-    if (level !== 'quiet') for (const { model, artifacts, target } of generated) io.out(`${model.file}: wrote ${artifacts.length} files to ${target}`);
+    const writes = writeSites(generated);
+    if (level !== 'quiet') writes.forEach((write) => write.recovered.forEach((line) => io.out(line)));
+    if (level !== 'quiet')
+      generated.forEach(({ model, artifacts, target }, index) =>
+        io.out(
+          writes[index].written
+            ? `${model.file}: wrote ${artifacts.length} files to ${target}`
+            : `${model.file}: ${target} already holds these ${artifacts.length} files; ${leftAs(writes[index].modesSet)}`,
+        ),
+      );
     return EXIT_OK;
   },
 };
