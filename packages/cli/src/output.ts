@@ -339,6 +339,9 @@ export function recoverTarget(target: string): string[] {
   return done;
 }
 
+/** What the writer needs of a generated file (an Artifact, or a file of an archive). */
+export type WrittenFile = Pick<Artifact, 'path' | 'content' | 'mode'>;
+
 /** What writing one target did: the clean-up of a killed run's leftovers, and whether the folder was written. */
 export interface SiteWrite {
   readonly target: string;
@@ -358,7 +361,7 @@ export interface SiteWrite {
  * previous one as <target>.old-<pid>), and the next run restores and cleans up first (recoverTarget).
  * A folder that already holds the artifacts' bytes and nothing else is not replaced (see modesToSet).
  */
-export function writeArtifacts(target: string, artifacts: readonly Artifact[]): SiteWrite {
+export function writeArtifacts(target: string, artifacts: readonly WrittenFile[]): SiteWrite {
   return writeSites([{ target, artifacts }])[0];
 }
 
@@ -367,7 +370,7 @@ export function writeArtifacts(target: string, artifacts: readonly Artifact[]): 
  * target locked by another run leaves all of them as they were. A folder that cannot be written (a file, a
  * read-only mount, a full disk) throws FileError, and the folders this run created are removed again.
  */
-export function writeSites(sites: readonly { readonly target: string; readonly artifacts: readonly Artifact[] }[]): SiteWrite[] {
+export function writeSites(sites: readonly { readonly target: string; readonly artifacts: readonly WrittenFile[] }[]): SiteWrite[] {
   const releases: (() => void)[] = [];
   const created: string[] = [];
   let finished = false;
@@ -395,7 +398,7 @@ export function writeSites(sites: readonly { readonly target: string; readonly a
  * executable bit, https://git-scm.com/docs/git-config#Documentation/git-config.txt-corefileMode), and every
  * file keeps the right bytes whichever of the chmods a killed run got to. Stops at the first difference.
  */
-function modesToSet(target: string, artifacts: readonly Artifact[]): { path: string; mode: number }[] | undefined {
+function modesToSet(target: string, artifacts: readonly WrittenFile[]): { path: string; mode: number }[] | undefined {
   if (!existsSync(target)) return undefined;
   const listing = listEntries(target);
   if (listing.unexpected.length > 0 || listing.files.length !== artifacts.length) return undefined;
@@ -435,7 +438,7 @@ function writeText(path: string, text: string, mode: number): void {
  * Writes the artifacts into a staging sibling and swaps it in, unless target already holds exactly them; the
  * caller holds the target's lock.
  */
-function swapIn(target: string, artifacts: readonly Artifact[]): SiteWrite {
+function swapIn(target: string, artifacts: readonly WrittenFile[]): SiteWrite {
   const staging = `${target}.tmp-${process.pid}`;
   const previous = `${target}.old-${process.pid}`;
   let recovered: string[];
@@ -494,6 +497,37 @@ function swapIn(target: string, artifacts: readonly Artifact[]): SiteWrite {
 /** How a folder that was not replaced was left, for the commands' one line per site. */
 export function leftAs(modesSet: number): string {
   return modesSet === 0 ? 'left as it was' : `set the mode of ${modesSet} of them, left the rest as it was`;
+}
+
+/** The line generate and unpack print for one site: "<source>: wrote N files to T" or what was left as it was. */
+export function writeLine(source: string, write: SiteWrite, files: number): string {
+  return write.written ? `${source}: wrote ${files} files to ${write.target}` : `${source}: ${write.target} already holds these ${files} files; ${leftAs(write.modesSet)}`;
+}
+
+/**
+ * Writes one file whole or not at all: into a sibling <file>.tmp-<pid>, then renamed over the file, so a reader
+ * (or a build cache hashing it) never sees half of it. Missing folders are made; a failure throws FileError, and
+ * so does a path that exists as anything but a regular file.
+ */
+export function writeFileWhole(file: string, bytes: Buffer): void {
+  // Only a regular file is replaced: renaming over /dev/stdout, a link or a FIFO would destroy it, not write to it.
+  let existing: Stats | undefined;
+  try {
+    existing = lstatSync(file);
+  } catch (error) {
+    if (errnoOf(error) !== 'ENOENT' && errnoOf(error) !== 'ENOTDIR') throw fileError(error, 'write', file);
+  }
+  if (existing && !existing.isFile()) throw new FileError(`cannot write ${file}: it is ${kindOf(existing)}, not a regular file; choose a file path`);
+  const created = makeFolders(dirname(file));
+  const staging = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(staging, bytes);
+    renameSync(staging, file);
+  } catch (error) {
+    rmSync(staging, { force: true });
+    removeFolders(created);
+    throw fileError(error, 'write', file);
+  }
 }
 
 export interface Drift {

@@ -18,7 +18,8 @@ export interface ServerURL extends Endpoint {
 /** A parsed value, or why the text is unusable (a sentence fragment after the field name). */
 export type Parsed<T> = { readonly value: T } | { readonly problem: string };
 
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** An RFC 1123 label, as the schema's dnsLabel (a cluster name, one part of a DNS name). */
+export const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
  * Why a host part (of a URL or host:port) is unusable: it must be a dotted-quad IPv4 address or a DNS

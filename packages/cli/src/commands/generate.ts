@@ -1,26 +1,31 @@
 import { join } from 'node:path';
 import type { Artifact, ClusterModel } from '@clusterspec/spec';
-import { EXIT_OK, type Command } from '../command';
+import { EXIT_OK, UsageError, type Command } from '../command';
 import { generateSite } from '../generate';
 import { loadAll, outFolder } from '../load';
-import { leftAs, writeSites } from '../output';
+import { writeFileWhole, writeLine, writeSites } from '../output';
+import { encodeArchive } from '../site-archive';
 import { progress, verbosity, VERBOSITY_OPTIONS, VERBOSITY_USAGE } from '../progress';
 
 export const generate: Command = {
   name: 'generate',
-  usage: `Usage: clusterspec generate <spec...> [--out DIR] [--quiet|--verbose]
+  usage: `Usage: clusterspec generate <spec...> [--out DIR | --archive FILE] [--quiet|--verbose]
 
 Writes every artifact of each spec into DIR/<cluster>/ (default DIR: out), replacing
 that folder as a whole, with DIR/<cluster>/topology.svg, the site's picture. A folder that
-already holds exactly those files (bytes and modes) and nothing else is left as it was.
+already holds those files' bytes and nothing else is not replaced; only modes that differ are set.
 Nothing is written unless every spec is valid. Leftovers of a killed run beside DIR/<cluster>/
 (<cluster>.tmp-<pid>, <cluster>.old-<pid>) are cleaned up first, and each is named.
+With --archive FILE, every site's files go into that one file instead (gzip over JSON, written
+whole or not at all), for a build cache or a CI artifact; 'clusterspec unpack FILE' writes them out.
 A spec of - is read from standard input.
 ${VERBOSITY_USAGE}`,
-  options: { out: { type: 'string', default: 'out' }, ...VERBOSITY_OPTIONS },
+  options: { out: { type: 'string', default: 'out' }, archive: { type: 'string' }, ...VERBOSITY_OPTIONS },
   async run(positionals, values, io) {
     const level = verbosity(values);
     const out = outFolder(values);
+    const archive = values.archive as string | undefined;
+    if (archive === '') throw new UsageError('--archive "" names no file; give one (e.g. --archive dist/sites.json.gz)');
     const models = loadAll(positionals, out);
     const step = progress(io, level, models, 'generating');
     // Every spec is generated before anything is written: one failure leaves every folder as it was.
@@ -32,17 +37,15 @@ ${VERBOSITY_USAGE}`,
         return `${artifacts.length} files`;
       });
     }
+    if (archive !== undefined) {
+      writeFileWhole(archive, encodeArchive(generated.map(({ model, artifacts }) => ({ name: model.name, files: artifacts }))));
+      if (level !== 'quiet') for (const { model, artifacts } of generated) io.out(`${model.file}: archived ${artifacts.length} files in ${archive}`);
+      return EXIT_OK;
+    }
     // What a killed run left behind (a staging folder, a previous output), cleaned up before the swap.
     const writes = writeSites(generated);
     if (level !== 'quiet') writes.forEach((write) => write.recovered.forEach((line) => io.out(line)));
-    if (level !== 'quiet')
-      generated.forEach(({ model, artifacts, target }, index) =>
-        io.out(
-          writes[index].written
-            ? `${model.file}: wrote ${artifacts.length} files to ${target}`
-            : `${model.file}: ${target} already holds these ${artifacts.length} files; ${leftAs(writes[index].modesSet)}`,
-        ),
-      );
+    if (level !== 'quiet') generated.forEach(({ model, artifacts }, index) => io.out(writeLine(model.file, writes[index], artifacts.length)));
     return EXIT_OK;
   },
 };

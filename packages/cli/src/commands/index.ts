@@ -57,5 +57,10 @@ export const commands: readonly CommandEntry[] = [
     summary: 'render <spec> (--host H | --all) --to DIR  write deployable files with every secret filled in',
     load: () => (require('./render') as typeof import('./render')).render,
   },
+  {
+    name: 'unpack',
+    summary: 'unpack <archive...> [--out DIR]  write the sites of generate --archive files into DIR/<cluster>/',
+    load: () => (require('./unpack') as typeof import('./unpack')).unpack,
+  },
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
