@@ -501,7 +501,9 @@ export function leftAs(modesSet: number): string {
 
 /** The line generate and unpack print for one site: "<source>: wrote N files to T" or what was left as it was. */
 export function writeLine(source: string, write: SiteWrite, files: number): string {
-  return write.written ? `${source}: wrote ${files} files to ${write.target}` : `${source}: ${write.target} already holds these ${files} files; ${leftAs(write.modesSet)}`;
+  return write.written
+    ? `${source}: wrote ${files} files to ${write.target}`
+    : `${source}: ${write.target} already holds these ${files} files; ${leftAs(write.modesSet)}`;
 }
 
 /**
