@@ -86,7 +86,7 @@ function makeFleetWorkspace(workspace, specs, { ignoreOut = false } = {}) {
     plugins: [{ plugin: './tools/nx-cluster-plugin/index.js', options: { specs: SITES } }],
   };
   writeFileSync(join(workspace, 'nx.json'), `${JSON.stringify(nxJson, null, 2)}\n`);
-  writeFileSync(join(workspace, '.gitignore'), 'node_modules\n.nx/\nreports/\n');
+  writeFileSync(join(workspace, '.gitignore'), 'node_modules\n.nx/\nreports/\ndist/\n');
   if (ignoreOut) writeFileSync(join(workspace, '.nxignore'), `${OUT}/\n`);
   cpSync(join(ROOT, 'tools/nx-cluster-plugin'), join(workspace, 'tools/nx-cluster-plugin'), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(workspace, 'node_modules'));

@@ -1,11 +1,12 @@
 /**
  * The Nx executor of the cluster projects (tools/nx-cluster-plugin/executor.js): batched (Nx's default here, through
  * `preferBatch`) and one process per task (`--batch=false`) write the same out/ as the CLI itself; in a batch every
- * task keeps its own exit status and output, shown under its own header and replayed from the cache.
+ * task keeps its own exit status and output, shown under its own header and replayed from the cache. generate is
+ * the cached `archive` target (one file per site in Nx's cache) and an uncached unpack of it into out/.
  * A scratch fleet repository of three sites (bench/fleet-workspace.js); about 30 s.
  * Needs `npm run build` (the executor loads packages/cli/dist).
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -51,26 +52,51 @@ describe('executor options and order', () => {
       '--format',
       'sarif',
     ]);
+    expect(executor.argvOf({ command: 'archive', spec: 'sites/a/cluster.yaml', archive: 'dist/clusterspec/a.json.gz' }, root)).toEqual([
+      'generate',
+      'sites/a/cluster.yaml',
+      '--archive',
+      'dist/clusterspec/a.json.gz',
+    ]);
+    expect(executor.argvOf({ command: 'unpack', spec: 'sites/a/cluster.yaml', archive: 'dist/clusterspec/a.json.gz' }, root)).toEqual([
+      'unpack',
+      'dist/clusterspec/a.json.gz',
+      '--out',
+      'out',
+    ]);
+    expect(() => executor.argvOf({ command: 'unpack', spec: 'x' }, root)).toThrow(/unpack needs the option "archive"/);
     expect(() => executor.argvOf({ command: 'render', spec: 'x' }, root)).toThrow(/unknown command "render"/);
   });
 
   it('runs every check before any generate of the batch, and a task after its dependencies', () => {
-    const tasks = { 'b:generate': {}, 'a:check': {}, 'a:generate': {}, 'b:lint': {}, 'c:check': {} };
+    const tasks = { 'b:generate': {}, 'a:check': {}, 'a:generate': {}, 'b:lint': {}, 'c:check': {}, 'd:unpack': {}, 'd:archive': {} };
     const inputs = {
       'b:generate': { command: 'generate' },
       'a:check': { command: 'check' },
       'a:generate': { command: 'generate' },
       'b:lint': { command: 'lint' },
       'c:check': { command: 'check' },
+      'd:unpack': { command: 'unpack' },
+      'd:archive': { command: 'archive' },
     };
-    expect(executor.runOrder({ tasks, dependencies: {} }, inputs)).toEqual(['a:check', 'c:check', 'b:lint', 'a:generate', 'b:generate']);
+    expect(executor.runOrder({ tasks, dependencies: {} }, inputs)).toEqual([
+      'a:check',
+      'c:check',
+      'b:lint',
+      'd:archive',
+      'a:generate',
+      'b:generate',
+      'd:unpack',
+    ]);
     // c:check waits for b:generate when it depends on it (a dependency inside the batch).
     expect(executor.runOrder({ tasks, dependencies: { 'c:check': ['b:generate'] } }, inputs)).toEqual([
       'a:check',
       'b:lint',
+      'd:archive',
       'a:generate',
       'b:generate',
       'c:check',
+      'd:unpack',
     ]);
   });
 });
@@ -99,13 +125,31 @@ describe('a fleet of three sites through Nx', () => {
     const { status, output } = fleet.nx(workspace, [...RUN, '-t', 'generate', 'lint']);
     // The broken site's lint fails (exit 1 of its task), so the run fails; every other task succeeds.
     expect(status).toBe(1);
-    expect(output).toMatch(/Running 6 tasks with \.\/tools\/nx-cluster-plugin:clusterspec/);
+    // archive, generate (the unpack) and lint of three sites.
+    expect(output).toMatch(/Running 9 tasks with \.\/tools\/nx-cluster-plugin:clusterspec/);
     expect(output).toMatch(/Failed tasks:\s*\n\s*- cluster-broken-consul-four-servers:lint\s*\n/);
     expect(sectionOf(output, 'cluster-broken-consul-four-servers:lint')).toMatch(/error 4 Consul server members.*consul-quorum/);
     // modern's copies lint without an error (no problems, or infos and warnings only).
     expect(sectionOf(output, 'cluster-alpha:lint')).toMatch(CLEAN);
     expect(sectionOf(output, 'cluster-alpha:lint')).not.toMatch(/consul-quorum/);
-    expect(sectionOf(output, 'cluster-beta:generate')).toMatch(/sites\/beta\/cluster\.yaml: wrote \d+ files to out\/beta/);
+    expect(sectionOf(output, 'cluster-beta:archive')).toMatch(/sites\/beta\/cluster\.yaml: archived 149 files in dist\/clusterspec\/beta\.json\.gz/);
+    expect(sectionOf(output, 'cluster-beta:generate')).toMatch(/dist\/clusterspec\/beta\.json\.gz: wrote 149 files to out\/beta/);
+    expect(treeDifferences(join(workspace, 'out'), expected)).toEqual([]);
+  });
+
+  it('a cached generate unpacks the cached archive: out/ restored when deleted, a hand edit undone, a current folder left as it was', () => {
+    rmSync(join(workspace, 'out'), { recursive: true, force: true });
+    const restored = fleet.nx(workspace, [...RUN, '-t', 'generate']);
+    expect(restored.status).toBe(0);
+    expect(sectionOf(restored.output, 'cluster-alpha:archive')).toMatch(/\[local cache\]/);
+    expect(sectionOf(restored.output, 'cluster-alpha:generate')).toMatch(/wrote 149 files to out\/alpha/);
+    expect(treeDifferences(join(workspace, 'out'), expected)).toEqual([]);
+
+    writeFileSync(join(workspace, 'out/alpha/topology.svg'), 'edited by hand\n');
+    const undone = fleet.nx(workspace, [...RUN, '-t', 'generate']);
+    expect(undone.status).toBe(0);
+    expect(sectionOf(undone.output, 'cluster-alpha:generate')).toMatch(/wrote 149 files to out\/alpha/);
+    expect(sectionOf(undone.output, 'cluster-beta:generate')).toMatch(/out\/beta already holds these 149 files; left as it was/);
     expect(treeDifferences(join(workspace, 'out'), expected)).toEqual([]);
   });
 
@@ -122,7 +166,7 @@ describe('a fleet of three sites through Nx', () => {
     const { status, output } = fleet.nx(workspace, [...RUN, '-t', 'generate', '--batch=false', '--skip-nx-cache']);
     expect(status).toBe(0);
     expect(output).not.toMatch(/tasks with \.\/tools\/nx-cluster-plugin:clusterspec/);
-    expect(sectionOf(output, 'cluster-alpha:generate')).toMatch(/sites\/alpha\/cluster\.yaml: wrote \d+ files to out\/alpha/);
+    expect(sectionOf(output, 'cluster-alpha:generate')).toMatch(/dist\/clusterspec\/alpha\.json\.gz: wrote 149 files to out\/alpha/);
     expect(treeDifferences(join(workspace, 'out'), expected)).toEqual([]);
   });
 

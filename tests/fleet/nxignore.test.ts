@@ -1,9 +1,9 @@
 /**
  * A fleet that lists out/ in .nxignore (so Nx hashes none of its tens of thousands of files): the cluster plugin
  * then gives `check` no cache (an out/ input would match nothing, and a hand edit of out/ would hit the cache),
- * while generate and lint stay cached. A scratch fleet repository of 20 sites (bench/fleet-workspace.js): every
- * generate is restored byte-identical from the local cache, check runs every time, passes on a clean tree and
- * names a hand-edited file. About 60 s; every Nx call is bounded in time.
+ * while archive and lint stay cached (generate, the archive's unpack, never is). A scratch fleet repository of 20
+ * sites (bench/fleet-workspace.js): every out/ is unpacked byte-identical from a cached archive, check runs every
+ * time, passes on a clean tree and names a hand-edited file. About 60 s; every Nx call is bounded in time.
  * Needs `npm run build` (the executor loads packages/cli/dist).
  */
 import { appendFileSync, cpSync, existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -77,13 +77,15 @@ describe('the plugin reads .nxignore', () => {
     expect(targets.check.inputs).toContain('{workspaceRoot}/out/east/**/*');
   });
 
-  it('with out/ in .nxignore, check is not cached and has no out/ input; generate and lint stay cached', async () => {
+  it('with out/ in .nxignore, check is not cached and has no out/ input; archive and lint stay cached', async () => {
     writeFileSync(join(workspace, '.nxignore'), 'node_modules\n/out/\n');
     const targets = await targetsOf();
     expect(targets.check.cache).toBe(false);
     expect(JSON.stringify(targets.check.inputs)).not.toMatch(/out\//);
-    expect(targets.generate.cache).toBe(true);
+    expect(targets.archive.cache).toBe(true);
     expect(targets.lint.cache).toBe(true);
+    // generate is never cached, whatever .nxignore says: it unpacks the cached archive into out/.
+    expect(targets.generate.cache).toBe(false);
   });
 
   it('an .nxignore that does not ignore out/ changes nothing', async () => {
@@ -113,37 +115,43 @@ describe('a fleet of 20 sites with out/ in .nxignore', () => {
   });
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  it('Nx sees check uncached', () => {
+  it('Nx sees check and generate uncached, the archive cached with its one file as output', () => {
     const { status, output } = fleet.nx(workspace, ['show', 'project', 'cluster-site-01', '--json'], {}, NX_TIMEOUT);
     expect(status).toBe(0);
     const targets = JSON.parse(output.slice(output.indexOf('{'))).targets;
     expect(targets.check.cache).toBe(false);
-    expect(targets.generate.cache).toBe(true);
-    expect(targets.generate.outputs).toEqual(['{workspaceRoot}/out/site-01']);
+    expect(targets.generate.cache).toBe(false);
+    expect(targets.generate.dependsOn).toContain('archive');
+    expect(targets.archive.cache).toBe(true);
+    expect(targets.archive.outputs).toEqual(['{workspaceRoot}/dist/clusterspec/site-01.json.gz']);
   });
 
-  it('generate and lint run cold, then come from the local cache: out/ deleted is restored byte-identical', () => {
+  it('archive and lint run cold, then come from the local cache: out/ deleted is unpacked byte-identical', () => {
     rmSync(join(workspace, 'out'), { recursive: true, force: true });
     const cold = fleet.nx(workspace, [...RUN, '-t', 'generate', 'lint'], {}, NX_TIMEOUT);
     expect(cold.status).toBe(0);
-    expect(cold.output).toMatch(/Running 40 tasks with \.\/tools\/nx-cluster-plugin:clusterspec/);
+    // archive, generate (its unpack) and lint of 20 sites.
+    expect(cold.output).toMatch(/Running 60 tasks with \.\/tools\/nx-cluster-plugin:clusterspec/);
     expect(treeDifferences(join(workspace, 'out'), expected)).toEqual([]);
 
     rmSync(join(workspace, 'out'), { recursive: true, force: true });
     const restored = fleet.nx(workspace, [...RUN, '-t', 'generate', 'lint'], {}, NX_TIMEOUT);
     expect(restored.status).toBe(0);
-    expect(restored.output).toMatch(/Nx read the output from the cache instead of running the command for 40 out of 41 tasks/);
-    expect(sectionOf(restored.output, 'cluster-site-07:generate')).toMatch(/\[local cache\][^]*wrote \d+ files to out\/site-07/);
+    expect(restored.output).toMatch(/Nx read the output from the cache instead of running the command for 40 out of 61 tasks/);
+    expect(sectionOf(restored.output, 'cluster-site-07:archive')).toMatch(/\[local cache\]/);
+    expect(sectionOf(restored.output, 'cluster-site-07:generate')).toMatch(/wrote 149 files to out\/site-07/);
     expect(treeDifferences(join(workspace, 'out'), expected)).toEqual([]);
   });
 
-  it('with out/ in place, a cached generate writes it again from the cache (Nx does not hash ignored files): a hand edit is undone', () => {
+  it('with out/ in place, generate unpacks the cached archive: a hand edit is undone, the other sites are left as they were', () => {
     appendFileSync(join(workspace, 'out/site-03/hosts/cp-1/etc/hosts.d/clusterspec'), '10.0.0.99 hand-edited\n');
     writeFileSync(join(workspace, 'out/site-03/stray'), 'left by hand\n');
     const again = fleet.nx(workspace, [...RUN, '-t', 'generate'], {}, NX_TIMEOUT);
     expect(again.status).toBe(0);
-    expect(again.output).toMatch(/for 20 out of 21 tasks/);
-    expect(sectionOf(again.output, 'cluster-site-03:generate')).toMatch(/\[local cache\]/);
+    expect(again.output).toMatch(/for 20 out of 41 tasks/);
+    expect(sectionOf(again.output, 'cluster-site-03:archive')).toMatch(/\[local cache\]/);
+    expect(sectionOf(again.output, 'cluster-site-03:generate')).toMatch(/wrote 149 files to out\/site-03/);
+    expect(sectionOf(again.output, 'cluster-site-04:generate')).toMatch(/out\/site-04 already holds these 149 files; left as it was/);
     expect(treeDifferences(join(workspace, 'out'), expected)).toEqual([]);
   });
 

@@ -13,10 +13,11 @@ const { dirname, isAbsolute, join, relative } = require('node:path');
 const { OUT } = require('./index.js');
 
 /**
- * Within one batch, every check runs before any generate, and lint in between: check judges the out/ that was
- * there when Nx hashed its inputs (out/<name> is one of them), not the folder a generate of the same run rewrote.
+ * Within one batch, every check runs before any generate or unpack, and lint in between: check judges the out/
+ * that was there when Nx hashed its inputs (out/<name> is one of them), not the folder a generate of the same run
+ * rewrote. An unpack also waits for its archive (a dependency).
  */
-const COMMAND_ORDER = ['check', 'lint', 'generate'];
+const COMMAND_ORDER = ['check', 'lint', 'archive', 'generate', 'unpack'];
 
 /** The CLI's library entry, resolved from the workspace (packages/cli/dist, built by the `build` target). */
 function loadCli(workspaceRoot) {
@@ -29,6 +30,12 @@ function fromHere(workspaceRoot, path) {
   return relative(process.cwd(), absolute) || '.';
 }
 
+/** The archive file of an archive or unpack task (the plugin sets it per site). */
+function archiveOf(options) {
+  if (!options.archive) throw new Error(`clusterspec executor: ${options.command} needs the option "archive" (the site's archive file)`);
+  return options.archive;
+}
+
 /** The CLI arguments of one task's options. */
 function argvOf(options, workspaceRoot) {
   const spec = fromHere(workspaceRoot, options.spec);
@@ -38,8 +45,12 @@ function argvOf(options, workspaceRoot) {
       return [options.command, spec, '--out', fromHere(workspaceRoot, options.out || OUT)];
     case 'lint':
       return options.sarif ? ['lint', spec, '--format', 'sarif'] : ['lint', spec];
+    case 'archive':
+      return ['generate', spec, '--archive', fromHere(workspaceRoot, archiveOf(options))];
+    case 'unpack':
+      return ['unpack', fromHere(workspaceRoot, archiveOf(options)), '--out', fromHere(workspaceRoot, options.out || OUT)];
     default:
-      throw new Error(`clusterspec executor: unknown command "${options.command}" (generate, lint or check)`);
+      throw new Error(`clusterspec executor: unknown command "${options.command}" (generate, lint, check, archive or unpack)`);
   }
 }
 

@@ -8,6 +8,9 @@ const { basename, dirname, join } = require('node:path');
 const OUT = require('./schema.json').properties.out.default;
 
 const DEFAULT_SPECS = 'fixtures/*/cluster.{yaml,toml}';
+// Where the `archive` target writes each site's files as one file (`clusterspec generate --archive`), relative to
+// the workspace root; git-ignored (dist/), never committed.
+const ARCHIVES = 'dist/clusterspec';
 // The executor of this folder (executors.json), named by its path from the workspace root.
 const EXECUTOR = './tools/nx-cluster-plugin:clusterspec';
 
@@ -50,20 +53,28 @@ function readNxignore(workspaceRoot) {
  * The projects of one spec. `outIgnored`: the workspace lists out/ in .nxignore, so Nx hashes none of its files and
  * an out/ input would match nothing (a hand edit of out/ would hit the cache); check is then not cached at all and
  * reads out/ itself on every run.
+ *
+ * generate is two targets. `archive` is the cached one: it generates the site into one file,
+ * dist/clusterspec/<name>.json.gz, its only output, so Nx stores and restores (locally or from the shared cache)
+ * one file per site instead of copying every generated file in and out of its cache (about 50,000 for 200 sites,
+ * which cost more than generating them). `generate` depends on it and is not cached: it unpacks that file into
+ * out/<name>, which costs reads only when out/<name> already holds those files (the writer then leaves it).
  */
 function projectFor(specFile, workspaceRoot, outIgnored) {
   const root = dirname(specFile);
   const name = clusterName(workspaceRoot, specFile);
+  const archive = `${ARCHIVES}/${name}.json.gz`;
   // The executor is code the results depend on, like the packages' sources.
   const inputs = [`{workspaceRoot}/${specFile}`, 'sources', '{workspaceRoot}/tools/nx-cluster-plugin/**/*'];
-  const dependsOn = [{ projects: ['clusterspec'], target: 'build' }];
-  const target = (command, extra) => ({ executor: EXECUTOR, options: { command, spec: specFile }, cache: true, dependsOn, inputs, ...extra });
+  const build = { projects: ['clusterspec'], target: 'build' };
+  const target = (command, extra) => ({ executor: EXECUTOR, options: { command, spec: specFile }, cache: true, dependsOn: [build], inputs, ...extra });
   return {
     [root]: {
       name: `cluster-${name}`,
       tags: ['cluster'],
       targets: {
-        generate: target('generate', { outputs: [`{workspaceRoot}/${OUT}/${name}`] }),
+        archive: target('archive', { options: { command: 'archive', spec: specFile, archive }, outputs: [`{workspaceRoot}/${archive}`] }),
+        generate: target('unpack', { options: { command: 'unpack', spec: specFile, archive }, cache: false, dependsOn: [build, 'archive'] }),
         // `nx run-many -t lint -c sarif` writes reports/sarif/<name>.sarif (an output, so the cache restores it too).
         lint: target('lint', { outputs: [`{workspaceRoot}/reports/sarif/${name}.sarif`], configurations: { sarif: { sarif: `reports/sarif/${name}.sarif` } } }),
         check: target('check', outIgnored ? { cache: false } : { inputs: [...inputs, `{workspaceRoot}/${OUT}/${name}/**/*`] }),
@@ -98,4 +109,5 @@ exports.createNodes = [
 ];
 
 exports.OUT = OUT;
+exports.ARCHIVES = ARCHIVES;
 exports.ignoresOut = ignoresOut;
