@@ -5,10 +5,9 @@
  * the next generate.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli } from '../support/cli';
+import { cli, seedOutputScratch } from '../support/cli';
 import { ROOT } from '../support/fixtures';
 
 const SEED = join(ROOT, 'fixtures/seed-ha/cluster.yaml');
@@ -16,19 +15,7 @@ const BIN = join(ROOT, 'packages/cli/bin/clusterspec.js');
 /** Above the kernel's largest pid (pid_max is at most 2^22): a run that is certainly over. */
 const DEAD_PID = 99999999;
 
-let scratch: string;
-let out: string;
-let site: string;
-beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'clusterspec-entries-'));
-  out = join(scratch, 'out');
-  site = join(out, 'seed-ha');
-});
-beforeEach(async () => {
-  rmSync(out, { recursive: true, force: true });
-  expect((await cli(['generate', SEED, '--out', out, '--quiet'])).code).toBe(0);
-});
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const { scratch, out, site } = seedOutputScratch('clusterspec-entries-');
 
 describe('links, FIFOs and sockets in out/ are named, never followed or opened', () => {
   const secretLine = 'root:x:0:0:'; // the first line of /etc/passwd

@@ -4,30 +4,17 @@
  * generate` (issue 17). Only modes are set in place, as a git clone leaves them (0644 for a 0640 file); any
  * other difference replaces the folder as a whole, as before.
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listFiles } from '@clusterspec/cli';
-import { cli } from '../support/cli';
+import { cli, seedOutputScratch } from '../support/cli';
 import { ROOT } from '../support/fixtures';
 
 const SEED = join(ROOT, 'fixtures/seed-ha/cluster.yaml');
 /** A file generate writes with mode 0640 (Consul's agent configuration: readable by its group, not by everyone). */
 const PRIVATE_FILE = 'hosts/consul-1/etc/consul.d/consul.hcl';
 
-let scratch: string;
-let out: string;
-let site: string;
-beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'clusterspec-unchanged-'));
-  out = join(scratch, 'out');
-  site = join(out, 'seed-ha');
-});
-beforeEach(async () => {
-  rmSync(out, { recursive: true, force: true });
-  expect((await cli(['generate', SEED, '--out', out, '--quiet'])).code).toBe(0);
-});
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const { scratch, out, site } = seedOutputScratch('clusterspec-unchanged-');
 
 /** Each file's inode and modification time: unchanged only if the file was neither rewritten nor replaced. */
 function identities(): Map<string, string> {
