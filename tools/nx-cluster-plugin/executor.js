@@ -1,6 +1,7 @@
 'use strict';
-// The `clusterspec` executor of the cluster projects (executors.json): generate, lint or check one spec through
-// the CLI's in-process `main(argv, io)` rather than a shell and a fresh Node process per task.
+// The `clusterspec` executor of the cluster projects (executors.json): generate, lint, check, archive (generate
+// --archive) or unpack one spec through the CLI's in-process `main(argv, io)` rather than a shell and a fresh Node
+// process per task.
 //
 // Nx runs `runBatch` when it batches tasks (executors.json sets `preferBatch`, so it does by default; `--batch=false`
 // or NX_BATCH_MODE=false turn it off and each task gets `runOne` in a process of its own). A batch is one Node process
