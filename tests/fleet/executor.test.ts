@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { ROOT } from '../support/fixtures';
-import { fleet, treeDifferences } from '../support/fleet';
+import { fleet, sectionOf, treeDifferences } from '../support/fleet';
 
 jest.setTimeout(180000);
 
@@ -25,16 +25,6 @@ const BROKEN = readFileSync(join(ROOT, 'fixtures/broken/consul-four-servers/clus
 /** What lint prints for a site without an error. */
 const CLEAN = /(no problems|\(0 errors, )/;
 const RUN = ['run-many', '--projects=tag:cluster', '--output-style=static'];
-
-/**
- * What Nx printed for one task: from each `> nx run <id>` header to the next header (Nx may print a task's header
- * twice, when it starts it alone and again with its output), joined.
- */
-function sectionOf(output: string, taskId: string): string {
-  const sections = output.split(/(?=^> nx run )/m).filter((section) => section.startsWith(`> nx run ${taskId} `) || section.startsWith(`> nx run ${taskId}\n`));
-  if (sections.length === 0) throw new Error(`no output for ${taskId} in:\n${output}`);
-  return sections.join('');
-}
 
 describe('executor options and order', () => {
   it('turns each command into the CLI arguments, paths from the workspace root', () => {

@@ -9,7 +9,7 @@
 import { appendFileSync, cpSync, existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fleet, treeDifferences } from '../support/fleet';
+import { fleet, sectionOf, treeDifferences } from '../support/fleet';
 
 jest.setTimeout(300000);
 
@@ -31,13 +31,6 @@ const SITES = Array.from({ length: 20 }, (_, index) => `site-${String(index + 1)
 const RUN = ['run-many', '--projects=tag:cluster', '--output-style=static'];
 /** Each Nx call gets two minutes at most (20 sites take about 15 s on an idle machine). */
 const NX_TIMEOUT = 120000;
-
-/** What Nx printed for one task (from its `> nx run <id>` header to the next), every time it printed one. */
-function sectionOf(output: string, taskId: string): string {
-  const sections = output.split(/(?=^> nx run )/m).filter((section) => section.startsWith(`> nx run ${taskId} `) || section.startsWith(`> nx run ${taskId}\n`));
-  if (sections.length === 0) throw new Error(`no output for ${taskId} in:\n${output}`);
-  return sections.join('');
-}
 
 describe('which .nxignore lines ignore out/', () => {
   it('takes out/ from the executor schema, the one place it is named', () => {

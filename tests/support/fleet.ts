@@ -1,6 +1,6 @@
 /**
- * The scratch fleet repositories of bench/fleet-workspace.js (one source for the benchmark and the tests), typed,
- * and a comparison of two out/ trees (file list, bytes and modes).
+ * The scratch fleet repositories of bench/fleet-workspace.js (one source for the benchmark and the tests), typed;
+ * a comparison of two out/ trees (file list, bytes and modes), and what Nx printed for one task.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,4 +43,14 @@ export function treeDifferences(a: string, b: string): string[] {
   }
   for (const path of right.keys()) if (!left.has(path)) differences.push(`only in ${b}: ${path}`);
   return differences;
+}
+
+/**
+ * What Nx printed for one task: from each `> nx run <id>` header to the next header (Nx may print a task's header
+ * twice, when it starts it alone and again with its output), joined.
+ */
+export function sectionOf(output: string, taskId: string): string {
+  const sections = output.split(/(?=^> nx run )/m).filter((section) => section.startsWith(`> nx run ${taskId} `) || section.startsWith(`> nx run ${taskId}\n`));
+  if (sections.length === 0) throw new Error(`no output for ${taskId} in:\n${output}`);
+  return sections.join('');
 }
