@@ -494,16 +494,17 @@ function swapIn(target: string, artifacts: readonly WrittenFile[]): SiteWrite {
   return { target, recovered, written: true, modesSet: 0 };
 }
 
-/** How a folder that was not replaced was left, for the commands' one line per site. */
-export function leftAs(modesSet: number): string {
+/** How a folder that was not replaced was left. */
+function leftAs(modesSet: number): string {
   return modesSet === 0 ? 'left as it was' : `set the mode of ${modesSet} of them, left the rest as it was`;
 }
 
-/** The line generate and unpack print for one site: "<source>: wrote N files to T" or what was left as it was. */
-export function writeLine(source: string, write: SiteWrite, files: number): string {
-  return write.written
-    ? `${source}: wrote ${files} files to ${write.target}`
-    : `${source}: ${write.target} already holds these ${files} files; ${leftAs(write.modesSet)}`;
+/**
+ * The line generate, unpack and render print for one site: "<source>: wrote N files to T" or what was left as it
+ * was. `shown` is the folder as the user named it, when that is not the path written (render resolves links).
+ */
+export function writeLine(source: string, write: SiteWrite, files: number, shown: string = write.target): string {
+  return write.written ? `${source}: wrote ${files} files to ${shown}` : `${source}: ${shown} already holds these ${files} files; ${leftAs(write.modesSet)}`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Command } from '../command';
 import { generateArtifacts } from '../generate';
 import { loadAll } from '../load';
-import { leftAs, writeArtifacts } from '../output';
+import { writeArtifacts, writeLine } from '../output';
 import { renderTarget } from '../render-target';
 import { fillSecrets, formatSecretProblem } from '../secrets-fill';
 
@@ -62,11 +62,8 @@ printed.`,
       mode: filled.secretBearing.has(item.path) ? SECRET_MODE : item.mode,
     }));
     // Into the folder that was judged, not the path as given: a symbolic link changed since cannot redirect it.
-    const { written, modesSet } = writeArtifacts(join(destination.folder, host ?? model.name), files);
-    const what = `${filled.artifacts.length} files`;
-    io.out(
-      `${model.file}: ${written ? `wrote ${what} to ${target}` : `${target} already holds these ${what}; ${leftAs(modesSet)}`} (${filled.secretBearing.size} with secrets, mode 0600)`,
-    );
+    const write = writeArtifacts(join(destination.folder, host ?? model.name), files);
+    io.out(`${writeLine(model.file, write, filled.artifacts.length, target)} (${filled.secretBearing.size} with secrets, mode 0600)`);
     return EXIT_OK;
   },
 };
