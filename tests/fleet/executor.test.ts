@@ -58,7 +58,7 @@ describe('executor options and order', () => {
     expect(() => executor.argvOf({ command: 'render', spec: 'x' }, root)).toThrow(/unknown command "render"/);
   });
 
-  it('runs every check before any generate of the batch, and a task after its dependencies', () => {
+  it('runs every check before any generate of the batch, a task after its dependencies, and an unpack right after its archive', () => {
     const tasks = { 'b:generate': {}, 'a:check': {}, 'a:generate': {}, 'b:lint': {}, 'c:check': {}, 'd:unpack': {}, 'd:archive': {} };
     const inputs = {
       'b:generate': { command: 'generate' },
@@ -73,20 +73,44 @@ describe('executor options and order', () => {
       'a:check',
       'c:check',
       'b:lint',
-      'd:archive',
       'a:generate',
       'b:generate',
+      'd:archive',
       'd:unpack',
     ]);
     // c:check waits for b:generate when it depends on it (a dependency inside the batch).
     expect(executor.runOrder({ tasks, dependencies: { 'c:check': ['b:generate'] } }, inputs)).toEqual([
       'a:check',
       'b:lint',
-      'd:archive',
       'a:generate',
       'b:generate',
       'c:check',
+      'd:archive',
       'd:unpack',
+    ]);
+    // The plugin's generate of a site is <project>:archive, then <project>:generate (an unpack depending on it):
+    // each unpack comes right after its own archive, not after every archive of the batch.
+    const sites = ['x', 'x-y', 'z'];
+    const pairs = Object.fromEntries(
+      sites.flatMap((site) => [
+        [`${site}:archive`, {}],
+        [`${site}:generate`, {}],
+      ]),
+    );
+    const pairInputs = Object.fromEntries(
+      sites.flatMap((site) => [
+        [`${site}:archive`, { command: 'archive' }],
+        [`${site}:generate`, { command: 'unpack' }],
+      ]),
+    );
+    const pairDependencies = Object.fromEntries(sites.map((site) => [`${site}:generate`, [`${site}:archive`]]));
+    expect(executor.runOrder({ tasks: pairs, dependencies: pairDependencies }, pairInputs)).toEqual([
+      'x-y:archive',
+      'x-y:generate',
+      'x:archive',
+      'x:generate',
+      'z:archive',
+      'z:generate',
     ]);
   });
 });

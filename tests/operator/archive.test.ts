@@ -20,6 +20,10 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
+// The zlib module itself, not an import's copy of its exports: the spy below must replace what the CLI calls.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const zlib = require('node:zlib') as typeof import('node:zlib');
+
 const gzipJson = (value: unknown) => gzipSync(JSON.stringify(value));
 const oneFile = (file: Record<string, unknown>, name = 'edge') => ({ format: 'clusterspec-archive/1', sites: [{ name, files: [file] }] });
 
@@ -43,6 +47,39 @@ describe('generate --archive, then unpack', () => {
 
     const twice = await cli(['unpack', archive, '--out', join(scratch, 'out')]);
     expect(twice.stdout).toMatch(/out\/modern already holds these 149 files; left as it was/);
+  });
+
+  it('unpacks the archive it has just encoded without reading it back once (as an Nx batch runs archive, then unpack), other bytes the long way', async () => {
+    const archive = join(scratch, 'modern.json.gz');
+    expect((await cli(['generate', MODERN, '--archive', archive, '--quiet'])).code).toBe(0);
+    const gunzip = jest.spyOn(zlib, 'gunzipSync');
+    try {
+      expect((await cli(['unpack', archive, '--out', join(scratch, 'first'), '--quiet'])).code).toBe(0);
+      expect(gunzip).not.toHaveBeenCalled();
+      // Taken once: the same file again is read, gunzipped and checked.
+      expect((await cli(['unpack', archive, '--out', join(scratch, 'second'), '--quiet'])).code).toBe(0);
+      expect(gunzip).toHaveBeenCalledTimes(1);
+      // Bytes that differ from the last encoded archive are never taken for it: the same sites compressed
+      // otherwise are read the long way, and a damaged copy is refused.
+      expect((await cli(['generate', MODERN, '--archive', archive, '--quiet'])).code).toBe(0);
+      const encoded = readFileSync(archive);
+      writeFileSync(archive, zlib.gzipSync(zlib.gunzipSync(encoded), { level: 9 }));
+      const before = gunzip.mock.calls.length;
+      expect((await cli(['unpack', archive, '--out', join(scratch, 'third'), '--quiet'])).code).toBe(0);
+      expect(gunzip.mock.calls.length).toBe(before + 1);
+      expect((await cli(['generate', MODERN, '--archive', archive, '--quiet'])).code).toBe(0);
+      const damaged = Buffer.from(encoded);
+      damaged[damaged.length - 5] ^= 0xff;
+      writeFileSync(archive, damaged);
+      expect((await cli(['unpack', archive, '--out', join(scratch, 'fourth')])).stderr).toMatch(/cannot unpack .*modern\.json\.gz: not a gzip file/);
+    } finally {
+      gunzip.mockRestore();
+    }
+    expect((await cli(['generate', MODERN, '--out', join(scratch, 'generated'), '--quiet'])).code).toBe(0);
+    expect(treeDifferences(join(scratch, 'first'), join(scratch, 'generated'))).toEqual([]);
+    expect(treeDifferences(join(scratch, 'second'), join(scratch, 'generated'))).toEqual([]);
+    expect(treeDifferences(join(scratch, 'third'), join(scratch, 'generated'))).toEqual([]);
+    expect(existsSync(join(scratch, 'fourth'))).toBe(false);
   });
 
   it('refuses to replace anything but a regular file with the archive', async () => {

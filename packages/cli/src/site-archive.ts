@@ -32,13 +32,23 @@ export interface ArchivedSite {
  */
 const MAX_UNPACKED_BYTES = 1 << 30;
 
+/**
+ * The archive this process encoded last, with its sites: the Nx plugin's batch runs a site's `archive` and then
+ * its unpack in one process, one right after the other, and unpacking the bytes just encoded need not gunzip,
+ * parse and check them again (for 200 sites, 0.7 s of a 10 s run). Only bytes equal to these are taken from
+ * here, and only once; one archive is kept at a time.
+ */
+let lastEncoded: { readonly bytes: Buffer; readonly sites: ArchivedSite[] } | undefined;
+
 /** Level 1: generated configuration compresses about 40 times even so, at a fraction of the default's time. */
 export function encodeArchive(sites: readonly ArchivedSite[]): Buffer {
   const body = {
     format: ARCHIVE_FORMAT,
     sites: sites.map((site) => ({ name: site.name, files: site.files.map(({ path, mode, content }) => ({ path, mode, content })) })),
   };
-  return gzipSync(JSON.stringify(body), { level: 1 });
+  const bytes = gzipSync(JSON.stringify(body), { level: 1 });
+  lastEncoded = { bytes, sites: body.sites };
+  return bytes;
 }
 
 /** Whether a path is one generate could write: relative, '/'-separated, no empty, '.' or '..' part, no NUL. */
@@ -52,6 +62,11 @@ function isArtifactPath(path: string): boolean {
  * Anything else throws FileError naming the file and what is wrong: unpack writes nothing then.
  */
 export function decodeArchive(bytes: Buffer, file: string): ArchivedSite[] {
+  if (lastEncoded !== undefined && bytes.equals(lastEncoded.bytes)) {
+    const { sites } = lastEncoded;
+    lastEncoded = undefined;
+    return sites;
+  }
   const refuse = (what: string) =>
     new FileError(`cannot unpack ${file}: ${what}; make it again with clusterspec generate --archive (format ${ARCHIVE_FORMAT})`);
   let text: string;
