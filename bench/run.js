@@ -1,5 +1,5 @@
 'use strict';
-// npm run bench [-- --sizes 10,100,1000,5000 --runs 5 --fleet-sites 200 --fleet-runs 1 --no-fleet --fleet-only --fleet-unbatched --write]
+// npm run bench [-- --sizes 10,100,1000,5000 --runs 5 --fleet-sites 200 --fleet-runs 3 --no-fleet --fleet-only --fleet-unbatched --write]
 // Times validate, generate, lint and check as the CLI processes a user runs, next to two floors: `node -e 0`
 // (process start) and bench/floor.js (the same paths, bytes and modes as generate writes, held in memory and
 // written into a fresh folder by a minimal writer: the file-system cost of the output alone). Wall, user and
@@ -31,7 +31,7 @@ const fleetOnly = process.argv.includes('--fleet-only');
 const sizes = fleetOnly ? [] : option('sizes', '10,100,1000,5000').split(',').map(Number);
 const runs = Number(option('runs', '5'));
 const fleetSites = process.argv.includes('--no-fleet') ? 0 : Number(option('fleet-sites', '200'));
-const fleetRuns = Number(option('fleet-runs', '1'));
+const fleetRuns = Number(option('fleet-runs', '3'));
 /** The fleet's site sizes in hosts, dealt in turn (13 is the synthetic site's fixed part: no workers). */
 const FLEET_SIZES = [13, 16, 24, 40];
 
@@ -57,14 +57,19 @@ function median(samples, key) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+/** A row's figures: the median of each over the samples. */
+function summarise(label, samples) {
+  const figures = { label, wall: median(samples, 'wall'), user: median(samples, 'user'), system: median(samples, 'system'), rss: median(samples, 'rss') };
+  return { ...figures, cpu: figures.user + figures.system };
+}
+
 /** The median of each figure over `runs` runs; `prepare` runs before each, outside the clock. */
 function timed(label, run, prepare, count = runs) {
   const samples = Array.from({ length: count }, () => {
     if (prepare) prepare();
     return run();
   });
-  const figures = { label, wall: median(samples, 'wall'), user: median(samples, 'user'), system: median(samples, 'system'), rss: median(samples, 'rss') };
-  return { ...figures, cpu: figures.user + figures.system };
+  return summarise(label, samples);
 }
 
 function verdict(met, text) {
@@ -100,30 +105,31 @@ function benchFleet(folder) {
     '--out',
     floorOut,
   ]);
-  const floors = {
-    generate: cliTime('clusterspec generate, all sites, over the committed out/ (floor)', [fleetWorkspace.CLI, 'generate', '--quiet', ...files]),
-    lint: cliTime('clusterspec lint, all sites (floor)', [fleetWorkspace.CLI, 'lint', '--quiet', ...files]),
-    check: cliTime('clusterspec check, all sites (floor)', [fleetWorkspace.CLI, 'check', '--quiet', ...files]),
-  };
   rmSync(floorOut, { recursive: true, force: true });
-  const committed = benchFleetThroughNx(workspace, specs, files, floors, '');
+  // The one-process runs each cold Nx run is held against (see pairedCold).
+  const floorArgs = {
+    generate: [fleetWorkspace.CLI, 'generate', '--quiet', ...files],
+    lint: [fleetWorkspace.CLI, 'lint', '--quiet', ...files],
+    check: [fleetWorkspace.CLI, 'check', '--quiet', ...files],
+  };
+  const committed = benchFleetThroughNx(workspace, specs, files, floorArgs, '');
   if (process.argv.includes('--fleet-unbatched')) {
     const { runMany, time, emptyCache } = nxTimers(workspace);
     committed.figures.unbatched = time('nx run-many -t generate --batch=false, cold', runMany('generate', '--batch=false'), emptyCache);
   }
   const ignoringOut = join(folder, 'fleet-nxignore');
   fleetWorkspace.makeFleetWorkspace(ignoringOut, specs, { ignoreOut: true });
-  const ignored = benchFleetThroughNx(ignoringOut, specs, files, floors, ' [out/ in .nxignore]');
+  const ignored = benchFleetThroughNx(ignoringOut, specs, files, floorArgs, ' [out/ in .nxignore]');
   rmSync(ignoringOut, { recursive: true, force: true });
   const hosts = specs.reduce((sum, _spec, index) => sum + FLEET_SIZES[index % FLEET_SIZES.length], 0);
-  const rows = [intoEmptyFolder, ...Object.values(floors), ...Object.values(committed.figures), ...Object.values(ignored.figures)].map((figure) => ({
+  const rows = [intoEmptyFolder, ...Object.values(committed.figures), ...Object.values(ignored.figures)].map((figure) => ({
     size,
     ...figure,
   }));
   return {
     rows,
     targets: [...committed.targets, ...ignored.targets],
-    note: `Fleet: ${fleetSites} synthetic sites of ${FLEET_SIZES.join(', ')} hosts in turn (${hosts} hosts), median of ${fleetRuns} run(s), Nx daemon off, --parallel=2.`,
+    note: `Fleet: ${fleetSites} synthetic sites of ${FLEET_SIZES.join(', ')} hosts in turn (${hosts} hosts), median of ${fleetRuns} run(s), Nx daemon off, --parallel=2; each cold Nx run straight after a one-process run of the same job (a pair), the target judged on the medians.`,
   };
 }
 
@@ -146,32 +152,60 @@ function nxTimers(workspace) {
 
 /**
  * Cold and cached `nx run-many`, and `nx affected` after one spec changed, in one fleet workspace; `suffix` names
- * its configuration in the labels. Each cold run is held against 1.5× the single-process floor's wall time.
+ * its configuration in the labels. Each cold run is held against 1.5× the single-process floor's wall time, the
+ * two measured in pairs: the load of a shared machine drifts by tens of per cent within minutes, and a floor timed
+ * minutes before the run it judges made one run's verdict a coin toss.
  */
-function benchFleetThroughNx(workspace, specs, files, floors, suffix) {
+function benchFleetThroughNx(workspace, specs, files, floorArgs, suffix) {
   const { inWorkspace, nx, runMany, emptyCache, time } = nxTimers(workspace);
   // Nx's project graph, computed once as any later call finds it (the file hashes of a fresh clone).
   spawnSync(process.execPath, nx('show', 'projects'), { ...inWorkspace, encoding: 'utf8' });
   const label = (text) => `${text}${suffix}`;
-  const figures = {
-    coldGenerate: time(label('nx run-many -t generate, cold'), runMany('generate'), emptyCache),
-    coldLint: time(label('nx run-many -t lint, cold'), runMany('lint'), emptyCache),
-    coldCheck: time(label('nx run-many -t check, cold'), runMany('check'), emptyCache),
+  const floorLabels = {
+    generate: 'clusterspec generate, all sites, over the committed out/ (floor)',
+    lint: 'clusterspec lint, all sites (floor)',
+    check: 'clusterspec check, all sites (floor)',
+  };
+  const pairs = {};
+  /** `fleetRuns` pairs of a one-process run (the floor) and, straight after it, a cold `nx run-many -t name`. */
+  const pairedCold = (name) => {
+    const floorSamples = [];
+    const nxSamples = [];
+    for (let index = 0; index < fleetRuns; index += 1) {
+      floorSamples.push(measure(process.execPath, floorArgs[name], { cwd: workspace }));
+      emptyCache();
+      nxSamples.push(measure(process.execPath, runMany(name), inWorkspace));
+    }
+    pairs[name] = {
+      floor: summarise(label(floorLabels[name]), floorSamples),
+      cold: summarise(label(`nx run-many -t ${name}, cold`), nxSamples),
+      ratios: nxSamples.map((sample, index) => sample.wall / floorSamples[index].wall),
+    };
+    return pairs[name];
+  };
+  const figures = {};
+  for (const name of ['generate', 'lint', 'check']) {
+    const { floor, cold } = pairedCold(name);
+    figures[`${name}Floor`] = floor;
+    figures[`${name}Cold`] = cold;
+  }
+  Object.assign(figures, {
     cachedGenerate: time(label('nx run-many -t generate, cached (out/ in place)'), runMany('generate')),
     restoredGenerate: time(label('nx run-many -t generate, cached (out/ deleted, restored)'), runMany('generate'), () =>
       rmSync(join(workspace, 'out'), { recursive: true, force: true }),
     ),
     cachedAll: time(label('nx run-many -t generate lint check, cached'), runMany('generate', 'lint', 'check')),
-  };
+  });
   // One spec changes (a comment is enough for its hash): `affected` runs that one site.
   writeFileSync(join(workspace, files[0]), `${specs[0].text}# changed\n`);
   figures.affected = time(label('nx affected -t generate, one spec changed'), nx('affected', '-t', 'generate', '--base=HEAD'));
-  const cold = { generate: figures.coldGenerate, lint: figures.coldLint, check: figures.coldCheck };
-  const within = (name) =>
-    verdict(
-      cold[name].wall <= 1.5 * floors[name].wall,
-      `cold nx run-many -t ${name} over ${fleetSites} sites${suffix} within 1.5× of one clusterspec ${name} of all of them (${cold[name].wall.toFixed(2)} s vs ${(1.5 * floors[name].wall).toFixed(2)} s; CPU ${(cold[name].cpu / floors[name].cpu).toFixed(2)}×)`,
+  const within = (name) => {
+    const { floor, cold, ratios } = pairs[name];
+    return verdict(
+      cold.wall <= 1.5 * floor.wall,
+      `cold nx run-many -t ${name} over ${fleetSites} sites${suffix} within 1.5× of one clusterspec ${name} of all of them: ${(cold.wall / floor.wall).toFixed(2)}× (${cold.wall.toFixed(2)} s vs ${floor.wall.toFixed(2)} s; each pair ${ratios.map((ratio) => `${ratio.toFixed(2)}×`).join(', ')}; CPU ${(cold.cpu / floor.cpu).toFixed(2)}×)`,
     );
+  };
   return { figures, targets: ['generate', 'lint', 'check'].map(within) };
 }
 
