@@ -42,15 +42,15 @@ describe('executor options and order', () => {
       '--format',
       'sarif',
     ]);
-    expect(executor.argvOf({ command: 'archive', spec: 'sites/a/cluster.yaml', archive: 'dist/clusterspec/a.json.gz' }, root)).toEqual([
+    expect(executor.argvOf({ command: 'archive', spec: 'sites/a/cluster.yaml', archive: 'dist/clusterspec/a.archive.gz' }, root)).toEqual([
       'generate',
       'sites/a/cluster.yaml',
       '--archive',
-      'dist/clusterspec/a.json.gz',
+      'dist/clusterspec/a.archive.gz',
     ]);
-    expect(executor.argvOf({ command: 'unpack', spec: 'sites/a/cluster.yaml', archive: 'dist/clusterspec/a.json.gz' }, root)).toEqual([
+    expect(executor.argvOf({ command: 'unpack', spec: 'sites/a/cluster.yaml', archive: 'dist/clusterspec/a.archive.gz' }, root)).toEqual([
       'unpack',
-      'dist/clusterspec/a.json.gz',
+      'dist/clusterspec/a.archive.gz',
       '--out',
       'out',
     ]);
@@ -146,8 +146,8 @@ describe('a fleet of three sites through Nx', () => {
     // modern's copies lint without an error (no problems, or infos and warnings only).
     expect(sectionOf(output, 'cluster-alpha:lint')).toMatch(CLEAN);
     expect(sectionOf(output, 'cluster-alpha:lint')).not.toMatch(/consul-quorum/);
-    expect(sectionOf(output, 'cluster-beta:archive')).toMatch(/sites\/beta\/cluster\.yaml: archived 149 files in dist\/clusterspec\/beta\.json\.gz/);
-    expect(sectionOf(output, 'cluster-beta:generate')).toMatch(/dist\/clusterspec\/beta\.json\.gz: wrote 149 files to out\/beta/);
+    expect(sectionOf(output, 'cluster-beta:archive')).toMatch(/sites\/beta\/cluster\.yaml: archived 149 files in dist\/clusterspec\/beta\.archive\.gz/);
+    expect(sectionOf(output, 'cluster-beta:generate')).toMatch(/dist\/clusterspec\/beta\.archive\.gz: wrote 149 files to out\/beta/);
     expect(treeDifferences(join(workspace, 'out'), expected)).toEqual([]);
   });
 
@@ -180,7 +180,7 @@ describe('a fleet of three sites through Nx', () => {
     const { status, output } = fleet.nx(workspace, [...RUN, '-t', 'generate', '--batch=false', '--skip-nx-cache']);
     expect(status).toBe(0);
     expect(output).not.toMatch(/tasks with \.\/tools\/nx-cluster-plugin:clusterspec/);
-    expect(sectionOf(output, 'cluster-alpha:generate')).toMatch(/dist\/clusterspec\/alpha\.json\.gz: wrote 149 files to out\/alpha/);
+    expect(sectionOf(output, 'cluster-alpha:generate')).toMatch(/dist\/clusterspec\/alpha\.archive\.gz: wrote 149 files to out\/alpha/);
     expect(treeDifferences(join(workspace, 'out'), expected)).toEqual([]);
   });
 

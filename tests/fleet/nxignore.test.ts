@@ -116,7 +116,7 @@ describe('a fleet of 20 sites with out/ in .nxignore', () => {
     expect(targets.generate.cache).toBe(false);
     expect(targets.generate.dependsOn).toContain('archive');
     expect(targets.archive.cache).toBe(true);
-    expect(targets.archive.outputs).toEqual(['{workspaceRoot}/dist/clusterspec/site-01.json.gz']);
+    expect(targets.archive.outputs).toEqual(['{workspaceRoot}/dist/clusterspec/site-01.archive.gz']);
   });
 
   it('archive and lint run cold, then come from the local cache: out/ deleted is unpacked byte-identical', () => {

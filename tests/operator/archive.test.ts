@@ -7,6 +7,7 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { decodeArchive, encodeArchive } from '../../packages/cli/src/site-archive';
 import { cli } from '../support/cli';
 import { ROOT } from '../support/fixtures';
 import { treeDifferences } from '../support/fleet';
@@ -24,23 +25,26 @@ afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const zlib = require('node:zlib') as typeof import('node:zlib');
 
-const gzipJson = (value: unknown) => gzipSync(JSON.stringify(value));
-const oneFile = (file: Record<string, unknown>, name = 'edge') => ({ format: 'clusterspec-archive/1', sites: [{ name, files: [file] }] });
+/** An archive of format 2 from its text: header lines and file bytes as given (`\n` ends each line). */
+const archiveOf = (text: string) => gzipSync(Buffer.from(text, 'utf8'));
+/** One site `name` with one file, from its header fields. */
+const oneFile = ({ path = 'a', mode = '0644', content = 'x', length = String(Buffer.byteLength(content)).padStart(10, '0') }, name = 'edge') =>
+  archiveOf(`clusterspec-archive/2\nsite ${name}\nfile ${mode} ${length} ${path}\n${content}end\n`);
 
 describe('generate --archive, then unpack', () => {
   it('writes out/ byte for byte and mode for mode as generate does, and the archive is the same bytes every time', async () => {
-    const archive = join(scratch, 'dist/sites.json.gz');
+    const archive = join(scratch, 'dist/sites.archive.gz');
     const made = await cli(['generate', SEED, MODERN, '--archive', archive]);
     expect(made.code).toBe(0);
-    expect(made.stdout).toMatch(/seed-ha\/cluster\.yaml: archived 125 files in .*sites\.json\.gz/);
+    expect(made.stdout).toMatch(/seed-ha\/cluster\.yaml: archived 125 files in .*sites\.archive\.gz/);
     expect(existsSync(join(scratch, 'out'))).toBe(false);
-    const again = join(scratch, 'again.json.gz');
+    const again = join(scratch, 'again.archive.gz');
     expect((await cli(['generate', SEED, MODERN, '--archive', again, '--quiet'])).code).toBe(0);
     expect(readFileSync(again).equals(readFileSync(archive))).toBe(true);
 
     const unpacked = await cli(['unpack', archive, '--out', join(scratch, 'out')]);
     expect(unpacked.code).toBe(0);
-    expect(unpacked.stdout).toMatch(/sites\.json\.gz: wrote 125 files to .*out\/seed-ha/);
+    expect(unpacked.stdout).toMatch(/sites\.archive\.gz: wrote 125 files to .*out\/seed-ha/);
     expect((await cli(['generate', SEED, MODERN, '--out', join(scratch, 'generated'), '--quiet'])).code).toBe(0);
     expect(treeDifferences(join(scratch, 'out'), join(scratch, 'generated'))).toEqual([]);
     expect((await cli(['check', SEED, MODERN, '--out', join(scratch, 'out')])).code).toBe(0);
@@ -50,7 +54,7 @@ describe('generate --archive, then unpack', () => {
   });
 
   it('unpacks the archive it has just encoded without reading it back once (as an Nx batch runs archive, then unpack), other bytes the long way', async () => {
-    const archive = join(scratch, 'modern.json.gz');
+    const archive = join(scratch, 'modern.archive.gz');
     expect((await cli(['generate', MODERN, '--archive', archive, '--quiet'])).code).toBe(0);
     const gunzip = jest.spyOn(zlib, 'gunzipSync');
     try {
@@ -71,7 +75,7 @@ describe('generate --archive, then unpack', () => {
       const damaged = Buffer.from(encoded);
       damaged[damaged.length - 5] ^= 0xff;
       writeFileSync(archive, damaged);
-      expect((await cli(['unpack', archive, '--out', join(scratch, 'fourth')])).stderr).toMatch(/cannot unpack .*modern\.json\.gz: not a gzip file/);
+      expect((await cli(['unpack', archive, '--out', join(scratch, 'fourth')])).stderr).toMatch(/cannot unpack .*modern\.archive\.gz: not a gzip file/);
     } finally {
       gunzip.mockRestore();
     }
@@ -80,6 +84,25 @@ describe('generate --archive, then unpack', () => {
     expect(treeDifferences(join(scratch, 'second'), join(scratch, 'generated'))).toEqual([]);
     expect(treeDifferences(join(scratch, 'third'), join(scratch, 'generated'))).toEqual([]);
     expect(existsSync(join(scratch, 'fourth'))).toBe(false);
+  });
+
+  it('keeps any text exactly: empty files, multi-byte UTF-8, text that looks like a header line', () => {
+    const sites = [
+      {
+        name: 'edge',
+        files: [
+          { path: 'empty', mode: 0o600, content: '' },
+          { path: 'etc/motd', mode: 0o644, content: '集群 — ünïcode 🚀\n' },
+          { path: 'tricky', mode: 0o755, content: 'end\nsite other\nfile 0644 0000000001 x\n' },
+        ],
+      },
+      { name: 'core', files: [{ path: 'a', mode: 0o640, content: 'a'.repeat(3 << 20) }] },
+    ];
+    const bytes = encodeArchive(sites);
+    // Another archive encoded since: the first is read the long way, not taken from memory.
+    encodeArchive([{ name: 'other', files: [] }]);
+    expect(decodeArchive(bytes, 'first')).toEqual(sites);
+    expect(encodeArchive(sites).equals(bytes)).toBe(true);
   });
 
   it('refuses to replace anything but a regular file with the archive', async () => {
@@ -95,35 +118,26 @@ describe('generate --archive, then unpack', () => {
 describe('unpack refuses a malformed or hostile archive whole, writing nothing', () => {
   const cases: [string, Buffer, RegExp][] = [
     ['not gzip', Buffer.from('plain text\n'), /not a gzip file/],
-    ['JSON that does not parse', gzipSync('{"format":'), /its JSON does not parse/],
-    ['another format', gzipJson({ format: 'tar', sites: [] }), /its format is "tar", not "clusterspec-archive\/1"/],
-    ['a site named as a path', gzipJson(oneFile({ path: 'a', mode: 420, content: '' }, '../etc')), /site 1 has no cluster name/],
-    ['a path out of the folder', gzipJson(oneFile({ path: '../../etc/passwd', mode: 420, content: 'x' })), /not a relative path inside its folder/],
-    ['an absolute path', gzipJson(oneFile({ path: '/etc/passwd', mode: 420, content: 'x' })), /not a relative path inside its folder/],
-    ['an empty path part', gzipJson(oneFile({ path: 'a//b', mode: 420, content: 'x' })), /not a relative path inside its folder/],
-    ['a set-uid mode', gzipJson(oneFile({ path: 'a', mode: 0o4755, content: 'x' })), /edge\/a has no file mode/],
-    ['a file without text', gzipJson(oneFile({ path: 'a', mode: 420 })), /edge\/a has no text/],
-    [
-      'one path twice',
-      gzipJson({
-        format: 'clusterspec-archive/1',
-        sites: [
-          {
-            name: 'edge',
-            files: [
-              { path: 'a', mode: 420, content: '1' },
-              { path: 'a', mode: 420, content: '2' },
-            ],
-          },
-        ],
-      }),
-      /site edge holds a twice/,
-    ],
+    ['another format', archiveOf('tar\n'), /it does not begin with "clusterspec-archive\/2"/],
+    ['format 1 (JSON)', archiveOf('{"format":"clusterspec-archive/1","sites":[]}'), /it is in format 1 \(JSON\), made by an older clusterspec/],
+    ['a site named as a path', oneFile({}, '../etc'), /site 1 has no cluster name/],
+    ['a path out of the folder', oneFile({ path: '../../etc/passwd' }), /not a relative path inside its folder/],
+    ['an absolute path', oneFile({ path: '/etc/passwd' }), /not a relative path inside its folder/],
+    ['an empty path part', oneFile({ path: 'a//b' }), /not a relative path inside its folder/],
+    ['a set-uid mode', oneFile({ mode: '4755' }), /edge\/a has no file mode/],
+    ['a file cut short', oneFile({ content: 'x', length: '0000000099' }), /edge\/a is cut short/],
+    ['a length that is not one', oneFile({ length: 'ten' }), /a header line is neither/],
+    ['a file before any site', archiveOf('clusterspec-archive/2\nfile 0644 0000000001 a\nxend\n'), /a file before its first site/],
+    ['no end', archiveOf('clusterspec-archive/2\nsite edge\nfile 0644 0000000001 a\nx'), /ends inside a header line/],
+    ['bytes after the end', archiveOf('clusterspec-archive/2\nsite edge\nend\nsite more\n'), /goes on after its "end" line/],
+    ['a header line without end', archiveOf(`clusterspec-archive/2\nsite ${'x'.repeat(5000)}`), /a header line is too long/],
+    ['one site twice', archiveOf('clusterspec-archive/2\nsite edge\nsite edge\nend\n'), /it holds site edge twice/],
+    ['one path twice', archiveOf('clusterspec-archive/2\nsite edge\nfile 0644 0000000001 a\n1file 0644 0000000001 a\n2end\n'), /site edge holds a twice/],
   ];
   it.each(cases)('%s', async (_case, bytes, message) => {
-    const good = join(scratch, 'good.json.gz');
+    const good = join(scratch, 'good.archive.gz');
     expect((await cli(['generate', SEED, '--archive', good, '--quiet'])).code).toBe(0);
-    const bad = join(scratch, 'bad.json.gz');
+    const bad = join(scratch, 'bad.archive.gz');
     writeFileSync(bad, bytes);
     // The good archive comes first: it is not written either.
     const run = await cli(['unpack', good, bad, '--out', join(scratch, 'out')]);
@@ -134,13 +148,13 @@ describe('unpack refuses a malformed or hostile archive whole, writing nothing',
   });
 
   it('two archives that hold one site', async () => {
-    const first = join(scratch, 'first.json.gz');
-    const second = join(scratch, 'second.json.gz');
+    const first = join(scratch, 'first.archive.gz');
+    const second = join(scratch, 'second.archive.gz');
     await cli(['generate', SEED, '--archive', first, '--quiet']);
     await cli(['generate', SEED, MODERN, '--archive', second, '--quiet']);
     const run = await cli(['unpack', first, second, '--out', join(scratch, 'out')]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/second\.json\.gz and .*first\.json\.gz both hold site seed-ha/);
+    expect(run.stderr).toMatch(/second\.archive\.gz and .*first\.archive\.gz both hold site seed-ha/);
     expect(existsSync(join(scratch, 'out'))).toBe(false);
   });
 });

@@ -55,7 +55,7 @@ function readNxignore(workspaceRoot) {
  * reads out/ itself on every run.
  *
  * generate is two targets. `archive` is the cached one: it generates the site into one file,
- * dist/clusterspec/<name>.json.gz, its only output, so Nx stores and restores (locally or from the shared cache)
+ * dist/clusterspec/<name>.archive.gz, its only output, so Nx stores and restores (locally or from the shared cache)
  * one file per site instead of copying every generated file in and out of its cache (about 50,000 for 200 sites,
  * which cost more than generating them). `generate` depends on it and is not cached: it unpacks that file into
  * out/<name>, which costs reads only when out/<name> already holds those files (the writer then leaves it).
@@ -63,7 +63,7 @@ function readNxignore(workspaceRoot) {
 function projectFor(specFile, workspaceRoot, outIgnored) {
   const root = dirname(specFile);
   const name = clusterName(workspaceRoot, specFile);
-  const archive = `${ARCHIVES}/${name}.json.gz`;
+  const archive = `${ARCHIVES}/${name}.archive.gz`;
   // The executor is code the results depend on, like the packages' sources.
   const inputs = [`{workspaceRoot}/${specFile}`, 'sources', '{workspaceRoot}/tools/nx-cluster-plugin/**/*'];
   const build = { projects: ['clusterspec'], target: 'build' };

@@ -16,7 +16,7 @@ that folder as a whole, with DIR/<cluster>/topology.svg, the site's picture. A f
 already holds those files' bytes and nothing else is not replaced; only modes that differ are set.
 Nothing is written unless every spec is valid. Leftovers of a killed run beside DIR/<cluster>/
 (<cluster>.tmp-<pid>, <cluster>.old-<pid>) are cleaned up first, and each is named.
-With --archive FILE, every site's files go into that one file instead (gzip over JSON, written
+With --archive FILE, every site's files go into that one file instead (gzipped, written
 whole or not at all), for a build cache or a CI artifact; 'clusterspec unpack FILE' writes them out.
 A spec of - is read from standard input.
 ${VERBOSITY_USAGE}`,
@@ -25,7 +25,7 @@ ${VERBOSITY_USAGE}`,
     const level = verbosity(values);
     const out = outFolder(values);
     const archive = values.archive as string | undefined;
-    if (archive === '') throw new UsageError('--archive "" names no file; give one (e.g. --archive dist/sites.json.gz)');
+    if (archive === '') throw new UsageError('--archive "" names no file; give one (e.g. --archive dist/sites.archive.gz)');
     const models = loadAll(positionals, out);
     const step = progress(io, level, models, 'generating');
     // Every spec is generated before anything is written: one failure leaves every folder as it was.
