@@ -27,9 +27,12 @@ const zlib = require('node:zlib') as typeof import('node:zlib');
 
 /** An archive of format 2 from its text: header lines and file bytes as given (`\n` ends each line). */
 const archiveOf = (text: string) => gzipSync(Buffer.from(text, 'utf8'));
-/** One site `name` with one file, from its header fields. */
-const oneFile = ({ path = 'a', mode = '0644', content = 'x', length = String(Buffer.byteLength(content)).padStart(10, '0') }, name = 'edge') =>
-  archiveOf(`clusterspec-archive/2\nsite ${name}\nfile ${mode} ${length} ${path}\n${content}end\n`);
+/** One site `name` with one file, from its header fields (the length: the content's, unless given). */
+const oneFile = (header: { path?: string; mode?: string; content?: string; length?: string }, name = 'edge') => {
+  const { path = 'a', mode = '0644', content = 'x' } = header;
+  const length = header.length ?? String(Buffer.byteLength(content)).padStart(10, '0');
+  return archiveOf(`clusterspec-archive/2\nsite ${name}\nfile ${mode} ${length} ${path}\n${content}end\n`);
+};
 
 describe('generate --archive, then unpack', () => {
   it('writes out/ byte for byte and mode for mode as generate does, and the archive is the same bytes every time', async () => {
