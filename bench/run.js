@@ -93,19 +93,17 @@ function benchFleet(folder) {
   const workspace = join(folder, 'fleet');
   const files = fleetWorkspace.makeFleetWorkspace(workspace, specs);
   const floorOut = join(folder, 'floor-out');
-  const cliTime = (label, args) => timed(label, () => measure(process.execPath, args, { cwd: workspace }), undefined, fleetRuns);
   // The floor of generate is the same job as nx run-many -t generate: every site written into the repository's own
   // out/, which a clone has (committed) and which is current, so the CLI compares and leaves it. Generating into an
   // empty folder (no comparing, no replacing) is a second row, for reference.
-  const intoEmptyFolder = cliTime('clusterspec generate, all sites, into an empty folder', [
-    fleetWorkspace.CLI,
-    'generate',
-    '--quiet',
-    ...files,
-    '--out',
-    floorOut,
-  ]);
-  rmSync(floorOut, { recursive: true, force: true });
+  const emptyFloorOut = () => rmSync(floorOut, { recursive: true, force: true });
+  const intoEmptyFolder = timed(
+    'clusterspec generate, all sites, into an empty folder',
+    () => measure(process.execPath, [fleetWorkspace.CLI, 'generate', '--quiet', ...files, '--out', floorOut], { cwd: workspace }),
+    emptyFloorOut,
+    fleetRuns,
+  );
+  emptyFloorOut();
   // The one-process runs each cold Nx run is held against (see pairedCold).
   const floorArgs = {
     generate: [fleetWorkspace.CLI, 'generate', '--quiet', ...files],
