@@ -7,7 +7,7 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { decodeArchive, encodeArchive } from '../../packages/cli/src/site-archive';
+import { decodeArchive, encodeArchive } from '@clusterspec/cli';
 import { cli } from '../support/cli';
 import { ROOT } from '../support/fixtures';
 import { treeDifferences } from '../support/fleet';

@@ -14,3 +14,4 @@ export { main } from './main';
 export { fillSecrets, type SecretProblem, type SecretUse } from './secrets-fill';
 export { replacedPlaceholders, strayEntries, type ReplacedPlaceholder, type StrayEntry } from './out-audit';
 export { compareArtifacts, listFiles, lockPath, recoverTarget, writeArtifacts, writeSites, type Drift, type SiteWrite } from './output';
+export { ARCHIVE_FORMAT, decodeArchive, encodeArchive, type ArchivedFile, type ArchivedSite } from './site-archive';
