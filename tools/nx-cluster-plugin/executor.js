@@ -98,7 +98,7 @@ async function runOne(options, context) {
   return { success: code === 0 };
 }
 
-/** Task ids in the order they run: dependencies first, then check, lint, generate, then by id (deterministic). */
+/** Task ids in the order they run: dependencies first, then check, lint, then the rest (COMMAND_ORDER), each by id. */
 function runOrder(taskGraph, inputs) {
   const rank = (id) => COMMAND_ORDER.findIndex((place) => [place].flat().includes(inputs[id] && inputs[id].command));
   const pending = Object.keys(taskGraph.tasks).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));

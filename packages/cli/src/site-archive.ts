@@ -48,8 +48,8 @@ const MAX_HEADER_BYTES = 4096;
 /**
  * The archive this process encoded last, with its sites: the Nx plugin's batch runs a site's `archive` and then
  * its unpack in one process, one right after the other, and unpacking the bytes just encoded need not gunzip,
- * parse and check them again. Only bytes equal to these are taken from
- * here, and only once; one archive is kept at a time.
+ * parse and check them again. Only bytes equal to these are taken from here, and only once; one archive is kept
+ * at a time.
  */
 let lastEncoded: { readonly bytes: Buffer; readonly sites: ArchivedSite[] } | undefined;
 
