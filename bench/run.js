@@ -164,7 +164,6 @@ function benchFleetThroughNx(workspace, specs, files, floorArgs, suffix) {
     lint: 'clusterspec lint, all sites (floor)',
     check: 'clusterspec check, all sites (floor)',
   };
-  const pairs = {};
   /** `fleetRuns` pairs of a one-process run (the floor) and, straight after it, a cold `nx run-many -t name`. */
   const pairedCold = (name) => {
     const floorSamples = [];
@@ -174,19 +173,15 @@ function benchFleetThroughNx(workspace, specs, files, floorArgs, suffix) {
       emptyCache();
       nxSamples.push(measure(process.execPath, runMany(name), inWorkspace));
     }
-    pairs[name] = {
+    return {
       floor: summarise(label(floorLabels[name]), floorSamples),
       cold: summarise(label(`nx run-many -t ${name}, cold`), nxSamples),
       ratios: nxSamples.map((sample, index) => sample.wall / floorSamples[index].wall),
     };
-    return pairs[name];
   };
+  const pairs = Object.fromEntries(['generate', 'lint', 'check'].map((name) => [name, pairedCold(name)]));
   const figures = {};
-  for (const name of ['generate', 'lint', 'check']) {
-    const { floor, cold } = pairedCold(name);
-    figures[`${name}Floor`] = floor;
-    figures[`${name}Cold`] = cold;
-  }
+  for (const [name, { floor, cold }] of Object.entries(pairs)) Object.assign(figures, { [`${name}Floor`]: floor, [`${name}Cold`]: cold });
   Object.assign(figures, {
     cachedGenerate: time(label('nx run-many -t generate, cached (out/ in place)'), runMany('generate')),
     restoredGenerate: time(label('nx run-many -t generate, cached (out/ deleted, restored)'), runMany('generate'), () =>

@@ -14,13 +14,13 @@ const { dirname, isAbsolute, join, relative } = require('node:path');
 const { OUT } = require('./index.js');
 
 /**
- * Within one batch, every check runs before any generate or unpack, and lint in between: check judges the out/
- * that was there when Nx hashed its inputs (out/<name> is one of them), not the folder a generate of the same run
- * rewrote. archive, generate and unpack share the last place: an unpack waits for its archive (a dependency) and,
+ * The place of each command in a batch. Every check runs before any generate or unpack, and lint in between: check
+ * judges the out/ that was there when Nx hashed its inputs (out/<name> is one of them), not the folder a generate
+ * of the same run rewrote. archive, generate and unpack share the last place: an unpack waits for its archive (a dependency) and,
  * the plugin's task ids being <project>:archive and <project>:generate, comes right after it, so the CLI unpacks
  * the archive it has just encoded without reading it back (site-archive.ts) and holds one site at a time.
  */
-const COMMAND_ORDER = ['check', 'lint', ['archive', 'generate', 'unpack']];
+const COMMAND_RANK = { check: 0, lint: 1, archive: 2, generate: 2, unpack: 2 };
 
 /** The CLI's library entry, resolved from the workspace (packages/cli/dist, built by the `build` target). */
 function loadCli(workspaceRoot) {
@@ -98,9 +98,9 @@ async function runOne(options, context) {
   return { success: code === 0 };
 }
 
-/** Task ids in the order they run: dependencies first, then check, lint, then the rest (COMMAND_ORDER), each by id. */
+/** Task ids in the order they run: dependencies first, then by COMMAND_RANK, then by id (deterministic). */
 function runOrder(taskGraph, inputs) {
-  const rank = (id) => COMMAND_ORDER.findIndex((place) => [place].flat().includes(inputs[id] && inputs[id].command));
+  const rank = (id) => COMMAND_RANK[inputs[id] && inputs[id].command] ?? -1;
   const pending = Object.keys(taskGraph.tasks).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   const ordered = [];
   const placed = new Set();

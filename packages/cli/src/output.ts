@@ -507,6 +507,11 @@ export function writeLine(source: string, write: SiteWrite, files: number, shown
   return write.written ? `${source}: wrote ${files} files to ${shown}` : `${source}: ${shown} already holds these ${files} files; ${leftAs(write.modesSet)}`;
 }
 
+/** What generate and unpack print after writing sites: every leftover cleaned up first, then a line per site. */
+export function writeReport(writes: readonly SiteWrite[], sites: readonly { readonly source: string; readonly files: number }[]): string[] {
+  return [...writes.flatMap((write) => write.recovered), ...writes.map((write, index) => writeLine(sites[index].source, write, sites[index].files))];
+}
+
 /**
  * Writes one file whole or not at all: into a sibling <file>.tmp-<pid>, then renamed over the file, so a reader
  * (or a build cache hashing it) never sees half of it. Missing folders are made; a failure throws FileError, and

@@ -3,7 +3,7 @@ import type { Artifact, ClusterModel } from '@clusterspec/spec';
 import { EXIT_OK, UsageError, type Command } from '../command';
 import { generateSite } from '../generate';
 import { loadAll, outFolder } from '../load';
-import { writeFileWhole, writeLine, writeSites } from '../output';
+import { writeFileWhole, writeReport, writeSites } from '../output';
 import { encodeArchive } from '../site-archive';
 import { progress, verbosity, VERBOSITY_OPTIONS, VERBOSITY_USAGE } from '../progress';
 
@@ -44,8 +44,8 @@ ${VERBOSITY_USAGE}`,
     }
     // What a killed run left behind (a staging folder, a previous output), cleaned up before the swap.
     const writes = writeSites(generated);
-    if (level !== 'quiet') writes.forEach((write) => write.recovered.forEach((line) => io.out(line)));
-    if (level !== 'quiet') generated.forEach(({ model, artifacts }, index) => io.out(writeLine(model.file, writes[index], artifacts.length)));
+    const written = generated.map(({ model, artifacts }) => ({ source: model.file, files: artifacts.length }));
+    if (level !== 'quiet') writeReport(writes, written).forEach((line) => io.out(line));
     return EXIT_OK;
   },
 };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT_OK, fileError, UsageError, type Command } from '../command';
 import { outFolder } from '../load';
-import { writeLine, writeSites } from '../output';
+import { writeReport, writeSites } from '../output';
 import { decodeArchive, type ArchivedSite } from '../site-archive';
 import { verbosity, VERBOSITY_OPTIONS, VERBOSITY_USAGE } from '../progress';
 
@@ -38,8 +38,8 @@ ${VERBOSITY_USAGE}`,
       }
     }
     const writes = writeSites(sites.map(({ site }) => ({ target: join(out, site.name), artifacts: site.files })));
-    if (level !== 'quiet') writes.forEach((write) => write.recovered.forEach((line) => io.out(line)));
-    if (level !== 'quiet') sites.forEach(({ archive, site }, index) => io.out(writeLine(archive, writes[index], site.files.length)));
+    const written = sites.map(({ archive, site }) => ({ source: archive, files: site.files.length }));
+    if (level !== 'quiet') writeReport(writes, written).forEach((line) => io.out(line));
     return EXIT_OK;
   },
 };
