@@ -17,6 +17,8 @@ export const CONSUL_CONFIG_PATH = `${CONSUL_CONFIG_DIR}/consul.hcl`;
 export const CONSUL_UNIT_PATH = '/etc/systemd/system/consul.service';
 export const CONSUL_DATA_DIR = '/opt/consul';
 export const CONSUL_BINARY = '/usr/local/bin/consul';
+/** The account the agent runs as (consul.service's User= and Group=), as HashiCorp's packages create it. */
+export const CONSUL_USER = 'consul';
 
 /** A Consul agent's configuration (consul.hcl), key for key. */
 export interface ConsulAgentConfig {
@@ -46,6 +48,8 @@ export interface ConsulUnit {
   readonly configFile: string;
   readonly configDir: string;
   readonly binary: string;
+  /** User= and Group=: the account that must be able to read consul.hcl. */
+  readonly user: string;
   readonly dnsPort: number;
   readonly bindsPrivilegedPort: boolean;
 }
@@ -67,9 +71,11 @@ export const consulConfigFile = defineArtifact<ConsulAgentConfig>({
   ],
   secretKeys: ['encrypt'],
   consumer: 'consul agent -config-dir',
+  // The temporary file ends with `.hcl`, from which `consul validate` takes the format.
+  check: ['consul', 'validate', '%s'],
   format: 'hcl',
-  // 0640: once deployed the file holds the gossip key.
-  mode: 0o640,
+  // Read by the agent, which runs as `consul` (consul.service's User=): root:consul 0640, as it holds the gossip key.
+  group: CONSUL_USER,
   render: compileTemplate<ConsulAgentConfig>(join(__dirname, '../templates/consul.hcl.ejs')),
 });
 
@@ -122,6 +128,7 @@ export function generateConsulAgents(model: ClusterModel): Artifact[] {
       configFile: CONSUL_CONFIG_PATH,
       configDir: CONSUL_CONFIG_DIR,
       binary: CONSUL_BINARY,
+      user: CONSUL_USER,
       dnsPort: consul.dnsPort,
       bindsPrivilegedPort: consul.dnsPort < 1024,
     }),

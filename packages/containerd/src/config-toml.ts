@@ -11,6 +11,7 @@ export const containerdConfigFile = defineArtifact<JsonMap>({
   reads: [...HOST_FIELDS, 'spec.kubernetes.version', 'spec.kubernetes.containerRuntime', 'spec.containerd.version'],
   secretKeys: [],
   consumer: 'containerd --config',
+  check: ['containerd', '--config', '%s', 'config', 'dump'],
   format: 'toml',
   render: tomlDocument,
 });

@@ -1,3 +1,4 @@
+import { HOSTS_FRAGMENT_PATH } from '@clusterspec/host';
 import { artifact, defineArtifact, GENERATED_NOTICE, type Artifact, type ArtifactDescriptor } from '@clusterspec/spec';
 import { stringify } from 'yaml';
 
@@ -6,6 +7,24 @@ export const DEPLOY_DIR = 'deploy';
 export const INVENTORY_PATH = `${DEPLOY_DIR}/inventory.yml`;
 export const PLAYBOOK_PATH = `${DEPLOY_DIR}/site.yml`;
 export const GROUP_VARS_PATH = `${DEPLOY_DIR}/group_vars/all.yml`;
+/** Read by ansible-playbook from the current folder: `cd deploy` first (Ansible ignores it in a world-writable folder). */
+export const ANSIBLE_CFG_PATH = `${DEPLOY_DIR}/ansible.cfg`;
+/**
+ * The install task's plugin as a collection beside the playbook (Ansible loads `collections/` next to the
+ * playbook), so the task names it by its full name, `clusterspec.deploy.install`, as ansible-lint's
+ * production profile asks (fqcn).
+ */
+export const COLLECTION_DIR = `${DEPLOY_DIR}/collections/ansible_collections/clusterspec/deploy`;
+export const INSTALL_MODULE_PATH = `${COLLECTION_DIR}/plugins/modules/install.py`;
+export const INSTALL_ACTION_PATH = `${COLLECTION_DIR}/plugins/action/install.py`;
+export const INSTALL_ACTION = 'clusterspec.deploy.install';
+/**
+ * The stamp `clusterspec render` writes into DIR/<cluster>/: the digest of the files it rendered (as generate
+ * made them, placeholders unfilled) and when. The playbook refuses a tree whose digest is not its own.
+ */
+export const RENDER_STAMP_FILE = '.clusterspec-render.json';
+/** The fragment of /etc/hosts the install merges into /etc/hosts as a marked block (re-merged when it changes). */
+export const HOSTS_MERGE = { fragment: HOSTS_FRAGMENT_PATH, into: '/etc/hosts' } as const;
 /** Per host: the files to install, beside the playbook (Ansible loads host_vars/ next to the playbook). */
 export const hostVarsPath = (hostName: string) => `${DEPLOY_DIR}/host_vars/${hostName}.yml`;
 

@@ -1,98 +1,245 @@
 import { HOST_FIELDS, type Artifact, type ClusterModel } from '@clusterspec/spec';
-import { filesKey, secretBearing } from './host-vars';
-import { CONTROL_PLANE_GROUP, defineDeployFile, PLAYBOOK_PATH, yamlFile } from './layout';
-import { handlerTopic, registeredResult, serviceOf, SERVICES, type Service, type Task } from './services';
+import { COMPONENTS } from './components';
+import { CONTROL_PLANE_GROUP, defineDeployFile, INSTALL_ACTION, PLAYBOOK_PATH, RENDER_STAMP_FILE, yamlFile } from './layout';
+import { SERVICES, serviceOf, type Service } from './services';
 
 export const playbookFile = defineDeployFile(
   'playbook',
   PLAYBOOK_PATH,
-  'the Ansible playbook: installs every file of `hosts/<host>/` at its path with its mode from the rendered tree (`clusterspec_rendered`), restarts what changed through handlers, control-plane hosts one at a time (`serial: 1`) with a health check stopping the run; `--check --diff` is the drift report',
+  "the Ansible playbook: a pre-flight play (the rendered tree is this bundle's, every host reachable, who the inventory says, sudo, programs and accounts present) stopping everything on one failure; then each host's files in one call (owner, group, mode; each config checked by its program before it replaces the old one, the old one kept), services enabled and told once, control-plane hosts one at a time (`serial: 1`) with a health check stopping the run; `--check --diff` is the drift report",
   HOST_FIELDS,
 );
 
+/** An Ansible task as data (module name → arguments, plus keywords). */
+type Task = Record<string, unknown>;
+
 const REAL = 'not (clusterspec_stub_services | bool)';
 const STUB = 'clusterspec_stub_services | bool';
+/** Every handler listens to this one topic; each acts only on what the install result says changed. */
+const CHANGED_TOPIC = 'clusterspec files changed';
+const CHANGED = 'clusterspec_changed';
+/** Tasks every run needs whatever `--tags` asks for (Ansible's special tag). */
+const ALWAYS = ['always'];
+const TAGS = COMPONENTS.map((component) => component.tag);
 
-/** Refuses to start without a rendered tree, or with out/<cluster> (placeholders, not secrets) in its place. */
-const checkRenderedTree: Task = {
-  name: 'Check that the files come from a rendered tree',
-  'ansible.builtin.assert': {
-    that: [
-      'clusterspec_rendered is defined',
-      "(clusterspec_rendered ~ '/hosts') is directory",
-      '(clusterspec_rendered | realpath) != (playbook_dir | dirname | realpath)',
-    ],
-    fail_msg: 'clusterspec_rendered: DIR/<cluster> of `clusterspec render <spec> --all --to DIR`, never out/ (placeholders)',
-    quiet: true,
+/** The rendered tree is a tree render wrote for exactly this bundle; checked on the controller, once. */
+function renderedTreeChecks(siteName: string): Task[] {
+  const stamp = `clusterspec_rendered ~ '/${RENDER_STAMP_FILE}'`;
+  const hint = `clusterspec render <spec> --all --to DIR; -e clusterspec_rendered=DIR/${siteName}`;
+  return [
+    {
+      name: 'Check that clusterspec_rendered names a rendered tree',
+      'ansible.builtin.assert': {
+        that: ['clusterspec_rendered is defined', "(clusterspec_rendered ~ '/hosts') is directory", `(${stamp}) is file`],
+        fail_msg: `clusterspec_rendered is no rendered tree (out/ never is): ${hint}`,
+        quiet: true,
+      },
+      run_once: true,
+    },
+    {
+      name: 'Check that the rendered tree is the one this bundle was generated with',
+      'ansible.builtin.assert': {
+        that: [`(lookup('ansible.builtin.file', ${stamp}) | from_json).bundle == clusterspec_bundle_digest`],
+        fail_msg: `the rendered tree is not of this deploy folder's revision: ${hint}`,
+        quiet: true,
+      },
+      run_once: true,
+    },
+  ];
+}
+
+/**
+ * One command on each host says what is wrong with it: not the host the inventory names, the spec's address on
+ * no interface, not root through become, a program or an account missing. Read-only, so it runs in check mode.
+ */
+const PROBE_SCRIPT = [
+  'name="$1"; address="$2"; problems=""; missing=""',
+  'actual="$(hostname)"',
+  '[ "$actual" = "$name" ] || problems="$problems; its hostname is $actual, not $name"',
+  '{ ip -o addr show 2>/dev/null || hostname -I; } | grep -qwF -- "$address" || problems="$problems; the address $address is on none of its interfaces"',
+  '[ "$(id -u)" = 0 ] || problems="$problems; become does not make it root"',
+  'for program in $3; do command -v "$program" >/dev/null 2>&1 || missing="$missing $program"; done',
+  'for user in $4; do getent passwd "$user" >/dev/null || problems="$problems; no user $user"; done',
+  'for group in $5; do getent group "$group" >/dev/null || problems="$problems; no group $group"; done',
+  // Stubbed services (a test, or hosts that get their programs later): a missing program is not a problem.
+  '[ "$6" = strict ] && [ -n "$missing" ] && problems="$problems; missing programs:$missing"',
+  'echo "problems:${problems#; }"',
+].join('\n');
+
+const preflightTasks = (siteName: string): Task[] => [
+  ...renderedTreeChecks(siteName),
+  {
+    name: 'Probe each host: name, address, sudo, programs, accounts',
+    'ansible.builtin.command': {
+      argv: [
+        'sh',
+        '-c',
+        PROBE_SCRIPT,
+        'clusterspec-preflight',
+        '{{ inventory_hostname }}',
+        '{{ clusterspec_address }}',
+        "{{ clusterspec_programs | join(' ') }}",
+        "{{ clusterspec_users | join(' ') }}",
+        "{{ clusterspec_groups | join(' ') }}",
+        "{{ 'stubbed' if (clusterspec_stub_services | bool) else 'strict' }}",
+      ],
+    },
+    register: 'clusterspec_probe',
+    changed_when: false,
+    check_mode: false,
   },
+  {
+    name: 'Stop on a host that is not what the inventory says',
+    'ansible.builtin.assert': {
+      that: ["clusterspec_probe.stdout == 'problems:'"],
+      fail_msg: '{{ inventory_hostname }}: {{ clusterspec_probe.stdout[9:] }}',
+      quiet: true,
+    },
+  },
+  {
+    name: 'Stop unless every host passed',
+    'ansible.builtin.assert': {
+      that: ['ansible_play_hosts_all | difference(ansible_play_hosts) | length == 0'],
+      fail_msg: "unreachable or failed, nothing installed: {{ ansible_play_hosts_all | difference(ansible_play_hosts) | join(', ') }}",
+      quiet: true,
+    },
+    run_once: true,
+  },
+];
+
+/** Each host's files in one call: every file of hosts/<host>/ of the components asked for. */
+const installTask: Task = {
+  name: "Install this host's files (secret ones by path only)",
+  [INSTALL_ACTION]: {
+    source: '{{ clusterspec_rendered }}/hosts/{{ inventory_hostname }}',
+    root: '{{ clusterspec_root }}',
+    backup_dir: '{{ clusterspec_target }}{{ clusterspec_backup_dir }}',
+    files: '{{ clusterspec_files }}',
+    run_tags: '{{ ansible_run_tags }}',
+    skip_tags: '{{ ansible_skip_tags }}',
+    // Stubbed services (a test, or hosts without them yet): a check whose program is absent is skipped.
+    missing_checks: "{{ 'skip' if (clusterspec_stub_services | bool) else 'fail' }}",
+  },
+  register: 'clusterspec_installed',
+  notify: CHANGED_TOPIC,
+  tags: TAGS,
 };
 
-/** The copy of a service's files on the host; secret-bearing ones with values and diffs hidden. */
-function installTask(service: Service, secret: boolean): Task {
-  const list = secret ? 'clusterspec_secret_files' : 'clusterspec_files';
-  return {
-    name: `Install ${service.label}${secret ? ' (files with secrets: no log, no diff)' : ''}`,
-    'ansible.builtin.copy': {
-      src: '{{ clusterspec_rendered }}/hosts/{{ inventory_hostname }}{{ item.path }}',
-      // The folder with a trailing slash: copy then makes it when missing (directory_mode 0755, as packages
-      // make /etc's), keeping existing folders' modes, and names the file as its source (the same name).
-      // https://docs.ansible.com/ansible/latest/collections/ansible/builtin/copy_module.html (dest)
-      dest: '{{ clusterspec_target }}{{ item.path | dirname }}/',
-      mode: '{{ item.mode }}',
-      directory_mode: '0755',
-    },
-    loop: `{{ ${list}.${filesKey(service.id)} | default([]) }}`,
-    loop_control: { label: '{{ item.path }}' },
-    register: registeredResult(service.id, secret),
-    ...(service.handlers.length > 0 ? { notify: handlerTopic(service) } : {}),
-    ...(secret ? { no_log: true, diff: false } : {}),
-  };
-}
+const enableTask: Task = {
+  name: 'Enable the services of this host (they start again after a reboot)',
+  'ansible.builtin.systemd': { name: '{{ item }}', enabled: true },
+  loop: '{{ clusterspec_enable }}',
+  when: REAL,
+  tags: ALWAYS,
+};
 
-/** A service's handlers, each listening on its topic and skipped when stubbed, then the stub that only says what they would do. */
-function handlers(service: Service): Task[] {
-  if (service.handlers.length === 0) return [];
-  const real = service.handlers.map((handler) => ({ ...handler, listen: handlerTopic(service), when: REAL }));
-  const stub = {
-    name: `Stub: ${service.action}`,
-    'ansible.builtin.debug': { msg: `stubbed (clusterspec_stub_services): ${service.action}` },
-    listen: handlerTopic(service),
-    when: STUB,
-  };
-  return [...real, stub];
-}
+const flushHandlers: Task = { name: 'Restart what changed on this host before its health check', 'ansible.builtin.meta': 'flush_handlers', tags: ALWAYS };
 
-const flushHandlers: Task = { name: 'Restart what changed on this host before its health check', 'ansible.builtin.meta': 'flush_handlers' };
-
-/** After a control-plane host changed: its apiserver must answer, or the run stops before the next host. */
+/**
+ * After a control-plane host changed: its apiserver must answer, or the run stops before the next host. Not in
+ * check mode, where nothing changed and a site not built yet has no apiserver.
+ */
 const healthCheck: Task = {
   name: 'Wait until the apiserver of this host is healthy',
   'ansible.builtin.uri': { url: '{{ clusterspec_health_url }}', validate_certs: false, status_code: 200 },
   register: 'clusterspec_health',
-  until: 'clusterspec_health.status == 200',
+  until: 'clusterspec_health.status | default(0) == 200',
   retries: '{{ clusterspec_health_retries }}',
   delay: '{{ clusterspec_health_delay }}',
-  when: 'clusterspec_health_check | bool',
+  when: '(clusterspec_health_check | bool) and not ansible_check_mode',
+  tags: ALWAYS,
 };
 
+/** The units and commands by service, of the services this site has: what the handlers choose from. */
+function serviceVars(used: readonly Service[]): Record<string, unknown> {
+  const byKind = (kind: 'restart' | 'reload') =>
+    Object.fromEntries(used.flatMap((service) => (service.apply.kind === kind ? [[service.id, service.apply.unit]] : [])));
+  const commands = Object.fromEntries(used.flatMap((service) => (service.apply.kind === 'command' ? [[service.id, service.apply.argv]] : [])));
+  const pick = (table: string) => `${table} | dict2items | selectattr('key', 'in', ${CHANGED}) | map(attribute='value') | list`;
+  return {
+    clusterspec_on_restart: byKind('restart'),
+    clusterspec_on_reload: byKind('reload'),
+    clusterspec_on_command: commands,
+    [CHANGED]: '{{ clusterspec_installed.changed_services | default([]) }}',
+    clusterspec_changed_units: '{{ clusterspec_installed.changed_units | default([]) }}',
+    clusterspec_config_restarts: `{{ ${pick('clusterspec_on_restart')} }}`,
+    clusterspec_config_reloads: `{{ ${pick('clusterspec_on_reload')} }}`,
+    // A unit restarted because its unit file or its start-time configuration changed: once, whatever changed.
+    clusterspec_restarts: '{{ (clusterspec_changed_units + clusterspec_config_restarts) | unique }}',
+    // Reloaded only when not restarted anyway.
+    clusterspec_reloads: "{{ clusterspec_config_reloads | reject('in', clusterspec_restarts) | list }}",
+    clusterspec_commands: `{{ ${pick('clusterspec_on_command')} }}`,
+  };
+}
+
+/** Each acts at most once per host and flush, on what the install result says changed; handlers run in this order. */
+const HANDLERS: Task[] = [
+  {
+    name: 'Apply what changed outside a service (sysctl --system, resolvconf -u)',
+    'ansible.builtin.command': { argv: '{{ item }}' },
+    loop: '{{ clusterspec_commands }}',
+    changed_when: true,
+    listen: CHANGED_TOPIC,
+    when: REAL,
+  },
+  {
+    name: 'Reload systemd unit files',
+    'ansible.builtin.systemd': { daemon_reload: true },
+    listen: CHANGED_TOPIC,
+    when: `${REAL} and (clusterspec_changed_units | length > 0)`,
+  },
+  {
+    name: 'Restart the services whose unit or start-time configuration changed',
+    'ansible.builtin.systemd': { name: '{{ item }}', state: 'restarted' },
+    loop: '{{ clusterspec_restarts }}',
+    listen: CHANGED_TOPIC,
+    when: REAL,
+  },
+  {
+    // A failing `nginx -t` fails the host before the reload, so the running nginx keeps its old configuration.
+    name: 'Test the nginx configuration before its reload',
+    'ansible.builtin.command': 'nginx -t',
+    changed_when: false,
+    listen: CHANGED_TOPIC,
+    when: `${REAL} and ('nginx.service' in clusterspec_reloads)`,
+  },
+  {
+    name: 'Reload the services that reread their configuration',
+    'ansible.builtin.systemd': { name: '{{ item }}', state: 'reloaded' },
+    loop: '{{ clusterspec_reloads }}',
+    listen: CHANGED_TOPIC,
+    when: REAL,
+  },
+  {
+    name: 'Stub: say what would be restarted, reloaded and run',
+    'ansible.builtin.debug': {
+      msg: 'stubbed (clusterspec_stub_services): restart {{ clusterspec_restarts }}, reload {{ clusterspec_reloads }}, run {{ clusterspec_commands }}',
+    },
+    listen: CHANGED_TOPIC,
+    when: STUB,
+  },
+];
+
 /**
- * site.yml: the control-plane hosts one at a time (serial: 1), any failure (a handler, the health check)
- * stopping the whole run (any_errors_fatal, max_fail_percentage: 0); then every other host. Both plays
- * install the same way; only the services some host of the site needs get a task and handlers.
+ * site.yml: a pre-flight play over every host, which stops everything on any failure (an unreachable host
+ * included) before a file is touched; the control-plane hosts one at a time (serial: 1), any failure (a check,
+ * a handler, the health check) stopping the whole run (any_errors_fatal, max_fail_percentage: 0); then every
+ * other host.
  */
 export function generatePlaybook(model: ClusterModel, artifacts: readonly Artifact[]): Artifact {
-  const hostFiles = artifacts
-    .filter((item) => item.path.startsWith('hosts/'))
-    .map((item) => ({ service: serviceOf(item.path.replace(/^hosts\/[^/]+/, '')), secret: secretBearing(item) }));
-  const used = SERVICES.filter((service) => hostFiles.some((file) => file.service === service));
-  const withSecrets = new Set(hostFiles.filter((file) => file.secret).map((file) => file.service));
-  const installs = used.flatMap((service) =>
-    withSecrets.has(service) ? [installTask(service, false), installTask(service, true)] : [installTask(service, false)],
-  );
-  const install = [checkRenderedTree, ...installs];
-  const allHandlers = used.flatMap(handlers);
+  const servicesUsed = new Set(artifacts.filter((item) => item.path.startsWith('hosts/')).map((item) => serviceOf(item.path.replace(/^hosts\/[^/]+/, ''))));
+  const used = SERVICES.filter((service) => servicesUsed.has(service));
   const common = { become: '{{ clusterspec_become | bool }}', gather_facts: false };
+  const install = { vars: serviceVars(used), tasks: [installTask, enableTask], handlers: HANDLERS };
   const plays = [
+    {
+      name: `Pre-flight of ${model.name}: the rendered tree, then every host reachable and as the inventory says`,
+      hosts: 'all',
+      any_errors_fatal: true,
+      ...common,
+      tags: ALWAYS,
+      tasks: preflightTasks(model.name),
+    },
     {
       name: `Control-plane hosts of ${model.name}, one at a time, each healthy before the next`,
       hosts: CONTROL_PLANE_GROUP,
@@ -100,21 +247,17 @@ export function generatePlaybook(model: ClusterModel, artifacts: readonly Artifa
       any_errors_fatal: true,
       max_fail_percentage: 0,
       ...common,
-      tasks: [...install, flushHandlers, healthCheck],
-      handlers: allHandlers,
+      ...install,
+      tasks: [...install.tasks, flushHandlers, healthCheck],
     },
-    {
-      name: `Every other host of ${model.name}`,
-      hosts: `all:!${CONTROL_PLANE_GROUP}`,
-      ...common,
-      tasks: install,
-      handlers: allHandlers,
-    },
+    { name: `Every other host of ${model.name}`, hosts: `all:!${CONTROL_PLANE_GROUP}`, ...common, ...install },
   ];
   return yamlFile(playbookFile, PLAYBOOK_PATH, plays, [
-    `Installs ${model.name}'s files and restarts what changed. Render the secrets first, then:`,
+    `Installs ${model.name}'s files and tells the services that read them. Render the secrets first, then, from this folder:`,
     `  clusterspec render cluster.yaml --all --to /srv/rendered`,
-    `  ansible-playbook -i inventory.yml site.yml -e clusterspec_rendered=/srv/rendered/${model.name}`,
-    'Drift (every file that differs on every host): add --check --diff.',
+    `  ansible-playbook -i inventory.yml -i /path/to/inventory.local.yml site.yml -e clusterspec_rendered=/srv/rendered/${model.name}`,
+    'inventory.local.yml (yours, kept beside the spec, never in out/): ansible_user, keys, bastion, management addresses.',
+    'Drift (every file that differs on every host, secret ones by path): add --check --diff.',
+    `One component: --tags ${TAGS.join(',')}.`,
   ]);
 }

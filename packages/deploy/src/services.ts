@@ -1,114 +1,121 @@
 /**
- * Which program must be told when a file of a host changes, and how: one row per service, in the order
- * their handlers run (Ansible runs handlers in the order they are defined, not notified:
- * https://docs.ansible.com/ansible/latest/playbook_guide/playbooks_handlers.html). A file belongs to the
- * first row whose pattern matches its path on the host; files no row claims are installed and notify nothing.
+ * Which program must be told when a file of a host changes, and how: one row per service. A file belongs to
+ * the first row whose pattern matches its path on the host; files no row claims are installed and tell nothing.
+ * The playbook's handlers read the rows: restart or reload a systemd unit, or run a command, each at most once
+ * per host and run, whatever number of its files changed (a unit that is restarted is not also reloaded).
  */
 
-/** An Ansible task as data (module name → arguments, plus keywords). */
-export type Task = Record<string, unknown>;
+/** How a change takes effect. */
+export type Apply =
+  /** `systemctl restart <unit>`: the program reads these files at start only. */
+  | { readonly kind: 'restart'; readonly unit: string }
+  /** `systemctl reload <unit>`: the program rereads them on SIGHUP (its unit's ExecReload). */
+  | { readonly kind: 'reload'; readonly unit: string }
+  /** A command that makes the installed files take effect (`sysctl --system`). */
+  | { readonly kind: 'command'; readonly argv: readonly string[] }
+  /** Nothing runs: the files are read on every use, or by a step the operator runs. */
+  | { readonly kind: 'none' };
 
 export interface Service {
-  /** Key of the host's file lists (clusterspec_files.<id>) and part of the handler topic. */
+  /** The name the install result lists a changed service by (changed_services). */
   readonly id: string;
   /** The files it reads, by their path on the host. */
   readonly pattern: RegExp;
-  /** What the task names call these files. */
+  /** What the docs call these files. */
   readonly label: string;
-  /** What the handlers do, for the stub's message and the docs ("reload nginx after nginx -t"). */
+  /** What happens after a change, for the stub's message and the docs ("reload nginx after nginx -t"). */
   readonly action: string;
-  /** The real handlers, in order; none for files that need no restart. */
-  readonly handlers: readonly Task[];
+  readonly apply: Apply;
+  /** The programs the host must have for these files to take effect (the pre-flight play looks for them). */
+  readonly programs: readonly string[];
 }
-
-/** The variable a unit file's task registers, so the restart handler restarts exactly the units that changed. */
-export const registeredResult = (serviceId: string, secret: boolean) => `clusterspec_${serviceId.replace(/-/g, '_')}${secret ? '_secret' : ''}_installed`;
-
-/** Both install tasks' results (the plain one's and the secret one's) of a service. */
-const installResults = (serviceId: string) =>
-  `{{ (${registeredResult(serviceId, false)}.results | default([])) + (${registeredResult(serviceId, true)}.results | default([])) }}`;
-
-const systemd = (name: string, state: 'reloaded' | 'restarted'): Task => ({ 'ansible.builtin.systemd': { name, state } });
 
 export const SERVICES: readonly Service[] = [
   {
+    // A unit file that changed is restarted after `systemctl daemon-reload` (its own restart, below).
     id: 'units',
     pattern: /^\/etc\/systemd\/system\/[^/]+\.service$/,
     label: 'systemd units',
-    action: 'systemctl daemon-reload, then restart the units that changed',
-    handlers: [
-      { name: 'Reload systemd unit files', 'ansible.builtin.systemd': { daemon_reload: true } },
-      {
-        name: 'Restart the units that changed',
-        ...systemd('{{ item }}', 'restarted'),
-        loop: "{{ clusterspec_unit_results | selectattr('changed') | map(attribute='item.unit') | list }}",
-        vars: { clusterspec_unit_results: installResults('units') },
-      },
-    ],
+    action: 'systemctl daemon-reload, then restart the units that changed; every unit enabled',
+    apply: { kind: 'none' },
+    programs: ['systemctl'],
   },
   {
     id: 'consul',
     pattern: /^\/etc\/consul\.d\//,
     label: 'Consul agent configuration',
-    action: 'consul reload',
-    // Retried: right after a restart of consul.service (handler above) the agent may not answer yet.
-    handlers: [
-      {
-        name: 'Reload the Consul agent',
-        'ansible.builtin.command': 'consul reload',
-        register: 'clusterspec_consul_reload',
-        until: 'clusterspec_consul_reload.rc == 0',
-        retries: 5,
-        delay: 2,
-        changed_when: true,
-      },
-    ],
+    // consul.service's ExecReload sends SIGHUP, which is what `consul reload` asks of the agent.
+    action: 'reload consul',
+    apply: { kind: 'reload', unit: 'consul.service' },
+    programs: ['consul'],
   },
   {
     id: 'consul-template',
     pattern: /^\/etc\/consul-template\//,
     label: 'consul-template configuration and templates',
     action: 'restart consul-template (it renders nginx.conf and runs nginx -t before reloading nginx)',
-    handlers: [{ name: 'Restart consul-template', ...systemd('consul-template', 'restarted') }],
+    apply: { kind: 'restart', unit: 'consul-template.service' },
+    programs: ['consul-template'],
   },
   {
     id: 'nginx',
     pattern: /^\/etc\/nginx\//,
     label: 'nginx configuration',
-    action: 'nginx -t, then reload nginx',
-    // A failing `nginx -t` fails the host before the reload, so the running nginx keeps its old configuration.
-    handlers: [
-      { name: 'Test the nginx configuration', 'ansible.builtin.command': 'nginx -t', changed_when: false },
-      { name: 'Reload nginx', ...systemd('nginx', 'reloaded') },
-    ],
+    // The file was checked with `nginx -t -c` before it replaced the old one; the reload runs `nginx -t` again.
+    action: 'reload nginx',
+    apply: { kind: 'reload', unit: 'nginx.service' },
+    programs: ['nginx'],
   },
   {
     id: 'keepalived',
     pattern: /^\/etc\/keepalived\//,
     label: 'keepalived configuration',
     action: 'reload keepalived',
-    handlers: [{ name: 'Reload keepalived', ...systemd('keepalived', 'reloaded') }],
+    apply: { kind: 'reload', unit: 'keepalived.service' },
+    programs: ['keepalived'],
   },
   {
     id: 'containerd',
     pattern: /^\/etc\/containerd\/config\.toml$/,
     label: 'containerd configuration',
     action: 'restart containerd',
-    handlers: [{ name: 'Restart containerd', ...systemd('containerd', 'restarted') }],
+    apply: { kind: 'restart', unit: 'containerd.service' },
+    programs: ['containerd'],
   },
   {
     id: 'docker',
     pattern: /^\/etc\/docker\/daemon\.json$/,
     label: "Docker's daemon.json",
     action: 'restart Docker (dns and exec-opts are read at start only)',
-    handlers: [{ name: 'Restart Docker', ...systemd('docker', 'restarted') }],
+    apply: { kind: 'restart', unit: 'docker.service' },
+    programs: ['dockerd'],
   },
   {
     id: 'kubelet',
     pattern: /^\/etc\/kubernetes\/kubelet\.conf$/,
     label: "the kubelet's kubeconfig",
     action: 'restart the kubelet',
-    handlers: [{ name: 'Restart the kubelet', ...systemd('kubelet', 'restarted') }],
+    apply: { kind: 'restart', unit: 'kubelet.service' },
+    programs: ['kubelet'],
+  },
+  {
+    // A file of /etc/sysctl.d is read at boot by systemd-sysctl; `sysctl --system` applies every such file now
+    // (the VIP's net.ipv4.ip_nonlocal_bind, without which the balancer cannot bind the VIP it does not hold).
+    id: 'sysctl',
+    pattern: /^\/etc\/sysctl\.d\//,
+    label: 'kernel settings',
+    action: 'sysctl --system',
+    apply: { kind: 'command', argv: ['sysctl', '--system'] },
+    programs: ['sysctl'],
+  },
+  {
+    // resolvconf assembles /etc/resolv.conf from resolv.conf.d/ only when asked (resolvconf(8): -u).
+    id: 'resolvconf',
+    pattern: /^\/etc\/resolvconf\/resolv\.conf\.d\//,
+    label: 'resolver configuration',
+    action: 'resolvconf -u',
+    apply: { kind: 'command', argv: ['resolvconf', '-u'] },
+    programs: ['resolvconf'],
   },
   {
     // Static pod manifests: the kubelet watches the folder and recreates a pod whose manifest changed.
@@ -117,21 +124,24 @@ export const SERVICES: readonly Service[] = [
     // kubeadm-config.yaml: read by `kubeadm init/join/upgrade`, which an operator runs, not by a daemon.
     // Harbor's installer files: take effect through `./prepare` and `docker compose up -d`, Harbor's
     // own installation step, left to the operator (it restarts the registry).
-    // /etc/hosts.d, resolv.conf.d: read by the tools that assemble /etc/hosts and resolv.conf.
+    // /etc/hosts.d/clusterspec: merged into /etc/hosts by the install itself (a marked block).
     id: 'files',
     pattern: /^\//,
     label: 'files no running service reads at start',
     action: 'nothing',
-    handlers: [],
+    apply: { kind: 'none' },
+    programs: [],
   },
 ];
 
-/** The service whose handlers a file at this host path notifies. */
+/** The service a file at this host path belongs to. */
 export function serviceOf(hostPath: string): Service {
   const found = SERVICES.find((service) => service.pattern.test(hostPath));
   if (!found) throw new Error(`internal error: ${hostPath} is not an absolute path`);
   return found;
 }
 
-/** The handler topic a service's install tasks notify (Ansible's `listen`). */
-export const handlerTopic = (service: Service) => `clusterspec ${service.id} changed`;
+/** The systemd unit a unit file at this host path defines, for its restart and enabling. */
+export function unitOf(hostPath: string): string | undefined {
+  return serviceOf(hostPath).id === 'units' ? hostPath.slice(hostPath.lastIndexOf('/') + 1) : undefined;
+}

@@ -1,11 +1,12 @@
 import type { Artifact, ClusterModel } from '@clusterspec/spec';
+
 import { defineDeployFile, GROUP_VARS_PATH, yamlFile } from './layout';
 
 export const groupVarsFile = defineDeployFile(
   'group-vars',
   GROUP_VARS_PATH,
-  "the playbook's variables and their defaults (`clusterspec_rendered`, `clusterspec_root`, `clusterspec_stub_services`, the health check's)",
-  ['metadata.name'],
+  "the playbook's variables and their defaults (`clusterspec_rendered`, `clusterspec_root`, `clusterspec_stub_services`, the backup folder, the health check's) and `clusterspec_bundle_digest`, the digest of the files it installs, which the rendered tree's stamp must carry",
+  [],
 );
 
 /**
@@ -24,6 +25,11 @@ export const VARIABLES: readonly { readonly name: string; readonly default?: unk
     why: 'clusterspec_root without its trailing slash, prefixed to every path',
   },
   { name: 'clusterspec_become', default: true, why: 'install as root through become' },
+  {
+    name: 'clusterspec_backup_dir',
+    default: '/var/backups/clusterspec',
+    why: "where each file an install replaced is kept (one generation, the file's path below it, folder mode 0700), outside the services' own folders",
+  },
   { name: 'clusterspec_stub_services', default: false, why: 'true: handlers only print what they would do (tests, or a machine without the services)' },
   {
     name: 'clusterspec_health_check',
@@ -34,11 +40,15 @@ export const VARIABLES: readonly { readonly name: string; readonly default?: unk
   { name: 'clusterspec_health_delay', default: 2, why: 'seconds between those attempts' },
 ];
 
-export function generateGroupVars(model: ClusterModel): Artifact {
-  const defaults = Object.fromEntries(VARIABLES.filter((variable) => variable.default !== undefined).map((variable) => [variable.name, variable.default]));
+export function generateGroupVars(model: ClusterModel, digest: string): Artifact {
+  const defaults = {
+    ...Object.fromEntries(VARIABLES.filter((variable) => variable.default !== undefined).map((variable) => [variable.name, variable.default])),
+    clusterspec_bundle_digest: digest,
+  };
   const header = [
     `Defaults of ${model.name}'s playbook site.yml; override them in the inventory or with -e.`,
     ...VARIABLES.map((variable) => `${variable.name}: ${variable.why}`),
+    'clusterspec_bundle_digest: the digest of the files of hosts/ this folder installs; `clusterspec render` writes the same into its stamp',
   ];
   return yamlFile(groupVarsFile, GROUP_VARS_PATH, defaults, header);
 }

@@ -80,8 +80,6 @@ export const sharedSecretsFile = defineArtifact<SharedSecrets>({
   secretKeys: ['CSRF_KEY', 'CORE_SECRET', 'JOBSERVICE_SECRET'],
   consumer: 'install-shared.sh (awk)',
   format: 'env',
-  // 0600: once deployed the file holds the secrets.
-  mode: 0o600,
   render: (data) =>
     `# ${GENERATED_NOTICE}\n# What every Harbor instance of the site shares; install-shared.sh writes it over what ./prepare drew.\n${Object.entries(data)
       .map(([key, value]) => `${key}=${value}`)

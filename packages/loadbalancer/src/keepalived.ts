@@ -47,6 +47,7 @@ export const keepalivedConfFile = defineArtifact<KeepalivedConf>({
   reads: [...KEEPALIVED_READS, 'spec.kubernetes.loadBalancer.virtualRouterId', 'spec.kubernetes.loadBalancer.vrrpPassword', 'metadata.name'],
   secretKeys: ['password'],
   consumer: 'keepalived',
+  check: ['keepalived', '--config-test', '-f', '%s'],
   format: 'keepalived',
   render: compileTemplate<KeepalivedConf>(join(__dirname, '../templates/keepalived.conf.ejs')),
 });

@@ -85,6 +85,7 @@ export const nginxConfFile = defineArtifact<StaticBalancers>({
   ],
   secretKeys: [],
   consumer: 'nginx (with the stream module)',
+  check: ['nginx', '-t', '-q', '-c', '%s'],
   format: 'nginx',
   render: (balancers) => renderNginxConf(renderStaticBalancers(balancers)),
 });

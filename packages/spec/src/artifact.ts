@@ -24,7 +24,8 @@ export type ArtifactFormat =
   | 'openssl'
   | 'svg'
   | 'keepalived'
-  | 'sysctl';
+  | 'sysctl'
+  | 'python';
 
 /**
  * What a kind of generated file is, as data: where it goes, what it is for, which spec fields make it,
@@ -51,8 +52,25 @@ export interface ArtifactDescriptor<D = unknown> {
   /** The program that reads the file at deploy time. */
   readonly consumer: string;
   readonly format: ArtifactFormat;
-  /** Unix mode of the file; 0o644 unless given. */
+  /**
+   * Unix mode of the file. Unless given: 0o644, and for a file that carries a secret (`secretKeys`) 0o600, or
+   * 0o640 when a `group` other than root must read it (see `defaultMode`).
+   */
   readonly mode?: number;
+  /**
+   * The consumer's own check of a new version of the file, as argv with `%s` for the file's path: the deploy
+   * runs it on the host before the file replaces the one the service runs with, and keeps the old one when it
+   * fails (`nginx -t -c %s`). The temporary file sits beside the real one and ends with its name, so relative
+   * includes and the extension a program reads the format from still hold.
+   */
+  readonly check?: readonly string[];
+  /** The account that owns the file on its host; `root` unless given. */
+  readonly owner?: string;
+  /**
+   * The group that owns the file on its host: the group of the service account that reads it when that service
+   * does not run as root (consul.hcl: `consul`, for `User=consul`); `root` unless given.
+   */
+  readonly group?: string;
   /** The file's text from its data: a serialiser (YAML, JSON, TOML) or a template for line formats. */
   render(data: D): string;
 }
@@ -63,8 +81,11 @@ export interface Artifact<D = unknown> {
   readonly path: string;
   /** `descriptor.render(data)`. */
   readonly content: string;
-  /** Unix mode; 0o644 unless the file is a script or holds a secret once deployed. */
+  /** Unix mode; 0o644 unless the file is a script or holds a secret once deployed (see `defaultMode`). */
   readonly mode: number;
+  /** Owner and group on the host (the descriptor's, root by default). */
+  readonly owner: string;
+  readonly group: string;
   readonly data: D;
   readonly descriptor: ArtifactDescriptor<D>;
 }
@@ -93,6 +114,18 @@ export function defineArtifact<D>(descriptor: ArtifactDescriptor<D>): ArtifactDe
   return descriptor;
 }
 
+const ROOT_ACCOUNT = 'root';
+
+/**
+ * A file's mode when its descriptor names none. A file that holds a secret once deployed is readable by its
+ * owner (root) and, when a service that does not run as root reads it, by that service's group: never by every
+ * local account (a world-readable kubeadm-config.yaml hands any local user the bootstrap token).
+ */
+export function defaultMode(descriptor: Pick<ArtifactDescriptor, 'secretKeys' | 'group'>): number {
+  if (descriptor.secretKeys.length === 0) return 0o644;
+  return descriptor.group && descriptor.group !== ROOT_ACCOUNT ? 0o640 : 0o600;
+}
+
 /**
  * The artifact of a descriptor at a path: its text is always the rendering of its data. The text is rendered
  * when first read, once: lint reads the data alone, and rendering (YAML, TOML, templates) is most of what
@@ -105,7 +138,9 @@ export function artifact<D>(descriptor: ArtifactDescriptor<D>, path: string, dat
     get content() {
       return (content ??= descriptor.render(data));
     },
-    mode: descriptor.mode ?? 0o644,
+    mode: descriptor.mode ?? defaultMode(descriptor),
+    owner: descriptor.owner ?? ROOT_ACCOUNT,
+    group: descriptor.group ?? ROOT_ACCOUNT,
     data,
     descriptor,
   };

@@ -1,3 +1,4 @@
+import { bundleDigest, RENDER_STAMP_FILE } from '@clusterspec/deploy';
 import { closestMatch } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Command } from '../command';
@@ -7,7 +8,8 @@ import { writeArtifacts, writeLine } from '../output';
 import { renderTarget } from '../render-target';
 import { fillSecrets, formatSecretProblem } from '../secrets-fill';
 
-const SECRET_MODE = 0o600;
+/** What a file with a secret never grants: any access by accounts other than its owner and group. */
+const SECRET_HIDDEN_BITS = 0o007;
 
 export const render: Command = {
   name: 'render',
@@ -24,10 +26,12 @@ relative paths from the current directory).
              real secrets, which 'git add' must never pick up. Use e.g. /tmp/rendered.
 
 The folder is replaced as a whole, under the same lock and swap as generate. Files that carry a
-secret get mode 0600. If any secret is missing, empty, unreadable or cannot be written safely in
-its file's format (e.g. a newline in a harbor.cfg value), every such secret is listed with the spec
-field and the files that use it, nothing is written, and the exit code is 2. Secret values are never
-printed.`,
+secret get no access for other accounts (0600, or 0640 for the group of the service that reads
+them). With --all, DIR/<cluster>/${RENDER_STAMP_FILE} records the digest of the files rendered and
+when: the deploy playbook refuses a tree whose digest is not its own. If any secret is missing,
+empty, unreadable or cannot be written safely in its file's format (e.g. a newline in a harbor.cfg
+value), every such secret is listed with the spec field and the files that use it, nothing is
+written, and the exit code is 2. Secret values are never printed.`,
   options: { host: { type: 'string' }, all: { type: 'boolean' }, to: { type: 'string' } },
   run(positionals, values, io) {
     if (positionals.length !== 1) throw new UsageError('name exactly one spec file');
@@ -59,11 +63,19 @@ printed.`,
     const files = filled.artifacts.map((item) => ({
       ...item,
       path: item.path.slice(prefix.length),
-      mode: filled.secretBearing.has(item.path) ? SECRET_MODE : item.mode,
+      // A declared secret file has its tight mode already (defaultMode); one whose placeholder went undeclared loses its world bits.
+      mode: filled.secretBearing.has(item.path) ? item.mode & ~SECRET_HIDDEN_BITS : item.mode,
     }));
+    // The stamp the playbook asks for (--all only: the playbook reads DIR/<cluster>): which files were rendered
+    // (their digest, placeholders unfilled, as generate computes it for the deploy folder) and when.
+    const stamp = {
+      path: RENDER_STAMP_FILE,
+      content: `${JSON.stringify({ bundle: bundleDigest(selected), spec: model.file, rendered: new Date().toISOString() }, null, 2)}\n`,
+      mode: 0o644,
+    };
     // Into the folder that was judged, not the path as given: a symbolic link changed since cannot redirect it.
-    const write = writeArtifacts(join(destination.folder, host ?? model.name), files);
-    io.out(`${writeLine(model.file, write, filled.artifacts.length, target)} (${filled.secretBearing.size} with secrets, mode 0600)`);
+    const write = writeArtifacts(join(destination.folder, host ?? model.name), host === undefined ? [...files, stamp] : files);
+    io.out(`${writeLine(model.file, write, filled.artifacts.length, target)} (${filled.secretBearing.size} with secrets, no access for other accounts)`);
     return EXIT_OK;
   },
 };

@@ -1,0 +1,238 @@
+#!/usr/bin/python3
+# Runs on the host: installs every file the controller sent in one call (plugins/action/install.py reads them
+# from the rendered tree). One call per host instead of one `copy` per file: a copy loop costs several SSH
+# round trips per file, minutes for a site of a hundred files.
+#
+# For each file: the content, mode, owner and group are compared with what the host has; what differs is
+# written to a temporary file beside the real one (.clusterspec-new.<name>: the same folder, so relative
+# includes and the extension still hold), checked by the consumer's own check when the file has one
+# (`nginx -t -c %s`), and only when every check of the call passed, the old file is copied under the backup
+# folder (kept out of the service's own folder: the kubelet reads every file of manifests/) and the new one
+# renamed over it. A check that fails leaves every file of the host as it was.
+# In check mode nothing is written: the result names each file that would change, and diffs the ones that
+# hold no secret (a secret file is named, its content never shown).
+import base64
+import difflib
+import grp
+import os
+import pwd
+import shutil
+import stat
+import subprocess
+
+from ansible.module_utils.basic import AnsibleModule
+
+TEMP_PREFIX = '.clusterspec-new.'
+CHECK_TIMEOUT_SECONDS = 120
+OUTPUT_LIMIT = 4000
+BEGIN = '# BEGIN clusterspec (%s): edit the cluster spec, not this block'
+END = '# END clusterspec'
+
+
+def current_file(path):
+    """The bytes and stat of a regular file at path, without following a link; None for anything else."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None, None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None, None
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b''.join(chunks), info
+    finally:
+        os.close(fd)
+
+
+def account_ids(module, owner, group):
+    try:
+        return pwd.getpwnam(owner).pw_uid, grp.getgrnam(group).gr_gid
+    except KeyError:
+        module.fail_json(msg='account %s:%s does not exist on this host (install the package that creates it)' % (owner, group))
+
+
+def merged(text, fragment_path, fragment):
+    """text with the fragment as its one marked block, replacing the block an earlier run wrote."""
+    begin = BEGIN % fragment_path
+    lines = text.split('\n')
+    if lines and lines[-1] == '':
+        lines.pop()
+    kept, inside = [], False
+    for line in lines:
+        if line == begin:
+            inside = True
+        elif inside and line == END:
+            inside = False
+        elif not inside:
+            kept.append(line)
+    body = [line for line in fragment.split('\n') if line and not line.startswith('#')]
+    return '\n'.join(kept + [begin] + body + [END]) + '\n'
+
+
+def short(text):
+    text = text.strip()
+    return text if len(text) <= OUTPUT_LIMIT else text[:OUTPUT_LIMIT] + '...'
+
+
+def run_check(module, argv, path, missing_checks):
+    """The consumer's check of the new file at path: None when it passed (or its program is absent and allowed to be)."""
+    command = [path if word == '%s' else word for word in argv]
+    try:
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=CHECK_TIMEOUT_SECONDS)
+    except FileNotFoundError:
+        if missing_checks == 'skip':
+            return None
+        return '%s is not installed on this host' % argv[0]
+    except subprocess.TimeoutExpired:
+        return '%s did not finish within %d s' % (' '.join(argv), CHECK_TIMEOUT_SECONDS)
+    if done.returncode != 0:
+        return '%s exited %d: %s' % (' '.join(argv), done.returncode, short(done.stdout.decode('utf-8', 'replace')))
+    return None
+
+
+def owner_text(uid, gid, mode):
+    try:
+        user = pwd.getpwuid(uid).pw_name
+    except KeyError:
+        user = str(uid)
+    try:
+        group = grp.getgrgid(gid).gr_name
+    except KeyError:
+        group = str(gid)
+    return '%s:%s %04o' % (user, group, mode)
+
+
+def diff_entry(item):
+    path, before, after, secret = item['entry']['path'], item['before'], item['desired'], item['entry'].get('secret')
+    if not item['rewrite']:
+        return {'prepared': '--- %s\n+++ %s\nowner, group and mode: %s -> %s\n' % (path, path, item['was'], owner_text(item['uid'], item['gid'], item['mode']))}
+    if secret:
+        return {'prepared': '--- %s\n+++ %s\n(holds a secret: content not shown)\n' % (path, path)}
+    return {'before_header': path, 'after_header': path, 'before': before.decode('utf-8', 'replace'), 'after': after.decode('utf-8', 'replace')}
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            root=dict(type='str', default='/'),
+            backup_dir=dict(type='str', required=True),
+            files=dict(type='list', elements='dict', required=True),
+            # Parallel to files, base64: marked no_log so that no log or result ever shows them.
+            contents=dict(type='list', elements='str', required=True, no_log=True),
+            missing_checks=dict(type='str', choices=['fail', 'skip'], default='fail'),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    root = params['root'].rstrip('/')
+    files = params['files']
+    contents = params['contents']
+    if len(files) != len(contents):
+        module.fail_json(msg='internal error: %d files, %d contents' % (len(files), len(contents)))
+
+    # 1. What differs.
+    planned = []
+    for entry, encoded in zip(files, contents):
+        desired = base64.b64decode(encoded)
+        dest = root + entry['path']
+        before, info = current_file(dest)
+        uid, gid = account_ids(module, entry['owner'], entry['group'])
+        mode = int(entry['mode'], 8)
+        content_differs = before != desired
+        meta_differs = info is not None and (stat.S_IMODE(info.st_mode) != mode or info.st_uid != uid or info.st_gid != gid)
+        if content_differs or meta_differs:
+            was = owner_text(info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) if info is not None else ''
+            planned.append(dict(entry=entry, dest=dest, desired=desired, before=before or b'', uid=uid, gid=gid, mode=mode, rewrite=content_differs, was=was))
+        merge = entry.get('merge')
+        if merge:
+            target = root + merge
+            text, _ = current_file(target)
+            if text is None:
+                module.fail_json(msg='%s is missing or not a regular file: cannot merge %s into it' % (merge, entry['path']))
+            wanted = merged(text.decode('utf-8', 'replace'), entry['path'], desired.decode('utf-8')).encode('utf-8')
+            if wanted != text:
+                target_info = os.lstat(target)
+                planned.append(
+                    dict(
+                        entry=dict(path=merge, service='files'),
+                        dest=target,
+                        desired=wanted,
+                        before=text,
+                        uid=target_info.st_uid,
+                        gid=target_info.st_gid,
+                        mode=stat.S_IMODE(target_info.st_mode),
+                        rewrite=True,
+                    )
+                )
+
+    changed_files = [item['entry']['path'] for item in planned]
+    services = sorted({item['entry']['service'] for item in planned})
+    units = sorted({item['entry']['unit'] for item in planned if item['entry'].get('unit') and item['rewrite']})
+    diffs = [diff_entry(item) for item in planned]
+    result = dict(changed=bool(planned), changed_files=changed_files, changed_services=services, changed_units=units)
+    if module._diff:
+        result['diff'] = diffs
+    if module.check_mode or not planned:
+        module.exit_json(**result)
+
+    # 2. Every new file staged beside its real one, and checked.
+    staged = []
+    try:
+        for item in planned:
+            if not item['rewrite']:
+                continue
+            folder = os.path.dirname(item['dest'])
+            os.makedirs(folder, mode=0o755, exist_ok=True)
+            temp = os.path.join(folder, TEMP_PREFIX + os.path.basename(item['dest']))
+            if os.path.lexists(temp):
+                os.unlink(temp)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            try:
+                os.fchown(fd, item['uid'], item['gid'])
+                os.fchmod(fd, item['mode'])
+                os.write(fd, item['desired'])
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            staged.append((item, temp))
+        failures = []
+        for item, temp in staged:
+            check = item['entry'].get('check')
+            if check:
+                problem = run_check(module, check, temp, params['missing_checks'])
+                if problem:
+                    failures.append('%s: %s' % (item['entry']['path'], problem))
+        if failures:
+            raise RuntimeError('; '.join(failures))
+    except Exception as error:  # noqa: BLE001 - every failure leaves the host's files as they were
+        for _, temp in staged:
+            if os.path.lexists(temp):
+                os.unlink(temp)
+        result.update(changed=False, changed_files=[], changed_services=[], changed_units=[])
+        module.fail_json(msg='nothing installed on this host: %s' % error, **result)
+
+    # 3. The old files kept, the new ones in place.
+    backup_root = params['backup_dir'].rstrip('/')
+    for item in planned:
+        if item['before'] and item['rewrite']:
+            backup = backup_root + item['entry']['path']
+            os.makedirs(os.path.dirname(backup), mode=0o700, exist_ok=True)
+            os.chmod(backup_root, 0o700)
+            shutil.copy2(item['dest'], backup, follow_symlinks=False)
+    for item, temp in staged:
+        os.rename(temp, item['dest'])
+    for item in planned:
+        if not item['rewrite']:
+            os.chown(item['dest'], item['uid'], item['gid'], follow_symlinks=False)
+            os.chmod(item['dest'], item['mode'])
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
