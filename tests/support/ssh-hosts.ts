@@ -96,6 +96,7 @@ const SUBNETS = ['192.0.2', '198.51.100', '203.0.113'];
 const COMMAND_MS = 15_000;
 const READY_MS = 30_000;
 const STOP_MS = 5_000;
+const SUBNET_WAIT_MS = 60_000;
 /** Private folders of every host: overlaid on the machine's (or copied, `copy: true`, or empty, when overlay fails). */
 const PRIVATE_DIRS = [
   { dir: '/etc', copy: true },
@@ -147,22 +148,46 @@ export function sshHostsMissing(): string | undefined {
 /** IPv4 a.b.c.d as a number. */
 const ipNumber = (address: string) => address.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0);
 
-/** The first RFC 5737 /24 that overlaps no IPv4 route of the root namespace (the machine's own or another run's bridge). */
-function freeSubnet(): string {
-  const routes = run(['ip', '-4', '-o', 'route', 'show', 'table', 'all'], { check: true })
+/** The IPv4 prefixes routed in the root namespace (every table), but for those through link except. */
+function routedPrefixes(except: string): string[] {
+  return run(['ip', '-4', '-o', 'route', 'show', 'table', 'all'], { check: true })
     .stdout.split('\n')
+    .filter((line) => !line.includes(` dev ${except} `) && !line.endsWith(` dev ${except}`))
     .map((line) => line.split(/\s+/).filter((word) => !['broadcast', 'local', 'unicast', 'multicast'].includes(word))[0])
     .filter((prefix): prefix is string => /^[0-9.]+(\/[0-9]+)?$/.test(prefix ?? ''));
-  const overlaps = (subnet: string) =>
-    routes.some((route) => {
-      const [address, bits = '32'] = route.split('/');
-      const length = Math.min(Number(bits), 24);
-      const mask = length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
-      return (ipNumber(address) & mask) >>> 0 === (ipNumber(`${subnet}.0`) & mask) >>> 0;
-    });
-  const subnet = SUBNETS.find((candidate) => !overlaps(candidate));
-  if (!subnet) throw new Error(`every RFC 5737 test network (${SUBNETS.join('.0/24, ')}.0/24) is already routed on this machine`);
-  return subnet;
+}
+
+/** Whether the /24 subnet (a.b.c) overlaps one of routes. */
+function overlaps(routes: readonly string[], subnet: string): boolean {
+  return routes.some((route) => {
+    const [address, bits = '32'] = route.split('/');
+    const length = Math.min(Number(bits), 24);
+    const mask = length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
+    return (ipNumber(address) & mask) >>> 0 === (ipNumber(`${subnet}.0`) & mask) >>> 0;
+  });
+}
+
+/**
+ * Gives bridge the address .254 of the first RFC 5737 /24 no other route of the machine overlaps (the machine's own
+ * network, another run's bridge). Two runs starting at once may pick the same one: each checks after adding its
+ * address and, on a clash, both step back and try again after a random pause. When all are taken, waits (bounded)
+ * for another run to close.
+ */
+async function claimSubnet(bridge: string): Promise<string> {
+  const deadline = Date.now() + SUBNET_WAIT_MS;
+  for (let attempt = 0; ; attempt += 1) {
+    const subnet = SUBNETS.find((candidate) => !overlaps(routedPrefixes(bridge), candidate));
+    if (!subnet && Date.now() < deadline) {
+      await sleep(250); // every network taken by other runs (or the machine): wait for one to close
+      continue;
+    }
+    if (!subnet) throw new Error(`every RFC 5737 test network (${SUBNETS.join('.0/24, ')}.0/24) is still routed on this machine after ${SUBNET_WAIT_MS} ms`);
+    run(['ip', 'addr', 'add', `${subnet}.254/24`, 'dev', bridge], { check: true });
+    if (!overlaps(routedPrefixes(bridge), subnet)) return subnet;
+    run(['ip', 'addr', 'delete', `${subnet}.254/24`, 'dev', bridge]);
+    if (attempt >= 10) throw new Error(`${subnet}.0/24 is taken by another run each time`);
+    await sleep(50 + Math.random() * 250);
+  }
 }
 
 const netnsList = () =>
@@ -344,8 +369,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 state, port, addresses = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
-        healthy = open(state).read().strip() == '1'
-        code = 200 if self.path.split('?')[0] == '/healthz' and healthy else (404 if self.path.split('?')[0] != '/healthz' else 500)
+        if self.path.split('?')[0] != '/healthz':
+            code = 404
+        else:
+            code = 200 if open(state).read().strip() == '1' else 500
         body = b'ok\\n' if code == 200 else b'unhealthy\\n'
         self.send_response(code)
         self.send_header('Content-Length', str(len(body)))
@@ -467,46 +494,31 @@ export async function startSshHosts(specs: readonly HostSpec[], options: { prefi
     host.sshd = undefined;
   }
 
-  const sshOptions = (name: string): string[] => {
-    const host = state(name);
-    return [
-      '-F',
-      '/dev/null',
-      '-i',
-      join(workDir, 'id_ed25519'),
-      '-o',
-      'IdentitiesOnly=yes',
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'LogLevel=ERROR',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      'ConnectTimeout=10',
-      '-o',
-      'ControlMaster=auto',
-      '-o',
-      'ControlPersist=60s',
-      '-o',
-      `ControlPath=${join(workDir, `m${host.index}-%r`)}`,
-      '-l',
-      USER,
-    ];
-  };
+  const privateKey = join(workDir, 'id_ed25519');
+  /** The -o options of every controller-side ssh to a host, Ansible's included: its ControlMaster socket is in the work dir. */
+  const commonOptions = (host: HostState): string[] =>
+    Object.entries({
+      IdentitiesOnly: 'yes',
+      StrictHostKeyChecking: 'no',
+      UserKnownHostsFile: '/dev/null',
+      LogLevel: 'ERROR',
+      BatchMode: 'yes',
+      ConnectTimeout: '10',
+      ControlMaster: 'auto',
+      ControlPersist: '60s',
+      ControlPath: join(workDir, `m${host.index}-%r`),
+    }).flatMap(([option, value]) => ['-o', `${option}=${value}`]);
+  const sshOptions = (name: string): string[] => ['-F', '/dev/null', '-i', privateKey, ...commonOptions(state(name)), '-l', USER];
 
   const inventory = (): string => {
     const hosts: Record<string, Record<string, string | number>> = {};
     for (const host of states) {
-      const common = sshOptions(host.spec.name).filter((word) => !['-F', '/dev/null', '-i', '-l', USER, join(workDir, 'id_ed25519')].includes(word));
       hosts[host.spec.name] = {
         ansible_host: host.sshAddress,
         ansible_port: 22,
         ansible_user: USER,
-        ansible_ssh_private_key_file: join(workDir, 'id_ed25519'),
-        ansible_ssh_common_args: common.join(' '),
+        ansible_ssh_private_key_file: privateKey,
+        ansible_ssh_common_args: commonOptions(host).join(' '),
         ansible_python_interpreter: PYTHON,
       };
     }
@@ -524,7 +536,7 @@ export async function startSshHosts(specs: readonly HostSpec[], options: { prefi
         pid: host.sshd?.pid ?? 0,
       }));
     },
-    privateKey: join(workDir, 'id_ed25519'),
+    privateKey,
     get filesystem() {
       const modes = states.flatMap((host) => PRIVATE_DIRS.map((_, index) => readOptional(join(workDir, `${host.index}`, `${index}w.mode`)).trim()));
       return modes.every((mode) => mode === 'overlay') ? 'overlay' : 'copy';
@@ -577,13 +589,12 @@ export async function startSshHosts(specs: readonly HostSpec[], options: { prefi
   };
 
   try {
-    const subnet = freeSubnet();
     run(['ip', 'link', 'add', bridge, 'type', 'bridge'], { check: true });
-    run(['ip', 'addr', 'add', `${subnet}.254/24`, 'dev', bridge], { check: true });
-    run(['ip', 'link', 'set', bridge, 'up'], { check: true });
-    run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', `${tag}-controller`, '-f', join(workDir, 'id_ed25519')], { check: true });
+    run(['ip', 'link', 'set', bridge, 'up'], { check: true }); // up first: a down link's address routes nothing, and another run would not see it
+    const subnet = await claimSubnet(bridge);
+    run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', `${tag}-controller`, '-f', privateKey], { check: true });
     mkdirSync(join(workDir, 'pub'), { mode: 0o755 });
-    writeFileSync(join(workDir, 'pub', 'authorized_keys'), readFileSync(join(workDir, 'id_ed25519.pub')), { mode: 0o644 });
+    writeFileSync(join(workDir, 'pub', 'authorized_keys'), readFileSync(`${privateKey}.pub`), { mode: 0o644 });
     specs.forEach((spec, index) => states.push({ spec, index, sshAddress: `${subnet}.${index + 1}`, namespace: `${tag}-${index}` }));
     await Promise.all(
       states.map(async (host) => {
