@@ -242,7 +242,9 @@ function teardown(tag: string, workDir: string, extraPids: readonly number[]): v
   killAll([...pids, ...controllers]);
   waitGone([...pids, ...controllers]);
   for (const namespace of namespaces) run(['ip', 'netns', 'delete', namespace]);
-  for (const link of linkList().filter((name) => name.startsWith(tag))) run(['ip', 'link', 'delete', link]);
+  // exactly this run's names: another prefix's tag may start with this one
+  const ours = new RegExp(`^${tag}(?:br|v[0-9]+)$`);
+  for (const link of linkList().filter((name) => ours.test(name))) run(['ip', 'link', 'delete', link]);
   rmSync(workDir, { recursive: true, force: true });
 }
 
