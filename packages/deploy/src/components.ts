@@ -7,7 +7,11 @@ import type { Artifact } from '@clusterspec/spec';
  */
 export const COMPONENTS: readonly { readonly tag: string; readonly what: string; readonly test: (item: Artifact, hostPath: string) => boolean }[] = [
   { tag: 'etcd', what: "etcd's static pod", test: (_, path) => path === '/etc/kubernetes/manifests/etcd.yaml' },
-  { tag: 'lb', what: "the apiserver's balancers: nginx, keepalived, kube-vip, per-node proxies", test: (item) => item.descriptor.id.startsWith('loadbalancer/') },
+  {
+    tag: 'lb',
+    what: "the apiserver's balancers: nginx, keepalived, kube-vip, per-node proxies",
+    test: (item) => item.descriptor.id.startsWith('loadbalancer/'),
+  },
   {
     tag: 'ingress',
     what: 'consul-template, its templates and the ingress nginx',

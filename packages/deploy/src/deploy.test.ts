@@ -1,85 +1,199 @@
 import { artifact, defineArtifact, type Artifact } from '@clusterspec/spec';
 import { parse } from 'yaml';
 import { generatedSites } from '../../../tests/support/generated-sites';
-import { generateDeploy, hostVarsPath, INVENTORY_PATH, PLAYBOOK_PATH, serviceOf } from './index';
+import {
+  bundleDigest,
+  COMPONENTS,
+  generateDeploy,
+  GROUP_VARS_PATH,
+  hostVarsPath,
+  INSTALL_ACTION_PATH,
+  INSTALL_MODULE_PATH,
+  INVENTORY_PATH,
+  PLAYBOOK_PATH,
+  serviceOf,
+  unitOf,
+  type HostFile,
+} from './index';
 
-const seedSite = generatedSites().find((site) => site.spec === 'fixtures/seed-ha/cluster.yaml');
-if (!seedSite) throw new Error('fixtures/seed-ha/cluster.yaml is not among the generated sites');
-const { model: seed, artifacts: seedArtifacts } = seedSite;
-/** A kind of file no generator writes yet (keepalived arrives with another issue), for the playbook's table. */
-const keepalivedFile = defineArtifact<string>({
-  id: 'test/keepalived',
-  pattern: 'hosts/*/etc/keepalived/keepalived.conf',
-  description: 'test',
-  where: 'test',
-  reads: [],
-  secretKeys: [],
-  consumer: 'keepalived',
-  format: 'nginx',
-  render: (text) => text,
-});
+const site = (spec: string) => {
+  const found = generatedSites().find((each) => each.spec === spec);
+  if (!found) throw new Error(`${spec} is not among the generated sites`);
+  return found;
+};
+const { model: seed, artifacts: seedArtifacts } = site('fixtures/seed-ha/cluster.yaml');
+const { model: modern, artifacts: modernArtifacts } = site('fixtures/modern/cluster.yaml');
+
 const files = (artifacts: readonly Artifact[]) => new Map(artifacts.map((item) => [item.path, item]));
+
+type Task = Record<string, unknown> & { name: string };
 type Play = {
   name: string;
   hosts: string;
   serial?: number;
   any_errors_fatal?: boolean;
   max_fail_percentage?: number;
-  tasks: Record<string, unknown>[];
-  handlers: Record<string, unknown>[];
+  vars?: Record<string, unknown>;
+  tasks: Task[];
+  handlers?: Task[];
 };
+
+interface HostVars {
+  clusterspec_files: HostFile[];
+  clusterspec_enable: string[];
+  clusterspec_programs: string[];
+  clusterspec_users: string[];
+  clusterspec_groups: string[];
+}
 
 describe('deploy/', () => {
   const deploy = files(generateDeploy(seed, seedArtifacts));
+  const plays = () => parse(deploy.get(PLAYBOOK_PATH)?.content ?? '') as Play[];
+  const hostVars = (name: string, from = deploy) => parse(from.get(hostVarsPath(name))?.content ?? '') as HostVars;
 
-  it('inventory: every host with its address, a group per role, a health URL on each control-plane host', () => {
+  it('inventory: every host with its address (twice: ansible_host an operator may override, clusterspec_address the pre-flight looks for)', () => {
     const inventory = parse(deploy.get(INVENTORY_PATH)?.content ?? '');
     expect(Object.keys(inventory.all.hosts)).toEqual(seed.hosts.map((host) => host.name));
-    for (const host of seed.hosts) expect(inventory.all.hosts[host.name].ansible_host).toBe(host.address);
+    for (const host of seed.hosts) expect(inventory.all.hosts[host.name]).toMatchObject({ ansible_host: host.address, clusterspec_address: host.address });
     expect(Object.keys(inventory.all.children.control_plane.hosts)).toEqual(['shaolin', 'wudang', 'emei']);
     expect(Object.keys(inventory.all.children.apiserver_lb.hosts)).toEqual(['emei']);
     expect(inventory.all.hosts.emei.clusterspec_health_url).toBe('https://10.27.52.72:6443/healthz');
     expect(inventory.all.hosts.node1.clusterspec_health_url).toBeUndefined();
   });
 
-  it('playbook: the control plane one host at a time, a failure fatal, a health check after the handlers; then the rest', () => {
-    const plays = parse(deploy.get(PLAYBOOK_PATH)?.content ?? '') as Play[];
-    expect(plays.map((play) => play.hosts)).toEqual(['control_plane', 'all:!control_plane']);
-    expect(plays[0]).toMatchObject({ serial: 1, any_errors_fatal: true, max_fail_percentage: 0 });
-    const names = plays[0].tasks.map((task) => task.name as string);
-    expect(names.slice(-2)).toEqual(['Restart what changed on this host before its health check', 'Wait until the apiserver of this host is healthy']);
-    expect(plays[1].serial).toBeUndefined();
-  });
-
-  it('playbook: files with a secret are copied with no log and no diff; no task copies from out/', () => {
-    const plays = parse(deploy.get(PLAYBOOK_PATH)?.content ?? '') as Play[];
-    const copies = plays[0].tasks.filter((task) => 'ansible.builtin.copy' in task);
-    const secret = copies.filter((task) => String(task.loop).includes('clusterspec_secret_files'));
-    expect(secret.length).toBeGreaterThan(0);
-    for (const task of secret) expect(task).toMatchObject({ no_log: true, diff: false });
-    for (const task of copies) expect((task['ansible.builtin.copy'] as { src: string }).src).toMatch(/^\{\{ clusterspec_rendered \}\}\/hosts\//);
-  });
-
-  it('host vars: every file of hosts/<host>/ once, by service, secret-bearing ones apart, modes as octal strings', () => {
-    const vars = parse(deploy.get(hostVarsPath('consul-1'))?.content ?? '');
-    const listed = [...Object.values(vars.clusterspec_files), ...Object.values(vars.clusterspec_secret_files)].flat() as { path: string; mode: string }[];
-    const own = seedArtifacts.filter((item) => item.path.startsWith('hosts/consul-1/')).map((item) => item.path.slice('hosts/consul-1'.length));
-    expect(listed.map((file) => file.path).sort()).toEqual(own.sort());
-    expect(vars.clusterspec_secret_files.consul).toEqual([{ path: '/etc/consul.d/consul.hcl', mode: '0640' }]);
-    expect(vars.clusterspec_files.units.map((file: { unit: string }) => file.unit).sort()).toEqual([
-      'consul-template.service',
-      'consul.service',
-      'registrator.service',
+  it('playbook: a pre-flight play over every host first, fatal, its probes running in check mode too', () => {
+    const [preflight] = plays();
+    expect(preflight).toMatchObject({ hosts: 'all', any_errors_fatal: true });
+    const names = preflight.tasks.map((task) => task.name);
+    expect(names).toEqual([
+      'Check that clusterspec_rendered names a rendered tree',
+      'Check that the rendered tree is the one this bundle was generated with',
+      'Probe each host: name, address, sudo, programs, accounts',
+      'Stop on a host that is not what the inventory says',
+      'Stop unless every host passed',
     ]);
-    expect(deploy.get(hostVarsPath('consul-1'))?.content).toContain('mode: "0644"');
+    const probe = preflight.tasks[2];
+    expect(probe).toMatchObject({ check_mode: false, changed_when: false, register: 'clusterspec_probe' });
+    // The last check is the one an unreachable host cannot skip: it runs once, over the hosts left.
+    expect(preflight.tasks[4]).toMatchObject({ run_once: true });
+    expect(JSON.stringify(preflight.tasks[4])).toContain('ansible_play_hosts_all | difference(ansible_play_hosts)');
   });
 
-  it('handlers: each change reaches exactly its service', () => {
+  it('playbook: the control plane one host at a time, a failure fatal, a health check after the handlers (not in check mode); then the rest', () => {
+    const [, controlPlane, rest] = plays();
+    expect(controlPlane).toMatchObject({ hosts: 'control_plane', serial: 1, any_errors_fatal: true, max_fail_percentage: 0 });
+    const names = controlPlane.tasks.map((task) => task.name);
+    expect(names.slice(-2)).toEqual(['Restart what changed on this host before its health check', 'Wait until the apiserver of this host is healthy']);
+    expect(controlPlane.tasks.at(-1)?.when).toContain('not ansible_check_mode');
+    expect(controlPlane.tasks.at(-1)?.until).toBe('clusterspec_health.status | default(0) == 200');
+    expect(rest.hosts).toBe('all:!control_plane');
+    expect(rest.serial).toBeUndefined();
+  });
+
+  it('playbook: one install task per host, from the rendered tree, with every component tag; nothing copies from out/', () => {
+    const [, controlPlane, rest] = plays();
+    for (const play of [controlPlane, rest]) {
+      const installs = play.tasks.filter((task) => 'clusterspec.deploy.install' in task);
+      expect(installs).toHaveLength(1);
+      expect(installs[0]['clusterspec.deploy.install']).toMatchObject({
+        source: '{{ clusterspec_rendered }}/hosts/{{ inventory_hostname }}',
+        files: '{{ clusterspec_files }}',
+      });
+      expect(installs[0].tags).toEqual(COMPONENTS.map((component) => component.tag));
+      expect(play.tasks.some((task) => 'ansible.builtin.copy' in task)).toBe(false);
+    }
+  });
+
+  it('handlers: one topic, each acting once on what the install result says changed; a restarted unit is not also reloaded', () => {
+    const [, controlPlane] = plays();
+    const handlers = controlPlane.handlers ?? [];
+    expect(new Set(handlers.map((handler) => handler.listen))).toEqual(new Set(['clusterspec files changed']));
+    expect(handlers.map((handler) => handler.name)).toEqual([
+      'Apply what changed outside a service (sysctl --system, resolvconf -u)',
+      'Reload systemd unit files',
+      'Restart the services whose unit or start-time configuration changed',
+      'Test the nginx configuration before its reload',
+      'Reload the services that reread their configuration',
+      'Stub: say what would be restarted, reloaded and run',
+    ]);
+    expect(controlPlane.vars?.clusterspec_reloads).toContain("reject('in', clusterspec_restarts)");
+  });
+
+  it('plays only the services the site has: keepalived among the reloads of modern, not of seed-ha', () => {
+    expect(plays()[1].vars?.clusterspec_on_reload).not.toHaveProperty('keepalived');
+    const modernPlays = parse(files(generateDeploy(modern, modernArtifacts)).get(PLAYBOOK_PATH)?.content ?? '') as Play[];
+    expect(modernPlays[1].vars?.clusterspec_on_reload).toMatchObject({ keepalived: 'keepalived.service' });
+    expect(modernPlays[1].vars?.clusterspec_on_command).toMatchObject({ sysctl: ['sysctl', '--system'] });
+  });
+
+  it('host vars: every file of hosts/<host>/ once, with owner, group, mode, tag and service; consul.hcl root:consul 0640, by path only', () => {
+    const vars = hostVars('consul-1');
+    const own = seedArtifacts.filter((item) => item.path.startsWith('hosts/consul-1/')).map((item) => item.path.slice('hosts/consul-1'.length));
+    expect(vars.clusterspec_files.map((file) => file.path).sort()).toEqual(own.sort());
+    expect(vars.clusterspec_files.find((file) => file.path === '/etc/consul.d/consul.hcl')).toEqual({
+      path: '/etc/consul.d/consul.hcl',
+      mode: '0640',
+      owner: 'root',
+      group: 'consul',
+      service: 'consul',
+      tag: 'consul',
+      secret: true,
+      check: ['consul', 'validate', '%s'],
+    });
+    expect(vars.clusterspec_files.find((file) => file.path === '/etc/hosts.d/clusterspec')).toMatchObject({ merge: '/etc/hosts', tag: 'host', mode: '0644' });
+    expect(deploy.get(hostVarsPath('consul-1'))?.content).toContain('mode: "0644"');
+    expect(vars.clusterspec_users).toEqual(['root']);
+    expect(vars.clusterspec_groups).toEqual(['consul', 'root']);
+    expect(vars.clusterspec_programs).toEqual(expect.arrayContaining(['consul', 'consul-template', 'dockerd', 'systemctl', 'resolvconf']));
+    expect(vars.clusterspec_enable).toEqual(['consul-template.service', 'consul.service', 'docker.service', 'registrator.service']);
+  });
+
+  it('host vars: files a program checks come after the others (keepalived.conf after the vrrp_script it names)', () => {
+    const modernDeploy = files(generateDeploy(modern, modernArtifacts));
+    const lb = hostVars('lb-1', modernDeploy).clusterspec_files;
+    const checked = lb.filter((file) => file.check).map((file) => file.path);
+    expect(checked).toEqual(expect.arrayContaining(['/etc/keepalived/keepalived.conf']));
+    const firstChecked = lb.findIndex((file) => file.check);
+    expect(lb.slice(firstChecked).every((file) => file.check)).toBe(true);
+    expect(lb.findIndex((file) => file.path === '/etc/keepalived/check_apiserver.sh')).toBeLessThan(firstChecked);
+    expect(lb.find((file) => file.path === '/etc/keepalived/keepalived.conf')).toMatchObject({ mode: '0600', secret: true, tag: 'lb', service: 'keepalived' });
+    expect(hostVars('cp-1', modernDeploy).clusterspec_files.find((file) => file.path === '/etc/kubernetes/kubeadm-config.yaml')).toMatchObject({
+      mode: '0600',
+      owner: 'root',
+      group: 'root',
+      secret: true,
+      tag: 'apiserver',
+    });
+    expect(hostVars('shaolin').clusterspec_files.find((file) => file.path === '/etc/kubernetes/manifests/etcd.yaml')?.tag).toBe('etcd');
+  });
+
+  it('group vars: the digest of exactly the files installed, which a change of one byte or one mode changes', () => {
+    const vars = parse(deploy.get(GROUP_VARS_PATH)?.content ?? '');
+    expect(vars.clusterspec_bundle_digest).toBe(bundleDigest(seedArtifacts));
+    expect(vars.clusterspec_bundle_digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const hostsOnly = seedArtifacts.filter((item) => item.path.startsWith('hosts/'));
+    expect(bundleDigest(hostsOnly)).toBe(vars.clusterspec_bundle_digest);
+    const [first, ...others] = hostsOnly;
+    expect(bundleDigest([{ ...first, content: `${first.content}#` }, ...others])).not.toBe(vars.clusterspec_bundle_digest);
+    expect(bundleDigest([{ ...first, mode: 0o600 }, ...others])).not.toBe(vars.clusterspec_bundle_digest);
+  });
+
+  it('the install plugin: a module and its action, each with the notice on top', () => {
+    expect(deploy.get(INSTALL_MODULE_PATH)?.content).toMatch(/^#!\/usr\/bin\/python3\n# Generated by clusterspec/);
+    expect(deploy.get(INSTALL_ACTION_PATH)?.content).toMatch(/^# Generated by clusterspec/);
+    expect(deploy.get(INSTALL_ACTION_PATH)?.content).toContain("outcome.pop('invocation', None)");
+  });
+
+  it('services: each change reaches exactly its service; a unit file names its unit', () => {
     expect(serviceOf('/etc/nginx/nginx.conf').id).toBe('nginx');
     expect(serviceOf('/etc/systemd/system/consul.service').id).toBe('units');
-    expect(serviceOf('/etc/consul.d/consul.hcl').id).toBe('consul');
-    expect(serviceOf('/etc/consul-template/config.hcl').id).toBe('consul-template');
+    expect(unitOf('/etc/systemd/system/consul.service')).toBe('consul.service');
+    expect(unitOf('/etc/consul.d/consul.hcl')).toBeUndefined();
+    expect(serviceOf('/etc/consul.d/consul.hcl').apply).toEqual({ kind: 'reload', unit: 'consul.service' });
+    expect(serviceOf('/etc/consul-template/config.hcl').apply).toEqual({ kind: 'restart', unit: 'consul-template.service' });
     expect(serviceOf('/etc/keepalived/keepalived.conf').id).toBe('keepalived');
+    expect(serviceOf('/etc/sysctl.d/90-clusterspec-apiserver-vip.conf').apply).toEqual({ kind: 'command', argv: ['sysctl', '--system'] });
+    expect(serviceOf('/etc/resolvconf/resolv.conf.d/base').apply).toEqual({ kind: 'command', argv: ['resolvconf', '-u'] });
     expect(serviceOf('/etc/containerd/config.toml').id).toBe('containerd');
     expect(serviceOf('/etc/containerd/certs.d/harbor.corp:443/hosts.toml').id).toBe('files');
     expect(serviceOf('/etc/docker/daemon.json').id).toBe('docker');
@@ -87,16 +201,19 @@ describe('deploy/', () => {
     expect(serviceOf('/etc/kubernetes/manifests/kube-apiserver.yaml').id).toBe('files');
   });
 
-  it('plays only the services the site has: no keepalived task without a keepalived file, one with it', () => {
-    const without = deploy.get(PLAYBOOK_PATH)?.content ?? '';
-    expect(without).not.toContain('keepalived');
-    const withKeepalived = files(
-      generateDeploy(seed, [...seedArtifacts, artifact(keepalivedFile, 'hosts/emei/etc/keepalived/keepalived.conf', 'vrrp_instance VI_1 {}\n')]),
-    );
-    const plays = parse(withKeepalived.get(PLAYBOOK_PATH)?.content ?? '') as Play[];
-    expect(plays[0].handlers.map((handler) => handler.name)).toContain('Reload keepalived');
-    expect(parse(withKeepalived.get(hostVarsPath('emei'))?.content ?? '').clusterspec_files.keepalived).toEqual([
-      { path: '/etc/keepalived/keepalived.conf', mode: '0644' },
-    ]);
+  it('a kind of file no component claims by name lands in host', () => {
+    const other = defineArtifact<string>({
+      id: 'test/other',
+      pattern: 'hosts/*/etc/other.conf',
+      description: 'test',
+      where: 'test',
+      reads: [],
+      secretKeys: [],
+      consumer: 'test',
+      format: 'ini',
+      render: (text) => text,
+    });
+    const withOther = files(generateDeploy(seed, [...seedArtifacts, artifact(other, 'hosts/emei/etc/other.conf', 'x\n')]));
+    expect(hostVars('emei', withOther).clusterspec_files.find((file) => file.path === '/etc/other.conf')).toMatchObject({ tag: 'host', service: 'files' });
   });
 });

@@ -17,7 +17,7 @@ export const installModuleFile = defineArtifact<null>({
   id: 'deploy/install-module',
   pattern: INSTALL_MODULE_PATH,
   description:
-    "the module `clusterspec.deploy.install` runs on each host: every file of the host in one call, compared by content, owner, group and mode; what differs is staged beside the real file, checked by its program (`nginx -t -c`, `keepalived --config-test`, `consul validate`, `containerd config dump`), and only when every check passed the old files are kept under the backup folder and the new ones renamed in place; `/etc/hosts.d/clusterspec` merged into `/etc/hosts` as a marked block; in check mode, what would change, secret files by path only",
+    'the module `clusterspec.deploy.install` runs on each host: every file of the host in one call, compared by content, owner, group and mode; what differs is staged beside the real file, checked by its program (`nginx -t -c`, `keepalived --config-test`, `consul validate`, `containerd config dump`), and only when every check passed the old files are kept under the backup folder and the new ones renamed in place; `/etc/hosts.d/clusterspec` merged into `/etc/hosts` as a marked block; in check mode, what would change, secret files by path only',
   where: 'the cluster',
   reads: [],
   secretKeys: [],

@@ -6,14 +6,15 @@
 #
 # For each file: the content, mode, owner and group are compared with what the host has; what differs is
 # written to a temporary file beside the real one (.clusterspec-new.<name>: the same folder, so relative
-# includes and the extension still hold), checked by the consumer's own check when the file has one
-# (`nginx -t -c %s`), and only when every check of the call passed, the old file is copied under the backup
-# folder (kept out of the service's own folder: the kubelet reads every file of manifests/) and the new one
-# renamed over it. A check that fails leaves every file of the host as it was.
+# includes and the extension still hold). The files no program checks are put in place first (a check may
+# read them: keepalived's vrrp_script must exist), then each other file is checked by its consumer's own
+# check (`nginx -t -c %s`) and put in place only when every check passed. A refusal puts back every file
+# this call replaced: a check that fails leaves the host's files as they were. Each replaced file is kept
+# under the backup folder (one generation; outside the services' own folders: the kubelet reads every file
+# of manifests/).
 # In check mode nothing is written: the result names each file that would change, and diffs the ones that
 # hold no secret (a secret file is named, its content never shown).
 import base64
-import difflib
 import grp
 import os
 import pwd
@@ -81,7 +82,7 @@ def short(text):
     return text if len(text) <= OUTPUT_LIMIT else text[:OUTPUT_LIMIT] + '...'
 
 
-def run_check(module, argv, path, missing_checks):
+def run_check(argv, path, missing_checks):
     """The consumer's check of the new file at path: None when it passed (or its program is absent and allowed to be)."""
     command = [path if word == '%s' else word for word in argv]
     try:
@@ -91,9 +92,9 @@ def run_check(module, argv, path, missing_checks):
             return None
         return '%s is not installed on this host' % argv[0]
     except subprocess.TimeoutExpired:
-        return '%s did not finish within %d s' % (' '.join(argv), CHECK_TIMEOUT_SECONDS)
+        return '%s did not finish within %d s' % (' '.join(command), CHECK_TIMEOUT_SECONDS)
     if done.returncode != 0:
-        return '%s exited %d: %s' % (' '.join(argv), done.returncode, short(done.stdout.decode('utf-8', 'replace')))
+        return '%s exited %d: %s' % (' '.join(command), done.returncode, short(done.stdout.decode('utf-8', 'replace')))
     return None
 
 
@@ -148,8 +149,9 @@ def main():
         content_differs = before != desired
         meta_differs = info is not None and (stat.S_IMODE(info.st_mode) != mode or info.st_uid != uid or info.st_gid != gid)
         if content_differs or meta_differs:
-            was = owner_text(info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) if info is not None else ''
-            planned.append(dict(entry=entry, dest=dest, desired=desired, before=before or b'', uid=uid, gid=gid, mode=mode, rewrite=content_differs, was=was))
+            old = (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) if info is not None else None
+            was = owner_text(*old) if old else ''
+            planned.append(dict(entry=entry, dest=dest, desired=desired, before=before or b'', uid=uid, gid=gid, mode=mode, rewrite=content_differs, was=was, old=old))
         merge = entry.get('merge')
         if merge:
             target = root + merge
@@ -169,6 +171,7 @@ def main():
                         gid=target_info.st_gid,
                         mode=stat.S_IMODE(target_info.st_mode),
                         rewrite=True,
+                        old=(target_info.st_uid, target_info.st_gid, stat.S_IMODE(target_info.st_mode)),
                     )
                 )
 
@@ -182,57 +185,92 @@ def main():
     if module.check_mode or not planned:
         module.exit_json(**result)
 
-    # 2. Every new file staged beside its real one, and checked.
+    # 2. Every new file staged beside its real one.
     staged = []
     try:
         for item in planned:
-            if not item['rewrite']:
-                continue
-            folder = os.path.dirname(item['dest'])
-            os.makedirs(folder, mode=0o755, exist_ok=True)
-            temp = os.path.join(folder, TEMP_PREFIX + os.path.basename(item['dest']))
-            if os.path.lexists(temp):
-                os.unlink(temp)
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-            try:
-                os.fchown(fd, item['uid'], item['gid'])
-                os.fchmod(fd, item['mode'])
-                os.write(fd, item['desired'])
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            staged.append((item, temp))
+            if item['rewrite']:
+                staged.append((item, stage(item['dest'], item['desired'], item['uid'], item['gid'], item['mode'])))
+    except OSError as error:
+        discard(staged)
+        module.fail_json(msg='nothing installed on this host: %s' % error, **unchanged(result))
+
+    # 3. The files no program checks put in place first (a check may read them: keepalived's vrrp_script), then
+    # each checked file checked; one refusal puts every file of this call back as it was.
+    backup_root = params['backup_dir'].rstrip('/')
+    unchecked = [(item, temp) for item, temp in staged if not item['entry'].get('check')]
+    checked = [(item, temp) for item, temp in staged if item['entry'].get('check')]
+    placed = []
+    try:
+        for item, temp in unchecked:
+            place(item, temp, backup_root)
+            placed.append(item)
         failures = []
-        for item, temp in staged:
-            check = item['entry'].get('check')
-            if check:
-                problem = run_check(module, check, temp, params['missing_checks'])
-                if problem:
-                    failures.append('%s: %s' % (item['entry']['path'], problem))
+        for item, temp in checked:
+            problem = run_check(item['entry']['check'], temp, params['missing_checks'])
+            if problem:
+                failures.append('%s: %s' % (item['entry']['path'], problem))
         if failures:
             raise RuntimeError('; '.join(failures))
-    except Exception as error:  # noqa: BLE001 - every failure leaves the host's files as they were
-        for _, temp in staged:
-            if os.path.lexists(temp):
-                os.unlink(temp)
-        result.update(changed=False, changed_files=[], changed_services=[], changed_units=[])
-        module.fail_json(msg='nothing installed on this host: %s' % error, **result)
-
-    # 3. The old files kept, the new ones in place.
-    backup_root = params['backup_dir'].rstrip('/')
-    for item in planned:
-        if item['before'] and item['rewrite']:
-            backup = backup_root + item['entry']['path']
-            os.makedirs(os.path.dirname(backup), mode=0o700, exist_ok=True)
-            os.chmod(backup_root, 0o700)
-            shutil.copy2(item['dest'], backup, follow_symlinks=False)
-    for item, temp in staged:
-        os.rename(temp, item['dest'])
+    except (OSError, RuntimeError) as error:
+        discard(checked)
+        for item in reversed(placed):
+            restore(item)
+        module.fail_json(msg='nothing installed on this host: %s' % error, **unchanged(result))
+    for item, temp in checked:
+        place(item, temp, backup_root)
     for item in planned:
         if not item['rewrite']:
             os.chown(item['dest'], item['uid'], item['gid'], follow_symlinks=False)
             os.chmod(item['dest'], item['mode'])
     module.exit_json(**result)
+
+
+def unchanged(result):
+    return dict(result, changed=False, changed_files=[], changed_services=[], changed_units=[])
+
+
+def stage(dest, data, uid, gid, mode):
+    """data in a new file beside dest, with its owner, group and mode; its path."""
+    folder = os.path.dirname(dest)
+    os.makedirs(folder, mode=0o755, exist_ok=True)
+    temp = os.path.join(folder, TEMP_PREFIX + os.path.basename(dest))
+    if os.path.lexists(temp):
+        os.unlink(temp)
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    try:
+        os.fchown(fd, uid, gid)
+        os.fchmod(fd, mode)
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return temp
+
+
+def discard(staged):
+    for _, temp in staged:
+        if os.path.lexists(temp):
+            os.unlink(temp)
+
+
+def place(item, temp, backup_root):
+    """The old file kept under the backup folder (one generation), the staged one renamed over it."""
+    if item['old'] is not None:
+        backup = backup_root + item['entry']['path']
+        os.makedirs(os.path.dirname(backup), mode=0o700, exist_ok=True)
+        os.chmod(backup_root, 0o700)
+        shutil.copy2(item['dest'], backup, follow_symlinks=False)
+    os.rename(temp, item['dest'])
+
+
+def restore(item):
+    """Puts back what place() replaced: the old bytes with their owner, group and mode, or no file."""
+    if item['old'] is None:
+        os.unlink(item['dest'])
+        return
+    uid, gid, mode = item['old']
+    os.rename(stage(item['dest'], item['before'], uid, gid, mode), item['dest'])
 
 
 if __name__ == '__main__':
