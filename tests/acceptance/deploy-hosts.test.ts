@@ -125,29 +125,11 @@ class Site {
       address: inventory.all.hosts[name].ansible_host,
       // The accounts the packages of its services would have made (HashiCorp's consul package makes consul).
       users: this.hostVars(name).clusterspec_files.some((file) => file.group === 'consul') ? ['consul'] : [],
+      // keepalived --config-test refuses an interface the host does not have: the spec's is the host's.
+      interface: keepalivedInterface(join(this.out, 'hosts', name)),
     }));
     this.hosts = await startSshHosts(specs, { prefix: 'csd' });
     for (const host of this.controlPlane()) this.health.set(host, await this.hosts.serveHealth(host, HEALTH_PORT, true));
-    // keepalived --config-test refuses an interface the host does not have: the spec's is the host's.
-    for (const host of this.hostNames()) {
-      const conf = join(this.out, 'hosts', host, 'etc/keepalived/keepalived.conf');
-      const wanted = existsSync(conf) ? /^\s*interface\s+(\S+)/m.exec(readFileSync(conf, 'utf8'))?.[1] : undefined;
-      if (wanted) this.renameInterface(host, wanted);
-    }
-  }
-
-  /** Gives the host's interface that carries its spec address the name the spec gives it. */
-  renameInterface(host: string, wanted: string): void {
-    const address = this.hosts.hosts.find((each) => each.name === host)?.address;
-    const line = this.hosts
-      .exec(host, ['ip', '-o', 'addr', 'show'])
-      .stdout.split('\n')
-      .find((each) => each.includes(` ${address}/`));
-    const current = line?.split(/\s+/)[1]?.replace(/@.*$/, '');
-    if (!current) throw new Error(`${host}: no interface carries ${address}`);
-    const script = `set -e; routes="$(ip -o route show dev ${current})"; ip link set ${current} down; ip link set ${current} name ${wanted}; ip link set ${wanted} up; echo "$routes" | while read -r route; do [ -n "$route" ] && ip route replace $route dev ${wanted} || true; done`;
-    const renamed = this.hosts.exec(host, ['sh', '-c', script]);
-    if (renamed.status !== 0) throw new Error(`${host}: renaming ${current} to ${wanted} failed: ${renamed.stderr}`);
   }
 
   /** The operator's inventory: the harness's connection settings and the health URL the test serves. */
@@ -209,6 +191,12 @@ class Site {
     await this.hosts?.close();
     rmSync(this.work, { recursive: true, force: true });
   }
+}
+
+/** The interface a host's generated keepalived.conf names, if it has one. */
+function keepalivedInterface(hostTree: string): string | undefined {
+  const conf = join(hostTree, 'etc/keepalived/keepalived.conf');
+  return existsSync(conf) ? /^\s*interface\s+(\S+)/m.exec(readFileSync(conf, 'utf8'))?.[1] : undefined;
 }
 
 const secretsIn = (text: string) => [...Object.values(SECRETS), ...Object.values(FILE_SECRETS)].filter((value) => text.includes(value));

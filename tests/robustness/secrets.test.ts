@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { loadSpec } from '@clusterspec/spec';
 import { parseAllDocuments } from 'yaml';
 import { generateArtifacts, main, listFiles, replacedPlaceholders } from '@clusterspec/cli';
+import { bundleDigest, RENDER_STAMP_FILE } from '@clusterspec/deploy';
 import { ROOT } from '../support/fixtures';
 
 jest.setTimeout(60000);
@@ -102,7 +103,7 @@ function expectNoLeak(text: string, values: Record<string, string>) {
 }
 
 describe('clusterspec render', () => {
-  it('--host fills every placeholder, escapes per format, and gives files with secrets mode 0600', async () => {
+  it('--host fills every placeholder, escapes per format, and gives files with secrets their mode (0600, or 0640 for a service group), never any access for other accounts', async () => {
     setEnv(NASTY);
     const spec = modernWithRedisFile('redis-S3CR3T-from-file\n');
     const result = await cli('render', spec, '--host', 'harbor-1', '--to', 'deploy');
@@ -117,11 +118,9 @@ describe('clusterspec render', () => {
       const content = readFileSync(path, 'utf8');
       expect(content).not.toContain('{{secret:');
       const mode = statSync(path).mode & 0o777;
-      if (item.content.includes('{{secret:')) expect(mode).toBe(0o600);
-      else {
-        expect(mode).toBe(item.mode);
-        expect(content).toBe(item.content);
-      }
+      expect({ path: item.path, mode: mode.toString(8) }).toEqual({ path: item.path, mode: item.mode.toString(8) });
+      if (item.content.includes('{{secret:')) expect({ path: item.path, others: mode & 0o007 }).toEqual({ path: item.path, others: 0 });
+      else expect(content).toBe(item.content);
     }
     // YAML: the values round-trip through a YAML parser exactly, file contents without their trailing newline.
     const harborYml = parseAllDocuments(readFileSync(join(root, 'opt/harbor/harbor.yml'), 'utf8'))[0].toJS();
@@ -137,7 +136,12 @@ describe('clusterspec render', () => {
     const spec = modernWithRedisFile('redis-pw');
     const result = await cli('render', spec, '--all', '--to', 'deploy');
     expect(result.code).toBe(0);
-    expect(listFiles(join(scratch, 'deploy', 'modern'))).toEqual(generateArtifacts(loadSpec(spec)).map((item) => item.path));
+    const artifacts = generateArtifacts(loadSpec(spec));
+    expect(listFiles(join(scratch, 'deploy', 'modern'))).toEqual([RENDER_STAMP_FILE, ...artifacts.map((item) => item.path)]);
+    // The stamp carries the digest the deploy folder of the same spec carries (the playbook compares the two).
+    const stamp = JSON.parse(readFileSync(join(scratch, 'deploy', 'modern', RENDER_STAMP_FILE), 'utf8'));
+    expect(stamp.bundle).toBe(bundleDigest(artifacts));
+    expect(Date.parse(stamp.rendered)).not.toBeNaN();
     const kubeadm = parseAllDocuments(readFileSync(join(scratch, 'deploy/modern/hosts/cp-1/etc/kubernetes/kubeadm-config.yaml'), 'utf8'));
     expect(kubeadm[0].toJS().bootstrapTokens[0].token).toBe('line one\nS3CR3T line two');
     expectNoLeak(`${result.stdout}\n${result.stderr}`, PLAIN);

@@ -29,6 +29,8 @@ export interface HostSpec {
   readonly address: string;
   /** System users made inside the host, each with a group of its name (e.g. consul). */
   readonly users?: readonly string[];
+  /** The name of the host's interface (eth0 unless given): a config that names one (keepalived's) finds it. */
+  readonly interface?: string;
 }
 
 export interface SshHost {
@@ -604,16 +606,18 @@ export async function startSshHosts(specs: readonly HostSpec[], options: { prefi
         mkdirSync(hostDir, { mode: 0o711 });
         const veth = `${tag}v${host.index}`;
         const peer = `${tag}p${host.index}`;
+        const nic = host.spec.interface ?? 'eth0';
+        if (!/^[a-z][a-z0-9]{0,14}$/.test(nic)) throw new Error(`host ${host.spec.name}: ${nic} is not an interface name`);
         const network = [
           `ip netns add ${host.namespace}`,
           `ip link add ${veth} type veth peer name ${peer}`,
           `ip link set ${peer} netns ${host.namespace}`,
           `ip link set ${veth} master ${bridge} up`,
-          `ip -n ${host.namespace} link set ${peer} name eth0`,
-          `ip -n ${host.namespace} addr add ${host.sshAddress}/24 dev eth0`,
-          // no dummy module on this kernel: the spec address is a second, /32 address of eth0
-          `ip -n ${host.namespace} addr add ${host.spec.address}/32 dev eth0`,
-          `ip -n ${host.namespace} link set eth0 up`,
+          `ip -n ${host.namespace} link set ${peer} name ${nic}`,
+          `ip -n ${host.namespace} addr add ${host.sshAddress}/24 dev ${nic}`,
+          // no dummy module on this kernel: the spec address is a second, /32 address of the interface
+          `ip -n ${host.namespace} addr add ${host.spec.address}/32 dev ${nic}`,
+          `ip -n ${host.namespace} link set ${nic} up`,
           `ip -n ${host.namespace} link set lo up`,
           `ssh-keygen -q -t ed25519 -N '' -C ${host.spec.name} -f ${hostDir}/host_key`,
         ].join(' && ');

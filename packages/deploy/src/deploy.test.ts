@@ -74,6 +74,10 @@ describe('deploy/', () => {
     ]);
     const probe = preflight.tasks[2];
     expect(probe).toMatchObject({ check_mode: false, changed_when: false, register: 'clusterspec_probe' });
+    // One shell line, every word from the inventory quoted (an inventory is input too).
+    expect(probe['ansible.builtin.raw']).toBe(
+      "sh -c {{ clusterspec_probe_script | quote }} clusterspec-preflight {{ clusterspec_probe_words | map('quote') | join(' ') }}",
+    );
     // The last check is the one an unreachable host cannot skip: it runs once, over the hosts left.
     expect(preflight.tasks[4]).toMatchObject({ run_once: true });
     expect(JSON.stringify(preflight.tasks[4])).toContain('ansible_play_hosts_all | difference(ansible_play_hosts)');

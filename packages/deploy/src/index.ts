@@ -24,6 +24,7 @@ export {
 export { generateHostVars, hostFileEntry, hostVarsFile, secretBearing, type HostFile } from './host-vars';
 export { generateInventory, inventoryFile } from './inventory';
 export { generatePlaybook, playbookFile } from './playbook';
+export { ansibleCfgFile, installActionFile, installModuleFile } from './plugins';
 export { serviceOf, SERVICES, unitOf, type Service } from './services';
 export { generateGroupVars, groupVarsFile, VARIABLES } from './variables';
 export type { AnsibleYaml } from './layout';

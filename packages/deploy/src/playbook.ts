@@ -70,20 +70,9 @@ const preflightTasks = (siteName: string): Task[] => [
   ...renderedTreeChecks(siteName),
   {
     name: 'Probe each host: name, address, sudo, programs, accounts',
-    'ansible.builtin.command': {
-      argv: [
-        'sh',
-        '-c',
-        PROBE_SCRIPT,
-        'clusterspec-preflight',
-        '{{ inventory_hostname }}',
-        '{{ clusterspec_address }}',
-        "{{ clusterspec_programs | join(' ') }}",
-        "{{ clusterspec_users | join(' ') }}",
-        "{{ clusterspec_groups | join(' ') }}",
-        "{{ 'stubbed' if (clusterspec_stub_services | bool) else 'strict' }}",
-      ],
-    },
+    // raw: one shell over SSH, no Python module to ship and start (the pre-flight is the one task every host runs
+    // first, in parallel); every word from the inventory quoted.
+    'ansible.builtin.raw': "sh -c {{ clusterspec_probe_script | quote }} clusterspec-preflight {{ clusterspec_probe_words | map('quote') | join(' ') }}",
     register: 'clusterspec_probe',
     changed_when: false,
     check_mode: false,
@@ -91,8 +80,8 @@ const preflightTasks = (siteName: string): Task[] => [
   {
     name: 'Stop on a host that is not what the inventory says',
     'ansible.builtin.assert': {
-      that: ["clusterspec_probe.stdout == 'problems:'"],
-      fail_msg: '{{ inventory_hostname }}: {{ clusterspec_probe.stdout[9:] }}',
+      that: ["(clusterspec_probe.stdout | trim) == 'problems:'"],
+      fail_msg: '{{ inventory_hostname }}: {{ (clusterspec_probe.stdout | trim)[9:] }}',
       quiet: true,
     },
   },
@@ -117,20 +106,14 @@ const installTask: Task = {
     files: '{{ clusterspec_files }}',
     run_tags: '{{ ansible_run_tags }}',
     skip_tags: '{{ ansible_skip_tags }}',
-    // Stubbed services (a test, or hosts without them yet): a check whose program is absent is skipped.
-    missing_checks: "{{ 'skip' if (clusterspec_stub_services | bool) else 'fail' }}",
+    // Every service of the host enabled (it starts again after a reboot), in the same call.
+    enable: '{{ clusterspec_enable }}',
+    // Stubbed services (a test, or hosts without them yet): a check whose program is absent is skipped, no unit enabled.
+    stubbed: '{{ clusterspec_stub_services | bool }}',
   },
   register: 'clusterspec_installed',
   notify: CHANGED_TOPIC,
   tags: TAGS,
-};
-
-const enableTask: Task = {
-  name: 'Enable the services of this host (they start again after a reboot)',
-  'ansible.builtin.systemd': { name: '{{ item }}', enabled: true },
-  loop: '{{ clusterspec_enable }}',
-  when: REAL,
-  tags: ALWAYS,
 };
 
 const flushHandlers: Task = { name: 'Restart what changed on this host before its health check', 'ansible.builtin.meta': 'flush_handlers', tags: ALWAYS };
@@ -230,7 +213,7 @@ export function generatePlaybook(model: ClusterModel, artifacts: readonly Artifa
   const servicesUsed = new Set(artifacts.filter((item) => item.path.startsWith('hosts/')).map((item) => serviceOf(item.path.replace(/^hosts\/[^/]+/, ''))));
   const used = SERVICES.filter((service) => servicesUsed.has(service));
   const common = { become: '{{ clusterspec_become | bool }}', gather_facts: false };
-  const install = { vars: serviceVars(used), tasks: [installTask, enableTask], handlers: HANDLERS };
+  const install = { vars: serviceVars(used), tasks: [installTask], handlers: HANDLERS };
   const plays = [
     {
       name: `Pre-flight of ${model.name}: the rendered tree, then every host reachable and as the inventory says`,
@@ -238,6 +221,18 @@ export function generatePlaybook(model: ClusterModel, artifacts: readonly Artifa
       any_errors_fatal: true,
       ...common,
       tags: ALWAYS,
+      vars: {
+        clusterspec_probe_script: PROBE_SCRIPT,
+        // The script's arguments, each quoted on the shell line.
+        clusterspec_probe_words: [
+          '{{ inventory_hostname }}',
+          '{{ clusterspec_address }}',
+          "{{ clusterspec_programs | join(' ') }}",
+          "{{ clusterspec_users | join(' ') }}",
+          "{{ clusterspec_groups | join(' ') }}",
+          "{{ 'stubbed' if (clusterspec_stub_services | bool) else 'strict' }}",
+        ],
+      },
       tasks: preflightTasks(model.name),
     },
     {

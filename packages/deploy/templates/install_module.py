@@ -81,13 +81,13 @@ def short(text):
     return text if len(text) <= OUTPUT_LIMIT else text[:OUTPUT_LIMIT] + '...'
 
 
-def run_check(argv, path, missing_checks):
-    """The consumer's check of the new file at path: None when it passed (or its program is absent and allowed to be)."""
+def run_check(argv, path, stubbed):
+    """The consumer's check of the new file at path: None when it passed (or its program is absent on a stubbed host)."""
     command = [path if word == '%s' else word for word in argv]
     try:
         done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=CHECK_TIMEOUT_SECONDS)
     except FileNotFoundError:
-        if missing_checks == 'skip':
+        if stubbed:
             return None
         return '%s is not installed on this host' % argv[0]
     except subprocess.TimeoutExpired:
@@ -126,7 +126,11 @@ def main():
             files=dict(type='list', elements='dict', required=True),
             # Parallel to files, base64: marked no_log so that no log or result ever shows them.
             contents=dict(type='list', elements='str', required=True, no_log=True),
-            missing_checks=dict(type='str', choices=['fail', 'skip'], default='fail'),
+            # The units to enable (each service of the host starts again after a reboot).
+            enable=dict(type='list', elements='str', default=[]),
+            # Services stubbed (a test, or hosts that get their programs later): a check whose program is absent is
+            # skipped, and no unit is enabled.
+            stubbed=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )
@@ -178,10 +182,18 @@ def main():
     services = sorted({item['entry']['service'] for item in planned})
     units = sorted({item['entry']['unit'] for item in planned if item['entry'].get('unit') and item['rewrite']})
     diffs = [diff_entry(item) for item in planned]
-    result = dict(changed=bool(planned), changed_files=changed_files, changed_services=services, changed_units=units)
+    to_enable = [] if params['stubbed'] else [unit for unit in params['enable'] if not enabled(unit)]
+    diffs += [{'prepared': 'systemctl enable %s\n' % unit} for unit in to_enable]
+    result = dict(changed=bool(planned or to_enable), changed_files=changed_files, changed_services=services, changed_units=units, enabled=to_enable)
     if module._diff:
         result['diff'] = diffs
-    if module.check_mode or not planned:
+    if module.check_mode:
+        module.exit_json(**result)
+    for unit in to_enable:
+        done = subprocess.run(['systemctl', 'enable', unit], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=CHECK_TIMEOUT_SECONDS)
+        if done.returncode != 0:
+            module.fail_json(msg='systemctl enable %s exited %d: %s' % (unit, done.returncode, short(done.stdout.decode('utf-8', 'replace'))), **unchanged(result))
+    if not planned:
         module.exit_json(**result)
 
     # 2. Every new file staged beside its real one.
@@ -206,7 +218,7 @@ def main():
             placed.append(item)
         failures = []
         for item, temp in checked:
-            problem = run_check(item['entry']['check'], temp, params['missing_checks'])
+            problem = run_check(item['entry']['check'], temp, params['stubbed'])
             if problem:
                 failures.append('%s: %s' % (item['entry']['path'], problem))
         if failures:
@@ -223,6 +235,12 @@ def main():
             os.chown(item['dest'], item['uid'], item['gid'], follow_symlinks=False)
             os.chmod(item['dest'], item['mode'])
     module.exit_json(**result)
+
+
+def enabled(unit):
+    """Whether systemd starts the unit at boot (is-enabled exits 0 for enabled, static, alias and the like)."""
+    done = subprocess.run(['systemctl', 'is-enabled', '--quiet', unit], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=CHECK_TIMEOUT_SECONDS)
+    return done.returncode == 0
 
 
 def unchanged(result):

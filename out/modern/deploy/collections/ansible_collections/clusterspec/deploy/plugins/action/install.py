@@ -44,7 +44,7 @@ def selected(files, run_tags, skip_tags):
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(('source', 'root', 'backup_dir', 'files', 'run_tags', 'skip_tags', 'missing_checks'))
+    _VALID_ARGS = frozenset(('source', 'root', 'backup_dir', 'files', 'enable', 'run_tags', 'skip_tags', 'stubbed'))
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
@@ -66,7 +66,8 @@ class ActionModule(ActionBase):
             backup_dir=args['backup_dir'],
             files=files,
             contents=contents,
-            missing_checks=args.get('missing_checks', 'fail'),
+            enable=args.get('enable', []),
+            stubbed=args.get('stubbed', False),
         )
         outcome = self._execute_module(module_name='clusterspec.deploy.install', module_args=module_args, task_vars=task_vars)
         outcome.pop('invocation', None)
