@@ -1,5 +1,5 @@
 'use strict';
-// npm run bench [-- --sizes 10,100,1000,5000 --runs 5 --fleet-sites 200 --fleet-runs 3 --no-fleet --fleet-only --fleet-unbatched --write]
+// npm run bench [-- --sizes 10,100,1000,5000 --runs 5 --fleet-sites 200 --fleet-runs 3 --no-fleet --fleet-only --fleet-unbatched --no-deploy --write]
 // Times validate, generate, lint and check as the CLI processes a user runs, next to two floors: `node -e 0`
 // (process start) and bench/floor.js (the same paths, bytes and modes as generate writes, held in memory and
 // written into a fresh folder by a minimal writer: the file-system cost of the output alone). Wall, user and
@@ -7,14 +7,15 @@
 // is the median of several runs, since the machine may be shared.
 // Then the fleet (bench/fleet-workspace.js): a scratch fleet repository of synthetic sites of varied sizes, timed
 // as one CLI process over every site (the floor), cold and cached `nx run-many`, and `nx affected` after one
-// spec changes.
+// spec changes. Last, the deploy bundle over SSH (bench/deploy.js; --no-deploy skips it).
 const { spawnSync } = require('node:child_process');
-const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { cpus, tmpdir, totalmem } = require('node:os');
 const { join } = require('node:path');
 const { stringify } = require('yaml');
 const { syntheticSpec } = require('./make-spec');
 const fleetWorkspace = require('./fleet-workspace');
+const deployBench = require('./deploy');
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'packages/cli/bin/clusterspec.js');
@@ -206,6 +207,7 @@ const cli = (label, args, prepare) => timed(label, () => measure(process.execPat
 
 const scratch = mkdtempSync(join(tmpdir(), 'clusterspec-bench-'));
 const rows = [];
+let written = '';
 try {
   const nodeFloor = fleetOnly ? undefined : timed('node -e 0', () => measure(process.execPath, ['-e', '0']));
   const seedLint = fleetOnly ? undefined : cli('lint seed-ha', ['lint', SEED]);
@@ -278,12 +280,23 @@ try {
   const machine = `${cpus().length} × ${cpus()[0].model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${fleetOnly ? '' : `, median of ${runs} runs`}`;
   const report = [`Machine: ${machine}${fleetNote}`, '', ...table, '', 'Targets:', ...targets, ''].join('\n');
   process.stdout.write(report);
-  if (process.argv.includes('--write')) {
-    writeFileSync(
-      join(__dirname, 'RESULTS.md'),
-      `# Benchmark results\n\nFrom \`npm run bench -- --write\`. The synthetic sites come from bench/make-spec.js.\n\n${report}`,
-    );
-  }
+  written = report;
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
+
+// Last, the deploy bundle over SSH; RESULTS.md keeps the deploy section it had when that part is skipped.
+async function finish() {
+  const results = join(__dirname, 'RESULTS.md');
+  const earlier = existsSync(results) ? deployBench.sectionOf(readFileSync(results, 'utf8')) : undefined;
+  const deploy = process.argv.includes('--no-deploy') ? undefined : await deployBench.benchDeploy();
+  if (deploy) process.stdout.write(`\n${deploy}`);
+  if (process.argv.includes('--write')) {
+    const text = `# Benchmark results\n\nFrom \`npm run bench -- --write\`. The synthetic sites come from bench/make-spec.js.\n\n${written}`;
+    writeFileSync(results, deploy || earlier ? `${text}\n${deploy ?? earlier}` : text);
+  }
+}
+finish().catch((error) => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exitCode = 1;
+});

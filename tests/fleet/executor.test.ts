@@ -146,8 +146,8 @@ describe('a fleet of three sites through Nx', () => {
     // modern's copies lint without an error (no problems, or infos and warnings only).
     expect(sectionOf(output, 'cluster-alpha:lint')).toMatch(CLEAN);
     expect(sectionOf(output, 'cluster-alpha:lint')).not.toMatch(/consul-quorum/);
-    expect(sectionOf(output, 'cluster-beta:archive')).toMatch(/sites\/beta\/cluster\.yaml: archived 149 files in dist\/clusterspec\/beta\.archive\.gz/);
-    expect(sectionOf(output, 'cluster-beta:generate')).toMatch(/dist\/clusterspec\/beta\.archive\.gz: wrote 149 files to out\/beta/);
+    expect(sectionOf(output, 'cluster-beta:archive')).toMatch(/sites\/beta\/cluster\.yaml: archived 152 files in dist\/clusterspec\/beta\.archive\.gz/);
+    expect(sectionOf(output, 'cluster-beta:generate')).toMatch(/dist\/clusterspec\/beta\.archive\.gz: wrote 152 files to out\/beta/);
     expect(treeDifferences(join(workspace, 'out'), expected)).toEqual([]);
   });
 
@@ -156,14 +156,14 @@ describe('a fleet of three sites through Nx', () => {
     const restored = fleet.nx(workspace, [...RUN, '-t', 'generate']);
     expect(restored.status).toBe(0);
     expect(sectionOf(restored.output, 'cluster-alpha:archive')).toMatch(/\[local cache\]/);
-    expect(sectionOf(restored.output, 'cluster-alpha:generate')).toMatch(/wrote 149 files to out\/alpha/);
+    expect(sectionOf(restored.output, 'cluster-alpha:generate')).toMatch(/wrote 152 files to out\/alpha/);
     expect(treeDifferences(join(workspace, 'out'), expected)).toEqual([]);
 
     writeFileSync(join(workspace, 'out/alpha/topology.svg'), 'edited by hand\n');
     const undone = fleet.nx(workspace, [...RUN, '-t', 'generate']);
     expect(undone.status).toBe(0);
-    expect(sectionOf(undone.output, 'cluster-alpha:generate')).toMatch(/wrote 149 files to out\/alpha/);
-    expect(sectionOf(undone.output, 'cluster-beta:generate')).toMatch(/out\/beta already holds these 149 files; left as it was/);
+    expect(sectionOf(undone.output, 'cluster-alpha:generate')).toMatch(/wrote 152 files to out\/alpha/);
+    expect(sectionOf(undone.output, 'cluster-beta:generate')).toMatch(/out\/beta already holds these 152 files; left as it was/);
     expect(treeDifferences(join(workspace, 'out'), expected)).toEqual([]);
   });
 
@@ -180,7 +180,7 @@ describe('a fleet of three sites through Nx', () => {
     const { status, output } = fleet.nx(workspace, [...RUN, '-t', 'generate', '--batch=false', '--skip-nx-cache']);
     expect(status).toBe(0);
     expect(output).not.toMatch(/tasks with \.\/tools\/nx-cluster-plugin:clusterspec/);
-    expect(sectionOf(output, 'cluster-alpha:generate')).toMatch(/dist\/clusterspec\/alpha\.archive\.gz: wrote 149 files to out\/alpha/);
+    expect(sectionOf(output, 'cluster-alpha:generate')).toMatch(/dist\/clusterspec\/alpha\.archive\.gz: wrote 152 files to out\/alpha/);
     expect(treeDifferences(join(workspace, 'out'), expected)).toEqual([]);
   });
 

@@ -69,8 +69,8 @@ describe('"-" reads the spec from standard input, named <stdin> in messages', ()
   it('validate, lint, generate and check take it', () => {
     expect(bin(['validate', '-'], seedText())).toEqual({ code: 0, stdout: '<stdin>: ok (seed-ha, 8 hosts)\n', stderr: '' });
     expect(bin(['lint', '-', '--quiet'], seedText()).code).toBe(0);
-    expect(bin(['generate', '-', '--out', 'o'], seedText())).toMatchObject({ code: 0, stdout: '<stdin>: wrote 125 files to o/seed-ha\n' });
-    expect(bin(['check', '-', '--out', 'o'], seedText())).toMatchObject({ code: 0, stdout: '<stdin>: o/seed-ha is current (125 files)\n' });
+    expect(bin(['generate', '-', '--out', 'o'], seedText())).toMatchObject({ code: 0, stdout: '<stdin>: wrote 128 files to o/seed-ha\n' });
+    expect(bin(['check', '-', '--out', 'o'], seedText())).toMatchObject({ code: 0, stdout: '<stdin>: o/seed-ha is current (128 files)\n' });
   });
 
   it('a problem is located in <stdin>, by line and column', () => {

@@ -46,9 +46,9 @@ describe('a closed pipe on stdout ends the run quietly', () => {
     expect(await withClosedReader(argv)).toEqual({ code, stderr: '' });
   });
 
-  it('diff into an empty folder (125 new files) exits 1 and says only its own summary', async () => {
+  it('diff into an empty folder (128 new files) exits 1 and says only its own summary', async () => {
     const result = await withClosedReader(['diff', SEED, '--out', join(scratch, 'empty')]);
-    expect(result).toEqual({ code: 1, stderr: "125 file(s) would change; 'clusterspec generate' writes them.\n" });
+    expect(result).toEqual({ code: 1, stderr: "128 file(s) would change; 'clusterspec generate' writes them.\n" });
   });
 
   it("stdout and stderr both closed: still no crash, the exit code is the command's", async () => {

@@ -58,7 +58,7 @@ export function hostFileEntry(item: Artifact, hostPath: string): HostFile {
     service: serviceOf(hostPath).id,
     tag: componentOf(item, hostPath),
     ...(secretBearing(item) ? { secret: true as const } : {}),
-    ...(item.descriptor.check ? { check: item.descriptor.check } : {}),
+    ...(item.check ? { check: item.check } : {}),
     ...(merge ? { merge } : {}),
     ...(unit ? { unit } : {}),
   };

@@ -54,6 +54,8 @@ export const kubeadmConfigFile = defineArtifact<readonly KubeadmDocument[]>({
     '*.controlPlane.certificateKey',
   ],
   consumer: 'kubeadm init / kubeadm join --config',
+  // From Kubernetes 1.26 (release table: kubeadmConfigValidate); the generator drops it for older releases.
+  check: ['kubeadm', 'config', 'validate', '--config', '%s'],
   format: 'yaml',
   render: (documents) => yamlDocuments(...documents),
 });
@@ -187,6 +189,6 @@ export function generateKubeadmConfigs(model: ClusterModel): Artifact[] {
   const [first] = model.kubernetes.controlPlaneHosts;
   return model.kubernetes.nodes.map((host) => {
     const documents = host === first ? initConfiguration(model, release, host) : [joinConfiguration(model, release, host)];
-    return artifact(kubeadmConfigFile, hostFile(host, KUBEADM_CONFIG_PATH), documents);
+    return artifact(kubeadmConfigFile, hostFile(host, KUBEADM_CONFIG_PATH), documents, { check: release.kubeadmConfigValidate ? undefined : null });
   });
 }

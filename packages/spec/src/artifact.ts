@@ -86,6 +86,8 @@ export interface Artifact<D = unknown> {
   /** Owner and group on the host (the descriptor's, root by default). */
   readonly owner: string;
   readonly group: string;
+  /** The consumer's check of a new version (the descriptor's, unless this file's version of the program has none). */
+  readonly check?: readonly string[];
   readonly data: D;
   readonly descriptor: ArtifactDescriptor<D>;
 }
@@ -131,8 +133,15 @@ export function defaultMode(descriptor: Pick<ArtifactDescriptor, 'secretKeys' | 
  * when first read, once: lint reads the data alone, and rendering (YAML, TOML, templates) is most of what
  * generating costs.
  */
-export function artifact<D>(descriptor: ArtifactDescriptor<D>, path: string, data: D): Artifact<D> {
+export function artifact<D>(
+  descriptor: ArtifactDescriptor<D>,
+  path: string,
+  data: D,
+  options: { readonly check?: readonly string[] | null } = {},
+): Artifact<D> {
   let content: string | undefined;
+  // null: this file's program has no check (an older release than the descriptor's check needs).
+  const check = options.check === null ? undefined : (options.check ?? descriptor.check);
   return {
     path,
     get content() {
@@ -141,6 +150,7 @@ export function artifact<D>(descriptor: ArtifactDescriptor<D>, path: string, dat
     mode: descriptor.mode ?? defaultMode(descriptor),
     owner: descriptor.owner ?? ROOT_ACCOUNT,
     group: descriptor.group ?? ROOT_ACCOUNT,
+    ...(check ? { check } : {}),
     data,
     descriptor,
   };

@@ -50,6 +50,11 @@ export interface KubernetesRelease {
    * super-admin.conf (system:masters) on the first control-plane host only (kubernetes#121305, kube-vip#684, #938).
    */
   readonly initAdminKubeconfig: 'admin.conf' | 'super-admin.conf';
+  /**
+   * Whether kubeadm has `kubeadm config validate` (from 1.26, kubernetes#111934), which the deploy runs on a
+   * new kubeadm-config.yaml before it replaces the old one.
+   */
+  readonly kubeadmConfigValidate: boolean;
 }
 
 const MASTER = 'node-role.kubernetes.io/master';
@@ -80,6 +85,7 @@ export const KUBERNETES_RELEASES = releaseTable<KubernetesRelease>({
       caCertificateValidityDays: 3650,
       certificateValiditySettable: true,
       initAdminKubeconfig: 'admin.conf',
+      kubeadmConfigValidate: false,
     },
     {
       since: [1, 15],
@@ -104,7 +110,12 @@ export const KUBERNETES_RELEASES = releaseTable<KubernetesRelease>({
       controlPlaneTaints: [MASTER, CONTROL_PLANE],
       dockershim: false,
     },
-    { since: [1, 26], why: 'containerd 1.7 paired (containerd RELEASES.md)', pairedContainerd: '1.7' },
+    {
+      since: [1, 26],
+      why: 'containerd 1.7 paired (containerd RELEASES.md); kubeadm config validate (kubernetes#111934)',
+      pairedContainerd: '1.7',
+      kubeadmConfigValidate: true,
+    },
     { since: [1, 30], why: 'containerd 2.1 paired (containerd RELEASES.md)', pairedContainerd: '2.1' },
     {
       since: [1, 25],
