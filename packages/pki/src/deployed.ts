@@ -32,6 +32,14 @@ export interface DeployedCertificate {
   readonly signedBy?: string;
 }
 
+/** An entry under `--certs DIR` that was not read, and why: a symbolic link, a FIFO, a certificate with too many names. */
+export interface SkippedFile {
+  /** Relative to the collected folder. */
+  readonly file: string;
+  /** Why, and what to do: "a symbolic link, never followed; collect the file itself". */
+  readonly reason: string;
+}
+
 /** What `--certs DIR` hands the rules: the certificates and the instant they are judged at (read at the edge). */
 export interface DeployedCertificates {
   /** The folder as named on the command line. */
@@ -39,6 +47,8 @@ export interface DeployedCertificates {
   /** ISO 8601. */
   readonly now: string;
   readonly certificates: readonly DeployedCertificate[];
+  /** What was found but not read; each is a finding for the operator. */
+  readonly skipped?: readonly SkippedFile[];
 }
 
 const DAY = 24 * 60 * 60 * 1000;

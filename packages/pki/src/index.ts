@@ -16,3 +16,4 @@ export const pkiGenerators: readonly Generator[] = [
 export const pkiArtifacts: readonly ArtifactDescriptor[] = pkiGenerators.flatMap((generator) => generator.produces);
 export * from './deployed';
 export * from './reissue';
+export * from './inert-text';

@@ -1,6 +1,7 @@
 import type { ClusterModel } from '@clusterspec/spec';
 import type { DeployedCertificate } from './deployed';
 import { sanDifference } from './deployed';
+import { clipped, shellComment, shellQuote, visible } from './inert-text';
 import { APISERVER_ETCD_CLIENT, CA_FILES, ETCD_PKI_DIR, KUBEADM_CERTIFICATES, PKI_DIR, usesKubeadm, type CertificatePlan } from './plan';
 
 /** One certificate to issue again, where it is installed, and every reason found. */
@@ -82,38 +83,75 @@ function restartFor(path: string): { component: string; command: string } | unde
   return undefined;
 }
 
-/** The commands that issue one certificate again. */
+/** Where kubeadm's generated configuration is deployed on a host: @clusterspec/kubernetes's KUBEADM_CONFIG_PATH (which imports this package, so it is not imported here; a test holds them equal). */
+const DEPLOYED_KUBEADM_CONFIG = '/etc/kubernetes/kubeadm-config.yaml';
+/** A control-plane node's own admin kubeconfig, which kubeadm writes on init and on join --control-plane. */
+const ADMIN_KUBECONFIG = '/etc/kubernetes/admin.conf';
+/** Where a host's copy of the cluster's ClusterConfiguration is written for `kubeadm init phase certs`. */
+const CLUSTER_CONFIGURATION_COPY = '/root/kubeadm-cluster.yaml';
+
+/** Whether an entry is a kubeadm-issued certificate whose SANs change: kubeadm issues those from the ClusterConfiguration. */
+const needsNewClusterConfiguration = (entry: Reissue) => entry.plan?.issuedBy === 'kubeadm' && entry.sansChange;
+
+/** The commands that issue one certificate again; every value from outside quoted or in a comment of one line. */
 function issueCommands(entry: Reissue, cluster: string): string[] {
   if (CA_FILES.includes(entry.path)) {
     return [
-      `# ${entry.path} is a CA: rotating it re-issues everything it signed; follow kubeadm's "Manual rotation of CA certificates" (kubernetes.io/docs/tasks/tls/manual-rotation-of-ca-certificates/)`,
+      shellComment(
+        `${entry.path} is a CA: rotating it re-issues everything it signed; follow kubeadm's "Manual rotation of CA certificates" (kubernetes.io/docs/tasks/tls/manual-rotation-of-ca-certificates/)`,
+      ),
     ];
   }
   if (entry.plan?.issuedBy === 'sign.sh') {
     const name = (file: string) => file.split('/').pop() as string;
-    const target =
-      entry.host === undefined
-        ? `to the user, beside cluster/kubeconfig/${name(entry.plan.certFile).replace(/\.crt$/, '.conf')}`
-        : `root@${entry.host}:${entry.plan.certFile.slice(0, entry.plan.certFile.lastIndexOf('/') + 1)}`;
+    const signed = (file: string) => shellQuote(`signed/${name(file)}`);
+    const directory = entry.plan.certFile.slice(0, entry.plan.certFile.lastIndexOf('/') + 1);
     return [
-      `out/${cluster}/pki/sign.sh /etc/kubernetes/pki ./signed ${entry.plan.id}   # on the machine holding the CA keys`,
+      `${shellQuote(`out/${cluster}/pki/sign.sh`)} /etc/kubernetes/pki ./signed ${shellQuote(entry.plan.id)}   # on the machine holding the CA keys`,
       entry.host === undefined
-        ? `# give signed/${name(entry.plan.certFile)} and signed/${name(entry.plan.keyFile)} ${target}`
-        : `scp signed/${name(entry.plan.certFile)} signed/${name(entry.plan.keyFile)} ${target}`,
+        ? shellComment(
+            `give signed/${name(entry.plan.certFile)} and signed/${name(entry.plan.keyFile)} to the user, beside cluster/kubeconfig/${name(entry.plan.certFile).replace(/\.crt$/, '.conf')}`,
+          )
+        : `scp ${signed(entry.plan.certFile)} ${signed(entry.plan.keyFile)} ${shellQuote(`root@${entry.host}:${directory}`)}`,
     ];
   }
   const kubeadmName = entry.kubeadmName ?? KUBEADM_CERTIFICATES.find((candidate) => candidate.path === entry.path)?.renewName;
-  if (entry.plan?.issuedBy === 'kubeadm' && entry.sansChange) {
-    // kubeadm certs renew keeps the old SANs; new ones need the certificate issued anew from the new config
-    // (kubeadm docs, "Reconfiguring a kubeadm cluster", applying changes to the apiserver certificate SANs).
+  if (needsNewClusterConfiguration(entry)) {
+    // kubeadm certs renew keeps the old SANs, and kubeadm init phase certs keeps a certificate already on disk:
+    // the old pair moves away, then kubeadm issues it from the ClusterConfiguration the cluster section of the
+    // runbook updated (kubeadm docs, "Reconfiguring a kubeadm cluster": kubeadm init phase certs <component> --config).
+    const certificate = entry.plan!.certFile;
     return [
-      `kubectl -n kube-system get configmap kubeadm-config -o jsonpath='{.data.ClusterConfiguration}' > /root/kubeadm-cluster.yaml`,
-      `mv ${entry.path} ${entry.path.replace(/\.crt$/, '.key')} /root/`,
-      `kubeadm init phase certs ${kubeadmName ?? 'apiserver'} --config /root/kubeadm-cluster.yaml`,
+      `kubectl --kubeconfig ${ADMIN_KUBECONFIG} -n kube-system get configmap kubeadm-config -o jsonpath='{.data.ClusterConfiguration}' > ${CLUSTER_CONFIGURATION_COPY}`,
+      `mv ${shellQuote(certificate)} ${shellQuote(entry.plan!.keyFile)} /root/`,
+      `kubeadm init phase certs ${shellQuote(kubeadmName ?? 'apiserver')} --config ${CLUSTER_CONFIGURATION_COPY}`,
+      `openssl x509 -noout -text -in ${shellQuote(certificate)} | grep -A1 'Subject Alternative Name'   # the new names`,
     ];
   }
-  if (kubeadmName) return [`kubeadm certs renew ${kubeadmName}`];
-  return [`# ${entry.path}: clusterspec knows no issuer for it; issue it again as it was issued`];
+  if (kubeadmName) return [`kubeadm certs renew ${shellQuote(kubeadmName)}`];
+  return [shellComment(`${entry.path}: clusterspec knows no issuer for it; issue it again as it was issued`)];
+}
+
+/**
+ * The cluster-wide step before any host's kubeadm certificate with new SANs: the new apiServer.certSANs into
+ * the kubeadm-config ConfigMap, from the configuration clusterspec generated for the first control-plane host
+ * (the one with the ClusterConfiguration), as kubeadm documents it ("Reconfiguring a kubeadm cluster": update
+ * the ClusterConfiguration, e.g. with `kubeadm init phase upload-config kubeadm --config`, then re-issue the
+ * certificate on each control-plane node and restart the apiserver).
+ */
+function clusterConfigurationSection(model: ClusterModel): string[] {
+  const first = visible(model.kubernetes.controlPlaneHosts[0]?.name ?? 'the first control-plane host');
+  return [
+    '',
+    '## Cluster configuration (first, once)',
+    '',
+    `kubeadm issues certificates from the ClusterConfiguration in the kube-system/kubeadm-config ConfigMap: the new apiServer.certSANs go there before any host's certificate, or it comes out with the old names. On ${first}, once the regenerated out/${visible(model.name)}/ is deployed there (its ${DEPLOYED_KUBEADM_CONFIG} lists the new names):`,
+    '',
+    '```sh',
+    `kubeadm init phase upload-config kubeadm --config ${DEPLOYED_KUBEADM_CONFIG}`,
+    `kubectl --kubeconfig ${ADMIN_KUBECONFIG} -n kube-system get configmap kubeadm-config -o jsonpath='{.data.ClusterConfiguration}'   # apiServer.certSANs lists the new names`,
+    '```',
+  ];
 }
 
 /**
@@ -123,7 +161,7 @@ function issueCommands(entry: Reissue, cluster: string): string[] {
  */
 export function renderRunbook(model: ClusterModel, entries: readonly Reissue[]): string {
   const cluster = model.name;
-  if (entries.length === 0) return `# Re-issue runbook for ${cluster}\n\nNothing to re-issue.\n`;
+  if (entries.length === 0) return `# Re-issue runbook for ${visible(cluster)}\n\nNothing to re-issue.\n`;
   const controlPlane = model.kubernetes.controlPlaneHosts.map((host) => host.name);
   const hostOrder = (host?: string) =>
     host === undefined
@@ -134,19 +172,20 @@ export function renderRunbook(model: ClusterModel, entries: readonly Reissue[]):
   const hosts = [...new Set(entries.map((entry) => entry.host))].sort((a, b) => hostOrder(a) - hostOrder(b));
   const flow = usesKubeadm(model) ? 'kubeadm flow' : 'legacy flow: pki/sign.sh with the cluster CA (and etcd CA) under /etc/kubernetes/pki';
   const lines = [
-    `# Re-issue runbook for ${cluster}`,
+    `# Re-issue runbook for ${visible(cluster)}`,
     '',
     `${entries.length} certificate(s) on ${hosts.filter((host) => host !== undefined).length} host(s); ${flow}.`,
+    ...(entries.some(needsNewClusterConfiguration) ? clusterConfigurationSection(model) : []),
   ];
   hosts.forEach((host) => {
     const own = entries.filter((entry) => entry.host === host);
     const isControlPlane = host !== undefined && controlPlane.includes(host);
     lines.push(
       '',
-      host === undefined ? '## Users' : `## ${host}${isControlPlane ? ' (control plane: finish this host, and see it healthy, before the next)' : ''}`,
+      host === undefined ? '## Users' : `## ${visible(host)}${isControlPlane ? ' (control plane: finish this host, and see it healthy, before the next)' : ''}`,
     );
     for (const entry of own) {
-      lines.push('', `- ${entry.path}`, ...entry.reasons.map((reason) => `  - ${reason}`));
+      lines.push('', `- ${clipped(entry.path)}`, ...entry.reasons.map((reason) => `  - ${clipped(reason)}`));
       lines.push('', '```sh', ...issueCommands(entry, cluster), '```');
     }
     const restarts = [
@@ -158,13 +197,13 @@ export function renderRunbook(model: ClusterModel, entries: readonly Reissue[]):
       ).values(),
     ];
     if (host !== undefined && restarts.length > 0) {
-      lines.push('', `Then on ${host}, restart what reads them:`, '', '```sh', ...restarts.map((restart) => restart.command), '```');
+      lines.push('', `Then on ${visible(host)}, restart what reads them:`, '', '```sh', ...restarts.map((restart) => restart.command), '```');
     }
     if (isControlPlane) {
       const check = usesKubeadm(model)
         ? 'kubeadm certs check-expiration'
-        : `clusterspec lint SPEC --certs DIR   # after collecting ${host}'s certificates again`;
-      lines.push('', `Before the next host: \`kubectl get --raw /readyz\` answers ok through ${host}, and \`${check}\` shows the new dates.`);
+        : `clusterspec lint SPEC --certs DIR   # after collecting ${visible(host)}'s certificates again`;
+      lines.push('', `Before the next host: \`kubectl get --raw /readyz\` answers ok through ${visible(host)}, and \`${check}\` shows the new dates.`);
     }
   });
   return `${lines.join('\n')}\n`;

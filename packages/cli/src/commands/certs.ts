@@ -8,9 +8,13 @@ import {
   installedPaths,
   reissueAt,
   renderRunbook,
+  clipped,
+  terminalJson,
+  visible,
   type CertificatePlan,
   type DeployedCertificates,
   type Reissue,
+  type SkippedFile,
 } from '@clusterspec/pki';
 import type { ClusterModel } from '@clusterspec/spec';
 import { spawnSync } from 'node:child_process';
@@ -31,6 +35,18 @@ const REISSUE_RULES: Readonly<Record<string, boolean>> = {
   'san-advertise-address': true,
 };
 const REISSUE_SUFFIX = /: see `clusterspec certs plan` for the re-issue$/;
+/** The widest a SUBJECT, SANS or ISSUER cell of the text table gets; --format json has every name. */
+const MAX_CELL_CHARACTERS = 200;
+/** The most skipped entries text output names one by one; the rest are counted. */
+const MAX_SKIPPED_SHOWN = 50;
+
+/** The entries under --certs that were not read, one line each (escaped for the terminal), for text output. */
+function skippedLines(skipped: readonly SkippedFile[]): string[] {
+  if (skipped.length === 0) return [];
+  const shown = skipped.slice(0, MAX_SKIPPED_SHOWN).map((entry) => `- ${clipped(entry.file, MAX_CELL_CHARACTERS)}: ${entry.reason}`);
+  const rest = skipped.length - shown.length;
+  return ['', `Not read (${skipped.length}):`, '', ...shown, ...(rest > 0 ? [`- … and ${rest} more (--format json lists them all)`] : [])];
+}
 
 /** The expiry table: one row per certificate, soonest first. */
 function listRows(deployed: DeployedCertificates) {
@@ -61,7 +77,7 @@ function table(rows: readonly (readonly string[])[]): string {
 
 /** pki/plan.json as committed at a git revision (`git show REF:./<out>/<cluster>/pki/plan.json`), read at the edge. */
 function committedPlan(ref: string, out: string, model: ClusterModel): CertificatePlan[] {
-  if (ref.startsWith('-')) throw new UsageError(`--since ${ref}: name a git revision`);
+  if (ref.trim() === '' || ref.startsWith('-')) throw new UsageError(`--since ${JSON.stringify(visible(ref))}: name a git revision, e.g. HEAD~1 or a tag`);
   const path = `./${out.replace(/^\.\//, '').replace(/\/$/, '')}/${model.name}/pki/plan.json`;
   const result = spawnSync('git', ['show', `${ref}:${path}`], { encoding: 'utf8', timeout: 20_000, maxBuffer: 64 * 1024 * 1024 });
   if (result.error || result.status !== 0) {
@@ -106,8 +122,10 @@ plan: every certificate to issue again and why (expired or inside spec.kubernete
       expiryWarningDays, wrong issuer, usage or subject, SANs that differ from pki/plan.json or that a
       client needs; with --since, SANs changed since the pki/plan.json committed at GIT_REF under
       --out, default out), then a runbook: per host, control-plane hosts one at a time, the commands
-      and what to restart. Exits 1 when something must be issued again, 0 when nothing.
-DIR is laid out as out/<cluster>/ (see 'clusterspec lint --help'); --now judges at another instant.`,
+      and what to restart. Exits 1 when something must be issued again or was not read, 0 when nothing.
+DIR is laid out as out/<cluster>/ (see 'clusterspec lint --help'); symbolic links under it are never
+followed, and each is listed as not read. --now judges at another instant: YYYY-MM-DD (UTC midnight) or
+RFC 3339 (2026-11-30T12:00:00Z).`,
   options: {
     certs: { type: 'string' },
     format: { type: 'string', default: 'text' },
@@ -124,34 +142,40 @@ DIR is laid out as out/<cluster>/ (see 'clusterspec lint --help'); --now judges 
       if (specs.length > 1) throw new UsageError('certs list takes at most one spec');
       if (values.format !== 'text' && values.format !== 'json') throw new UsageError('--format takes text or json');
       const model = specs.length === 1 ? loadAll(specs)[0] : undefined;
-      const rows = listRows(readDeployedCertificates(model, String(values.certs), now));
-      if (values.format === 'json') io.out(JSON.stringify({ now, certificates: rows }, null, 2));
-      else
-        io.out(
-          table([
-            ['HOST', 'PATH', 'SUBJECT', 'SANS', 'ISSUER', 'NOT AFTER', 'DAYS LEFT'],
-            ...rows.map((row) => [
-              row.host || '-',
-              row.path,
-              row.subject,
-              row.sans.join(',') || '-',
-              row.issuer,
-              row.notAfter.slice(0, 10),
-              String(row.daysLeft),
-            ]),
+      const deployed = readDeployedCertificates(model, String(values.certs), now);
+      const rows = listRows(deployed);
+      const skipped = deployed.skipped ?? [];
+      if (values.format === 'json') io.out(terminalJson({ now, certificates: rows, skipped }));
+      else {
+        const cell = (text: string) => clipped(text, MAX_CELL_CHARACTERS);
+        const lines = table([
+          ['HOST', 'PATH', 'SUBJECT', 'SANS', 'ISSUER', 'NOT AFTER', 'DAYS LEFT'],
+          ...rows.map((row) => [
+            visible(row.host) || '-',
+            cell(row.path),
+            cell(row.subject),
+            cell(row.sans.join(',')) || '-',
+            cell(row.issuer),
+            row.notAfter.slice(0, 10),
+            String(row.daysLeft),
           ]),
-        );
+        ]);
+        io.out([lines, ...skippedLines(skipped)].join('\n'));
+      }
       return EXIT_OK;
     }
     if (specs.length !== 1) throw new UsageError('certs plan takes exactly one spec');
     if (values.certs === undefined && values.since === undefined) throw new UsageError('certs plan needs --certs DIR, --since GIT_REF, or both');
     const [model] = loadAll(specs);
     const entries: Reissue[] = [];
-    if (values.certs !== undefined) entries.push(...fromFindings(model, readDeployedCertificates(model, String(values.certs), now)));
-    if (values.since !== undefined)
-      entries.push(...planChanges(committedPlan(String(values.since), String(values.out), model), planCertificates(model), installedPaths));
+    // --since is checked before the collection is read, so a bad revision fails fast.
+    const committed = values.since === undefined ? undefined : committedPlan(String(values.since), String(values.out), model);
+    const deployed = values.certs === undefined ? undefined : readDeployedCertificates(model, String(values.certs), now);
+    if (deployed) entries.push(...fromFindings(model, deployed));
+    if (committed) entries.push(...planChanges(committed, planCertificates(model), installedPaths));
     const merged = mergeReissues(entries);
-    io.out(renderRunbook(model, merged).trimEnd());
-    return merged.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+    const skipped = deployed?.skipped ?? [];
+    io.out([renderRunbook(model, merged).trimEnd(), ...skippedLines(skipped)].join('\n'));
+    return merged.length > 0 || skipped.length > 0 ? EXIT_FINDINGS : EXIT_OK;
   },
 };
