@@ -34,9 +34,13 @@ import { parse, parseAllDocuments } from 'yaml';
 import { generateArtifacts } from '@clusterspec/cli';
 import { apiServerClients, type ApiServerClient } from '@clusterspec/analysis';
 import { dial, startNginx, startTlsBackend, type DialResult, type RunningNginx, type TlsBackend } from '../support/live';
+import { deadline } from '../support/deadline';
 import { makeCA, runSignScript, writeArtifacts } from '../support/pki';
 
-jest.setTimeout(120_000);
+// Each test signs, starts nginx and dials dozens of times: limits stretched by the machine's load (deadline).
+jest.setTimeout(deadline(120_000));
+/** A TLS answer from loopback takes milliseconds at rest; a busy machine may take seconds. */
+const DIAL_AT_REST = 5000;
 
 const LB_ADDRESS = '127.0.1.10';
 const LB_PORT = 18443;
@@ -202,7 +206,7 @@ const landingKey = (landing: { client: string; dialled: string; port: number; ro
 async function dialOnce(client: ApiServerClient, address: string, lbHost: Host, site: Site): Promise<Landing> {
   const { host: dialled, port } = client.server;
   const before = backends.map((backend) => backend.connections());
-  const result = await dial(address, port, IPV4.test(dialled) ? undefined : dialled, ca);
+  const result = await dial(address, port, IPV4.test(dialled) ? undefined : dialled, ca, deadline(DIAL_AT_REST));
   const grew = backends.filter((backend, index) => backend.connections() !== before[index]);
   if (grew.length !== 1 || grew[0].connections() !== before[backends.indexOf(grew[0])] + 1) {
     throw new Error(
@@ -279,7 +283,7 @@ beforeAll(async () => {
   const lbHost = base.model.hosts.find((host) => host.roles.includes('apiserver-lb'))!;
   const prefix = join(work, 'nginx');
   mkdirSync(prefix, { recursive: true });
-  nginx = await startNginx(runnableNginxConf(base, lbHost), prefix, lbHost.address, LB_PORT);
+  nginx = await startNginx(runnableNginxConf(base, lbHost), prefix, lbHost.address, LB_PORT, deadline(10_000));
 }, 120_000);
 
 afterAll(async () => {
@@ -392,7 +396,7 @@ describe("cp2 and cp3 serve cp1's certificate (apiServerCertificateFrom: cp1, an
     );
     const failing: string[] = [];
     for (const host of copied.model.kubernetes.controlPlaneHosts) {
-      const result = await dial(host.address, copied.model.kubernetes.apiServer.bindPort, undefined, ca);
+      const result = await dial(host.address, copied.model.kubernetes.apiServer.bindPort, undefined, ca, deadline(DIAL_AT_REST));
       if (!result.ok) failing.push(host.name);
     }
     expect(unique(failing)).toEqual(reported);

@@ -8,12 +8,14 @@ import type { Artifact } from '@clusterspec/spec';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { deadline } from './deadline';
 
 export const OPENSSL = 'openssl';
-const TIMEOUT = 60_000;
+/** What openssl or sign.sh may take on a machine at rest, with room to spare; stretched by deadline() under load. */
+const AT_REST = 60_000;
 
 export function openssl(...args: string[]): string {
-  return execFileSync(OPENSSL, args, { encoding: 'utf8', timeout: TIMEOUT, stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(OPENSSL, args, { encoding: 'utf8', timeout: deadline(AT_REST), stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Writes artifacts (paths relative to out/<cluster>/) under a directory, with their modes. */
@@ -48,7 +50,7 @@ export function makeCA(directory: string, subject = '/CN=kubernetes', days = 2):
 
 /** Runs a generated pki/sign.sh itself with bash: `sign.sh CA_DIR OUT_DIR`; fails with its output if it fails. */
 export function runSignScript(script: string, caDir: string, outDir: string): void {
-  const result = spawnSync('bash', [script, caDir, outDir], { cwd: dirname(outDir), encoding: 'utf8', timeout: TIMEOUT });
+  const result = spawnSync('bash', [script, caDir, outDir], { cwd: dirname(outDir), encoding: 'utf8', timeout: deadline(AT_REST) });
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`${script} exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
 }
@@ -124,7 +126,7 @@ const IPV4 = /^[0-9.]+$/;
 /** `openssl verify -CAfile CA -purpose sslserver -verify_hostname NAME | -verify_ip IP CERT`: would a TLS client dialling `dialled` accept it? */
 export function verifyFor(caFile: string, cert: string, dialled: string): VerifyVerdict {
   const check = IPV4.test(dialled) ? ['-verify_ip', dialled] : ['-verify_hostname', dialled];
-  const result = spawnSync(OPENSSL, ['verify', '-CAfile', caFile, '-purpose', 'sslserver', ...check, cert], { encoding: 'utf8', timeout: TIMEOUT });
+  const result = spawnSync(OPENSSL, ['verify', '-CAfile', caFile, '-purpose', 'sslserver', ...check, cert], { encoding: 'utf8', timeout: deadline(AT_REST) });
   if (result.error) throw result.error;
   const output = `${result.stdout}${result.stderr}`.trim();
   return { ok: result.status === 0 && output === `${cert}: OK`, output };

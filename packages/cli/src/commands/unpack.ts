@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT_OK, fileError, UsageError, type Command } from '../command';
+import { EXIT_OK, UsageError, type Command } from '../command';
 import { outFolder } from '../load';
 import { writeReport, writeSites } from '../output';
-import { decodeArchive, type ArchivedSite } from '../site-archive';
+import { MAX_EXPANSION, MAX_SITE_BYTES, readArchive, type ArchivedSite } from '../site-archive';
 import { verbosity, VERBOSITY_OPTIONS, VERBOSITY_USAGE } from '../progress';
 
 export const unpack: Command = {
@@ -14,9 +13,11 @@ Writes each site of the archives (made by 'clusterspec generate --archive FILE')
 DIR/<cluster>/ (default DIR: out) exactly as generate would: the folder is replaced as a whole,
 one that already holds those files' bytes and nothing else is not (only modes that differ are
 set), under the same lock. Nothing is written unless every archive is whole and well formed.
+An archive is a regular file (not a pipe or a device); one that would unpack to more than
+${MAX_EXPANSION} times its size, or to a site larger than ${MAX_SITE_BYTES >> 20} MiB, is refused as it is read.
 ${VERBOSITY_USAGE}`,
   options: { out: { type: 'string', default: 'out' }, ...VERBOSITY_OPTIONS },
-  run(positionals, values, io) {
+  async run(positionals, values, io) {
     const level = verbosity(values);
     const out = outFolder(values);
     if (positionals.length === 0) throw new UsageError('name at least one archive (made by clusterspec generate --archive FILE)');
@@ -24,13 +25,7 @@ ${VERBOSITY_USAGE}`,
     const sites: { archive: string; site: ArchivedSite }[] = [];
     const from = new Map<string, string>();
     for (const archive of positionals) {
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(archive);
-      } catch (error) {
-        throw fileError(error, 'read', archive);
-      }
-      for (const site of decodeArchive(bytes, archive)) {
+      for (const site of await readArchive(archive)) {
         const earlier = from.get(site.name);
         if (earlier !== undefined) throw new UsageError(`${archive} and ${earlier} both hold site ${site.name}; unpack one of them`);
         from.set(site.name, archive);
