@@ -195,8 +195,15 @@ export function readDeployedCertificates(model: ClusterModel | undefined, direct
     certificateFiles(directory, join(directory, USER_CERTIFICATE_DIR), walk);
     readAll(from, (path) => ({ path: relative(directory, path).split(sep).join('/') }));
   }
-  if (read.length === 0)
-    throw new FileError(`--certs ${visible(directory)}: no .crt file under hosts/<host>/ or ${USER_CERTIFICATE_DIR}/; lay it out like out/<cluster>/`);
+  if (read.length === 0) {
+    const [first] = walk.skipped;
+    const notRead = first
+      ? ` (not read: ${visible(first.file)}, ${first.reason}${walk.skipped.length > 1 ? `, and ${walk.skipped.length - 1} more` : ''})`
+      : '';
+    throw new FileError(
+      `--certs ${visible(directory)}: no .crt file under hosts/<host>/ or ${USER_CERTIFICATE_DIR}/${notRead}; lay it out like out/<cluster>/`,
+    );
+  }
   const authorities = read.filter((entry) => entry.certificate.ca);
   const certificates = read.map(({ certificate, host, path, file }): DeployedCertificate => {
     const signer = authorities.find((authority) => certificate.checkIssued(authority.certificate) && certificate.verify(authority.certificate.publicKey));
