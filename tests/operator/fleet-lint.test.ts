@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../support/cli';
+import { deadline } from '../support/deadline';
 import { ROOT } from '../support/fixtures';
 
 const BIN = join(ROOT, 'packages/cli/bin/clusterspec.js');
@@ -34,7 +35,7 @@ function site(folder: string, text: string): string {
 }
 
 function bin(argv: readonly string[], cwd: string) {
-  const result = spawnSync('node', [BIN, ...argv], { cwd, encoding: 'utf8', timeout: 60000, env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync('node', [BIN, ...argv], { cwd, encoding: 'utf8', timeout: deadline(60_000), env: { ...process.env, NO_COLOR: '1' } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -120,5 +121,31 @@ describe('lint --fleet', () => {
     expect(new Set(found.map((diagnostic) => diagnostic.location.file))).toEqual(
       new Set(['fixtures/modern/cluster.yaml', 'fixtures/seed-ha/cluster.yaml', 'fixtures/seed-ha-toml/cluster.toml']),
     );
+  });
+
+  // Issue 22, item 7: a GLOB is input too; each of these took a minute or more, or never ended.
+  it('bounds what a GLOB may expand to and read, and walks ** only inside the repository: exit 2, one line, at once', async () => {
+    const braces = await cli(['lint', '--fleet', `sites/${'{a,b}'.repeat(30)}/cluster.yaml`]);
+    expect(braces.code).toBe(2);
+    expect(braces.stderr).toMatch(/stands for more than 1000 globs once its braces are expanded; use fewer \{a,b\} groups, or \* instead; run 'clusterspec lint --help' for usage$/);
+
+    const everything = await cli(['lint', '--fleet', '/**/cluster.yaml']);
+    expect(everything.code).toBe(2);
+    expect(everything.stderr).toMatch(/"\/\*\*\/cluster\.yaml" would walk \/ with \*\*, outside the repository \(.*\); run lint in that folder/);
+    const climbing = bin(['lint', '--fleet', '../**/cluster.yaml'], join(ROOT, 'fixtures'));
+    expect(climbing.code).toBe(2);
+    expect(climbing.stderr).toMatch(/would walk .* with \*\*, outside the repository/);
+    // Outside, the folders named one * at a time are read as before.
+    site('dc1', MODERN);
+    expect((await cli(['lint', '--fleet', join(scratch, 'sites/*/cluster.yaml'), '--quiet'])).code).not.toBe(2);
+
+    // Each ** may stand for any number of folders: eight of them over 3^6 folders would read folders billions of times.
+    for (let depth = 1, level = ['tree']; depth <= 6; depth += 1) {
+      level = level.flatMap((folder) => ['a', 'b', 'c'].map((name) => join(folder, name)));
+      for (const folder of level) mkdirSync(join(scratch, folder), { recursive: true });
+    }
+    const walking = bin(['lint', '--fleet', `tree/${'**/'.repeat(8)}cluster.yaml`], scratch);
+    expect(walking.stderr).toMatch(/"tree\/(\*\*\/){8}cluster\.yaml" reads more than 20000 folders; name the folders that hold the specs/);
+    expect(walking.code).toBe(2);
   });
 });
