@@ -153,7 +153,7 @@ describe('the cache server refuses what it must', () => {
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'clusterspec-cache-server-'));
-    ({ url, child: server } = await startServer(join(scratch, 'store'), { NX_CACHE_SERVER_TOKEN: 'ci-writes', NX_CACHE_SERVER_READ_TOKEN: 'devs-read' }));
+    ({ url, child: server } = await startServer(join(scratch, 'store'), { NX_CACHE_SERVER_WRITE_TOKEN: 'ci-writes', NX_CACHE_SERVER_READ_TOKEN: 'devs-read' }));
   });
   afterAll(async () => {
     await stopServer(server);
