@@ -1,6 +1,6 @@
 import { defineGenerator, type ArtifactDescriptor, type Generator } from '@clusterspec/spec';
 import { checkApiServerFile, generateKeepalived, keepalivedConfFile, nonlocalBindFile } from './keepalived';
-import { generateKubeVip, kubeVipManifestFile } from './kube-vip';
+import { generateKubeVip, kubeVipInitManifestFile, kubeVipManifestFile } from './kube-vip';
 import { generateLoadBalancerNginx, nginxConfFile } from './nginx-conf';
 import { generatePerNodeProxy, perNodeProxyConfFile, perNodeProxyManifestFile } from './per-node-proxy';
 
@@ -15,7 +15,7 @@ export {
   vrrpPriority,
   type KeepalivedConf,
 } from './keepalived';
-export { KUBE_VIP_MANIFEST_PATH, kubeVipManifestFile } from './kube-vip';
+export { KUBE_VIP_INIT_MANIFEST_PATH, KUBE_VIP_MANIFEST_PATH, kubeVipInitManifestFile, kubeVipManifestFile } from './kube-vip';
 export {
   NGINX_CONF_PATH,
   nginxConfFile,
@@ -33,7 +33,7 @@ export { PER_NODE_PROXY_CONF_PATH, PER_NODE_PROXY_MANIFEST_PATH, perNodeProxyCon
 export const loadBalancerGenerators: readonly Generator[] = [
   defineGenerator([nginxConfFile], generateLoadBalancerNginx),
   defineGenerator([keepalivedConfFile, checkApiServerFile, nonlocalBindFile], generateKeepalived),
-  defineGenerator([kubeVipManifestFile], generateKubeVip),
+  defineGenerator([kubeVipManifestFile, kubeVipInitManifestFile], generateKubeVip),
   defineGenerator([perNodeProxyConfFile, perNodeProxyManifestFile], generatePerNodeProxy),
 ];
 export const loadBalancerArtifacts: readonly ArtifactDescriptor[] = loadBalancerGenerators.flatMap((generator) => generator.produces);

@@ -6,7 +6,7 @@ import { generateArtifacts } from '@clusterspec/cli';
 import { loadFixture, ROOT, variant } from '../../../tests/support/fixtures';
 import { generatedSites } from '../../../tests/support/generated-sites';
 import { nginxTest } from '../../../tests/support/nginx';
-import { generateKubeVip, KUBE_VIP_MANIFEST_PATH } from './kube-vip';
+import { generateKubeVip, KUBE_VIP_INIT_MANIFEST_PATH, KUBE_VIP_MANIFEST_PATH } from './kube-vip';
 import { generatePerNodeProxy, PER_NODE_PROXY_CONF_PATH, PER_NODE_PROXY_MANIFEST_PATH } from './per-node-proxy';
 
 const site = loadFixture('fixtures/vip-pernode/cluster.yaml');
@@ -107,31 +107,41 @@ describe('kube-vip on every control-plane host', () => {
   const files = byPath(generateKubeVip(site));
   const pod = (host: string) => parse(files.get(`hosts/${host}${KUBE_VIP_MANIFEST_PATH}`) as string);
   const env = (host: string) =>
-    Object.fromEntries((pod(host).spec.containers[0].env as { name: string; value: string }[]).map((each) => [each.name, each.value]));
+    Object.fromEntries((pod(host).spec.containers[0].env as { name: string; value?: string }[]).map((each) => [each.name, each.value]));
 
   it('is a static pod on each control-plane host, in ARP mode with leader election for the virtual address', () => {
-    expect([...files.keys()].sort()).toEqual(['cp-1', 'cp-2', 'cp-3'].map((host) => `hosts/${host}${KUBE_VIP_MANIFEST_PATH}`));
+    expect([...files.keys()].sort()).toEqual([
+      `hosts/cp-1${KUBE_VIP_INIT_MANIFEST_PATH}`,
+      ...['cp-1', 'cp-2', 'cp-3'].map((host) => `hosts/${host}${KUBE_VIP_MANIFEST_PATH}`),
+    ]);
     expect(env('cp-2')).toMatchObject({
       address: '10.30.0.10',
       port: '6443',
       vip_interface: 'eth0',
+      // kube-vip 1.0 reads vip_subnet; vip_cidr is ignored.
+      vip_subnet: '32',
       vip_arp: 'true',
       cp_enable: 'true',
       vip_leaderelection: 'true',
     });
+    expect(env('cp-2')).not.toHaveProperty('vip_cidr');
+    expect(pod('cp-2').spec.containers[0].env).toContainEqual({ name: 'vip_nodename', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } });
+    expect(pod('cp-2').spec.containers[0].securityContext).toEqual({ capabilities: { drop: ['ALL'], add: ['NET_ADMIN', 'NET_RAW'] } });
     expect(pod('cp-2').spec.hostNetwork).toBe(true);
     expect(pod('cp-2').spec.hostAliases).toEqual([{ ip: '127.0.0.1', hostnames: ['kubernetes'] }]);
   });
 
-  it('mounts super-admin.conf on the host that runs kubeadm init from Kubernetes 1.29, admin.conf elsewhere and before', () => {
-    const mounted = (model: typeof site, host: string) =>
-      parse(byPath(generateKubeVip(model)).get(`hosts/${host}${KUBE_VIP_MANIFEST_PATH}`) as string).spec.volumes[0].hostPath.path;
-    expect(mounted(site, 'cp-1')).toBe('/etc/kubernetes/super-admin.conf');
-    expect(mounted(site, 'cp-2')).toBe('/etc/kubernetes/admin.conf');
+  it('mounts admin.conf for good on every host; super-admin.conf only in the init-time manifest of 1.29 and later, outside manifests/', () => {
+    const generated = (model: typeof site) => byPath(generateKubeVip(model));
+    const mounted = (text: string | undefined) => (text === undefined ? undefined : parse(text).spec.volumes[0].hostPath.path);
+    for (const host of ['cp-1', 'cp-2', 'cp-3']) expect(mounted(files.get(`hosts/${host}${KUBE_VIP_MANIFEST_PATH}`))).toBe('/etc/kubernetes/admin.conf');
+    expect(mounted(files.get(`hosts/cp-1${KUBE_VIP_INIT_MANIFEST_PATH}`))).toBe('/etc/kubernetes/super-admin.conf');
+    expect(KUBE_VIP_INIT_MANIFEST_PATH.startsWith('/etc/kubernetes/manifests/')).toBe(false);
     expect(pod('cp-1').spec.containers[0].volumeMounts[0].mountPath).toBe('/etc/kubernetes/admin.conf');
     const text = (version: string) => loadFixtureText(version);
-    expect(mounted(text('1.28.15'), 'cp-1')).toBe('/etc/kubernetes/admin.conf');
-    expect(mounted(text('1.29.0'), 'cp-1')).toBe('/etc/kubernetes/super-admin.conf');
+    expect(generated(text('1.28.15')).has(`hosts/cp-1${KUBE_VIP_INIT_MANIFEST_PATH}`)).toBe(false);
+    expect(mounted(generated(text('1.28.15')).get(`hosts/cp-1${KUBE_VIP_MANIFEST_PATH}`))).toBe('/etc/kubernetes/admin.conf');
+    expect(mounted(generated(text('1.29.0')).get(`hosts/cp-1${KUBE_VIP_INIT_MANIFEST_PATH}`))).toBe('/etc/kubernetes/super-admin.conf');
   });
 });
 
