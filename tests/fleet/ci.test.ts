@@ -30,6 +30,8 @@ interface Step {
 }
 interface Job {
   needs?: string;
+  environment?: string;
+  env?: Record<string, string>;
   if?: string;
   outputs?: Record<string, string>;
   strategy?: { matrix: unknown; 'fail-fast': boolean };
@@ -60,12 +62,25 @@ describe('docs/ci/fleet.yml', () => {
     expect(shard.needs).toBe('plan');
     expect(shard.if).toBe("needs.plan.outputs.count != '0'");
     expect(shard.strategy).toEqual({ 'fail-fast': false, matrix: '${{ fromJSON(needs.plan.outputs.matrix) }}' });
-    expect(workflow.env.NX_SELF_HOSTED_REMOTE_CACHE_SERVER).toBe('${{ vars.NX_CACHE_URL }}');
-    expect(workflow.env.NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN).toBe('${{ secrets.NX_CACHE_TOKEN }}');
+    expect(shard.env).toEqual({
+      NX_SELF_HOSTED_REMOTE_CACHE_SERVER: '${{ vars.NX_CACHE_URL }}',
+      NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: '${{ secrets.NX_CACHE_TOKEN }}',
+    });
     expect(runs(shard)).toContain('npx nx run-many -t generate check --projects="${{ matrix.projects }}"');
     expect(runs(shard)).toContain('npx nx run-many -t lint -c sarif --projects="${{ matrix.projects }}"');
     const upload = shard.steps.find((step) => step.uses?.startsWith('actions/upload-artifact@'));
     expect(upload).toMatchObject({ if: 'always()', with: { name: 'sarif-${{ matrix.shard }}', path: 'reports/sarif/*.sarif' } });
+  });
+
+  it('gives the cache’s write token to pushes to main only: pull requests get the read token, other jobs none (issue 22)', () => {
+    // The token is an environment secret: nx-cache-write (limited to main by its deployment-branch rule) for a
+    // push to main, nx-cache-read for everything else. A workflow-level secret would reach pull requests too.
+    const shard = workflow.jobs.shard;
+    expect(shard.environment).toBe("${{ github.event_name == 'push' && github.ref == 'refs/heads/main' && 'nx-cache-write' || 'nx-cache-read' }}");
+    expect(Object.keys(workflow.env)).not.toContain('NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN');
+    for (const [name, job] of Object.entries(workflow.jobs)) if (name !== 'shard') expect(JSON.stringify(job)).not.toMatch(/secrets\./);
+    // The one secret the workflow names, once: no job can pick the write token by another name.
+    expect(text.match(/secrets\.[A-Za-z_]+/g)).toEqual(['secrets.NX_CACHE_TOKEN']);
   });
 
   it('merges every shard’s SARIF into one code-scanning upload', () => {
