@@ -120,6 +120,17 @@ describe('generate --archive, then unpack', () => {
     expect(encodeArchive(sites).equals(bytes)).toBe(true);
   });
 
+  it('refuses --out with --archive, which writes no folder, rather than ignoring it (exit 2, nothing written)', async () => {
+    const archive = join(scratch, 'sites.archive.gz');
+    const run = await cli(['generate', SEED, '--archive', archive, '--out', join(scratch, 'out')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `--out ${join(scratch, 'out')} would be ignored; drop --out, and write the sites out with clusterspec unpack ${archive} --out`,
+    );
+    expect(existsSync(archive)).toBe(false);
+    expect(existsSync(join(scratch, 'out'))).toBe(false);
+  });
+
   it('refuses to replace anything but a regular file with the archive', async () => {
     symlinkSync('/etc/hostname', join(scratch, 'link'));
     const run = await cli(['generate', SEED, '--archive', join(scratch, 'link')]);

@@ -127,7 +127,9 @@ describe('lint --fleet', () => {
   it('bounds what a GLOB may expand to and read, and walks ** only inside the repository: exit 2, one line, at once', async () => {
     const braces = await cli(['lint', '--fleet', `sites/${'{a,b}'.repeat(30)}/cluster.yaml`]);
     expect(braces.code).toBe(2);
-    expect(braces.stderr).toMatch(/stands for more than 1000 globs once its braces are expanded; use fewer \{a,b\} groups, or \* instead; run 'clusterspec lint --help' for usage$/);
+    expect(braces.stderr).toMatch(
+      /stands for more than 1000 globs once its braces are expanded; use fewer \{a,b\} groups, or \* instead; run 'clusterspec lint --help' for usage$/,
+    );
 
     const everything = await cli(['lint', '--fleet', '/**/cluster.yaml']);
     expect(everything.code).toBe(2);

@@ -10,6 +10,7 @@ import { loadSpec } from '@clusterspec/spec';
 import { parseAllDocuments } from 'yaml';
 import { generateArtifacts, main, listFiles, replacedPlaceholders } from '@clusterspec/cli';
 import { bundleDigest, RENDER_STAMP_FILE } from '@clusterspec/deploy';
+import { deadline } from '../support/deadline';
 import { ROOT } from '../support/fixtures';
 
 jest.setTimeout(60000);
@@ -37,6 +38,8 @@ const PLAIN: Record<string, string> = {
   ...Object.fromEntries(NAMES.map((name, index) => [name, `S3CR3T-${index}-${name.toLowerCase()}-marker`])),
   // keepalived reads at most 8 characters of its VRRP password: still a marker found nowhere else.
   KEEPALIVED_AUTH_PASS: 'S3CR3Tk7',
+  // Harbor's core takes a CSRF_KEY of exactly 32 bytes.
+  HARBOR_CSRF_KEY: 'S3CR3T-csrf-key-marker-'.padEnd(32, 'k'),
 };
 /** Values with characters that break formats: quotes, `$`, `,`, backslash, `#`, `;`, unicode. */
 const NASTY: Record<string, string> = {
@@ -84,8 +87,7 @@ function setEnv(values: Record<string, string>) {
 }
 
 /** The modern fixture with its fromFile secret pointed at a file in the scratch folder. */
-function modernWithRedisFile(content: string | undefined): string {
-  const secretFile = join(scratch, 'harbor-redis');
+function modernWithRedisFile(content: string | undefined, secretFile = join(scratch, 'harbor-redis')): string {
   if (content !== undefined) writeFileSync(secretFile, content);
   const spec = join(scratch, 'modern.yaml');
   writeFileSync(spec, readFileSync(MODERN, 'utf8').replace('/run/secrets/harbor-redis', secretFile));
@@ -183,6 +185,39 @@ describe('clusterspec render', () => {
     expectNoLeak(result.stderr, { a: 'first S3CR3T-line\nsecond-S3CR3T-line', b: 'a,S3CR3T-comma' });
   });
 
+  // Issue 22, item 7.
+  it("refuses a Harbor CSRF_KEY that is not 32 bytes long: Harbor's core would draw a random key of its own", async () => {
+    setEnv({ ...PLAIN, HARBOR_CSRF_KEY: 'S3CR3T-csrf-'.padEnd(31, 'k') });
+    const spec = modernWithRedisFile('S3CR3T-redis');
+    const result = await cli('render', spec, '--all', '--to', 'deploy');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /\{\{secret:env:HARBOR_CSRF_KEY\}\}: its value cannot be written safely: it is 31 bytes long, and Harbor's core takes a CSRF_KEY of exactly 32 .*shared-secrets\.env/,
+    );
+    expect(existsSync(join(scratch, 'deploy'))).toBe(false);
+    expectNoLeak(result.stderr, { csrf: 'S3CR3T-csrf-'.padEnd(31, 'k') });
+  });
+
+  it('reads a secret only from a regular file of at most 64 KiB that is no file of the system itself, never waiting on one', async () => {
+    setEnv(PLAIN);
+    const fifo = join(scratch, 'fifo');
+    expect(spawnSync('mkfifo', [fifo], { timeout: deadline(10_000) }).status).toBe(0);
+    writeFileSync(join(scratch, 'large'), 'S3CR3T'.repeat(12_000));
+    const cases: [string, string][] = [
+      ['/etc/shadow', 'is /etc/shadow, a file of the system itself and not a secret'],
+      ['/proc/self/environ', 'is /proc/'],
+      ['/dev/zero', 'is /dev/zero, a file of the system itself'],
+      [fifo, 'is not a regular file (a pipe, a socket or a device); put the value in a file'],
+      [join(scratch, 'large'), 'is larger than 64 KiB, far more than a secret'],
+    ];
+    for (const [path, reason] of cases) {
+      const result = await cli('render', modernWithRedisFile(undefined, path), '--all', '--to', 'deploy');
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`{{secret:file:${path}}}: file ${path} ${reason}`);
+      expect(existsSync(join(scratch, 'deploy'))).toBe(false);
+    }
+  });
+
   it('writes `$` as `$$` in Harbor 1.x env templates (./prepare reads them as string.Template)', async () => {
     setEnv({ ...PLAIN, HARBOR_REDIS_PASSWORD: 'pa$$word' });
     expect((await cli('render', SEED, '--host', 'node1', '--to', 'deploy')).code).toBe(0);
@@ -265,7 +300,7 @@ describe('clusterspec render --to: never inside a git work tree, never a file', 
       cwd: scratch,
       encoding: 'utf8',
       env: { ...process.env, ...PLAIN },
-      timeout: 30000,
+      timeout: deadline(30_000),
     });
     expect(spawned.status).toBe(2);
     expect(spawned.stderr.trim().split('\n')).toHaveLength(1);
@@ -360,7 +395,11 @@ describe('no secret value in any output channel of any command', () => {
     // Also as the installed binary, with the values in its real environment: stdout and stderr of a failing render.
     const bin = join(ROOT, 'packages/cli/bin/clusterspec.js');
     const env = { ...process.env, ...values, HARBOR_DB_PASSWORD: 'bad\nS3CR3T-newline' };
-    const spawned = spawnSync('node', [bin, 'render', SEED, '--all', '--to', join(scratch, 'bin-deploy')], { encoding: 'utf8', env, timeout: 30000 });
+    const spawned = spawnSync('node', [bin, 'render', SEED, '--all', '--to', join(scratch, 'bin-deploy')], {
+      encoding: 'utf8',
+      env,
+      timeout: deadline(30_000),
+    });
     expect(spawned.status).toBe(2);
     channels.push(spawned.stdout, spawned.stderr);
     const everything = channels.join('\n');

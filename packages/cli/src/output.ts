@@ -229,6 +229,17 @@ function readLockPid(lock: string): number | undefined {
   }
 }
 
+/** What stands at a lock path that is no readable lock, for the message. */
+function lockKind(lock: string): string {
+  try {
+    const stats = lstatSync(lock);
+    if (stats.isSymbolicLink()) return existsSync(lock) ? 'is a symbolic link' : 'is a symbolic link to nothing';
+    return stats.isFile() ? 'holds no pid' : `is ${kindOf(stats)}`;
+  } catch {
+    return 'keeps changing';
+  }
+}
+
 /**
  * Takes DIR/.<cluster>.lock, holding this process's pid. The pid is written to a private file first and
  * hard-linked into place, which fails atomically (EEXIST) when the lock exists, so a lock is never seen
@@ -267,7 +278,11 @@ export function acquireLock(target: string): () => void {
       // Stale. Remove it only if it still names the dead pid, so a lock just taken over by another run stays.
       if (Object.is(readLockPid(lock), holder)) rmSync(lock, { force: true });
     }
-    throw new OutputLockedError(target, readLockPid(lock) ?? NaN);
+    const holder = readLockPid(lock);
+    if (holder !== undefined && Number.isInteger(holder)) throw new OutputLockedError(target, holder);
+    // Five times it existed and could not be read or removed as a lock: a dangling symbolic link, or a lock
+    // without a pid that keeps coming back. Never "pid NaN": say what the entry is and what to do.
+    throw new FileError(`cannot take the lock ${lock} for ${target}: it ${lockKind(lock)}, not a lock a clusterspec run wrote; delete ${lock} and run again`);
   } catch (error) {
     // /proc and the like answer ENOENT for a new file in a folder that exists.
     if (errnoOf(error) === 'ENOENT' && existsSync(folder))

@@ -1,6 +1,6 @@
 import { carriesSecret, SECRET_PLACEHOLDER, secretPlaceholder, type Artifact, type ArtifactFormat, type ClusterModel, type SecretRef } from '@clusterspec/spec';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
 
 /**
  * Filling `{{secret:env:NAME}}` / `{{secret:file:/path}}` placeholders with their values, for `render`.
@@ -21,6 +21,7 @@ import { resolve } from 'node:path';
  *   ./prepare's string.Template, so `$` is written `$$`; `_REDIS_URL` is comma-separated, so `,` is
  *   refused there; harbor.cfg is read by Python's ConfigParser, which cuts a value at a `;` or `#` after
  *   a blank, so those are refused.
+ *   Harbor's CSRF_KEY must be exactly 32 bytes long.
  * - Anywhere else in a structured file (unquoted YAML, HCL or JSON): only [A-Za-z0-9._~+/=-] is accepted.
  */
 
@@ -78,9 +79,67 @@ export function secretUses(model: ClusterModel, artifacts: readonly Artifact[]):
   return [...uses.values()];
 }
 
+/** The largest secret file read: a password, a token or a key is far smaller (a 4096-bit RSA key in PEM is 3.3 KB). */
+export const MAX_SECRET_FILE_BYTES = 64 << 10;
+/**
+ * Files that are never a secret for a configuration file, checked on the path with links resolved: the running
+ * system's pseudo-files (/proc/self/environ holds every variable of the process; /dev/zero never ends) and the
+ * password databases of the host's own accounts (shadow(5), gshadow(5), and their backups). A spec naming one is a
+ * mistake or an attempt to carry the host's hashes into generated files.
+ */
+const NOT_SECRETS = { folders: ['/proc', '/sys', '/dev'], files: ['/etc/shadow', '/etc/shadow-', '/etc/gshadow', '/etc/gshadow-', '/etc/security/opasswd'] };
+
+const ERRNO_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'does not exist',
+  EACCES: 'is not readable',
+  EISDIR: 'is a directory',
+  ELOOP: 'is a loop of links',
+};
+
+/**
+ * A secret file's bytes, or why not: only a regular file (opened without blocking, checked on its descriptor: a
+ * FIFO would wait for a writer forever), at most MAX_SECRET_FILE_BYTES, none of NOT_SECRETS.
+ */
+function readSecretFile(name: string): { bytes: Buffer } | { reason: string } {
+  const failed = (error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    return { reason: ERRNO_REASONS[code] ?? `cannot be read (${code})` };
+  };
+  let real: string;
+  try {
+    real = realpathSync(resolve(name));
+  } catch (error) {
+    return failed(error);
+  }
+  if (NOT_SECRETS.files.includes(real) || NOT_SECRETS.folders.some((folder) => real === folder || real.startsWith(`${folder}${sep}`)))
+    return { reason: `is ${real}, a file of the system itself and not a secret; put the value in a file of its own (e.g. /run/secrets/NAME, mode 0600)` };
+  let descriptor: number;
+  try {
+    descriptor = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return failed(error);
+  }
+  try {
+    const stats = fstatSync(descriptor);
+    if (stats.isDirectory()) return { reason: 'is a directory' };
+    if (!stats.isFile()) return { reason: 'is not a regular file (a pipe, a socket or a device); put the value in a file' };
+    // Read up to one byte past the bound, whatever the size says: a file may grow while it is read.
+    const bytes = Buffer.alloc(MAX_SECRET_FILE_BYTES + 1);
+    let length = 0;
+    for (let got = -1; got !== 0 && length < bytes.length; length += got) got = readSync(descriptor, bytes, length, bytes.length - length, null);
+    if (length > MAX_SECRET_FILE_BYTES)
+      return { reason: `is larger than ${MAX_SECRET_FILE_BYTES >> 10} KiB, far more than a secret; name the file that holds only the value` };
+    return { bytes: bytes.subarray(0, length) };
+  } catch (error) {
+    return failed(error);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
 /**
  * Reads a secret's value: the environment variable, or the file's contents without one trailing newline
- * (relative paths from the current directory). Returns a reason instead when there is none.
+ * (relative paths from the current directory; readSecretFile's rules). Returns a reason instead when there is none.
  */
 export function readSecret(use: SecretUse, env: NodeJS.ProcessEnv = process.env): { value: string } | { reason: string } {
   if (use.kind === 'env') {
@@ -89,21 +148,9 @@ export function readSecret(use: SecretUse, env: NodeJS.ProcessEnv = process.env)
     if (value === '') return { reason: `environment variable ${use.name} is empty` };
     return { value };
   }
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(resolve(use.name));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'does not exist'
-        : code === 'EACCES'
-          ? 'is not readable'
-          : code === 'EISDIR'
-            ? 'is a directory'
-            : `cannot be read (${code ?? 'error'})`;
-    return { reason: `file ${use.name} ${why}` };
-  }
+  const read = readSecretFile(use.name);
+  if ('reason' in read) return { reason: `file ${use.name} ${read.reason}` };
+  const { bytes } = read;
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -140,6 +187,12 @@ function placement(format: ArtifactFormat, line: string, offset: number): Placem
   if (format === 'keepalived') return 'keepalived';
   return 'line';
 }
+
+/**
+ * Harbor's core uses CSRF_KEY only when it is exactly 32 bytes (gorilla/csrf's key; goharbor/harbor
+ * src/server/middleware/csrf/csrf.go draws a random one otherwise, and ./prepare draws 32 characters).
+ */
+const HARBOR_CSRF_KEY_BYTES = 32;
 
 const BARE_SAFE = /^[A-Za-z0-9._~+/=-]+$/;
 // C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
@@ -178,6 +231,10 @@ function place(value: string, where: Placement, line: string): { text: string } 
       const problem = lineProblem(value);
       if (problem) return { reason: problem };
       if (/^\s*_REDIS_URL=/.test(line) && value.includes(',')) return { reason: 'contains ",", which separates the fields of _REDIS_URL' };
+      if (/^\s*CSRF_KEY=/.test(line) && Buffer.byteLength(value) !== HARBOR_CSRF_KEY_BYTES)
+        return {
+          reason: `is ${Buffer.byteLength(value)} bytes long, and Harbor's core takes a CSRF_KEY of exactly ${HARBOR_CSRF_KEY_BYTES} (any other length is replaced by a random key per instance, so instances behind one balancer disagree)`,
+        };
       return { text: value.replace(/\$/g, '$$$$') };
     }
     case 'harbor-cfg': {

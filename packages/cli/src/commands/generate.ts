@@ -20,12 +20,17 @@ With --archive FILE, every site's files go into that one file instead (gzipped, 
 whole or not at all), for a build cache or a CI artifact; 'clusterspec unpack FILE' writes them out.
 A spec of - is read from standard input.
 ${VERBOSITY_USAGE}`,
-  options: { out: { type: 'string', default: 'out' }, archive: { type: 'string' }, ...VERBOSITY_OPTIONS },
+  // No default for --out: generate must tell a DIR given with --archive (which writes no folder) from none.
+  options: { out: { type: 'string' }, archive: { type: 'string' }, ...VERBOSITY_OPTIONS },
   async run(positionals, values, io) {
     const level = verbosity(values);
     const out = outFolder(values);
     const archive = values.archive as string | undefined;
     if (archive === '') throw new UsageError('--archive "" names no file; give one (e.g. --archive dist/sites.archive.gz)');
+    if (archive !== undefined && values.out !== undefined)
+      throw new UsageError(
+        `--archive ${archive} writes every site into that one file and no folder, so --out ${out} would be ignored; drop --out, and write the sites out with clusterspec unpack ${archive} --out ${out}`,
+      );
     const models = loadAll(positionals, out);
     const step = progress(io, level, models, 'generating');
     // Every spec is generated before anything is written: one failure leaves every folder as it was.
