@@ -1,3 +1,4 @@
+import { visible } from '@clusterspec/pki';
 import type { Diagnostic } from '../rule';
 
 const COLOURS = { error: '\u001b[31m', warning: '\u001b[33m', info: '\u001b[36m', dim: '\u001b[2m', bold: '\u001b[1m', reset: '\u001b[0m' };
@@ -18,10 +19,11 @@ export function formatText(diagnostics: readonly Diagnostic[], options: { colour
       .filter((diagnostic) => diagnostic.location.file === file)
       .map((diagnostic) => {
         const { line, column } = diagnostic.location;
-        const artifact = diagnostic.artifact ? paint('dim', ` (${diagnostic.artifact})`) : '';
-        return `${file}:${line}:${column} ${paint(diagnostic.severity, diagnostic.severity)} ${diagnostic.message}${artifact} ${paint('dim', diagnostic.ruleId)}`;
+        // A message can carry text from outside (a collected certificate's names): shown, never sent to the terminal.
+        const artifact = diagnostic.artifact ? paint('dim', ` (${visible(diagnostic.artifact)})`) : '';
+        return `${visible(file)}:${line}:${column} ${paint(diagnostic.severity, diagnostic.severity)} ${visible(diagnostic.message)}${artifact} ${paint('dim', diagnostic.ruleId)}`;
       });
-    return [paint('bold', file), ...lines].join('\n');
+    return [paint('bold', visible(file)), ...lines].join('\n');
   });
   const { errors, warnings, infos } = summarise(diagnostics);
   const summary =

@@ -1,6 +1,7 @@
 import type { LintRule } from '../rule';
 import { certExpiry } from './cert-expiry';
 import { certIssuer } from './cert-issuer';
+import { certNotRead } from './cert-not-read';
 import { certPlanDrift } from './cert-plan-drift';
 import { certSubject } from './cert-subject';
 import { certUsage } from './cert-usage';
@@ -71,4 +72,5 @@ export const rules: readonly LintRule[] = [
   certUsage,
   certSubject,
   certPlanDrift,
+  certNotRead,
 ];
