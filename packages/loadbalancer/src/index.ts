@@ -1,4 +1,5 @@
 import { defineGenerator, type ArtifactDescriptor, type Generator } from '@clusterspec/spec';
+import { generateHaproxy, haproxyCfgFile } from './haproxy';
 import { checkApiServerFile, generateKeepalived, keepalivedConfFile, nonlocalBindFile } from './keepalived';
 import { generateKubeVip, kubeVipInitManifestFile, kubeVipManifestFile } from './kube-vip';
 import { generateLoadBalancerNginx, nginxConfFile } from './nginx-conf';
@@ -12,9 +13,10 @@ export {
   keepalivedConfFile,
   NONLOCAL_BIND_SYSCTL_PATH,
   nonlocalBindFile,
-  vrrpPriority,
+  VRRP_PRIORITY,
   type KeepalivedConf,
 } from './keepalived';
+export { APISERVER_HEALTH_CHECK, balancesWithHaproxy, HAPROXY_CFG_PATH, haproxyCfgFile, type HaproxyCfg } from './haproxy';
 export { KUBE_VIP_INIT_MANIFEST_PATH, KUBE_VIP_MANIFEST_PATH, kubeVipInitManifestFile, kubeVipManifestFile } from './kube-vip';
 export {
   NGINX_CONF_PATH,
@@ -32,6 +34,7 @@ export { PER_NODE_PROXY_CONF_PATH, PER_NODE_PROXY_MANIFEST_PATH, perNodeProxyCon
 
 export const loadBalancerGenerators: readonly Generator[] = [
   defineGenerator([nginxConfFile], generateLoadBalancerNginx),
+  defineGenerator([haproxyCfgFile], generateHaproxy),
   defineGenerator([keepalivedConfFile, checkApiServerFile, nonlocalBindFile], generateKeepalived),
   defineGenerator([kubeVipManifestFile, kubeVipInitManifestFile], generateKubeVip),
   defineGenerator([perNodeProxyConfFile, perNodeProxyManifestFile], generatePerNodeProxy),

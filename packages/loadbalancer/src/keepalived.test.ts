@@ -20,11 +20,14 @@ describe('keepalived on the apiserver-lb hosts', () => {
     expect(files.get(`hosts/lb-1${NONLOCAL_BIND_SYSCTL_PATH}`)).toMatch(/^net\.ipv4\.ip_nonlocal_bind = 1$/m);
   });
 
-  it('gives one VRRP instance: priorities by host order, unicast peers, the interface, a placeholder password, the tracked check', () => {
+  it('gives one VRRP instance: one priority and BACKUP everywhere, unicast peers, the interface, a placeholder password, the weighted check', () => {
     const sites = byPath(generateKeepalived(threeBalancers()));
     const conf = (host: string) => sites.get(`hosts/${host}${KEEPALIVED_CONF_PATH}`) as string;
-    expect(['lb-1', 'lb-2', 'lb-3'].map((host) => Number(/priority (\d+)/.exec(conf(host))?.[1]))).toEqual([102, 101, 100]);
-    expect(['lb-1', 'lb-2', 'lb-3'].map((host) => /state (\w+)/.exec(conf(host))?.[1])).toEqual(['MASTER', 'BACKUP', 'BACKUP']);
+    expect(['lb-1', 'lb-2', 'lb-3'].map((host) => Number(/\n\s+priority (\d+)/.exec(conf(host))?.[1]))).toEqual([100, 100, 100]);
+    expect(['lb-1', 'lb-2', 'lb-3'].map((host) => /state (\w+)/.exec(conf(host))?.[1])).toEqual(['BACKUP', 'BACKUP', 'BACKUP']);
+    // A failed check lowers the priority (the address moves to a passing host) instead of FAULT (it would leave every host).
+    expect(conf('lb-1')).toMatch(/vrrp_script check_apiserver \{[^}]*\n\s+weight -10\n/);
+    expect(conf('lb-1')).not.toMatch(/nopreempt|state MASTER/);
     expect(conf('lb-2')).toMatch(/unicast_src_ip 10\.20\.0\.12\n\s+unicast_peer \{\n\s+10\.20\.0\.11\n\s+10\.20\.0\.13\n\s+\}/);
     expect(conf('lb-1')).toContain('interface ens192');
     expect(conf('lb-1')).toContain('auth_pass {{secret:env:KEEPALIVED_AUTH_PASS}}');
@@ -47,11 +50,14 @@ describe('keepalived on the apiserver-lb hosts', () => {
     expect(byPath(generateKeepalived(chosen)).get(`hosts/lb-2${KEEPALIVED_CONF_PATH}`)).toContain('virtual_router_id 51');
   });
 
-  it('checks the local balancer and, while holding the address, the address itself, each bounded in time', () => {
+  it('checks the local listener and every apiserver directly (not one round-robin pick), each probe bounded in time', () => {
     const script = files.get(`hosts/lb-1${CHECK_APISERVER_PATH}`) as string;
-    expect(script).toContain('https://127.0.0.1:8443/healthz');
-    expect(script).toContain('https://10.20.0.10:8443/healthz');
-    expect(script.match(/--max-time 2/g)).toHaveLength(2);
+    expect(script).toContain('ss -Hltn "( sport = :8443 )"');
+    expect(script).toContain('for apiserver in 10.20.0.21:6443 10.20.0.22:6443 10.20.0.23:6443; do');
+    expect(script).toContain('--max-time 2');
+    expect(script).not.toContain('127.0.0.1:8443');
+    // keepalived's timeout covers every probe at its limit.
+    expect(files.get(`hosts/lb-1${KEEPALIVED_CONF_PATH}`)).toMatch(/\n\s+timeout 7\n/);
   });
 
   it('is written only with provider keepalived', () => {

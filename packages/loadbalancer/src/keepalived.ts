@@ -11,7 +11,8 @@ export interface KeepalivedConf {
   readonly address: string;
   readonly interface: string;
   readonly instance: string;
-  readonly state: 'MASTER' | 'BACKUP';
+  /** BACKUP on every host: the address goes to whichever host times out first, see VRRP_PRIORITY. */
+  readonly state: 'BACKUP';
   readonly priority: number;
   readonly virtualRouterId: number;
   /** This host's address, the source of its unicast adverts. */
@@ -21,15 +22,39 @@ export interface KeepalivedConf {
   /** auth_pass: a `{{secret:…}}` placeholder in out/. */
   readonly password: string;
   readonly checkScript: string;
+  /** Seconds between checks, and the most one may take. */
+  readonly checkInterval: number;
+  readonly checkTimeout: number;
+  /** Negative: what a failed check takes off the priority. */
+  readonly checkWeight: number;
 }
 
-/** What the health check probes: the local balancer's port, and the virtual address while this host holds it. */
+/** What the health check probes: the local balancer's listener, and every apiserver directly. */
 export interface CheckApiServer {
   readonly host: string;
   readonly address: string;
   readonly interface: string;
+  /** The balancer's port. */
   readonly port: number;
+  /** address:bindPort of every apiserver, in spec order. */
+  readonly apiServers: readonly string[];
+  /** The most one /healthz probe may take (curl --max-time). */
+  readonly probeSeconds: number;
 }
+
+/**
+ * One priority for every holder: VRRP never takes the address from a master of equal priority (RFC 3768,
+ * 6.4.2: a backup preempts only a lower priority), so a host that recovers or restarts does not move it.
+ */
+export const VRRP_PRIORITY = 100;
+/**
+ * A failed check lowers the priority below every passing host's, so a host whose balancer works takes the
+ * address, and keeps it where it is when every check fails (kubeadm's HA guide: weight, not FAULT).
+ */
+export const CHECK_WEIGHT = -10;
+/** Checks every 2 s, two failures in a row count (so a dead balancer loses the address within about 6 s). */
+export const CHECK_INTERVAL_SECONDS = 2;
+export const PROBE_SECONDS = 2;
 
 const KEEPALIVED_READS = [
   ...HOST_FIELDS,
@@ -42,7 +67,7 @@ export const keepalivedConfFile = defineArtifact<KeepalivedConf>({
   id: 'loadbalancer/keepalived-conf',
   pattern: `hosts/*${KEEPALIVED_CONF_PATH}`,
   description:
-    'one VRRP instance for `virtualAddress` on `interface`: `virtual_router_id` from the spec or derived, priority by host order (the first host is MASTER), `unicast_src_ip`/`unicast_peer` of the other balancers, `auth_pass` as a placeholder, `track_script` of the health check',
+    'one VRRP instance for `virtualAddress` on `interface`: `virtual_router_id` from the spec or derived, every host BACKUP with one priority, `unicast_src_ip`/`unicast_peer` of the other balancers, `auth_pass` as a placeholder, `track_script` of the health check with `weight -10` (a failed check moves the address to a passing host, never off every host)',
   where: 'apiserver-lb hosts, provider keepalived',
   reads: [...KEEPALIVED_READS, 'spec.kubernetes.loadBalancer.virtualRouterId', 'spec.kubernetes.loadBalancer.vrrpPassword', 'metadata.name'],
   secretKeys: ['password'],
@@ -56,9 +81,9 @@ export const checkApiServerFile = defineArtifact<CheckApiServer>({
   id: 'loadbalancer/check-apiserver',
   pattern: `hosts/*${CHECK_APISERVER_PATH}`,
   description:
-    "keepalived's health check: fails when no apiserver answers `/healthz` through the local balancer or, while this host holds it, at the virtual address (each `curl` bounded to 2s)",
+    "keepalived's health check: fails when nothing listens on the LB port on this host, or when no apiserver answers `/healthz`, each probed directly (each `curl` bounded to 2s)",
   where: 'apiserver-lb hosts, provider keepalived',
-  reads: [...KEEPALIVED_READS, 'spec.kubernetes.loadBalancer.port'],
+  reads: [...KEEPALIVED_READS, 'spec.kubernetes.loadBalancer.port', 'spec.kubernetes.apiServer.bindPort'],
   secretKeys: [],
   consumer: 'keepalived (vrrp_script), as root',
   format: 'shell',
@@ -78,37 +103,39 @@ export const nonlocalBindFile = defineArtifact<{ readonly address: string }>({
   render: compileTemplate<{ readonly address: string }>(join(__dirname, '../templates/sysctl-nonlocal-bind.conf.ejs')),
 });
 
-/** VRRP priority of the holder at `index` in spec order: the first host is preferred, each next one less. */
-export function vrrpPriority(index: number, holders: number): number {
-  return 100 + (holders - 1 - index);
-}
-
 /**
  * keepalived on every apiserver-lb host (kubeadm's HA guide, docs/ha-considerations.md: keepalived in front
  * of the balancers): one VRRP instance for virtualAddress with unicast peers (no multicast needed on the
- * network), priorities by host order, the password as a placeholder, a check script tracking the local
- * balancer and the apiservers behind it, and the sysctl that lets the balancer bind the address it does not hold.
+ * network), one priority with a weighted check (the rules are in keepalived.conf.ejs), the password as a
+ * placeholder, a check script judging the local balancer and the apiservers behind it, and the sysctl that
+ * lets the balancer bind the address it does not hold.
  */
 export function generateKeepalived(model: ClusterModel): Artifact[] {
   const { loadBalancer } = model.kubernetes;
   const { virtualIP } = loadBalancer;
   if (virtualIP?.provider !== 'keepalived') return [];
   const { holders } = virtualIP;
-  return holders.flatMap((host, index) => {
+  const { controlPlaneHosts, apiServer } = model.kubernetes;
+  const apiServers = controlPlaneHosts.map((host) => `${host.address}:${apiServer.bindPort}`);
+  return holders.flatMap((host) => {
     const common = { host: host.name, address: virtualIP.address, interface: virtualIP.interface };
     return [
       artifact(keepalivedConfFile, hostFile(host, KEEPALIVED_CONF_PATH), {
         ...common,
         instance: 'kube_apiserver',
-        state: index === 0 ? 'MASTER' : 'BACKUP',
-        priority: vrrpPriority(index, holders.length),
+        state: 'BACKUP',
+        priority: VRRP_PRIORITY,
         virtualRouterId: virtualIP.virtualRouterId,
         sourceAddress: host.address,
         peers: holders.filter((peer) => peer !== host).map((peer) => ({ name: peer.name, address: peer.address })),
         password: secretPlaceholder(loadBalancer.vrrpPassword),
         checkScript: CHECK_APISERVER_PATH,
+        checkInterval: CHECK_INTERVAL_SECONDS,
+        // Every probe at its limit, and a second for ss and the shell.
+        checkTimeout: apiServers.length * PROBE_SECONDS + 1,
+        checkWeight: CHECK_WEIGHT,
       }),
-      artifact(checkApiServerFile, hostFile(host, CHECK_APISERVER_PATH), { ...common, port: loadBalancer.port }),
+      artifact(checkApiServerFile, hostFile(host, CHECK_APISERVER_PATH), { ...common, port: loadBalancer.port, apiServers, probeSeconds: PROBE_SECONDS }),
       artifact(nonlocalBindFile, hostFile(host, NONLOCAL_BIND_SYSCTL_PATH), { address: virtualIP.address }),
     ];
   });

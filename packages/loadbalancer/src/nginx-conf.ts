@@ -2,6 +2,7 @@ import { harborBalancer, renderHarborBalancer, type HarborBalancer } from '@clus
 import { HOST_FIELDS, artifact, compileTemplate, defineArtifact, hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { apiServerStream, renderApiServerStream, type ApiServerStream } from './apiserver-stream';
+import { balancesWithHaproxy } from './haproxy';
 
 const renderNginxConfTemplate = compileTemplate<{ http: string; stream: string; loadStreamModule: boolean; user: string }>(
   join(__dirname, '../templates/nginx.conf.ejs'),
@@ -53,11 +54,14 @@ export function renderStaticBalancers(balancers: StaticBalancers): NginxSections
   };
 }
 
-/** The load balancers a host runs because of its roles: the apiserver's (stream) and Harbor's (http). */
+/**
+ * The load balancers nginx runs on a host because of its roles: the apiserver's (stream; only with engine
+ * nginx, haproxy.ts writes it otherwise) and Harbor's (http).
+ */
 export function staticBalancers(model: ClusterModel, host: Host): StaticBalancers {
   const harbor = model.harbor?.loadBalancer.hosts.includes(host) ? harborBalancer(model) : undefined;
   return {
-    ...(host.roles.includes('apiserver-lb') ? { apiServer: apiServerStream(model) } : {}),
+    ...(host.roles.includes('apiserver-lb') && !balancesWithHaproxy(model) ? { apiServer: apiServerStream(model) } : {}),
     ...(harbor ? { harbor } : {}),
   };
 }
@@ -72,9 +76,10 @@ export const nginxConfFile = defineArtifact<StaticBalancers>({
   pattern: `hosts/*${NGINX_CONF_PATH}`,
   description:
     "the whole nginx.conf: the stream module loaded when a stream section exists, a `stream` upstream of every apiserver at `bindPort` with the spec's timeouts, the Harbor `http` balancer (no body limit, no buffering, 900s timeouts, forwarded headers; `least_conn` for Harbor 2.x, whose instances share their secrets, `ip_hash` for 1.1)",
-  where: 'apiserver-lb and Harbor balancer hosts that are not ingress hosts',
+  where: 'apiserver-lb hosts with engine nginx and Harbor balancer hosts, that are not ingress hosts',
   reads: [
     ...HOST_FIELDS,
+    'spec.kubernetes.loadBalancer.engine',
     'spec.kubernetes.loadBalancer.port',
     'spec.kubernetes.loadBalancer.connectTimeout',
     'spec.kubernetes.loadBalancer.proxyTimeout',

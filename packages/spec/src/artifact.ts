@@ -14,6 +14,7 @@ export type ArtifactFormat =
   | 'toml'
   | 'hcl'
   | 'nginx'
+  | 'haproxy'
   | 'go-template'
   | 'ini'
   | 'env'

@@ -49,6 +49,7 @@ const CHANGES: Record<string, { readonly value: unknown; readonly prepare?: (doc
   '#/$defs/kubernetes/properties/apiServer/properties/bindPort': { value: 7443 },
   '#/$defs/kubernetes/properties/apiServer/properties/certSANs': { value: ['api.example'] },
   '#/$defs/kubernetes/properties/loadBalancer/properties/port': { value: 7443 },
+  '#/$defs/kubernetes/properties/loadBalancer/properties/engine': { value: 'nginx' },
   '#/$defs/kubernetes/properties/loadBalancer/properties/connectTimeout': { value: '2s' },
   '#/$defs/kubernetes/properties/loadBalancer/properties/proxyTimeout': { value: '20m' },
   '#/$defs/kubernetes/properties/loadBalancer/properties/interface': {

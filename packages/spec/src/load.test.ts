@@ -133,6 +133,7 @@ describe('defaults of a minimal spec', () => {
     expect(model.kubernetes.apiServer).toEqual({ bindPort: 6443, certSANs: [] });
     expect(model.kubernetes.loadBalancer).toEqual({
       port: 6443,
+      engine: 'haproxy',
       virtualAddress: undefined,
       addToCertificates: true,
       mode: 'central',
@@ -195,6 +196,7 @@ describe('the modern fixture', () => {
     const balancers = model.hosts.filter((host) => host.roles.includes('apiserver-lb'));
     expect(model.kubernetes.loadBalancer).toEqual({
       port: 8443,
+      engine: 'nginx',
       virtualAddress: '10.20.0.10',
       virtualIP: {
         address: '10.20.0.10',

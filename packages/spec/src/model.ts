@@ -86,6 +86,8 @@ export interface KubernetesModel {
   readonly apiServer: { readonly bindPort: number; readonly certSANs: readonly string[] };
   readonly loadBalancer: {
     readonly port: number;
+    /** What balances the apiservers on the apiserver-lb hosts: haproxy (active /healthz checks) or nginx (passive). */
+    readonly engine: 'haproxy' | 'nginx';
     readonly virtualAddress?: string;
     /** How virtualAddress moves between hosts; set exactly when virtualAddress is. */
     readonly virtualIP?: VirtualIP;

