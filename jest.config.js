@@ -5,5 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }] },
   moduleNameMapper: { '^@clusterspec/([a-z]+)$': '<rootDir>/packages/$1/src' },
-  testTimeout: 30000,
+  // 30 s at rest, scaled by the load when each test file starts (tests/support/jest-timeout.ts).
+  setupFilesAfterEnv: ['<rootDir>/tests/support/jest-timeout.ts'],
 };

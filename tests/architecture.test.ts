@@ -4,6 +4,7 @@ import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { preProcessFile } from 'typescript';
 import { ROOT } from './support/fixtures';
+import { deadline } from './support/deadline';
 
 /**
  * The packages' boundaries, read from the code itself: a package is used through its name and its
@@ -251,7 +252,7 @@ const NOT_THE_REPOSITORY = new Set(['.git', 'node_modules', 'dist', '.nx', 'cove
  * Outside a git work tree (an exported archive), a walk that skips the folders git ignores.
  */
 function repositoryTextFiles(): string[] {
-  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8', timeout: 30000 });
+  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8', timeout: deadline(30000) });
   if (listed.status === 0) {
     return listed.stdout
       .split('\0')

@@ -6,6 +6,7 @@ import { loadSpec } from '@clusterspec/spec';
 import { generateSite } from '@clusterspec/cli';
 import { cli as runCli } from './support/cli';
 import { ROOT } from './support/fixtures';
+import { deadline } from './support/deadline';
 
 const SEED = join(ROOT, 'fixtures/seed-ha/cluster.yaml');
 
@@ -124,8 +125,8 @@ describe('clusterspec CLI', () => {
 
   it('runs as the installed binary with the documented exit codes', () => {
     const bin = join(ROOT, 'packages/cli/bin/clusterspec.js');
-    expect(execFileSync('node', [bin, 'validate', SEED], { encoding: 'utf8', timeout: 20000 })).toMatch(/ok/);
-    const missing = spawnSync('node', [bin, 'validate', join(scratch, 'nope.yaml')], { encoding: 'utf8', timeout: 20000 });
+    expect(execFileSync('node', [bin, 'validate', SEED], { encoding: 'utf8', timeout: deadline(20000) })).toMatch(/ok/);
+    const missing = spawnSync('node', [bin, 'validate', join(scratch, 'nope.yaml')], { encoding: 'utf8', timeout: deadline(20000) });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/nope\.yaml:1:1: error: cannot read the spec: no such file/);
     expect(missing.stderr).not.toMatch(/at .*\.js:\d+/);

@@ -9,8 +9,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureSpecs, ROOT } from '../support/fixtures';
+import { deadline } from '../support/deadline';
 
-jest.setTimeout(600000);
+jest.setTimeout(deadline(600000));
 
 const ANSIBLE_PLAYBOOK = '/usr/bin/ansible-playbook';
 const ANSIBLE_LINT = '/usr/bin/ansible-lint';
@@ -32,7 +33,7 @@ beforeAll(() => {
   const generated = spawnSync(process.execPath, [CLI, 'generate', ...fixtureSpecs(), '--out', join(work, 'out')], {
     cwd: ROOT,
     encoding: 'utf8',
-    timeout: 120000,
+    timeout: deadline(120000),
   });
   if (generated.status !== 0) throw new Error(`generate failed: ${generated.stderr}`);
 });
@@ -47,7 +48,7 @@ const sites = () => readdirSync(join(work, 'out')).sort();
       const deploy = join(work, 'out', site, 'deploy');
       const run = spawnSync(ANSIBLE_PLAYBOOK, ['-i', join(deploy, 'inventory.yml'), join(deploy, 'site.yml'), '--syntax-check'], {
         encoding: 'utf8',
-        timeout: 60000,
+        timeout: deadline(60000),
         env: ansibleEnv,
       });
       expect({ site, status: run.status, output: run.status === 0 ? '' : `${run.stdout}${run.stderr}` }).toEqual({ site, status: 0, output: '' });
@@ -62,7 +63,7 @@ const sites = () => readdirSync(join(work, 'out')).sort();
       const run = spawnSync(ANSIBLE_LINT, ['--offline', '--nocolor', '--profile', 'production', ...playbooks], {
         cwd: work,
         encoding: 'utf8',
-        timeout: 180000,
+        timeout: deadline(180000),
         env: ansibleEnv,
       });
       expect({ status: run.status, output: run.status === 0 ? '' : `${run.stdout}${run.stderr}` }).toEqual({ status: 0, output: '' });

@@ -23,6 +23,7 @@ import { parseAllDocuments } from 'yaml';
 import { cli } from '../support/cli';
 import { ROOT } from '../support/fixtures';
 import { makeCA, openssl, signFromPlan } from '../support/pki';
+import { deadline } from '../support/deadline';
 
 const MODERN = join(ROOT, 'fixtures/modern/cluster.yaml');
 const NEW_NAME = 'api.corp.example';
@@ -52,7 +53,7 @@ else if (phase === 'init phase certs apiserver') {
   const names = ['kubernetes', ...(cluster.apiServer.certSANs || [])];
   const alt = names.map((name) => (/^[0-9.]+$/.test(name) ? 'IP:' : 'DNS:') + name).join(',');
   writeFileSync(join(scratch, 'ext'), 'subjectAltName = ' + alt + '\\n');
-  const run = (...words) => execFileSync('openssl', words, { stdio: 'ignore', timeout: 30000 });
+  const run = (...words) => execFileSync('openssl', words, { stdio: 'ignore', timeout: ${deadline(30000)} });
   run('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(pki, 'apiserver.key'), '-subj', '/CN=kube-apiserver', '-out', join(scratch, 'csr'));
   run('x509', '-req', '-in', join(scratch, 'csr'), '-CA', join(pki, 'ca.crt'), '-CAkey', join(pki, 'ca.key'), '-CAcreateserial', '-CAserial', join(scratch, 'srl'), '-days', '365', '-extfile', join(scratch, 'ext'), '-out', join(pki, 'apiserver.crt'));
 } else { console.error('stand-in kubeadm: not a phase the runbook should use: ' + phase); process.exit(1); }
@@ -120,7 +121,7 @@ function run(blocks: readonly string[], scratch: ReturnType<typeof host>): strin
   const script = blocks.join('').replaceAll('/etc/kubernetes', `${scratch.root}/etc/kubernetes`).replaceAll('/root/', `${scratch.root}/root/`);
   const result = spawnSync('sh', ['-e', '-c', script], {
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: deadline(60_000),
     env: {
       PATH: [scratch.bin, dirname(process.execPath), '/usr/bin', '/bin'].join(':'),
       STANDIN_LOG: scratch.log,

@@ -25,8 +25,9 @@ import { generateArtifacts } from '@clusterspec/cli';
 import { ROOT } from '../support/fixtures';
 import { makeCA } from '../support/pki';
 import { artifactsMatching } from '../support/generated-sites';
+import { deadline } from '../support/deadline';
 
-jest.setTimeout(180000);
+jest.setTimeout(deadline(180000));
 
 const CONTAINERD = '/usr/bin/containerd';
 const CTR = '/usr/bin/ctr';
@@ -36,7 +37,7 @@ const configs = artifactsMatching(/^hosts\/[^/]+\/etc\/containerd\/config\.toml$
 const configVersion = (content: string) => (parseToml(content) as { version?: number }).version;
 
 function configDump(file: string): { status: number | null; output: string } {
-  const run = spawnSync(CONTAINERD, ['--config', file, 'config', 'dump'], { encoding: 'utf8', timeout: 30000 });
+  const run = spawnSync(CONTAINERD, ['--config', file, 'config', 'dump'], { encoding: 'utf8', timeout: deadline(30000) });
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
@@ -133,7 +134,7 @@ function call(url: string, method: string, ca: string | undefined, body?: Buffer
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const headers: Record<string, string | number> = { 'Content-Length': body?.length ?? 0 };
     if (contentType) headers['Content-Type'] = contentType;
-    const req = send(target, { method, headers, timeout: 10000, ...(ca ? { ca } : {}) }, (res) => {
+    const req = send(target, { method, headers, timeout: deadline(10000), ...(ca ? { ca } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, body: Buffer.concat(chunks).toString('utf8') }));
@@ -279,7 +280,7 @@ const control = NO_CONTROL ? it.skip : it;
     const ca = () => readFileSync(join(directory, 'ca.crt'), 'utf8');
 
     const openssl = (...args: string[]) => {
-      const run = spawnSync('openssl', args, { cwd: directory, encoding: 'utf8', timeout: 30000 });
+      const run = spawnSync('openssl', args, { cwd: directory, encoding: 'utf8', timeout: deadline(30000) });
       if (run.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${run.stderr}`);
     };
 
@@ -361,7 +362,7 @@ const control = NO_CONTROL ? it.skip : it;
       stops.push(containerd.stop);
       await waitFor(
         'containerd',
-        () => spawnSync(CTR, ['--address', socket, 'version'], { timeout: 5000 }).status === 0,
+        () => spawnSync(CTR, ['--address', socket, 'version'], { timeout: deadline(5000) }).status === 0,
         20000,
         containerd.child,
         containerd.log,
@@ -388,12 +389,12 @@ const control = NO_CONTROL ? it.skip : it;
         ...(hostsDir ? ['--hosts-dir', hostsDir] : []),
         reference,
       ];
-      const run = spawnSync(CTR, args, { encoding: 'utf8', timeout: 60000 });
+      const run = spawnSync(CTR, args, { encoding: 'utf8', timeout: deadline(60000) });
       return { status: run.status, output: `${run.stdout}${run.stderr}` };
     }
 
     function imageDigest(reference: string): string | undefined {
-      const run = spawnSync(CTR, ['--address', socket, '--namespace', 'clusterspec-test', 'images', 'ls'], { encoding: 'utf8', timeout: 20000 });
+      const run = spawnSync(CTR, ['--address', socket, '--namespace', 'clusterspec-test', 'images', 'ls'], { encoding: 'utf8', timeout: deadline(20000) });
       const line = run.stdout.split('\n').find((entry) => entry.startsWith(`${reference} `));
       return line?.split(/\s+/).find((field) => field.startsWith('sha256:'));
     }

@@ -23,12 +23,13 @@ import { join } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { ROOT } from '../support/fixtures';
 import { sshHostsMissing, startSshHosts, type HealthServer, type SshHosts } from '../support/ssh-hosts';
+import { deadline } from '../support/deadline';
 
-jest.setTimeout(900_000);
+jest.setTimeout(deadline(900_000));
 
 const ANSIBLE_PLAYBOOK = '/usr/bin/ansible-playbook';
 const CLI = join(ROOT, 'packages', 'cli', 'bin', 'clusterspec.js');
-const RUN_DEADLINE_MS = 300_000;
+const RUN_DEADLINE_MS = deadline(300_000);
 const HEALTH_PORT = 18_443;
 const SECRETS = {
   HARBOR_DB_PASSWORD: 'db-Secret-4711',
@@ -117,11 +118,11 @@ class Site {
       return `fromFile: ${this.work}/secrets/${name}}`;
     });
     writeFileSync(spec, text);
-    const generated = spawnSync(process.execPath, [CLI, 'generate', spec, '--out', join(this.work, 'out')], { encoding: 'utf8', timeout: 120_000 });
+    const generated = spawnSync(process.execPath, [CLI, 'generate', spec, '--out', join(this.work, 'out')], { encoding: 'utf8', timeout: deadline(120_000) });
     if (generated.status !== 0) throw new Error(`generate failed: ${generated.stderr}`);
     const rendered = spawnSync(process.execPath, [CLI, 'render', spec, '--all', '--to', join(this.work, 'rendered')], {
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: deadline(120_000),
       env: { ...process.env, ...SECRETS },
     });
     if (rendered.status !== 0) throw new Error(`render failed: ${rendered.stderr}`);

@@ -21,6 +21,7 @@ import { generateArtifacts } from '@clusterspec/cli';
 import { cli } from '../support/cli';
 import { ROOT } from '../support/fixtures';
 import { makeCA, openssl, runSignScript, subjectAltNameOf, writeArtifacts } from '../support/pki';
+import { deadline } from '../support/deadline';
 
 const SEED = join(ROOT, 'fixtures/seed-ha/cluster.yaml');
 const MODERN = join(ROOT, 'fixtures/modern/cluster.yaml');
@@ -397,7 +398,7 @@ describe('certs plan', () => {
     const again = join(work, 'again');
     runSignScript(join(site, 'pki/sign.sh'), caDir, again);
     rmSync(again, { recursive: true });
-    const result = spawnSync('bash', [join(site, 'pki/sign.sh'), caDir, again, 'apiserver-wudang'], { encoding: 'utf8', timeout: 60_000 });
+    const result = spawnSync('bash', [join(site, 'pki/sign.sh'), caDir, again, 'apiserver-wudang'], { encoding: 'utf8', timeout: deadline(60_000) });
     expect(result.status).toBe(0);
     expect(
       readdirSync(again)
@@ -417,7 +418,7 @@ describe('certs plan', () => {
     mkdirSync(join(repository, 'out/modern/pki'), { recursive: true });
     cpSync(join(ROOT, 'out/modern/pki/plan.json'), join(repository, 'out/modern/pki/plan.json'));
     const git = (...args: string[]) =>
-      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repository, encoding: 'utf8', timeout: 20_000 });
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repository, encoding: 'utf8', timeout: deadline(20_000) });
     git('init', '-q');
     git('add', '-A');
     git('commit', '-q', '--no-verify', '-m', 'site');
@@ -426,7 +427,7 @@ describe('certs plan', () => {
     const result = spawnSync(process.execPath, [join(ROOT, 'packages/cli/bin/clusterspec.js'), 'certs', 'plan', spec, '--since', 'HEAD'], {
       cwd: repository,
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: deadline(60_000),
     });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(1);
@@ -437,7 +438,7 @@ describe('certs plan', () => {
     const bad = spawnSync(process.execPath, [join(ROOT, 'packages/cli/bin/clusterspec.js'), 'certs', 'plan', spec, '--since', 'no-such-ref'], {
       cwd: repository,
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: deadline(60_000),
     });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(

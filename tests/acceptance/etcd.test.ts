@@ -19,6 +19,7 @@ import { parse } from 'yaml';
 import { generateArtifacts } from '@clusterspec/cli';
 import { ROOT } from '../support/fixtures';
 import { makeCA, runSignScript, writeArtifacts } from '../support/pki';
+import { deadline } from '../support/deadline';
 
 const seed = loadSpec(join(ROOT, 'fixtures/seed-ha/cluster.yaml'));
 const members = seed.kubernetes.controlPlaneHosts;
@@ -63,7 +64,7 @@ function request(
   const script = `
     const https = require('node:https'); const fs = require('node:fs');
     const [url, ca, cert, key, body] = process.argv.slice(1);
-    const options = { ca: fs.readFileSync(ca), method: body ? 'POST' : 'GET', timeout: 5000 };
+    const options = { ca: fs.readFileSync(ca), method: body ? 'POST' : 'GET', timeout: ${deadline(5000)} };
     if (cert) { options.cert = fs.readFileSync(cert); options.key = fs.readFileSync(key); }
     const request = https.request(url, options, (response) => { let text = ''; response.on('data', (chunk) => text += chunk); response.on('end', () => { console.log(JSON.stringify({ ok: true, status: response.statusCode, body: text })); }); });
     request.on('error', (error) => console.log(JSON.stringify({ ok: false, error: error.code || error.message })));

@@ -23,8 +23,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/fixtures';
 import { generatedSites, hostOf, nginxTestWithCertificate, throwawayCertificate } from '../support/generated-sites';
+import { deadline } from '../support/deadline';
 
-jest.setTimeout(180000);
+jest.setTimeout(deadline(180000));
 
 interface CatalogEntry {
   Node: string;
@@ -94,7 +95,7 @@ beforeAll(() => {
     GO111MODULE: 'on',
     CGO_ENABLED: '0',
   };
-  const built = spawnSync('go', ['build', '-o', binary, '.'], { cwd: join(ROOT, 'tests', 'go', 'render'), env, encoding: 'utf8', timeout: 150000 });
+  const built = spawnSync('go', ['build', '-o', binary, '.'], { cwd: join(ROOT, 'tests', 'go', 'render'), env, encoding: 'utf8', timeout: deadline(150000) });
   if (built.error) throw new Error(`go build could not run (is Go installed? \`which go\`): ${built.error.message}`);
   if (built.status !== 0) throw new Error(`go build failed:\n${built.stdout}${built.stderr}`);
 });
@@ -108,7 +109,7 @@ function render(template: string, catalog: readonly CatalogEntry[]): string {
   const file = join(workdir, `template-${process.hrtime.bigint()}.ctmpl`);
   writeFileSync(file, template);
   try {
-    const result = spawnSync(binary, [file], { input: JSON.stringify({ services: catalog }), encoding: 'utf8', timeout: 20000 });
+    const result = spawnSync(binary, [file], { input: JSON.stringify({ services: catalog }), encoding: 'utf8', timeout: deadline(20000) });
     if (result.error) throw result.error;
     if (result.status !== 0) throw new Error(`render failed: ${result.stderr}`);
     return result.stdout;

@@ -12,9 +12,11 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installModuleFile } from '@clusterspec/deploy';
+import { deadline } from '../support/deadline';
 
 const PYTHON = '/usr/bin/python3';
-const ansibleMissing = spawnSync(PYTHON, ['-c', 'import ansible.module_utils.basic'], { timeout: 30_000 }).status === 0 ? undefined : 'no Python with ansible';
+const ansibleMissing =
+  spawnSync(PYTHON, ['-c', 'import ansible.module_utils.basic'], { timeout: deadline(30_000) }).status === 0 ? undefined : 'no Python with ansible';
 
 interface Entry {
   path: string;
@@ -84,7 +86,7 @@ const file = (path: string, extra: Partial<Entry> = {}): Entry => ({
       writeFileSync(join(work, 'args.json'), JSON.stringify(args));
       const run = spawnSync(PYTHON, [module, join(work, 'args.json')], {
         encoding: 'utf8',
-        timeout: 60_000,
+        timeout: deadline(60_000),
         env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
       });
       return { status: run.status, result: JSON.parse(run.stdout) as Record<string, unknown> & { msg?: string; diff?: { prepared?: string }[] } };

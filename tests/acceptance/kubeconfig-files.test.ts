@@ -14,8 +14,9 @@ import { join } from 'node:path';
 import { makeCA, openssl, runSignScript, writeArtifacts } from '../support/pki';
 import { ROOT } from '../support/fixtures';
 import { generatedSites } from '../support/generated-sites';
+import { deadline } from '../support/deadline';
 
-jest.setTimeout(120000);
+jest.setTimeout(deadline(120000));
 
 interface FileVerdict {
   readonly id: string;
@@ -34,7 +35,7 @@ function loadKubeconfigFiles(files: { id: string; path: string }[]): FileVerdict
     cwd: ROOT,
     input: JSON.stringify({ kubeconfigFiles: files }),
     encoding: 'utf8',
-    timeout: 60000,
+    timeout: deadline(60000),
   });
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`kubernetes-check.mjs failed:\n${result.stderr}`);

@@ -21,8 +21,9 @@ import { parseAllDocuments } from 'yaml';
 import { generateArtifacts } from '@clusterspec/cli';
 import { ROOT, variant } from '../support/fixtures';
 import { generatedSites } from '../support/generated-sites';
+import { deadline } from '../support/deadline';
 
-jest.setTimeout(120000);
+jest.setTimeout(deadline(120000));
 
 interface Source {
   readonly spec: string;
@@ -74,7 +75,7 @@ function check(input: { objects?: { id: string; object: unknown }[]; kubeconfigs
     cwd: ROOT,
     input: JSON.stringify(input),
     encoding: 'utf8',
-    timeout: 60000,
+    timeout: deadline(60000),
     maxBuffer: 64 * 1024 * 1024,
   });
   if (result.error) throw result.error;

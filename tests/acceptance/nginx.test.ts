@@ -15,8 +15,9 @@
 import { declaredCatalog, ingressNginxConf, previewRenderer } from '@clusterspec/consul';
 import { nginxTest } from '../support/nginx';
 import { artifactsMatching, generatedSites, nginxTestWithCertificate, throwawayCertificate, tlsFilesOf } from '../support/generated-sites';
+import { deadline } from '../support/deadline';
 
-jest.setTimeout(120000);
+jest.setTimeout(deadline(120000));
 
 let pair: ReturnType<typeof throwawayCertificate>;
 beforeAll(() => {

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { sshHostsMissing, startSshHosts, type SshHosts } from '../support/ssh-hosts';
 
-jest.setTimeout(90_000);
+jest.setTimeout(deadline(90_000));
 
 const ANSIBLE = '/usr/bin/ansible';
 const missing = sshHostsMissing();
@@ -28,6 +28,7 @@ try:
 except urllib.error.HTTPError as error:
     print(error.code)
 `;
+import { deadline } from '../support/deadline';
 
 (missing ? describe.skip : describe)(`ssh hosts for Ansible${missing ? ` (skipped: ${missing})` : ''}`, () => {
   let hosts: SshHosts;
@@ -67,7 +68,7 @@ except urllib.error.HTTPError as error:
   (existsSync(ANSIBLE) ? test : test.skip)('ansible reaches every host through the inventory', () => {
     const run = spawnSync(ANSIBLE, ['-i', hosts.writeInventory(), 'all', '-b', '-m', 'ansible.builtin.command', '-a', 'hostname'], {
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: deadline(60_000),
       env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_HOST_KEY_CHECKING: '0', ANSIBLE_PIPELINING: '1', ANSIBLE_RETRY_FILES_ENABLED: '0' },
     });
     expect({ status: run.status, output: run.status === 0 ? '' : `${run.stdout}${run.stderr}` }).toEqual({ status: 0, output: '' });
@@ -78,7 +79,7 @@ except urllib.error.HTTPError as error:
     expect(hosts.ssh('alpha', 'true').status).toBe(0); // a ControlMaster is up: stopping must end it too
     hosts.stopSsh('alpha');
     const started = Date.now();
-    expect(hosts.ssh('alpha', 'true', { timeoutMs: 15_000 }).status).toBe(255);
+    expect(hosts.ssh('alpha', 'true', { timeoutMs: deadline(15_000) }).status).toBe(255);
     expect(Date.now() - started).toBeLessThan(12_000);
     expect(hosts.ssh('beta', 'true').status).toBe(0);
     await hosts.startSsh('alpha');
@@ -101,9 +102,9 @@ except urllib.error.HTTPError as error:
     const pids = running.flatMap((host) => [host.pid, host.holderPid]);
     await hosts.close();
     await hosts.close(); // idempotent
-    const netns = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8', timeout: 10_000 }).stdout;
+    const netns = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8', timeout: deadline(10_000) }).stdout;
     for (const namespace of namespaces) expect(netns).not.toContain(namespace);
-    const links = spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8', timeout: 10_000 }).stdout;
+    const links = spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8', timeout: deadline(10_000) }).stdout;
     expect(links).not.toContain(workDir.replace('/tmp/', ''));
     for (const pid of pids) expect(existsSync(`/proc/${pid}`)).toBe(false);
     expect(existsSync(workDir)).toBe(false);

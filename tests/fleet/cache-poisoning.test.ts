@@ -16,8 +16,9 @@ import { join } from 'node:path';
 import { decodeArchive, encodeArchive } from '../../packages/cli/src/site-archive';
 import { callCacheServer as call, startCacheServer, stopCacheServer, untilLogged, type RunningCacheServer } from '../support/cache-server';
 import { fleet } from '../support/fleet';
+import { deadline } from '../support/deadline';
 
-jest.setTimeout(180000);
+jest.setTimeout(deadline(180000));
 
 const WRITE = 'main-branch-ci-0123456789';
 const READ = 'pull-requests-0123456789';
@@ -52,7 +53,7 @@ function poisonedEntry(workspace: string, scratch: string): Buffer {
   writeFileSync(join(root, ARCHIVE), encodeArchive(poisoned));
   writeFileSync(join(root, 'terminalOutput'), 'sites/east/cluster.yaml: archived\n');
   writeFileSync(join(root, 'code'), Buffer.alloc(4));
-  execFileSync('tar', ['czf', join(scratch, 'poison.tgz'), '-C', root, 'dist', 'terminalOutput', 'code'], { timeout: 30000 });
+  execFileSync('tar', ['czf', join(scratch, 'poison.tgz'), '-C', root, 'dist', 'terminalOutput', 'code'], { timeout: deadline(30000) });
   return readFileSync(join(scratch, 'poison.tgz'));
 }
 

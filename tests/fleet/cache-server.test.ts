@@ -10,13 +10,14 @@ import { request, type ClientRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callCacheServer as call, runCacheServer, startCacheServer, stopCacheServer, untilLogged, type RunningCacheServer } from '../support/cache-server';
+import { deadline } from '../support/deadline';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS module without type declarations, typed here
 const { accessChecker } = require('../../tools/nx-cache-server/access.js') as {
   accessChecker: (tokens: { write?: string; read?: string }) => (request: { headers: { authorization?: string } }) => 'write' | 'read' | undefined;
 };
 
-jest.setTimeout(60000);
+jest.setTimeout(deadline(60000));
 
 const WRITE = 'ci-writes-0123456789';
 const READ = 'prs-read-0123456789';
@@ -159,7 +160,7 @@ describe('serving', () => {
 
   it('answers 500 for an entry that is a folder (EISDIR) or a FIFO, and keeps serving', async () => {
     mkdirSync(join(store, 'adirectory'));
-    execFileSync('mkfifo', [join(store, 'afifo')], { timeout: 10000 });
+    execFileSync('mkfifo', [join(store, 'afifo')], { timeout: deadline(10000) });
     expect(await call(server.url, 'GET', '/v1/cache/adirectory', { token: READ })).toEqual({
       status: 500,
       body: 'cannot read this entry: not a regular file\n',
@@ -197,7 +198,7 @@ function heldUpload(url: string, hash: string): Promise<ClientRequest> {
     const req = request(`${url}/v1/cache/${hash}`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${WRITE}`, 'content-length': '10', expect: '100-continue' },
-      timeout: 10000,
+      timeout: deadline(10000),
     });
     // Node's server answers 100 Continue in the same turn in which it hands the request to the handler.
     req.on('continue', () => {
@@ -313,7 +314,7 @@ describe('TLS (--tls-cert, --tls-key)', () => {
         '-days',
         '2',
       ],
-      { timeout: 30000, stdio: 'ignore' },
+      { timeout: deadline(30000), stdio: 'ignore' },
     );
     const server = await startCacheServer(join(scratch, 'tls-store'), TOKENS, ['--host', '0.0.0.0', '--port', '0', '--tls-cert', cert, '--tls-key', key]);
     try {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ROOT } from '../support/fixtures';
 import { sarifValidator } from '../support/sarif';
+import { deadline } from '../support/deadline';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script without type declarations, typed here
 const ci = require('../../scripts/fleet-ci.js') as {
@@ -131,7 +132,11 @@ describe('scripts/fleet-ci.js shards', () => {
   });
 
   it('writes GitHub Actions outputs: the matrix and the count', () => {
-    const result = spawnSync(process.execPath, [SCRIPT, 'shards', '2'], { input: '["cluster-b","cluster-a","cluster-c"]', encoding: 'utf8', timeout: 30000 });
+    const result = spawnSync(process.execPath, [SCRIPT, 'shards', '2'], {
+      input: '["cluster-b","cluster-a","cluster-c"]',
+      encoding: 'utf8',
+      timeout: deadline(30000),
+    });
     expect(result.status).toBe(0);
     expect(result.stdout).toBe('matrix={"include":[{"shard":1,"projects":"cluster-a,cluster-c"},{"shard":2,"projects":"cluster-b"}]}\ncount=3\n');
   });
@@ -146,7 +151,7 @@ describe('scripts/fleet-ci.js merge-sarif', () => {
 
   /** clusterspec lint --format sarif of one spec, written to a file; returns the path. */
   function lintSarif(spec: string, name: string): string {
-    const result = spawnSync(process.execPath, [CLI, 'lint', spec, '--format', 'sarif'], { cwd: ROOT, encoding: 'utf8', timeout: 60000 });
+    const result = spawnSync(process.execPath, [CLI, 'lint', spec, '--format', 'sarif'], { cwd: ROOT, encoding: 'utf8', timeout: deadline(60000) });
     expect([0, 1]).toContain(result.status);
     writeFileSync(join(scratch, name), result.stdout);
     return join(scratch, name);
@@ -159,7 +164,7 @@ describe('scripts/fleet-ci.js merge-sarif', () => {
       lintSarif('fixtures/modern/cluster.yaml', 'c.sarif'),
     ];
     const logs = files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as { runs: { results: unknown[] }[] });
-    const result = spawnSync(process.execPath, [SCRIPT, 'merge-sarif', ...files], { encoding: 'utf8', timeout: 30000 });
+    const result = spawnSync(process.execPath, [SCRIPT, 'merge-sarif', ...files], { encoding: 'utf8', timeout: deadline(30000) });
     expect(result.status).toBe(0);
     const merged = JSON.parse(result.stdout) as ReturnType<typeof ci.mergeSarif>;
     const validate = sarifValidator();

@@ -12,8 +12,9 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { ROOT } from '../support/fixtures';
 import { fleet, sectionOf, treeDifferences } from '../support/fleet';
+import { deadline } from '../support/deadline';
 
-jest.setTimeout(180000);
+jest.setTimeout(deadline(180000));
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the plugin is plain CommonJS, typed here
 const executor = require('../../tools/nx-cluster-plugin/executor.js') as {

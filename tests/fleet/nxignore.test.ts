@@ -10,8 +10,9 @@ import { appendFileSync, cpSync, existsSync, mkdtempSync, mkdirSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fleet, sectionOf, treeDifferences } from '../support/fleet';
+import { deadline } from '../support/deadline';
 
-jest.setTimeout(300000);
+jest.setTimeout(deadline(300000));
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the plugin is plain CommonJS, typed here
 const plugin = require('../../tools/nx-cluster-plugin/index.js') as {

@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/fixtures';
 import { fleet, treeDifferences } from '../support/fleet';
+import { deadline } from '../support/deadline';
 
-jest.setTimeout(240000);
+jest.setTimeout(deadline(240000));
 
 const SERVER = join(ROOT, 'tools/nx-cache-server/server.js');
 const SITES = ['east', 'west', 'north'];
@@ -62,7 +63,7 @@ function stopServer(child: ChildProcess | undefined): Promise<void> {
 function call(url: string, method: string, path: string, body?: string, token?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-    const req = request(`${url}${path}`, { method, headers, timeout: 10000 }, (response) => {
+    const req = request(`${url}${path}`, { method, headers, timeout: deadline(10000) }, (response) => {
       let text = '';
       response.on('data', (chunk: Buffer) => (text += chunk.toString()));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));

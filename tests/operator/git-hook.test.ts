@@ -3,8 +3,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/fixtures';
+import { deadline } from '../support/deadline';
 
-jest.setTimeout(60000);
+jest.setTimeout(deadline(60000));
 
 const GOSSIP_KEY = 'pVzUS3CR3T+gossip+key+marker+xxxxxxxxxxx=';
 const SECRET_ENV = {
@@ -26,7 +27,7 @@ describe('.githooks/pre-commit', () => {
   let clean: string;
   const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const commit = () => {
-    const result = spawnSync('git', ['commit', '-q', '-m', 'change'], { cwd: repo, encoding: 'utf8', timeout: 60000 });
+    const result = spawnSync('git', ['commit', '-q', '-m', 'change'], { cwd: repo, encoding: 'utf8', timeout: deadline(60000) });
     return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
   };
   const file = (path: string) => join(repo, path);
@@ -146,7 +147,7 @@ describe('.githooks/pre-commit', () => {
       const rendered = spawnSync('node', [join(ROOT, 'packages/cli/bin/clusterspec.js'), 'render', file(SPEC), '--all', '--to', outside], {
         encoding: 'utf8',
         env: { ...process.env, ...SECRET_ENV },
-        timeout: 30000,
+        timeout: deadline(30000),
       });
       expect(rendered.status).toBe(0);
       cpSync(outside, file('out/rendered'), { recursive: true });

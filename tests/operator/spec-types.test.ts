@@ -2,10 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../support/fixtures';
+import { deadline } from '../support/deadline';
 
 /** What scripts/spec-types.js makes of the schema now, run as the build runs it. */
 function rendered(): string {
-  const result = spawnSync(process.execPath, [join(ROOT, 'scripts/spec-types.js'), '--print'], { encoding: 'utf8', timeout: 60000 });
+  const result = spawnSync(process.execPath, [join(ROOT, 'scripts/spec-types.js'), '--print'], { encoding: 'utf8', timeout: deadline(60000) });
   if (result.status !== 0) throw new Error(result.stderr);
   return result.stdout;
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSite } from '@clusterspec/cli';
 import { fixtureSpecs, loadFixture, ROOT } from '../support/fixtures';
+import { deadline } from '../support/deadline';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -24,7 +25,7 @@ describe('topology.svg renders to a picture', () => {
     const input = join(scratch, 'topology.svg');
     const output = join(scratch, 'topology.png');
     writeFileSync(input, svg!.content);
-    const result = spawnSync('rsvg-convert', ['-w', '1200', input, '-o', output], { encoding: 'utf8', timeout: 30000 });
+    const result = spawnSync('rsvg-convert', ['-w', '1200', input, '-o', output], { encoding: 'utf8', timeout: deadline(30000) });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const png = readFileSync(output);
@@ -38,7 +39,7 @@ describe('topology.svg renders to a picture', () => {
   it('rejects what is not a picture, so the check above can fail', () => {
     const input = join(scratch, 'broken.svg');
     writeFileSync(input, '<svg><g>');
-    expect(spawnSync('rsvg-convert', [input, '-o', join(scratch, 'broken.png')], { timeout: 30000 }).status).not.toBe(0);
+    expect(spawnSync('rsvg-convert', [input, '-o', join(scratch, 'broken.png')], { timeout: deadline(30000) }).status).not.toBe(0);
   });
 
   it('the README shows the seed picture that is committed', () => {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { answersFrom } from '@clusterspec/cli';
 import { cli } from '../support/cli';
 import { ROOT } from '../support/fixtures';
+import { deadline } from '../support/deadline';
 
 const BIN = join(ROOT, 'packages/cli/bin/clusterspec.js');
 const SEED = join(ROOT, 'fixtures/seed-ha/cluster.yaml');
@@ -23,7 +24,7 @@ afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** The binary in the scratch folder, with `input` on its standard input. */
 function bin(argv: readonly string[], input?: string) {
-  const result = spawnSync('node', [BIN, ...argv], { cwd: scratch, input, encoding: 'utf8', timeout: 30000, env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync('node', [BIN, ...argv], { cwd: scratch, input, encoding: 'utf8', timeout: deadline(30000), env: { ...process.env, NO_COLOR: '1' } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -14,11 +14,12 @@ import { stringify } from 'yaml';
 import { main, listFiles, lockPath, recoverTarget } from '@clusterspec/cli';
 import { ROOT } from '../support/fixtures';
 import type { Untyped } from '../support/untyped';
+import { deadline } from '../support/deadline';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script without type declarations, typed here
 const { syntheticSpec } = require('../../bench/make-spec.js') as { syntheticSpec: (size: number) => Untyped };
 
-jest.setTimeout(900000);
+jest.setTimeout(deadline(900000));
 
 const BIN = join(ROOT, 'packages/cli/bin/clusterspec.js');
 const SEED = join(ROOT, 'fixtures/seed-ha/cluster.yaml');
@@ -62,7 +63,7 @@ describe('generate killed part-way leaves the last complete output (SLOW: 2,000-
     writeSpec(specB, '15m');
     const out = join(scratch, 'out');
     const target = join(out, 'bench-2000');
-    const first = spawnSync('node', [BIN, 'generate', specA, '--out', out], { encoding: 'utf8', timeout: 300000 });
+    const first = spawnSync('node', [BIN, 'generate', specA, '--out', out], { encoding: 'utf8', timeout: deadline(300000) });
     expect(first.status).toBe(0);
     const outputA = snapshot(target);
 
@@ -114,7 +115,7 @@ describe('generate killed part-way leaves the last complete output (SLOW: 2,000-
     }
 
     // The next run recovers (stale staging and old folders, the dead run's lock) and succeeds.
-    const last = spawnSync('node', [BIN, 'generate', specB, '--out', out], { encoding: 'utf8', timeout: 300000 });
+    const last = spawnSync('node', [BIN, 'generate', specB, '--out', out], { encoding: 'utf8', timeout: deadline(300000) });
     expect(last.stderr).toBe('');
     expect(last.status).toBe(0);
     const outputB = snapshot(target);
@@ -143,7 +144,7 @@ describe('generate killed part-way leaves the last complete output (SLOW: 2,000-
     firstRun.kill('SIGSTOP');
     let second: SpawnSyncReturns<string>;
     try {
-      second = spawnSync('node', [BIN, 'generate', spec, '--out', out], { encoding: 'utf8', timeout: 60000 });
+      second = spawnSync('node', [BIN, 'generate', spec, '--out', out], { encoding: 'utf8', timeout: deadline(60000) });
     } finally {
       firstRun.kill('SIGCONT');
     }

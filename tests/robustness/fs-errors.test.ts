@@ -12,6 +12,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/fixtures';
+import { deadline } from '../support/deadline';
 
 const BIN = join(ROOT, 'packages/cli/bin/clusterspec.js');
 const SEED = join(ROOT, 'fixtures/seed-ha/cluster.yaml');
@@ -66,7 +67,12 @@ function run(argv: readonly string[], options: { mounts?: boolean; asNobody?: bo
       ]
     : [command[0], command.slice(1)];
   const started = Date.now();
-  const result = spawnSync(file, args, { cwd: scratch, encoding: 'utf8', timeout: 30000, env: { ...process.env, ...SECRETS, ...KUBEADM, NO_COLOR: '1' } });
+  const result = spawnSync(file, args, {
+    cwd: scratch,
+    encoding: 'utf8',
+    timeout: deadline(30000),
+    env: { ...process.env, ...SECRETS, ...KUBEADM, NO_COLOR: '1' },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, seconds: (Date.now() - started) / 1000 };
 }
 

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { cli } from '../support/cli';
 import { ROOT } from '../support/fixtures';
 import { makeCA, openssl, subjectAltNameOf } from '../support/pki';
+import { deadline } from '../support/deadline';
 
 const MODERN = join(ROOT, 'fixtures/modern/cluster.yaml');
 const modern = loadSpec(MODERN);
@@ -118,9 +119,9 @@ function runShellBlocks(runbook: string): { created: boolean; script: string } {
   const sandbox = mkdtempSync(join(work, 'sandbox-'));
   const bin = join(sandbox, 'bin');
   mkdirSync(bin);
-  symlinkSync(execFileSync('sh', ['-c', 'command -v touch'], { encoding: 'utf8', timeout: 10_000 }).trim(), join(bin, 'touch'));
+  symlinkSync(execFileSync('sh', ['-c', 'command -v touch'], { encoding: 'utf8', timeout: deadline(10_000) }).trim(), join(bin, 'touch'));
   const script = blocks.join('');
-  spawnSync('sh', ['-c', script], { cwd: sandbox, env: { PATH: bin }, encoding: 'utf8', timeout: 20_000 });
+  spawnSync('sh', ['-c', script], { cwd: sandbox, env: { PATH: bin }, encoding: 'utf8', timeout: deadline(20_000) });
   return { created: existsSync(join(sandbox, 'PWNED')), script };
 }
 
@@ -186,7 +187,7 @@ describe('links and special files under --certs', () => {
     symlinkSync(elsewhere, join(directory, 'hosts', 'cp-2'));
     mkdirSync(join(directory, 'cluster'));
     symlinkSync(elsewhere, join(directory, 'cluster', 'kubeconfig'));
-    execFileSync('mkfifo', [join(pki, 'pipe.crt')], { timeout: 10_000 });
+    execFileSync('mkfifo', [join(pki, 'pipe.crt')], { timeout: deadline(10_000) });
   });
 
   it('follows none, reads no FIFO, and reports each as not read (json, text, plan)', async () => {

@@ -9,11 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ROOT } from '../support/fixtures';
+import { deadline } from '../support/deadline';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script without type declarations, typed here
 const { syntheticSpec } = require('../../bench/make-spec.js') as { syntheticSpec: (size: number) => unknown };
 
-jest.setTimeout(600000);
+jest.setTimeout(deadline(600000));
 
 const BIN = join(ROOT, 'packages/cli/bin/clusterspec.js');
 const GENERATE_RSS_LIMIT_MB = 512;
@@ -26,7 +27,11 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** One CLI run under GNU time: exit code, wall seconds, peak RSS in MB. */
 function measured(args: string[]): { code: number | null; seconds: number; rssMb: number; stderr: string } {
-  const result = spawnSync('/usr/bin/time', ['-f', 'clusterspec-time %e %M', 'node', BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: 300000 });
+  const result = spawnSync('/usr/bin/time', ['-f', 'clusterspec-time %e %M', 'node', BIN, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    timeout: deadline(300000),
+  });
   const line = /clusterspec-time ([0-9.]+) ([0-9]+)/.exec(result.stderr);
   if (!line) throw new Error(`no figures from /usr/bin/time:\n${result.stderr.slice(-2000)}`);
   return { code: result.status, seconds: Number(line[1]), rssMb: Number(line[2]) / 1024, stderr: result.stderr };

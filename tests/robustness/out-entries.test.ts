@@ -9,6 +9,7 @@ import { mkdirSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync 
 import { join } from 'node:path';
 import { cli, seedOutputScratch } from '../support/cli';
 import { ROOT } from '../support/fixtures';
+import { deadline } from '../support/deadline';
 
 const SEED = join(ROOT, 'fixtures/seed-ha/cluster.yaml');
 const BIN = join(ROOT, 'packages/cli/bin/clusterspec.js');
@@ -44,7 +45,7 @@ describe('links, FIFOs and sockets in out/ are named, never followed or opened',
 
   it('diff (the binary, which used to hang on the FIFO) names each, prints nothing of /etc/passwd, and exits 1', () => {
     plant();
-    const result = spawnSync('node', [BIN, 'diff', SEED, '--out', out], { encoding: 'utf8', timeout: 20000, env: { ...process.env, NO_COLOR: '1' } });
+    const result = spawnSync('node', [BIN, 'diff', SEED, '--out', out], { encoding: 'utf8', timeout: deadline(20000), env: { ...process.env, NO_COLOR: '1' } });
     expect(result.signal).toBeNull(); // not killed by the timeout
     expect(result.status).toBe(1);
     expect(result.stdout).not.toContain(secretLine);

@@ -26,8 +26,9 @@ import { generateArtifacts, generateSite, loadAll, main } from '@clusterspec/cli
 import { ROOT } from '../support/fixtures';
 import type { Untyped } from '../support/untyped';
 import { acceptanceSpecs, nginxTestWithCertificate, throwawayCertificate } from '../support/generated-sites';
+import { deadline } from '../support/deadline';
 
-jest.setTimeout(240000);
+jest.setTimeout(deadline(240000));
 
 const NGINX_SAMPLE = 50;
 const GENERATE_SAMPLE = 60;

@@ -13,7 +13,7 @@ import { bundleDigest, RENDER_STAMP_FILE } from '@clusterspec/deploy';
 import { deadline } from '../support/deadline';
 import { ROOT } from '../support/fixtures';
 
-jest.setTimeout(60000);
+jest.setTimeout(deadline(60000));
 
 const SEED = join(ROOT, 'fixtures/seed-ha/cluster.yaml');
 const MODERN = join(ROOT, 'fixtures/modern/cluster.yaml');

@@ -8,6 +8,7 @@ import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { ROOT } from './fixtures';
+import { deadline } from './deadline';
 
 export const CACHE_SERVER = join(ROOT, 'tools/nx-cache-server/server.js');
 
@@ -102,7 +103,7 @@ export function callCacheServer(url: string, method: string, path: string, optio
     const send = url.startsWith('https:') ? httpsRequest : httpRequest;
     // A connection of its own (agent: false): a kept-alive one the server closed while the test waited in spawnSync
     // would be reused dead and fail as "socket hang up".
-    const req = send(`${url}${path}`, { method, headers, timeout: 10000, ca: options.ca, agent: false }, (response) => {
+    const req = send(`${url}${path}`, { method, headers, timeout: deadline(10000), ca: options.ca, agent: false }, (response) => {
       let text = '';
       response.on('data', (chunk: Buffer) => (text += chunk.toString()));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureSpecs, ROOT } from './fixtures';
 import { nginxTest, type NginxVerdict } from './nginx';
+import { deadline } from './deadline';
 
 /** One spec and everything generated from it (in memory: out/ is never read or written). */
 export interface GeneratedSite {
@@ -62,7 +63,7 @@ export function throwawayCertificate(): { cert: string; key: string; dispose: ()
     ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=clusterspec-acceptance', '-keyout', key, '-out', cert],
     {
       encoding: 'utf8',
-      timeout: 30000,
+      timeout: deadline(30000),
     },
   );
   if (made.status !== 0) {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deadline } from './deadline';
 
 export const KEEPALIVED = '/usr/sbin/keepalived';
 
@@ -25,7 +26,7 @@ export function keepalivedConfigTest(config: string, checkScript: { path: string
     const file = join(directory, 'keepalived.conf');
     writeFileSync(file, config.split(checkScript.path).join(script));
     const command = `ip link add "$1" type veth peer name csp-peer0 && exec ${KEEPALIVED} --config-test -f "$2"`;
-    const result = spawnSync('unshare', ['-n', 'sh', '-c', command, 'sh', interfaceName, file], { encoding: 'utf8', timeout: 20000 });
+    const result = spawnSync('unshare', ['-n', 'sh', '-c', command, 'sh', interfaceName, file], { encoding: 'utf8', timeout: deadline(20000) });
     if (result.error) throw result.error;
     return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
   } finally {

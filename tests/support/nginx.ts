@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deadline } from './deadline';
 
 export interface NginxVerdict {
   readonly ok: boolean;
@@ -20,8 +21,8 @@ export function nginxTest(config: string): NginxVerdict {
     const args = ['-t', '-c', file, '-p', `${directory}/`, '-e', 'stderr', '-g', `pid ${directory}/nginx.pid;`];
     const isolated = spawnSync('unshare', ['-n', 'true']).status === 0;
     const result = isolated
-      ? spawnSync('unshare', ['-n', 'nginx', ...args], { encoding: 'utf8', timeout: 20000 })
-      : spawnSync('nginx', args, { encoding: 'utf8', timeout: 20000 });
+      ? spawnSync('unshare', ['-n', 'nginx', ...args], { encoding: 'utf8', timeout: deadline(20000) })
+      : spawnSync('nginx', args, { encoding: 'utf8', timeout: deadline(20000) });
     if (result.error) throw result.error;
     return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
   } finally {

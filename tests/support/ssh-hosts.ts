@@ -95,10 +95,10 @@ const PYTHON = '/usr/bin/python3';
 const USER = 'deployer';
 /** RFC 5737's test networks, the first unused by this machine's routes is the bridge's. */
 const SUBNETS = ['192.0.2', '198.51.100', '203.0.113'];
-const COMMAND_MS = 15_000;
-const READY_MS = 30_000;
-const STOP_MS = 5_000;
-const SUBNET_WAIT_MS = 60_000;
+const COMMAND_MS = deadline(15_000);
+const READY_MS = deadline(30_000);
+const STOP_MS = deadline(5_000);
+const SUBNET_WAIT_MS = deadline(60_000);
 /** Private folders of every host: overlaid on the machine's (or copied, `copy: true`, or empty, when overlay fails). */
 const PRIVATE_DIRS = [
   { dir: '/etc', copy: true },
@@ -235,7 +235,7 @@ function waitGone(pids: readonly number[], ms = STOP_MS): void {
 function teardown(tag: string, workDir: string, extraPids: readonly number[]): void {
   if (existsSync(workDir)) {
     for (const socket of readdirSync(workDir).filter((entry) => entry.startsWith('m'))) {
-      run(['ssh', '-o', `ControlPath=${join(workDir, socket)}`, '-O', 'exit', 'none'], { timeoutMs: 5000 });
+      run(['ssh', '-o', `ControlPath=${join(workDir, socket)}`, '-O', 'exit', 'none'], { timeoutMs: deadline(5000) });
     }
   }
   const namespaces = netnsList().filter((name) => name.startsWith(`${tag}-`));
@@ -390,6 +390,7 @@ for server in servers[1:]:
 print('ready', flush=True)
 servers[0].serve_forever()
 `;
+import { deadline } from './deadline';
 
 interface HostState {
   spec: HostSpec;
@@ -493,7 +494,7 @@ export async function startSshHosts(specs: readonly HostSpec[], options: { prefi
     killAll(pids);
     waitGone(pids);
     for (const socket of readdirSync(workDir).filter((entry) => entry.startsWith(`m${host.index}-`))) {
-      run(['ssh', '-o', `ControlPath=${join(workDir, socket)}`, '-O', 'exit', 'none'], { timeoutMs: 5000 });
+      run(['ssh', '-o', `ControlPath=${join(workDir, socket)}`, '-O', 'exit', 'none'], { timeoutMs: deadline(5000) });
     }
     host.sshd = undefined;
   }
