@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeArchive, encodeArchive } from '../../packages/cli/src/site-archive';
+import { decodeArchive, encodeArchive } from '@clusterspec/cli';
 import { callCacheServer as call, startCacheServer, stopCacheServer, untilLogged, type RunningCacheServer } from '../support/cache-server';
 import { fleet } from '../support/fleet';
 import { deadline } from '../support/deadline';
