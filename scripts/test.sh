@@ -2,7 +2,7 @@
 # The one test command (README): installs the real programs the tests ask (nginx with the
 # stream module, openssl, Go for text/template, rsvg-convert for the topology picture, GNU time for peak memory,
 # containerd and docker-registry for the containerd pull through the generated hosts.toml, etcd-server for three TLS
-# members, ansible and ansible-lint for the generated playbooks, keepalived for --config-test, sshd, ssh, sudo and
+# members, ansible and ansible-lint for the generated playbooks, keepalived for --config-test, haproxy for -c and the VIP fault harness, sshd, ssh, sudo and
 # python3 for the fake SSH hosts the playbook runs against (tests/support/ssh-hosts.ts)) when missing, builds and
 # type-checks, lints the code (ESLint, type-aware), then runs every test.
 set -euo pipefail
@@ -20,6 +20,7 @@ command -v ansible-playbook >/dev/null || missing+=(ansible)
 command -v ansible-lint >/dev/null || missing+=(ansible-lint)
 command -v ip >/dev/null || missing+=(iproute2)
 [ -x /usr/sbin/keepalived ] || missing+=(keepalived)
+[ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 command -v ssh >/dev/null && command -v ssh-keygen >/dev/null || missing+=(openssh-client)
 command -v sudo >/dev/null || missing+=(sudo)
