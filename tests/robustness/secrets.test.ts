@@ -138,11 +138,12 @@ describe('clusterspec render', () => {
     const spec = modernWithRedisFile('redis-pw');
     const result = await cli('render', spec, '--all', '--to', 'deploy');
     expect(result.code).toBe(0);
-    const artifacts = generateArtifacts(loadSpec(spec));
+    const model = loadSpec(spec);
+    const artifacts = generateArtifacts(model);
     expect(listFiles(join(scratch, 'deploy', 'modern'))).toEqual([RENDER_STAMP_FILE, ...artifacts.map((item) => item.path)]);
     // The stamp carries the digest the deploy folder of the same spec carries (the playbook compares the two).
     const stamp = JSON.parse(readFileSync(join(scratch, 'deploy', 'modern', RENDER_STAMP_FILE), 'utf8'));
-    expect(stamp.bundle).toBe(bundleDigest(artifacts));
+    expect(stamp.bundle).toBe(bundleDigest(model, artifacts));
     expect(Date.parse(stamp.rendered)).not.toBeNaN();
     const kubeadm = parseAllDocuments(readFileSync(join(scratch, 'deploy/modern/hosts/cp-1/etc/kubernetes/kubeadm-config.yaml'), 'utf8'));
     expect(kubeadm[0].toJS().bootstrapTokens[0].token).toBe('line one\nS3CR3T line two');

@@ -113,7 +113,7 @@ describe('deploy/', () => {
     const handlers = controlPlane.handlers ?? [];
     expect(new Set(handlers.map((handler) => handler.listen))).toEqual(new Set(['clusterspec files changed']));
     expect(handlers.map((handler) => handler.name)).toEqual([
-      'Apply what changed outside a service (sysctl --system, resolvconf -u)',
+      'Apply what changed outside a service (sysctl --system, resolvconf -u, the kubelet via its proxy)',
       'Reload systemd unit files',
       'Restart the services whose unit or start-time configuration changed',
       'Test the nginx configuration before its reload',
@@ -127,7 +127,7 @@ describe('deploy/', () => {
     expect(plays()[1].vars?.clusterspec_on_reload).not.toHaveProperty('keepalived');
     const modernPlays = parse(files(generateDeploy(modern, modernArtifacts)).get(PLAYBOOK_PATH)?.content ?? '') as Play[];
     expect(modernPlays[1].vars?.clusterspec_on_reload).toMatchObject({ keepalived: 'keepalived.service' });
-    expect(modernPlays[1].vars?.clusterspec_on_command).toMatchObject({ sysctl: ['sysctl', '--system'] });
+    expect(modernPlays[1].vars?.clusterspec_on_command).toMatchObject({ sysctl: { argv: ['sysctl', '--system'] } });
   });
 
   it('host vars: every file of hosts/<host>/ once, with owner, group, mode, tag and service; consul.hcl root:consul 0640, by path only', () => {
@@ -179,19 +179,59 @@ describe('deploy/', () => {
 
   it('group vars: the digest of exactly the files installed, which a change of one byte or one mode changes', () => {
     const vars = parse(deploy.get(GROUP_VARS_PATH)?.content ?? '');
-    expect(vars.clusterspec_bundle_digest).toBe(bundleDigest(seedArtifacts));
+    expect(vars.clusterspec_bundle_digest).toBe(bundleDigest(seed, seedArtifacts));
     expect(vars.clusterspec_bundle_digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // seed-ha is the legacy flow: its cluster objects are applied by hand, so hosts/ alone is installed.
     const hostsOnly = seedArtifacts.filter((item) => item.path.startsWith('hosts/'));
-    expect(bundleDigest(hostsOnly)).toBe(vars.clusterspec_bundle_digest);
+    expect(bundleDigest(seed, hostsOnly)).toBe(vars.clusterspec_bundle_digest);
     const [first, ...others] = hostsOnly;
-    expect(bundleDigest([{ ...first, content: `${first.content}#` }, ...others])).not.toBe(vars.clusterspec_bundle_digest);
-    expect(bundleDigest([{ ...first, mode: 0o600 }, ...others])).not.toBe(vars.clusterspec_bundle_digest);
+    expect(bundleDigest(seed, [{ ...first, content: `${first.content}#` }, ...others])).not.toBe(vars.clusterspec_bundle_digest);
+    expect(bundleDigest(seed, [{ ...first, mode: 0o600 }, ...others])).not.toBe(vars.clusterspec_bundle_digest);
+    // modern (kubeadm) installs kube-proxy's ConfigMap on its first control-plane host: a change of it counts.
+    const configMap = modernArtifacts.findIndex((item) => item.path === 'cluster/kube-proxy-configmap.yaml');
+    const changedConfigMap = modernArtifacts.map((item, index) => (index === configMap ? { ...item, content: `${item.content}#` } : item));
+    expect(bundleDigest(modern, changedConfigMap)).not.toBe(bundleDigest(modern, modernArtifacts));
+  });
+
+  it("cluster objects: kube-proxy's ConfigMap installed on the first control-plane host and applied by a last play, once the cluster exists (kubeadm flow only)", () => {
+    const modernDeploy = files(generateDeploy(modern, modernArtifacts));
+    expect(hostVars('cp-1', modernDeploy).clusterspec_files.find((file) => file.from === 'cluster/kube-proxy-configmap.yaml')).toMatchObject({
+      path: '/etc/kubernetes/clusterspec/kube-proxy-configmap.yaml',
+      tag: 'apiserver',
+    });
+    expect(hostVars('cp-2', modernDeploy).clusterspec_files.some((file) => file.from)).toBe(false);
+    const modernPlays = parse(modernDeploy.get(PLAYBOOK_PATH)?.content ?? '') as Play[];
+    const last = modernPlays.at(-1) as Play;
+    expect(last).toMatchObject({ hosts: 'cp-1', tags: ['apiserver'] });
+    expect(last.tasks.map((task) => task.name)).toEqual([
+      'Apply cluster/kube-proxy-configmap.yaml',
+      'Restart what reads cluster/kube-proxy-configmap.yaml',
+      'Stub: apply cluster/kube-proxy-configmap.yaml, restart what reads it',
+    ]);
+    expect(last.tasks[0]['ansible.builtin.command']).toEqual({
+      argv: ['kubectl', '--kubeconfig', '/etc/kubernetes/admin.conf', 'apply', '-f', '/etc/kubernetes/clusterspec/kube-proxy-configmap.yaml'],
+      removes: '/etc/kubernetes/admin.conf',
+    });
+    expect(last.tasks[1].when).toContain("'/etc/kubernetes/clusterspec/kube-proxy-configmap.yaml' in (clusterspec_installed.changed_files");
+    // The legacy flow (seed-ha) has no such play.
+    expect(plays().map((play) => play.hosts)).toEqual(['all', 'control_plane', 'all:!control_plane']);
   });
 
   it('the install plugin: a module and its action, each with the notice on top', () => {
     expect(deploy.get(INSTALL_MODULE_PATH)?.content).toMatch(/^#!\/usr\/bin\/python3\n# Generated by clusterspec/);
     expect(deploy.get(INSTALL_ACTION_PATH)?.content).toMatch(/^# Generated by clusterspec/);
     expect(deploy.get(INSTALL_ACTION_PATH)?.content).toContain("outcome.pop('invocation', None)");
+  });
+
+  it('per-node mode: a changed kubelet-via-proxy.sh is run by a handler, once the node has joined (removes: kubelet.conf)', () => {
+    const vipPernode = site('fixtures/vip-pernode/cluster.yaml');
+    const plays = parse(files(generateDeploy(vipPernode.model, vipPernode.artifacts)).get(PLAYBOOK_PATH)?.content ?? '') as Play[];
+    expect(plays[2].vars?.clusterspec_on_command).toMatchObject({
+      'kubelet-via-proxy': { argv: ['sh', '/etc/kubernetes/nginx-proxy/kubelet-via-proxy.sh'], removes: '/etc/kubernetes/kubelet.conf' },
+    });
+    expect(serviceOf('/etc/kubernetes/nginx-proxy/kubelet-via-proxy.sh').id).toBe('kubelet-via-proxy');
+    // The proxy's own nginx.conf needs no handler: its pod carries the conf's digest, so the kubelet recreates it.
+    expect(serviceOf('/etc/kubernetes/nginx-proxy/nginx.conf').id).toBe('files');
   });
 
   it('services: each change reaches exactly its service; a unit file names its unit', () => {

@@ -1,6 +1,6 @@
 import { carriesSecret, HOST_FIELDS, type Artifact, type Host } from '@clusterspec/spec';
 import { componentOf } from './components';
-import { HOSTS_MERGE, defineDeployFile, DEPLOY_DIR, hostVarsPath, yamlFile } from './layout';
+import { CLUSTER_OBJECTS, HOSTS_MERGE, defineDeployFile, DEPLOY_DIR, hostVarsPath, yamlFile } from './layout';
 import { SERVICES, serviceOf, unitOf } from './services';
 
 export const hostVarsFile = defineDeployFile(
@@ -29,6 +29,8 @@ export interface HostFile {
   readonly merge?: string;
   /** The systemd unit a unit file defines, restarted when it changes and enabled. */
   readonly unit?: string;
+  /** Where the rendered tree holds it when not under hosts/<host>/ (a cluster/ file the first control-plane host applies). */
+  readonly from?: string;
 }
 
 /**
@@ -64,14 +66,24 @@ export function hostFileEntry(item: Artifact, hostPath: string): HostFile {
   };
 }
 
+/** A cluster/ file on the host that applies it: at its CLUSTER_OBJECTS path, read from its place in the rendered tree. */
+function clusterObjectEntry(item: Artifact): HostFile {
+  const hostPath = CLUSTER_OBJECTS.find((object) => object.from === item.path)?.hostPath;
+  if (!hostPath) throw new Error(`internal error: ${item.path} is not a cluster object the playbook applies`);
+  return { ...hostFileEntry(item, hostPath), from: item.path };
+}
+
 /**
  * What the playbook installs on one host and what it looks for first: every file of hosts/<host>/ (unchecked
  * files first, so a check that names another new file finds it: keepalived's vrrp_script), the units to
  * enable, the programs the services need, the accounts that must own or read files.
  */
-export function generateHostVars(host: Host, artifacts: readonly Artifact[]): Artifact {
+export function generateHostVars(host: Host, artifacts: readonly Artifact[], clusterObjects: readonly Artifact[] = []): Artifact {
   const prefix = `hosts/${host.name}/`;
-  const files = artifacts.filter((item) => item.path.startsWith(prefix)).map((item) => hostFileEntry(item, item.path.slice(prefix.length - 1)));
+  const files = [
+    ...artifacts.filter((item) => item.path.startsWith(prefix)).map((item) => hostFileEntry(item, item.path.slice(prefix.length - 1))),
+    ...clusterObjects.map((item) => clusterObjectEntry(item)),
+  ];
   files.sort((a, b) => Number(a.check !== undefined) - Number(b.check !== undefined));
   const services = new Set(files.map((file) => file.service));
   const programs = new Set([

@@ -1,5 +1,5 @@
 import type { Artifact, ArtifactDescriptor, ClusterModel } from '@clusterspec/spec';
-import { bundleDigest } from './bundle-digest';
+import { bundleDigest, clusterObjects } from './bundle-digest';
 import { generateHostVars, hostVarsFile } from './host-vars';
 import { generateInventory, inventoryFile } from './inventory';
 import { generatePlaybook, playbookFile } from './playbook';
@@ -47,12 +47,14 @@ export const deployArtifacts: readonly ArtifactDescriptor[] = [
  */
 export function generateDeploy(model: ClusterModel, artifacts: readonly Artifact[]): Artifact[] {
   const byHost = filesByHost(artifacts);
+  const objects = clusterObjects(model, artifacts);
+  const applier = objects.length > 0 ? model.kubernetes.controlPlaneHosts[0] : undefined;
   return [
     generateInventory(model),
-    generatePlaybook(model, artifacts),
-    generateGroupVars(model, bundleDigest(artifacts)),
+    generatePlaybook(model, artifacts, objects),
+    generateGroupVars(model, bundleDigest(model, artifacts)),
     // Each host's own files, grouped once: every host scanning every artifact made 5,000 hosts a minute's work.
-    ...model.hosts.map((host) => generateHostVars(host, byHost.get(host.name) ?? [])),
+    ...model.hosts.map((host) => generateHostVars(host, byHost.get(host.name) ?? [], host === applier ? objects : [])),
     ...generatePlugins(),
   ];
 }

@@ -1,4 +1,5 @@
 import { HOSTS_FRAGMENT_PATH } from '@clusterspec/host';
+import { KUBE_PROXY_CONFIGMAP_PATH } from '@clusterspec/kubernetes';
 import { artifact, defineArtifact, GENERATED_NOTICE, type Artifact, type ArtifactDescriptor } from '@clusterspec/spec';
 import { stringify } from 'yaml';
 
@@ -23,6 +24,20 @@ export const INSTALL_ACTION = 'clusterspec.deploy.install';
  * made them, placeholders unfilled) and when. The playbook refuses a tree whose digest is not its own.
  */
 export const RENDER_STAMP_FILE = '.clusterspec-render.json';
+/**
+ * Files of cluster/ the playbook applies with kubectl from the first control-plane host, once every node has its
+ * files (kube-proxy's ConfigMap: in per-node mode it points every kube-proxy at its node's proxy, which must run
+ * first). Each is installed there at `hostPath`, and applied (then `restart`ed) when it changed, once the cluster
+ * exists (admin.conf). `kubectl apply` merges: the keys kubeadm wrote that the file does not name stay.
+ */
+export const CLUSTER_OBJECTS: readonly { readonly from: string; readonly hostPath: string; readonly restart: readonly string[] }[] = [
+  {
+    from: KUBE_PROXY_CONFIGMAP_PATH,
+    hostPath: '/etc/kubernetes/clusterspec/kube-proxy-configmap.yaml',
+    restart: ['-n', 'kube-system', 'rollout', 'restart', 'daemonset/kube-proxy'],
+  },
+];
+
 /** The fragment of /etc/hosts the install merges into /etc/hosts as a marked block (re-merged when it changes). */
 export const HOSTS_MERGE = { fragment: HOSTS_FRAGMENT_PATH, into: '/etc/hosts' } as const;
 /** Per host: the files to install, beside the playbook (Ansible loads host_vars/ next to the playbook). */

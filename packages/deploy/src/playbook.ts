@@ -1,6 +1,9 @@
 import { HOST_FIELDS, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { COMPONENTS } from './components';
-import { CONTROL_PLANE_GROUP, defineDeployFile, INSTALL_ACTION, PLAYBOOK_PATH, RENDER_STAMP_FILE, yamlFile } from './layout';
+import { CLUSTER_OBJECTS, CONTROL_PLANE_GROUP, defineDeployFile, INSTALL_ACTION, PLAYBOOK_PATH, RENDER_STAMP_FILE, yamlFile } from './layout';
+
+/** kubectl's credentials on a control-plane host, written by kubeadm init and join. */
+const ADMIN_KUBECONFIG = '/etc/kubernetes/admin.conf';
 import { SERVICES, serviceOf, type Service } from './services';
 
 export const playbookFile = defineDeployFile(
@@ -100,6 +103,7 @@ const preflightTasks = (siteName: string): Task[] => [
 const installTask: Task = {
   name: "Install this host's files (secret ones by path only)",
   [INSTALL_ACTION]: {
+    tree: '{{ clusterspec_rendered }}',
     source: '{{ clusterspec_rendered }}/hosts/{{ inventory_hostname }}',
     root: '{{ clusterspec_root }}',
     backup_dir: '{{ clusterspec_target }}{{ clusterspec_backup_dir }}',
@@ -137,7 +141,13 @@ const healthCheck: Task = {
 function serviceVars(used: readonly Service[]): Record<string, unknown> {
   const byKind = (kind: 'restart' | 'reload') =>
     Object.fromEntries(used.flatMap((service) => (service.apply.kind === kind ? [[service.id, service.apply.unit]] : [])));
-  const commands = Object.fromEntries(used.flatMap((service) => (service.apply.kind === 'command' ? [[service.id, service.apply.argv]] : [])));
+  const commands = Object.fromEntries(
+    used.flatMap((service) =>
+      service.apply.kind === 'command'
+        ? [[service.id, { argv: service.apply.argv, ...(service.apply.removes ? { removes: service.apply.removes } : {}) }]]
+        : [],
+    ),
+  );
   const pick = (table: string) => `${table} | dict2items | selectattr('key', 'in', ${CHANGED}) | map(attribute='value') | list`;
   return {
     clusterspec_on_restart: byKind('restart'),
@@ -158,8 +168,8 @@ function serviceVars(used: readonly Service[]): Record<string, unknown> {
 /** Each acts at most once per host and flush, on what the install result says changed; handlers run in this order. */
 const HANDLERS: Task[] = [
   {
-    name: 'Apply what changed outside a service (sysctl --system, resolvconf -u)',
-    'ansible.builtin.command': { argv: '{{ item }}' },
+    name: 'Apply what changed outside a service (sysctl --system, resolvconf -u, the kubelet via its proxy)',
+    'ansible.builtin.command': { argv: '{{ item.argv }}', removes: '{{ item.removes | default(omit) }}' },
     loop: '{{ clusterspec_commands }}',
     changed_when: true,
     listen: CHANGED_TOPIC,
@@ -207,9 +217,47 @@ const HANDLERS: Task[] = [
  * site.yml: a pre-flight play over every host, which stops everything on any failure (an unreachable host
  * included) before a file is touched; the control-plane hosts one at a time (serial: 1), any failure (a check,
  * a handler, the health check) stopping the whole run (any_errors_fatal, max_fail_percentage: 0); then every
- * other host.
+ * other host; last, the cluster objects applied from the first control-plane host.
  */
-export function generatePlaybook(model: ClusterModel, artifacts: readonly Artifact[]): Artifact {
+/**
+ * The cluster objects (CLUSTER_OBJECTS), applied from the first control-plane host after every node has its files:
+ * each one that this run installed anew is applied with kubectl and what reads it restarted, once the cluster
+ * exists (`removes`: admin.conf, which `kubeadm init` writes).
+ */
+function clusterObjectsPlay(model: ClusterModel, objects: readonly Artifact[]) {
+  const applied = CLUSTER_OBJECTS.filter((object) => objects.some((item) => item.path === object.from));
+  const kubectl = ['kubectl', '--kubeconfig', ADMIN_KUBECONFIG];
+  const changed = (hostPath: string) => `'${hostPath}' in (clusterspec_installed.changed_files | default([]))`;
+  const tasks = applied.flatMap((object) => [
+    {
+      name: `Apply ${object.from}`,
+      'ansible.builtin.command': { argv: [...kubectl, 'apply', '-f', object.hostPath], removes: ADMIN_KUBECONFIG },
+      changed_when: true,
+      when: `${REAL} and ${changed(object.hostPath)}`,
+    },
+    {
+      name: `Restart what reads ${object.from}`,
+      'ansible.builtin.command': { argv: [...kubectl, ...object.restart], removes: ADMIN_KUBECONFIG },
+      changed_when: true,
+      when: `${REAL} and ${changed(object.hostPath)}`,
+    },
+    {
+      name: `Stub: apply ${object.from}, restart what reads it`,
+      'ansible.builtin.debug': { msg: `stubbed (clusterspec_stub_services): kubectl apply -f ${object.hostPath}; kubectl ${object.restart.join(' ')}` },
+      when: `${STUB} and ${changed(object.hostPath)}`,
+    },
+  ]);
+  return {
+    name: `Cluster objects of ${model.name}, from its first control-plane host, once every node has its files`,
+    hosts: model.kubernetes.controlPlaneHosts[0].name,
+    become: '{{ clusterspec_become | bool }}',
+    gather_facts: false,
+    tags: ['apiserver'],
+    tasks,
+  };
+}
+
+export function generatePlaybook(model: ClusterModel, artifacts: readonly Artifact[], objects: readonly Artifact[] = []): Artifact {
   const servicesUsed = new Set(artifacts.filter((item) => item.path.startsWith('hosts/')).map((item) => serviceOf(item.path.replace(/^hosts\/[^/]+/, ''))));
   const used = SERVICES.filter((service) => servicesUsed.has(service));
   const common = { become: '{{ clusterspec_become | bool }}', gather_facts: false };
@@ -246,6 +294,7 @@ export function generatePlaybook(model: ClusterModel, artifacts: readonly Artifa
       tasks: [...install.tasks, flushHandlers, healthCheck],
     },
     { name: `Every other host of ${model.name}`, hosts: `all:!${CONTROL_PLANE_GROUP}`, ...common, ...install },
+    ...(objects.length > 0 ? [clusterObjectsPlay(model, objects)] : []),
   ];
   return yamlFile(playbookFile, PLAYBOOK_PATH, plays, [
     `Installs ${model.name}'s files and tells the services that read them. Render the secrets first, then, from this folder:`,

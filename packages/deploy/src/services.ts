@@ -11,8 +11,11 @@ export type Apply =
   | { readonly kind: 'restart'; readonly unit: string }
   /** `systemctl reload <unit>`: the program rereads them on SIGHUP (its unit's ExecReload). */
   | { readonly kind: 'reload'; readonly unit: string }
-  /** A command that makes the installed files take effect (`sysctl --system`). */
-  | { readonly kind: 'command'; readonly argv: readonly string[] }
+  /**
+   * A command that makes the installed files take effect (`sysctl --system`); with `removes`, only once that
+   * file exists (Ansible's `removes`: a step that needs a joined node).
+   */
+  | { readonly kind: 'command'; readonly argv: readonly string[]; readonly removes?: string }
   /** Nothing runs: the files are read on every use, or by a step the operator runs. */
   | { readonly kind: 'none' };
 
@@ -116,6 +119,16 @@ export const SERVICES: readonly Service[] = [
     action: 'resolvconf -u',
     apply: { kind: 'command', argv: ['resolvconf', '-u'] },
     programs: ['resolvconf'],
+  },
+  {
+    // Per-node mode: the kubelet's kubeconfig re-pointed at the node's own proxy, which kubeadm join cannot do
+    // (it takes the server from cluster-info); only on a node that has joined (its kubelet.conf exists).
+    id: 'kubelet-via-proxy',
+    pattern: /^\/etc\/kubernetes\/nginx-proxy\/kubelet-via-proxy\.sh$/,
+    label: "the kubelet's switch to its node's apiserver proxy",
+    action: 'sh kubelet-via-proxy.sh, once the node has joined',
+    apply: { kind: 'command', argv: ['sh', '/etc/kubernetes/nginx-proxy/kubelet-via-proxy.sh'], removes: '/etc/kubernetes/kubelet.conf' },
+    programs: ['sh', 'sed'],
   },
   {
     // Static pod manifests: the kubelet watches the folder and recreates a pod whose manifest changed.

@@ -1,13 +1,14 @@
 import { loadSpecText } from '@clusterspec/spec';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { generateArtifacts } from '@clusterspec/cli';
 import { loadFixture, ROOT, variant } from '../../../tests/support/fixtures';
 import { generatedSites } from '../../../tests/support/generated-sites';
 import { nginxTest } from '../../../tests/support/nginx';
 import { generateKubeVip, KUBE_VIP_INIT_MANIFEST_PATH, KUBE_VIP_MANIFEST_PATH } from './kube-vip';
-import { generatePerNodeProxy, PER_NODE_PROXY_CONF_PATH, PER_NODE_PROXY_MANIFEST_PATH } from './per-node-proxy';
+import { CONFIG_DIGEST_ANNOTATION, generatePerNodeProxy, PER_NODE_PROXY_CONF_PATH, PER_NODE_PROXY_MANIFEST_PATH } from './per-node-proxy';
 
 const site = loadFixture('fixtures/vip-pernode/cluster.yaml');
 const byPath = (files: readonly { path: string; content: string }[]) => new Map(files.map((file) => [file.path, file.content]));
@@ -39,12 +40,27 @@ describe('per-node mode: an apiserver proxy on every node that runs no apiserver
     expect(conf).toMatch(/^\s+proxy_timeout 10m;$/m);
   });
 
-  it('mounts that nginx.conf into the official nginx image, on the host network', () => {
+  it("mounts that nginx.conf's folder into the official nginx image, on the host network, its digest on the pod", () => {
     const pod = parse(files.get(`hosts/node-2${PER_NODE_PROXY_MANIFEST_PATH}`) as string);
     expect(pod.spec.hostNetwork).toBe(true);
     expect(pod.spec.containers[0].image).toMatch(/^docker\.io\/library\/nginx:/);
-    expect(pod.spec.volumes[0].hostPath.path).toBe(PER_NODE_PROXY_CONF_PATH);
-    expect(pod.spec.containers[0].volumeMounts[0].mountPath).toBe('/etc/nginx/nginx.conf');
+    // The folder: a file mounted alone keeps its old inode when a deploy replaces it by rename.
+    expect(pod.spec.volumes[0].hostPath).toEqual({ path: dirname(PER_NODE_PROXY_CONF_PATH), type: 'Directory' });
+    expect(pod.spec.containers[0].volumeMounts[0].mountPath).toBe('/etc/nginx');
+    const conf = files.get(`hosts/node-2${PER_NODE_PROXY_CONF_PATH}`) as string;
+    expect(pod.metadata.annotations[CONFIG_DIGEST_ANNOTATION]).toBe(createHash('sha256').update(conf).digest('hex'));
+  });
+
+  it('changes the pod when the upstreams change, so the kubelet recreates it with the new nginx.conf', () => {
+    const text = readFileSync(join(ROOT, 'fixtures/vip-pernode/cluster.yaml'), 'utf8');
+    const moved = loadSpecText('moved.yaml', Buffer.from(text.replace('address: 10.30.0.13', 'address: 10.30.0.14')));
+    const before = files.get(`hosts/node-2${PER_NODE_PROXY_MANIFEST_PATH}`);
+    const after = byPath(generatePerNodeProxy(moved)).get(`hosts/node-2${PER_NODE_PROXY_MANIFEST_PATH}`);
+    expect(text).toContain('address: 10.30.0.13');
+    expect(after).not.toBe(before);
+    expect(parse(after as string).metadata.annotations[CONFIG_DIGEST_ANNOTATION]).not.toBe(
+      parse(before as string).metadata.annotations[CONFIG_DIGEST_ANNOTATION],
+    );
   });
 
   it("points the workers' kubelet and every kube-proxy at 127.0.0.1, and lets kubeadm join a node whose manifests folder is not empty", () => {

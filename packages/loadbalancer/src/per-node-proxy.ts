@@ -1,14 +1,30 @@
 import { PER_NODE_PROXY_ADDRESS, perNodeProxyHosts } from '@clusterspec/kubernetes';
+import { createHash } from 'node:crypto';
 import { artifact, defineArtifact, hostFile, yamlDocuments, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import { apiServerStream, renderApiServerStream, type ApiServerStream } from './apiserver-stream';
 import { NGINX_PROXY_IMAGE } from './images';
 import { renderNginxConf } from './nginx-conf';
 
-export const PER_NODE_PROXY_CONF_PATH = '/etc/kubernetes/nginx-proxy/nginx.conf';
+export const PER_NODE_PROXY_DIR = '/etc/kubernetes/nginx-proxy';
+export const PER_NODE_PROXY_CONF_PATH = `${PER_NODE_PROXY_DIR}/nginx.conf`;
+/**
+ * The digest of the proxy's nginx.conf on its pod: a changed configuration changes the manifest, and the kubelet
+ * recreates a static pod whose manifest changed. Without it a new nginx.conf stays unseen: a file replaced by
+ * rename (as every deploy tool writes) is a new inode, and the running container keeps the old one.
+ */
+export const CONFIG_DIGEST_ANNOTATION = 'clusterspec.io/nginx-conf-sha256';
 export const PER_NODE_PROXY_MANIFEST_PATH = '/etc/kubernetes/manifests/nginx-proxy.yaml';
 
 const PER_NODE_READS = ['spec.hosts[].name', 'spec.hosts[].roles', 'spec.kubernetes.loadBalancer.mode', 'spec.kubernetes.loadBalancer.port'];
+/** What the proxy's nginx.conf is made from; its pod carries the conf's digest, so it is made from the same. */
+const CONF_READS = [
+  ...PER_NODE_READS,
+  'spec.hosts[].address',
+  'spec.kubernetes.loadBalancer.connectTimeout',
+  'spec.kubernetes.loadBalancer.proxyTimeout',
+  'spec.kubernetes.apiServer.bindPort',
+];
 
 /** The proxy's nginx.conf: the central balancer's stream section (same upstreams and watch-safe timeouts), on loopback only. */
 export const perNodeProxyConfFile = defineArtifact<ApiServerStream>({
@@ -17,13 +33,7 @@ export const perNodeProxyConfFile = defineArtifact<ApiServerStream>({
   description:
     "the node's own apiserver proxy: nginx (official image, stream built in) listening on `127.0.0.1:<port>` with every apiserver upstream and the spec's timeouts (the central balancer's stream section)",
   where: 'nodes that are not control-plane hosts, per-node mode',
-  reads: [
-    ...PER_NODE_READS,
-    'spec.hosts[].address',
-    'spec.kubernetes.loadBalancer.connectTimeout',
-    'spec.kubernetes.loadBalancer.proxyTimeout',
-    'spec.kubernetes.apiServer.bindPort',
-  ],
+  reads: CONF_READS,
   secretKeys: [],
   consumer: 'nginx in the nginx-proxy static pod',
   format: 'nginx',
@@ -33,20 +43,26 @@ export const perNodeProxyConfFile = defineArtifact<ApiServerStream>({
 export const perNodeProxyManifestFile = defineArtifact<IPod>({
   id: 'loadbalancer/per-node-proxy-pod',
   pattern: `hosts/*${PER_NODE_PROXY_MANIFEST_PATH}`,
-  description: "the static pod running the node's apiserver proxy on the host network, its nginx.conf mounted from the host",
+  description:
+    "the static pod running the node's apiserver proxy on the host network, its folder mounted from the host (a replaced nginx.conf is seen), the digest of its nginx.conf as an annotation (a changed one recreates the pod)",
   where: 'nodes that are not control-plane hosts, per-node mode',
-  reads: PER_NODE_READS,
+  reads: CONF_READS,
   secretKeys: [],
   consumer: 'the kubelet (static pod)',
   format: 'yaml',
   render: (pod) => yamlDocuments(pod),
 });
 
-function proxyPod(model: ClusterModel): IPod {
+function proxyPod(model: ClusterModel, confText: string): IPod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: 'nginx-proxy', namespace: 'kube-system', labels: { component: 'nginx-proxy', tier: 'node' } },
+    metadata: {
+      name: 'nginx-proxy',
+      namespace: 'kube-system',
+      labels: { component: 'nginx-proxy', tier: 'node' },
+      annotations: { [CONFIG_DIGEST_ANNOTATION]: createHash('sha256').update(confText).digest('hex') },
+    },
     spec: {
       hostNetwork: true,
       priorityClassName: 'system-node-critical',
@@ -57,10 +73,11 @@ function proxyPod(model: ClusterModel): IPod {
           imagePullPolicy: 'IfNotPresent',
           resources: { requests: { cpu: '25m', memory: '32Mi' } },
           livenessProbe: { tcpSocket: { host: PER_NODE_PROXY_ADDRESS, port: model.kubernetes.loadBalancer.port }, periodSeconds: 10 },
-          volumeMounts: [{ name: 'nginx-conf', mountPath: '/etc/nginx/nginx.conf', readOnly: true }],
+          // The folder, not the file: a file mounted alone keeps the inode it had when the container started.
+          volumeMounts: [{ name: 'nginx-conf', mountPath: '/etc/nginx', readOnly: true }],
         },
       ],
-      volumes: [{ name: 'nginx-conf', hostPath: { path: PER_NODE_PROXY_CONF_PATH, type: 'File' } }],
+      volumes: [{ name: 'nginx-conf', hostPath: { path: PER_NODE_PROXY_DIR, type: 'Directory' } }],
     },
   };
 }
@@ -74,7 +91,7 @@ export function generatePerNodeProxy(model: ClusterModel): Artifact[] {
   const hosts = perNodeProxyHosts(model);
   if (hosts.length === 0) return [];
   const stream = apiServerStream(model, PER_NODE_PROXY_ADDRESS);
-  const pod = proxyPod(model);
+  const pod = proxyPod(model, perNodeProxyConfFile.render(stream));
   return hosts.flatMap((host) => [
     artifact(perNodeProxyConfFile, hostFile(host, PER_NODE_PROXY_CONF_PATH), stream),
     artifact(perNodeProxyManifestFile, hostFile(host, PER_NODE_PROXY_MANIFEST_PATH), pod),

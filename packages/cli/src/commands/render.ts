@@ -70,7 +70,7 @@ written, and the exit code is 2. Secret values are never printed.`,
     // (their digest, placeholders unfilled, as generate computes it for the deploy folder) and when.
     const stamp = {
       path: RENDER_STAMP_FILE,
-      content: `${JSON.stringify({ bundle: bundleDigest(selected), spec: model.file, rendered: new Date().toISOString() }, null, 2)}\n`,
+      content: `${JSON.stringify({ bundle: bundleDigest(model, selected), spec: model.file, rendered: new Date().toISOString() }, null, 2)}\n`,
       mode: 0o644,
     };
     // Into the folder that was judged, not the path as given: a symbolic link changed since cannot redirect it.

@@ -45,16 +45,18 @@ def selected(files, run_tags, skip_tags):
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(('source', 'root', 'backup_dir', 'files', 'enable', 'run_tags', 'skip_tags', 'stubbed'))
+    _VALID_ARGS = frozenset(('tree', 'source', 'root', 'backup_dir', 'files', 'enable', 'run_tags', 'skip_tags', 'stubbed'))
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         args = self._task.args
+        tree = args['tree']
         source = args['source']
         files = selected(args['files'], args.get('run_tags'), args.get('skip_tags'))
         contents, total = [], 0
         for entry in files:
-            path = os.path.join(source, entry['path'].lstrip('/'))
+            # A file of the host's own folder, or (`from`) a cluster/ file of the tree this host applies.
+            path = os.path.join(tree, entry['from']) if entry.get('from') else os.path.join(source, entry['path'].lstrip('/'))
             data = read_rendered(path)
             if PLACEHOLDER in data:
                 raise AnsibleActionFail('%s: still holds a secret placeholder: this is not a rendered tree (clusterspec render --all --to DIR)' % path)
