@@ -33,7 +33,7 @@ describe('haproxy as the apiserver balancer', () => {
     expect(generateLoadBalancerNginx(model).map((file) => file.path)).toEqual(['hosts/hlb/etc/nginx/nginx.conf']);
   });
 
-  it('is not written where the spec keeps nginx (the design documents site)', () => {
+  it('is not written where the spec keeps nginx (the seed site)', () => {
     expect(generateHaproxy(loadFixture('fixtures/seed-ha/cluster.yaml'))).toEqual([]);
     expect(generateHaproxy(loadFixture('fixtures/seed-ha-toml/cluster.toml'))).toEqual([]);
   });
