@@ -1,5 +1,13 @@
 import { NGINX_PREVIEW_PATH, nginxPreviewFile } from '@clusterspec/consul';
-import { NGINX_CONF_PATH, nginxConfFile, PER_NODE_PROXY_CONF_PATH, perNodeProxyConfFile, type ApiServerStream } from '@clusterspec/loadbalancer';
+import {
+  HAPROXY_CFG_PATH,
+  haproxyCfgFile,
+  NGINX_CONF_PATH,
+  nginxConfFile,
+  PER_NODE_PROXY_CONF_PATH,
+  perNodeProxyConfFile,
+  type ApiServerStream,
+} from '@clusterspec/loadbalancer';
 import { dataOf, hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { perSite } from './per-site';
 
@@ -16,7 +24,7 @@ export interface StreamBalancer {
 }
 
 /** The files streamBalancers reads, for rules' `reads`. */
-export const BALANCER_ARTIFACTS = [nginxConfFile.pattern, nginxPreviewFile.pattern, perNodeProxyConfFile.pattern] as const;
+export const BALANCER_ARTIFACTS = [nginxConfFile.pattern, haproxyCfgFile.pattern, nginxPreviewFile.pattern, perNodeProxyConfFile.pattern] as const;
 
 const apiServerBalancer = (host: Host, stream: ApiServerStream, artifact: string): StreamBalancer => ({
   host,
@@ -28,17 +36,24 @@ const apiServerBalancer = (host: Host, stream: ApiServerStream, artifact: string
 });
 
 /**
- * nginx `stream` servers that proxy to an upstream, from the data of the nginx configuration that will run
- * on each host: its nginx.conf, or what consul-template renders there (its preview: the apiserver balancer
- * and a listener per tcp service, over the instances the preview assumes), and the per-node apiserver
- * proxy's own configuration.
+ * TCP balancers that proxy to an upstream, from the data of the configuration that will run on each host: the
+ * apiserver balancer of engine haproxy (haproxy.cfg), nginx's `stream` servers (its nginx.conf, or what
+ * consul-template renders there: its preview, the apiserver balancer and a listener per tcp service, over the
+ * instances the preview assumes), and the per-node apiserver proxy's own configuration.
  */
 export const streamBalancers = perSite((model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>): StreamBalancer[] => {
   return model.hosts.flatMap((host): StreamBalancer[] => {
     // A node's own apiserver proxy runs beside whatever nginx the host has (a static pod of its own).
     const proxyPath = hostFile(host, PER_NODE_PROXY_CONF_PATH);
     const proxy = dataOf(artifacts.get(proxyPath), perNodeProxyConfFile);
-    return [...(proxy ? [apiServerBalancer(host, proxy, proxyPath)] : []), ...hostBalancers(host)];
+    // Engine haproxy: the apiserver balancer is haproxy's; nginx.conf, if any, then holds no apiserver stream.
+    const haproxyPath = hostFile(host, HAPROXY_CFG_PATH);
+    const haproxy = dataOf(artifacts.get(haproxyPath), haproxyCfgFile);
+    return [
+      ...(proxy ? [apiServerBalancer(host, proxy, proxyPath)] : []),
+      ...(haproxy ? [apiServerBalancer(host, haproxy, haproxyPath)] : []),
+      ...hostBalancers(host),
+    ];
   });
 
   function hostBalancers(host: Host): StreamBalancer[] {

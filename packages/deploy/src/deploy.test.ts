@@ -242,6 +242,7 @@ describe('deploy/', () => {
     expect(serviceOf('/etc/consul.d/consul.hcl').apply).toEqual({ kind: 'reload', unit: 'consul.service' });
     expect(serviceOf('/etc/consul-template/config.hcl').apply).toEqual({ kind: 'restart', unit: 'consul-template.service' });
     expect(serviceOf('/etc/keepalived/keepalived.conf').id).toBe('keepalived');
+    expect(serviceOf('/etc/haproxy/haproxy.cfg').apply).toEqual({ kind: 'reload', unit: 'haproxy.service' });
     expect(serviceOf('/etc/sysctl.d/90-clusterspec-apiserver-vip.conf').apply).toEqual({ kind: 'command', argv: ['sysctl', '--system'] });
     expect(serviceOf('/etc/resolvconf/resolv.conf.d/base').apply).toEqual({ kind: 'command', argv: ['resolvconf', '-u'] });
     expect(serviceOf('/etc/containerd/config.toml').id).toBe('containerd');

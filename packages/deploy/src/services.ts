@@ -70,6 +70,15 @@ export const SERVICES: readonly Service[] = [
     programs: ['nginx'],
   },
   {
+    // Engine haproxy: checked with `haproxy -c` before it replaces the old file; a reload keeps open connections.
+    id: 'haproxy',
+    pattern: /^\/etc\/haproxy\//,
+    label: 'haproxy configuration',
+    action: 'reload haproxy',
+    apply: { kind: 'reload', unit: 'haproxy.service' },
+    programs: ['haproxy'],
+  },
+  {
     id: 'keepalived',
     pattern: /^\/etc\/keepalived\//,
     label: 'keepalived configuration',

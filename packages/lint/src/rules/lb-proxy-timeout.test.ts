@@ -27,6 +27,21 @@ testRule(lbProxyTimeout, {
       ],
     },
     {
+      name: 'engine haproxy: its timeout client/server are proxyTimeout, judged the same (haproxy.cfg is a balancer too)',
+      fixture: 'seed-ha',
+      replacements: [
+        [PROXY_TIMEOUT, 'proxyTimeout: 3s'],
+        ['engine: nginx ', 'engine: haproxy'],
+      ],
+      errors: [
+        {
+          message: `the apiserver load balancer on emei closes connections idle for 3s; ${CUTS_WATCHES}`,
+          field: 'spec.kubernetes.loadBalancer.proxyTimeout',
+          artifact: 'hosts/emei/etc/haproxy/haproxy.cfg',
+        },
+      ],
+    },
+    {
       name: 'just under ten minutes, on both balancers',
       fixture: 'modern',
       replacements: [[PROXY_TIMEOUT, 'proxyTimeout: 599s']],
