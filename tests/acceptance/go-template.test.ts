@@ -186,7 +186,8 @@ function previewCatalog(entries: readonly CatalogEntry[]): Catalog {
       entries
         .filter((entry) => entry.Name === name && entry.Status === 'passing' && (tag === undefined || entry.Tags.includes(tag)))
         .sort((a, b) => compareBytes(a.Node, b.Node) || compareBytes(a.ID, b.ID))
-        .map((entry): Instance => ({ address: entry.Address, port: entry.Port })),
+        // consul-template's HealthService: a service registered without an address takes its node's.
+        .map((entry): Instance => ({ address: entry.Address || entry.NodeAddress, port: entry.Port })),
   };
 }
 
@@ -208,6 +209,8 @@ function hostileCases(model: ClusterModel, host: Host): HostileCase[] {
   const { from, to } = rules.tcpPorts;
   const notLabel = (tag: string, quoted: string) => `skipped ${tag} service ${quoted}: its name is not a DNS label`;
   const outside = (name: string, port: string) => `skipped tcp service ${name}: port ${port} is outside ${from}-${to}`;
+  const owner5433 = rules.declaredTcpPorts.find((declared) => declared.port === 5433)?.name;
+  const reserved = (name: string, owner: string) => `skipped tcp service ${name}: port 5433 belongs to declared service ${owner}`;
   return [
     { name: 'web', tags: ['http'], instances: 50, http: PUBLISHED },
     { name: 'single', tags: ['http'], instances: 1, http: PUBLISHED },
@@ -223,8 +226,14 @@ function hostileCases(model: ClusterModel, host: Host): HostileCase[] {
     { name: 'new\nline', tags: ['http'], instances: 1, http: notLabel('http', '"new\\nline"') },
     { name: 'quo"te}}', tags: ['http'], instances: 1, http: notLabel('http', '"quo\\"te}}"') },
     { name: 'untagged', tags: ['udp'], instances: 1 },
-    { name: 'db-5433', tags: ['tcp'], instances: 2, tcp: PUBLISHED },
-    { name: 'pg-5433', tags: ['tcp'], instances: 1, tcp: 'skipped tcp service pg-5433: port 5433 is published already, by db-5433' },
+    // Where 5433 is a declared service's port (modern's postgres-5433) neither takes it, whatever the order (issue 24, item 3).
+    { name: 'db-5433', tags: ['tcp'], instances: 2, tcp: owner5433 ? reserved('db-5433', owner5433) : PUBLISHED },
+    {
+      name: 'pg-5433',
+      tags: ['tcp'],
+      instances: 1,
+      tcp: owner5433 ? reserved('pg-5433', owner5433) : 'skipped tcp service pg-5433: port 5433 is published already, by db-5433',
+    },
     { name: 'empty-7100', tags: ['tcp'], instances: 0, tcp: PUBLISHED },
     { name: 'both-7000', tags: ['http', 'tcp'], instances: 3, http: PUBLISHED, tcp: PUBLISHED },
     { name: 'mqtt', tags: ['tcp'], instances: 1, tcp: 'skipped tcp service mqtt: its name does not end in -<port>' },
@@ -390,5 +399,65 @@ describe("the Go renderer's consul-template functions", () => {
 
   it('scratch: Key, Get, Set and SetX last for one render', () => {
     expect(render('{{ scratch.Key "k" }}{{ scratch.Set "k" "v" }}{{ scratch.Key "k" }}{{ scratch.SetX "k" "w" }}{{ scratch.Get "k" }}', [])).toBe('falsetruev');
+  });
+});
+
+describe('Go text/template over hostile instances (issue 24, item 3)', () => {
+  const instance = (Address: string, Port: number, index: number): CatalogEntry => ({
+    Node: `node-${index}`,
+    NodeAddress: '10.9.9.9',
+    ID: `hostile:${index}`,
+    Name: 'hostile',
+    Tags: ['http', 'tcp'],
+    Address,
+    Port,
+    Status: 'passing',
+  });
+  const hostile: readonly [string, number, 'written' | 'port' | 'address'][] = [
+    ['10.0.0.1', 0, 'port'],
+    ['10.0.0.2', 70000, 'port'],
+    ['fd00::5', 8080, 'written'],
+    ['10.0.0.3; include /etc/passwd', 80, 'address'],
+    ['10.0.0.4:80 backup', 80, 'address'],
+    ['localhost', 8081, 'written'],
+    ['', 8082, 'written'],
+    ['ünï.example', 80, 'address'],
+    ['new\nline}', 80, 'address'],
+    ['{{ evil }}', 80, 'address'],
+    ['10.0.0.5', 8083, 'written'],
+  ];
+  const entries = hostile.map(([address, port], index) => instance(address, port, index));
+  const only = (kind: string) => hostile.filter((each) => each[2] === kind);
+
+  it.each(fixtureCases.filter((each) => each.model.consul!.ingressDiscovery === 'dynamic').map((each) => [each.spec, each.host, each] as const))(
+    '%s: %s: each instance is written (IPv6 bracketed) or skipped with one comment line, and nginx -t passes',
+    (_spec, host, each) => {
+      const ingressHost = each.model.hosts.find((candidate) => candidate.name === host)!;
+      const named = entries.map((entry) => ({ ...entry, Name: 'hostile-7300' }));
+      const output = render(each.template, named);
+      expect(output).toBe(ingressNginxConf(each.model, ingressHost, previewRenderer(previewCatalog(named))));
+      const verdict = nginxTestWithCertificate(output, pair);
+      if (!verdict.ok) throw new Error(verdict.output);
+      for (const context of ['http', 'stream'] as const) {
+        const start = output.indexOf(`upstream consul_hostile-7300 {`, output.indexOf(`\n${context} {\n`));
+        const upstream = output.slice(start, output.indexOf('\n    }', start));
+        expect(upstream.match(/^ +server /gm)).toHaveLength(only('written').length);
+        expect(upstream).toMatch(/server \[fd00::5\]:8080 /);
+        expect(upstream).toMatch(/server localhost:8081 /);
+        expect(upstream).toMatch(/server 10\.9\.9\.9:8082 /);
+        expect(upstream.match(/^ +# skipped instance .*: its port is outside 1-65535$/gm)).toHaveLength(only('port').length);
+        expect(upstream.match(/^ +# skipped instance .*: its address is not an IPv4 or IPv6 address or a DNS name$/gm)).toHaveLength(only('address').length);
+        expect(upstream).not.toContain('include /etc/passwd;');
+      }
+    },
+  );
+
+  it('an upstream whose every instance is skipped gets the fallback server, and nginx -t passes', () => {
+    const each = fixtureCases.find((candidate) => candidate.model.consul!.ingressDiscovery === 'dynamic')!;
+    const bad = [instance('10.0.0.1', 0, 0), instance('fd00::5:8080:1:2:3:4:5:6', 1, 1), instance('a;b', 80, 2)].map((entry) => ({ ...entry, Name: 'allbad' }));
+    const output = render(each.template, bad);
+    expect(output).toMatch(/upstream consul_allbad \{\n\s+zone consul_http_allbad 64k;\n(\s+# skipped instance .*\n){3}\s+server 127\.0\.0\.1:65535 down;\n/);
+    const verdict = nginxTestWithCertificate(output, pair);
+    if (!verdict.ok) throw new Error(verdict.output);
   });
 });

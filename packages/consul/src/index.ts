@@ -35,7 +35,15 @@ export {
   type IngressRenderer,
   type Instance,
 } from './ingress';
-export { registratorFlags, registratorRegistry, registratorUnitFile, REGISTRATOR_UNIT_PATH, type RegistratorUnit } from './registrator';
+export {
+  registratorFlags,
+  registratorRegistry,
+  registratorUnitFile,
+  REGISTRATOR_TTL,
+  REGISTRATOR_TTL_REFRESH,
+  REGISTRATOR_UNIT_PATH,
+  type RegistratorUnit,
+} from './registrator';
 export { agentFor } from './topology';
 
 export const consulGenerators: readonly Generator[] = [

@@ -1,9 +1,11 @@
 import {
   NGINX_CONF_PATH,
+  hostListeners,
+  INGRESS_HTTP_LISTENER,
+  INGRESS_TCP_LISTENER,
   nginxOwnedByConsulTemplate,
   renderNginxConf,
   renderStaticBalancers,
-  roleListeners,
   staticBalancers,
   type StaticBalancers,
 } from '@clusterspec/loadbalancer';
@@ -55,6 +57,63 @@ export const MAX_STALE = '10s';
 
 const serverLine = (address: string, port: string | number, parameters: string) => `server ${address}:${port} ${parameters};`;
 
+/*
+ * What an instance of the catalog must be before it becomes a server line. Any Consul client can
+ * register any address and port (registrator never writes these, but the catalog API takes them): an
+ * instance on port 0 or an unbracketed IPv6 address makes nginx -t refuse the whole render, and an
+ * address holding `;` injects directives that pass nginx -t. Written without `\`, `"` or `}}` so they go
+ * into a template action as string literals; RE2 (Go's regexp, consul-template's regexMatch) and
+ * JavaScript read them alike.
+ */
+/** A port nginx accepts on a server line: 1 to 65535, in decimal without leading zeros. */
+export const INSTANCE_PORT_PATTERN = `^(${portRangePattern(1, 65535)})$`;
+const IPV4 = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])([.](25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}';
+const HEXTET = '[0-9a-fA-F]{1,4}';
+/** A dotted-quad IPv4 address. */
+export const IPV4_PATTERN = `^${IPV4}$`;
+/**
+ * An IPv6 address in the RFC 4291 section 2.2 text forms (full, `::`-compressed, the usual embedded
+ * IPv4 forms), without a zone; written bracketed on the server line (nginx reads `[addr]:port`).
+ */
+export const IPV6_PATTERN = `^(${[
+  `(${HEXTET}:){7}${HEXTET}`,
+  `(${HEXTET}:){1,7}:`,
+  `(${HEXTET}:){1,6}:${HEXTET}`,
+  `(${HEXTET}:){1,5}(:${HEXTET}){1,2}`,
+  `(${HEXTET}:){1,4}(:${HEXTET}){1,3}`,
+  `(${HEXTET}:){1,3}(:${HEXTET}){1,4}`,
+  `(${HEXTET}:){1,2}(:${HEXTET}){1,5}`,
+  `${HEXTET}:(:${HEXTET}){1,6}`,
+  `:((:${HEXTET}){1,7}|:)`,
+  `(${HEXTET}:){6}${IPV4}`,
+  `::(ffff(:0{1,4})?:)?${IPV4}`,
+  `(${HEXTET}:){1,4}:${IPV4}`,
+].join('|')})$`;
+/**
+ * A DNS name of letters, digits and hyphens (RFC 1123 labels of at most 63 characters), its last label
+ * starting with a letter so that it is never read as a number, at most 253 characters
+ * (INSTANCE_NAME_LENGTH_PATTERN). nginx resolves it when it loads the file: a name it cannot resolve
+ * fails nginx -t, and the render is refused (reload-nginx.sh keeps the last good file).
+ */
+export const DNS_NAME_PATTERN = '^([a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?[.])*[a-zA-Z]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$';
+export const INSTANCE_NAME_LENGTH_PATTERN = '^.{1,253}$';
+
+/** Why an instance is left out of its upstream (its comment line), or undefined when it is written. */
+export function instanceSkipReason(instance: Instance): string | undefined {
+  const where = `${quoteToAscii(instance.address)}:${instance.port}`;
+  if (!new RegExp(INSTANCE_PORT_PATTERN).test(String(instance.port))) return `skipped instance ${where}: its port is outside 1-65535`;
+  const { address } = instance;
+  const plain =
+    new RegExp(IPV4_PATTERN).test(address) ||
+    new RegExp(IPV6_PATTERN).test(address) ||
+    (new RegExp(DNS_NAME_PATTERN).test(address) && new RegExp(INSTANCE_NAME_LENGTH_PATTERN).test(address));
+  if (!plain) return `skipped instance ${where}: its address is not an IPv4 or IPv6 address or a DNS name`;
+  return undefined;
+}
+
+/** An instance's address as nginx reads it on a server line: IPv6 in brackets. */
+const serverAddress = (address: string) => (address.includes(':') ? `[${address}]` : address);
+
 export interface Instance {
   readonly address: string;
   readonly port: number;
@@ -74,12 +133,22 @@ export interface Catalog {
   readonly instances: (name: string, tag?: string) => readonly Instance[];
 }
 
+/** A declared service as the dynamic template knows it: its name and tags, and its port when tagged tcp. */
+export interface DeclaredName {
+  readonly name: string;
+  readonly tags: readonly string[];
+}
+
 /** What the dynamic template publishes, known when the spec is generated. */
 export interface DiscoveryRules {
   readonly domain?: string;
   readonly tcpPorts: { readonly from: number; readonly to: number };
   /** Ports the ingress host listens on itself, sorted: a discovered tcp service never takes one. */
   readonly takenPorts: readonly number[];
+  /** The declared services: their names are theirs under their own tags only. */
+  readonly declared: readonly DeclaredName[];
+  /** The ports of the declared tcp services, by port: only the declared service may take one, whatever the order of names. */
+  readonly declaredTcpPorts: readonly { readonly port: number; readonly name: string }[];
 }
 
 /** What a service block's template receives: its upstream and zone names and its server lines. */
@@ -115,38 +184,53 @@ export interface IngressRenderer {
 /** Why a catalog service tagged http or tcp is not published; `undefined` when it is. `published` maps tcp ports to the service that took them. */
 export function skipReason(tag: 'http' | 'tcp', name: string, rules: DiscoveryRules, published: ReadonlyMap<string, string>): string | undefined {
   if (!new RegExp(DNS_LABEL_PATTERN).test(name)) return `skipped ${tag} service ${quoteToAscii(name)}: its name is not a DNS label`;
-  if (tag === 'http') return undefined;
+  if (tag === 'http') return rules.declared.some((declared) => declared.name === name && !declared.tags.includes(tag)) ? notTaggedSo(tag, name) : undefined;
   const port = portText(name);
   if (!new RegExp(PORT_SUFFIX_PATTERN).test(name)) return `skipped tcp service ${name}: its name does not end in -<port>`;
   if (!new RegExp(`-(${portRangePattern(rules.tcpPorts.from, rules.tcpPorts.to)})$`).test(name))
     return `skipped tcp service ${name}: port ${port} is outside ${rules.tcpPorts.from}-${rules.tcpPorts.to}`;
   if (rules.takenPorts.map(String).includes(port)) return `skipped tcp service ${name}: port ${port} is used on this host`;
+  if (rules.declared.some((declared) => declared.name === name && !declared.tags.includes(tag))) return notTaggedSo(tag, name);
+  const declaredOwner = rules.declaredTcpPorts.find((declared) => String(declared.port) === port && declared.name !== name);
+  if (declaredOwner) return reservedFor(name, port, declaredOwner.name);
   const owner = published.get(port);
   if (owner !== undefined) return `skipped tcp service ${name}: port ${port} is published already, by ${owner}`;
   return undefined;
 }
 
+const notTaggedSo = (tag: string, name: string) => `skipped ${tag} service ${name}: declared service ${name} is not tagged ${tag}`;
+const reservedFor = (name: string, port: string, owner: string) => `skipped tcp service ${name}: port ${port} belongs to declared service ${owner}`;
+
 /** What follows the last '-' (consul-template: regexReplaceAll "^.*-" ""). */
 const portText = (name: string) => name.replace(/^.*-/, '');
+
+/** A pattern as a Go string literal in an action, written as is: `"` and `\\` would end or change the literal, `}}` the action. */
+function quoteless(pattern: string): string {
+  if (pattern.includes('}}') || pattern.includes('"') || pattern.includes('\\')) throw new Error(`pattern ${pattern} cannot be written into a template action`);
+  return `"${pattern}"`;
+}
 
 /** Go template text: `{{` in static text is escaped, instances and services come from the catalog at run time. */
 export const templateRenderer: IngressRenderer = {
   servers: (service, parameters) => goServers(`"${service}"`, parameters),
   literal: (text) => text.split('{{').join('{{"{{"}}'),
   discover: (tag, rules, block) => {
-    const quoteless = (pattern: string) => {
-      // Both would end the action or the string literal early.
-      if (pattern.includes('}}') || pattern.includes('"') || pattern.includes('\\'))
-        throw new Error(`pattern ${pattern} cannot be written into a template action`);
-      return `"${pattern}"`;
-    };
     const published = block({ name: '{{ .Name }}', port: '{{ $port }}', servers: (parameters) => goServers(`(print "${tag}." .Name)`, parameters) });
+    // A declared service's name under a tag it is not declared with (a list only when there are any).
+    const otherTag = rules.declared.filter((declared) => !declared.tags.includes(tag)).map((declared) => declared.name);
+    const notDeclaredSo = otherTag.length === 0 ? [] : [`{{- else if in (split "," "${otherTag.join(',')}") .Name }}`, `# ${notTaggedSo(tag, '{{ .Name }}')}`];
+    // One branch per declared tcp port: a literal comparison, so the owner needs no lookup.
+    const reserved = rules.declaredTcpPorts.flatMap((declared) => [
+      `{{- else if and (eq $port "${declared.port}") (ne .Name "${declared.name}") }}`,
+      `# ${reservedFor('{{ .Name }}', String(declared.port), declared.name)}`,
+    ]);
     const lines =
       tag === 'http'
         ? [
             `{{- range services }}{{- if in .Tags "http" }}`,
             `{{- if not (regexMatch ${quoteless(DNS_LABEL_PATTERN)} .Name) }}`,
             `# skipped http service {{ printf "%+q" .Name }}: its name is not a DNS label`,
+            ...notDeclaredSo,
             '{{- else }}',
             '',
             published,
@@ -164,6 +248,8 @@ export const templateRenderer: IngressRenderer = {
             `# skipped tcp service {{ .Name }}: port {{ $port }} is outside ${rules.tcpPorts.from}-${rules.tcpPorts.to}`,
             `{{- else if in (split "," "${rules.takenPorts.join(',')}") $port }}`,
             '# skipped tcp service {{ .Name }}: port {{ $port }} is used on this host',
+            ...notDeclaredSo,
+            ...reserved,
             '{{- else if scratch.Key (print "tcp-port-" $port) }}',
             '# skipped tcp service {{ .Name }}: port {{ $port }} is published already, by {{ scratch.Get (print "tcp-port-" $port) }}',
             '{{- else }}',
@@ -178,11 +264,27 @@ export const templateRenderer: IngressRenderer = {
   },
 };
 
+/**
+ * The server lines of one upstream: each healthy instance that instanceSkipReason lets through (the
+ * same tests as regexMatch actions, the comment's address through printf "%+q" so it stays on its
+ * line), then the fallback when none was written (a variable assigned in the range: Go 1.11's `=`).
+ */
 function goServers(query: string, parameters: string): string {
+  const address = '{{ printf "%+q" .Address }}:{{ .Port }}';
+  const plainAddress = `(or (regexMatch ${quoteless(IPV4_PATTERN)} .Address) (regexMatch ${quoteless(IPV6_PATTERN)} .Address) (and (regexMatch ${quoteless(DNS_NAME_PATTERN)} .Address) (regexMatch ${quoteless(INSTANCE_NAME_LENGTH_PATTERN)} .Address)))`;
   return [
+    '    {{- $written := false }}',
     `    {{- range service ${query} }}`,
-    `    ${serverLine('{{ .Address }}', '{{ .Port }}', parameters)}`,
+    `    {{- if not (regexMatch ${quoteless(INSTANCE_PORT_PATTERN)} (print .Port)) }}`,
+    `    # skipped instance ${address}: its port is outside 1-65535`,
+    `    {{- else if not ${plainAddress} }}`,
+    `    # skipped instance ${address}: its address is not an IPv4 or IPv6 address or a DNS name`,
     '    {{- else }}',
+    '    {{- $written = true }}',
+    `    ${serverLine('{{ if regexMatch ":" .Address }}[{{ .Address }}]{{ else }}{{ .Address }}{{ end }}', '{{ .Port }}', parameters)}`,
+    '    {{- end }}',
+    '    {{- end }}',
+    '    {{- if not $written }}',
     `    ${FALLBACK_SERVER}`,
     '    {{- end }}',
   ].join('\n');
@@ -190,10 +292,14 @@ function goServers(query: string, parameters: string): string {
 
 /** Resolved lines for a catalog: what consul-template renders from the template for it. */
 export function previewRenderer(catalog: Catalog): IngressRenderer {
-  const lines = (instances: readonly Instance[], parameters: string) =>
-    instances.length === 0
-      ? `    ${FALLBACK_SERVER}`
-      : instances.map((instance) => `    ${serverLine(instance.address, instance.port, parameters)}`).join('\n');
+  const lines = (instances: readonly Instance[], parameters: string) => {
+    const written = instances.filter((instance) => instanceSkipReason(instance) === undefined);
+    const out = instances.map((instance) => {
+      const reason = instanceSkipReason(instance);
+      return `    ${reason === undefined ? serverLine(serverAddress(instance.address), instance.port, parameters) : `# ${reason}`}`;
+    });
+    return [...out, ...(written.length === 0 ? [`    ${FALLBACK_SERVER}`] : [])].join('\n');
+  };
   return {
     servers: (service, parameters) => lines(catalog.instances(service), parameters),
     literal: (text) => text,
@@ -311,11 +417,27 @@ export function publishedPort(service: ConsulService): number {
   return port;
 }
 
-/** The dynamic template's rules on one ingress host: the ports it may not publish on are those its roles listen on, plus 80 and 443. */
+/**
+ * The dynamic template's rules on one ingress host. The ports a discovered tcp service may not take: 80
+ * and 443, and every port of the host's listener table (hostListeners, the one port-conflict judges:
+ * its roles, its Consul agent, the ports its declared services' containers publish where it is a
+ * Docker host) but the ingress's own listeners of declared services, which are reserved for them
+ * by name instead (declaredTcpPorts).
+ */
 export function discoveryRules(model: ClusterModel, host: Host): DiscoveryRules {
   const consul = model.consul!;
-  const taken = new Set([80, 443, ...roleListeners(model, host).map((listener) => listener.port)]);
-  return { domain: consul.ingressDomain, tcpPorts: consul.ingressTcpPorts, takenPorts: [...taken].sort((a, b) => a - b) };
+  const ownListener = (what: string) => what.startsWith(INGRESS_HTTP_LISTENER) || what.startsWith(INGRESS_TCP_LISTENER);
+  const used = hostListeners(model, host).filter((listener) => !ownListener(listener.what));
+  const taken = new Set([80, 443, ...used.map((listener) => listener.port)]);
+  return {
+    domain: consul.ingressDomain,
+    tcpPorts: consul.ingressTcpPorts,
+    takenPorts: [...taken].sort((a, b) => a - b),
+    declared: consul.services.map((service) => ({ name: service.name, tags: service.tags })),
+    declaredTcpPorts: tagged(consul, 'tcp')
+      .map((service) => ({ port: publishedPort(service), name: service.name }))
+      .sort((a, b) => a.port - b.port || compare(a.name, b.name)),
+  };
 }
 
 const tagged = (consul: ConsulModel, tag: string) => consul.services.filter((service) => service.tags.includes(tag));
@@ -493,10 +615,17 @@ export interface ConsulTemplateUnit {
   readonly config: string;
 }
 
-/** The script consul-template runs: it tests and reloads this nginx.conf. */
+/** The script consul-template runs: it tests and reloads this nginx.conf, and checks the reload took. */
 export interface ReloadScript {
   readonly destination: string;
+  readonly pidFile: string;
+  readonly reloadWaitSeconds: number;
 }
+
+/** The nginx master's pid file: Debian's package is built with --pid-path=/run/nginx.pid (/var/run links to /run). */
+export const NGINX_PID_PATH = '/run/nginx.pid';
+/** How long reload-nginx.sh waits for the new workers; well inside command_timeout (30s) with a second reload after it. */
+export const RELOAD_WAIT_SECONDS = 10;
 
 export const consulTemplateConfigFile = defineArtifact<ConsulTemplateConfig>({
   id: 'consul/consul-template-config',
@@ -539,8 +668,7 @@ export const nginxPreviewFile = defineArtifact<IngressPreview>({
 export const reloadScriptFile = defineArtifact<ReloadScript>({
   id: 'consul/reload-nginx',
   pattern: `hosts/*${RELOAD_SCRIPT_PATH}`,
-  description:
-    "consul-template's command: `nginx -t`, then `nginx -s reload`; a refused nginx.conf is kept as `nginx.conf.refused` and the backup put back, exit 0 (consul-template stops on a failed command)",
+  description: `consul-template's command: \`nginx -t\`, then a reload it checks took (new workers within ${RELOAD_WAIT_SECONDS} s: a failed bind keeps the old ones); a refused nginx.conf is kept as \`nginx.conf.refused\`, the backup put back (and reloaded), said once per distinct render, exit 0 (consul-template stops on a failed command)`,
   where: 'ingress hosts',
   reads: ['spec.hosts[].roles'],
   secretKeys: [],
@@ -644,7 +772,11 @@ export function generateIngress(model: ClusterModel): Artifact[] {
       }),
       artifact(nginxTemplateFile, hostFile(host, NGINX_TEMPLATE_PATH), nginx),
       artifact(nginxPreviewFile, hostFile(host, NGINX_PREVIEW_PATH), { ...nginx, catalog }),
-      artifact(reloadScriptFile, hostFile(host, RELOAD_SCRIPT_PATH), { destination: NGINX_CONF_PATH }),
+      artifact(reloadScriptFile, hostFile(host, RELOAD_SCRIPT_PATH), {
+        destination: NGINX_CONF_PATH,
+        pidFile: NGINX_PID_PATH,
+        reloadWaitSeconds: RELOAD_WAIT_SECONDS,
+      }),
       artifact(consulTemplateUnitFile, hostFile(host, CONSUL_TEMPLATE_UNIT_PATH), {
         hostName: host.name,
         local: agent.local,

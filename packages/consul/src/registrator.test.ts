@@ -1,5 +1,5 @@
 import { loadFixture } from '../../../tests/support/fixtures';
-import { generateRegistrators, REGISTRATOR_UNIT_PATH } from './registrator';
+import { generateRegistrators, REGISTRATOR_TTL, REGISTRATOR_TTL_REFRESH, REGISTRATOR_UNIT_PATH } from './registrator';
 
 const seed = loadFixture('fixtures/seed-ha/cluster.yaml');
 const modern = loadFixture('fixtures/modern/cluster.yaml');
@@ -30,9 +30,15 @@ describe('registrator', () => {
         expect(args[args.length - 1]).toMatch(/^consul:\/\/[^ ]+:8500$/);
         expect(args.filter((word) => word.startsWith('consul://'))).toHaveLength(1);
         expect(args.slice(0, 2)).toEqual(['-ip', host.address]);
-        expect(args.slice(2, 4)).toEqual(['-resync', '60']);
+        expect(args.slice(2, 8)).toEqual(['-ttl', '30', '-ttl-refresh', '10', '-resync', '60']);
       }
     }
+  });
+
+  it("registers a TTL check refreshed well within its TTL, so a dead host's services turn critical and leave `service`", () => {
+    expect(REGISTRATOR_TTL_REFRESH * 2).toBeLessThan(REGISTRATOR_TTL);
+    const unit = generateRegistrators(seed).find((file) => file.path.startsWith('hosts/node1/'))!.content;
+    expect(unit).toMatch(/gliderlabs\/registrator:v7 -ip \S+ -ttl 30 -ttl-refresh 10 -resync 60 consul:\/\/192\.168\.0\.129:8500$/m);
   });
 
   it('seed: talks to the local agent only where one runs, else to the first server', () => {

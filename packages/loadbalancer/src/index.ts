@@ -29,7 +29,7 @@ export {
   type NginxSections,
   type StaticBalancers,
 } from './nginx-conf';
-export { consulAgentListeners, nodeListeners, roleListeners, type Listener } from './listeners';
+export { consulAgentListeners, hostListeners, INGRESS_HTTP_LISTENER, INGRESS_TCP_LISTENER, nodeListeners, type Listener } from './listeners';
 export { PER_NODE_PROXY_CONF_PATH, PER_NODE_PROXY_MANIFEST_PATH, perNodeProxyConfFile, perNodeProxyManifestFile } from './per-node-proxy';
 
 export const loadBalancerGenerators: readonly Generator[] = [

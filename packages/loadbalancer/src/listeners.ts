@@ -16,13 +16,39 @@ const CONSUL_PORTS: readonly [number, string][] = [
   [8500, 'Consul HTTP API'],
 ];
 
+/** What an ingress listener of a declared Consul service is called: `port-conflict` tells them apart by it. */
+export const INGRESS_HTTP_LISTENER = 'ingress http for';
+export const INGRESS_TCP_LISTENER = 'ingress tcp';
+
 /**
- * Every port a host listens on because of its roles (not counting what the ingress publishes for
- * Consul services): the control plane, the kubelet, the balancers, Harbor, then the Consul agent. The
- * `port-conflict` rule and the ingress's list of ports a discovered tcp service may not take both read it.
+ * The one listener table of a host: every port it will listen on, with the spec field that sets it (the
+ * order decides which of two is named first). The control plane, the kubelet, the balancers, Harbor;
+ * on an ingress host, the ports the declared Consul services are published on; the Consul agent; on a
+ * Docker host, the ports its declared services' containers publish (registrator registers each declared
+ * service from its container on every Docker host, the catalog the ingress preview assumes). The
+ * `port-conflict` rule judges it, and the ingress template's list of ports a discovered tcp service may
+ * not take is read from it: a port Docker holds on an ingress host that is also a Docker host is in both.
  */
-export function roleListeners(model: ClusterModel, host: Host): Listener[] {
-  return [...nodeListeners(model, host), ...consulAgentListeners(model, host)];
+export function hostListeners(model: ClusterModel, host: Host): Listener[] {
+  const { consul } = model;
+  const result: Listener[] = nodeListeners(model, host);
+  if (consul && host.roles.includes('ingress')) {
+    consul.services.forEach((service, serviceIndex) => {
+      const field: FieldPath = ['spec', 'consul', 'services', serviceIndex];
+      if (service.tags.includes('http')) result.push({ port: 80, what: `${INGRESS_HTTP_LISTENER} ${service.name}`, field });
+      const tcpPort = /-([0-9]+)$/.exec(service.name)?.[1];
+      if (service.tags.includes('tcp') && tcpPort) result.push({ port: Number(tcpPort), what: `${INGRESS_TCP_LISTENER} ${service.name}`, field });
+    });
+  }
+  result.push(...consulAgentListeners(model, host));
+  // Last, so that a tie between two port settings points at the service.
+  if (consul && model.docker?.hosts.includes(host)) {
+    consul.services.forEach((service, serviceIndex) => {
+      if (service.port !== undefined)
+        result.push({ port: service.port, what: `service ${service.name}`, field: ['spec', 'consul', 'services', serviceIndex, 'port'] });
+    });
+  }
+  return result;
 }
 
 /** The ports of the Kubernetes, balancer and Harbor roles of a host. */

@@ -120,6 +120,12 @@ func main() {
 				if tag != "" && !contains(s.Tags, tag) {
 					continue
 				}
+				// dependency/health_service.go: a service registered without an address takes its node's.
+				if s.Address == "" {
+					withNode := *s
+					withNode.Address = s.NodeAddress
+					s = &withNode
+				}
 				out = append(out, s)
 			}
 			// consul-template sorts health results with ByNodeThenID.
