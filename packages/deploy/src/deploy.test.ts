@@ -212,7 +212,8 @@ describe('deploy/', () => {
       argv: ['kubectl', '--kubeconfig', '/etc/kubernetes/admin.conf', 'apply', '-f', '/etc/kubernetes/clusterspec/kube-proxy-configmap.yaml'],
       removes: '/etc/kubernetes/admin.conf',
     });
-    expect(last.tasks[1].when).toContain("'/etc/kubernetes/clusterspec/kube-proxy-configmap.yaml' in (clusterspec_installed.changed_files");
+    expect(last.tasks[1]).toMatchObject({ vars: { clusterspec_object: '/etc/kubernetes/clusterspec/kube-proxy-configmap.yaml' } });
+    expect(last.tasks[1].when).toContain('clusterspec_object in (clusterspec_installed.changed_files');
     // The legacy flow (seed-ha) has no such play.
     expect(plays().map((play) => play.hosts)).toEqual(['all', 'control_plane', 'all:!control_plane']);
   });
