@@ -80,6 +80,7 @@ spec:
       certSANs: []
     loadBalancer:
       port: ${LB_PORT}
+      engine: nginx
       connectTimeout: 1s
       proxyTimeout: 10m
     users:
