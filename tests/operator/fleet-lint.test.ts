@@ -119,7 +119,7 @@ describe('lint --fleet', () => {
     expect(found.filter((diagnostic) => ACROSS_SITES.includes(diagnostic.ruleId) && diagnostic.severity === 'error')).toEqual([]);
     // Every spec of nx.json's glob was linted: each has at least one finding (a warning or an info) here.
     expect(new Set(found.map((diagnostic) => diagnostic.location.file))).toEqual(
-      new Set(['fixtures/modern/cluster.yaml', 'fixtures/seed-ha/cluster.yaml', 'fixtures/seed-ha-toml/cluster.toml']),
+      new Set(['fixtures/edge/cluster.yaml', 'fixtures/modern/cluster.yaml', 'fixtures/seed-ha/cluster.yaml', 'fixtures/seed-ha-toml/cluster.toml']),
     );
   });
 

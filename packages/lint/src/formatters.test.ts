@@ -23,7 +23,7 @@ function lintFile(file: string): Diagnostic[] {
   return lintSite(model, generateArtifacts(model));
 }
 
-/** Real diagnostics: two san-coverage errors with an artifact, and the seed's two warnings without one. */
+/** Real diagnostics: two san-coverage errors with an artifact, the seed's two warnings without one and registrator-remote-agent's with one. */
 const BROKEN_FILE = join(ROOT, BROKEN);
 const real = lintFile(BROKEN_FILE);
 
@@ -49,7 +49,7 @@ describe('text', () => {
       expect(body[index]).toBe(`${file}:${line}:${column} ${diagnostic.severity} ${diagnostic.message}${artifact} ${diagnostic.ruleId}`);
     });
     expect(body.filter((line) => line.includes(' error ') && line.endsWith(' san-coverage'))).toHaveLength(2);
-    expect(lines[lines.length - 1]).toBe('5 problems (2 errors, 2 warnings, 1 info)');
+    expect(lines[lines.length - 1]).toBe('6 problems (2 errors, 3 warnings, 1 info)');
     expect(lines[lines.length - 2]).toBe('');
   });
 
@@ -76,7 +76,7 @@ describe('text', () => {
     expect(output).toContain(`${ESC}[33mwarning${ESC}[0m`);
     expect(output).toContain(`${ESC}[1m${BROKEN_FILE}${ESC}[0m`);
     expect(output).toContain(`${ESC}[2msan-coverage${ESC}[0m`);
-    expect(output.split('\n').pop()).toBe(`${ESC}[31m5 problems (2 errors, 2 warnings, 1 info)${ESC}[0m`);
+    expect(output.split('\n').pop()).toBe(`${ESC}[31m6 problems (2 errors, 3 warnings, 1 info)${ESC}[0m`);
     expect(formatText([synthetic({ severity: 'info' })], { colour: true })).toContain(`${ESC}[36minfo${ESC}[0m`);
     // Without the codes, the coloured text is the plain text.
     // eslint-disable-next-line no-control-regex -- ANSI colour codes begin with ESC, the character to match
@@ -88,8 +88,8 @@ describe('json', () => {
   it('carries each diagnostic with ruleId, severity, message, location and artifact when involved, and a summary', () => {
     const parsed = JSON.parse(formatJson(real)) as { diagnostics: Record<string, unknown>[]; summary: Record<string, number> };
     // san-coverage's info: emei's own address, on the balancer path, in no other certificate.
-    expect(parsed.summary).toEqual({ errors: 2, warnings: 2, infos: 1 });
-    expect(parsed.diagnostics).toHaveLength(5);
+    expect(parsed.summary).toEqual({ errors: 2, warnings: 3, infos: 1 });
+    expect(parsed.diagnostics).toHaveLength(6);
     const errors = parsed.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
     expect(errors).toHaveLength(2);
     for (const diagnostic of errors) {
@@ -115,11 +115,11 @@ describe('json', () => {
 describe('github', () => {
   it('writes one workflow command per diagnostic', () => {
     const lines = formatGithub(real).trimEnd().split('\n');
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     const [error] = real.filter((diagnostic) => diagnostic.severity === 'error');
     const { line, column } = error.location;
     expect(lines).toContain(`::error file=${BROKEN_FILE},line=${line},col=${column},title=san-coverage::${error.message}`);
-    expect(lines.filter((text) => text.startsWith('::warning file='))).toHaveLength(2);
+    expect(lines.filter((text) => text.startsWith('::warning file='))).toHaveLength(3);
     expect(formatGithub([synthetic({ severity: 'info' })])).toMatch(/^::notice file=/);
     expect(formatGithub([])).toBe('');
   });
@@ -196,7 +196,7 @@ describe('clusterspec lint exit codes', () => {
   afterAll(() => process.chdir(cwd));
 
   it('0 when there is no error (warnings do not count without --max-warnings)', async () => {
-    const result = await cli('lint', 'fixtures/edge/cluster.yaml');
+    const result = await cli('lint', 'fixtures/vip-pernode/cluster.yaml');
     expect(result).toMatchObject({ code: 0, stdout: 'no problems' });
     expect((await cli('lint', SEED)).code).toBe(0);
   });
@@ -211,8 +211,8 @@ describe('clusterspec lint exit codes', () => {
   it('1 when warnings exceed --max-warnings, 0 when they do not', async () => {
     const over = await cli('lint', SEED, '--max-warnings', '1');
     expect(over.code).toBe(1);
-    expect(over.stderr).toContain('2 warnings, more than --max-warnings 1');
-    expect((await cli('lint', SEED, '--max-warnings', '2')).code).toBe(0);
+    expect(over.stderr).toContain('3 warnings, more than --max-warnings 1');
+    expect((await cli('lint', SEED, '--max-warnings', '3')).code).toBe(0);
     expect((await cli('lint', 'fixtures/broken/lb-proxy-timeout-3s/cluster.yaml', '--max-warnings', '0')).code).toBe(1);
   });
 
@@ -239,7 +239,7 @@ describe('clusterspec lint exit codes', () => {
   it('every format prints what the formatter makes; sarif output validates', async () => {
     const json = await cli('lint', BROKEN, '--format', 'json');
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout).summary).toEqual({ errors: 2, warnings: 2, infos: 1 });
+    expect(JSON.parse(json.stdout).summary).toEqual({ errors: 2, warnings: 3, infos: 1 });
     const github = await cli('lint', BROKEN, '--format', 'github');
     expect(github.stdout.split('\n').filter((line) => line.startsWith('::error '))).toHaveLength(2);
     const sarifRun = await cli('lint', BROKEN, SEED, '--format', 'sarif');
@@ -247,9 +247,9 @@ describe('clusterspec lint exit codes', () => {
     const validate = sarifValidator();
     const log = JSON.parse(sarifRun.stdout);
     expect(validate(log) ? [] : validate.errors).toEqual([]);
-    // 5 of the broken site, 3 of the seed (two warnings, one info), and 9 fleet-collision errors: the broken
+    // 6 of the broken site, 4 of the seed (three warnings, one info), and 9 fleet-collision errors: the broken
     // site is the seed's 8 hosts and endpoint name again, and specs of one run are compared.
-    expect(log.runs[0].results).toHaveLength(17);
+    expect(log.runs[0].results).toHaveLength(19);
     expect(log.runs[0].results.filter((result: { ruleId: string }) => result.ruleId === 'fleet-collision')).toHaveLength(9);
   });
 });

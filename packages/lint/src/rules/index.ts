@@ -23,6 +23,7 @@ import { podSubnet } from './pod-subnet';
 import { portConflict } from './port-conflict';
 import { registryTrust } from './registry-trust';
 import { registratorAgent } from './registrator-agent';
+import { registratorRemoteAgent } from './registrator-remote-agent';
 import { consulQuorum, etcdQuorum } from './quorum';
 import { sanAdvertiseAddress } from './san-advertise-address';
 import { sanCoverage } from './san-coverage';
@@ -62,6 +63,7 @@ export const rules: readonly LintRule[] = [
   containerRuntime,
   serviceName,
   registratorAgent,
+  registratorRemoteAgent,
   secretLiteral,
   podSubnet,
   virtualAddress,
