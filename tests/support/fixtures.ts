@@ -42,3 +42,6 @@ export function variantOfFile(file: string, replacements: readonly (readonly [st
   }
   return loadSpecText('variant.yaml', Buffer.from(text));
 }
+
+/** fixtures/edge's engine line as the fixture writes it, for variants with another engine or none. */
+export const EDGE_ENGINE_LINE = "      engine: haproxy          # what kubeadm's HA guide runs: active /healthz checks (the default, written out)\n";

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadFixture, variant } from '../../../tests/support/fixtures';
+import { EDGE_ENGINE_LINE, loadFixture, variant } from '../../../tests/support/fixtures';
+import { deadline } from '../../../tests/support/deadline';
 import { generatedSites } from '../../../tests/support/generated-sites';
 import { generateHaproxy, HAPROXY_CFG_PATH } from './haproxy';
 import { generateLoadBalancerNginx } from './nginx-conf';
@@ -13,7 +14,7 @@ function haproxyCheck(config: string): { ok: boolean; output: string } {
   try {
     const file = join(directory, 'haproxy.cfg');
     writeFileSync(file, config);
-    const result = spawnSync('haproxy', ['-c', '-f', file], { encoding: 'utf8', timeout: 20000 });
+    const result = spawnSync('haproxy', ['-c', '-f', file], { encoding: 'utf8', timeout: deadline(20000) });
     if (result.error) throw result.error;
     return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
   } finally {
@@ -21,8 +22,8 @@ function haproxyCheck(config: string): { ok: boolean; output: string } {
   }
 }
 
-/** The modern site with the engine left to its default. */
-const withDefaultEngine = () => variant('edge', [['      engine: nginx\n', '']]);
+/** The edge site with the engine left to its default (the fixture writes the default out). */
+const withDefaultEngine = () => variant('edge', [[EDGE_ENGINE_LINE, '']]);
 const modernHaproxy = () => variant('modern', [['      engine: nginx ', '      engine: haproxy ']]);
 
 describe('haproxy as the apiserver balancer', () => {

@@ -1,6 +1,9 @@
 import { nginxTest } from '../../../tests/support/nginx';
-import { fixtureSpecs, loadFixture, variant } from '../../../tests/support/fixtures';
+import { EDGE_ENGINE_LINE, fixtureSpecs, loadFixture, variant } from '../../../tests/support/fixtures';
 import { generateLoadBalancerNginx as generateApiServerLoadBalancer, NGINX_CONF_PATH } from './nginx-conf';
+
+/** The edge site with engine nginx (the fixture itself balances with haproxy, the default). */
+const edgeWithNginx = () => variant('edge', [[EDGE_ENGINE_LINE, '      engine: nginx\n']]);
 
 describe('apiserver load balancer nginx.conf', () => {
   const seed = generateApiServerLoadBalancer(loadFixture('fixtures/seed-ha/cluster.yaml'));
@@ -8,12 +11,12 @@ describe('apiserver load balancer nginx.conf', () => {
   it('is written on every load-balancer host that is not an ingress host (consul-template owns nginx.conf there)', () => {
     expect(seed.map((file) => file.path)).toEqual([`hosts/emei${NGINX_CONF_PATH}`]);
     expect(generateApiServerLoadBalancer(loadFixture('fixtures/modern/cluster.yaml'))).toEqual([]);
-    const edge = generateApiServerLoadBalancer(loadFixture('fixtures/edge/cluster.yaml'));
+    const edge = generateApiServerLoadBalancer(edgeWithNginx());
     expect(edge.map((file) => file.path)).toEqual([`hosts/lb${NGINX_CONF_PATH}`, `hosts/hlb${NGINX_CONF_PATH}`]);
   });
 
   it('puts the Harbor balancer in http and loads the stream module only where a stream section exists', () => {
-    const [apiServer, harbor] = generateApiServerLoadBalancer(loadFixture('fixtures/edge/cluster.yaml')).map((file) => file.content);
+    const [apiServer, harbor] = generateApiServerLoadBalancer(edgeWithNginx()).map((file) => file.content);
     expect(apiServer).toMatch(/^stream \{$/m);
     expect(apiServer).not.toMatch(/^http \{$/m);
     expect(harbor).toMatch(/^http \{$/m);

@@ -11,6 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { pkiGenerators, planCertificates } from './index';
 import { makeCA, openssl } from '../../../tests/support/pki';
+import { deadline } from '../../../tests/support/deadline';
 
 const seed = loadSpec(resolve(__dirname, '../../../fixtures/seed-ha/cluster.yaml'));
 const plans = planCertificates(seed);
@@ -36,7 +37,7 @@ beforeAll(() => {
   caDir = join(work, 'ca');
   makeCA(caDir);
   signed = join(work, 'signed');
-  execFileSync('bash', [join(site, 'pki/sign.sh'), caDir, signed], { cwd: work, timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync('bash', [join(site, 'pki/sign.sh'), caDir, signed], { cwd: work, timeout: deadline(60_000), stdio: ['ignore', 'pipe', 'pipe'] });
 }, 120_000);
 
 afterAll(() => {
