@@ -1,5 +1,6 @@
 import { perNodeProxyHosts } from '@clusterspec/kubernetes';
 import { runsConsulAgent, type ClusterModel, type FieldPath, type Host } from '@clusterspec/spec';
+import { PER_NODE_PROXY_HEALTH } from './per-node-proxy';
 
 /** A port a host listens on, what listens there, and the spec field that sets it. */
 export interface Listener {
@@ -72,7 +73,10 @@ export function nodeListeners(model: ClusterModel, host: Host): Listener[] {
     result.push({ port: kubernetes.loadBalancer.port, what: 'apiserver load balancer', field: ['spec', 'kubernetes', 'loadBalancer', 'port'] });
   // Bound to 127.0.0.1 only, but a balancer on every address of the same host still takes that port.
   if (perNodeProxyHosts(model).includes(host))
-    result.push({ port: kubernetes.loadBalancer.port, what: 'per-node apiserver proxy', field: ['spec', 'kubernetes', 'loadBalancer', 'mode'] });
+    result.push(
+      { port: kubernetes.loadBalancer.port, what: 'per-node apiserver proxy', field: ['spec', 'kubernetes', 'loadBalancer', 'mode'] },
+      { port: PER_NODE_PROXY_HEALTH.port, what: "per-node apiserver proxy's health endpoint", field: ['spec', 'kubernetes', 'loadBalancer', 'mode'] },
+    );
   if (harbor?.instances.includes(host)) {
     result.push({ port: harbor.httpPort, what: 'Harbor proxy', field: ['spec', 'harbor', 'httpPort'] });
     // Harbor's log collector publishes syslog on 127.0.0.1:1514 on every instance.

@@ -4,9 +4,14 @@ import { join } from 'node:path';
 import { apiServerStream, renderApiServerStream, type ApiServerStream } from './apiserver-stream';
 import { balancesWithHaproxy } from './haproxy';
 
-const renderNginxConfTemplate = compileTemplate<{ http: string; stream: string; loadStreamModule: boolean; user: string }>(
-  join(__dirname, '../templates/nginx.conf.ejs'),
-);
+const renderNginxConfTemplate = compileTemplate<{
+  http: string;
+  stream: string;
+  loadStreamModule: boolean;
+  user: string;
+  workers: string;
+  connections: number;
+}>(join(__dirname, '../templates/nginx.conf.ejs'));
 
 export const NGINX_CONF_PATH = '/etc/nginx/nginx.conf';
 
@@ -31,18 +36,29 @@ const indent = (sections: readonly string[]) =>
     .join('\n');
 
 /**
- * Where the nginx runs: Debian's package (stream is a dynamic module there, workers run as www-data), or
- * the official nginx container image (stream built in, workers run as user nginx).
+ * Where the nginx runs: Debian's package (stream is a dynamic module there, workers run as www-data, as many
+ * as cores), or the official nginx container image of the per-node proxy (stream built in, workers run as user
+ * nginx), sized as kubespray's nginx-proxy: 2 workers of 16384 connections each, so a node's proxy neither
+ * takes every core of a worker node nor runs out of connections under many watches.
  */
 export type NginxRuntime = 'debian' | 'container';
+
+const RUNTIMES: Readonly<
+  Record<NginxRuntime, { readonly user: string; readonly streamModule: boolean; readonly workers: string; readonly connections: number }>
+> = {
+  debian: { user: 'www-data', streamModule: true, workers: 'auto', connections: 1024 },
+  container: { user: 'nginx', streamModule: false, workers: '2', connections: 16384 },
+};
 
 /** A whole nginx.conf around the given sections; on Debian the stream module is loaded only when a stream section exists. */
 export function renderNginxConf(sections: NginxSections, runtime: NginxRuntime = 'debian'): string {
   return renderNginxConfTemplate({
     http: sections.http.length ? indent(sections.http) : '',
     stream: sections.stream.length ? indent(sections.stream) : '',
-    loadStreamModule: runtime === 'debian' && sections.stream.length > 0,
-    user: runtime === 'debian' ? 'www-data' : 'nginx',
+    loadStreamModule: RUNTIMES[runtime].streamModule && sections.stream.length > 0,
+    user: RUNTIMES[runtime].user,
+    workers: RUNTIMES[runtime].workers,
+    connections: RUNTIMES[runtime].connections,
   });
 }
 

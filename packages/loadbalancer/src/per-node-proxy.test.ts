@@ -51,6 +51,20 @@ describe('per-node mode: an apiserver proxy on every node that runs no apiserver
     expect(pod.metadata.annotations[CONFIG_DIGEST_ANNOTATION]).toBe(createHash('sha256').update(conf).digest('hex'));
   });
 
+  it("is sized as kubespray's nginx-proxy (2 workers, 16384 connections) and answers /healthz on 127.0.0.1:8081 for its http liveness probe", () => {
+    const conf = files.get(`hosts/node-2${PER_NODE_PROXY_CONF_PATH}`) as string;
+    expect(conf).toMatch(/^worker_processes 2;$/m);
+    expect(conf).toMatch(/^\s+worker_connections 16384;$/m);
+    expect(conf).toMatch(/^\s+listen 127\.0\.0\.1:8081;$/m);
+    expect(conf).toMatch(/^\s+location = \/healthz \{$/m);
+    const pod = parse(files.get(`hosts/node-2${PER_NODE_PROXY_MANIFEST_PATH}`) as string);
+    expect(pod.spec.containers[0].livenessProbe.httpGet).toEqual({ host: '127.0.0.1', port: 8081, path: '/healthz' });
+    // The central balancers keep Debian's sizing.
+    expect(generateArtifacts(site).find((file) => file.path.endsWith('/etc/nginx/nginx.conf'))?.content ?? 'worker_processes auto;').toMatch(
+      /^worker_processes auto;$/m,
+    );
+  });
+
   it('changes the pod when the upstreams change, so the kubelet recreates it with the new nginx.conf', () => {
     const text = readFileSync(join(ROOT, 'fixtures/vip-pernode/cluster.yaml'), 'utf8');
     const moved = loadSpecText('moved.yaml', Buffer.from(text.replace('address: 10.30.0.13', 'address: 10.30.0.14')));

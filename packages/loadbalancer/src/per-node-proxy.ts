@@ -14,6 +14,22 @@ export const PER_NODE_PROXY_CONF_PATH = `${PER_NODE_PROXY_DIR}/nginx.conf`;
  * rename (as every deploy tool writes) is a new inode, and the running container keeps the old one.
  */
 export const CONFIG_DIGEST_ANNOTATION = 'clusterspec.io/nginx-conf-sha256';
+/**
+ * The proxy's own health endpoint, on loopback (kubespray's nginx-proxy answers /healthz on 8081): the kubelet's
+ * liveness probe asks it over http, which a TCP probe of the apiserver port cannot tell from a hung nginx.
+ */
+export const PER_NODE_PROXY_HEALTH = { address: PER_NODE_PROXY_ADDRESS, port: 8081, path: '/healthz' } as const;
+
+const HEALTH_SERVER = [
+  "# The proxy itself is alive (the kubelet's liveness probe).",
+  'server {',
+  `    listen ${PER_NODE_PROXY_HEALTH.address}:${PER_NODE_PROXY_HEALTH.port};`,
+  `    location = ${PER_NODE_PROXY_HEALTH.path} {`,
+  '        access_log off;',
+  '        return 200;',
+  '    }',
+  '}',
+].join('\n');
 export const PER_NODE_PROXY_MANIFEST_PATH = '/etc/kubernetes/manifests/nginx-proxy.yaml';
 
 const PER_NODE_READS = ['spec.hosts[].name', 'spec.hosts[].roles', 'spec.kubernetes.loadBalancer.mode', 'spec.kubernetes.loadBalancer.port'];
@@ -31,13 +47,13 @@ export const perNodeProxyConfFile = defineArtifact<ApiServerStream>({
   id: 'loadbalancer/per-node-proxy-conf',
   pattern: `hosts/*${PER_NODE_PROXY_CONF_PATH}`,
   description:
-    "the node's own apiserver proxy: nginx (official image, stream built in) listening on `127.0.0.1:<port>` with every apiserver upstream and the spec's timeouts (the central balancer's stream section)",
+    "the node's own apiserver proxy: nginx (official image, stream built in; 2 workers of 16384 connections, as kubespray's nginx-proxy) listening on `127.0.0.1:<port>` with every apiserver upstream and the spec's timeouts (the central balancer's stream section), and `/healthz` on `127.0.0.1:8081` for its liveness probe",
   where: 'nodes that are not control-plane hosts, per-node mode',
   reads: CONF_READS,
   secretKeys: [],
   consumer: 'nginx in the nginx-proxy static pod',
   format: 'nginx',
-  render: (stream) => renderNginxConf({ http: [], stream: [renderApiServerStream(stream)] }, 'container'),
+  render: (stream) => renderNginxConf({ http: [HEALTH_SERVER], stream: [renderApiServerStream(stream)] }, 'container'),
 });
 
 export const perNodeProxyManifestFile = defineArtifact<IPod>({
@@ -53,7 +69,7 @@ export const perNodeProxyManifestFile = defineArtifact<IPod>({
   render: (pod) => yamlDocuments(pod),
 });
 
-function proxyPod(model: ClusterModel, confText: string): IPod {
+function proxyPod(confText: string): IPod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -72,7 +88,10 @@ function proxyPod(model: ClusterModel, confText: string): IPod {
           image: NGINX_PROXY_IMAGE,
           imagePullPolicy: 'IfNotPresent',
           resources: { requests: { cpu: '25m', memory: '32Mi' } },
-          livenessProbe: { tcpSocket: { host: PER_NODE_PROXY_ADDRESS, port: model.kubernetes.loadBalancer.port }, periodSeconds: 10 },
+          livenessProbe: {
+            httpGet: { host: PER_NODE_PROXY_HEALTH.address, port: PER_NODE_PROXY_HEALTH.port, path: PER_NODE_PROXY_HEALTH.path },
+            periodSeconds: 10,
+          },
           // The folder, not the file: a file mounted alone keeps the inode it had when the container started.
           volumeMounts: [{ name: 'nginx-conf', mountPath: '/etc/nginx', readOnly: true }],
         },
@@ -91,7 +110,7 @@ export function generatePerNodeProxy(model: ClusterModel): Artifact[] {
   const hosts = perNodeProxyHosts(model);
   if (hosts.length === 0) return [];
   const stream = apiServerStream(model, PER_NODE_PROXY_ADDRESS);
-  const pod = proxyPod(model, perNodeProxyConfFile.render(stream));
+  const pod = proxyPod(perNodeProxyConfFile.render(stream));
   return hosts.flatMap((host) => [
     artifact(perNodeProxyConfFile, hostFile(host, PER_NODE_PROXY_CONF_PATH), stream),
     artifact(perNodeProxyManifestFile, hostFile(host, PER_NODE_PROXY_MANIFEST_PATH), pod),
