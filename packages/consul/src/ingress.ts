@@ -568,10 +568,13 @@ export function ingressNginx(model: ClusterModel, host: Host): IngressNginx {
 export function renderIngressNginx(data: IngressNginx, renderer: IngressRenderer): string {
   const statics = renderStaticBalancers(data.statics);
   const dynamic = renderIngressSections(data, renderer);
-  return renderNginxConf({
-    http: [...statics.http.map(renderer.literal), ...(dynamic.http ? [dynamic.http] : [])],
-    stream: [...statics.stream.map(renderer.literal), ...(dynamic.stream ? [dynamic.stream] : [])],
-  });
+  return renderNginxConf(
+    {
+      http: [...statics.http.map(renderer.literal), ...(dynamic.http ? [dynamic.http] : [])],
+      stream: [...statics.stream.map(renderer.literal), ...(dynamic.stream ? [dynamic.stream] : [])],
+    },
+    data.statics.runtime,
+  );
 }
 
 /** The whole nginx.conf of an ingress host: its static load balancers plus the Consul services. */

@@ -35,6 +35,17 @@ describe('apiserver load balancer nginx.conf', () => {
     expect(conf).toMatch(/^load_module \/usr\/lib\/nginx\/modules\/ngx_stream_module\.so;$/m);
   });
 
+  it("follows the hosts' OS family: Debian's module path and www-data by default, RHEL's lib64 path and user nginx", () => {
+    const debian = seed[0].content;
+    expect(debian).toMatch(/^load_module \/usr\/lib\/nginx\/modules\/ngx_stream_module\.so;$/m);
+    expect(debian).toMatch(/^user www-data;$/m);
+    const rhel = generateApiServerLoadBalancer(variant('seed-ha', [['spec:\n  hosts:', 'spec:\n  osFamily: rhel\n  hosts:']]))[0].content;
+    expect(rhel).toMatch(/^load_module \/usr\/lib64\/nginx\/modules\/ngx_stream_module\.so;$/m);
+    expect(rhel).toMatch(/^user nginx;$/m);
+    // Nothing else differs: the same balancer on the other family's paths.
+    expect(rhel.replace('/usr/lib64/', '/usr/lib/').replace('user nginx;', 'user www-data;')).toBe(debian);
+  });
+
   it('follows the spec: another bindPort and timeouts change the config', () => {
     const model = variant('seed-ha', [
       ['bindPort: 6443', 'bindPort: 6444'],

@@ -7,7 +7,7 @@ import { balancesWithHaproxy } from './haproxy';
 const renderNginxConfTemplate = compileTemplate<{
   http: string;
   stream: string;
-  loadStreamModule: boolean;
+  streamModule?: string;
   user: string;
   workers: string;
   connections: number;
@@ -25,6 +25,8 @@ export interface NginxSections {
 export interface StaticBalancers {
   readonly apiServer?: ApiServerStream;
   readonly harbor?: HarborBalancer;
+  /** The host's nginx package (its OS family). */
+  readonly runtime: NginxRuntime;
 }
 
 const indent = (sections: readonly string[]) =>
@@ -36,26 +38,35 @@ const indent = (sections: readonly string[]) =>
     .join('\n');
 
 /**
- * Where the nginx runs: Debian's package (stream is a dynamic module there, workers run as www-data, as many
- * as cores), or the official nginx container image of the per-node proxy (stream built in, workers run as user
- * nginx), sized as kubespray's nginx-proxy: 2 workers of 16384 connections each, so a node's proxy neither
- * takes every core of a worker node nor runs out of connections under many watches.
+ * Where the nginx runs: a host's package, by OS family (spec.osFamily: stream is a dynamic module, in
+ * /usr/lib/nginx/modules with workers as www-data on Debian's nginx-core + libnginx-mod-stream, in
+ * /usr/lib64/nginx/modules with workers as nginx on RHEL's nginx + nginx-mod-stream; as many workers as
+ * cores), or the official nginx container image of the per-node proxy (stream built in, workers as nginx),
+ * sized as kubespray's nginx-proxy: 2 workers of 16384 connections each, so a node's proxy neither takes
+ * every core of a worker node nor runs out of connections under many watches.
  */
-export type NginxRuntime = 'debian' | 'container';
+export type NginxRuntime = 'debian' | 'rhel' | 'container';
 
-const RUNTIMES: Readonly<
-  Record<NginxRuntime, { readonly user: string; readonly streamModule: boolean; readonly workers: string; readonly connections: number }>
-> = {
-  debian: { user: 'www-data', streamModule: true, workers: 'auto', connections: 1024 },
-  container: { user: 'nginx', streamModule: false, workers: '2', connections: 16384 },
+interface Runtime {
+  readonly user: string;
+  /** The stream module's file, where stream is not built in. */
+  readonly streamModule?: string;
+  readonly workers: string;
+  readonly connections: number;
+}
+
+const RUNTIMES: Readonly<Record<NginxRuntime, Runtime>> = {
+  debian: { user: 'www-data', streamModule: '/usr/lib/nginx/modules/ngx_stream_module.so', workers: 'auto', connections: 1024 },
+  rhel: { user: 'nginx', streamModule: '/usr/lib64/nginx/modules/ngx_stream_module.so', workers: 'auto', connections: 1024 },
+  container: { user: 'nginx', workers: '2', connections: 16384 },
 };
 
-/** A whole nginx.conf around the given sections; on Debian the stream module is loaded only when a stream section exists. */
-export function renderNginxConf(sections: NginxSections, runtime: NginxRuntime = 'debian'): string {
+/** A whole nginx.conf around the given sections; on a host the stream module is loaded only when a stream section exists. */
+export function renderNginxConf(sections: NginxSections, runtime: NginxRuntime): string {
   return renderNginxConfTemplate({
     http: sections.http.length ? indent(sections.http) : '',
     stream: sections.stream.length ? indent(sections.stream) : '',
-    loadStreamModule: RUNTIMES[runtime].streamModule && sections.stream.length > 0,
+    ...(RUNTIMES[runtime].streamModule && sections.stream.length > 0 ? { streamModule: RUNTIMES[runtime].streamModule } : {}),
     user: RUNTIMES[runtime].user,
     workers: RUNTIMES[runtime].workers,
     connections: RUNTIMES[runtime].connections,
@@ -79,6 +90,7 @@ export function staticBalancers(model: ClusterModel, host: Host): StaticBalancer
   return {
     ...(host.roles.includes('apiserver-lb') && !balancesWithHaproxy(model) ? { apiServer: apiServerStream(model) } : {}),
     ...(harbor ? { harbor } : {}),
+    runtime: model.osFamily,
   };
 }
 
@@ -103,12 +115,13 @@ export const nginxConfFile = defineArtifact<StaticBalancers>({
     'spec.harbor.loadBalancer',
     'spec.harbor.httpPort',
     'spec.harbor.externalURL',
+    'spec.osFamily',
   ],
   secretKeys: [],
   consumer: 'nginx (with the stream module)',
   check: ['nginx', '-t', '-q', '-c', '%s'],
   format: 'nginx',
-  render: (balancers) => renderNginxConf(renderStaticBalancers(balancers)),
+  render: (balancers) => renderNginxConf(renderStaticBalancers(balancers), balancers.runtime),
 });
 
 /** nginx.conf of every load-balancer host that consul-template does not own. */

@@ -86,6 +86,7 @@ const CHANGES: Record<string, { readonly value: unknown; readonly prepare?: (doc
   '#/$defs/docker/properties/dns': { value: ['10.0.0.2'] },
   '#/$defs/lint/properties/rules': { value: { 'dns-public-fallback': 'off' } },
   '#/$defs/taint/properties/value': { value: 'yes', prepare: (document) => (document.spec.hosts[1].taints = [{ key: 'dedicated', effect: 'NoSchedule' }]) },
+  '#/properties/spec/properties/osFamily': { value: 'rhel' },
 };
 
 /** Pointers of every default, except the empty objects that only hold defaulted properties. */

@@ -217,6 +217,8 @@ export interface ClusterModel {
   readonly docker?: DockerModel;
   /** containerd on every Kubernetes node, when it is the kubelet's runtime. */
   readonly containerd?: ContainerdModel;
+  /** Where packaged programs keep their files and which accounts they run as (spec.osFamily). */
+  readonly osFamily: 'debian' | 'rhel';
   readonly lint: LintSettings;
   /** Source position of any field, for diagnostics. */
   readonly locate: (path: FieldPath, part?: 'key' | 'value') => SourceLocation;

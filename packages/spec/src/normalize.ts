@@ -329,6 +329,7 @@ export function normalize(source: ParsedSource): ClusterModel {
     consul,
     docker,
     ...(containerd ? { containerd } : {}),
+    osFamily: raw.spec.osFamily,
     lint: { rules: raw.spec.lint.rules },
     locate: source.locate,
   });

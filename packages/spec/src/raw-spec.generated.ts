@@ -87,6 +87,10 @@ export interface RawSpec {
     consul?: RawConsul;
     docker?: RawDocker;
     containerd?: RawContainerd;
+    /**
+     * The operating system family of the hosts, which decides where packaged programs keep their files and which account they run as: debian (Debian, Ubuntu: nginx's stream module in /usr/lib/nginx/modules, workers as www-data) or rhel (RHEL, Rocky, Alma, CentOS Stream: /usr/lib64/nginx/modules, workers as nginx, the HA guide's example OS). A balancer whose nginx.conf names the other family's module path does not start.
+     */
+    osFamily: 'debian' | 'rhel';
     lint: RawLint;
   };
 }
