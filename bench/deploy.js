@@ -153,12 +153,16 @@ async function benchDeploy({ site = option('site', 'modern'), runs = Number(opti
   }
 }
 
-/** RESULTS.md with this bench's section replaced by section (or kept as it is, section undefined). */
+/**
+ * RESULTS.md with this bench's section replaced by section (or kept as it is, section undefined); the sections
+ * after it (figures other tools measured, such as the VIP fault harness's) stay.
+ */
 function withSection(text, section) {
-  const start = text.indexOf(`\n${SECTION}\n`);
-  const before = start >= 0 ? text.slice(0, start + 1) : `${text.replace(/\n*$/, '\n')}\n`;
   if (section === undefined) return text;
-  return `${before}${section}`;
+  const start = text.indexOf(`\n${SECTION}\n`);
+  if (start < 0) return `${text.replace(/\n*$/, '\n')}\n${section}`;
+  const next = text.indexOf('\n## ', start + SECTION.length + 1);
+  return `${text.slice(0, start + 1)}${section}${next < 0 ? '' : `\n${text.slice(next + 1)}`}`;
 }
 
 /** The deploy section of the RESULTS.md text, for bench/run.js to keep when it rewrites the rest. */

@@ -293,7 +293,9 @@ async function finish() {
   if (deploy) process.stdout.write(`\n${deploy}`);
   if (process.argv.includes('--write')) {
     const text = `# Benchmark results\n\nFrom \`npm run bench -- --write\`. The synthetic sites come from bench/make-spec.js.\n\n${written}`;
-    writeFileSync(results, deploy || earlier ? `${text}\n${deploy ?? earlier}` : text);
+    // The deploy section measured now replaces the earlier one; sections after it (the VIP fault figures) stay.
+    const tail = deploy && earlier ? deployBench.withSection(`\n${earlier}`, deploy).slice(1) : (deploy ?? earlier);
+    writeFileSync(results, tail ? `${text}\n${tail}` : text);
   }
 }
 finish().catch((error) => {
