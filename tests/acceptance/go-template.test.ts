@@ -21,22 +21,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../support/fixtures';
 import { generatedSites, hostOf, nginxTestWithCertificate, throwawayCertificate } from '../support/generated-sites';
 import { deadline } from '../support/deadline';
+import { buildRenderer, type CatalogEntry } from '../support/go-render';
 
 jest.setTimeout(deadline(180000));
-
-interface CatalogEntry {
-  Node: string;
-  NodeAddress: string;
-  ID: string;
-  Name: string;
-  Tags: string[];
-  Address: string;
-  Port: number;
-  Status: string;
-}
 
 /**
  * The registrations behind the preview, plus one critical instance per service that `service` must
@@ -81,23 +70,8 @@ let pair: ReturnType<typeof throwawayCertificate>;
 
 beforeAll(() => {
   workdir = mkdtempSync(join(tmpdir(), 'clusterspec-go-'));
-  binary = join(workdir, 'render');
+  binary = buildRenderer(workdir);
   pair = throwawayCertificate();
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: workdir,
-    GOCACHE: join(workdir, 'gocache'),
-    GOPATH: join(workdir, 'gopath'),
-    GOENV: 'off',
-    GOFLAGS: '',
-    GOPROXY: 'off',
-    GOTOOLCHAIN: 'local',
-    GO111MODULE: 'on',
-    CGO_ENABLED: '0',
-  };
-  const built = spawnSync('go', ['build', '-o', binary, '.'], { cwd: join(ROOT, 'tests', 'go', 'render'), env, encoding: 'utf8', timeout: deadline(150000) });
-  if (built.error) throw new Error(`go build could not run (is Go installed? \`which go\`): ${built.error.message}`);
-  if (built.status !== 0) throw new Error(`go build failed:\n${built.stdout}${built.stderr}`);
 });
 
 afterAll(() => {

@@ -28,6 +28,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/fixtures';
 import { deadline } from '../support/deadline';
+import { buildRenderer, type CatalogEntry } from '../support/go-render';
 
 // Go build (cold cache) and a refused reload (the script waits its full 10 s for workers that never come).
 jest.setTimeout(deadline(120_000));
@@ -61,17 +62,6 @@ function whyNot(): string | undefined {
 }
 const skipReason = whyNot();
 if (skipReason) console.warn(`ingress-live acceptance skipped: ${skipReason}`);
-
-interface CatalogEntry {
-  Node: string;
-  NodeAddress: string;
-  ID: string;
-  Name: string;
-  Tags: string[];
-  Address: string;
-  Port: number;
-  Status: string;
-}
 
 /** One passing tcp instance of `name` on the namespace's loopback. */
 const tcpService = (name: string, port: number): CatalogEntry => ({
@@ -241,22 +231,7 @@ async function startNginx(config: string, prefix: string, pidFile: string): Prom
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'clusterspec-ingress-live-'));
-    renderBinary = join(work, 'render');
-    const env = {
-      PATH: process.env.PATH ?? PATH,
-      HOME: work,
-      GOCACHE: join(work, 'gocache'),
-      GOPATH: join(work, 'gopath'),
-      GOENV: 'off',
-      GOFLAGS: '',
-      GOPROXY: 'off',
-      GOTOOLCHAIN: 'local',
-      GO111MODULE: 'on',
-      CGO_ENABLED: '0',
-    };
-    const built = spawnSync('go', ['build', '-o', renderBinary, '.'], { cwd: join(ROOT, 'tests/go/render'), env, encoding: 'utf8', timeout: deadline(90_000) });
-    if (built.error) throw built.error;
-    if (built.status !== 0) throw new Error(`go build failed:\n${built.stdout}${built.stderr}`);
+    renderBinary = buildRenderer(work);
 
     etcNginx = join(work, 'etc-nginx');
     const run = join(work, 'run');
