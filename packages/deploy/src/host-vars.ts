@@ -38,13 +38,8 @@ export interface HostFile {
  * placeholder, so a kind of file that forgot to declare its key is still hidden.
  */
 export function secretBearing(item: Artifact): boolean {
-  let found = secretBearingSeen.get(item);
-  if (found === undefined) secretBearingSeen.set(item, (found = item.descriptor.secretKeys.length > 0 || carriesSecret(item.content)));
-  return found;
+  return item.descriptor.secretKeys.length > 0 || carriesSecret(item.content);
 }
-
-/** The playbook and the host's variables both ask of every file: its text is searched once (5,000 hosts are 75,000 files). */
-const secretBearingSeen = new WeakMap<Artifact, boolean>();
 
 const octal = (mode: number) => mode.toString(8).padStart(4, '0');
 

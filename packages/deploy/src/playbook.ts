@@ -13,6 +13,9 @@ export const playbookFile = defineDeployFile(
   HOST_FIELDS,
 );
 
+/** Every play: installs as root through become (clusterspec_become), gathers no facts (nothing reads them). */
+const COMMON_PLAY_KEYS = { become: '{{ clusterspec_become | bool }}', gather_facts: false } as const;
+
 /** An Ansible task as data (module name → arguments, plus keywords). */
 type Task = Record<string, unknown>;
 
@@ -254,8 +257,7 @@ function clusterObjectsPlay(model: ClusterModel, objects: readonly Artifact[]) {
   return {
     name: `Cluster objects of ${model.name}, from its first control-plane host, once every node has its files`,
     hosts: model.kubernetes.controlPlaneHosts[0].name,
-    become: '{{ clusterspec_become | bool }}',
-    gather_facts: false,
+    ...COMMON_PLAY_KEYS,
     tags: ['apiserver'],
     tasks,
   };
@@ -264,14 +266,14 @@ function clusterObjectsPlay(model: ClusterModel, objects: readonly Artifact[]) {
 export function generatePlaybook(model: ClusterModel, artifacts: readonly Artifact[], objects: readonly Artifact[] = []): Artifact {
   const servicesUsed = new Set(artifacts.filter((item) => item.path.startsWith('hosts/')).map((item) => serviceOf(item.path.replace(/^hosts\/[^/]+/, ''))));
   const used = SERVICES.filter((service) => servicesUsed.has(service));
-  const common = { become: '{{ clusterspec_become | bool }}', gather_facts: false };
+
   const install = { vars: serviceVars(used), tasks: [installTask], handlers: HANDLERS };
   const plays = [
     {
       name: `Pre-flight of ${model.name}: the rendered tree, then every host reachable and as the inventory says`,
       hosts: 'all',
       any_errors_fatal: true,
-      ...common,
+      ...COMMON_PLAY_KEYS,
       tags: ALWAYS,
       vars: {
         clusterspec_probe_script: PROBE_SCRIPT,
@@ -293,11 +295,11 @@ export function generatePlaybook(model: ClusterModel, artifacts: readonly Artifa
       serial: 1,
       any_errors_fatal: true,
       max_fail_percentage: 0,
-      ...common,
+      ...COMMON_PLAY_KEYS,
       ...install,
       tasks: [...install.tasks, flushHandlers, healthCheck],
     },
-    { name: `Every other host of ${model.name}`, hosts: `all:!${CONTROL_PLANE_GROUP}`, ...common, ...install },
+    { name: `Every other host of ${model.name}`, hosts: `all:!${CONTROL_PLANE_GROUP}`, ...COMMON_PLAY_KEYS, ...install },
     ...(objects.length > 0 ? [clusterObjectsPlay(model, objects)] : []),
   ];
   return yamlFile(playbookFile, PLAYBOOK_PATH, plays, [
