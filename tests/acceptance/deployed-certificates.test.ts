@@ -319,9 +319,7 @@ describe('lint --certs over the seed, certificates made with openssl', () => {
     expect(results[1].stderr).toBe(
       `clusterspec lint: ${stranger}/hosts/nowhere: ${SEED} has no host "nowhere"; name each folder under hosts/ after a host of the spec`,
     );
-    expect(results[2].stderr).toBe(
-      `clusterspec lint: --certs ${join(work, 'absent')}: no such folder; collect the certificates first (README, "Certificates over time")`,
-    );
+    expect(results[2].stderr).toBe(`clusterspec lint: --certs ${join(work, 'absent')}: no such folder; collect the certificates first (docs/certificates.md)`);
     expect(results.every((result) => result.stdout === '')).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The fleet's CI workflow (docs/ci/fleet.yml, quoted in the README): it parses, its jobs are wired as documented
+ * The fleet's CI workflow (docs/ci/fleet.yml, quoted in docs/fleet.md): it parses, its jobs are wired as documented
  * (a plan of the affected cluster projects, a matrix of shards each running generate, check and lint as SARIF
  * with the shared cache, one code-scanning upload of every shard's SARIF), and scripts/fleet-ci.js deals the shards
  * and merges the SARIF logs correctly. Needs `npm run build` (it runs the CLI for real SARIF).
@@ -45,8 +45,8 @@ describe('docs/ci/fleet.yml', () => {
   const workflow = parse(text) as { on: Record<string, unknown>; env: Record<string, string>; jobs: Record<string, Job> };
   const runs = (job: Job) => job.steps.map((step) => step.run ?? '').join('\n');
 
-  it('is quoted whole in the README', () => {
-    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(`\`\`\`yaml\n${text}\`\`\``);
+  it('is quoted whole in docs/fleet.md', () => {
+    expect(readFileSync(join(ROOT, 'docs/fleet.md'), 'utf8')).toContain(`\`\`\`yaml\n${text}\`\`\``);
   });
 
   it('plans the affected cluster projects (every one on main) and deals them over the shards', () => {

@@ -130,14 +130,14 @@ describe('defaults are written once, in the schema', () => {
     expect(modelUnder(changed, document)).not.toEqual(modelUnder(schema, document));
   });
 
-  it('the README names the defaults the schema states', () => {
-    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+  it('the spec guide (docs/spec-guide.md) names the defaults the schema states', () => {
+    const guide = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'spec-guide.md'), 'utf8');
     const at = (pointer: string) =>
       pointer
         .slice(2)
         .split('/')
         .reduce((node: Json, part) => node[part], schema).default;
-    expect(readme).toContain(
+    expect(guide).toContain(
       `\`dnsDomain\` \`${at('#/$defs/kubernetes/properties/networking/properties/dnsDomain')}\`, \`bindPort\` ${at('#/$defs/kubernetes/properties/apiServer/properties/bindPort')}`,
     );
   });
