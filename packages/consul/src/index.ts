@@ -1,4 +1,4 @@
-import { defineGenerator, type ArtifactDescriptor, type Generator } from '@clusterspec/spec';
+import { defineGenerator, type Generator } from '@clusterspec/spec';
 import { consulConfigFile, consulUnitFile, generateConsulAgents } from './agent';
 import { consulTemplateConfigFile, consulTemplateUnitFile, generateIngress, nginxPreviewFile, nginxTemplateFile, reloadScriptFile } from './ingress';
 import { generateRegistrators, registratorUnitFile } from './registrator';
@@ -51,4 +51,3 @@ export const consulGenerators: readonly Generator[] = [
   defineGenerator([registratorUnitFile], generateRegistrators),
   defineGenerator([consulTemplateConfigFile, nginxTemplateFile, nginxPreviewFile, reloadScriptFile, consulTemplateUnitFile], generateIngress),
 ];
-export const consulArtifacts: readonly ArtifactDescriptor[] = consulGenerators.flatMap((generator) => generator.produces);
