@@ -128,7 +128,7 @@ export function generateKeepalived(model: ClusterModel): Artifact[] {
         virtualRouterId: virtualIP.virtualRouterId,
         sourceAddress: host.address,
         peers: holders.filter((peer) => peer !== host).map((peer) => ({ name: peer.name, address: peer.address })),
-        password: secretPlaceholder(loadBalancer.vrrpPassword),
+        password: secretPlaceholder(virtualIP.password),
         checkScript: CHECK_APISERVER_PATH,
         checkInterval: CHECK_INTERVAL_SECONDS,
         // Every probe at its limit, and a second for ss and the shell.

@@ -46,7 +46,7 @@ export interface CertificatePlan {
 export function apiServerCertSANs(model: ClusterModel): string[] {
   const { apiServer, loadBalancer } = model.kubernetes;
   const balancerNames = loadBalancer.addToCertificates
-    ? [...(loadBalancer.virtualAddress ? [loadBalancer.virtualAddress] : []), ...(loadBalancer.mode === 'per-node' ? ['localhost', '127.0.0.1'] : [])]
+    ? [...(loadBalancer.virtualIP ? [loadBalancer.virtualIP.address] : []), ...(loadBalancer.mode === 'per-node' ? ['localhost', '127.0.0.1'] : [])]
     : [];
   return [...new Set([...apiServer.certSANs, ...balancerNames])];
 }
