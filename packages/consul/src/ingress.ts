@@ -21,6 +21,7 @@ import {
   type ConsulService,
   type Host,
   type IngressDiscovery,
+  type SpecPath,
 } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { agentFor, CONSUL_HTTP_PORT } from './topology';
@@ -582,7 +583,7 @@ export function ingressNginxConf(model: ClusterModel, host: Host, renderer: Ingr
   return renderIngressNginx(ingressNginx(model, host), renderer);
 }
 
-const INGRESS_READS = [
+const INGRESS_READS: readonly SpecPath[] = [
   ...HOST_FIELDS,
   'spec.consul.ingress',
   'spec.consul.services',
