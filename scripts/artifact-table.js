@@ -7,7 +7,7 @@ const { join } = require('node:path');
 
 const ROOT = join(__dirname, '..');
 const PAGE = join(ROOT, 'docs/artifacts.md');
-const { ARTIFACT_DESCRIPTORS } = require(join(ROOT, 'packages/cli/dist/generate.js'));
+const { ARTIFACT_DESCRIPTORS } = require(join(ROOT, 'packages/generators/dist/index.js'));
 const { withArtifactTable } = require(join(ROOT, 'packages/cli/dist/artifact-table.js'));
 
 writeFileSync(PAGE, withArtifactTable(readFileSync(PAGE, 'utf8'), ARTIFACT_DESCRIPTORS));

@@ -17,7 +17,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { generateArtifacts } from '@clusterspec/cli';
+import { generateArtifacts } from '@clusterspec/generators';
 import { cli } from '../support/cli';
 import { ROOT } from '../support/fixtures';
 import { makeCA, openssl, runSignScript, subjectAltNameOf, writeArtifacts } from '../support/pki';

@@ -1,7 +1,8 @@
 import { defaultMode, matchesPattern, valuesAt, type Artifact } from '@clusterspec/spec';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACT_DESCRIPTORS, generateSite, withArtifactTable } from '@clusterspec/cli';
+import { withArtifactTable } from '@clusterspec/cli';
+import { ARTIFACT_DESCRIPTORS, generateSite } from '@clusterspec/generators';
 import { ROOT } from '../support/fixtures';
 import { generatedSites } from '../support/generated-sites';
 

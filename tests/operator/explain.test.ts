@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { matchesPattern } from '@clusterspec/spec';
 import { generateDeploy } from '@clusterspec/deploy';
-import { ARTIFACT_DESCRIPTORS, generateSite } from '@clusterspec/cli';
+import { ARTIFACT_DESCRIPTORS, generateSite } from '@clusterspec/generators';
 
 const sourcesOf = (path: string) => ARTIFACT_DESCRIPTORS.filter((descriptor) => matchesPattern(descriptor.pattern, path));
 import { ROOT } from '../support/fixtures';

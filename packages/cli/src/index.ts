@@ -6,7 +6,6 @@
 export { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, UsageError, type Command, type Io } from './command';
 export { answersFrom, promptReader, runInit, type Ask } from './commands/init';
 export { artifactTable, withArtifactTable } from './artifact-table';
-export { ARTIFACT_DESCRIPTORS, GENERATORS, generateArtifacts, generateArtifactsFor, generateSite } from './generate';
 export { INIT_DEFAULTS, initData, initYaml, type InitAnswers } from './init-spec';
 export { diffLines, unifiedDiff } from './line-diff';
 export { loadAll, SITE_CHECKS } from './load';

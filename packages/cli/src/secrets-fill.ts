@@ -46,6 +46,9 @@ export interface SecretProblem {
   readonly reason: string;
 }
 
+/** A secret the model keeps under another path than the spec's: the virtual address's settings gather in virtualIP. */
+const SPEC_FIELD_OF: Readonly<Record<string, string>> = { 'spec.kubernetes.loadBalancer.virtualIP.password': 'spec.kubernetes.loadBalancer.vrrpPassword' };
+
 /** Where each SecretRef of the model sits in the spec, by placeholder; defaults included. */
 function secretFields(model: ClusterModel): Map<string, string[]> {
   const fields = new Map<string, string[]>();
@@ -53,7 +56,7 @@ function secretFields(model: ClusterModel): Map<string, string[]> {
     if (!value || typeof value !== 'object' || Array.isArray(value) || depth > 4) return;
     if ('fromEnv' in value || 'fromFile' in value) {
       const placeholder = secretPlaceholder(value as SecretRef);
-      fields.set(placeholder, [...(fields.get(placeholder) ?? []), path]);
+      fields.set(placeholder, [...(fields.get(placeholder) ?? []), SPEC_FIELD_OF[path] ?? path]);
       return;
     }
     for (const [key, child] of Object.entries(value)) visit(child, `${path}.${key}`, depth + 1);

@@ -10,6 +10,7 @@ import {
   type HarborModel,
   type HarborRelease,
   type Host,
+  type SpecPath,
 } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { INSTALL_DIR, logFolder, pythonYaml, registryAuthority } from './common';
@@ -49,7 +50,7 @@ export interface UiEnv extends InstanceHeader {
   readonly redisSession: { readonly address: string; readonly poolSize: number; readonly password: string; readonly database: number };
 }
 
-const V1_READS = [
+const V1_READS: readonly SpecPath[] = [
   'spec.harbor.version',
   'spec.harbor.externalURL',
   'spec.harbor.httpPort',

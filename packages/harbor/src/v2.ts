@@ -10,6 +10,7 @@ import {
   type HarborModel,
   type HarborRelease,
   type Host,
+  type SpecPath,
 } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { INSTALL_DIR, logFolder, pythonYaml } from './common';
@@ -68,7 +69,7 @@ export interface InstallShared {
   readonly installDir: string;
 }
 
-const V2_SHARED_READS = ['spec.harbor.version', 'spec.harbor.sharedSecrets', 'spec.hosts[].name', 'spec.hosts[].roles'];
+const V2_SHARED_READS: readonly SpecPath[] = ['spec.harbor.version', 'spec.harbor.sharedSecrets', 'spec.hosts[].name', 'spec.hosts[].roles'];
 
 export const sharedSecretsFile = defineArtifact<SharedSecrets>({
   id: 'harbor/shared-secrets',

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, variant } from '../../../tests/support/fixtures';
 import { seedUserServer, withLintRules, type SpecEdit } from '../../../tests/support/spec-edits';
-import { generateArtifacts } from '@clusterspec/cli';
+import { generateArtifacts } from '@clusterspec/generators';
 import { lintSettingsCheck, lintSite } from './engine';
 import type { Diagnostic } from './rule';
 import { rules } from './rules';

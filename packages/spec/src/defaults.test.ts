@@ -56,7 +56,11 @@ const CHANGES: Record<string, { readonly value: unknown; readonly prepare?: (doc
     value: 'ens192',
     prepare: (document) => (document.spec.kubernetes.loadBalancer = { virtualAddress: '10.0.0.10' }),
   },
-  '#/$defs/kubernetes/properties/loadBalancer/properties/vrrpPassword': { value: { fromEnv: 'OTHER' } },
+  '#/$defs/kubernetes/properties/loadBalancer/properties/vrrpPassword': {
+    value: { fromEnv: 'OTHER' },
+    // The model keeps the password in virtualIP, which only a virtual address makes.
+    prepare: (document) => (document.spec.kubernetes.loadBalancer = { virtualAddress: '10.0.0.10' }),
+  },
   '#/$defs/kubernetes/properties/loadBalancer/properties/addToCertificates': { value: false },
   '#/$defs/kubernetes/properties/loadBalancer/properties/mode': { value: 'per-node' },
   '#/$defs/kubernetes/properties/controlPlane/properties/schedulable': { value: true },

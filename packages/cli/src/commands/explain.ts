@@ -3,7 +3,7 @@ import { closestMatch, matchesPattern } from '@clusterspec/spec';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Command } from '../command';
-import { ARTIFACT_DESCRIPTORS } from '../generate';
+import { ARTIFACT_DESCRIPTORS } from '@clusterspec/generators';
 
 /** The descriptors whose pattern matches an artifact path (one, for every path generate writes). */
 const descriptorsOf = (path: string) => ARTIFACT_DESCRIPTORS.filter((descriptor) => matchesPattern(descriptor.pattern, path));

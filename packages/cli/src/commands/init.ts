@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Command, type Io } from '../command';
-import { generateArtifacts } from '../generate';
+import { generateArtifacts } from '@clusterspec/generators';
 import { INIT_DEFAULTS, initData, initYaml, type InitAnswers } from '../init-spec';
 import { SITE_CHECKS } from '../load';
 import { kindOf, writeNewFile } from '../output';

@@ -1,6 +1,6 @@
 import { loadFixture } from '../../../../tests/support/fixtures';
 import { collected, daysFromNow } from '../../../../tests/support/deployed';
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { certExpiry } from './cert-expiry';
 
 const seed = loadFixture('fixtures/seed-ha/cluster.yaml');

@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import type { ConsulAgentConfig } from '@clusterspec/consul';
 import { consulDatacenter } from './consul-datacenter';
 

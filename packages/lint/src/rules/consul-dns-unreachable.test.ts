@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { consulDnsUnreachable } from './container-dns';
 
 const EDGE_DNS_THROUGH_H1 = { line: 'dns: [consul, 172.16.2.11]', column: 19, field: 'spec.docker.dns[1]' } as const;

@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { consulQuorum } from './quorum';
 
 const EDGE_C5 = '      address: 172.16.3.15\n      roles: [consul-server]\n';

@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { consulTemplateAgent } from './consul-template-agent';
 
 const EMEI = ['roles: [control-plane, apiserver-lb]', 'roles: [control-plane, apiserver-lb, ingress]'] as const;

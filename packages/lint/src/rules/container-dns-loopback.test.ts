@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { containerDnsLoopback } from './container-dns';
 
 const NOTHING_ANSWERS = "their own loopback, where nothing answers; use the host's address (write consul for Consul DNS)";

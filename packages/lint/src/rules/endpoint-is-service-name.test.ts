@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { endpointIsServiceName } from './endpoint-is-service-name';
 
 testRule(endpointIsServiceName, {

@@ -1,4 +1,4 @@
-import { testRule, type ExpectedError } from '../../../../tests/support/rule-tester';
+import { testRule, type ExpectedError } from '@clusterspec/lint/testing';
 import { seedKubeProxy, seedUserServer } from '../../../../tests/support/spec-edits';
 import { endpointUnreachable } from './endpoint-unreachable';
 

@@ -23,7 +23,7 @@ export const endpointUnreachable = defineRule({
   severity: 'error',
   reads: [...CLIENT_ARTIFACTS, ...HOSTS_ARTIFACTS, ...BALANCER_ARTIFACTS, ...VIRTUAL_ADDRESS_ARTIFACTS],
   check({ model, artifacts, report }) {
-    const siteAddresses = new Set([...model.hosts.map((host) => host.address), model.kubernetes.loadBalancer.virtualAddress]);
+    const siteAddresses = new Set([...model.hosts.map((host) => host.address), model.kubernetes.loadBalancer.virtualIP?.address]);
     for (const client of apiServerClients(model, artifacts)) {
       const { host: dialled, port } = client.server;
       const address = resolveName(model, artifacts, dialled, client.host);

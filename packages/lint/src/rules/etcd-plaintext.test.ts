@@ -1,4 +1,4 @@
-import { testRule, type FileChange } from '../../../../tests/support/rule-tester';
+import { testRule, type FileChange } from '@clusterspec/lint/testing';
 import { etcdPlaintext } from './etcd-plaintext';
 
 const MANIFEST = 'hosts/wudang/etc/kubernetes/manifests/etcd.yaml';

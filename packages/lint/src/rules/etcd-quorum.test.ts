@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { etcdQuorum } from './quorum';
 
 /** A modern control-plane host (cp-2 is 10.20.0.22, cp-3 10.20.0.23) turned into a worker. */

@@ -16,7 +16,7 @@ function addressClaims(model: ClusterModel): AddressClaim[] {
     field: ['spec', 'hosts', index, 'address'],
     holder: `host ${host.name}`,
   }));
-  const { virtualAddress } = model.kubernetes.loadBalancer;
+  const virtualAddress = model.kubernetes.loadBalancer.virtualIP?.address;
   if (virtualAddress !== undefined)
     claims.push({ address: virtualAddress, field: ['spec', 'kubernetes', 'loadBalancer', 'virtualAddress'], holder: 'the virtual address' });
   return claims;

@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import type { SharedSecrets } from '@clusterspec/harbor';
 import type { StaticBalancers } from '@clusterspec/loadbalancer';
 import { harborSharedState } from './harbor-shared-state';

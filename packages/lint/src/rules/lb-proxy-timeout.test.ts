@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { lbProxyTimeout } from './lb-proxy-timeout';
 
 const CUTS_WATCHES = 'watches stay idle for minutes, so every watch is cut: use 10m or more';

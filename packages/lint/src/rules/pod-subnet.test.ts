@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { podSubnet } from './pod-subnet';
 
 const MODERN_POD_SUBNET = 'podSubnet: 10.244.0.0/16';

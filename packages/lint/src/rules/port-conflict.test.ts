@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { portConflict } from './port-conflict';
 
 // Fixed listeners (apiserver, balancers, Harbor, ingress, Consul) against each other, then the Consul

@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { registratorAgent } from './registrator-agent';
 
 const POINT_IT = 'but no Consul agent runs there; point it at a host with the consul-server or consul-client role';

@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { registratorRemoteAgent } from './registrator-remote-agent';
 
 const tail = (agent: string) =>

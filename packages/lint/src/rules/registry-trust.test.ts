@@ -1,4 +1,4 @@
-import { testRule, tomlData } from '../../../../tests/support/rule-tester';
+import { testRule, tomlData } from '@clusterspec/lint/testing';
 import { registryTrust } from './registry-trust';
 
 const MODERN_URL = 'externalURL: https://registry.corp.example';

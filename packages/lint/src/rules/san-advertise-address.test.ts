@@ -1,6 +1,6 @@
 import { collected } from '../../../../tests/support/deployed';
 import { loadFixture } from '../../../../tests/support/fixtures';
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { seedWudangWith } from '../../../../tests/support/spec-edits';
 import { sanAdvertiseAddress } from './san-advertise-address';
 

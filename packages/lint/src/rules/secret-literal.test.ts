@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import type { Untyped } from '../../../../tests/support/untyped';
 import { secretLiteral } from './secret-literal';
 

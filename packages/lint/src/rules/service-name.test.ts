@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { serviceName } from './service-name';
 
 const LONG_SERVICE = 'a'.repeat(63);

@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { seedKubeProxy } from '../../../../tests/support/spec-edits';
 import { singleApiServerDependency } from './single-apiserver-dependency';
 

@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { seedWudangWith } from '../../../../tests/support/spec-edits';
 import { taintLabelConsistency } from './taint-label-consistency';
 

@@ -1,5 +1,5 @@
+import { usesKubeadm } from '@clusterspec/spec';
 import { nodeLabels, nodeTaints } from '@clusterspec/kubernetes';
-import { usesKubeadm } from '@clusterspec/pki';
 import type { FieldPath, Host } from '@clusterspec/spec';
 import { defineRule, type RuleContext } from '../rule';
 

@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { unusableHostAddress } from './unusable-host-address';
 
 const WORKER_4 = 'address: 10.20.0.34';

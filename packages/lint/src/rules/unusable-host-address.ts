@@ -1,4 +1,4 @@
-import { usesKubeadm } from '@clusterspec/pki';
+import { usesKubeadm } from '@clusterspec/spec';
 import { defineRule } from '../rule';
 import { unusableAddress } from '@clusterspec/analysis';
 

@@ -4,8 +4,8 @@ import type { IPod } from 'kubernetes-models/v1/Pod';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../../../tests/support/fixtures';
-import { testRule } from '../../../../tests/support/rule-tester';
-import { generateArtifacts } from '@clusterspec/cli';
+import { testRule } from '@clusterspec/lint/testing';
+import { generateArtifacts } from '@clusterspec/generators';
 import { lintAcrossSites, lintSite } from '../engine';
 import { vipConfig } from './vip-config';
 

@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { virtualAddress } from './virtual-address';
 
 const MODERN_VIP = 'virtualAddress: 10.20.0.10';

@@ -17,7 +17,7 @@ export const virtualAddress = defineRule({
   severity: 'error',
   check({ model, report }) {
     const { loadBalancer, networking } = model.kubernetes;
-    const vip = loadBalancer.virtualAddress;
+    const vip = loadBalancer.virtualIP?.address;
     const value = vip === undefined ? undefined : parseIpv4(vip);
     if (vip === undefined || value === undefined) return;
     const unusable = unusableAddress(vip);
