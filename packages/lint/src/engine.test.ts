@@ -38,7 +38,7 @@ describe('every rule in the index', () => {
   it('every docs page and every rule test file names a rule of the index', () => {
     const ids = rules.map((rule) => rule.id).sort();
     const pages = readdirSync(join(ROOT, 'docs/rules'))
-      .filter((file) => file.endsWith('.md'))
+      .filter((file) => file.endsWith('.md') && file !== 'README.md')
       .map((file) => file.replace(/\.md$/, ''));
     expect(pages.sort()).toEqual(ids);
     const testFiles = readdirSync(RULES_FOLDER)

@@ -35,7 +35,7 @@ import { unusableHostAddress } from './unusable-host-address';
 import { virtualAddress } from './virtual-address';
 import { vipConfig } from './vip-config';
 
-/** Every rule, in the order the README lists them. */
+/** Every rule, in the order lint runs them and docs/rules/README.md lists them. */
 export const rules: readonly LintRule[] = [
   sanCoverage,
   sanAdvertiseAddress,

@@ -1,0 +1,20 @@
+import { ruleTable, rules } from '@clusterspec/lint';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../support/fixtures';
+
+/**
+ * The rule table (docs/rules/README.md) is made from the rules, as the artifact table is made from the
+ * descriptors: a new rule is its module, its registration, its page and its test, and the table follows.
+ */
+describe('the rule table', () => {
+  it('is what the rules make (run `npm run build && npm run docs` when this fails)', () => {
+    expect(readFileSync(join(ROOT, 'docs/rules/README.md'), 'utf8')).toBe(ruleTable(rules));
+  });
+
+  it('links every rule to its page, and every page of docs/rules/ is a rule', () => {
+    for (const rule of rules) expect({ rule: rule.id, page: existsSync(join(ROOT, rule.docs)) }).toEqual({ rule: rule.id, page: true });
+    const pages = readdirSync(join(ROOT, 'docs/rules')).filter((name) => name !== 'README.md');
+    expect(pages.sort()).toEqual(rules.map((rule) => `${rule.id}.md`).sort());
+  });
+});
