@@ -17,4 +17,18 @@ describe('the rule table', () => {
     const pages = readdirSync(join(ROOT, 'docs/rules')).filter((name) => name !== 'README.md');
     expect(pages.sort()).toEqual(rules.map((rule) => `${rule.id}.md`).sort());
   });
+
+  it('has one module per rule id, packages/lint/src/rules/<id>.ts, with its RuleTester file <id>.test.ts beside it', () => {
+    const folder = join(ROOT, 'packages/lint/src/rules');
+    const modules = readdirSync(folder).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts') && name !== 'index.ts');
+    expect(modules.sort()).toEqual(rules.map((rule) => `${rule.id}.ts`).sort());
+    for (const rule of rules) {
+      const source = readFileSync(join(folder, `${rule.id}.ts`), 'utf8');
+      expect({ rule: rule.id, defines: source.match(/defineRule\(/g)?.length, test: existsSync(join(folder, `${rule.id}.test.ts`)) }).toEqual({
+        rule: rule.id,
+        defines: 1,
+        test: true,
+      });
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { testRule } from '../../../../tests/support/rule-tester';
-import { consulDnsUnreachable } from './container-dns';
+import { consulDnsUnreachable } from './consul-dns-unreachable';
 
 const EDGE_DNS_THROUGH_H1 = { line: 'dns: [consul, 172.16.2.11]', column: 19, field: 'spec.docker.dns[1]' } as const;
 

@@ -1,5 +1,5 @@
 import { testRule } from '../../../../tests/support/rule-tester';
-import { consulQuorum } from './quorum';
+import { consulQuorum } from './consul-quorum';
 
 const EDGE_C5 = '      address: 172.16.3.15\n      roles: [consul-server]\n';
 

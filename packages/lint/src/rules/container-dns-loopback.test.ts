@@ -1,5 +1,5 @@
 import { testRule } from '../../../../tests/support/rule-tester';
-import { containerDnsLoopback } from './container-dns';
+import { containerDnsLoopback } from './container-dns-loopback';
 
 const NOTHING_ANSWERS = "their own loopback, where nothing answers; use the host's address (write consul for Consul DNS)";
 

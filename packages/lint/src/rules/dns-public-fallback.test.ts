@@ -1,5 +1,5 @@
 import { testRule } from '../../../../tests/support/rule-tester';
-import { dnsPublicFallback } from './container-dns';
+import { dnsPublicFallback } from './dns-public-fallback';
 
 testRule(dnsPublicFallback, {
   valid: [

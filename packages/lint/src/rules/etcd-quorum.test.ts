@@ -1,5 +1,5 @@
 import { testRule } from '../../../../tests/support/rule-tester';
-import { etcdQuorum } from './quorum';
+import { etcdQuorum } from './etcd-quorum';
 
 /** A modern control-plane host (cp-2 is 10.20.0.22, cp-3 10.20.0.23) turned into a worker. */
 const modernWorker = (address: string) =>
