@@ -46,3 +46,5 @@ export function loadSpec(file: string, checks: readonly SiteCheck[] = []): Clust
   return loadSpecText(file, bytes, checks);
 }
 export * from './artifact';
+export { ARTIFACT_FORMATS, type SecretFormat } from './artifact-formats';
+export * from './secret-placement';
