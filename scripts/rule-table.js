@@ -7,5 +7,6 @@ const { join } = require('node:path');
 
 const ROOT = join(__dirname, '..');
 const { rules, ruleTable } = require(join(ROOT, 'packages/lint/dist/index.js'));
+const { LOAD_CHECKS } = require(join(ROOT, 'packages/spec/dist/index.js'));
 
-writeFileSync(join(ROOT, 'docs/rules/README.md'), ruleTable(rules));
+writeFileSync(join(ROOT, 'docs/rules/README.md'), ruleTable(rules, Object.values(LOAD_CHECKS)));

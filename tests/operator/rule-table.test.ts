@@ -1,4 +1,5 @@
 import { ruleTable, rules } from '@clusterspec/lint';
+import { LOAD_CHECKS } from '@clusterspec/spec';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../support/fixtures';
@@ -9,7 +10,7 @@ import { ROOT } from '../support/fixtures';
  */
 describe('the rule table', () => {
   it('is what the rules make (run `npm run build && npm run docs` when this fails)', () => {
-    expect(readFileSync(join(ROOT, 'docs/rules/README.md'), 'utf8')).toBe(ruleTable(rules));
+    expect(readFileSync(join(ROOT, 'docs/rules/README.md'), 'utf8')).toBe(ruleTable(rules, Object.values(LOAD_CHECKS)));
   });
 
   it('links every rule to its page, and every page of docs/rules/ is a rule', () => {

@@ -99,7 +99,7 @@ describe('container-runtime at load time', () => {
     const { text, problems } = load('modern', [['    version: "1.34.2"\n', '    version: "1.34.2"\n    containerRuntime: docker\n']]);
     expect(problems).toHaveLength(1);
     expect(problems[0].message).toBe(
-      'Kubernetes 1.34.2 has no dockershim (removed in 1.24): its kubelet cannot use Docker as the container runtime (container-runtime)',
+      'Kubernetes 1.34.2 has no dockershim (removed in 1.24): its kubelet cannot use Docker as the container runtime (load/dockershim)',
     );
     expect(problems[0].field).toBe('spec.kubernetes.containerRuntime');
     expect(problems[0].line).toBe(lineOf(text, 'containerRuntime: docker'));
@@ -108,7 +108,9 @@ describe('container-runtime at load time', () => {
 
   it('refuses containerd for the legacy static-pod flow', () => {
     const { problems } = load('seed-ha', [['    version: "1.6.2"\n', '    version: "1.6.2"\n    containerRuntime: containerd\n']]);
-    expect(problems.map((problem) => problem.message)).toEqual(['the static-pod flow of Kubernetes 1.6.2 is generated for Docker only (container-runtime)']);
+    expect(problems.map((problem) => problem.message)).toEqual([
+      'the static-pod flow of Kubernetes 1.6.2 is generated for Docker only (load/static-pod-runtime)',
+    ]);
   });
 
   it.each([
