@@ -8,6 +8,11 @@ export const consulDnsUnreachable = defineRule({
   id: 'consul-dns-unreachable',
   description: 'Hosts and containers resolve through addresses where a Consul agent answers DNS, on port 53.',
   severity: 'error',
+  messages: {
+    dnsPortNot53: `Docker containers are told to use Consul DNS, but Consul answers on port {{dnsPort}}; daemon.json and resolv.conf cannot name a port, so only 53 works`,
+    noAgentAtServer: `containers on {{host}} resolve through {{server}} ({{target}}), where no Consul agent answers DNS`,
+    agentNotListening: `containers resolve through {{address}}, but the Consul agent on {{agent}} listens for DNS only on {{clientAddr}}`,
+  },
   reads: [dockerDaemonFile.pattern, consulConfigFile.pattern],
   check({ model, artifacts, report }) {
     const consul = model.consul;
@@ -16,7 +21,8 @@ export const consulDnsUnreachable = defineRule({
     if (usesConsul && consul.dnsPort !== 53) {
       report({
         field: ['spec', 'consul', 'dnsPort'],
-        message: `Docker containers are told to use Consul DNS, but Consul answers on port ${consul.dnsPort}; daemon.json and resolv.conf cannot name a port, so only 53 works`,
+        messageId: 'dnsPortNot53',
+        data: { dnsPort: consul.dnsPort },
       });
     }
     const agentAddresses = new Set(consul.agents.map((host) => host.address));
@@ -31,7 +37,8 @@ export const consulDnsUnreachable = defineRule({
         field: dnsField(model, entry.server),
         artifact: entry.artifact,
         host: entry.host.name,
-        message: `containers on ${entry.host.name} resolve through ${entry.server} (${target.name}), where no Consul agent answers DNS`,
+        messageId: 'noAgentAtServer',
+        data: { host: entry.host.name, server: entry.server, target: target.name },
       });
     }
     for (const agent of consul.agents) {
@@ -42,7 +49,8 @@ export const consulDnsUnreachable = defineRule({
         report({
           field: ['spec', 'hosts', model.hosts.indexOf(agent), 'address'],
           artifact,
-          message: `containers resolve through ${agent.address}, but the Consul agent on ${agent.name} listens for DNS only on ${clientAddr}`,
+          messageId: 'agentNotListening',
+          data: { address: agent.address, agent: agent.name, clientAddr },
         });
       }
     }

@@ -1,4 +1,4 @@
-import { quorumFindings } from '../quorum';
+import { QUORUM_MESSAGES, quorumFindings } from '../quorum';
 import { defineRule } from '../rule';
 
 /** bootstrap_expect on each server is `consul-bootstrap-expect`'s. */
@@ -6,6 +6,7 @@ export const consulQuorum = defineRule({
   id: 'consul-quorum',
   description: 'Consul has an odd number of servers, 3 to 5.',
   severity: 'error',
+  messages: QUORUM_MESSAGES,
   check({ model, report }) {
     const consul = model.consul;
     if (!consul) return;

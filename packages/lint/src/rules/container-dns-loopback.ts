@@ -9,6 +9,9 @@ export const containerDnsLoopback = defineRule({
   id: 'container-dns-loopback',
   description: 'No Docker dns entry is a loopback address.',
   severity: 'error',
+  messages: {
+    loopback: `containers on {{host}} are told to use DNS at {{server}}, their own loopback, where nothing answers; use the host's address (write consul for Consul DNS)`,
+  },
   reads: [dockerDaemonFile.pattern],
   check({ model, artifacts, report }) {
     for (const entry of containerDnsEntries(model, artifacts).filter((candidate) => LOOPBACK.test(candidate.server))) {
@@ -16,7 +19,8 @@ export const containerDnsLoopback = defineRule({
         field: dnsField(model, entry.server),
         artifact: entry.artifact,
         host: entry.host.name,
-        message: `containers on ${entry.host.name} are told to use DNS at ${entry.server}, their own loopback, where nothing answers; use the host's address (write consul for Consul DNS)`,
+        messageId: 'loopback',
+        data: { host: entry.host.name, server: entry.server },
       });
     }
   },

@@ -5,6 +5,9 @@ export const dnsPublicFallback = defineRule({
   id: 'dns-public-fallback',
   description: 'Consul DNS is not mixed with another resolver in one dns list.',
   severity: 'warning',
+  messages: {
+    mixedResolvers: `containers get Consul DNS and {{others}} in one list; resolvers that query them in parallel (musl) can take {{first}}'s NXDOMAIN for *.consul names; let Consul forward through its recursors instead`,
+  },
   check({ model, report }) {
     const dns = model.docker?.dns ?? [];
     const consulIndex = dns.indexOf('consul');
@@ -12,7 +15,8 @@ export const dnsPublicFallback = defineRule({
     if (consulIndex < 0 || others.length === 0) return;
     report({
       field: ['spec', 'docker', 'dns', dns.indexOf(others[0])],
-      message: `containers get Consul DNS and ${others.join(', ')} in one list; resolvers that query them in parallel (musl) can take ${others[0]}'s NXDOMAIN for *.consul names; let Consul forward through its recursors instead`,
+      messageId: 'mixedResolvers',
+      data: { others: others.join(', '), first: others[0] },
     });
   },
 });

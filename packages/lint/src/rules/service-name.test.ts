@@ -22,6 +22,7 @@ testRule(serviceName, {
       ],
       errors: [
         {
+          messageId: 'publishedTooLong',
           message: `${LONG_SERVICE}.${LONG_DOMAIN} is longer than the 253 characters of a DNS name`,
           line: `- name: ${LONG_SERVICE}`,
           column: 15,

@@ -10,14 +10,16 @@ export const serviceName = defineRule({
   id: 'service-name',
   description: "An http service's published name <service>.<consul.ingress.domain> fits a DNS name (253 characters); the schema makes each name a DNS label.",
   severity: 'error',
+  messages: {
+    publishedTooLong: `{{published}} is longer than the 253 characters of a DNS name`,
+  },
   check({ model, report }) {
     const consul = model.consul;
     if (!consul) return;
     consul.services.forEach((service, index) => {
       const field = ['spec', 'consul', 'services', index, 'name'];
       const published = consul.ingressDomain ? `${service.name}.${consul.ingressDomain}` : undefined;
-      if (service.tags.includes('http') && published && published.length > 253)
-        report({ field, message: `${published} is longer than the 253 characters of a DNS name` });
+      if (service.tags.includes('http') && published && published.length > 253) report({ field, messageId: 'publishedTooLong', data: { published } });
     });
   },
 });
