@@ -96,6 +96,8 @@ export const uiEnvFile = defineArtifact<UiEnv>({
   secretKeys: ['redisSession.password'],
   consumer: "Harbor 1.x's ./prepare (Python string.Template), then docker-compose env_file",
   format: 'env',
+  // `_REDIS_URL` is address,pool size,password,database: a comma in the password would shift the fields.
+  placeSecret: (value) => (value.includes(',') ? 'contains ",", which separates the fields of _REDIS_URL' : undefined),
   render: compileTemplate<UiEnv>(join(templates, 'ui.env.ejs')),
 });
 

@@ -43,8 +43,10 @@ export function tomlData(text: string): JsonMap {
 }
 
 export interface ExpectedError {
+  /** The key of the rule's `messages` the finding says (ESLint's messageId). */
+  readonly messageId: string;
   /** A part of the message, or a pattern the whole message matches. */
-  readonly message: string | RegExp;
+  readonly message?: string | RegExp;
   /** The spec line the finding points at: text on it (its first line holding that text), or its number. */
   readonly line?: string | number;
   readonly column?: number;
@@ -124,8 +126,10 @@ const lineOf = (text: string, needle: string | number) => {
 
 /** One finding against what a case expects of it. */
 function expectFinding(finding: Diagnostic, expected: ExpectedError, text: string, file: string, rule: LintRule): void {
+  expect({ messageId: finding.messageId }).toEqual({ messageId: expected.messageId });
+  expect(finding.message).not.toMatch(/\{\{\s*[A-Za-z_$][\w$]*\s*\}\}/); // every placeholder of its template filled
   if (typeof expected.message === 'string') expect(finding.message).toContain(expected.message);
-  else expect(finding.message).toMatch(expected.message);
+  else if (expected.message) expect(finding.message).toMatch(expected.message);
   if (expected.line !== undefined) expect(finding.location.line).toBe(lineOf(text, expected.line));
   if (expected.column !== undefined) expect(finding.location.column).toBe(expected.column);
   expect(finding.location.file).toBe(file);

@@ -82,6 +82,9 @@ export const keepalivedConfFile = defineArtifact<KeepalivedConf>({
   reads: [...KEEPALIVED_READS, 'spec.kubernetes.loadBalancer.virtualRouterId', 'spec.kubernetes.loadBalancer.vrrpPassword', 'metadata.name'],
   secretKeys: ['password'],
   consumer: 'keepalived',
+  // keepalived uses only the first 8 characters of auth_pass (VRRPv2's authentication field): a longer value
+  // would look stronger than it is.
+  placeSecret: (value) => (value.length > 8 ? 'is longer than 8 characters, and keepalived uses only the first 8 of auth_pass' : undefined),
   check: ['keepalived', '--config-test', '-f', '%s'],
   format: 'keepalived',
   render: compileTemplate<KeepalivedConf>(join(__dirname, '../templates/keepalived.conf.ejs')),

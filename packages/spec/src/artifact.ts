@@ -2,32 +2,11 @@ import { stringify as stringifyToml, type JsonMap } from '@iarna/toml';
 import ejs from 'ejs';
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
+import type { ArtifactFormat } from './artifact-formats';
 import type { ClusterModel, Host } from './model';
 import type { SpecPath } from './raw-spec.generated';
 
-/**
- * How an artifact's text is written: the serialiser or template family of its render function, and the
- * rules `render` follows to place a secret in it (see the CLI's secrets-fill).
- */
-export type ArtifactFormat =
-  | 'yaml'
-  | 'json'
-  | 'toml'
-  | 'hcl'
-  | 'nginx'
-  | 'haproxy'
-  | 'go-template'
-  | 'ini'
-  | 'env'
-  | 'hosts'
-  | 'resolv.conf'
-  | 'systemd'
-  | 'shell'
-  | 'openssl'
-  | 'svg'
-  | 'keepalived'
-  | 'sysctl'
-  | 'python';
+export type { ArtifactFormat } from './artifact-formats';
 
 /**
  * What a kind of generated file is, as data: where it goes, what it is for, which spec fields make it,
@@ -53,7 +32,13 @@ export interface ArtifactDescriptor<D = unknown> {
   readonly secretKeys: readonly string[];
   /** The program that reads the file at deploy time. */
   readonly consumer: string;
+  /** Its serialiser or template family; what a secret may be in it is that format's entry of ARTIFACT_FORMATS. */
   readonly format: ArtifactFormat;
+  /**
+   * What only this kind of file refuses in a secret at one of its `secretKeys` (`key` the declared key path), beyond
+   * its format's rules: why not, or undefined (keepalived uses only the first 8 characters of auth_pass).
+   */
+  readonly placeSecret?: (value: string, key: string) => string | undefined;
   /**
    * Unix mode of the file. Unless given: 0o644, and for a file that carries a secret (`secretKeys`) 0o600, or
    * 0o640 when a `group` other than root must read it (see `defaultMode`).

@@ -15,6 +15,7 @@ export { clusterSchemaId, createSchemaCompiler } from './schema-compiler';
 export * from './model';
 export * from './net';
 export * from './secrets';
+export { LOAD_CHECKS, loadCheckTag, type LoadCheck } from './load-checks';
 export * from './version';
 export * from './releases';
 export { runsConsulAgent } from './sections';
@@ -47,3 +48,5 @@ export function loadSpec(file: string, checks: readonly SiteCheck[] = []): Clust
   return loadSpecText(file, bytes, checks);
 }
 export * from './artifact';
+export { ARTIFACT_FORMATS, type SecretFormat } from './artifact-formats';
+export * from './secret-placement';

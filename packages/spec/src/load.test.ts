@@ -591,7 +591,7 @@ const badCases: BadCase[] = [
   {
     name: 'secret written as a plain value',
     text: () => yamlWith('password: {fromEnv: HARBOR_DB_PASSWORD}', 'password: Tr0ub4dor-and-3'),
-    message: /^a secret must be given by reference, not as a value \(secret-literal\)$/,
+    message: /^a secret must be given by reference, not as a value \(load\/secret-by-reference\)$/,
     field: 'spec.harbor.database.password',
     line: 73,
     column: 17,
@@ -864,7 +864,7 @@ const badCases: BadCase[] = [
     name: 'TOML secret written as a plain value',
     file: TOML_NAME,
     text: () => tomlWith('password = { fromEnv = "HARBOR_DB_PASSWORD" }', 'password = "correct-horse-battery"'),
-    message: /^a secret must be given by reference, not as a value \(secret-literal\)$/,
+    message: /^a secret must be given by reference, not as a value \(load\/secret-by-reference\)$/,
     line: 97,
     column: 1,
     never: 'correct-horse',

@@ -141,7 +141,7 @@ export interface RawTaint {
 export interface RawKubernetes {
   version: RawVersion;
   /**
-   * The kubelet's container runtime. Default: docker before Kubernetes 1.24, containerd from 1.24 on (dockershim was removed in 1.24, so docker is refused there: rule container-runtime). containerd is generated for the kubeadm flow (1.15 and newer).
+   * The kubelet's container runtime. Default: docker before Kubernetes 1.24, containerd from 1.24 on (dockershim was removed in 1.24, so docker is refused there when the spec is loaded: load/dockershim). containerd is generated for the kubeadm flow (1.15 and newer).
    */
   containerRuntime?: 'containerd' | 'docker';
   /**

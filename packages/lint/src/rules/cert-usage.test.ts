@@ -26,17 +26,23 @@ testRule(certUsage, {
       ]),
       errors: [
         {
+          messageId: 'missingUsage',
           message:
             'the certificate /etc/kubernetes/pki/apiserver-shaolin.crt on shaolin is a server certificate without serverAuth in its extended key usage (it has clientAuth): TLS clients refuse it as a server certificate: see `clusterspec certs plan` for the re-issue',
           line: '- name: shaolin',
           artifact: 'hosts/shaolin/etc/kubernetes/pki/apiserver-shaolin.crt',
         },
         {
+          messageId: 'missingUsage',
           message:
             'the certificate /etc/kubernetes/pki/kubelet-wudang.crt on wudang is a client certificate without clientAuth in its extended key usage (it has serverAuth): servers refuse it as a client certificate',
           line: '- name: wudang',
         },
-        { message: 'the certificate /etc/kubernetes/pki/etcd/peer-emei.crt on emei is a peer certificate without clientAuth', line: '- name: emei' },
+        {
+          messageId: 'missingUsage',
+          message: 'the certificate /etc/kubernetes/pki/etcd/peer-emei.crt on emei is a peer certificate without clientAuth',
+          line: '- name: emei',
+        },
       ],
     },
   ],

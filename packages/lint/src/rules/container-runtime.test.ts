@@ -29,6 +29,7 @@ testRule(containerRuntime, {
       replacements: [EDGE_1_23, ['hosts: [k1, k2, k3, w1, w2, h1, h2, h3]', 'hosts: [k1, k2, k3, w1, h1, h2, h3]']],
       errors: [
         {
+          messageId: 'dockerCgroupDriver',
           message: 'Docker on w2 uses the cgroupfs cgroup driver (not a Docker host: no daemon.json sets it) but its kubelet uses systemd',
           line: 'hosts: [k1, k2, k3, w1, h1',
           artifact: 'hosts/w2/etc/docker/daemon.json',
@@ -41,6 +42,7 @@ testRule(containerRuntime, {
       files: { 'hosts/cp-2/etc/containerd/config.toml': tomlData(`${NOTICE}version = 3\n\n${V3_TABLES}`) },
       errors: [
         {
+          messageId: 'runcCgroupDriver',
           message: 'runc on cp-2 uses the cgroupfs cgroup driver (SystemdCgroup = false) but the kubelet uses systemd',
           line: 'version: "1.34.2"',
           artifact: 'hosts/cp-2/etc/containerd/config.toml',
@@ -55,13 +57,15 @@ testRule(containerRuntime, {
           `${NOTICE}version = 3\ndisabled_plugins = ["cri"]\n\n${V3_TABLES}\n[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc.options]\nSystemdCgroup = true\n`,
         ),
       },
-      errors: [{ message: 'config.toml on worker-1 disables cri: the kubelet finds no CRI service', line: 'version: "1.34.2"' }],
+      errors: [{ messageId: 'criDisabled', message: 'config.toml on worker-1 disables cri: the kubelet finds no CRI service', line: 'version: "1.34.2"' }],
     },
     {
       name: 'a version 2 file for containerd 2.1',
       fixture: 'modern',
       files: { 'hosts/worker-2/etc/containerd/config.toml': tomlData(`${NOTICE}version = 2\n`) },
-      errors: [{ message: 'config.toml on worker-2 is config version 2, but containerd 2.1 reads version 3', line: 'version: "1.34.2"' }],
+      errors: [
+        { messageId: 'configVersion', message: 'config.toml on worker-2 is config version 2, but containerd 2.1 reads version 3', line: 'version: "1.34.2"' },
+      ],
     },
     {
       name: 'no config.toml at all',
@@ -69,6 +73,7 @@ testRule(containerRuntime, {
       files: { 'hosts/w1/etc/containerd/config.toml': null },
       errors: [
         {
+          messageId: 'noContainerdConfig',
           message: 'w1 runs containerd with no /etc/containerd/config.toml: runc keeps the cgroupfs driver while the kubelet uses systemd',
           line: 'version: "1.24.17"',
         },
@@ -99,7 +104,7 @@ describe('container-runtime at load time', () => {
     const { text, problems } = load('modern', [['    version: "1.34.2"\n', '    version: "1.34.2"\n    containerRuntime: docker\n']]);
     expect(problems).toHaveLength(1);
     expect(problems[0].message).toBe(
-      'Kubernetes 1.34.2 has no dockershim (removed in 1.24): its kubelet cannot use Docker as the container runtime (container-runtime)',
+      'Kubernetes 1.34.2 has no dockershim (removed in 1.24): its kubelet cannot use Docker as the container runtime (load/dockershim)',
     );
     expect(problems[0].field).toBe('spec.kubernetes.containerRuntime');
     expect(problems[0].line).toBe(lineOf(text, 'containerRuntime: docker'));
@@ -108,7 +113,9 @@ describe('container-runtime at load time', () => {
 
   it('refuses containerd for the legacy static-pod flow', () => {
     const { problems } = load('seed-ha', [['    version: "1.6.2"\n', '    version: "1.6.2"\n    containerRuntime: containerd\n']]);
-    expect(problems.map((problem) => problem.message)).toEqual(['the static-pod flow of Kubernetes 1.6.2 is generated for Docker only (container-runtime)']);
+    expect(problems.map((problem) => problem.message)).toEqual([
+      'the static-pod flow of Kubernetes 1.6.2 is generated for Docker only (load/static-pod-runtime)',
+    ]);
   });
 
   it.each([
