@@ -232,6 +232,14 @@ describe('architecture: the packages', () => {
     expect(index).not.toContain('./testing');
   });
 
+  // One RuleTester: every rule's test takes it from the linter's test entry (tests/support has none any more).
+  it('every rule test imports the RuleTester from @clusterspec/lint/testing', () => {
+    const ruleTests = sourceFiles(join(PACKAGES_DIR, 'lint', 'src', 'rules')).filter(isTest);
+    expect(ruleTests.length).toBeGreaterThan(35);
+    const others = ruleTests.filter((file) => !importsOf(readFileSync(file, 'utf8')).includes(`${SCOPE}lint/testing`));
+    expect(others.map((file) => relative(ROOT, file))).toEqual([]);
+  });
+
   it.each(all.map((workspace) => workspace.dir))('packages/%s: package.json and tsconfig references name exactly what its sources import', (dir) => {
     const workspace = all.find((candidate) => candidate.dir === dir)!;
     const sources = sourceFiles(join(PACKAGES_DIR, dir, 'src')).filter((file) => !isTest(file));
