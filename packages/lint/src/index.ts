@@ -6,3 +6,5 @@ export { formatText, summarise } from './formatters/text';
 export { readsDescriptor } from './rule';
 export type { Diagnostic, LintRule } from './rule';
 export { rules } from './rules';
+export { defineChangeRule, interpolate, type ChangeReport, type ChangeRule } from './change-rule';
+export type { SiteContext } from './rule';

@@ -5,6 +5,11 @@ import { certNotRead } from './cert-not-read';
 import { certPlanDrift } from './cert-plan-drift';
 import { certSubject } from './cert-subject';
 import { certUsage } from './cert-usage';
+import { changeEndpointDialled } from './change-endpoint-dialled';
+import { changeHarborDatabase } from './change-harbor-database';
+import { changeInPlace } from './change-in-place';
+import { changeQuorumLoss } from './change-quorum-loss';
+import { changeVersionSkip } from './change-version-skip';
 import { etcdPlaintext } from './etcd-plaintext';
 import { consulDnsUnreachable, containerDnsLoopback, dnsPublicFallback } from './container-dns';
 import { consulBootstrapExpect } from './consul-bootstrap-expect';
@@ -75,4 +80,9 @@ export const rules: readonly LintRule[] = [
   certSubject,
   certPlanDrift,
   certNotRead,
+  changeQuorumLoss,
+  changeInPlace,
+  changeEndpointDialled,
+  changeHarborDatabase,
+  changeVersionSkip,
 ];

@@ -1,0 +1,68 @@
+import type { FieldPath, Severity } from '@clusterspec/spec';
+import { defineRule, type LintRule, type RuleContext, type SiteContext } from './rule';
+
+/** What a change-* rule reports: ESLint's shape, a message id of `meta.messages` and the data its {{placeholders}} take. */
+export interface ChangeReport<M extends string> {
+  readonly messageId: M;
+  readonly data?: Readonly<Record<string, string | number>>;
+  /** The spec field of the new revision an operator changes to fix it. */
+  readonly field: FieldPath;
+  readonly host?: string;
+  readonly artifact?: string;
+}
+
+export interface ChangeRuleContext<M extends string> extends Omit<RuleContext, 'report' | 'previous'> {
+  /** The revision the site comes from. */
+  readonly previous: SiteContext;
+  readonly report: (report: ChangeReport<M>) => void;
+}
+
+/**
+ * A rule judging the step from one revision of a site to the next (`clusterspec plan`), in ESLint's shape:
+ * `meta.messages` holds every message by id, findings name a `messageId` and the `data` of its placeholders.
+ */
+export interface ChangeRule<M extends string> {
+  readonly id: `change-${string}`;
+  readonly meta: {
+    readonly type: 'problem';
+    readonly docs: { readonly description: string };
+    readonly messages: Readonly<Record<M, string>>;
+  };
+  readonly severity: Severity;
+  readonly reads?: readonly string[];
+  check(context: ChangeRuleContext<M>): void;
+}
+
+/** ESLint's interpolation: {{name}} is the data's value; a name the data lacks stays as written. */
+export function interpolate(message: string, data: Readonly<Record<string, string | number>> = {}): string {
+  return message.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (whole, name: string) => (name in data ? String(data[name]) : whole));
+}
+
+/**
+ * A change rule as a lint rule: it reads `previous` from the context (the plan engine passes it to lintSite)
+ * and reports nothing in a run of one revision (plain `lint`), so it can sit in the one rule list, be turned
+ * off or re-weighted by spec.lint.rules, and be explained like any other.
+ */
+export function defineChangeRule<M extends string>(rule: ChangeRule<M>): LintRule & { readonly meta: ChangeRule<M>['meta'] } {
+  return {
+    ...defineRule({
+      id: rule.id,
+      description: rule.meta.docs.description,
+      severity: rule.severity,
+      ...(rule.reads ? { reads: rule.reads } : {}),
+      check(context) {
+        const { previous } = context;
+        if (!previous) return;
+        rule.check({
+          ...context,
+          previous,
+          report: ({ messageId, data, ...rest }) => context.report({ ...rest, message: interpolate(rule.meta.messages[messageId], data) }),
+        });
+      },
+    }),
+    meta: rule.meta,
+  };
+}
+
+/** A host's identity across revisions: the same name at the same address (a host given a new address is a new member). */
+export const sameHost = (a: { name: string; address: string }, b: { name: string; address: string }) => a.name === b.name && a.address === b.address;
