@@ -31,6 +31,8 @@ class Claims {
 
 interface Context {
   readonly c: SiteChanges;
+  /** The first control-plane host both revisions have: where kubectl (admin.conf) and etcdctl run. */
+  readonly anchor: string;
   readonly claims: Claims;
   readonly cluster: string;
   readonly rendered?: string;
@@ -43,6 +45,8 @@ const names = (hosts: readonly Host[]) => hosts.map((host) => host.name);
 const at = (on: string, run: string): Command => ({ on, run });
 const each = (run: string): Command => ({ on: 'each', run });
 const operator = (run: string): Command => ({ on: 'operator', run });
+/** kubectl with admin.conf runs on a control-plane host that stays (kubeadm writes admin.conf there only). */
+const kube = (ctx: Context, run: string): Command => ({ on: ctx.anchor, run });
 
 /** A step that installs files on hosts with the bundle, plus commands before and after. */
 function installStep(
@@ -147,6 +151,9 @@ class Skew {
   }
 }
 
+/** Consul's files are the consul phase's (servers before clients), whatever else changes on a host. */
+const notConsul = (file: Changed) => tagsOf([file])[0] !== 'consul';
+
 const isNodeFile = (file: Changed) =>
   /^\/etc\/(containerd|docker|kubernetes\/kubelet|systemd\/system\/kubelet)/.test(file.hostPath) || file.hostPath === '/var/lib/kubelet/config.yaml';
 
@@ -156,12 +163,12 @@ function controlPlane(ctx: Context): Draft[] {
   const kept = ctx.c.hosts.kept.filter((host) => host.roles.includes('control-plane'));
   const port = ctx.c.current.model.kubernetes.apiServer.bindPort;
   return kept.flatMap((host) => {
-    const files = ctx.claims.take(ctx.c.changed(host.name).filter((file) => tagsOf([file])[0] !== 'lb'));
+    const files = ctx.claims.take(ctx.c.changed(host.name).filter((file) => tagsOf([file])[0] !== 'lb' && notConsul(file)));
     const reissue = ctx.reissues.some((entry) => entry.host === host.name);
     if (files.length === 0 && !reissue) return [];
     return [
       installStep(ctx, 'control-plane', `Control plane ${host.name}: new files${reissue ? ' and certificates with new SANs' : ''}`, [host.name], files, {
-        gate: [at(host.name, apiserverHealthy(host, port)), at(host.name, etcdHealthy), operator(nodeReady(host.name))],
+        gate: [at(host.name, apiserverHealthy(host, port)), at(host.name, etcdHealthy), kube(ctx, nodeReady(host.name))],
         why: 'control-plane hosts one at a time, each healthy before the next, so etcd keeps its quorum and the balancers always have apiservers; certificates gain their new names before any client is moved to them',
       }),
     ];
@@ -178,7 +185,7 @@ function kubernetesUpgrade(ctx: Context, skew: Skew | undefined): Draft[] {
   const target = upgrade.to.text;
   const kept = ctx.c.hosts.kept.filter((host) => host.roles.includes('control-plane'));
   return kept.map((host, index) => {
-    const files = ctx.claims.take(ctx.c.changed(host.name).filter((file) => tagsOf([file])[0] !== 'lb' && !isNodeFile(file)));
+    const files = ctx.claims.take(ctx.c.changed(host.name).filter((file) => tagsOf([file])[0] !== 'lb' && !isNodeFile(file) && notConsul(file)));
     const gateSkew = skew.set('apiserver', [host.name], upgrade.to);
     const before = kubeadm
       ? [
@@ -234,14 +241,14 @@ function kubelets(ctx: Context, skew: Skew | undefined): Draft[] {
   ];
   const group = (hosts: readonly Host[], worker: boolean): Draft => {
     const hostNames = names(hosts);
-    const files = ctx.claims.take(hostNames.flatMap((name) => ctx.c.changed(name).filter((file) => worker || isNodeFile(file))));
+    const files = ctx.claims.take(hostNames.flatMap((name) => ctx.c.changed(name).filter((file) => (worker || isNodeFile(file)) && notConsul(file))));
     const gateSkew = skew.set('kubelet', hostNames, upgrade.to);
     return installStep(ctx, 'kubelets', `${worker ? 'Workers' : 'Control-plane node'} ${hostNames.join(', ')}: kubelet ${target}`, hostNames, files, {
-      before: [...hostNames.map((name) => operator(drain(name))), ...(worker && kubeadm ? [each('kubeadm upgrade node')] : []), ...upgradeKubelet.map(each)],
-      after: hostNames.map((name) => operator(uncordon(name))),
+      before: [...hostNames.map((name) => kube(ctx, drain(name))), ...(worker && kubeadm ? [each('kubeadm upgrade node')] : []), ...upgradeKubelet.map(each)],
+      after: hostNames.map((name) => kube(ctx, uncordon(name))),
       gate: [
-        ...hostNames.map((name) => operator(nodeReady(name))),
-        operator(`${KUBECTL} get nodes ${hostNames.join(' ')} -o wide   # VERSION ${target}`),
+        ...hostNames.map((name) => kube(ctx, nodeReady(name))),
+        kube(ctx, `${KUBECTL} get nodes ${hostNames.join(' ')} -o wide   # VERSION ${target}`),
         operator(`# ${gateSkew}`),
       ],
       why: worker
@@ -293,7 +300,7 @@ function joins(ctx: Context): Draft[] {
         at(anchor, etcdHealthy),
         at(anchor, `${ETCDCTL} member list   # ${host.name} started`),
         at(host.name, apiserverHealthy(host, port)),
-        operator(nodeReady(host.name)),
+        kube(ctx, nodeReady(host.name)),
       ],
       // The playbook's apiserver health check would wait for an apiserver that only the join starts.
       extraVars: ['clusterspec_health_check=false'],
@@ -309,12 +316,15 @@ function balancers(ctx: Context): Draft[] {
   const vip = current.model.kubernetes.loadBalancer.virtualAddress ?? previous.model.kubernetes.loadBalancer.virtualAddress;
   const lbPort = current.model.kubernetes.loadBalancer.port;
   const preferred = previous.model.kubernetes.loadBalancer.virtualIP?.holders[0]?.name;
+  const addedNames = new Set(names(ctx.c.hosts.added));
   // On a central balancer the ingress nginx may carry the apiserver stream too (fixtures/modern): its files go with the balancer's.
+  // A new balancer gets every file of its host at once (its /etc/hosts and resolv.conf before its services start).
   const lbFiles = (name: string) => {
     const central = current.model.hosts.find((host) => host.name === name)?.roles.includes('apiserver-lb');
-    return ctx.c.changed(name).filter((file) => tagsOf([file])[0] === 'lb' || (central && tagsOf([file])[0] === 'ingress'));
+    const changed = ctx.c.changed(name);
+    if (!changed.some((file) => tagsOf([file])[0] === 'lb')) return [];
+    return addedNames.has(name) ? changed : changed.filter((file) => tagsOf([file])[0] === 'lb' || (central && tagsOf([file])[0] === 'ingress'));
   };
-  const addedNames = new Set(names(ctx.c.hosts.added));
   const central = withRole(current.model, 'apiserver-lb');
   const candidates = current.model.hosts.filter((host) => lbFiles(host.name).length > 0);
   const order = (host: Host) => (addedNames.has(host.name) ? 0 : host.name === preferred ? 2 : 1);
@@ -394,7 +404,7 @@ function workers(ctx: Context): Draft[] {
   const endpoint = `${model.kubernetes.controlPlaneEndpoint.host}:${model.kubernetes.controlPlaneEndpoint.port}`;
   const isWorker = (host: Host) => host.roles.includes('worker');
   const added = ctx.c.hosts.added.filter(isWorker);
-  const kept = ctx.c.hosts.kept.filter((host) => isWorker(host) && ctx.c.changed(host.name).length > 0);
+  const kept = ctx.c.hosts.kept.filter((host) => isWorker(host) && ctx.c.changed(host.name).some(notConsul));
   const removed = ctx.c.hosts.removed.filter((host) => isWorker(host) && !model.hosts.some((other) => other.name === host.name));
   const steps: Draft[] = [];
   const first = model.kubernetes.controlPlaneHosts[0].name;
@@ -404,21 +414,21 @@ function workers(ctx: Context): Draft[] {
       installStep(ctx, 'workers', `Add workers ${hostNames.join(', ')}`, hostNames, ctx.claims.take(hostNames.flatMap((name) => ctx.c.changed(name))), {
         before: [at(first, 'kubeadm token create --print-join-command')],
         after: [each(`kubeadm join ${endpoint} --token TOKEN --discovery-token-ca-cert-hash sha256:HASH`)],
-        gate: hostNames.map((name) => operator(nodeReady(name))),
+        gate: hostNames.map((name) => kube(ctx, nodeReady(name))),
         why: `new workers before any is drained, so there is room for the pods moved; ${ctx.batchSize} at a time`,
       }),
     );
   }
   for (const batch of batches(kept, ctx.batchSize)) {
     const hostNames = names(batch);
-    const files = ctx.claims.take(hostNames.flatMap((name) => ctx.c.changed(name)));
+    const files = ctx.claims.take(hostNames.flatMap((name) => ctx.c.changed(name).filter(notConsul)));
     if (files.length === 0) continue;
     const disruptive = files.some(isNodeFile);
     steps.push(
       installStep(ctx, 'workers', `Workers ${hostNames.join(', ')}: new files`, hostNames, files, {
-        before: disruptive ? hostNames.map((name) => operator(drain(name))) : [],
-        after: disruptive ? hostNames.map((name) => operator(uncordon(name))) : [],
-        gate: hostNames.map((name) => operator(nodeReady(name))),
+        before: disruptive ? hostNames.map((name) => kube(ctx, drain(name))) : [],
+        after: disruptive ? hostNames.map((name) => kube(ctx, uncordon(name))) : [],
+        gate: hostNames.map((name) => kube(ctx, nodeReady(name))),
         why: `workers in batches of ${ctx.batchSize}${disruptive ? ', drained first: their container runtime or kubelet restarts' : ''}`,
       }),
     );
@@ -431,11 +441,11 @@ function workers(ctx: Context): Draft[] {
       hosts: hostNames,
       files: [],
       commands: [
-        ...hostNames.map((name) => operator(drain(name))),
+        ...hostNames.map((name) => kube(ctx, drain(name))),
         each('kubeadm reset --force'),
-        ...hostNames.map((name) => operator(`${KUBECTL} delete node ${name}`)),
+        ...hostNames.map((name) => kube(ctx, `${KUBECTL} delete node ${name}`)),
       ],
-      gate: [operator(`${KUBECTL} get nodes   # ${hostNames.join(', ')} gone, every other node Ready`)],
+      gate: [kube(ctx, `${KUBECTL} get nodes   # ${hostNames.join(', ')} gone, every other node Ready`)],
       why: 'workers leave last among the nodes, drained first so their pods move to the others',
     });
   }
@@ -585,7 +595,10 @@ function otherHosts(ctx: Context): Draft[] {
   const pending = model.hosts
     .map((host) => ({ host, files: ctx.c.changed(host.name) }))
     .filter(({ files }) => files.length > 0)
-    .map(({ host, files }) => ({ host, files: files.filter((file) => !ctx.claims.has(file)) }))
+    .map(({ host, files }) => ({
+      host,
+      files: files.filter((file) => !ctx.claims.has(file) && (notConsul(file) || ctx.c.hosts.added.some((other) => other.name === host.name))),
+    }))
     .filter(({ files }) => files.length > 0);
   const single = pending.filter(({ host }) => host.roles.includes('ingress'));
   const grouped = pending.filter(({ host }) => !host.roles.includes('ingress'));
@@ -594,8 +607,8 @@ function otherHosts(ctx: Context): Draft[] {
     const files = ctx.claims.take(entries.flatMap(({ files }) => files));
     const disruptive = files.some(isNodeFile) && entries.every(({ host }) => host.roles.includes('worker') || host.roles.includes('control-plane'));
     return installStep(ctx, 'hosts', `${hostNames.join(', ')}: new files`, hostNames, files, {
-      before: disruptive ? hostNames.map((name) => operator(drain(name))) : [],
-      after: disruptive ? hostNames.map((name) => operator(uncordon(name))) : [],
+      before: disruptive ? hostNames.map((name) => kube(ctx, drain(name))) : [],
+      after: disruptive ? hostNames.map((name) => kube(ctx, uncordon(name))) : [],
       gate: entries.some(({ host }) => host.roles.includes('ingress'))
         ? [each('curl -fsI http://127.0.0.1/   # the ingress nginx answers')]
         : [each('systemctl --failed   # lists nothing')],
@@ -631,7 +644,7 @@ function cluster(ctx: Context): Draft[] {
       gate:
         kubeconfigs.length > 0
           ? [operator(`kubectl --kubeconfig out/${ctx.cluster}/${kubeconfigs[0].path} get --raw /readyz   # ok, with a new kubeconfig`)]
-          : [operator(`${KUBECTL} get nodes`)],
+          : [kube(ctx, `${KUBECTL} get nodes`)],
       why: "users' kubeconfigs last: what they dial is served by every balancer and named in every certificate by now",
     },
   ];
@@ -667,6 +680,7 @@ export function planChange(previous: Revision, current: Revision, options: PlanO
   const workerCount = current.model.kubernetes.workerHosts.length;
   const ctx: Context = {
     c,
+    anchor: c.hosts.kept.find((host) => host.roles.includes('control-plane'))?.name ?? current.model.kubernetes.controlPlaneHosts[0].name,
     claims: new Claims(),
     cluster: current.model.name,
     ...(options.rendered ? { rendered: options.rendered } : {}),
