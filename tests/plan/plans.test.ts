@@ -23,6 +23,9 @@ interface PairCase extends RevisionPair {
 
 const MODERN_VERSION = 'version: "1.34.2"';
 const MODERN_HARBOR = 'version: "2.13.1"';
+const SCHEDULABLE = '      schedulable: false       # taint control-plane nodes NoSchedule\n';
+/** spec.kubernetes.rollout.workerBatchSize: 2. */
+const WORKERS_BY_TWO: readonly [string, string] = [SCHEDULABLE, `${SCHEDULABLE}    rollout:\n      workerBatchSize: 2\n`];
 
 const CASES: readonly PairCase[] = [
   { name: 'nothing-changed', fixture: 'modern', outcome: 'nothing' },
@@ -34,6 +37,13 @@ const CASES: readonly PairCase[] = [
     before: [[MODERN_VERSION, 'version: "1.32.4"']],
     outcome: 'refused',
     refusedBy: ['change-version-skip'],
+  },
+  {
+    name: 'kubernetes-one-minor-workers-by-two',
+    fixture: 'modern',
+    before: [[MODERN_VERSION, 'version: "1.33.5"'], WORKERS_BY_TWO],
+    after: [WORKERS_BY_TWO],
+    outcome: 'steps',
   },
   { name: 'kubernetes-patch-legacy', fixture: 'seed-ha', before: [['version: "1.6.2"', 'version: "1.6.0"']], outcome: 'steps' },
   {

@@ -1,6 +1,6 @@
 import { lintSite, rules, type Diagnostic } from '@clusterspec/lint';
 import { installedPaths, issueCommands, planCertificates, planChanges, restartFor, type Reissue } from '@clusterspec/pki';
-import { CONSUL_RELEASES, HARBOR_RELEASES, KUBERNETES_RELEASES, skewProblems, versionChange, type Artifact, type Host, type Version } from '@clusterspec/spec';
+import { CONSUL_RELEASES, HARBOR_RELEASES, KUBERNETES_RELEASES, skewTracker, versionChange, type Artifact, type Host, type Version } from '@clusterspec/spec';
 import { ansibleCommand, tagsOf } from './ansible';
 import { batches, defaultWorkerBatchSize } from './batches';
 import { siteChanges, withRole, type SiteChanges } from './changes';
@@ -131,25 +131,7 @@ function prepare(ctx: Context): Draft[] {
   return steps;
 }
 
-/** The Kubernetes versions of every apiserver and kubelet, updated as steps run; each update is checked against the skew policy. */
-class Skew {
-  private readonly apiservers = new Map<string, Version>();
-  private readonly kubelets = new Map<string, Version>();
-  constructor(cps: readonly Host[], nodes: readonly Host[], version: Version) {
-    cps.forEach((host) => this.apiservers.set(host.name, version));
-    nodes.forEach((host) => this.kubelets.set(host.name, version));
-  }
-  set(kind: 'apiserver' | 'kubelet', hosts: readonly string[], version: Version): string {
-    hosts.forEach((host) => (kind === 'apiserver' ? this.apiservers : this.kubelets).set(host, version));
-    const problems = skewProblems({ apiservers: this.apiservers, kubelets: this.kubelets }, (kubelet) => {
-      const resolved = KUBERNETES_RELEASES.resolve(kubelet);
-      return 'release' in resolved ? resolved.release.kubeletOlderMinors : 0;
-    });
-    if (problems.length > 0) throw new Error(`internal error: the plan's order breaks Kubernetes' version skew policy: ${problems.join('; ')}`);
-    const texts = (map: Map<string, Version>) => [...new Set([...map.values()].map((version) => version.text))].sort().join(', ');
-    return `version skew checked: apiservers at ${texts(this.apiservers)}, kubelets at ${texts(this.kubelets)} (kubernetes.io/releases/version-skew-policy)`;
-  }
-}
+type Skew = ReturnType<typeof skewTracker>;
 
 /** Consul's files are the consul phase's (servers before clients), whatever else changes on a host. */
 const notConsul = (file: Changed) => tagsOf([file])[0] !== 'consul';
@@ -684,14 +666,14 @@ export function planChange(previous: Revision, current: Revision, options: PlanO
     claims: new Claims(),
     cluster: current.model.name,
     ...(options.rendered ? { rendered: options.rendered } : {}),
-    batchSize: options.workerBatchSize ?? defaultWorkerBatchSize(workerCount),
+    batchSize: options.workerBatchSize ?? current.model.kubernetes.workerBatchSize ?? defaultWorkerBatchSize(workerCount),
     reissues,
     upgrade,
   };
   const skew = upgrade
-    ? new Skew(
-        previous.model.kubernetes.controlPlaneHosts,
-        previous.model.kubernetes.nodes.filter((host) => current.model.hosts.some((other) => other.name === host.name)),
+    ? skewTracker(
+        names(previous.model.kubernetes.controlPlaneHosts),
+        names(previous.model.kubernetes.nodes.filter((host) => current.model.hosts.some((other) => other.name === host.name))),
         upgrade.from,
       )
     : undefined;

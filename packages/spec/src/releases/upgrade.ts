@@ -1,4 +1,5 @@
 import type { Version } from '../version';
+import { KUBERNETES_RELEASES } from './kubernetes';
 import type { ReleaseTable } from './table';
 
 /**
@@ -74,4 +75,31 @@ export function skewProblems(versions: KubernetesVersions, kubeletOlderMinors: (
       problems.push(`the kubelet of ${host} (${kubelet.text}) is more than ${kubeletOlderMinors(kubelet)} minors older than an apiserver`);
   }
   return problems;
+}
+
+/**
+ * A site's Kubernetes versions followed through the steps of an upgrade: `set` moves hosts' apiservers or
+ * kubelets to a version and answers what the skew policy then says (throwing on a breach, which is an ordering
+ * bug of the caller), worded for a plan's gate.
+ */
+export function skewTracker(apiserverHosts: readonly string[], kubeletHosts: readonly string[], version: Version) {
+  const apiservers = new Map(apiserverHosts.map((host) => [host, version]));
+  const kubelets = new Map(kubeletHosts.map((host) => [host, version]));
+  const older = (kubelet: Version) => {
+    const resolved = KUBERNETES_RELEASES.resolve(kubelet);
+    return 'release' in resolved ? resolved.release.kubeletOlderMinors : 0;
+  };
+  const texts = (map: ReadonlyMap<string, Version>) =>
+    [...new Map([...map.values()].map((entry) => [entry.text, entry])).values()]
+      .sort((a, b) => a.major - b.major || a.minor - b.minor || a.patch - b.patch)
+      .map((entry) => entry.text)
+      .join(', ');
+  return {
+    set(kind: 'apiserver' | 'kubelet', hosts: readonly string[], next: Version): string {
+      hosts.forEach((host) => (kind === 'apiserver' ? apiservers : kubelets).set(host, next));
+      const problems = skewProblems({ apiservers, kubelets }, older);
+      if (problems.length > 0) throw new Error(`internal error: the plan's order breaks Kubernetes' version skew policy: ${problems.join('; ')}`);
+      return `version skew checked: apiservers at ${texts(apiservers)}, kubelets at ${texts(kubelets)} (kubernetes.io/releases/version-skew-policy)`;
+    },
+  };
 }
