@@ -2,6 +2,7 @@ import { PLAN_FORMATS, planChange, renderPlan, type PlanFormat, type Revision } 
 import { visible } from '@clusterspec/pki';
 import { loadSpecText, MAX_SPEC_BYTES, type ClusterModel } from '@clusterspec/spec';
 import { spawnSync } from 'node:child_process';
+import { relative, resolve } from 'node:path';
 import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, FileError, UsageError, type Command } from '../command';
 // The one place plan reaches the generators (the CLI's generation entry): both revisions generate through it.
 import { generateArtifacts } from '../generate';
@@ -15,10 +16,11 @@ function committedSpec(ref: string, spec: string): ClusterModel {
   if (ref.trim() === '' || ref.startsWith('-') || /[\s:]/.test(ref))
     throw new UsageError(`--since ${JSON.stringify(visible(ref))}: name a git revision, e.g. HEAD~1, main or a tag`);
   if (spec === STDIN_ARGUMENT) throw new UsageError('--since reads the spec at a git revision: name the spec file, not standard input');
-  const path = spec.startsWith('/') ? spec : `./${spec.replace(/^\.\//, '')}`;
+  // git reads REF:./PATH relative to the current folder; an absolute spec path is made relative to it.
+  const path = `./${relative(process.cwd(), resolve(spec))}`;
   const result = spawnSync('git', ['show', `${ref}:${path}`], { timeout: GIT_TIMEOUT_MS, maxBuffer: MAX_SPEC_BYTES + 1 });
-  const failure = result.error as NodeJS.ErrnoException | undefined;
-  if (failure?.code === 'ENOBUFS') throw new FileError(`--since ${ref}: ${spec} at that revision is larger than the ${MAX_SPEC_BYTES}-byte limit of a spec`);
+  const failure = result.error;
+  if ((failure as { code?: string } | undefined)?.code === 'ENOBUFS') throw new FileError(`--since ${ref}: ${spec} at that revision is larger than the ${MAX_SPEC_BYTES}-byte limit of a spec`);
   if (failure || result.status !== 0) {
     const why = (result.stderr?.toString('utf8') || failure?.message || `git exited with ${result.status ?? result.signal}`).trim().split('\n')[0];
     throw new FileError(`--since ${ref}: cannot read ${spec} at that revision (${visible(why)}); run from the repository that commits it`);

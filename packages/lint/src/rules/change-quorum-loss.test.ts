@@ -3,7 +3,7 @@ import { MODERN_CP3, modernControlPlane } from '../../../../tests/support/revisi
 import { changeQuorumLoss } from './change-quorum-loss';
 
 const MODERN_CP2_CP3 = `${modernControlPlane('cp-2', '10.20.0.22')}${MODERN_CP3}`;
-const CONSUL_SERVERS = /consul-([23])\n      address: 10\.20\.0\.5([23])/g;
+const CONSUL_SERVERS = /consul-([23])\n {6}address: 10\.20\.0\.5([23])/g;
 
 testRule(changeQuorumLoss, {
   valid: [
