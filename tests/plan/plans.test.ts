@@ -45,6 +45,23 @@ const CASES: readonly PairCase[] = [
     after: [WORKERS_BY_TWO],
     outcome: 'steps',
   },
+  {
+    name: 'kubernetes-one-minor-new-containerd',
+    fixture: 'modern',
+    before: [[MODERN_VERSION, 'version: "1.29.8"']],
+    after: [[MODERN_VERSION, 'version: "1.30.4"']],
+    outcome: 'steps',
+  },
+  { name: 'consul-upgrade', fixture: 'modern', before: [['version: "1.21.4"', 'version: "1.20.6"']], outcome: 'steps' },
+  {
+    name: 'add-and-remove-workers',
+    fixture: 'modern',
+    after: [
+      ['    - name: worker-4\n      address: 10.20.0.34\n', '    - name: worker-5\n      address: 10.20.0.35\n'],
+      [/worker-4\b/g, 'worker-5'],
+    ],
+    outcome: 'steps',
+  },
   { name: 'kubernetes-patch-legacy', fixture: 'seed-ha', before: [['version: "1.6.2"', 'version: "1.6.0"']], outcome: 'steps' },
   {
     name: 'add-control-plane',

@@ -217,6 +217,16 @@ function kubelets(ctx: Context, skew: Skew | undefined): Draft[] {
   const kept = new Set(names(ctx.c.hosts.kept));
   const cps = model.kubernetes.controlPlaneHosts.filter((host) => kept.has(host.name));
   const workers = model.kubernetes.workerHosts.filter((host) => kept.has(host.name));
+  const containerdBefore = ctx.c.previous.model.containerd?.series;
+  const containerdAfter = model.containerd?.series;
+  // The containerd release paired with the new Kubernetes release (its release table), when it moves with it: its
+  // package goes on the drained node before the bundle installs (and checks, and restarts it with) its new config.
+  const newContainerd =
+    containerdAfter !== undefined && containerdAfter !== containerdBefore
+      ? [
+          `# install the containerd ${containerdAfter}.x package (paired with Kubernetes ${upgrade.to.major}.${upgrade.to.minor}); the bundle below installs its config and restarts it`,
+        ]
+      : [];
   const upgradeKubelet = [
     `apt-get install -y --allow-change-held-packages kubelet=${target}-* kubectl=${target}-*`,
     'systemctl daemon-reload && systemctl restart kubelet',
@@ -226,8 +236,8 @@ function kubelets(ctx: Context, skew: Skew | undefined): Draft[] {
     const files = ctx.claims.take(hostNames.flatMap((name) => ctx.c.changed(name).filter((file) => (worker || isNodeFile(file)) && notConsul(file))));
     const gateSkew = skew.set('kubelet', hostNames, upgrade.to);
     return installStep(ctx, 'kubelets', `${worker ? 'Workers' : 'Control-plane node'} ${hostNames.join(', ')}: kubelet ${target}`, hostNames, files, {
-      before: [...hostNames.map((name) => kube(ctx, drain(name))), ...(worker && kubeadm ? [each('kubeadm upgrade node')] : []), ...upgradeKubelet.map(each)],
-      after: hostNames.map((name) => kube(ctx, uncordon(name))),
+      before: [...hostNames.map((name) => kube(ctx, drain(name))), ...(worker && kubeadm ? [each('kubeadm upgrade node')] : []), ...newContainerd.map(each)],
+      after: [...upgradeKubelet.map(each), ...hostNames.map((name) => kube(ctx, uncordon(name)))],
       gate: [
         ...hostNames.map((name) => kube(ctx, nodeReady(name))),
         kube(ctx, `${KUBECTL} get nodes ${hostNames.join(' ')} -o wide   # VERSION ${target}`),
