@@ -1,6 +1,7 @@
 import { lintSite, rules, type Diagnostic } from '@clusterspec/lint';
 import { installedPaths, issueCommands, planCertificates, planChanges, restartFor, type Reissue } from '@clusterspec/pki';
 import { CONSUL_RELEASES, HARBOR_RELEASES, KUBERNETES_RELEASES, skewTracker, versionChange, type Artifact, type Host, type Version } from '@clusterspec/spec';
+import { serviceOf } from '@clusterspec/deploy';
 import { ansibleCommand, tagsOf } from './ansible';
 import { batches, defaultWorkerBatchSize } from './batches';
 import { siteChanges, withRole, type SiteChanges } from './changes';
@@ -72,11 +73,13 @@ function installStep(
       }),
     ).values(),
   ];
+  const tells = [...new Set(files.map((file) => serviceOf(file.hostPath).action).filter((action) => action !== 'nothing'))];
   return {
     phase,
     title,
     hosts,
     files: files.map((file) => file.path),
+    ...(ansible && tells.length > 0 ? { tells } : {}),
     commands: [...(parts.before ?? []), ...(ansible ? [operator(ansible)] : []), ...reissueCommands, ...restarts, ...(parts.after ?? [])],
     ...(ansible ? { ansible } : {}),
     gate: parts.gate,

@@ -23,6 +23,7 @@ function textStep(step: PlanStep): string[] {
     `  why: ${step.why}`,
     ...(step.files.length > 0 ? ['  files:', ...step.files.map((file) => `    ${visible(file)}`)] : []),
     ...(step.commands.length > 0 ? ['  run:', ...step.commands.map((command) => `    ${prompt(command)}`)] : []),
+    ...(step.tells ? [`  the bundle then: ${step.tells.join('; ')}`] : []),
     '  gate:',
     ...step.gate.map((gate) => `    ${prompt(gate)}`),
   ];
@@ -45,6 +46,7 @@ function markdownStep(step: PlanStep): string[] {
       ? ['', '<details><summary>' + `${step.files.length} file(s)` + '</summary>', '', ...step.files.map((file) => `- \`${visible(file)}\``), '', '</details>']
       : []),
     ...(step.commands.length > 0 ? ['', '```sh', ...step.commands.map(prompt), '```'] : []),
+    ...(step.tells ? ['', `The bundle then: ${step.tells.join('; ')}.`] : []),
     '',
     'Gate before the next step:',
     '',

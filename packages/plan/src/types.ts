@@ -51,6 +51,8 @@ export interface PlanStep {
   readonly files: readonly string[];
   /** What to run, in order, each where it says. */
   readonly commands: readonly Command[];
+  /** What the bundle's handlers then do for the step's files (its service table): reload or restart exactly what reads them. */
+  readonly tells?: readonly string[];
   /** The deploy bundle's command installing this step's files and restarting what reads them, when files change on hosts of the new revision. */
   readonly ansible?: string;
   /** What must hold before the next step starts. */
