@@ -71,6 +71,12 @@ const CASES: readonly PairCase[] = [
   },
   { name: 'remove-control-plane', fixture: 'modern', before: [[MODERN_CP3, `${MODERN_CP3}${modernControlPlane('cp-4', '10.20.0.24')}`]], outcome: 'steps' },
   {
+    name: 'seed-add-control-plane-legacy',
+    fixture: 'seed-ha',
+    after: [['    - name: node1\n', '    - name: songshan\n      address: 10.27.53.40\n      roles: [control-plane]\n    - name: node1\n']],
+    outcome: 'steps',
+  },
+  {
     name: 'replace-control-plane',
     fixture: 'modern',
     after: [[MODERN_CP3, modernControlPlane('cp-4', '10.20.0.24')]],

@@ -1,8 +1,8 @@
 import { lintSite, rules, type Diagnostic } from '@clusterspec/lint';
-import { installedPaths, issueCommands, planCertificates, planChanges, restartFor, type Reissue } from '@clusterspec/pki';
+import { installedPaths, issueCommands, shellQuote, planCertificates, planChanges, restartFor, type Reissue } from '@clusterspec/pki';
 import { CONSUL_RELEASES, HARBOR_RELEASES, KUBERNETES_RELEASES, skewTracker, versionChange, type Artifact, type Host, type Version } from '@clusterspec/spec';
 import { serviceOf } from '@clusterspec/deploy';
-import { ansibleCommand, tagsOf } from './ansible';
+import { ansibleCommand, DEFAULT_RENDERED, tagsOf } from './ansible';
 import { batches, defaultWorkerBatchSize } from './batches';
 import { siteChanges, withRole, type SiteChanges } from './changes';
 import { apiserverHealthy, drain, ETCDCTL, etcdHealthy, KUBECTL, nodeReady, peerURL, uncordon } from './commands';
@@ -273,7 +273,14 @@ function joins(ctx: Context): Draft[] {
           at(anchor, 'kubeadm token create --print-join-command'),
           at(anchor, 'kubeadm init phase upload-certs --upload-certs   # prints the certificate key for the join'),
         ]
-      : [at(anchor, `${ETCDCTL} member add ${host.name} --peer-urls=${peerURL(host)}`)];
+      : [
+          at(anchor, `${ETCDCTL} member add ${host.name} --peer-urls=${peerURL(host)}`),
+          // The generated manifest bootstraps a new cluster; a member joining a running one starts as `existing`,
+          // so the rendered copy is changed before the bundle installs it (the kubelet starts it on arrival).
+          operator(
+            `sed -i 's/--initial-cluster-state=new/--initial-cluster-state=existing/' ${shellQuote(`${ctx.rendered ?? DEFAULT_RENDERED}/${ctx.cluster}/hosts/${host.name}/etc/kubernetes/manifests/etcd.yaml`)}`,
+          ),
+        ];
     const after = kubeadm
       ? [
           at(
@@ -281,13 +288,7 @@ function joins(ctx: Context): Draft[] {
             `kubeadm join ${endpoint} --control-plane --token TOKEN --discovery-token-ca-cert-hash sha256:HASH --certificate-key KEY   # adds ${host.name}'s etcd member, then starts it`,
           ),
         ]
-      : [
-          at(
-            host.name,
-            `sed -i 's/--initial-cluster-state=new/--initial-cluster-state=existing/' /etc/kubernetes/manifests/etcd.yaml   # a member joining a running cluster`,
-          ),
-          at(host.name, 'systemctl restart kubelet   # starts the static pods'),
-        ];
+      : [];
     return installStep(ctx, 'control-plane-join', `Add control plane ${host.name}`, [host.name], files, {
       before,
       after,

@@ -10,9 +10,9 @@ export interface Revision {
 /** Where a step sits in the order; the order of this list is the order of a plan. */
 export const PHASES = [
   'prepare',
-  'control-plane',
   'kubernetes-upgrade',
   'control-plane-join',
+  'control-plane',
   'balancers',
   'control-plane-leave',
   'kubelets',
