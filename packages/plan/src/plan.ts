@@ -326,8 +326,9 @@ function balancers(ctx: Context): Draft[] {
   const order = (host: Host) => (addedNames.has(host.name) ? 0 : host.name === preferred ? 2 : 1);
   const ordered = [...candidates].sort((a, b) => order(a) - order(b));
   const gate = [
-    ...(vip ? [operator(`curl -fsk https://${vip}:${lbPort}/readyz   # the virtual address answers`)] : []),
-    operator(
+    ...(vip ? [at(ctx.anchor, `curl -fsk https://${vip}:${lbPort}/readyz   # the virtual address answers`)] : []),
+    at(
+      ctx.anchor,
       `curl -fsk https://${current.model.kubernetes.controlPlaneEndpoint.host}:${current.model.kubernetes.controlPlaneEndpoint.port}/readyz   # the endpoint answers`,
     ),
   ];
