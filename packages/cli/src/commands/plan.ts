@@ -20,7 +20,8 @@ function committedSpec(ref: string, spec: string): ClusterModel {
   const path = `./${relative(process.cwd(), resolve(spec))}`;
   const result = spawnSync('git', ['show', `${ref}:${path}`], { timeout: GIT_TIMEOUT_MS, maxBuffer: MAX_SPEC_BYTES + 1 });
   const failure = result.error;
-  if ((failure as { code?: string } | undefined)?.code === 'ENOBUFS') throw new FileError(`--since ${ref}: ${spec} at that revision is larger than the ${MAX_SPEC_BYTES}-byte limit of a spec`);
+  if ((failure as { code?: string } | undefined)?.code === 'ENOBUFS')
+    throw new FileError(`--since ${ref}: ${spec} at that revision is larger than the ${MAX_SPEC_BYTES}-byte limit of a spec`);
   if (failure || result.status !== 0) {
     const why = (result.stderr?.toString('utf8') || failure?.message || `git exited with ${result.status ?? result.signal}`).trim().split('\n')[0];
     throw new FileError(`--since ${ref}: cannot read ${spec} at that revision (${visible(why)}); run from the repository that commits it`);
