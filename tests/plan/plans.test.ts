@@ -24,6 +24,8 @@ interface PairCase extends RevisionPair {
 const MODERN_VERSION = 'version: "1.34.2"';
 const MODERN_HARBOR = 'version: "2.13.1"';
 const SCHEDULABLE = '      schedulable: false       # taint control-plane nodes NoSchedule\n';
+/** spec.osFamily: rhel (yum instead of apt). */
+const RHEL: readonly [string, string] = ['spec:\n  hosts:\n', 'spec:\n  osFamily: rhel\n  hosts:\n'];
 /** spec.kubernetes.rollout.workerBatchSize: 2. */
 const WORKERS_BY_TWO: readonly [string, string] = [SCHEDULABLE, `${SCHEDULABLE}    rollout:\n      workerBatchSize: 2\n`];
 
@@ -60,6 +62,13 @@ const CASES: readonly PairCase[] = [
       ['    - name: worker-4\n      address: 10.20.0.34\n', '    - name: worker-5\n      address: 10.20.0.35\n'],
       [/worker-4\b/g, 'worker-5'],
     ],
+    outcome: 'steps',
+  },
+  {
+    name: 'kubernetes-one-minor-rhel',
+    fixture: 'modern',
+    before: [[MODERN_VERSION, 'version: "1.33.5"'], RHEL],
+    after: [RHEL],
     outcome: 'steps',
   },
   { name: 'kubernetes-patch-legacy', fixture: 'seed-ha', before: [['version: "1.6.2"', 'version: "1.6.0"']], outcome: 'steps' },

@@ -136,6 +136,16 @@ function prepare(ctx: Context): Draft[] {
 
 type Skew = ReturnType<typeof skewTracker>;
 
+/**
+ * Kubernetes' packages at one version, as kubeadm's upgrade guide installs them: apt with the held packages
+ * released (Debian), yum with the repository's exclusion lifted (rhel).
+ */
+function installPackages(osFamily: 'debian' | 'rhel', packages: readonly string[], version: string): string {
+  return osFamily === 'rhel'
+    ? `yum install -y ${packages.map((name) => `'${name}-${version}-*'`).join(' ')} --disableexcludes=kubernetes`
+    : `apt-get install -y --allow-change-held-packages ${packages.map((name) => `'${name}=${version}-*'`).join(' ')}`;
+}
+
 /** Consul's files are the consul phase's (servers before clients), whatever else changes on a host. */
 const notConsul = (file: Changed) => tagsOf([file])[0] !== 'consul';
 
@@ -174,7 +184,7 @@ function kubernetesUpgrade(ctx: Context, skew: Skew | undefined): Draft[] {
     const gateSkew = skew.set('apiserver', [host.name], upgrade.to);
     const before = kubeadm
       ? [
-          at(host.name, `apt-get install -y --allow-change-held-packages kubeadm=${target}-*   # or the rhel equivalent; kubeadm first, kubelet later`),
+          at(host.name, `${installPackages(model.osFamily, ['kubeadm'], target)}   # kubeadm first, the kubelet after every control plane`),
           ...(index === 0
             ? [at(host.name, `kubeadm upgrade plan v${target}`), at(host.name, `kubeadm upgrade apply v${target} --yes`)]
             : [at(host.name, 'kubeadm upgrade node')]),
@@ -230,10 +240,7 @@ function kubelets(ctx: Context, skew: Skew | undefined): Draft[] {
           `# install the containerd ${containerdAfter}.x package (paired with Kubernetes ${upgrade.to.major}.${upgrade.to.minor}); the bundle below installs its config and restarts it`,
         ]
       : [];
-  const upgradeKubelet = [
-    `apt-get install -y --allow-change-held-packages kubelet=${target}-* kubectl=${target}-*`,
-    'systemctl daemon-reload && systemctl restart kubelet',
-  ];
+  const upgradeKubelet = [installPackages(model.osFamily, ['kubelet', 'kubectl'], target), 'systemctl daemon-reload && systemctl restart kubelet'];
   const group = (hosts: readonly Host[], worker: boolean): Draft => {
     const hostNames = names(hosts);
     const files = ctx.claims.take(hostNames.flatMap((name) => ctx.c.changed(name).filter((file) => (worker || isNodeFile(file)) && notConsul(file))));
