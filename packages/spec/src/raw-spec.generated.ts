@@ -602,6 +602,8 @@ export type SpecPath =
   | 'spec.kubernetes.networking.dnsDomain'
   | 'spec.kubernetes.networking.podSubnet'
   | 'spec.kubernetes.networking.serviceSubnet'
+  | 'spec.kubernetes.rollout'
+  | 'spec.kubernetes.rollout.workerBatchSize'
   | 'spec.kubernetes.users'
   | 'spec.kubernetes.users[]'
   | 'spec.kubernetes.users[].clusterRole'
