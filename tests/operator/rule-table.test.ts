@@ -42,7 +42,7 @@ describe('the rule table', () => {
     expect(modules.sort()).toEqual(rules.map((rule) => `${rule.id}.ts`).sort());
     for (const rule of rules) {
       const source = readFileSync(join(folder, `${rule.id}.ts`), 'utf8');
-      expect({ rule: rule.id, defines: source.match(/defineRule\(/g)?.length, test: existsSync(join(folder, `${rule.id}.test.ts`)) }).toEqual({
+      expect({ rule: rule.id, defines: source.match(/define(?:Change)?Rule\(/g)?.length, test: existsSync(join(folder, `${rule.id}.test.ts`)) }).toEqual({
         rule: rule.id,
         defines: 1,
         test: true,

@@ -6,7 +6,7 @@ import type { Revision } from '@clusterspec/plan';
 import { loadSpecText } from '@clusterspec/spec';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateArtifacts } from '@clusterspec/cli';
+import { generateArtifacts } from '@clusterspec/generators';
 import { ROOT } from './fixtures';
 
 /** A string replaces its first occurrence; a pattern (with its own flags, e.g. /g) what it matches. */

@@ -29,6 +29,7 @@ testRule(changeEndpointDialled, {
       replacements: [[ENDPOINT, NEW_ENDPOINT], aliceDials('https://k8s-api.corp.example:8443')],
       errors: [
         {
+          messageId: 'stranded',
           message:
             'cluster/kubeconfig/alice.conf still dials https://k8s-api.corp.example:8443, the endpoint before this revision, which the new apiserver certificates or balancers no longer serve',
           line: NEW_ENDPOINT,

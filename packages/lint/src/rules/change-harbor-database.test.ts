@@ -23,7 +23,7 @@ testRule(changeHarborDatabase, {
       name: "the host holding Harbor's only database leaves",
       fixture: 'modern',
       previous: withDatabaseHost,
-      errors: [{ message: "harbor-db (10.20.0.61) leaves the site but holds Harbor's only database", field: 'spec.hosts' }],
+      errors: [{ messageId: 'removed', message: "harbor-db (10.20.0.61) leaves the site but holds Harbor's only database", field: 'spec.hosts' }],
     },
   ],
 });

@@ -19,6 +19,7 @@ testRule(changeInPlace, {
       replacements: [['serviceSubnet: 10.96.0.0/12', 'serviceSubnet: 10.112.0.0/12']],
       errors: [
         {
+          messageId: 'serviceSubnet',
           message: 'serviceSubnet changes from 10.96.0.0/12 to 10.112.0.0/12: every Service keeps its address in 10.96.0.0/12',
           line: 'serviceSubnet: 10.112.0.0/12',
           field: 'spec.kubernetes.networking.serviceSubnet',
@@ -34,8 +35,8 @@ testRule(changeInPlace, {
         ['dnsDomain: cluster.local', 'dnsDomain: corp.local'],
       ],
       errors: [
-        { message: 'podSubnet changes from 10.244.0.0/16 to 10.250.0.0/16', field: 'spec.kubernetes.networking.podSubnet' },
-        { message: 'dnsDomain changes from cluster.local to corp.local', field: 'spec.kubernetes.networking.dnsDomain' },
+        { messageId: 'podSubnet', message: 'podSubnet changes from 10.244.0.0/16 to 10.250.0.0/16', field: 'spec.kubernetes.networking.podSubnet' },
+        { messageId: 'dnsDomain', message: 'dnsDomain changes from cluster.local to corp.local', field: 'spec.kubernetes.networking.dnsDomain' },
       ],
     },
     {
@@ -43,7 +44,7 @@ testRule(changeInPlace, {
       fixture: 'modern',
       previous: { fixture: 'modern' },
       replacements: [['  name: modern', '  name: modern-2']],
-      errors: [{ message: 'metadata.name changes from modern to modern-2', line: 'name: modern-2', field: 'metadata.name' }],
+      errors: [{ messageId: 'name', message: 'metadata.name changes from modern to modern-2', line: 'name: modern-2', field: 'metadata.name' }],
     },
   ],
 });

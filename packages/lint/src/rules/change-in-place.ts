@@ -4,11 +4,11 @@ import { defineChangeRule } from '../change-rule';
 type Field = 'name' | 'serviceSubnet' | 'podSubnet' | 'dnsDomain';
 
 /** The fields a running site cannot change in place, where each lives in the spec, and how to read it. */
-const FIELDS: readonly { readonly id: Field; readonly path: FieldPath; readonly value: (model: ClusterModel) => string }[] = [
-  { id: 'name', path: ['metadata', 'name'], value: (model) => model.name },
-  { id: 'serviceSubnet', path: ['spec', 'kubernetes', 'networking', 'serviceSubnet'], value: (model) => model.kubernetes.networking.serviceSubnet },
-  { id: 'podSubnet', path: ['spec', 'kubernetes', 'networking', 'podSubnet'], value: (model) => model.kubernetes.networking.podSubnet },
-  { id: 'dnsDomain', path: ['spec', 'kubernetes', 'networking', 'dnsDomain'], value: (model) => model.kubernetes.networking.dnsDomain },
+const FIELDS: readonly { readonly messageId: Field; readonly path: FieldPath; readonly value: (model: ClusterModel) => string }[] = [
+  { messageId: 'name', path: ['metadata', 'name'], value: (model) => model.name },
+  { messageId: 'serviceSubnet', path: ['spec', 'kubernetes', 'networking', 'serviceSubnet'], value: (model) => model.kubernetes.networking.serviceSubnet },
+  { messageId: 'podSubnet', path: ['spec', 'kubernetes', 'networking', 'podSubnet'], value: (model) => model.kubernetes.networking.podSubnet },
+  { messageId: 'dnsDomain', path: ['spec', 'kubernetes', 'networking', 'dnsDomain'], value: (model) => model.kubernetes.networking.dnsDomain },
 ];
 
 /**
@@ -36,7 +36,7 @@ export const changeInPlace = defineChangeRule({
     for (const field of FIELDS) {
       const from = field.value(previous.model);
       const to = field.value(model);
-      if (from !== to) report({ messageId: field.id, field: field.path, data: { from, to } });
+      if (from !== to) report({ messageId: field.messageId, field: field.path, data: { from, to } });
     }
   },
 });

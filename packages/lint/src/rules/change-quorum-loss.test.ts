@@ -39,6 +39,7 @@ testRule(changeQuorumLoss, {
       replacements: [[MODERN_CP2_CP3, '']],
       errors: [
         {
+          messageId: 'lost',
           message: 'etcd: only 1 of the 3 members stay (cp-2, cp-3 leave) in one revision, fewer than the quorum of 2; change at most 1 member(s) per revision',
           field: 'spec.hosts',
         },
@@ -49,7 +50,7 @@ testRule(changeQuorumLoss, {
       fixture: 'modern',
       previous: { fixture: 'modern' },
       replacements: [[CONSUL_SERVERS, 'consul-new-$1\n      address: 10.20.0.6$2']],
-      errors: [{ message: 'Consul servers: only 1 of the 3 members stay (consul-2, consul-3 leave)', field: 'spec.hosts' }],
+      errors: [{ messageId: 'lost', message: 'Consul servers: only 1 of the 3 members stay (consul-2, consul-3 leave)', field: 'spec.hosts' }],
     },
     {
       name: 'a control plane keeping its name at a new address is a new member',
@@ -59,7 +60,7 @@ testRule(changeQuorumLoss, {
         ['address: 10.20.0.22', 'address: 10.20.0.122'],
         ['address: 10.20.0.23', 'address: 10.20.0.123'],
       ],
-      errors: [{ message: 'etcd: only 1 of the 3 members stay (cp-2, cp-3 leave)' }],
+      errors: [{ messageId: 'lost', message: 'etcd: only 1 of the 3 members stay (cp-2, cp-3 leave)' }],
     },
   ],
 });

@@ -20,6 +20,7 @@ testRule(changeVersionSkip, {
       previous: from('modern', KUBERNETES, '1.32.4'),
       errors: [
         {
+          messageId: 'tooFar',
           message: 'Kubernetes 1.32.4 to 1.34.2 skips what one upgrade may cross: go through 1.33 first, one revision each, then 1.34.2',
           line: KUBERNETES,
           field: 'spec.kubernetes.version',
@@ -30,19 +31,26 @@ testRule(changeVersionSkip, {
       name: 'Kubernetes four minors up names every release between',
       fixture: 'modern',
       previous: from('modern', KUBERNETES, '1.30.1'),
-      errors: [{ message: 'go through 1.31, 1.32, 1.33 first' }],
+      errors: [{ messageId: 'tooFar', message: 'go through 1.31, 1.32, 1.33 first' }],
     },
     {
       name: 'Kubernetes down',
       fixture: 'modern',
       previous: from('modern', KUBERNETES, '1.34.3'),
-      errors: [{ message: 'Kubernetes 1.34.3 to 1.34.2 is a downgrade' }],
+      errors: [{ messageId: 'unsupported', message: 'Kubernetes 1.34.3 to 1.34.2 is a downgrade' }],
     },
     {
       name: 'Harbor three minors up: through 2.12 first (the 2.13 guide migrates from 2.11 on)',
       fixture: 'modern',
       previous: from('modern', HARBOR, '2.10.0'),
-      errors: [{ message: 'Harbor 2.10.0 to 2.13.1 skips what one upgrade may cross: go through 2.12 first', line: HARBOR, field: 'spec.harbor.version' }],
+      errors: [
+        {
+          messageId: 'tooFar',
+          message: 'Harbor 2.10.0 to 2.13.1 skips what one upgrade may cross: go through 2.12 first',
+          line: HARBOR,
+          field: 'spec.harbor.version',
+        },
+      ],
     },
   ],
 });
