@@ -36,6 +36,7 @@ export {
   type Instance,
 } from './ingress';
 export {
+  REGISTRATOR_IMAGE,
   registratorFlags,
   registratorRegistry,
   registratorUnitFile,

@@ -1,4 +1,14 @@
-import { HOST_FIELDS, artifact, defineArtifact, hostFile, pauseImageSource, siteImage, tomlDocument, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import {
+  HOST_FIELDS,
+  artifact,
+  defineArtifact,
+  hostFile,
+  pauseImageSource,
+  siteImage,
+  tomlDocument,
+  type Artifact,
+  type ClusterModel,
+} from '@clusterspec/spec';
 import type { JsonMap } from '@iarna/toml';
 import { CERTS_DIR, CONTAINERD_CONFIG_PATH, containerdNodes } from './paths';
 

@@ -33,7 +33,9 @@ describe('config.toml', () => {
   });
 
   it('pins the sandbox image to the pause image kubeadm of the release expects, by the site registry when set', () => {
-    expect(toml(contentOf(files(edge()), 'hosts/w1/etc/containerd/config.toml')).plugins['io.containerd.grpc.v1.cri'].sandbox_image).toBe('k8s.gcr.io/pause:3.7');
+    expect(toml(contentOf(files(edge()), 'hosts/w1/etc/containerd/config.toml')).plugins['io.containerd.grpc.v1.cri'].sandbox_image).toBe(
+      'k8s.gcr.io/pause:3.7',
+    );
     expect(toml(contentOf(files(modern()), 'hosts/cp-1/etc/containerd/config.toml')).plugins['io.containerd.cri.v1.images'].pinned_images).toEqual({
       sandbox: 'registry.k8s.io/pause:3.10.1',
     });
