@@ -324,7 +324,7 @@ export interface RawHarbor {
   };
   adminPassword: RawSecretRef;
   /**
-   * Absolute path, on every Kubernetes node, of the CA certificate that signed Harbor's https certificate; containerd's hosts.toml for Harbor names it (clusterspec never writes certificates: install it there). Default: ca.crt beside that hosts.toml, /etc/containerd/certs.d/<host[:port]>/ca.crt. Ignored for a plain-http Harbor.
+   * Absolute path, on every Kubernetes node and Docker host, of the CA certificate that signed Harbor's https certificate; containerd's hosts.toml for Harbor names it, and the deploy playbook copies it on every Docker host to /etc/docker/certs.d/<host[:port]>/ca.crt, the only place Docker reads a registry's CA (clusterspec never writes certificates: install it there). Default: ca.crt beside that hosts.toml, /etc/containerd/certs.d/<host[:port]>/ca.crt, on Docker hosts too. Ignored for a plain-http Harbor.
    */
   caFile?: string;
   /**
