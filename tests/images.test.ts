@@ -54,7 +54,7 @@ describe('clusterspec images', () => {
     expect(unlisted).toEqual([]);
   });
 
-  it('moves every image but Harbor’s own under images.registry, kubeadm’s through imageRepository and dns.imageRepository', async () => {
+  it('moves every image but Harbor’s own under images.registry, kubeadm’s through imageRepository and dns.imageRepository', () => {
     const file = SITES.find(([name]) => name === 'modern-registry')![1];
     const model = loadSpec(file);
     const report = imagesReport(model, generateArtifacts(model));
