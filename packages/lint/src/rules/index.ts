@@ -18,6 +18,7 @@ import { endpointUnreachable } from './endpoint-unreachable';
 import { fleetCollision } from './fleet-collision';
 import { harborEndpoint } from './harbor-endpoint';
 import { harborProxyCache } from './harbor-proxy-cache';
+import { imageRegistry } from './image-registry';
 import { harborSharedState } from './harbor-shared-state';
 import { lbProxyTimeout } from './lb-proxy-timeout';
 import { podSubnet } from './pod-subnet';
@@ -63,6 +64,7 @@ export const rules: readonly LintRule[] = [
   harborEndpoint,
   registryTrust,
   publicRegistry,
+  imageRegistry,
   harborProxyCache,
   containerRuntime,
   serviceName,
