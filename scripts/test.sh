@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (README): installs the real programs the tests ask (nginx with the
 # stream module, openssl, Go for text/template, rsvg-convert for the topology picture, GNU time for peak memory,
-# containerd, docker-registry and docker.io (dockerd) for the pulls through the generated hosts.toml and certs.d, etcd-server for three TLS
+# containerd, docker-registry, docker.io (dockerd) and skopeo for the pulls through the generated hosts.toml and certs.d
+# and the copy lines of `clusterspec images`, etcd-server for three TLS
 # members, ansible and ansible-lint for the generated playbooks, keepalived for --config-test, haproxy for -c and the VIP fault harness, sshd, ssh, sudo and
 # python3 for the fake SSH hosts the playbook runs against (tests/support/ssh-hosts.ts)) when missing, builds and
 # type-checks, lints the code (ESLint, type-aware), then runs every test.
@@ -15,6 +16,7 @@ command -v rsvg-convert >/dev/null || missing+=(librsvg2-bin)
 command -v containerd >/dev/null && command -v ctr >/dev/null || missing+=(containerd)
 [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
 [ -x /usr/sbin/dockerd ] || missing+=(docker.io)
+[ -x /usr/bin/skopeo ] || missing+=(skopeo)
 [ -x /usr/bin/time ] || missing+=(time)
 command -v etcd >/dev/null || missing+=(etcd-server)
 command -v ansible-playbook >/dev/null || missing+=(ansible)

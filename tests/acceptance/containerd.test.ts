@@ -29,6 +29,7 @@ import { createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { copyLine } from '@clusterspec/analysis';
 import { generateArtifacts } from '@clusterspec/cli';
 import { generateDeploy } from '@clusterspec/deploy';
 import { ROOT } from '../support/fixtures';
@@ -43,6 +44,7 @@ const CTR = '/usr/bin/ctr';
 const REGISTRY = '/usr/bin/docker-registry';
 const DOCKERD = '/usr/sbin/dockerd';
 const DOCKER = '/usr/bin/docker';
+const SKOPEO = '/usr/bin/skopeo';
 
 const configs = artifactsMatching(/^hosts\/[^/]+\/etc\/containerd\/config\.toml$/);
 const configVersion = (content: string) => (parseToml(content) as { version?: number }).version;
@@ -512,6 +514,34 @@ const control = NO_CONTROL ? it.skip : it;
         expect(imageDigest(reference)).toBe(digest);
       }
     });
+
+    const skopeoIt = existsSync(SKOPEO) ? it : it.skip;
+    skopeoIt(
+      `the copy line of \`clusterspec images\` fills the registry: skopeo copies an image to the moved name, containerd pulls it${existsSync(SKOPEO) ? '' : ' (skipped: skopeo is not installed)'}`,
+      async () => {
+        const { registry, artifacts } = airgapped();
+        // A stand-in upstream on the same registry (the real sources are on the internet, which tests do not reach).
+        const digest = await pushImage(tlsBase, 'upstream/coredns', 'v0-test', ca());
+        const line = copyLine({ source: `${registry}/upstream/coredns:v0-test`, destination: `${registry}/k8s/upstream/coredns:v0-test` });
+        const [program, ...args] = line.split(' ');
+        expect(program).toBe('skopeo');
+        // The site CA as the docs say: a folder holding ca.crt, for both ends here.
+        const certs = join(directory, 'skopeo-certs');
+        mkdirSync(certs, { recursive: true });
+        writeFileSync(join(certs, 'ca.crt'), ca());
+        const copied = spawnSync(SKOPEO, [args[0], '--src-cert-dir', certs, '--dest-cert-dir', certs, ...args.slice(1)], {
+          encoding: 'utf8',
+          timeout: deadline(60000),
+        });
+        if (copied.status !== 0) throw new Error(`${copied.stdout}${copied.stderr}`);
+        const hostsDir = join(directory, 'certs.d-skopeo');
+        installCertsDir(artifacts, 'k1', hostsDir);
+        const reference = `${registry}/k8s/upstream/coredns:v0-test`;
+        const run = pull(reference, hostsDir);
+        if (run.status !== 0) throw new Error(run.output);
+        expect(imageDigest(reference)).toBe(digest);
+      },
+    );
 
     it('a missing tag reads "not found" with the generated hosts.toml, and x509 when its top-level ca is taken out', () => {
       const { registry, artifacts } = airgapped();

@@ -121,7 +121,7 @@ export interface ImagesReport {
  * The copy line of an image: skopeo (Debian's `skopeo` package) copies every platform of a manifest list
  * (`--all`) so arm64 and amd64 nodes alike find theirs; log in to the destination first (`skopeo login`).
  */
-export function copyLine(image: SiteImage): string {
+export function copyLine(image: Pick<SiteImage, 'source' | 'destination'>): string {
   return `skopeo copy --all docker://${image.source} docker://${image.destination}`;
 }
 
