@@ -9,7 +9,7 @@ export type ImageOrigin =
   | 'kubeadm'
   /** A static pod or unit clusterspec writes names it. */
   | 'generated'
-  /** Harbor's offline installer brings it (`docker load` of harbor.v<version>.tar.gz): Harbor cannot pull from itself. */
+  /** Harbor's offline installer brings it (`docker load` of the archive inside it): Harbor cannot pull from itself. */
   | 'harbor-installer';
 
 /** One image the site pulls, and where. */
