@@ -422,7 +422,7 @@ describe("kubeadm's image repositories (spec.images)", () => {
     ]);
   const cluster = (model: ClusterModel) =>
     parseAllDocuments(contentOf(artifactsByPath(kubernetesGenerators, model), 'hosts/cp-1/etc/kubernetes/kubeadm-config.yaml'))
-      .map((document) => document.toJS() as Untyped)
+      .map((document) => document.toJS())
       .find((document) => document.kind === 'ClusterConfiguration');
 
   it.each([
@@ -446,7 +446,7 @@ describe("kubeadm's image repositories (spec.images)", () => {
 
   it('the legacy static pods (1.6) name the moved per-architecture images', () => {
     const model = variantOfFile(SEED_FILE, [['\n  kubernetes:\n', '\n  images:\n    registry: hub.tonybai.com:8989/library\n  kubernetes:\n']]);
-    const pod = parse(contentOf(artifactsByPath(kubernetesGenerators, model), 'hosts/shaolin/etc/kubernetes/manifests/etcd.yaml')) as Untyped;
+    const pod = parse(contentOf(artifactsByPath(kubernetesGenerators, model), 'hosts/shaolin/etc/kubernetes/manifests/etcd.yaml'));
     expect(pod.spec.containers[0].image).toBe('hub.tonybai.com:8989/library/google_containers/etcd-amd64:3.0.17');
   });
 });
