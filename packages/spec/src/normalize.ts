@@ -333,7 +333,11 @@ export function normalize(source: ParsedSource): ClusterModel {
     consul,
     docker,
     ...(containerd ? { containerd } : {}),
-    images: { ...(raw.spec.images.registry ? { registry: raw.spec.images.registry } : {}), mirrors: raw.spec.images.mirrors, airgapped: raw.spec.images.airgapped },
+    images: {
+      ...(raw.spec.images.registry ? { registry: raw.spec.images.registry } : {}),
+      mirrors: raw.spec.images.mirrors,
+      airgapped: raw.spec.images.airgapped,
+    },
     osFamily: raw.spec.osFamily,
     lint: { rules: raw.spec.lint.rules },
     locate: source.locate,
