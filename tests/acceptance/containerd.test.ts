@@ -91,6 +91,10 @@ const containerdMissing = existsSync(CONTAINERD) ? undefined : 'containerd is no
       expect(tableBody(output, 'plugins."io.containerd.grpc.v1.cri".registry')).toContain('config_path = "/etc/containerd/certs.d"');
       expect(tableBody(output, 'plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options')).toContain('SystemdCgroup = true');
       expect(tableBody(output, 'plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc')).toContain('runtime_type = "io.containerd.runc.v2"');
+      // The sandbox image kubeadm of the release expects, where containerd 1.x reads it (not its built-in pause:3.6).
+      const sandbox = (parseToml(content) as { plugins: Record<string, { sandbox_image?: string }> }).plugins['io.containerd.grpc.v1.cri'].sandbox_image;
+      expect(sandbox).toMatch(/\/pause:[0-9.]+$/);
+      expect(tableBody(output, 'plugins."io.containerd.grpc.v1.cri"')).toContain(`sandbox_image = "${sandbox}"`);
     });
 
     const version3 = configs.filter(({ artifact }) => configVersion(artifact.content) === 3);
