@@ -7,8 +7,8 @@ import { SERVICES, serviceOf, unitOf } from './services';
 export const hostVarsFile = defineDeployFile(
   'host-vars',
   `${DEPLOY_DIR}/host_vars/*.yml`,
-  "the files the playbook installs on one host (every file of `hosts/<host>/`, so made from the fields of each) with owner, group, mode, component tag, the service told when it changes and the consumer's check, secret-bearing ones marked (path shown, content never); the units to enable (its own and those of the services its files configure), the programs, users and groups the pre-flight play looks for",
-  HOST_FIELDS,
+  "the files the playbook installs on one host (every file of `hosts/<host>/`, so made from the fields of each) with owner, group, mode, component tag, the service told when it changes and the consumer's check, secret-bearing ones marked (path shown, content never); the units to enable (its own and those of the services its files configure), the programs, users and groups the pre-flight play looks for; on a Docker host of an https Harbor, the CA file to copy to Docker's certs.d (`clusterspec_registry_cas`)",
+  [...HOST_FIELDS, 'spec.harbor.externalURL', 'spec.harbor.caFile', 'spec.docker.hosts'],
 );
 
 /** One file the install task places on a host. */
