@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The one test command (README): installs the real programs the tests ask (nginx with the
 # stream module, openssl, Go for text/template, rsvg-convert for the topology picture, GNU time for peak memory,
-# containerd and docker-registry for the containerd pull through the generated hosts.toml, etcd-server for three TLS
-# members and etcd-client (etcdctl) for the plan's membership test, ansible and ansible-lint for the generated playbooks, keepalived for --config-test, haproxy for -c and the VIP fault harness, sshd, ssh, sudo and
+# containerd, docker-registry, docker.io (dockerd) and skopeo for the pulls through the generated hosts.toml and certs.d
+# and the copy lines of `clusterspec images`, etcd-server for three TLS members and etcd-client (etcdctl) for the
+# plan's membership test, ansible and ansible-lint for the generated playbooks, keepalived for --config-test, haproxy for -c and the VIP fault harness, sshd, ssh, sudo and
 # python3 for the fake SSH hosts the playbook runs against (tests/support/ssh-hosts.ts)) when missing, builds and
 # type-checks, lints the code (ESLint, type-aware), then runs every test.
 set -euo pipefail
@@ -14,6 +15,8 @@ command -v go >/dev/null || missing+=(golang-go)
 command -v rsvg-convert >/dev/null || missing+=(librsvg2-bin)
 command -v containerd >/dev/null && command -v ctr >/dev/null || missing+=(containerd)
 [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
+[ -x /usr/sbin/dockerd ] || missing+=(docker.io)
+[ -x /usr/bin/skopeo ] || missing+=(skopeo)
 [ -x /usr/bin/time ] || missing+=(time)
 command -v etcd >/dev/null || missing+=(etcd-server)
 command -v etcdctl >/dev/null || missing+=(etcd-client)

@@ -8,10 +8,18 @@
  *    docker-registry) on this machine (see REGISTRY_ADDRESS): over https with a throwaway CA named by harbor.caFile, over plain
  *    http, and from Docker Hub's name through a mirror; each pull fails without the generated file.
  *    The image is made here (one layer, a config, an OCI manifest) and pushed over the registry API.
+ *  - an air-gapped site (spec.images.registry on that registry, standing in for Harbor): containerd pulls the
+ *    sandbox (pause) image and a static pod's image by the names the generated config.toml and manifest give
+ *    them; a missing tag reads "not found" with the generated hosts.toml, and x509 without its top-level `ca`.
+ *  - a real dockerd (Debian's docker.io 20.10) pulls from the https registry once the CA is where the deploy
+ *    copies it (certs.d/<host:port>/ca.crt, from the generated host_vars), fails x509 without it, and reads
+ *    "not found" for a missing tag. dockerd runs in a private mount namespace with its own /etc/docker bound
+ *    from the temporary folder (dockerd reads certs.d from /etc/docker only), socket and data there too.
  *    Everything runs in a temporary folder, each program under a deadline, all stopped afterwards.
  */
 import { loadSpecText, type Artifact } from '@clusterspec/spec';
 import { parse as parseToml } from '@iarna/toml';
+import { parse as parseYaml } from 'yaml';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +29,9 @@ import { createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { copyLine } from '@clusterspec/analysis';
 import { generateArtifacts } from '@clusterspec/generators';
+import { generateDeploy } from '@clusterspec/deploy';
 import { ROOT } from '../support/fixtures';
 import { makeCA } from '../support/pki';
 import { artifactsMatching } from '../support/generated-sites';
@@ -32,6 +42,9 @@ jest.setTimeout(deadline(180000));
 const CONTAINERD = '/usr/bin/containerd';
 const CTR = '/usr/bin/ctr';
 const REGISTRY = '/usr/bin/docker-registry';
+const DOCKERD = '/usr/sbin/dockerd';
+const DOCKER = '/usr/bin/docker';
+const SKOPEO = '/usr/bin/skopeo';
 
 const configs = artifactsMatching(/^hosts\/[^/]+\/etc\/containerd\/config\.toml$/);
 const configVersion = (content: string) => (parseToml(content) as { version?: number }).version;
@@ -78,6 +91,10 @@ const containerdMissing = existsSync(CONTAINERD) ? undefined : 'containerd is no
       expect(tableBody(output, 'plugins."io.containerd.grpc.v1.cri".registry')).toContain('config_path = "/etc/containerd/certs.d"');
       expect(tableBody(output, 'plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options')).toContain('SystemdCgroup = true');
       expect(tableBody(output, 'plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc')).toContain('runtime_type = "io.containerd.runc.v2"');
+      // The sandbox image kubeadm of the release expects, where containerd 1.x reads it (not its built-in pause:3.6).
+      const sandbox = (parseToml(content) as { plugins: Record<string, { sandbox_image?: string }> }).plugins['io.containerd.grpc.v1.cri'].sandbox_image;
+      expect(sandbox).toMatch(/\/pause:[0-9.]+$/);
+      expect(tableBody(output, 'plugins."io.containerd.grpc.v1.cri"')).toContain(`sandbox_image = "${sandbox}"`);
     });
 
     const version3 = configs.filter(({ artifact }) => configVersion(artifact.content) === 3);
@@ -107,6 +124,14 @@ function whyPullCannotRun(): string | undefined {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'containerd needs root for its content store and snapshots';
   for (const program of [CONTAINERD, CTR, REGISTRY, '/usr/bin/openssl'])
     if (!existsSync(program)) return `${program} is missing (scripts/test.sh installs containerd, docker-registry and openssl)`;
+  return undefined;
+}
+
+/** Why dockerd cannot run here, if it cannot: it needs root, Debian's docker.io and a private mount namespace. */
+function whyDockerCannotRun(): string | undefined {
+  if (whyPullCannotRun()) return whyPullCannotRun();
+  for (const program of [DOCKERD, DOCKER, '/usr/bin/unshare']) if (!existsSync(program)) return `${program} is missing (scripts/test.sh installs docker.io)`;
+  if (!existsSync('/etc/docker')) return 'dockerd reads certs.d from /etc/docker only, and this machine has no /etc/docker to bind a test folder over';
   return undefined;
 }
 
@@ -228,7 +253,9 @@ function start(program: string, args: readonly string[]): { child: ChildProcess;
 }
 
 /** The edge fixture (containerd 1.6, config version 2) with Harbor and the Docker Hub mirror on this machine. */
-function siteArtifacts(externalURL: string, extra: { caFile?: string; mirror?: string }): Artifact[] {
+type SiteExtra = { caFile?: string; mirror?: string; images?: string; kubeVip?: boolean };
+
+function siteModel(externalURL: string, extra: SiteExtra) {
   let text = readFileSync(join(ROOT, 'fixtures/edge/cluster.yaml'), 'utf8');
   const replace = (from: string, to: string) => {
     if (!text.includes(from)) throw new Error(`"${from}" is not in the edge fixture`);
@@ -236,7 +263,14 @@ function siteArtifacts(externalURL: string, extra: { caFile?: string; mirror?: s
   };
   replace('    externalURL: http://172.16.2.10:8088\n', `    externalURL: ${externalURL}\n${extra.caFile ? `    caFile: ${extra.caFile}\n` : ''}`);
   if (extra.mirror) replace('    dns: [consul]\n', `    dns: [consul]\n    registryMirrors: [${extra.mirror}]\n`);
-  return generateArtifacts(loadSpecText('edge-on-this-machine.yaml', Buffer.from(text)));
+  // kube-vip: a static pod of the generated files whose image the site pulls.
+  if (extra.kubeVip) replace('      engine: haproxy', '      virtualAddress: 172.16.1.10\n      provider: kube-vip\n      engine: haproxy');
+  if (extra.images) replace('\n  harbor:\n', `\n  images:\n${extra.images}  harbor:\n`);
+  return loadSpecText('edge-on-this-machine.yaml', Buffer.from(text));
+}
+
+function siteArtifacts(externalURL: string, extra: SiteExtra): Artifact[] {
+  return generateArtifacts(siteModel(externalURL, extra));
 }
 
 /** Copies one node's generated certs.d into a folder for ctr --hosts-dir; returns the file names copied. */
@@ -445,5 +479,176 @@ const control = NO_CONTROL ? it.skip : it;
       if (mirrored.status !== 0) throw new Error(mirrored.output);
       expect(imageDigest(reference)).toBe(digest);
     });
+
+    /** The edge site on this registry as an air-gapped site would name it: every image under <registry>/k8s. */
+    const airgapped = () => {
+      const registry = tlsBase.replace('https://', '');
+      const artifacts = siteArtifacts(tlsBase, {
+        caFile: join(directory, 'ca.crt'),
+        kubeVip: true,
+        images: `    registry: ${registry}/k8s\n    airgapped: true\n`,
+      });
+      const content = (path: string) => {
+        const found = artifacts.find((item) => item.path === path);
+        if (!found) throw new Error(`${path} was not generated`);
+        return found.content;
+      };
+      return { registry, artifacts, content };
+    };
+
+    it('an air-gapped site: containerd pulls the pause image and a static pod image by the names the generated files give them', async () => {
+      const { registry, artifacts, content } = airgapped();
+      const sandbox = (parseToml(content('hosts/k1/etc/containerd/config.toml')) as { plugins: Record<string, { sandbox_image?: string }> }).plugins[
+        'io.containerd.grpc.v1.cri'
+      ].sandbox_image;
+      expect(sandbox).toBe(`${registry}/k8s/pause:3.7`);
+      const kubeVip = /^\s+image: (\S+)$/m.exec(content('hosts/k1/etc/kubernetes/manifests/kube-vip.yaml'))?.[1];
+      expect(kubeVip).toBe(`${registry}/k8s/kube-vip/kube-vip:v1.0.1`);
+      // Filled as `clusterspec images` says (its copy lines), here by pushing stand-ins under those names.
+      const pushed = new Map<string, string>();
+      for (const reference of [sandbox!, kubeVip!]) {
+        const [, path, tag] = /^[^/]+\/(.+):([^:]+)$/.exec(reference)!;
+        pushed.set(reference, await pushImage(tlsBase, path, tag, ca()));
+      }
+      const hostsDir = join(directory, 'certs.d-airgapped');
+      installCertsDir(artifacts, 'k1', hostsDir);
+      for (const [reference, digest] of pushed) {
+        const run = pull(reference, hostsDir);
+        if (run.status !== 0) throw new Error(run.output);
+        expect(imageDigest(reference)).toBe(digest);
+      }
+    });
+
+    const skopeoIt = existsSync(SKOPEO) ? it : it.skip;
+    skopeoIt(
+      `the copy line of \`clusterspec images\` fills the registry: skopeo copies an image to the moved name, containerd pulls it${existsSync(SKOPEO) ? '' : ' (skipped: skopeo is not installed)'}`,
+      async () => {
+        const { registry, artifacts } = airgapped();
+        // A stand-in upstream on the same registry (the real sources are on the internet, which tests do not reach).
+        const digest = await pushImage(tlsBase, 'upstream/coredns', 'v0-test', ca());
+        const line = copyLine({ source: `${registry}/upstream/coredns:v0-test`, destination: `${registry}/k8s/upstream/coredns:v0-test` });
+        const [program, ...args] = line.split(' ');
+        expect(program).toBe('skopeo');
+        // The site CA as the docs say: a folder holding ca.crt, for both ends here.
+        const certs = join(directory, 'skopeo-certs');
+        mkdirSync(certs, { recursive: true });
+        writeFileSync(join(certs, 'ca.crt'), ca());
+        const copied = spawnSync(SKOPEO, [args[0], '--src-cert-dir', certs, '--dest-cert-dir', certs, ...args.slice(1)], {
+          encoding: 'utf8',
+          timeout: deadline(60000),
+        });
+        if (copied.status !== 0) throw new Error(`${copied.stdout}${copied.stderr}`);
+        const hostsDir = join(directory, 'certs.d-skopeo');
+        installCertsDir(artifacts, 'k1', hostsDir);
+        const reference = `${registry}/k8s/upstream/coredns:v0-test`;
+        const run = pull(reference, hostsDir);
+        if (run.status !== 0) throw new Error(run.output);
+        expect(imageDigest(reference)).toBe(digest);
+      },
+    );
+
+    it('a missing tag reads "not found" with the generated hosts.toml, and x509 when its top-level ca is taken out', () => {
+      const { registry, artifacts } = airgapped();
+      const hostsDir = join(directory, 'certs.d-missing');
+      installCertsDir(artifacts, 'k1', hostsDir);
+      const missing = `${registry}/k8s/pause:0.0-not-pushed`;
+      const withCa = pull(missing, hostsDir);
+      expect(withCa.status).not.toBe(0);
+      expect(withCa.output).toMatch(/not found/);
+      expect(withCa.output).not.toMatch(/x509/);
+      const file = join(hostsDir, registry, 'hosts.toml');
+      const text = readFileSync(file, 'utf8');
+      expect(text).toMatch(/^ca = /m);
+      writeFileSync(file, text.replace(/^ca = .*\n/m, ''));
+      const withoutCa = pull(missing, hostsDir);
+      expect(withoutCa.status).not.toBe(0);
+      expect(withoutCa.output).toMatch(/x509: certificate signed by unknown authority/);
+    });
+
+    // ---- Docker through certs.d -----------------------------------------------------------------------
+    const cannotDocker = whyDockerCannotRun();
+    const dockerIt = cannotDocker ? it.skip : it;
+    let dockerSocket: string | undefined;
+
+    /** dockerd in its own mount namespace, /etc/docker bound from etcDir, everything else under the folder too. */
+    async function startDockerd(etcDir: string): Promise<string> {
+      const root = join(directory, 'dockerd');
+      mkdirSync(root, { recursive: true });
+      const socketPath = join(root, 'docker.sock');
+      const wrapper = join(root, 'run.sh');
+      // The folder names are made here (mkdtemp under tmpdir), quoted anyway.
+      const q = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+      writeFileSync(
+        wrapper,
+        [
+          '#!/bin/sh',
+          'set -e',
+          `mount --bind ${q(etcDir)} /etc/docker`,
+          `exec ${DOCKERD} --config-file ${q(join(etcDir, 'daemon.json'))} --data-root ${q(join(root, 'data'))} --exec-root ${q(join(root, 'exec'))}` +
+            ` --pidfile ${q(join(root, 'docker.pid'))} --host unix://${socketPath} --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs`,
+          '',
+        ].join('\n'),
+        { mode: 0o755 },
+      );
+      const dockerd = start('/usr/bin/unshare', ['--mount', '--propagation', 'private', wrapper]);
+      stops.push(dockerd.stop);
+      await waitFor(
+        'dockerd',
+        () => spawnSync(DOCKER, ['-H', `unix://${socketPath}`, 'version'], { timeout: deadline(5000) }).status === 0,
+        30000,
+        dockerd.child,
+        dockerd.log,
+      );
+      return socketPath;
+    }
+
+    function dockerPull(reference: string): { status: number | null; output: string } {
+      const run = spawnSync(DOCKER, ['-H', `unix://${dockerSocket}`, 'pull', reference], { encoding: 'utf8', timeout: deadline(60000) });
+      return { status: run.status, output: `${run.stdout}${run.stderr}` };
+    }
+
+    dockerIt(
+      `Docker pulls from the https registry through certs.d/<host:port>/ca.crt as the deploy copies it, fails x509 without it, "not found" for a missing tag${cannotDocker ? ` (skipped: ${cannotDocker})` : ''}`,
+      async () => {
+        const { registry } = airgapped();
+        const digest = await pushImage(tlsBase, 'site/docker-hello', '1', ca());
+        const model = siteModel(tlsBase, { caFile: join(directory, 'ca.crt') });
+        const artifacts = [...generateArtifacts(model)];
+        artifacts.push(...generateDeploy(model, artifacts));
+        // The Docker host w1's generated daemon.json, and the copy its host_vars ask of the playbook.
+        const etcDir = join(directory, 'etc-docker');
+        mkdirSync(etcDir, { recursive: true });
+        const daemon = artifacts.find((item) => item.path === 'hosts/w1/etc/docker/daemon.json')!;
+        writeFileSync(join(etcDir, 'daemon.json'), daemon.content);
+        const hostVars = parseYaml(artifacts.find((item) => item.path === 'deploy/host_vars/w1.yml')!.content) as {
+          clusterspec_registry_cas?: { from: string; to: string }[];
+        };
+        expect(hostVars.clusterspec_registry_cas).toEqual([{ from: join(directory, 'ca.crt'), to: `/etc/docker/certs.d/${registry}/ca.crt` }]);
+        const copy = hostVars.clusterspec_registry_cas![0];
+        const installed = join(etcDir, copy.to.slice('/etc/docker/'.length));
+        dockerSocket = await startDockerd(etcDir);
+
+        const reference = `${registry}/site/docker-hello:1`;
+        const untrusted = dockerPull(reference);
+        expect(untrusted.status).not.toBe(0);
+        expect(untrusted.output).toMatch(/x509: certificate signed by unknown authority/);
+
+        // What the playbook's copy does; Docker reads certs.d on every pull, no restart.
+        mkdirSync(dirname(installed), { recursive: true });
+        writeFileSync(installed, readFileSync(copy.from));
+        const trusted = dockerPull(reference);
+        if (trusted.status !== 0) throw new Error(trusted.output);
+        const inspect = spawnSync(DOCKER, ['-H', `unix://${dockerSocket}`, 'image', 'inspect', '--format', '{{json .RepoDigests}}', reference], {
+          encoding: 'utf8',
+          timeout: deadline(20000),
+        });
+        expect(JSON.parse(inspect.stdout)).toEqual([`${registry}/site/docker-hello@${digest}`]);
+
+        const missing = dockerPull(`${registry}/site/docker-hello:0.0-not-pushed`);
+        expect(missing.status).not.toBe(0);
+        expect(missing.output).toMatch(/not found/);
+        expect(missing.output).not.toMatch(/x509/);
+      },
+    );
   },
 );

@@ -406,6 +406,15 @@ const expectSuccess = (run: Run) =>
     afterAll(() => site.close());
 
     test('a first run installs every file (keepalived and containerd configs checked by their programs); then nothing changes, and check mode agrees', async () => {
+      // The operator installs the CA of Harbor's https certificate where containerd's hosts.toml names it (clusterspec
+      // writes no certificate); on Docker hosts the playbook copies it to Docker's certs.d.
+      const dockerHosts = ['worker-1', 'worker-2', 'worker-3', 'worker-4', 'harbor-1', 'harbor-2'];
+      const caPem = '-----BEGIN CERTIFICATE-----\nc2l0ZSBDQSBzdGFuZC1pbg==\n-----END CERTIFICATE-----\n';
+      for (const host of dockerHosts) {
+        const source = site.hosts.path(host, '/etc/containerd/certs.d/registry.corp.example/ca.crt');
+        mkdirSync(join(source, '..'), { recursive: true });
+        writeFileSync(source, caPem);
+      }
       const first = await site.playbook();
       expectSuccess(first);
       expect(secretsIn(first.output)).toEqual([]);
@@ -422,6 +431,7 @@ const expectSuccess = (run: Run) =>
       expect(site.stat('cp-1', '/etc/kubernetes/kubeadm-config.yaml').mode & 0o777).toBe(0o600);
       expect(site.canRead('cp-1', '/etc/kubernetes/kubeadm-config.yaml', 'nobody')).toBe(false);
       expect(site.stat('harbor-1', '/opt/harbor/harbor.yml').mode & 0o777).toBe(0o600);
+      for (const host of dockerHosts) expect({ host, ca: site.read(host, '/etc/docker/certs.d/registry.corp.example/ca.crt') }).toEqual({ host, ca: caPem });
       const second = await site.playbook();
       expectSuccess(second);
       expect(changedHosts(second)).toEqual([]);

@@ -36,7 +36,18 @@ const v1beta2Site = (() => {
   const model = variant('seed-ha', [['version: "1.6.2"', 'version: "1.20.15"']]);
   return { spec: 'seed-ha with Kubernetes 1.20.15', artifacts: generateArtifacts(model) };
 })();
-const sources: Source[] = [...generatedSites(), v1beta2Site].flatMap((site) =>
+/**
+ * Sites whose images come from the site's registry (spec.images): kubeadm's imageRepository and, from 1.21,
+ * dns.imageRepository, in every kubeadm API version, and the static pods' moved images.
+ */
+const IMAGES: [string, string] = ['\n  kubernetes:\n', '\n  images:\n    registry: registry.corp.example/k8s\n  kubernetes:\n'];
+const movedSites = [
+  { spec: 'modern with images.registry', artifacts: generateArtifacts(variant('modern', [IMAGES])) },
+  { spec: 'edge with images.registry', artifacts: generateArtifacts(variant('edge', [IMAGES])) },
+  { spec: 'seed-ha with 1.21.14 and images.registry', artifacts: generateArtifacts(variant('seed-ha', [['version: "1.6.2"', 'version: "1.21.14"'], IMAGES])) },
+  { spec: 'seed-ha with images.registry', artifacts: generateArtifacts(variant('seed-ha', [IMAGES])) },
+];
+const sources: Source[] = [...generatedSites(), v1beta2Site, ...movedSites].flatMap((site) =>
   site.artifacts.map((artifact) => ({ spec: site.spec, path: artifact.path, content: artifact.content })),
 );
 

@@ -15,3 +15,4 @@ export * from './node-runtime';
 export * from './per-site';
 export * from './resolution';
 export * from './virtual-addresses';
+export * from './images';

@@ -38,6 +38,7 @@ export {
   type Instance,
 } from './ingress-nginx';
 export {
+  REGISTRATOR_IMAGE,
   registratorFlags,
   registratorRegistry,
   registratorUnitFile,

@@ -1,4 +1,4 @@
-import { HOST_FIELDS, artifact, compileTemplate, defineArtifact, hostFile, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { HOST_FIELDS, artifact, compileTemplate, defineArtifact, hostFile, siteImage, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { agentFor, CONSUL_HTTP_PORT } from './topology';
 
@@ -42,7 +42,7 @@ export const registratorUnitFile = defineArtifact<RegistratorUnit>({
   pattern: `hosts/*${REGISTRATOR_UNIT_PATH}`,
   description: `registrator (\`${REGISTRATOR_IMAGE}\`, host network, the Docker socket), its flags (\`-ip\`, a TTL check \`-ttl ${REGISTRATOR_TTL} -ttl-refresh ${REGISTRATOR_TTL_REFRESH}\` so a dead host's services turn critical, \`-resync ${REGISTRATOR_RESYNC}\`) before \`consul://localhost:8500\` where an agent runs, else a server's`,
   where: 'Docker hosts',
-  reads: [...HOST_FIELDS, 'spec.docker.hosts', 'spec.docker.registrator.consul', 'spec.consul'],
+  reads: [...HOST_FIELDS, 'spec.docker.hosts', 'spec.docker.registrator.consul', 'spec.consul', 'spec.images'],
   secretKeys: [],
   consumer: 'systemd (docker run gliderlabs/registrator)',
   format: 'systemd',
@@ -64,7 +64,7 @@ export function generateRegistrators(model: ClusterModel): Artifact[] {
     artifact(registratorUnitFile, hostFile(host, REGISTRATOR_UNIT_PATH), {
       hostName: host.name,
       localAgent: agentFor(consul, host).local,
-      image: REGISTRATOR_IMAGE,
+      image: siteImage(model.images, REGISTRATOR_IMAGE),
       arguments: [...registratorFlags(host), registratorRegistry(model, host)],
     }),
   );

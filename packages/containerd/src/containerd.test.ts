@@ -32,6 +32,19 @@ describe('config.toml', () => {
     expect(config.plugins['io.containerd.cri.v1.runtime'].containerd.runtimes.runc.options.SystemdCgroup).toBe(true);
   });
 
+  it('pins the sandbox image to the pause image kubeadm of the release expects, by the site registry when set', () => {
+    expect(toml(contentOf(files(edge()), 'hosts/w1/etc/containerd/config.toml')).plugins['io.containerd.grpc.v1.cri'].sandbox_image).toBe(
+      'k8s.gcr.io/pause:3.7',
+    );
+    expect(toml(contentOf(files(modern()), 'hosts/cp-1/etc/containerd/config.toml')).plugins['io.containerd.cri.v1.images'].pinned_images).toEqual({
+      sandbox: 'registry.k8s.io/pause:3.10.1',
+    });
+    const moved = modern([['  docker:\n', '  images:\n    registry: registry.corp.example/k8s\n  docker:\n']]);
+    expect(toml(contentOf(files(moved), 'hosts/cp-1/etc/containerd/config.toml')).plugins['io.containerd.cri.v1.images'].pinned_images.sandbox).toBe(
+      'registry.corp.example/k8s/pause:3.10.1',
+    );
+  });
+
   it.each([
     ['1.7.28', 2],
     ['2.0.6', 3],
@@ -57,6 +70,8 @@ describe('hosts.toml', () => {
     const hosts = toml(contentOf(files(modern()), 'hosts/worker-1/etc/containerd/certs.d/registry.corp.example/hosts.toml'));
     expect(hosts).toEqual({
       server: 'https://registry.corp.example',
+      // The server's own CA too: containerd falls back to the server, and without it a missing tag reads x509.
+      ca: '/etc/containerd/certs.d/registry.corp.example/ca.crt',
       host: { 'https://registry.corp.example': { capabilities: ['pull', 'resolve', 'push'], ca: '/etc/containerd/certs.d/registry.corp.example/ca.crt' } },
     });
   });

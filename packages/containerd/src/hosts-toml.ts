@@ -6,7 +6,7 @@ export const registryHostsFile = defineArtifact<JsonMap>({
   id: 'containerd/registry-hosts',
   pattern: 'hosts/*/etc/containerd/certs.d/*/hosts.toml',
   description:
-    "how containerd reaches a registry: Harbor's (`<host[:port]>`, https with `ca` or plain http, the port only when not the protocol's default), Docker Hub's (`docker.io`, each of `docker.registryMirrors` a `[host]` before Docker Hub)",
+    "how containerd reaches a registry: Harbor's (`<host[:port]>`, https with `ca` for the server and its host or plain http, the port only when not the protocol's default), Docker Hub's (`docker.io`, each of `docker.registryMirrors` a `[host]` before Docker Hub)",
   where: 'nodes, containerd runtime',
   reads: [...HOST_FIELDS, 'spec.kubernetes.containerRuntime', 'spec.harbor.externalURL', 'spec.harbor.caFile', 'spec.docker.registryMirrors'],
   secretKeys: [],
@@ -20,14 +20,17 @@ export const registryHostsFile = defineArtifact<JsonMap>({
  * that signed its certificate, over plain http with the http scheme, which is all containerd needs (never
  * skip_verify: docs/hosts.md). The settings sit in a [host] table rather than at the top level: containerd
  * 1.6 refuses a hosts.toml without one ("invalid `host` tree", measured with 1.6.20) and falls back to
- * https with the system CAs.
+ * https with the system CAs. Over https the top-level `ca` repeats the CA for `server` itself: containerd falls
+ * back to the server after the hosts, and without it a missing tag reads "x509: certificate signed by unknown
+ * authority" instead of "not found" (measured with containerd 1.6.20).
  */
 function harborHosts(model: ClusterModel): JsonMap | undefined {
   const harbor = model.harbor;
   if (!harbor) return undefined;
   const server = `${harbor.protocol}://${registryHostDirectory(harbor)}`;
-  const host: JsonMap = { capabilities: ['pull', 'resolve', 'push'], ...(harbor.protocol === 'https' ? { ca: harborCaFile(harbor) } : {}) };
-  return { server, host: { [server]: host } };
+  const ca: JsonMap = harbor.protocol === 'https' ? { ca: harborCaFile(harbor) } : {};
+  const host: JsonMap = { capabilities: ['pull', 'resolve', 'push'], ...ca };
+  return { server, ...ca, host: { [server]: host } };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { RegistryCaCopy } from '@clusterspec/host';
 import { carriesSecret, HOST_FIELDS, type Artifact, type Host } from '@clusterspec/spec';
 import { componentOf } from './components';
 import { CLUSTER_OBJECTS, HOSTS_MERGE, defineDeployFile, DEPLOY_DIR, hostVarsPath, yamlFile } from './layout';
@@ -6,8 +7,8 @@ import { SERVICES, serviceOf, unitOf } from './services';
 export const hostVarsFile = defineDeployFile(
   'host-vars',
   `${DEPLOY_DIR}/host_vars/*.yml`,
-  "the files the playbook installs on one host (every file of `hosts/<host>/`, so made from the fields of each) with owner, group, mode, component tag, the service told when it changes and the consumer's check, secret-bearing ones marked (path shown, content never); the units to enable (its own and those of the services its files configure), the programs, users and groups the pre-flight play looks for",
-  HOST_FIELDS,
+  "the files the playbook installs on one host (every file of `hosts/<host>/`, so made from the fields of each) with owner, group, mode, component tag, the service told when it changes and the consumer's check, secret-bearing ones marked (path shown, content never); the units to enable (its own and those of the services its files configure), the programs, users and groups the pre-flight play looks for; on a Docker host of an https Harbor, the CA file to copy to Docker's certs.d (`clusterspec_registry_cas`)",
+  [...HOST_FIELDS, 'spec.harbor.externalURL', 'spec.harbor.caFile', 'spec.docker.hosts'],
 );
 
 /** One file the install task places on a host. */
@@ -73,7 +74,12 @@ function clusterObjectEntry(item: Artifact): HostFile {
  * files first, so a check that names another new file finds it: keepalived's vrrp_script), the units to
  * enable, the programs the services need, the accounts that must own or read files.
  */
-export function generateHostVars(host: Host, artifacts: readonly Artifact[], clusterObjects: readonly Artifact[] = []): Artifact {
+export function generateHostVars(
+  host: Host,
+  artifacts: readonly Artifact[],
+  clusterObjects: readonly Artifact[] = [],
+  registryCas: readonly RegistryCaCopy[] = [],
+): Artifact {
   const prefix = `hosts/${host.name}/`;
   const files = [
     ...artifacts.filter((item) => item.path.startsWith(prefix)).map((item) => hostFileEntry(item, item.path.slice(prefix.length - 1))),
@@ -98,6 +104,8 @@ export function generateHostVars(host: Host, artifacts: readonly Artifact[], clu
       clusterspec_programs: sorted(programs),
       clusterspec_users: sorted(files.map((file) => file.owner)),
       clusterspec_groups: sorted(files.map((file) => file.group)),
+      // Docker hosts of an https Harbor: the CA file the host holds, copied where Docker reads it (certs.d).
+      ...(registryCas.length > 0 ? { clusterspec_registry_cas: registryCas } : {}),
     },
     [`The files site.yml installs on ${host.name}, from <clusterspec_rendered>/hosts/${host.name}/, and what it looks for first.`],
   );

@@ -1,3 +1,4 @@
+import { dockerRegistryCas } from '@clusterspec/host';
 import type { Artifact, ArtifactDescriptor, ClusterModel } from '@clusterspec/spec';
 import { bundleDigest, clusterObjects } from './bundle-digest';
 import { generateHostVars, hostVarsFile } from './host-vars';
@@ -54,7 +55,7 @@ export function generateDeploy(model: ClusterModel, artifacts: readonly Artifact
     generatePlaybook(model, artifacts, objects),
     generateGroupVars(model, bundleDigest(model, artifacts)),
     // Each host's own files, grouped once: every host scanning every artifact made 5,000 hosts a minute's work.
-    ...model.hosts.map((host) => generateHostVars(host, byHost.get(host.name) ?? [], host === applier ? objects : [])),
+    ...model.hosts.map((host) => generateHostVars(host, byHost.get(host.name) ?? [], host === applier ? objects : [], dockerRegistryCas(model, host))),
     ...generatePlugins(),
   ];
 }

@@ -1,3 +1,4 @@
+import { dockerRegistryCas } from '@clusterspec/host';
 import { HOST_FIELDS, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { COMPONENTS } from './components';
 import { CLUSTER_OBJECTS, CONTROL_PLANE_GROUP, defineDeployFile, INSTALL_ACTION, PLAYBOOK_PATH, RENDER_STAMP_FILE, yamlFile } from './layout';
@@ -122,6 +123,27 @@ const installTask: Task = {
   notify: CHANGED_TOPIC,
   tags: TAGS,
 };
+
+/**
+ * Docker reads a registry's CA only from /etc/docker/certs.d/<host[:port]>/ca.crt (no daemon.json key), on every
+ * connection, so no restart: the CA file the host already holds (harbor.caFile, what containerd's hosts.toml names)
+ * is copied there. A missing CA file fails the host, naming the file.
+ */
+const REGISTRY_CAS = '{{ clusterspec_registry_cas | default([]) }}';
+const registryCaTasks: Task[] = [
+  {
+    name: "Make Docker's certs.d folder of each site registry",
+    'ansible.builtin.file': { path: '{{ clusterspec_target }}{{ item.to | dirname }}', state: 'directory', mode: '0755' },
+    loop: REGISTRY_CAS,
+    tags: ['host'],
+  },
+  {
+    name: "Copy each site registry's CA where Docker reads it, from the file containerd's hosts.toml names",
+    'ansible.builtin.copy': { src: '{{ clusterspec_target }}{{ item.from }}', dest: '{{ clusterspec_target }}{{ item.to }}', remote_src: true, mode: '0644' },
+    loop: REGISTRY_CAS,
+    tags: ['host'],
+  },
+];
 
 const flushHandlers: Task = { name: 'Restart what changed on this host before its health check', 'ansible.builtin.meta': 'flush_handlers', tags: ALWAYS };
 
@@ -267,7 +289,8 @@ export function generatePlaybook(model: ClusterModel, artifacts: readonly Artifa
   const servicesUsed = new Set(artifacts.filter((item) => item.path.startsWith('hosts/')).map((item) => serviceOf(item.path.replace(/^hosts\/[^/]+/, ''))));
   const used = SERVICES.filter((service) => servicesUsed.has(service));
 
-  const install = { vars: serviceVars(used), tasks: [installTask], handlers: HANDLERS };
+  const trustsRegistries = model.docker?.hosts.some((host) => dockerRegistryCas(model, host).length > 0) ?? false;
+  const install = { vars: serviceVars(used), tasks: [installTask, ...(trustsRegistries ? registryCaTasks : [])], handlers: HANDLERS };
   const plays = [
     {
       name: `Pre-flight of ${model.name}: the rendered tree, then every host reachable and as the inventory says`,

@@ -1,7 +1,7 @@
 import type { Artifact, ClusterModel } from '@clusterspec/spec';
 import { artifactsByPath } from '../../../tests/support/artifacts';
 import { loadFixture, variant } from '../../../tests/support/fixtures';
-import { hostGenerators } from './index';
+import { dockerRegistryCas, hostGenerators } from './index';
 
 const generate = (model: ClusterModel) => artifactsByPath(hostGenerators, model);
 const seed = generate(loadFixture('fixtures/seed-ha/cluster.yaml'));
@@ -100,5 +100,29 @@ describe('/etc/hosts fragment', () => {
 
   it('edge: no entry for names that are addresses already', () => {
     expect([...edge.keys()].filter((path) => path.endsWith(FRAGMENT))).toEqual([]);
+  });
+});
+
+describe("Docker's certs.d for an https Harbor (dockerRegistryCas)", () => {
+  const modernModel = loadFixture('fixtures/modern/cluster.yaml');
+  const host = (model: ClusterModel, name: string) => model.hosts.find((candidate) => candidate.name === name)!;
+
+  it('modern: every Docker host copies the CA containerd names to certs.d/<host>/ca.crt (port 443 left out, as image names do)', () => {
+    expect(dockerRegistryCas(modernModel, host(modernModel, 'harbor-1'))).toEqual([
+      { from: '/etc/containerd/certs.d/registry.corp.example/ca.crt', to: '/etc/docker/certs.d/registry.corp.example/ca.crt' },
+    ]);
+    expect(dockerRegistryCas(modernModel, host(modernModel, 'cp-1'))).toEqual([]);
+  });
+
+  it("harbor.caFile is the source; another port is part of the folder's name; plain http needs none", () => {
+    const moved = variant('modern', [
+      ['externalURL: https://registry.corp.example', 'externalURL: https://registry.corp.example:8443\n    caFile: /etc/pki/site-ca.crt'],
+      ['      port: 443\n', '      port: 8443\n'],
+    ]);
+    expect(dockerRegistryCas(moved, host(moved, 'worker-1'))).toEqual([
+      { from: '/etc/pki/site-ca.crt', to: '/etc/docker/certs.d/registry.corp.example:8443/ca.crt' },
+    ]);
+    const seedModel = loadFixture('fixtures/seed-ha/cluster.yaml');
+    expect(dockerRegistryCas(seedModel, host(seedModel, 'node1'))).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { generateHostsFragments, hostsFragmentFile } from './etc-hosts';
 import { generateResolvConfBase, resolvConfBaseFile } from './resolv-conf';
 
 export { consulDnsAddresses } from './consul-dns';
+export { DOCKER_CERTS_DIR, dockerRegistryCas, type RegistryCaCopy } from './docker-certs';
 export { DOCKER_DAEMON_PATH, dockerDaemonFile, type DockerDaemonConfig } from './docker-daemon';
 export { HOSTS_FRAGMENT_PATH, hostsFragmentFile, type HostsEntry } from './etc-hosts';
 export { resolvConfBaseFile, type ResolvConfBase } from './resolv-conf';

@@ -413,3 +413,40 @@ describe('kubeadm flow: certificate validity (v1beta4)', () => {
     expect(configuration.caCertificateValidityPeriod).toBe('43800h0m0s');
   });
 });
+
+describe("kubeadm's image repositories (spec.images)", () => {
+  const moved = (version: string) =>
+    variantOfFile(MODERN_FILE, [
+      ['version: "1.34.2"', `version: "${version}"`],
+      ['\n  kubernetes:\n', '\n  images:\n    registry: registry.corp.example/k8s\n  kubernetes:\n'],
+    ]);
+  const cluster = (model: ClusterModel) =>
+    parseAllDocuments(contentOf(artifactsByPath(kubernetesGenerators, model), 'hosts/cp-1/etc/kubernetes/kubeadm-config.yaml'))
+      .map((document) => document.toJS())
+      .find((document) => document.kind === 'ClusterConfiguration');
+
+  it.each([
+    ['1.34.2', 'kubeadm.k8s.io/v1beta4', { imageRepository: 'registry.corp.example/k8s/coredns' }],
+    ['1.22.17', 'kubeadm.k8s.io/v1beta3', { imageRepository: 'registry.corp.example/k8s/coredns' }],
+    ['1.21.14', 'kubeadm.k8s.io/v1beta2', { imageRepository: 'registry.corp.example/k8s/coredns' }],
+    // Before 1.21 CoreDNS was <repository>/coredns, which kubeadm writes for any repository.
+    ['1.20.15', 'kubeadm.k8s.io/v1beta2', undefined],
+  ])('%s (%s): imageRepository, and dns.imageRepository where CoreDNS sits at coredns/coredns', (version, apiVersion, dns) => {
+    const document = cluster(moved(version));
+    expect(document.apiVersion).toBe(apiVersion);
+    expect(document.imageRepository).toBe('registry.corp.example/k8s');
+    expect(document.dns).toEqual(dns);
+  });
+
+  it('none without an images section: kubeadm keeps its default repository', () => {
+    const document = cluster(loadSpec(MODERN_FILE));
+    expect(document.imageRepository).toBeUndefined();
+    expect(document.dns).toBeUndefined();
+  });
+
+  it('the legacy static pods (1.6) name the moved per-architecture images', () => {
+    const model = variantOfFile(SEED_FILE, [['\n  kubernetes:\n', '\n  images:\n    registry: hub.tonybai.com:8989/library\n  kubernetes:\n']]);
+    const pod = parse(contentOf(artifactsByPath(kubernetesGenerators, model), 'hosts/shaolin/etc/kubernetes/manifests/etcd.yaml'));
+    expect(pod.spec.containers[0].image).toBe('hub.tonybai.com:8989/library/google_containers/etcd-amd64:3.0.17');
+  });
+});

@@ -5,6 +5,7 @@ import {
   HOST_FIELDS,
   hostFile,
   secretPlaceholder,
+  siteRepository,
   usesKubeadm,
   yamlDocuments,
   type Artifact,
@@ -46,6 +47,7 @@ export const kubeadmConfigFile = defineArtifact<readonly KubeadmDocument[]>({
     'spec.hosts[].taints',
     'spec.kubernetes.controlPlane.schedulable',
     'spec.kubernetes.containerRuntime',
+    'spec.images',
   ],
   secretKeys: [
     '*.bootstrapTokens.*.token',
@@ -112,10 +114,29 @@ function initConfiguration(model: ClusterModel, release: KubernetesRelease, host
         dnsDomain: kubernetes.networking.dnsDomain,
       },
       apiServer: { certSANs: apiServerCertSANs(model) },
+      ...imageRepositories(model),
       ...validityPeriods(model),
     },
     kubeletConfiguration(model, release),
   ];
+}
+
+/**
+ * Where kubeadm pulls the control plane, etcd, CoreDNS, kube-proxy and pause from, only when the spec's images
+ * section moves them (left out, kubeadm's default repository of the release). `imageRepository` is a
+ * ClusterConfiguration field in every kubeadm API version written here (v1beta2, v1beta3, v1beta4). kubeadm adds
+ * CoreDNS's `/coredns` path (registry.k8s.io/coredns/coredns, from 1.21) only for its default repository
+ * (GetDNSImage, cmd/kubeadm/app/images/images.go), so a moved one names `dns.imageRepository` too, keeping the
+ * source's path as every other image does (`dns.imageRepository` exists in v1beta2 to v1beta4).
+ */
+function imageRepositories(model: ClusterModel): object {
+  const { release, kubeadmImages } = model.kubernetes;
+  const repository = siteRepository(model.images, release.imageRepository);
+  if (repository === release.imageRepository) return {};
+  return {
+    imageRepository: repository,
+    ...(kubeadmImages.corednsPath === 'coredns/coredns' ? { dns: { imageRepository: `${repository}/coredns` } } : {}),
+  };
 }
 
 /** kubeadm's metav1.Duration, as kubeadm itself prints it: 365 days is "8760h0m0s". */

@@ -1,4 +1,4 @@
-import { artifact, defineArtifact, HOST_FIELDS, hostFile, usesKubeadm, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { artifact, defineArtifact, HOST_FIELDS, hostFile, siteImage, usesKubeadm, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import { apiServerCertificate, apiServerEtcdClientCertificate, etcdMemberCertificate, ETCD_CA_FILE, ETCD_PKI_DIR, PKI_DIR } from '@clusterspec/pki';
 
@@ -35,8 +35,14 @@ function staticPod(name: string, image: string, command: readonly string[], volu
 const pkiVolume: HostPathVolume = { name: 'k8s-certs', path: PKI_DIR, readOnly: true };
 const kubeconfigVolume = (file: string): HostPathVolume => ({ name: 'kubeconfig', path: `/etc/kubernetes/${file}`, readOnly: true });
 
+/** A component's image as kubeadm of the release names it (per-architecture names in 1.6), pulled as the site's images section says. */
+export function legacyImage(model: ClusterModel, component: string, tag: string): string {
+  const { release, kubeadmImages } = model.kubernetes;
+  return siteImage(model.images, `${release.imageRepository}/${component}${kubeadmImages.archSuffix}:${tag}`);
+}
+
 function image(model: ClusterModel, component: string): string {
-  return `${model.kubernetes.release.imageRepository}/${component}-amd64:v${model.kubernetes.version.text}`;
+  return legacyImage(model, component, `v${model.kubernetes.version.text}`);
 }
 
 export function etcdClientURLs(model: ClusterModel): string {
@@ -49,13 +55,12 @@ export function etcdClientURLs(model: ClusterModel): string {
  * address, whoever reached port 2379 would read and write every Secret (https://etcd.io/docs/latest/op-guide/security/).
  */
 function etcd(model: ClusterModel, host: Host): IPod {
-  const release = model.kubernetes.release;
   const server = etcdMemberCertificate(host, 'server');
   const peer = etcdMemberCertificate(host, 'peer');
   const initialCluster = model.kubernetes.controlPlaneHosts.map((member) => `${member.name}=https://${member.address}:${ETCD_PEER_PORT}`).join(',');
   return staticPod(
     'etcd',
-    `${release.imageRepository}/etcd-amd64:${release.etcdImageTag}`,
+    legacyImage(model, 'etcd', model.kubernetes.kubeadmImages.etcd),
     [
       'etcd',
       `--name=${host.name}`,
@@ -157,6 +162,7 @@ export const staticPodFile = defineArtifact<IPod>({
     'spec.kubernetes.networking.serviceSubnet',
     'spec.kubernetes.networking.podSubnet',
     'spec.kubernetes.apiServer.bindPort',
+    'spec.images',
   ],
   secretKeys: [],
   consumer: 'the kubelet, from /etc/kubernetes/manifests',

@@ -17,6 +17,7 @@ export {
   type KeepalivedConf,
 } from './keepalived';
 export { APISERVER_HEALTH_CHECK, balancesWithHaproxy, HAPROXY_CFG_PATH, haproxyCfgFile, type HaproxyCfg } from './haproxy';
+export { KUBE_VIP_IMAGE, NGINX_PROXY_IMAGE } from './images';
 export { KUBE_VIP_INIT_MANIFEST_PATH, KUBE_VIP_MANIFEST_PATH, kubeVipInitManifestFile, kubeVipManifestFile } from './kube-vip';
 export {
   NGINX_CONF_PATH,

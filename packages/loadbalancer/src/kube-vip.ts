@@ -1,4 +1,4 @@
-import { artifact, defineArtifact, hostFile, yamlDocuments, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { artifact, defineArtifact, hostFile, siteImage, yamlDocuments, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import { KUBE_VIP_IMAGE } from './images';
 
@@ -37,7 +37,7 @@ function kubeVipPod(model: ClusterModel, kubeconfig: 'admin.conf' | 'super-admin
       containers: [
         {
           name: 'kube-vip',
-          image: KUBE_VIP_IMAGE,
+          image: siteImage(model.images, KUBE_VIP_IMAGE),
           imagePullPolicy: 'IfNotPresent',
           args: ['manager'],
           env: [
@@ -83,6 +83,7 @@ export const kubeVipManifestFile = defineArtifact<IPod>({
     'spec.kubernetes.loadBalancer.provider',
     'spec.kubernetes.loadBalancer.interface',
     'spec.kubernetes.apiServer.bindPort',
+    'spec.images',
   ],
   secretKeys: [],
   consumer: 'the kubelet (static pod)',

@@ -1,6 +1,6 @@
 import { PER_NODE_PROXY_ADDRESS, perNodeProxyHosts } from '@clusterspec/kubernetes';
 import { createHash } from 'node:crypto';
-import { artifact, defineArtifact, hostFile, yamlDocuments, type Artifact, type ClusterModel, type SpecPath } from '@clusterspec/spec';
+import { artifact, defineArtifact, hostFile, siteImage, yamlDocuments, type Artifact, type ClusterModel, type SpecPath } from '@clusterspec/spec';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import { apiServerStream, renderApiServerStream, type ApiServerStream } from './apiserver-stream';
 import { NGINX_PROXY_IMAGE } from './images';
@@ -67,14 +67,14 @@ export const perNodeProxyManifestFile = defineArtifact<IPod>({
   description:
     "the static pod running the node's apiserver proxy on the host network, its folder mounted from the host (a replaced nginx.conf is seen), the digest of its nginx.conf as an annotation (a changed one recreates the pod)",
   where: 'nodes that are not control-plane hosts, per-node mode',
-  reads: CONF_READS,
+  reads: [...CONF_READS, 'spec.images'],
   secretKeys: [],
   consumer: 'the kubelet (static pod)',
   format: 'yaml',
   render: (pod) => yamlDocuments(pod),
 });
 
-function proxyPod(confText: string): IPod {
+function proxyPod(model: ClusterModel, confText: string): IPod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -90,7 +90,7 @@ function proxyPod(confText: string): IPod {
       containers: [
         {
           name: 'nginx-proxy',
-          image: NGINX_PROXY_IMAGE,
+          image: siteImage(model.images, NGINX_PROXY_IMAGE),
           imagePullPolicy: 'IfNotPresent',
           resources: { requests: { cpu: '25m', memory: '32Mi' } },
           livenessProbe: {
@@ -115,7 +115,7 @@ export function generatePerNodeProxy(model: ClusterModel): Artifact[] {
   const hosts = perNodeProxyHosts(model);
   if (hosts.length === 0) return [];
   const stream = apiServerStream(model, PER_NODE_PROXY_ADDRESS);
-  const pod = proxyPod(perNodeProxyConfFile.render(stream));
+  const pod = proxyPod(model, perNodeProxyConfFile.render(stream));
   return hosts.flatMap((host) => [
     artifact(perNodeProxyConfFile, hostFile(host, PER_NODE_PROXY_CONF_PATH), stream),
     artifact(perNodeProxyManifestFile, hostFile(host, PER_NODE_PROXY_MANIFEST_PATH), pod),

@@ -91,6 +91,9 @@ const CHANGES: Record<string, { readonly value: unknown; readonly prepare?: (doc
   '#/$defs/lint/properties/rules': { value: { 'dns-public-fallback': 'off' } },
   '#/$defs/taint/properties/value': { value: 'yes', prepare: (document) => (document.spec.hosts[1].taints = [{ key: 'dedicated', effect: 'NoSchedule' }]) },
   '#/properties/spec/properties/osFamily': { value: 'rhel' },
+  '#/$defs/harbor/properties/proxyCacheProjects': { value: ['dockerhub'] },
+  '#/$defs/images/properties/mirrors': { value: { 'docker.io': 'registry.example/dockerhub' } },
+  '#/$defs/images/properties/airgapped': { value: true },
 };
 
 /** Pointers of every default, except the empty objects that only hold defaulted properties. */

@@ -13,6 +13,7 @@ export * from './groups';
 export { closestMatch } from './suggest';
 export { clusterSchemaId, createSchemaCompiler } from './schema-compiler';
 export * from './model';
+export * from './images';
 export * from './net';
 export * from './secrets';
 export { LOAD_CHECKS, loadCheckTag, type LoadCheck } from './load-checks';

@@ -1,6 +1,6 @@
 import type { Endpoint, ServerURL } from './endpoint';
 import type { SourceLocation, FieldPath } from './errors';
-import type { ConsulRelease, ContainerdRelease, HarborRelease, KubernetesRelease } from './releases';
+import type { ConsulRelease, ContainerdRelease, HarborRelease, KubeadmImages, KubernetesRelease } from './releases';
 import type { Version } from './version';
 
 export type Role = 'control-plane' | 'worker' | 'apiserver-lb' | 'harbor' | 'consul-server' | 'consul-client' | 'ingress';
@@ -76,6 +76,8 @@ export interface KubernetesModel {
   readonly containerRuntime: ContainerRuntime;
   /** What this version decides (flow, kubeadm API, labels and taints), from the release table. */
   readonly release: KubernetesRelease;
+  /** The tags of the images kubeadm of this release pulls besides the control plane's (pause, etcd, DNS). */
+  readonly kubeadmImages: KubeadmImages;
   readonly controlPlaneEndpoint: Endpoint;
   readonly networking: {
     readonly serviceSubnet: string;
@@ -148,6 +150,8 @@ export interface HarborModel {
   readonly adminPassword: SecretRef;
   /** Where the nodes keep the CA certificate that signed Harbor's https certificate, when the spec names it. */
   readonly caFile?: string;
+  /** Projects created in Harbor as proxy caches, which images.mirrors may name. */
+  readonly proxyCacheProjects: readonly string[];
   /** Harbor 2.x: what every instance's ./prepare draws at random and must share (goharbor/harbor#21060). */
   readonly sharedSecrets: { readonly csrfKey: SecretRef; readonly coreSecret: SecretRef; readonly jobserviceSecret: SecretRef };
 }
@@ -200,6 +204,16 @@ export interface DockerModel {
   readonly registratorConsul?: Endpoint;
 }
 
+/** Where the site pulls its images from (spec.images); without registry and mirrors, from the public registries. */
+export interface ImagesModel {
+  /** host[:port][/path] replacing the registry of every image the site pulls. */
+  readonly registry?: string;
+  /** Per source registry host, the host[:port][/path] replacing it (before registry). */
+  readonly mirrors: Readonly<Record<string, string>>;
+  /** Whether a reference to a public registry is an error (lint public-registry). */
+  readonly airgapped: boolean;
+}
+
 export type Severity = 'error' | 'warning' | 'info';
 
 export interface LintSettings {
@@ -219,6 +233,7 @@ export interface ClusterModel {
   readonly docker?: DockerModel;
   /** containerd on every Kubernetes node, when it is the kubelet's runtime. */
   readonly containerd?: ContainerdModel;
+  readonly images: ImagesModel;
   /** Where packaged programs keep their files and which accounts they run as (spec.osFamily). */
   readonly osFamily: 'debian' | 'rhel';
   readonly lint: LintSettings;

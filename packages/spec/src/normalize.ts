@@ -9,7 +9,7 @@ import { cidrProblem, cidrsOverlap, cidrSize, cidrContains, nthAddress, parseCid
 import { ProblemList } from './problems';
 import { normalizeContainerRuntime } from './container-runtime';
 import type { RawSpec } from './raw-spec.generated';
-import { KUBERNETES_RELEASES } from './releases';
+import { KUBEADM_IMAGES, KUBERNETES_RELEASES, type KubeadmImages } from './releases';
 import { normalizeConsul, normalizeDocker, normalizeHarbor, resolveRelease, withRole } from './sections';
 import type { ParsedSource } from './source';
 
@@ -257,6 +257,9 @@ export function normalize(source: ParsedSource): ClusterModel {
   );
   const derived = checkNetworking(raw, problems);
   const { version, release } = resolveRelease(KUBERNETES_RELEASES, kubernetes.version, ['spec', 'kubernetes', 'version'], problems);
+  // Same supported ranges as KUBERNETES_RELEASES: a refused version is reported once, above.
+  const kubeadmImagesResolution = KUBEADM_IMAGES.resolve(version);
+  const kubeadmImages = ('release' in kubeadmImagesResolution ? kubeadmImagesResolution.release : undefined) as KubeadmImages;
   const kubeProxyServer =
     kubernetes.kubeProxy.server === undefined ? undefined : serverURL(kubernetes.kubeProxy.server, ['spec', 'kubernetes', 'kubeProxy', 'server'], problems);
   const certSANs = kubernetes.apiServer.certSANs;
@@ -294,6 +297,7 @@ export function normalize(source: ParsedSource): ClusterModel {
     kubernetes: {
       version,
       release,
+      kubeadmImages,
       containerRuntime: runtime,
       controlPlaneEndpoint,
       networking: {
@@ -329,6 +333,11 @@ export function normalize(source: ParsedSource): ClusterModel {
     consul,
     docker,
     ...(containerd ? { containerd } : {}),
+    images: {
+      ...(raw.spec.images.registry ? { registry: raw.spec.images.registry } : {}),
+      mirrors: raw.spec.images.mirrors,
+      airgapped: raw.spec.images.airgapped,
+    },
     osFamily: raw.spec.osFamily,
     lint: { rules: raw.spec.lint.rules },
     locate: source.locate,

@@ -87,6 +87,7 @@ export interface RawSpec {
     consul?: RawConsul;
     docker?: RawDocker;
     containerd?: RawContainerd;
+    images: RawImages;
     /**
      * The operating system family of the hosts, which decides where packaged programs keep their files and which account they run as: debian (Debian, Ubuntu: nginx's stream module in /usr/lib/nginx/modules, workers as www-data) or rhel (RHEL, Rocky, Alma, CentOS Stream: /usr/lib64/nginx/modules, workers as nginx, the HA guide's example OS). A balancer whose nginx.conf names the other family's module path does not start.
      */
@@ -332,7 +333,7 @@ export interface RawHarbor {
   };
   adminPassword: RawSecretRef;
   /**
-   * Absolute path, on every Kubernetes node, of the CA certificate that signed Harbor's https certificate; containerd's hosts.toml for Harbor names it (clusterspec never writes certificates: install it there). Default: ca.crt beside that hosts.toml, /etc/containerd/certs.d/<host[:port]>/ca.crt. Ignored for a plain-http Harbor.
+   * Absolute path, on every Kubernetes node and Docker host, of the CA certificate that signed Harbor's https certificate; containerd's hosts.toml for Harbor names it, and the deploy playbook copies it on every Docker host to /etc/docker/certs.d/<host[:port]>/ca.crt, the only place Docker reads a registry's CA (clusterspec never writes certificates: install it there). Default: ca.crt beside that hosts.toml, /etc/containerd/certs.d/<host[:port]>/ca.crt, on Docker hosts too. Ignored for a plain-http Harbor.
    */
   caFile?: string;
   /**
@@ -343,6 +344,12 @@ export interface RawHarbor {
     coreSecret: RawSecretRef;
     jobserviceSecret: RawSecretRef;
   };
+  /**
+   * Harbor projects created as proxy caches (Harbor's "Proxy Cache" option, which pulls through from an upstream registry endpoint on first use); images.mirrors may name them. clusterspec does not create projects: create them in Harbor's UI or API.
+   *
+   * Items: A Harbor project name.
+   */
+  proxyCacheProjects: string[];
 }
 /**
  * Consul cluster with registrator, consul-template and nginx ingress.
@@ -445,6 +452,28 @@ export interface RawContainerd {
   version?: RawVersion;
 }
 /**
+ * Where the site's nodes pull their container images from (kubespray's offline registry_host, RKE2's system-default-registry). Absent: from the public registries, as each program names them. See docs/images.md and `clusterspec images`.
+ */
+export interface RawImages {
+  /**
+   * Registry host[:port] and optional project path that replaces the registry of every image the site pulls: registry.k8s.io/kube-apiserver:v1.34.2 becomes <registry>/kube-apiserver:v1.34.2, ghcr.io/kube-vip/kube-vip:v1.0.1 becomes <registry>/kube-vip/kube-vip:v1.0.1 (the source's path is kept). Sets kubeadm's imageRepository, containerd's sandbox (pause) image, the static pods' and registrator's images. Harbor's own images are not rewritten: Harbor's offline installer loads them on the Harbor hosts. Fill it with the copy lines of `clusterspec images`.
+   */
+  registry?: string;
+  /**
+   * Per source registry, the registry (host[:port][/path]) that replaces it, before `registry`: e.g. a Harbor proxy-cache project per upstream (docker.io: registry.corp.example/dockerhub). A mirror on the spec's Harbor must name a project listed in harbor.proxyCacheProjects (lint harbor-proxy-cache).
+   */
+  mirrors: {
+    /**
+     * The registry (host[:port][/path]) that serves the source's images under the same paths.
+     */
+    [k: string]: string;
+  };
+  /**
+   * The site reaches no public registry: lint public-registry reports every image reference in the generated files that still names registry.k8s.io, k8s.gcr.io, gcr.io, docker.io, ghcr.io or quay.io (with `registry` set, none is left but Harbor's own images, which its offline installer brings).
+   */
+  airgapped: boolean;
+}
+/**
  * Linter settings for this site.
  */
 export interface RawLint {
@@ -528,6 +557,8 @@ export type SpecPath =
   | 'spec.harbor.loadBalancer.hosts'
   | 'spec.harbor.loadBalancer.hosts[]'
   | 'spec.harbor.loadBalancer.port'
+  | 'spec.harbor.proxyCacheProjects'
+  | 'spec.harbor.proxyCacheProjects[]'
   | 'spec.harbor.redis'
   | 'spec.harbor.redis.host'
   | 'spec.harbor.redis.password'
@@ -560,6 +591,10 @@ export type SpecPath =
   | 'spec.hosts[].taints[].effect'
   | 'spec.hosts[].taints[].key'
   | 'spec.hosts[].taints[].value'
+  | 'spec.images'
+  | 'spec.images.airgapped'
+  | 'spec.images.mirrors'
+  | 'spec.images.registry'
   | 'spec.kubernetes'
   | 'spec.kubernetes.apiServer'
   | 'spec.kubernetes.apiServer.bindPort'

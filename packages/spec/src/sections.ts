@@ -72,6 +72,7 @@ export function normalizeHarbor(raw: RawHarbor | undefined, hosts: readonly Host
     redis: raw.redis,
     adminPassword: raw.adminPassword,
     ...(raw.caFile !== undefined ? { caFile: raw.caFile } : {}),
+    proxyCacheProjects: raw.proxyCacheProjects,
     sharedSecrets: raw.sharedSecrets,
   };
 }

@@ -63,6 +63,11 @@ export const commands: readonly CommandEntry[] = [
     load: () => (require('./render') as typeof import('./render')).render,
   },
   {
+    name: 'images',
+    summary: 'images <spec...> [--format text|json]  every image the site pulls, per host, and the skopeo copy lines',
+    load: () => (require('./images') as typeof import('./images')).images,
+  },
+  {
     name: 'unpack',
     summary: 'unpack <archive...> [--out DIR]  write the sites of generate --archive files into DIR/<cluster>/',
     load: () => (require('./unpack') as typeof import('./unpack')).unpack,

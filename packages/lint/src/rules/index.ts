@@ -24,10 +24,13 @@ import { endpointIsServiceName } from './endpoint-is-service-name';
 import { endpointUnreachable } from './endpoint-unreachable';
 import { fleetCollision } from './fleet-collision';
 import { harborEndpoint } from './harbor-endpoint';
+import { harborProxyCache } from './harbor-proxy-cache';
+import { imageRegistry } from './image-registry';
 import { harborSharedState } from './harbor-shared-state';
 import { lbProxyTimeout } from './lb-proxy-timeout';
 import { podSubnet } from './pod-subnet';
 import { portConflict } from './port-conflict';
+import { publicRegistry } from './public-registry';
 import { registryTrust } from './registry-trust';
 import { registratorAgent } from './registrator-agent';
 import { registratorRemoteAgent } from './registrator-remote-agent';
@@ -68,6 +71,9 @@ export const rules: readonly LintRule[] = [
   harborSharedState,
   harborEndpoint,
   registryTrust,
+  publicRegistry,
+  imageRegistry,
+  harborProxyCache,
   containerRuntime,
   serviceName,
   registratorAgent,

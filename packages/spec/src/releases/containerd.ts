@@ -8,6 +8,11 @@ export interface ContainerdRelease {
   readonly registryTable: readonly string[];
   /** Key path of the runc runtime's table (its `options` hold `SystemdCgroup`). */
   readonly runcTable: readonly string[];
+  /**
+   * Key path of the sandbox (pause) image: `sandbox_image` of the CRI plugin in config version 2,
+   * `pinned_images.sandbox` of the images plugin in version 3 (containerd docs/cri/config.md of each release).
+   */
+  readonly sandboxImageKey: readonly string[];
 }
 
 /**
@@ -24,6 +29,7 @@ export const CONTAINERD_RELEASES = releaseTable<ContainerdRelease>({
       configVersion: 2,
       registryTable: ['plugins', 'io.containerd.grpc.v1.cri', 'registry'],
       runcTable: ['plugins', 'io.containerd.grpc.v1.cri', 'containerd', 'runtimes', 'runc'],
+      sandboxImageKey: ['plugins', 'io.containerd.grpc.v1.cri', 'sandbox_image'],
     },
     {
       since: [2, 0],
@@ -31,6 +37,7 @@ export const CONTAINERD_RELEASES = releaseTable<ContainerdRelease>({
       configVersion: 3,
       registryTable: ['plugins', 'io.containerd.cri.v1.images', 'registry'],
       runcTable: ['plugins', 'io.containerd.cri.v1.runtime', 'containerd', 'runtimes', 'runc'],
+      sandboxImageKey: ['plugins', 'io.containerd.cri.v1.images', 'pinned_images', 'sandbox'],
     },
   ],
   supported: [{ from: [1, 5], to: [2, 2] }],

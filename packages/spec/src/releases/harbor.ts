@@ -13,6 +13,13 @@ export interface HarborRelease {
   readonly layout: 'cfg' | 'yml';
   /** 1.1: image tags of docker-compose.yml (the installer's Makefile pins registry and nginx). */
   readonly images?: { readonly registry: string; readonly nginx: string };
+  /**
+   * 2.x: the goharbor/* images (tag v<version>) that ./install.sh starts without optional components, as
+   * ./prepare writes them into docker-compose.yml (make/photon/prepare/templates/docker_compose); the offline
+   * installer's harbor.v<version>.tar.gz holds them. harbor-db only with the embedded database (redis is always
+   * the spec's external one).
+   */
+  readonly installerImages?: readonly string[];
   /** 2.x: `_version` of that release's harbor.yml.tmpl (the migrator reads it). */
   readonly configVersion?: string;
   /** 2.0 gave external_redis a separate `port`; 2.1 on, `host` is host:port. */
@@ -87,6 +94,17 @@ export const HARBOR_RELEASES = releaseTable<HarborRelease>({
       why: 'v2.0.0: harbor.yml with external_database and external_redis (host and port apart); Clair and ChartMuseum optional',
       layout: 'yml',
       images: undefined,
+      installerImages: [
+        'prepare',
+        'harbor-log',
+        'registry-photon',
+        'harbor-registryctl',
+        'harbor-core',
+        'harbor-portal',
+        'harbor-jobservice',
+        'nginx-photon',
+        'harbor-db',
+      ],
       configVersion: '2.0.0',
       redisHostWithPort: false,
       redisDbIndexes: { registry_db_index: 1, jobservice_db_index: 2, chartmuseum_db_index: 3, clair_db_index: 4, trivy_db_index: 5, idle_timeout_seconds: 30 },

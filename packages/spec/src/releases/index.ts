@@ -4,3 +4,4 @@ export * from './harbor';
 export * from './consul';
 export * from './containerd';
 export * from './upgrade';
+export * from './kubeadm-images';

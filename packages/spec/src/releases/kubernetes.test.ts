@@ -1,4 +1,5 @@
 import { parseVersion } from '../version';
+import { KUBEADM_IMAGES } from './kubeadm-images';
 import { KUBERNETES_RELEASES } from './kubernetes';
 import { resolved } from '../../../../tests/support/releases';
 
@@ -98,8 +99,16 @@ describe('KUBERNETES_RELEASES', () => {
 
   it('ignores the patch level and compares minors numerically (1.100 is after 1.34)', () => {
     expect(resolved(KUBERNETES_RELEASES, '1.30.14')).toEqual(release('1.30'));
-    expect(resolved(KUBERNETES_RELEASES, '1.6.2').etcdImageTag).toBe('3.0.17');
+    expect(resolved(KUBEADM_IMAGES, '1.6.2').etcd).toBe('3.0.17');
     expect(KUBERNETES_RELEASES.resolve(parseVersion('1.100.0'))).toHaveProperty('refusal');
+  });
+
+  it('has one kubeadm image row per supported minor, with the pause image kubeadm pins', () => {
+    const minors = [6, ...Array.from({ length: 20 }, (_, index) => 15 + index)];
+    expect(KUBEADM_IMAGES.rows.map((row) => row.since.join('.'))).toEqual(minors.map((minor) => `1.${minor}`));
+    expect(resolved(KUBEADM_IMAGES, '1.34.2')).toMatchObject({ pause: '3.10.1', coredns: 'v1.12.1', corednsPath: 'coredns/coredns', etcd: '3.6.4-0' });
+    expect(resolved(KUBEADM_IMAGES, '1.20.15')).toMatchObject({ pause: '3.2', coredns: '1.7.0', corednsPath: 'coredns' });
+    expect(resolved(KUBEADM_IMAGES, '1.6.2')).toMatchObject({ pause: '3.0', archSuffix: '-amd64' });
   });
 
   it.each(['1.0.0', '1.5.9', '1.7.0', '1.14.10'])('%s is refused: between the legacy and kubeadm flows, or older', (version) => {

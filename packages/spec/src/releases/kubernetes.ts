@@ -9,9 +9,8 @@ export interface KubernetesRelease {
   readonly kubeadmApiVersion?: KubeadmApiVersion;
   /** v1beta4 turned extraArgs maps into name/value lists. */
   readonly extraArgsAsList: boolean;
+  /** The repository kubeadm pulls its images from by default (imageRepository); the tags are in KUBEADM_IMAGES. */
   readonly imageRepository: string;
-  /** etcd image tag kubeadm of that release used (legacy flow only). */
-  readonly etcdImageTag?: string;
   /** Labels kubeadm puts on control-plane nodes. */
   readonly controlPlaneLabels: readonly string[];
   /** Taint keys kubeadm puts on control-plane nodes (effect NoSchedule). */
@@ -94,7 +93,6 @@ export const KUBERNETES_RELEASES = releaseTable<KubernetesRelease>({
       flow: 'legacy',
       extraArgsAsList: false,
       imageRepository: 'gcr.io/google_containers',
-      etcdImageTag: '3.0.17',
       controlPlaneLabels: [MASTER],
       controlPlaneTaints: [MASTER],
       kubeadmCgroupDriverDefault: 'cgroupfs',
@@ -114,7 +112,6 @@ export const KUBERNETES_RELEASES = releaseTable<KubernetesRelease>({
       flow: 'kubeadm',
       kubeadmApiVersion: 'kubeadm.k8s.io/v1beta2',
       imageRepository: 'k8s.gcr.io',
-      etcdImageTag: undefined,
       certificateValiditySettable: false,
       upgradeMinors: 1,
     },
