@@ -20,6 +20,7 @@ export * from './releases';
 export { runsConsulAgent } from './sections';
 export { defaultContainerRuntime } from './container-runtime';
 export { MAX_SPEC_BYTES, parseSource, type ParsedSource } from './source';
+export * from './migrations';
 
 /**
  * The one validation phase: parses, validates against the schema, normalises with the cross-field checks,

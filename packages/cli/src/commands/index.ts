@@ -34,7 +34,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: 'init',
-    summary: 'init [--name N] [--out FILE] …    write a commented starter spec (asks on a terminal)',
+    summary: 'init [--out FILE | --repo DIR] …  write a commented starter spec, or a sites repository around one (asks on a terminal)',
     load: () => (require('./init') as typeof import('./init')).init,
   },
   {
@@ -56,6 +56,11 @@ export const commands: readonly CommandEntry[] = [
     name: 'render',
     summary: 'render <spec> (--host H | --all) --to DIR  write deployable files with every secret filled in',
     load: () => (require('./render') as typeof import('./render')).render,
+  },
+  {
+    name: 'migrate',
+    summary: 'migrate <spec...> [--check]     rewrite specs of an older shape (apiVersion) into the current one',
+    load: () => (require('./migrate') as typeof import('./migrate')).migrate,
   },
   {
     name: 'unpack',
