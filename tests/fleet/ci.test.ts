@@ -14,7 +14,7 @@ import { sarifValidator } from '../support/sarif';
 import { deadline } from '../support/deadline';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script without type declarations, typed here
-const ci = require('../../packages/nx/fleet-ci.js') as {
+const ci = require('@clusterspec/nx/fleet-ci') as {
   shards(projects: string[], count: number): { shard: number; projects: string }[];
   mergeSarif(logs: unknown[]): { runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; ruleIndex: number }[] }[] };
 };

@@ -17,7 +17,7 @@ import { deadline } from '../support/deadline';
 jest.setTimeout(deadline(180000));
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the plugin is plain CommonJS, typed here
-const executor = require('../../packages/nx/executor.js') as {
+const executor = require('@clusterspec/nx/executor') as {
   argvOf(options: Record<string, string>, workspaceRoot: string): string[];
   runOrder(taskGraph: { tasks: Record<string, unknown>; dependencies: Record<string, string[]> }, inputs: Record<string, { command: string }>): string[];
 };

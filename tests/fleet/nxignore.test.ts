@@ -15,7 +15,7 @@ import { deadline } from '../support/deadline';
 jest.setTimeout(deadline(300000));
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the plugin is plain CommonJS, typed here
-const plugin = require('../../packages/nx/index.js') as {
+const plugin = require('@clusterspec/nx') as {
   OUT: string;
   ignoresOut(nxignore: string): boolean;
   createNodes: [

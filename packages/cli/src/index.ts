@@ -8,6 +8,7 @@ export { answersFrom, promptReader, runInit, type Ask } from './commands/init';
 export { artifactTable, withArtifactTable } from './artifact-table';
 export { ARTIFACT_DESCRIPTORS, GENERATORS, generateArtifacts, generateArtifactsFor, generateSite } from './generate';
 export { INIT_DEFAULTS, initData, initYaml, type InitAnswers } from './init-spec';
+export { NX_VERSION, repoFiles, type RepoFile, type RepoOptions } from './init-repo';
 export { diffLines, unifiedDiff } from './line-diff';
 export { loadAll, SITE_CHECKS } from './load';
 export { main } from './main';
