@@ -105,6 +105,30 @@ describe('clusterspec installed into a sites repository of its own', () => {
     expect(dryRun.output).toMatch(/\+ @clusterspec\/nx@/);
   });
 
+  it('installs from a git URL too: a repository holding the packed package (a release tag)', () => {
+    // What a release would push: the tarball's contents committed and tagged (npm cannot install a package from a
+    // folder of a monorepo, and the CLI's runtime/ is build output, never committed here).
+    const release = join(scratch, 'release-cli');
+    mkdirSync(release);
+    ok('tar', ['-xzf', tarball('cli'), '--strip-components=1', '-C', release], scratch);
+    ok('git', ['init', '-q', release], scratch);
+    ok('git', ['add', '-A'], release);
+    ok('git', ['commit', '-q', '-m', `@clusterspec/cli ${VERSION}`], release);
+    ok('git', ['tag', `v${VERSION}`], release);
+    const commit = ok('git', ['rev-parse', 'HEAD'], release).split('\n')[1];
+    const consumer = join(scratch, 'from-git');
+    mkdirSync(consumer);
+    const url = `git+file://${release}`;
+    writeFileSync(
+      join(consumer, 'package.json'),
+      `${JSON.stringify({ name: 'from-git', version: '0.0.0', private: true, devDependencies: { '@clusterspec/cli': `${url}#v${VERSION}` } })}\n`,
+    );
+    writeOfflineLock(consumer, { '@clusterspec/cli': { tarball: tarball('cli'), resolved: `${url}#${commit}` } });
+    timed('install @clusterspec/cli from a git URL (npm ci --offline)', () => ok('npm', ['ci', '--offline', '--no-audit', '--no-fund'], consumer));
+    expect(ok('npx', ['--no-install', 'clusterspec', '--version'], consumer)).toContain(`clusterspec ${VERSION}`);
+    expect(ok('npx', ['--no-install', 'clusterspec', 'explain', 'etcd-quorum'], consumer)).toContain('# `etcd-quorum`');
+  });
+
   it('scaffolds, installs offline, generates, lints, checks, commits through the hook and renders one site', () => {
     // The CLI from its tarball alone, as `npx @clusterspec/cli init --repo` would run it from a registry.
     const tool = join(scratch, 'tool');

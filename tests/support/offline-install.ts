@@ -30,11 +30,15 @@ function packedManifest(tarball: string): LockEntry & { name: string; bin?: unkn
   return JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' })) as LockEntry & { name: string };
 }
 
+/** A packed package: its .tgz, and where the lock says it comes from when not that file (a git URL with its commit). */
+export type Packed = string | { readonly tarball: string; readonly resolved: string };
+
 /**
  * Writes `repo`/package-lock.json for the dependencies of `repo`/package.json: `tarballs` (name → absolute path of a
- * packed .tgz) as given, every other package as the workspace's lock has it. Returns how many packages it lists.
+ * packed .tgz, or that and a git URL) as given, every other package as the workspace's lock has it. Returns how many
+ * packages it lists.
  */
-export function writeOfflineLock(repo: string, tarballs: Readonly<Record<string, string>>): number {
+export function writeOfflineLock(repo: string, tarballs: Readonly<Record<string, Packed>>): number {
   const source = (JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> }).packages;
   const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
     name: string;
@@ -48,13 +52,16 @@ export function writeOfflineLock(repo: string, tarballs: Readonly<Record<string,
   const pending: string[] = [];
   for (const name of Object.keys({ ...manifest.dependencies, ...manifest.devDependencies })) {
     const path = `node_modules/${name}`;
-    const tarball = tarballs[name];
-    if (tarball) {
+    const given = tarballs[name];
+    if (given) {
+      const tarball = typeof given === 'string' ? given : given.tarball;
       const packed = packedManifest(tarball);
       packages[path] = {
         version: packed.version,
-        resolved: `file:${relative(repo, tarball)}`,
-        integrity: `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`,
+        // A git dependency has no integrity: npm checks out the commit the URL names.
+        ...(typeof given === 'string'
+          ? { resolved: `file:${relative(repo, tarball)}`, integrity: `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}` }
+          : { resolved: given.resolved }),
         dev: true,
         ...Object.fromEntries(['license', 'dependencies', 'peerDependencies', 'bin', 'engines'].flatMap((key) => (packed[key] ? [[key, packed[key]]] : []))),
       };

@@ -18,7 +18,9 @@
 // This repository loads the same files (its Nx executor requires '@clusterspec/cli', its hook runs the bin).
 //
 //   node packages/cli/scripts/package-runtime.js           (re)write runtime/
-//   node packages/cli/scripts/package-runtime.js --check   only say whether runtime/ is complete (npm pack's prepack)
+//   node packages/cli/scripts/package-runtime.js --check   only say whether runtime/ is complete (scripts/test.sh, before
+//                                                          npm pack; not a prepack script, which would make npm build a
+//                                                          git install of the package from its devDependencies)
 const { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync } = require('node:fs');
 const { join } = require('node:path');
 
