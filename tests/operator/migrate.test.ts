@@ -75,7 +75,9 @@ describe('clusterspec migrate', () => {
       expect((await cli(['validate', toml])).code).toBe(0);
       const refused = await cli(['migrate', toml]);
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toContain(`${toml}: apiVersion clusterspec/v1alpha0: migrate rewrites YAML specs only`);
+      expect(refused.stderr).toContain(
+        `${toml}: apiVersion clusterspec/v1alpha0: migrate rewrites YAML specs only; this one still loads (older shapes are read as the current one), but edit it by hand: spec.kubernetes.loadBalancer.idleTimeout → proxyTimeout; apiVersion = "${CURRENT}"`,
+      );
     } finally {
       (MIGRATIONS as Migration[]).splice((MIGRATIONS as Migration[]).indexOf(made), 1);
     }

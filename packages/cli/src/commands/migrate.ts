@@ -1,5 +1,5 @@
-import { currentApiVersion, MigrationProblem, migrateYamlText, parseSource } from '@clusterspec/spec';
-import { readFileSync, statSync, chmodSync } from 'node:fs';
+import { currentApiVersion, MigrationProblem, migrateYamlText, migrationChain, parseSource } from '@clusterspec/spec';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type Command } from '../command';
 import { loadAll, STDIN_ARGUMENT } from '../load';
@@ -16,8 +16,11 @@ function migrateOne(file: string): { text?: string; report: string } {
   if (file.endsWith('.toml')) {
     const version = TOML_API_VERSION.exec(text)?.[1];
     if (version === current) return { report: `${file}: ${current}, the current shape; nothing to do` };
+    const renames = (version === undefined ? undefined : migrationChain(version))?.flatMap((migration) =>
+      migration.renames.map((rename) => `${rename.path.join('.')} → ${rename.to}`),
+    );
     throw new UsageError(
-      `${file}: apiVersion ${version ?? '(none)'}: migrate rewrites YAML specs only; this one still loads (older shapes are read as the current one), but rename its fields by hand (docs/packaging.md)`,
+      `${file}: apiVersion ${version ?? '(none)'}: migrate rewrites YAML specs only; this one still loads (older shapes are read as the current one), but edit it by hand: ${[...(renames ?? []), `apiVersion = "${current}"`].join('; ')}`,
     );
   }
   let migration;
