@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
-import { NX_VERSION } from '@clusterspec/cli';
+import { NX_VERSION, runInitRepo } from '@clusterspec/cli';
 import { cli } from '../support/cli';
 import { ROOT } from '../support/fixtures';
 
@@ -102,6 +102,32 @@ describe('clusterspec init --repo', () => {
       '@clusterspec/cli': 'file:../clusterspec-cli-0.1.0.tgz',
       '@clusterspec/nx': 'git+https://git.example.invalid/clusterspec-nx.git#v0.1.0',
     });
+  });
+
+  it("asks init's questions on a terminal, all but where to write the spec", async () => {
+    const asked: string[] = [];
+    const answers: Record<string, string> = { 'Cluster name': 'north', 'Worker hosts': '4' };
+    const err: string[] = [];
+    const code = await runInitRepo(
+      { repo: join(scratch, 'asked') },
+      { out: () => undefined, err: (text) => err.push(text), colour: false },
+      (question, fallback) => {
+        asked.push(question);
+        return Promise.resolve(answers[question] ?? fallback);
+      },
+    );
+    expect(code).toBe(0);
+    expect(asked).toEqual([
+      'Cluster name',
+      'Control-plane hosts (3, 5 or 7)',
+      'Worker hosts',
+      'Load balancer hosts (comma-separated)',
+      'Harbor instances (0 for none)',
+      'Consul servers (0, 3 or 5)',
+      'Kubernetes version',
+    ]);
+    expect(readFileSync(join(scratch, 'asked/sites/north/cluster.yaml'), 'utf8')).toMatch(/name: worker-4\n/);
+    expect(existsSync(join(scratch, 'asked/out/north/topology.svg'))).toBe(true);
   });
 
   it('--fleet: the sharded fleet workflow of docs/ci/fleet.yml, and out/ in .nxignore as the plugin reads it', async () => {

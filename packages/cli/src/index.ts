@@ -4,7 +4,7 @@
  * so nothing here slows its start.
  */
 export { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, UsageError, type Command, type Io } from './command';
-export { answersFrom, promptReader, runInit, type Ask } from './commands/init';
+export { answersFrom, promptReader, runInit, runInitRepo, type Ask } from './commands/init';
 export { artifactTable, withArtifactTable } from './artifact-table';
 export { ARTIFACT_DESCRIPTORS, GENERATORS, generateArtifacts, generateArtifactsFor, generateSite } from './generate';
 export { INIT_DEFAULTS, initData, initYaml, type InitAnswers } from './init-spec';
