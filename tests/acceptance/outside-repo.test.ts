@@ -166,6 +166,14 @@ describe('clusterspec installed into a sites repository of its own', () => {
     expect(ok('git', ['config', 'core.hooksPath'], repo).split('\n')[1]).toBe('.githooks');
     expect(existsSync(join(repo, 'node_modules/@clusterspec/spec'))).toBe(false);
 
+    // The plugin's init generator (what `nx add @clusterspec/nx` runs after installing it) registers it as init --repo did.
+    const nxJson = readFileSync(join(repo, 'nx.json'), 'utf8');
+    const registered = (JSON.parse(nxJson) as { plugins: unknown[] }).plugins;
+    writeFileSync(join(repo, 'nx.json'), `${JSON.stringify({ ...(JSON.parse(nxJson) as object), plugins: [] }, null, 2)}\n`);
+    npx(['nx', 'g', '@clusterspec/nx:init', '--no-interactive']);
+    expect((JSON.parse(readFileSync(join(repo, 'nx.json'), 'utf8')) as { plugins: unknown[] }).plugins).toEqual(registered);
+    writeFileSync(join(repo, 'nx.json'), nxJson);
+
     const nx = npx(['nx', 'run-many', '-t', 'generate', 'lint', 'check'], 300_000);
     expect(nx).toMatch(/Successfully ran targets generate, lint, check for 2 projects/);
     expect(nx).toContain('@clusterspec/nx:clusterspec');
