@@ -37,7 +37,8 @@ describe('clusterspec installed into a sites repository of its own', () => {
   const gitconfig = join(scratch, 'gitconfig');
   const packs = join(scratch, 'packs');
   const repo = join(scratch, 'sites');
-  const env = environment(gitconfig);
+  // Nx's cache inside the scratch repository, not under ~/.nx where it would outlive the test.
+  const env = { ...environment(gitconfig), NX_CACHE_DIRECTORY: join(repo, '.nx/cache') };
   const timings: string[] = [];
 
   /** One step, bounded; its output with the command line when it fails. */
