@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 'use strict';
-// Writes the README's "What it makes" table from the descriptors every generator package exports (run
-// after `npm run build`). tests/operator/artifacts.test.ts fails when the README's table is stale.
+// Writes the artifact table of docs/artifacts.md from the descriptors every generator package exports (run
+// after `npm run build`). tests/operator/artifacts.test.ts fails when the committed table is stale.
 const { readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const ROOT = join(__dirname, '..');
-const README = join(ROOT, 'README.md');
-const { ARTIFACT_DESCRIPTORS } = require(join(ROOT, 'packages/cli/dist/generate.js'));
+const PAGE = join(ROOT, 'docs/artifacts.md');
+const { ARTIFACT_DESCRIPTORS } = require(join(ROOT, 'packages/generators/dist/index.js'));
 const { withArtifactTable } = require(join(ROOT, 'packages/cli/dist/artifact-table.js'));
 
-writeFileSync(README, withArtifactTable(readFileSync(README, 'utf8'), ARTIFACT_DESCRIPTORS));
+writeFileSync(PAGE, withArtifactTable(readFileSync(PAGE, 'utf8'), ARTIFACT_DESCRIPTORS));

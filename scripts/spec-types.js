@@ -43,15 +43,61 @@ function defaultedSchema(schema) {
   return copy;
 }
 
+/**
+ * Every field of the spec as a dotted path, in the form descriptors' `reads` write them: `spec.hosts[].name`,
+ * `[]` for the items of a list (`spec.docker.dns[]` too), a map (labels, lint.rules) ending at its own name.
+ * Definitions are followed through $ref, and every branch of oneOf/anyOf/if-then-else adds its fields.
+ */
+function specPaths(schema) {
+  const paths = new Set();
+  const resolve = (node) =>
+    node && node.$ref
+      ? resolve(
+          node.$ref
+            .split('/')
+            .slice(1)
+            .reduce((parent, key) => parent[key], schema),
+        )
+      : node;
+  const visit = (raw, path, depth) => {
+    const node = resolve(raw);
+    if (!node || typeof node !== 'object' || depth > 20) return;
+    for (const key of ['oneOf', 'anyOf', 'allOf']) for (const branch of node[key] ?? []) visit(branch, path, depth + 1);
+    for (const key of ['if', 'then', 'else']) if (node[key]) visit(node[key], path, depth + 1);
+    for (const [name, child] of Object.entries(node.properties ?? {})) {
+      const childPath = path === '' ? name : `${path}.${name}`;
+      paths.add(childPath);
+      visit(child, childPath, depth + 1);
+    }
+    if (node.items && path !== '') {
+      paths.add(`${path}[]`);
+      visit(node.items, `${path}[]`, depth + 1);
+    }
+  };
+  visit(schema, '', 0);
+  return [...paths].sort();
+}
+
 async function renderSpecTypes(schema) {
   const { compile } = require('json-schema-to-typescript');
   const banner = '/* Generated from schemas/cluster.schema.json by scripts/spec-types.js (`npm run types`); do not edit. */';
-  return compile(defaultedSchema(schema), 'RawSpec', {
+  const types = await compile(defaultedSchema(schema), 'RawSpec', {
     bannerComment: banner,
     additionalProperties: false,
     unreachableDefinitions: false,
     style: { printWidth: 160, singleQuote: true },
   });
+  const union = specPaths(schema)
+    .map((path) => `  | '${path}'`)
+    .join('\n');
+  return `${types}
+/**
+ * Every field of the spec as a dotted path, \`[]\` for the items of a list (e.g. 'spec.hosts[].name'): what a
+ * descriptor's \`reads\` names, so that tsc refuses a path the schema does not have.
+ */
+export type SpecPath =
+${union};
+`;
 }
 
 if (require.main === module) {
@@ -68,4 +114,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { renderSpecTypes, SCHEMA, OUTPUT };
+module.exports = { renderSpecTypes, specPaths, SCHEMA, OUTPUT };

@@ -167,7 +167,7 @@ describe('architecture: the packages', () => {
 
   it('finds the workspace packages, analysis among them', () => {
     expect(all.map((workspace) => workspace.name)).toEqual(
-      expect.arrayContaining(['@clusterspec/analysis', '@clusterspec/lint', '@clusterspec/topology', '@clusterspec/cli']),
+      expect.arrayContaining(['@clusterspec/analysis', '@clusterspec/generators', '@clusterspec/lint', '@clusterspec/topology', '@clusterspec/cli']),
     );
   });
 
@@ -188,6 +188,65 @@ describe('architecture: the packages', () => {
       .filter((file) => !isTest(file))
       .flatMap((file) => importsOf(readFileSync(file, 'utf8')));
     expect(imported).not.toContain('@clusterspec/lint');
+  });
+
+  // The CLI is the top of the graph: a package's test that imports it tests through it (and is rebuilt with it).
+  // Generate through @clusterspec/generators, lint rules through @clusterspec/lint/testing; what needs the CLI
+  // itself (its commands, secrets filling, init) is tested under tests/.
+  it('no package test imports the CLI', () => {
+    const tests = sourceFiles(PACKAGES_DIR).filter((file) => file.split(sep).includes('src') && isTest(file));
+    expect(tests.length).toBeGreaterThan(50);
+    const offenders = tests.filter((file) => importsOf(readFileSync(file, 'utf8')).some((specifier) => packageName(specifier) === `${SCOPE}cli`));
+    expect(offenders.map((file) => relative(ROOT, file))).toEqual([]);
+  });
+
+  // The one list of generators sits below every package that generates: the CLI and the linter (its RuleTester)
+  // import it, and it imports neither, so a rule test or a generator test never loads the CLI.
+  it('generators sits below cli and lint in the import order', () => {
+    // A bundled package (cli) builds on the others through devDependencies.
+    const graph = new Map(
+      all.map((workspace) => [workspace.name, [...workspace.dependencies, ...workspace.devDependencies].filter((name) => byName.has(name))]),
+    );
+    const reaches = (from: string, to: string): boolean => {
+      const seen = new Set<string>();
+      const queue = [from];
+      while (queue.length > 0) {
+        for (const next of graph.get(queue.shift()!) ?? []) {
+          if (next === to) return true;
+          if (seen.has(next)) continue;
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+      return false;
+    };
+    expect(byName.get(`${SCOPE}cli`)!.devDependencies).toContain(`${SCOPE}generators`);
+    expect(byName.get(`${SCOPE}lint`)!.dependencies).toContain(`${SCOPE}generators`);
+    expect(reaches(`${SCOPE}generators`, `${SCOPE}cli`)).toBe(false);
+    expect(reaches(`${SCOPE}generators`, `${SCOPE}lint`)).toBe(false);
+    // Every generator package is below it, in its list.
+    for (const name of ['consul', 'containerd', 'deploy', 'harbor', 'host', 'kubernetes', 'loadbalancer', 'pki', 'topology']) {
+      expect(reaches(`${SCOPE}generators`, `${SCOPE}${name}`)).toBe(true);
+    }
+  });
+
+  // The RuleTester reads fixtures and runs under Jest: only its test entry (@clusterspec/lint/testing) exports
+  // it, which no source of any package imports.
+  it("only tests import @clusterspec/lint/testing; the linter's index does not export the RuleTester", () => {
+    const sources = sourceFiles(PACKAGES_DIR).filter((file) => file.split(sep).includes('src') && !isTest(file));
+    const importers = sources.filter((file) => importsOf(readFileSync(file, 'utf8')).some((specifier) => specifier === `${SCOPE}lint/testing`));
+    expect(importers.map((file) => relative(ROOT, file))).toEqual([]);
+    const index = importsOf(readFileSync(join(PACKAGES_DIR, 'lint', 'src', 'index.ts'), 'utf8'));
+    expect(index).not.toContain('./rule-tester');
+    expect(index).not.toContain('./testing');
+  });
+
+  // One RuleTester: every rule's test takes it from the linter's test entry (tests/support has none any more).
+  it('every rule test imports the RuleTester from @clusterspec/lint/testing', () => {
+    const ruleTests = sourceFiles(join(PACKAGES_DIR, 'lint', 'src', 'rules')).filter(isTest);
+    expect(ruleTests.length).toBeGreaterThan(35);
+    const others = ruleTests.filter((file) => !importsOf(readFileSync(file, 'utf8')).includes(`${SCOPE}lint/testing`));
+    expect(others.map((file) => relative(ROOT, file))).toEqual([]);
   });
 
   it.each(all.map((workspace) => workspace.dir))('packages/%s: package.json and tsconfig references name exactly what its sources import', (dir) => {

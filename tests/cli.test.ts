@@ -3,7 +3,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSpec } from '@clusterspec/spec';
-import { generateSite } from '@clusterspec/cli';
+import { generateSite } from '@clusterspec/generators';
 import { cli as runCli } from './support/cli';
 import { ROOT } from './support/fixtures';
 import { deadline } from './support/deadline';

@@ -2,7 +2,8 @@ import { loadSpec } from '@clusterspec/spec';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateArtifacts, generateSite, listFiles, writeArtifacts } from '@clusterspec/cli';
+import { listFiles, writeArtifacts } from '@clusterspec/cli';
+import { generateArtifacts, generateSite } from '@clusterspec/generators';
 import { fixtureSpecs, ROOT } from './support/fixtures';
 
 /** out/ is committed: a fresh generation of every fixture must reproduce it byte for byte. */

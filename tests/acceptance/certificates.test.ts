@@ -20,7 +20,7 @@ import { loadSpec, SpecError, type Artifact, type ClusterModel, type Host } from
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { generateArtifacts } from '@clusterspec/cli';
+import { generateArtifacts } from '@clusterspec/generators';
 import { apiServerClients, apiServerCertificates, apiServerRoutes, certificateCovers, describeRoute, resolveName } from '@clusterspec/analysis';
 import { ROOT } from '../support/fixtures';
 import { certificateSans, makeCA, openssl, planSans, runSignScript, signFromPlan, verifyFor, writeArtifacts, type VerifyVerdict } from '../support/pki';

@@ -11,7 +11,7 @@
  * certs apiserver --config`, restart the apiserver. The certificate that comes out must carry the new name; the
  * same blocks without the first step give one without it (the bug this replaces).
  */
-import { generateArtifacts } from '@clusterspec/cli';
+import { generateArtifacts } from '@clusterspec/generators';
 import { KUBEADM_CONFIG_PATH } from '@clusterspec/kubernetes';
 import { apiServerCertificate } from '@clusterspec/pki';
 import { loadSpec } from '@clusterspec/spec';

@@ -21,7 +21,7 @@ import { createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { generateArtifacts } from '@clusterspec/cli';
+import { generateArtifacts } from '@clusterspec/generators';
 import { ROOT } from '../support/fixtures';
 import { makeCA } from '../support/pki';
 import { artifactsMatching } from '../support/generated-sites';

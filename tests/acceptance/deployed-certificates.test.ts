@@ -17,7 +17,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { generateArtifacts } from '@clusterspec/cli';
+import { generateArtifacts } from '@clusterspec/generators';
 import { cli } from '../support/cli';
 import { ROOT } from '../support/fixtures';
 import { makeCA, openssl, runSignScript, subjectAltNameOf, writeArtifacts } from '../support/pki';
@@ -319,9 +319,7 @@ describe('lint --certs over the seed, certificates made with openssl', () => {
     expect(results[1].stderr).toBe(
       `clusterspec lint: ${stranger}/hosts/nowhere: ${SEED} has no host "nowhere"; name each folder under hosts/ after a host of the spec`,
     );
-    expect(results[2].stderr).toBe(
-      `clusterspec lint: --certs ${join(work, 'absent')}: no such folder; collect the certificates first (README, "Certificates over time")`,
-    );
+    expect(results[2].stderr).toBe(`clusterspec lint: --certs ${join(work, 'absent')}: no such folder; collect the certificates first (docs/certificates.md)`);
     expect(results.every((result) => result.stdout === '')).toBe(true);
   });
 });

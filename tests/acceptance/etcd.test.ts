@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { generateArtifacts } from '@clusterspec/cli';
+import { generateArtifacts } from '@clusterspec/generators';
 import { ROOT } from '../support/fixtures';
 import { makeCA, runSignScript, writeArtifacts } from '../support/pki';
 import { deadline } from '../support/deadline';

@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { parseAllDocuments } from 'yaml';
-import { generateArtifacts } from '@clusterspec/cli';
+import { generateArtifacts } from '@clusterspec/generators';
 import { ROOT, variant } from '../support/fixtures';
 import { generatedSites } from '../support/generated-sites';
 import { deadline } from '../support/deadline';

@@ -31,7 +31,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { generateArtifacts } from '@clusterspec/cli';
+import { generateArtifacts } from '@clusterspec/generators';
 import { apiServerClients, type ApiServerClient } from '@clusterspec/analysis';
 import { dial, startNginx, startTlsBackend, type DialResult, type RunningNginx, type TlsBackend } from '../support/live';
 import { deadline } from '../support/deadline';

@@ -5,7 +5,8 @@
  * a loaded two-core CI machine does not flake. The half-broken apiserver lasts 20 s here, not 60 s, to keep
  * the file near three minutes.
  */
-import { fillSecrets, generateArtifacts } from '@clusterspec/cli';
+import { fillSecrets } from '@clusterspec/cli';
+import { generateArtifacts } from '@clusterspec/generators';
 import { loadSpecText } from '@clusterspec/spec';
 import { APISERVERS, BALANCERS, labSpec, longestGapSince, movesSince, VipLab, waitFor } from '../support/vip-lab';
 

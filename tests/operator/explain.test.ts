@@ -1,9 +1,9 @@
 import { rules } from '@clusterspec/lint';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { matchesPattern } from '@clusterspec/spec';
+import { LOAD_CHECKS, matchesPattern } from '@clusterspec/spec';
 import { generateDeploy } from '@clusterspec/deploy';
-import { ARTIFACT_DESCRIPTORS, generateSite } from '@clusterspec/cli';
+import { ARTIFACT_DESCRIPTORS, generateSite } from '@clusterspec/generators';
 
 const sourcesOf = (path: string) => ARTIFACT_DESCRIPTORS.filter((descriptor) => matchesPattern(descriptor.pattern, path));
 import { ROOT } from '../support/fixtures';
@@ -86,10 +86,36 @@ describe('clusterspec explain', () => {
     ['hosts/emei/etc/ngin/nginx.conf', 'hosts/*/etc/nginx/nginx.conf'],
     ['san-coverag', 'san-coverage'],
     ['lb-proxy-timeuot', 'lb-proxy-timeout'],
+    ['load/dockershm', 'load/dockershim'],
   ])('refuses %s with exit 2 and suggests %s', async (argument, suggestion) => {
     const result = await cli(['explain', argument]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`did you mean "${suggestion}"?`);
+  });
+
+  // Issue 25, item 5: a refusal of the loader is tagged with a check of its own, not with a lint rule's id.
+  it('explains a load check as a check of the loader, not as a lint rule, naming the rule about the same', async () => {
+    const result = await cli(['explain', 'load/dockershim']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      `load/dockershim: checked when the spec is loaded (validate and every command refuse the spec, exit 2), not a lint rule\n  ${LOAD_CHECKS.dockershim.description}\n  the lint rule about the same: container-runtime (clusterspec explain container-runtime)`,
+    );
+    for (const check of Object.values(LOAD_CHECKS)) {
+      expect(check.id).toMatch(/^load\/[a-z-]+$/);
+      if (check.rule) expect(rules.map((rule) => rule.id)).toContain(check.rule);
+    }
+  });
+
+  it("tags no message of the loader with a lint rule's id, and every load/ tag with a check that exists", () => {
+    const folder = join(ROOT, 'packages/spec/src');
+    const sources = readdirSync(folder)
+      .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.generated.ts'))
+      .map((name) => readFileSync(join(folder, name), 'utf8'))
+      .join('\n');
+    const ruleTags = rules.map((rule) => `(${rule.id})`).filter((tag) => sources.includes(tag));
+    expect(ruleTags).toEqual([]);
+    const ids = Object.values(LOAD_CHECKS).map((check): string => check.id);
+    for (const [tag] of sources.matchAll(/load\/[a-z-]+/g)) expect(ids).toContain(tag);
   });
 
   it('refuses no argument with usage, exit 2', async () => {

@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { generateArtifacts, promptReader, runInit, type Ask } from '@clusterspec/cli';
+import { promptReader, runInit, type Ask } from '@clusterspec/cli';
+import { generateArtifacts } from '@clusterspec/generators';
 import { ROOT } from '../support/fixtures';
 import { cli } from '../support/cli';
 

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ARTIFACT_DESCRIPTORS } from '@clusterspec/generators';
 import { ROOT } from '../support/fixtures';
 import { deadline } from '../support/deadline';
 
@@ -21,5 +22,29 @@ describe('packages/spec/src/raw-spec.generated.ts', () => {
   it('types a property with a default as present (the validator fills it in) and one without as optional', () => {
     expect(text).toMatch(/\n {2}httpPort: RawPort;/);
     expect(text).toMatch(/\n {2}caFile\?: string;/);
+  });
+
+  it('lists every field of the spec as a SpecPath, `[]` for the items of a list, as descriptors write them', () => {
+    const union = text.slice(text.indexOf('export type SpecPath ='));
+    for (const path of [
+      'apiVersion',
+      'metadata.name',
+      'spec.hosts[].name',
+      'spec.hosts[].labels',
+      'spec.docker.dns[]',
+      'spec.kubernetes.loadBalancer.vrrpPassword',
+    ]) {
+      expect(union).toContain(`| '${path}'`);
+    }
+    expect(union).not.toContain("'spec.hosts[].adress'");
+  });
+
+  // tsc checks each `reads` against SpecPath; this holds the list itself to the schema once more (a cast would slip past tsc).
+  it("has every descriptor's reads among the spec's paths", () => {
+    const paths = new Set([...text.slice(text.indexOf('export type SpecPath =')).matchAll(/\| '([^']+)'/g)].map((match) => match[1]));
+    const unknown = ARTIFACT_DESCRIPTORS.flatMap((descriptor) =>
+      descriptor.reads.filter((path) => !paths.has(path)).map((path) => `${descriptor.id}: ${path}`),
+    );
+    expect(unknown).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateSite } from '@clusterspec/cli';
+import { generateSite } from '@clusterspec/generators';
 import { fixtureSpecs, loadFixture, ROOT } from '../support/fixtures';
 import { deadline } from '../support/deadline';
 

@@ -9,11 +9,10 @@ import {
   installedPaths,
   planCertificates,
   signerOf,
-  usesKubeadm,
   type DeployedCertificate,
   type DeployedCertificates,
 } from '@clusterspec/pki';
-import type { ClusterModel } from '@clusterspec/spec';
+import { usesKubeadm, type ClusterModel } from '@clusterspec/spec';
 
 /** The instant the rule tests judge at. */
 export const NOW = '2026-06-01T00:00:00.000Z';

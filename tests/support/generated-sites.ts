@@ -1,4 +1,4 @@
-import { generateArtifacts } from '@clusterspec/cli';
+import { generateArtifacts } from '@clusterspec/generators';
 import { loadSpec, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';

@@ -1,4 +1,3 @@
-import { usesKubeadm } from '@clusterspec/pki';
 import {
   componentKubeconfigFile,
   KUBE_PROXY_CONFIGMAP_PATH,
@@ -12,7 +11,7 @@ import {
   type KubeadmDocument,
   type Kubeconfig,
 } from '@clusterspec/kubernetes';
-import { dataOf, hostFile, parseServerURL, type Artifact, type ClusterModel, type FieldPath, type Host } from '@clusterspec/spec';
+import { dataOf, hostFile, parseServerURL, usesKubeadm, type Artifact, type ClusterModel, type FieldPath, type Host } from '@clusterspec/spec';
 import { perSite } from './per-site';
 
 /** Something that dials an apiserver, as the generated files configure it. */

@@ -141,8 +141,7 @@ function hostRoot(folder: string): string {
  */
 export function readDeployedCertificates(model: ClusterModel | undefined, directory: string, now: string): DeployedCertificates {
   const top = statSync(directory, { throwIfNoEntry: false });
-  if (top === undefined)
-    throw new FileError(`--certs ${visible(directory)}: no such folder; collect the certificates first (README, "Certificates over time")`);
+  if (top === undefined) throw new FileError(`--certs ${visible(directory)}: no such folder; collect the certificates first (docs/certificates.md)`);
   if (!top.isDirectory())
     throw new FileError(
       `--certs ${visible(directory)}: a file, not a folder; name the folder the certificates were collected into, laid out like out/<cluster>/`,

@@ -7,7 +7,6 @@
 export { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, UsageError, type Command, type Io } from './command';
 export { answersFrom, promptReader, runInit, runInitRepo, type Ask } from './commands/init';
 export { artifactTable, withArtifactTable } from './artifact-table';
-export { ARTIFACT_DESCRIPTORS, GENERATORS, generateArtifacts, generateArtifactsFor, generateSite } from './generate';
 export { INIT_DEFAULTS, initData, initYaml, type InitAnswers } from './init-spec';
 export { NX_VERSION, repoFiles, type RepoFile, type RepoOptions } from './init-repo';
 export { diffLines, unifiedDiff } from './line-diff';

@@ -1,14 +1,22 @@
-import { defineGenerator, type ArtifactDescriptor, type Generator } from '@clusterspec/spec';
+import { defineGenerator, type Generator } from '@clusterspec/spec';
 import { consulConfigFile, consulUnitFile, generateConsulAgents } from './agent';
-import { consulTemplateConfigFile, consulTemplateUnitFile, generateIngress, nginxPreviewFile, nginxTemplateFile, reloadScriptFile } from './ingress';
+import { consulTemplateConfigFile, consulTemplateUnitFile, generateIngress, nginxPreviewFile, nginxTemplateFile, reloadScriptFile } from './consul-template';
 import { generateRegistrators, registratorUnitFile } from './registrator';
 
 export { consulAgentConfig, consulConfigFile, consulUnitFile, CONSUL_CONFIG_PATH, CONSUL_UNIT_PATH, type ConsulUnit, type ConsulAgentConfig } from './agent';
 export {
-  catalogOfPreview,
   CONSUL_TEMPLATE_CONFIG_PATH,
   consulTemplateConfigFile,
   consulTemplateUnitFile,
+  NGINX_PREVIEW_PATH,
+  NGINX_TEMPLATE_PATH,
+  nginxPreviewFile,
+  nginxTemplateFile,
+  reloadScriptFile,
+} from './consul-template';
+export { templateRenderer } from './ingress-go-template';
+export {
+  catalogOfPreview,
   declaredCatalog,
   discoveryRules,
   EMPTY_CATALOG,
@@ -16,17 +24,11 @@ export {
   ingressNginx,
   ingressNginxConf,
   ingressSections,
-  NGINX_PREVIEW_PATH,
-  NGINX_TEMPLATE_PATH,
-  nginxPreviewFile,
-  nginxTemplateFile,
   previewRenderer,
   publishedPort,
   quoteToAscii,
-  reloadScriptFile,
   renderIngressNginx,
   skipReason,
-  templateRenderer,
   type Catalog,
   type CatalogService,
   type DiscoveryRules,
@@ -34,7 +36,7 @@ export {
   type IngressPreview,
   type IngressRenderer,
   type Instance,
-} from './ingress';
+} from './ingress-nginx';
 export {
   registratorFlags,
   registratorRegistry,
@@ -51,4 +53,3 @@ export const consulGenerators: readonly Generator[] = [
   defineGenerator([registratorUnitFile], generateRegistrators),
   defineGenerator([consulTemplateConfigFile, nginxTemplateFile, nginxPreviewFile, reloadScriptFile, consulTemplateUnitFile], generateIngress),
 ];
-export const consulArtifacts: readonly ArtifactDescriptor[] = consulGenerators.flatMap((generator) => generator.produces);

@@ -1,4 +1,4 @@
-import { defineGenerator, type ArtifactDescriptor, type Generator } from '@clusterspec/spec';
+import { defineGenerator, type Generator } from '@clusterspec/spec';
 import { containerdConfigFile, generateContainerdConfig } from './config-toml';
 import { generateRegistryHosts, registryHostsFile } from './hosts-toml';
 
@@ -10,4 +10,3 @@ export const containerdGenerators: readonly Generator[] = [
   defineGenerator([containerdConfigFile], generateContainerdConfig),
   defineGenerator([registryHostsFile], generateRegistryHosts),
 ];
-export const containerdArtifacts: readonly ArtifactDescriptor[] = containerdGenerators.flatMap((generator) => generator.produces);

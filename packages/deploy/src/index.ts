@@ -29,7 +29,7 @@ export { serviceOf, SERVICES, unitOf, type Service } from './services';
 export { generateGroupVars, groupVarsFile, VARIABLES } from './variables';
 export type { AnsibleYaml } from './layout';
 
-/** The kinds of file of the deploy folder, for explain, the README's table and render. */
+/** The kinds of file of the deploy folder, for explain, the artifact table (docs/artifacts.md) and render. */
 export const deployArtifacts: readonly ArtifactDescriptor[] = [
   inventoryFile,
   playbookFile,

@@ -1,6 +1,6 @@
 import { HOSTS_FRAGMENT_PATH } from '@clusterspec/host';
 import { KUBE_PROXY_CONFIGMAP_PATH } from '@clusterspec/kubernetes';
-import { artifact, defineArtifact, GENERATED_NOTICE, type Artifact, type ArtifactDescriptor } from '@clusterspec/spec';
+import { artifact, defineArtifact, GENERATED_NOTICE, type Artifact, type ArtifactDescriptor, type SpecPath } from '@clusterspec/spec';
 import { stringify } from 'yaml';
 
 /** The deploy folder inside out/<cluster>/ and its files. */
@@ -60,7 +60,7 @@ export function renderAnsibleYaml(data: AnsibleYaml): string {
 }
 
 /** Declares one kind of file of the deploy folder: YAML, read by ansible-playbook, no secret ever. */
-export function defineDeployFile(id: string, pattern: string, description: string, reads: readonly string[]): ArtifactDescriptor<AnsibleYaml> {
+export function defineDeployFile(id: string, pattern: string, description: string, reads: readonly SpecPath[]): ArtifactDescriptor<AnsibleYaml> {
   return defineArtifact<AnsibleYaml>({
     id: `deploy/${id}`,
     pattern,

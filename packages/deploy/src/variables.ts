@@ -12,7 +12,7 @@ export const groupVarsFile = defineDeployFile(
 
 /**
  * The playbook's variables, with their defaults and what they are for: one table, written as
- * deploy/group_vars/all.yml (the lowest precedence an inventory or `-e` overrides) and read by the README.
+ * deploy/group_vars/all.yml (the lowest precedence an inventory or `-e` overrides) and read by docs/deploy.md.
  */
 export const VARIABLES: readonly { readonly name: string; readonly default?: unknown; readonly why: string }[] = [
   {

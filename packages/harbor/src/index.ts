@@ -1,4 +1,4 @@
-import { defineGenerator, type ArtifactDescriptor, type Generator } from '@clusterspec/spec';
+import { defineGenerator, type Generator } from '@clusterspec/spec';
 import { adminserverEnvFile, dockerComposeFile, generateHarborV1, harborCfgFile, uiEnvFile } from './v1';
 import { generateHarborV2, harborYmlFile, installSharedFile, sharedSecretsFile } from './v2';
 
@@ -11,4 +11,3 @@ export const harborGenerators: readonly Generator[] = [
   defineGenerator([harborCfgFile, adminserverEnvFile, uiEnvFile, dockerComposeFile], generateHarborV1),
   defineGenerator([harborYmlFile, sharedSecretsFile, installSharedFile], generateHarborV2),
 ];
-export const harborArtifacts: readonly ArtifactDescriptor[] = harborGenerators.flatMap((generator) => generator.produces);

@@ -10,6 +10,7 @@ import {
   type HarborModel,
   type HarborRelease,
   type Host,
+  type SpecPath,
 } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { INSTALL_DIR, logFolder, pythonYaml, registryAuthority } from './common';
@@ -49,7 +50,7 @@ export interface UiEnv extends InstanceHeader {
   readonly redisSession: { readonly address: string; readonly poolSize: number; readonly password: string; readonly database: number };
 }
 
-const V1_READS = [
+const V1_READS: readonly SpecPath[] = [
   'spec.harbor.version',
   'spec.harbor.externalURL',
   'spec.harbor.httpPort',
@@ -95,6 +96,8 @@ export const uiEnvFile = defineArtifact<UiEnv>({
   secretKeys: ['redisSession.password'],
   consumer: "Harbor 1.x's ./prepare (Python string.Template), then docker-compose env_file",
   format: 'env',
+  // `_REDIS_URL` is address,pool size,password,database: a comma in the password would shift the fields.
+  placeSecret: (value) => (value.includes(',') ? 'contains ",", which separates the fields of _REDIS_URL' : undefined),
   render: compileTemplate<UiEnv>(join(templates, 'ui.env.ejs')),
 });
 

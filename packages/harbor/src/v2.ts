@@ -10,6 +10,7 @@ import {
   type HarborModel,
   type HarborRelease,
   type Host,
+  type SpecPath,
 } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { INSTALL_DIR, logFolder, pythonYaml } from './common';
@@ -68,7 +69,13 @@ export interface InstallShared {
   readonly installDir: string;
 }
 
-const V2_SHARED_READS = ['spec.harbor.version', 'spec.harbor.sharedSecrets', 'spec.hosts[].name', 'spec.hosts[].roles'];
+const V2_SHARED_READS: readonly SpecPath[] = ['spec.harbor.version', 'spec.harbor.sharedSecrets', 'spec.hosts[].name', 'spec.hosts[].roles'];
+
+/**
+ * Harbor's core uses CSRF_KEY only when it is exactly 32 bytes (gorilla/csrf's key; goharbor/harbor
+ * src/server/middleware/csrf/csrf.go draws a random one otherwise, and ./prepare draws 32 characters).
+ */
+const HARBOR_CSRF_KEY_BYTES = 32;
 
 export const sharedSecretsFile = defineArtifact<SharedSecrets>({
   id: 'harbor/shared-secrets',
@@ -80,6 +87,10 @@ export const sharedSecretsFile = defineArtifact<SharedSecrets>({
   secretKeys: ['CSRF_KEY', 'CORE_SECRET', 'JOBSERVICE_SECRET'],
   consumer: 'install-shared.sh (awk)',
   format: 'env',
+  placeSecret: (value, key) =>
+    key === 'CSRF_KEY' && Buffer.byteLength(value) !== HARBOR_CSRF_KEY_BYTES
+      ? `is ${Buffer.byteLength(value)} bytes long, and Harbor's core takes a CSRF_KEY of exactly ${HARBOR_CSRF_KEY_BYTES} (any other length is replaced by a random key per instance, so instances behind one balancer disagree)`
+      : undefined,
   render: (data) =>
     `# ${GENERATED_NOTICE}\n# What every Harbor instance of the site shares; install-shared.sh writes it over what ./prepare drew.\n${Object.entries(data)
       .map(([key, value]) => `${key}=${value}`)

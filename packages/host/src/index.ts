@@ -1,4 +1,4 @@
-import { defineGenerator, type ArtifactDescriptor, type Generator } from '@clusterspec/spec';
+import { defineGenerator, type Generator } from '@clusterspec/spec';
 import { dockerDaemonFile, generateDockerDaemonConfig } from './docker-daemon';
 import { generateHostsFragments, hostsFragmentFile } from './etc-hosts';
 import { generateResolvConfBase, resolvConfBaseFile } from './resolv-conf';
@@ -13,4 +13,3 @@ export const hostGenerators: readonly Generator[] = [
   defineGenerator([resolvConfBaseFile], generateResolvConfBase),
   defineGenerator([hostsFragmentFile], generateHostsFragments),
 ];
-export const hostArtifacts: readonly ArtifactDescriptor[] = hostGenerators.flatMap((generator) => generator.produces);

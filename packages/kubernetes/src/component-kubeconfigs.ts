@@ -1,5 +1,5 @@
-import { componentCertificate, kubeletCertificate, PKI_DIR, usesKubeadm, type CertificatePlan } from '@clusterspec/pki';
-import { HOST_FIELDS, artifact, defineArtifact, hostFile, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { componentCertificate, kubeletCertificate, PKI_DIR, type CertificatePlan } from '@clusterspec/pki';
+import { artifact, defineArtifact, HOST_FIELDS, hostFile, usesKubeadm, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import { endpointURL, kubeconfig, type Kubeconfig } from './kubeconfig';
 import { perNodeProxyHosts, perNodeProxyServer } from './per-node-proxy';
 

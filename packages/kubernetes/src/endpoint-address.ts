@@ -7,5 +7,5 @@ import type { ClusterModel } from '@clusterspec/spec';
 export function endpointAddress(model: ClusterModel): string | undefined {
   const { controlPlaneEndpoint, loadBalancer } = model.kubernetes;
   if (controlPlaneEndpoint.hostIsAddress) return undefined;
-  return loadBalancer.virtualAddress ?? loadBalancer.hosts[0]?.address;
+  return loadBalancer.virtualIP?.address ?? loadBalancer.hosts[0]?.address;
 }

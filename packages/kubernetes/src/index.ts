@@ -1,4 +1,4 @@
-import { defineGenerator, type ArtifactDescriptor, type Generator } from '@clusterspec/spec';
+import { defineGenerator, type Generator } from '@clusterspec/spec';
 import { componentKubeconfigFile, generateComponentKubeconfigs } from './component-kubeconfigs';
 import { generateKubeadmConfigs, kubeadmConfigFile } from './kubeadm-config';
 import { generateKubeProxyConfig, kubeProxyConfigMapFile } from './kube-proxy';
@@ -30,5 +30,3 @@ export const kubernetesGenerators: readonly Generator[] = [
   defineGenerator([groupBindingsFile], generateGroupBindings),
   defineGenerator([kubeletViaProxyFile], generateKubeletViaProxy),
 ];
-
-export const kubernetesArtifacts: readonly ArtifactDescriptor[] = kubernetesGenerators.flatMap((generator) => generator.produces);

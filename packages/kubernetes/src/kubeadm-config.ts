@@ -1,10 +1,11 @@
-import { apiServerCertSANs, usesKubeadm } from '@clusterspec/pki';
+import { apiServerCertSANs } from '@clusterspec/pki';
 import {
-  HOST_FIELDS,
   artifact,
   defineArtifact,
+  HOST_FIELDS,
   hostFile,
   secretPlaceholder,
+  usesKubeadm,
   yamlDocuments,
   type Artifact,
   type ClusterModel,

@@ -1,5 +1,4 @@
-import { usesKubeadm } from '@clusterspec/pki';
-import { artifact, compileTemplate, defineArtifact, hostFile, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { artifact, compileTemplate, defineArtifact, hostFile, usesKubeadm, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { endpointURL } from './kubeconfig';
 import { perNodeProxyHosts, perNodeProxyServer } from './per-node-proxy';

@@ -1,5 +1,14 @@
-import { usesKubeadm } from '@clusterspec/pki';
-import { HOST_FIELDS, artifact, defineArtifact, GENERATED_NOTICE, type Artifact, type ClusterModel, type Host, type Taint } from '@clusterspec/spec';
+import {
+  artifact,
+  defineArtifact,
+  GENERATED_NOTICE,
+  HOST_FIELDS,
+  usesKubeadm,
+  type Artifact,
+  type ClusterModel,
+  type Host,
+  type Taint,
+} from '@clusterspec/spec';
 
 /** node-roles.sh as data: its kubectl commands, one a line. */
 export interface NodeRoleScript {

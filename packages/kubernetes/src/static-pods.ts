@@ -1,14 +1,6 @@
-import { HOST_FIELDS, artifact, defineArtifact, hostFile, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import { artifact, defineArtifact, HOST_FIELDS, hostFile, usesKubeadm, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
 import type { IPod } from 'kubernetes-models/v1/Pod';
-import {
-  apiServerCertificate,
-  apiServerEtcdClientCertificate,
-  etcdMemberCertificate,
-  ETCD_CA_FILE,
-  ETCD_PKI_DIR,
-  PKI_DIR,
-  usesKubeadm,
-} from '@clusterspec/pki';
+import { apiServerCertificate, apiServerEtcdClientCertificate, etcdMemberCertificate, ETCD_CA_FILE, ETCD_PKI_DIR, PKI_DIR } from '@clusterspec/pki';
 
 const MANIFESTS = '/etc/kubernetes/manifests';
 const ETCD_CLIENT_PORT = 2379;

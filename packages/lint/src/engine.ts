@@ -1,6 +1,6 @@
 import type { DeployedCertificates } from '@clusterspec/pki';
 import { closestMatch, formatFieldPath, type Artifact, type ClusterModel, type SiteCheck } from '@clusterspec/spec';
-import type { Diagnostic, Finding, LintRule, SiteContext } from './rule';
+import { findingMessage, type Diagnostic, type Finding, type LintRule, type SiteContext } from './rule';
 import { rules as allRules } from './rules';
 
 /**
@@ -86,7 +86,7 @@ export function lintSite(
       const diagnostic: Diagnostic = {
         ruleId: rule.id,
         severity: override ?? finding.severity ?? rule.severity,
-        message: finding.message,
+        ...findingMessage(rule, finding),
         location: model.locate(finding.field),
         field: formatFieldPath(finding.field),
         ...(finding.artifact ? { artifact: finding.artifact } : {}),
@@ -142,7 +142,7 @@ export function lintAcrossSites(
       const diagnostic: Diagnostic = {
         ruleId: rule.id,
         severity: override ?? finding.severity ?? rule.severity,
-        message: finding.message,
+        ...findingMessage(rule, finding),
         location: site.model.locate(finding.field),
         field: formatFieldPath(finding.field),
         ...(finding.artifact ? { artifact: finding.artifact } : {}),

@@ -2,7 +2,7 @@ import { loadSpec } from '@clusterspec/spec';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../../tests/support/fixtures';
-import { generateArtifacts } from '@clusterspec/cli';
+import { generateArtifacts } from '@clusterspec/generators';
 import { lintSite } from './engine';
 import type { Diagnostic } from './rule';
 

@@ -6,3 +6,4 @@ export { formatText, summarise } from './formatters/text';
 export { readsDescriptor } from './rule';
 export type { Diagnostic, LintRule } from './rule';
 export { rules } from './rules';
+export { ruleTable } from './rule-table';

@@ -13,6 +13,11 @@ export interface Diagnostic {
   readonly ruleId: string;
   readonly severity: Severity;
   readonly message: string;
+  /**
+   * The key of the rule's `messages` the message was made from (ESLint's messageId), for tests and tools in this
+   * process; the formatters leave it out, so their output keeps its shape.
+   */
+  readonly messageId?: string;
   /** Where in the spec to make the change. */
   readonly location: SourceLocation;
   /** Dotted path of that spec field. */
@@ -26,10 +31,18 @@ export interface Diagnostic {
   readonly hosts?: readonly string[];
 }
 
-export interface Finding {
+/** A finding's words: a template of the rule's `messages` and the values of its `{{name}}` placeholders (ESLint's report). */
+export interface FindingMessage<M extends string = string> {
+  readonly messageId: M;
+  /** Each value is written as a template literal would write it (String). */
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+export type Finding<M extends string = string> = FindingFields & FindingMessage<M>;
+
+interface FindingFields {
   /** The spec field an operator changes to fix it. */
   readonly field: FieldPath;
-  readonly message: string;
   readonly artifact?: string;
   /**
    * The host the finding is about, when its message names it (once): the engine merges the findings that
@@ -46,7 +59,7 @@ export interface SiteContext {
   readonly artifacts: ReadonlyMap<string, Artifact>;
 }
 
-export interface RuleContext {
+export interface RuleContext<M extends string = string> {
   readonly model: ClusterModel;
   /** Every generated artifact by path: rules check what will be deployed. */
   readonly artifacts: ReadonlyMap<string, Artifact>;
@@ -56,14 +69,19 @@ export interface RuleContext {
    */
   readonly deployed?: DeployedCertificates;
   /** A plain function, not a method: rules destructure it from the context (`check({ model, report })`). */
-  readonly report: (finding: Finding) => void;
+  readonly report: (finding: Finding<M>) => void;
 }
 
 /** One lint rule, in ESLint's shape: a pure check over the model and the artifacts. */
-export interface LintRule {
+export interface LintRule<M extends string = string> {
   readonly id: string;
   readonly description: string;
   readonly severity: Severity;
+  /**
+   * What the rule says, by messageId (ESLint's `meta.messages`): templates whose `{{name}}` placeholders a
+   * finding's `data` fills. Tests assert the messageId of each finding, so rewording a message changes no test.
+   */
+  readonly messages: Readonly<Record<M, string>>;
   /** Documentation page, relative to the repository root. */
   readonly docs: string;
   /**
@@ -77,13 +95,13 @@ export interface LintRule {
    * secret-literal reads every file, but only those whose descriptor declares secret-bearing keys).
    */
   readonly readsWhen?: (descriptor: ArtifactDescriptor) => boolean;
-  check(context: RuleContext): void;
+  check(context: RuleContext<M>): void;
   /**
    * For what only several sites together get wrong (two sites' VRRP groups sharing an id): runs once over
    * every site of a lint run; each finding belongs to the site it is reported for. The sites' artifacts are
    * those the rule `reads` (lint keeps no more of each site of a fleet), so list every file it reads there.
    */
-  checkAcrossSites?(sites: readonly SiteContext[], report: (site: SiteContext, finding: Finding) => void): void;
+  checkAcrossSites?(sites: readonly SiteContext[], report: (site: SiteContext, finding: Finding<M>) => void): void;
 }
 
 /**
@@ -94,6 +112,18 @@ export function readsDescriptor(rule: LintRule, descriptor: ArtifactDescriptor):
   return (rule.reads ?? []).some((pattern) => patternsOverlap(pattern, descriptor.pattern)) && (rule.readsWhen?.(descriptor) ?? true);
 }
 
-export function defineRule(rule: Omit<LintRule, 'docs'>): LintRule {
+export function defineRule<M extends string = string>(rule: Omit<LintRule<M>, 'docs'>): LintRule<M> {
   return { ...rule, docs: `docs/rules/${rule.id}.md` };
+}
+
+/** A template's `{{name}}` placeholders filled from data, as ESLint fills them: one pass, an unknown name left as written. */
+export function fillMessage(template: string, data: Readonly<Record<string, unknown>> = {}): string {
+  return template.replace(/\{\{\s*([A-Za-z_$][\w$]*)\s*\}\}/g, (placeholder, name: string) => (Object.hasOwn(data, name) ? String(data[name]) : placeholder));
+}
+
+/** A finding's message and messageId: its template of the rule's messages, filled. */
+export function findingMessage(rule: LintRule, finding: Finding): { message: string; messageId: string } {
+  const template = rule.messages[finding.messageId];
+  if (template === undefined) throw new Error(`lint rule ${rule.id} has no message "${finding.messageId}"`);
+  return { message: fillMessage(template, finding.data), messageId: finding.messageId };
 }

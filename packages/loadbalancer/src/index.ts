@@ -1,4 +1,4 @@
-import { defineGenerator, type ArtifactDescriptor, type Generator } from '@clusterspec/spec';
+import { defineGenerator, type Generator } from '@clusterspec/spec';
 import { generateHaproxy, haproxyCfgFile } from './haproxy';
 import { checkApiServerFile, generateKeepalived, keepalivedConfFile, nonlocalBindFile } from './keepalived';
 import { generateKubeVip, kubeVipInitManifestFile, kubeVipManifestFile } from './kube-vip';
@@ -39,4 +39,3 @@ export const loadBalancerGenerators: readonly Generator[] = [
   defineGenerator([kubeVipManifestFile, kubeVipInitManifestFile], generateKubeVip),
   defineGenerator([perNodeProxyConfFile, perNodeProxyManifestFile], generatePerNodeProxy),
 ];
-export const loadBalancerArtifacts: readonly ArtifactDescriptor[] = loadBalancerGenerators.flatMap((generator) => generator.produces);

@@ -1,4 +1,14 @@
-import { HOST_FIELDS, artifact, compileTemplate, defineArtifact, hostFile, secretPlaceholder, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import {
+  HOST_FIELDS,
+  artifact,
+  compileTemplate,
+  defineArtifact,
+  hostFile,
+  secretPlaceholder,
+  type Artifact,
+  type ClusterModel,
+  type SpecPath,
+} from '@clusterspec/spec';
 import { join } from 'node:path';
 
 export const KEEPALIVED_CONF_PATH = '/etc/keepalived/keepalived.conf';
@@ -56,7 +66,7 @@ export const CHECK_WEIGHT = -10;
 export const CHECK_INTERVAL_SECONDS = 2;
 export const PROBE_SECONDS = 2;
 
-const KEEPALIVED_READS = [
+const KEEPALIVED_READS: readonly SpecPath[] = [
   ...HOST_FIELDS,
   'spec.kubernetes.loadBalancer.virtualAddress',
   'spec.kubernetes.loadBalancer.provider',
@@ -72,6 +82,9 @@ export const keepalivedConfFile = defineArtifact<KeepalivedConf>({
   reads: [...KEEPALIVED_READS, 'spec.kubernetes.loadBalancer.virtualRouterId', 'spec.kubernetes.loadBalancer.vrrpPassword', 'metadata.name'],
   secretKeys: ['password'],
   consumer: 'keepalived',
+  // keepalived uses only the first 8 characters of auth_pass (VRRPv2's authentication field): a longer value
+  // would look stronger than it is.
+  placeSecret: (value) => (value.length > 8 ? 'is longer than 8 characters, and keepalived uses only the first 8 of auth_pass' : undefined),
   check: ['keepalived', '--config-test', '-f', '%s'],
   format: 'keepalived',
   render: compileTemplate<KeepalivedConf>(join(__dirname, '../templates/keepalived.conf.ejs')),
@@ -128,7 +141,7 @@ export function generateKeepalived(model: ClusterModel): Artifact[] {
         virtualRouterId: virtualIP.virtualRouterId,
         sourceAddress: host.address,
         peers: holders.filter((peer) => peer !== host).map((peer) => ({ name: peer.name, address: peer.address })),
-        password: secretPlaceholder(loadBalancer.vrrpPassword),
+        password: secretPlaceholder(virtualIP.password),
         checkScript: CHECK_APISERVER_PATH,
         checkInterval: CHECK_INTERVAL_SECONDS,
         // Every probe at its limit, and a second for ss and the shell.

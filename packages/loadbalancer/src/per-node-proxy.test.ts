@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { generateArtifacts } from '@clusterspec/cli';
+import { generateArtifacts } from '@clusterspec/generators';
 import { loadFixture, ROOT, variant } from '../../../tests/support/fixtures';
 import { generatedSites } from '../../../tests/support/generated-sites';
 import { nginxTest } from '../../../tests/support/nginx';

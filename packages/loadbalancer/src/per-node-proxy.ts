@@ -1,6 +1,6 @@
 import { PER_NODE_PROXY_ADDRESS, perNodeProxyHosts } from '@clusterspec/kubernetes';
 import { createHash } from 'node:crypto';
-import { artifact, defineArtifact, hostFile, yamlDocuments, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { artifact, defineArtifact, hostFile, yamlDocuments, type Artifact, type ClusterModel, type SpecPath } from '@clusterspec/spec';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import { apiServerStream, renderApiServerStream, type ApiServerStream } from './apiserver-stream';
 import { NGINX_PROXY_IMAGE } from './images';
@@ -32,9 +32,14 @@ const HEALTH_SERVER = [
 ].join('\n');
 export const PER_NODE_PROXY_MANIFEST_PATH = '/etc/kubernetes/manifests/nginx-proxy.yaml';
 
-const PER_NODE_READS = ['spec.hosts[].name', 'spec.hosts[].roles', 'spec.kubernetes.loadBalancer.mode', 'spec.kubernetes.loadBalancer.port'];
+const PER_NODE_READS: readonly SpecPath[] = [
+  'spec.hosts[].name',
+  'spec.hosts[].roles',
+  'spec.kubernetes.loadBalancer.mode',
+  'spec.kubernetes.loadBalancer.port',
+];
 /** What the proxy's nginx.conf is made from; its pod carries the conf's digest, so it is made from the same. */
-const CONF_READS = [
+const CONF_READS: readonly SpecPath[] = [
   ...PER_NODE_READS,
   'spec.hosts[].address',
   'spec.kubernetes.loadBalancer.connectTimeout',

@@ -1,5 +1,6 @@
+import { usesKubeadm } from '@clusterspec/spec';
 import type { ClusterModel, Host } from '@clusterspec/spec';
-import { CA_FILES, KUBEADM_CERTIFICATES, installedPaths, planCertificates, signerOf, usesKubeadm, type CertificatePlan } from './plan';
+import { CA_FILES, KUBEADM_CERTIFICATES, installedPaths, planCertificates, signerOf, type CertificatePlan } from './plan';
 
 /**
  * A certificate as deployed on a host (or beside the kubeconfigs), read by the CLI from a folder of collected

@@ -1,4 +1,4 @@
-import { defineGenerator, type ArtifactDescriptor, type Generator } from '@clusterspec/spec';
+import { defineGenerator, type Generator } from '@clusterspec/spec';
 import { csrConfigFile, extensionsFile, generateOpensslFiles } from './openssl-files';
 import { generatePlanFile, planFile } from './plan-file';
 import { generateSignScript, signScriptFile } from './sign-script';
@@ -13,7 +13,6 @@ export const pkiGenerators: readonly Generator[] = [
   defineGenerator([csrConfigFile, extensionsFile], generateOpensslFiles),
   defineGenerator([signScriptFile], generateSignScript),
 ];
-export const pkiArtifacts: readonly ArtifactDescriptor[] = pkiGenerators.flatMap((generator) => generator.produces);
 export * from './deployed';
 export * from './reissue';
 export * from './inert-text';

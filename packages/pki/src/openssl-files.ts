@@ -1,8 +1,13 @@
-import { HOST_FIELDS, artifact, compileTemplate, defineArtifact, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { HOST_FIELDS, artifact, compileTemplate, defineArtifact, type Artifact, type ClusterModel, type SpecPath } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { extendedKeyUsages, planCertificates, signedBySignScript, type CertificatePlan } from './plan';
 
-const OPENSSL_READS = [...HOST_FIELDS, 'spec.kubernetes.controlPlaneEndpoint', 'spec.kubernetes.apiServer.certSANs', 'spec.kubernetes.users'];
+const OPENSSL_READS: readonly SpecPath[] = [
+  ...HOST_FIELDS,
+  'spec.kubernetes.controlPlaneEndpoint',
+  'spec.kubernetes.apiServer.certSANs',
+  'spec.kubernetes.users',
+];
 
 export const csrConfigFile = defineArtifact<{ readonly plan: CertificatePlan }>({
   id: 'pki/csr-config',

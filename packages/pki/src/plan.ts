@@ -1,4 +1,4 @@
-import { looksLikeIpv4, type ClusterModel, type Host } from '@clusterspec/spec';
+import { looksLikeIpv4, usesKubeadm, type ClusterModel, type Host } from '@clusterspec/spec';
 
 /** Where the static pods of the legacy flow and kubeadm keep certificates. */
 export const PKI_DIR = '/etc/kubernetes/pki';
@@ -13,11 +13,6 @@ export const FRONT_PROXY_CA_FILE = `${PKI_DIR}/front-proxy-ca.crt`;
 export const APISERVER_ETCD_CLIENT = `${PKI_DIR}/apiserver-etcd-client`;
 /** Where a user's certificate sits in out/<cluster>/ and in a collected certificate folder: beside the kubeconfig. */
 export const USER_CERTIFICATE_DIR = 'cluster/kubeconfig';
-
-/** Whether kubeadm sets the site up (the release table's flow), issuing the control-plane certificates itself. */
-export function usesKubeadm(model: ClusterModel): boolean {
-  return model.kubernetes.release.flow === 'kubeadm';
-}
 
 export interface CertificatePlan {
   /** Stable identifier, also the base name of the openssl files and of sign.sh's output. */
@@ -51,7 +46,7 @@ export interface CertificatePlan {
 export function apiServerCertSANs(model: ClusterModel): string[] {
   const { apiServer, loadBalancer } = model.kubernetes;
   const balancerNames = loadBalancer.addToCertificates
-    ? [...(loadBalancer.virtualAddress ? [loadBalancer.virtualAddress] : []), ...(loadBalancer.mode === 'per-node' ? ['localhost', '127.0.0.1'] : [])]
+    ? [...(loadBalancer.virtualIP ? [loadBalancer.virtualIP.address] : []), ...(loadBalancer.mode === 'per-node' ? ['localhost', '127.0.0.1'] : [])]
     : [];
   return [...new Set([...apiServer.certSANs, ...balancerNames])];
 }

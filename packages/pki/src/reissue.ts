@@ -1,8 +1,9 @@
+import { usesKubeadm } from '@clusterspec/spec';
 import type { ClusterModel } from '@clusterspec/spec';
 import type { DeployedCertificate } from './deployed';
 import { sanDifference } from './deployed';
 import { clipped, shellComment, shellQuote, visible } from './inert-text';
-import { APISERVER_ETCD_CLIENT, CA_FILES, ETCD_PKI_DIR, KUBEADM_CERTIFICATES, PKI_DIR, usesKubeadm, type CertificatePlan } from './plan';
+import { APISERVER_ETCD_CLIENT, CA_FILES, ETCD_PKI_DIR, KUBEADM_CERTIFICATES, PKI_DIR, type CertificatePlan } from './plan';
 
 /** One certificate to issue again, where it is installed, and every reason found. */
 export interface Reissue {

@@ -1,6 +1,6 @@
-import { HOST_FIELDS, artifact, compileTemplate, defineArtifact, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { artifact, compileTemplate, defineArtifact, HOST_FIELDS, usesKubeadm, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { join } from 'node:path';
-import { ETCD_CA_FILE, PKI_DIR, planCertificates, signedBySignScript, signerOf, USER_KUBECONFIG_DIR, usesKubeadm, type CertificatePlan } from './plan';
+import { ETCD_CA_FILE, PKI_DIR, planCertificates, signedBySignScript, signerOf, USER_KUBECONFIG_DIR, type CertificatePlan } from './plan';
 
 export interface SignScript {
   readonly plans: readonly CertificatePlan[];

@@ -1,4 +1,5 @@
 import type { FieldPath } from './errors';
+import { LOAD_CHECKS, loadCheckTag } from './load-checks';
 import type { ContainerdModel, ContainerRuntime } from './model';
 import type { ProblemList } from './problems';
 import type { RawContainerd } from './raw-spec.generated';
@@ -14,7 +15,7 @@ export function defaultContainerRuntime(kubernetes: KubernetesRelease): Containe
 /**
  * The kubelet's container runtime and, for containerd, the release whose configuration is generated (the
  * spec's, else the one paired with the Kubernetes release). Docker as the runtime of a release without
- * dockershim is refused (the container-runtime rule), as is containerd on the legacy static-pod flow,
+ * dockershim is refused (load/dockershim), as is containerd on the legacy static-pod flow (load/static-pod-runtime),
  * whose kubelets only knew Docker. `kubernetes` is undefined when the Kubernetes version was refused.
  */
 export function normalizeContainerRuntime(
@@ -29,14 +30,14 @@ export function normalizeContainerRuntime(
   if (runtime === 'docker' && !kubernetes.dockershim) {
     problems.add(
       runtimePath,
-      `Kubernetes ${kubernetesText} has no dockershim (removed in 1.24): its kubelet cannot use Docker as the container runtime (container-runtime)`,
+      `Kubernetes ${kubernetesText} has no dockershim (removed in 1.24): its kubelet cannot use Docker as the container runtime${loadCheckTag(LOAD_CHECKS.dockershim)}`,
       'remove containerRuntime (containerd is the default from 1.24); Docker may stay on docker.hosts for building and pushing images',
     );
   }
   if (runtime === 'containerd' && kubernetes.flow !== 'kubeadm') {
     problems.add(
       runtimePath,
-      `the static-pod flow of Kubernetes ${kubernetesText} is generated for Docker only (container-runtime)`,
+      `the static-pod flow of Kubernetes ${kubernetesText} is generated for Docker only${loadCheckTag(LOAD_CHECKS.staticPodRuntime)}`,
       'remove containerRuntime, or use Kubernetes 1.15 or newer (kubeadm)',
     );
   }

@@ -15,12 +15,14 @@ export { clusterSchemaId, createSchemaCompiler } from './schema-compiler';
 export * from './model';
 export * from './net';
 export * from './secrets';
+export { LOAD_CHECKS, loadCheckTag, type LoadCheck } from './load-checks';
 export * from './version';
 export * from './releases';
 export { runsConsulAgent } from './sections';
 export { defaultContainerRuntime } from './container-runtime';
 export { MAX_SPEC_BYTES, parseSource, type ParsedSource } from './source';
 export * from './migrations';
+export type { SpecPath } from './raw-spec.generated';
 
 /**
  * The one validation phase: parses, validates against the schema, normalises with the cross-field checks,
@@ -47,3 +49,5 @@ export function loadSpec(file: string, checks: readonly SiteCheck[] = []): Clust
   return loadSpecText(file, bytes, checks);
 }
 export * from './artifact';
+export { ARTIFACT_FORMATS, type SecretFormat } from './artifact-formats';
+export * from './secret-placement';

@@ -77,7 +77,7 @@ describe('loading the seed-ha spec', () => {
     expect(model.kubernetes.certificateKey).toEqual({ fromEnv: 'KUBEADM_CERTIFICATE_KEY' });
     expect(model.kubernetes.caCertHash).toEqual({ fromEnv: 'KUBEADM_CA_CERT_HASH' });
     expect(model.kubernetes.users).toEqual([{ name: 'kubernetes-admin', groups: ['system:masters'], clusterRole: 'view' }]);
-    expect(model.kubernetes.loadBalancer.virtualAddress).toBeUndefined();
+    expect(model.kubernetes.loadBalancer.virtualIP).toBeUndefined();
     expect(model.kubernetes.workerHosts).toEqual([]);
     expect(model.kubernetes.nodes).toEqual(model.kubernetes.controlPlaneHosts);
   });
@@ -134,10 +134,8 @@ describe('defaults of a minimal spec', () => {
     expect(model.kubernetes.loadBalancer).toEqual({
       port: 6443,
       engine: 'haproxy',
-      virtualAddress: undefined,
       addToCertificates: true,
       mode: 'central',
-      vrrpPassword: { fromEnv: 'KEEPALIVED_AUTH_PASS' },
       connectTimeout: '1s',
       proxyTimeout: '10m',
       hosts: [],
@@ -197,17 +195,16 @@ describe('the modern fixture', () => {
     expect(model.kubernetes.loadBalancer).toEqual({
       port: 8443,
       engine: 'nginx',
-      virtualAddress: '10.20.0.10',
       virtualIP: {
         address: '10.20.0.10',
         provider: 'keepalived',
         holders: balancers,
         interface: 'ens192',
         virtualRouterId: derivedVirtualRouterId('modern', '10.20.0.10'),
+        password: { fromEnv: 'KEEPALIVED_AUTH_PASS' },
       },
       addToCertificates: true,
       mode: 'central',
-      vrrpPassword: { fromEnv: 'KEEPALIVED_AUTH_PASS' },
       connectTimeout: '2s',
       proxyTimeout: '10m',
       hosts: [
@@ -594,7 +591,7 @@ const badCases: BadCase[] = [
   {
     name: 'secret written as a plain value',
     text: () => yamlWith('password: {fromEnv: HARBOR_DB_PASSWORD}', 'password: Tr0ub4dor-and-3'),
-    message: /^a secret must be given by reference, not as a value \(secret-literal\)$/,
+    message: /^a secret must be given by reference, not as a value \(load\/secret-by-reference\)$/,
     field: 'spec.harbor.database.password',
     line: 73,
     column: 17,
@@ -867,7 +864,7 @@ const badCases: BadCase[] = [
     name: 'TOML secret written as a plain value',
     file: TOML_NAME,
     text: () => tomlWith('password = { fromEnv = "HARBOR_DB_PASSWORD" }', 'password = "correct-horse-battery"'),
-    message: /^a secret must be given by reference, not as a value \(secret-literal\)$/,
+    message: /^a secret must be given by reference, not as a value \(load\/secret-by-reference\)$/,
     line: 97,
     column: 1,
     never: 'correct-horse',

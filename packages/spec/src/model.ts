@@ -26,6 +26,7 @@ export interface Host {
 }
 
 /** The virtual address's provider and what it needs. */
+/** The apiservers' virtual address (the spec's loadBalancer.virtualAddress) and everything that moves it. */
 export interface VirtualIP {
   readonly address: string;
   /** keepalived moves it between the apiserver-lb hosts; kube-vip between the control-plane hosts. */
@@ -35,6 +36,8 @@ export interface VirtualIP {
   readonly interface: string;
   /** VRRP virtual_router_id (keepalived), from the spec or derived from the cluster name and address. */
   readonly virtualRouterId: number;
+  /** keepalived's VRRP password (the spec's loadBalancer.vrrpPassword; used with provider keepalived). */
+  readonly password: SecretRef;
 }
 
 export interface KubernetesUser {
@@ -88,12 +91,9 @@ export interface KubernetesModel {
     readonly port: number;
     /** What balances the apiservers on the apiserver-lb hosts: haproxy (active /healthz checks) or nginx (passive). */
     readonly engine: 'haproxy' | 'nginx';
-    readonly virtualAddress?: string;
-    /** How virtualAddress moves between hosts; set exactly when virtualAddress is. */
+    /** The virtual address and how it moves between hosts: set exactly when the spec gives loadBalancer.virtualAddress. */
     readonly virtualIP?: VirtualIP;
-    /** keepalived's VRRP password (used with provider keepalived). */
-    readonly vrrpPassword: SecretRef;
-    /** Whether virtualAddress (and, per-node, localhost and 127.0.0.1) joins every apiserver certificate. */
+    /** Whether the virtual address (and, per-node, localhost and 127.0.0.1) joins every apiserver certificate. */
     readonly addToCertificates: boolean;
     /** central: clients dial controlPlaneEndpoint; per-node: nodes that are not control-plane hosts dial their own 127.0.0.1 proxy. */
     readonly mode: 'central' | 'per-node';

@@ -226,6 +226,7 @@ function normalizeVirtualIP(raw: RawSpec, hosts: readonly Host[], kubeadmFlow: b
     holders: provider === 'keepalived' ? balancers : withRole(hosts, 'control-plane'),
     interface: loadBalancer.interface,
     virtualRouterId: loadBalancer.virtualRouterId ?? derivedVirtualRouterId(raw.metadata.name, loadBalancer.virtualAddress),
+    password: loadBalancer.vrrpPassword,
   };
 }
 
@@ -305,9 +306,7 @@ export function normalize(source: ParsedSource): ClusterModel {
       loadBalancer: {
         port: loadBalancer.port,
         engine: loadBalancer.engine,
-        virtualAddress: loadBalancer.virtualAddress,
         ...(virtualIP ? { virtualIP } : {}),
-        vrrpPassword: loadBalancer.vrrpPassword,
         addToCertificates: loadBalancer.addToCertificates,
         mode: loadBalancer.mode,
         connectTimeout: loadBalancer.connectTimeout,

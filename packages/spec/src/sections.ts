@@ -1,5 +1,6 @@
 import { parseHostPort, parseServerURL } from './endpoint';
 import type { FieldPath } from './errors';
+import { LOAD_CHECKS, loadCheckTag } from './load-checks';
 import type { ConsulModel, DockerModel, HarborModel, Host, Role } from './model';
 import type { ProblemList } from './problems';
 import type { RawConsul, RawDocker, RawHarbor } from './raw-spec.generated';
@@ -98,7 +99,7 @@ export function normalizeConsul(raw: RawConsul | undefined, hosts: readonly Host
     if (tags.includes('tcp') && !(port >= 1 && port <= 65535)) {
       problems.add(
         [...path, 'name'],
-        `service "${service.name}" is tagged tcp but its name does not end in -<port> (service-name)`,
+        `service "${service.name}" is tagged tcp but its name does not end in -<port>${loadCheckTag(LOAD_CHECKS.tcpServicePort)}`,
         `name it <name>-<port>, e.g. ${service.name}-9999: the ingress publishes it on that port`,
       );
     }

@@ -1,5 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { formatFieldPath, SpecError, type FieldPath, type SpecProblem } from './errors';
+import { LOAD_CHECKS, loadCheckTag } from './load-checks';
 import type { ParsedSource } from './source';
 import { currentApiVersion, MIGRATIONS } from './migrations';
 import { clusterSchema, createSchemaCompiler } from './schema-compiler';
@@ -73,7 +74,7 @@ function secretReferenceProblem(
   branches: readonly { properties: Record<SecretSource, { maxLength?: number }> }[],
 ): { key?: SecretSource; message: string; hint?: string } {
   const literal = {
-    message: 'a secret must be given by reference, not as a value (secret-literal)',
+    message: `a secret must be given by reference, not as a value${loadCheckTag(LOAD_CHECKS.secretByReference)}`,
     hint: 'write {fromEnv: NAME} or {fromFile: /path/to/file}',
   };
   if (!data || typeof data !== 'object' || Array.isArray(data)) return literal;

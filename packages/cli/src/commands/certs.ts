@@ -1,4 +1,4 @@
-import { lintSite, rules } from '@clusterspec/lint';
+import { lintSite, readsDescriptor, rules } from '@clusterspec/lint';
 import {
   daysLeft,
   expectedCertificate,
@@ -20,7 +20,7 @@ import type { ClusterModel } from '@clusterspec/spec';
 import { spawnSync } from 'node:child_process';
 import { EXIT_FINDINGS, EXIT_OK, FileError, UsageError, type Command } from '../command';
 import { judgementInstant, readDeployedCertificates } from '../deployed-certificates';
-import { generateArtifactsFor } from '../generate';
+import { generateArtifactsFor } from '@clusterspec/generators';
 import { loadAll } from '../load';
 
 const SUBCOMMANDS = ['list', 'plan'] as const;
@@ -95,7 +95,12 @@ function committedPlan(ref: string, out: string, model: ClusterModel): Certifica
 function fromFindings(model: ClusterModel, deployed: DeployedCertificates): Reissue[] {
   const plans = planCertificates(model);
   const byFile = new Map(deployed.certificates.map((certificate) => [certificate.file, certificate]));
-  return lintSite(model, generateArtifactsFor(model, rules), rules, deployed).flatMap((diagnostic) => {
+  return lintSite(
+    model,
+    generateArtifactsFor(model, (descriptor) => rules.some((rule) => readsDescriptor(rule, descriptor))),
+    rules,
+    deployed,
+  ).flatMap((diagnostic) => {
     const certificate = diagnostic.artifact === undefined ? undefined : byFile.get(diagnostic.artifact);
     if (!certificate || !(diagnostic.ruleId in REISSUE_RULES)) return [];
     const expected = expectedCertificate(model, plans, certificate);

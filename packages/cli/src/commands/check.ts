@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { EXIT_FINDINGS, EXIT_OK, type Command } from '../command';
-import { generateSite } from '../generate';
+import { generateSite } from '@clusterspec/generators';
 import { loadAll, outFolder } from '../load';
 import { replacedPlaceholders, strayEntries } from '../out-audit';
 import { compareArtifacts, deadLeftovers, readRegularFile } from '../output';

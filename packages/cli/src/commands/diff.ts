@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { EXIT_FINDINGS, EXIT_OK, type Command } from '../command';
-import { generateSite } from '../generate';
+import { generateSite } from '@clusterspec/generators';
 import { unifiedDiff } from '../line-diff';
 import { loadAll, outFolder } from '../load';
 import { listEntries, modesAgree, readRegularFile } from '../output';

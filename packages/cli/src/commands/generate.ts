@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Artifact, ClusterModel } from '@clusterspec/spec';
 import { EXIT_OK, UsageError, type Command } from '../command';
-import { generateSite } from '../generate';
+import { generateSite } from '@clusterspec/generators';
 import { loadAll, outFolder } from '../load';
 import { writeFileWhole, writeReport, writeSites } from '../output';
 import { encodeArchive } from '../site-archive';

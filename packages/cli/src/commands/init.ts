@@ -4,7 +4,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, rmdirSync, rmSync, st
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Command, type Io } from '../command';
-import { generateArtifacts, generateSite } from '../generate';
+import { generateArtifacts, generateSite } from '@clusterspec/generators';
 import { repoFiles, SITES_FOLDER, type RepoFile, type RepoOptions } from '../init-repo';
 import { INIT_DEFAULTS, initData, initYaml, type InitAnswers } from '../init-spec';
 import { SITE_CHECKS } from '../load';

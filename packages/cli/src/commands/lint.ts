@@ -1,9 +1,20 @@
-import { formatGithub, formatJson, formatSarif, formatText, lintAcrossSites, lintSite, rules, summarise, type Diagnostic } from '@clusterspec/lint';
+import {
+  formatGithub,
+  formatJson,
+  formatSarif,
+  formatText,
+  lintAcrossSites,
+  lintSite,
+  readsDescriptor,
+  rules,
+  summarise,
+  type Diagnostic,
+} from '@clusterspec/lint';
 import { matchesPattern, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type Command } from '../command';
 import { readDeployedCertificates, judgementInstant } from '../deployed-certificates';
 import { fleetSpecs } from '../fleet';
-import { generateArtifactsFor } from '../generate';
+import { generateArtifactsFor } from '@clusterspec/generators';
 import { loadAll } from '../load';
 import { progress, verbosity, VERBOSITY_OPTIONS, VERBOSITY_USAGE } from '../progress';
 
@@ -59,7 +70,7 @@ ${VERBOSITY_USAGE}`,
     const keptAcrossSites = (artifact: Artifact) => readAcrossSites.some((pattern) => matchesPattern(pattern, artifact.path));
     for (const model of models) {
       await step(model, () => {
-        const artifacts = generateArtifactsFor(model, rules);
+        const artifacts = generateArtifactsFor(model, (descriptor) => rules.some((rule) => readsDescriptor(rule, descriptor)));
         const found = lintSite(model, artifacts, rules, deployed);
         diagnostics.push(...found);
         if (models.length > 1) sites.push({ model, artifacts: artifacts.filter(keptAcrossSites) });

@@ -2,7 +2,7 @@ import { bundleDigest, RENDER_STAMP_FILE } from '@clusterspec/deploy';
 import { closestMatch } from '@clusterspec/spec';
 import { join } from 'node:path';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Command } from '../command';
-import { generateArtifacts } from '../generate';
+import { generateArtifacts } from '@clusterspec/generators';
 import { loadAll } from '../load';
 import { writeArtifacts, writeLine } from '../output';
 import { renderTarget } from '../render-target';

@@ -1,6 +1,6 @@
 import { loadFixture } from '../../../../tests/support/fixtures';
 import { collected, daysFromNow } from '../../../../tests/support/deployed';
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { certExpiry } from './cert-expiry';
 
 const seed = loadFixture('fixtures/seed-ha/cluster.yaml');
@@ -26,6 +26,7 @@ testRule(certExpiry, {
       ]),
       errors: [
         {
+          messageId: 'expired',
           message:
             'the certificate /etc/kubernetes/pki/apiserver-wudang.crt on wudang expired on 2026-05-29 (3 days ago); every TLS handshake with it fails: see `clusterspec certs plan` for the re-issue',
           line: '- name: wudang',
@@ -33,6 +34,7 @@ testRule(certExpiry, {
           artifact: 'hosts/wudang/etc/kubernetes/pki/apiserver-wudang.crt',
         },
         {
+          messageId: 'expiresSoon',
           message:
             'the certificate cluster/kubeconfig/kubernetes-admin.crt expires on 2026-06-13, in 12 days (the warning window is 30 days, spec.kubernetes.certificates.expiryWarningDays): see `clusterspec certs plan` for the re-issue',
           line: '- name: kubernetes-admin',
@@ -49,6 +51,7 @@ testRule(certExpiry, {
       deployed: collected(seed, [{ host: 'emei', path: '/etc/kubernetes/pki/etcd/server-emei.crt', change: { notAfter: daysFromNow(60) } }]),
       errors: [
         {
+          messageId: 'expiresSoon',
           message: 'the certificate /etc/kubernetes/pki/etcd/server-emei.crt on emei expires on 2026-07-31, in 60 days (the warning window is 90 days',
           line: '- name: emei',
           severity: 'warning',
@@ -61,6 +64,7 @@ testRule(certExpiry, {
       deployed: collected(seed, [{ host: 'shaolin', path: '/etc/kubernetes/pki/kubelet-shaolin.crt', change: { notBefore: daysFromNow(2) } }]),
       errors: [
         {
+          messageId: 'notYetValid',
           message:
             'the certificate /etc/kubernetes/pki/kubelet-shaolin.crt on shaolin is not valid before 2026-06-03: check the clock of the host that issued it',
           line: '- name: shaolin',

@@ -10,6 +10,11 @@ export const certExpiry = defineRule({
   id: 'cert-expiry',
   description: 'No collected certificate has expired (error) or expires within spec.kubernetes.certificates.expiryWarningDays (warning).',
   severity: 'error',
+  messages: {
+    expired: `{{certificate}} expired on {{until}} ({{daysAgo}} days ago); every TLS handshake with it fails: {{REISSUE}}`,
+    notYetValid: `{{certificate}} is not valid before {{notBefore}}: check the clock of the host that issued it`,
+    expiresSoon: `{{certificate}} expires on {{until}}, in {{left}} days (the warning window is {{window}} days, spec.kubernetes.certificates.expiryWarningDays): {{REISSUE}}`,
+  },
   check({ model, deployed, report }) {
     if (!deployed) return;
     const window = model.kubernetes.certificates.expiryWarningDays;
@@ -20,17 +25,19 @@ export const certExpiry = defineRule({
       const left = daysLeft(certificate, deployed.now);
       const until = certificate.notAfter.slice(0, 10);
       if (Date.parse(certificate.notAfter) <= now) {
-        report({ ...base, message: `${describeDeployed(certificate)} expired on ${until} (${-left} days ago); every TLS handshake with it fails: ${REISSUE}` });
+        report({ ...base, messageId: 'expired', data: { certificate: describeDeployed(certificate), until, daysAgo: -left, REISSUE } });
       } else if (Date.parse(certificate.notBefore) > now) {
         report({
           ...base,
-          message: `${describeDeployed(certificate)} is not valid before ${certificate.notBefore.slice(0, 10)}: check the clock of the host that issued it`,
+          messageId: 'notYetValid',
+          data: { certificate: describeDeployed(certificate), notBefore: certificate.notBefore.slice(0, 10) },
         });
       } else if (left < window) {
         report({
           ...base,
           severity: 'warning',
-          message: `${describeDeployed(certificate)} expires on ${until}, in ${left} days (the warning window is ${window} days, spec.kubernetes.certificates.expiryWarningDays): ${REISSUE}`,
+          messageId: 'expiresSoon',
+          data: { certificate: describeDeployed(certificate), until, left, window, REISSUE },
         });
       }
     }

@@ -10,6 +10,10 @@ export const certIssuer = defineRule({
   id: 'cert-issuer',
   description: "Every collected certificate is signed by the site's CA collected beside it, and every host holds the same CA.",
   severity: 'error',
+  messages: {
+    anotherCa: `{{certificate}} is not the site's CA: {{host}} holds another one ({{subject}} vs {{caSubject}}, fingerprints differ); certificates signed by either fail on the other's peers: give every host the same CA`,
+    notSignedByCa: `{{certificate}} is not signed by the CA {{signer}} (as on {{host}}): its issuer is {{issuer}}, {{which}}, so clients and servers trusting the site's CA refuse it: {{REISSUE}}`,
+  },
   check({ model, deployed, report }) {
     if (!deployed) return;
     const references = referenceCAs(model, deployed);
@@ -20,7 +24,8 @@ export const certIssuer = defineRule({
         if (reference && reference.fingerprint !== certificate.fingerprint) {
           report({
             ...base,
-            message: `${describeDeployed(certificate)} is not the site's CA: ${reference.host} holds another one (${certificate.subject} vs ${reference.subject}, fingerprints differ); certificates signed by either fail on the other's peers: give every host the same CA`,
+            messageId: 'anotherCa',
+            data: { certificate: describeDeployed(certificate), host: reference.host, subject: certificate.subject, caSubject: reference.subject },
           });
         }
         continue;
@@ -31,7 +36,15 @@ export const certIssuer = defineRule({
       const signer = certificate.signedBy === undefined ? 'a CA not collected in the folder' : 'another CA';
       report({
         ...base,
-        message: `${describeDeployed(certificate)} is not signed by the CA ${expected.signer} (as on ${reference.host}): its issuer is ${certificate.issuer}, ${signer}, so clients and servers trusting the site's CA refuse it: ${REISSUE}`,
+        messageId: 'notSignedByCa',
+        data: {
+          certificate: describeDeployed(certificate),
+          signer: expected.signer,
+          host: reference.host,
+          issuer: certificate.issuer,
+          which: signer,
+          REISSUE,
+        },
       });
     }
   },

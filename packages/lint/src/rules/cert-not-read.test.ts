@@ -1,6 +1,6 @@
 import { loadFixture } from '../../../../tests/support/fixtures';
 import { collected } from '../../../../tests/support/deployed';
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { certNotRead } from './cert-not-read';
 
 const seed = loadFixture('fixtures/seed-ha/cluster.yaml');
@@ -25,14 +25,15 @@ testRule(certNotRead, {
       },
       errors: [
         // In the spec's order: metadata.name before the hosts.
-        { message: 'cluster/kubeconfig/bob.crt under collected was not read: a FIFO', field: 'metadata.name' },
+        { messageId: 'notRead', message: 'cluster/kubeconfig/bob.crt under collected was not read: a FIFO', field: 'metadata.name' },
         {
+          messageId: 'notRead',
           message: `hosts/wudang/etc/kubernetes/pki/apiserver-wudang.crt under collected was not read: ${LINK}; no rule judged it`,
           line: '- name: wudang',
           field: 'spec.hosts[1].name',
           severity: 'warning',
         },
-        { message: /^hosts\/emei\/x\\ntouch PWNED;\\x1b\[2J\.crt under collected was not read/, field: 'spec.hosts[2].name' },
+        { messageId: 'notRead', message: /^hosts\/emei\/x\\ntouch PWNED;\\x1b\[2J\.crt under collected was not read/, field: 'spec.hosts[2].name' },
       ],
     },
   ],

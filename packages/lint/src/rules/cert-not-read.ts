@@ -10,6 +10,9 @@ export const certNotRead = defineRule({
   id: 'cert-not-read',
   description: 'Every entry under --certs DIR was read: no symbolic link, FIFO, socket or device, and no certificate with more than 1,000 names.',
   severity: 'warning',
+  messages: {
+    notRead: `{{file}} under {{directory}} was not read: {{reason}}; no rule judged it`,
+  },
   check({ model, deployed, report }) {
     for (const skipped of deployed?.skipped ?? []) {
       const host = /^hosts\/([^/]+)\//.exec(skipped.file)?.[1];
@@ -17,7 +20,8 @@ export const certNotRead = defineRule({
       report({
         field: index < 0 ? ['metadata', 'name'] : ['spec', 'hosts', index, 'name'],
         artifact: visible(skipped.file),
-        message: `${visible(skipped.file)} under ${visible(deployed?.directory ?? '')} was not read: ${skipped.reason}; no rule judged it`,
+        messageId: 'notRead',
+        data: { file: visible(skipped.file), directory: visible(deployed?.directory ?? ''), reason: skipped.reason },
       });
     }
   },

@@ -1,6 +1,6 @@
 import { loadFixture } from '../../../../tests/support/fixtures';
 import { collected } from '../../../../tests/support/deployed';
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { certPlanDrift } from './cert-plan-drift';
 
 const seed = loadFixture('fixtures/seed-ha/cluster.yaml');
@@ -28,6 +28,7 @@ testRule(certPlanDrift, {
       ]),
       errors: [
         {
+          messageId: 'differsFromPlan',
           message:
             'the certificate /etc/kubernetes/pki/apiserver-wudang.crt on wudang differs from pki/plan.json (apiserver-wudang): it lacks wudang, 10.24.138.208 and has shaolin, 10.27.53.32 the plan does not: see `clusterspec certs plan` for the re-issue',
           line: '- name: wudang',
@@ -41,6 +42,7 @@ testRule(certPlanDrift, {
       replacements: [['certSANs: [kubernetes.corp.example]', 'certSANs: [kubernetes.corp.example, api.corp.example]']],
       deployed: collected(modern),
       errors: ['cp-1', 'cp-2', 'cp-3'].map((host) => ({
+        messageId: 'differsFromPlan',
         message: `the certificate /etc/kubernetes/pki/apiserver.crt on ${host} differs from pki/plan.json (apiserver-${host}): it lacks api.corp.example:`,
         line: `- name: ${host}`,
       })),

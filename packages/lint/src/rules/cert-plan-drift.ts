@@ -13,6 +13,9 @@ export const certPlanDrift = defineRule({
   id: 'cert-plan-drift',
   description: 'A collected certificate carries exactly the SANs pki/plan.json plans for it.',
   severity: 'warning',
+  messages: {
+    differsFromPlan: `{{certificate}} differs from pki/plan.json ({{id}}): it {{differences}}: {{REISSUE}}`,
+  },
   reads: ['pki/plan.json'],
   check({ model, deployed, report }) {
     if (!deployed) return;
@@ -24,7 +27,8 @@ export const certPlanDrift = defineRule({
       report({
         field: deployedField(model, certificate),
         artifact: certificate.file,
-        message: `${describeDeployed(certificate)} differs from pki/plan.json (${expected.plan.id}): it ${parts.join(' and ')}: ${REISSUE}`,
+        messageId: 'differsFromPlan',
+        data: { certificate: describeDeployed(certificate), id: expected.plan.id, differences: parts.join(' and '), REISSUE },
       });
     }
   },

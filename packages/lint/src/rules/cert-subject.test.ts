@@ -1,6 +1,6 @@
 import { loadFixture } from '../../../../tests/support/fixtures';
 import { collected } from '../../../../tests/support/deployed';
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { certSubject } from './cert-subject';
 
 const seed = loadFixture('fixtures/seed-ha/cluster.yaml');
@@ -18,6 +18,7 @@ testRule(certSubject, {
       deployed: collected(seed, [{ path: ADMIN, change: { organizations: ['system:nodes'] } }]),
       errors: [
         {
+          messageId: 'wrongSubject',
           message:
             'the certificate cluster/kubeconfig/kubernetes-admin.crt is for CN=kubernetes-admin, O=system:nodes, but kubernetes.users gives kubernetes-admin CN=kubernetes-admin, O=system:masters: the apiserver authenticates it as kubernetes-admin in system:nodes: see `clusterspec certs plan` for the re-issue',
           line: 'groups: [system:masters]',
@@ -32,6 +33,7 @@ testRule(certSubject, {
       deployed: collected(seed, [{ host: 'emei', path: '/etc/kubernetes/pki/kubelet-emei.crt', change: { commonName: 'system:node:shaolin' } }]),
       errors: [
         {
+          messageId: 'wrongSubject',
           message:
             'the certificate /etc/kubernetes/pki/kubelet-emei.crt on emei is for CN=system:node:shaolin, O=system:nodes, but the plan says CN=system:node:emei, O=system:nodes',
           line: '- name: emei',

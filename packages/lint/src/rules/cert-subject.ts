@@ -14,6 +14,9 @@ export const certSubject = defineRule({
   id: 'cert-subject',
   description: 'A collected client certificate (a user, a kubelet, a component) has the CN and O the spec gives that identity.',
   severity: 'error',
+  messages: {
+    wrongSubject: `{{certificate}} is for {{subject}}, but {{whose}} {{planned}}: the apiserver authenticates it as {{commonName}}{{groups}}: {{REISSUE}}`,
+  },
   check({ model, deployed, report }) {
     if (!deployed) return;
     for (const { certificate, expected } of classified(model, deployed)) {
@@ -26,7 +29,16 @@ export const certSubject = defineRule({
       report({
         field: deployedField(model, certificate, sameName ? 'groups' : 'name'),
         artifact: certificate.file,
-        message: `${describeDeployed(certificate)} is for ${subjectOf(certificate.commonName, certificate.organizations)}, but ${whose} ${subjectOf(plan.commonName, plan.organizations)}: the apiserver authenticates it as ${certificate.commonName}${certificate.organizations.length > 0 ? ` in ${certificate.organizations.join(', ')}` : ' in no group'}: ${REISSUE}`,
+        messageId: 'wrongSubject',
+        data: {
+          certificate: describeDeployed(certificate),
+          subject: subjectOf(certificate.commonName, certificate.organizations),
+          whose,
+          planned: subjectOf(plan.commonName, plan.organizations),
+          commonName: certificate.commonName,
+          groups: certificate.organizations.length > 0 ? ` in ${certificate.organizations.join(', ')}` : ' in no group',
+          REISSUE,
+        },
       });
     }
   },

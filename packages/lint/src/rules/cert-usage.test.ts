@@ -1,6 +1,6 @@
 import { loadFixture } from '../../../../tests/support/fixtures';
 import { collected } from '../../../../tests/support/deployed';
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { certUsage } from './cert-usage';
 
 const seed = loadFixture('fixtures/seed-ha/cluster.yaml');
@@ -26,17 +26,23 @@ testRule(certUsage, {
       ]),
       errors: [
         {
+          messageId: 'missingUsage',
           message:
             'the certificate /etc/kubernetes/pki/apiserver-shaolin.crt on shaolin is a server certificate without serverAuth in its extended key usage (it has clientAuth): TLS clients refuse it as a server certificate: see `clusterspec certs plan` for the re-issue',
           line: '- name: shaolin',
           artifact: 'hosts/shaolin/etc/kubernetes/pki/apiserver-shaolin.crt',
         },
         {
+          messageId: 'missingUsage',
           message:
             'the certificate /etc/kubernetes/pki/kubelet-wudang.crt on wudang is a client certificate without clientAuth in its extended key usage (it has serverAuth): servers refuse it as a client certificate',
           line: '- name: wudang',
         },
-        { message: 'the certificate /etc/kubernetes/pki/etcd/peer-emei.crt on emei is a peer certificate without clientAuth', line: '- name: emei' },
+        {
+          messageId: 'missingUsage',
+          message: 'the certificate /etc/kubernetes/pki/etcd/peer-emei.crt on emei is a peer certificate without clientAuth',
+          line: '- name: emei',
+        },
       ],
     },
   ],

@@ -12,6 +12,9 @@ export const certUsage = defineRule({
   id: 'cert-usage',
   description: 'A collected server certificate has serverAuth, a client certificate clientAuth (etcd members both).',
   severity: 'error',
+  messages: {
+    missingUsage: `{{certificate}} is a {{usage}} certificate without {{missing}} in its extended key usage (it has {{has}}): {{consequences}}: {{REISSUE}}`,
+  },
   check({ model, deployed, report }) {
     if (!deployed) return;
     for (const { certificate, expected } of classified(model, deployed)) {
@@ -22,7 +25,15 @@ export const certUsage = defineRule({
       report({
         field: deployedField(model, certificate),
         artifact: certificate.file,
-        message: `${describeDeployed(certificate)} is a ${expected.usage} certificate without ${missing.join(' and ')} in its extended key usage (it has ${has.join(', ') || 'none'}): ${missing.map((usage) => CONSEQUENCE[usage]).join('; ')}: ${REISSUE}`,
+        messageId: 'missingUsage',
+        data: {
+          certificate: describeDeployed(certificate),
+          usage: expected.usage,
+          missing: missing.join(' and '),
+          has: has.join(', ') || 'none',
+          consequences: missing.map((usage) => CONSEQUENCE[usage]).join('; '),
+          REISSUE,
+        },
       });
     }
   },

@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import type { ConsulAgentConfig } from '@clusterspec/consul';
 import { consulBootstrapExpect } from './consul-bootstrap-expect';
 
@@ -23,6 +23,7 @@ testRule(consulBootstrapExpect, {
       replacements: [overrides('      - host: consul-3\n        bootstrapExpect: 1\n')],
       errors: [
         {
+          messageId: 'wrongBootstrapExpect',
           message:
             'the Consul server on consul-3 expects 1 servers (bootstrap_expect) but the site has 3: it elects a leader before the others are there, and can bootstrap a cluster of its own',
           line: 'bootstrapExpect: 1',
@@ -39,6 +40,7 @@ testRule(consulBootstrapExpect, {
       replacements: [overrides('      - host: consul-3\n        bootstrapExpect: 5\n')],
       errors: [
         {
+          messageId: 'wrongBootstrapExpect',
           message: 'the Consul server on consul-3 expects 5 servers (bootstrap_expect) but the site has 3: it waits for servers that never come',
           field: 'spec.consul.agentOverrides[0].bootstrapExpect',
         },
@@ -53,11 +55,13 @@ testRule(consulBootstrapExpect, {
       },
       errors: [
         {
+          messageId: 'notServer',
           message: 'the consul.hcl of consul-2 lacks server = true, though the host has the consul-server role',
           field: 'spec.hosts[6].roles',
           artifact: 'hosts/consul-2/etc/consul.d/consul.hcl',
         },
         {
+          messageId: 'noBootstrapExpect',
           message: 'the Consul server on consul-3 has no bootstrap_expect: it never starts an election; the site has 3 servers',
           field: 'spec.hosts[7].roles',
           artifact: HCL,

@@ -10,6 +10,11 @@ export const consulBootstrapExpect = defineRule({
   id: 'consul-bootstrap-expect',
   description: 'Every Consul server has bootstrap_expect, the same on all of them: the number of servers.',
   severity: 'error',
+  messages: {
+    notServer: `the consul.hcl of {{host}} lacks server = true, though the host has the consul-server role`,
+    noBootstrapExpect: `the Consul server on {{host}} has no bootstrap_expect: it never starts an election; the site has {{count}} servers`,
+    wrongBootstrapExpect: `the Consul server on {{host}} expects {{bootstrapExpect}} servers (bootstrap_expect) but the site has {{count}}: {{effect}}`,
+  },
   reads: [...CONSUL_AGENT_ARTIFACTS],
   check({ model, artifacts, report }) {
     const consul = model.consul;
@@ -20,13 +25,14 @@ export const consulBootstrapExpect = defineRule({
       const { host, artifact } = agent;
       const field = agentField(model, host, 'bootstrapExpect', ['spec', 'hosts', model.hosts.indexOf(host), 'roles']);
       if (!agent.server) {
-        report({ field, artifact, host: host.name, message: `the consul.hcl of ${host.name} lacks server = true, though the host has the consul-server role` });
+        report({ field, artifact, host: host.name, messageId: 'notServer', data: { host: host.name } });
       } else if (agent.bootstrapExpect === undefined) {
         report({
           field,
           artifact,
           host: host.name,
-          message: `the Consul server on ${host.name} has no bootstrap_expect: it never starts an election; the site has ${count} servers`,
+          messageId: 'noBootstrapExpect',
+          data: { host: host.name, count },
         });
       } else if (agent.bootstrapExpect !== count) {
         const effect =
@@ -37,7 +43,8 @@ export const consulBootstrapExpect = defineRule({
           field,
           artifact,
           host: host.name,
-          message: `the Consul server on ${host.name} expects ${agent.bootstrapExpect} servers (bootstrap_expect) but the site has ${count}: ${effect}`,
+          messageId: 'wrongBootstrapExpect',
+          data: { host: host.name, bootstrapExpect: agent.bootstrapExpect, count, effect },
         });
       }
     }

@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import type { ConsulAgentConfig } from '@clusterspec/consul';
 import { consulDatacenter } from './consul-datacenter';
 
@@ -19,6 +19,7 @@ testRule(consulDatacenter, {
       replacements: [overrides('      - host: consul-2\n        datacenter: dc2\n')],
       errors: [
         {
+          messageId: 'otherDatacenter',
           message:
             'the Consul agent on consul-2 is in datacenter "dc2", the other agents in "dc1": it finds no server of its own datacenter; use one datacenter name for every agent',
           line: 'datacenter: dc2',
@@ -35,6 +36,7 @@ testRule(consulDatacenter, {
       files: { 'hosts/lb-1/etc/consul.d/consul.hcl': (data: ConsulAgentConfig) => ({ ...data, datacenter: undefined }) },
       errors: [
         {
+          messageId: 'otherDatacenter',
           message: 'the Consul agent on lb-1 names no datacenter (Consul\'s default, dc1), the other agents in "corp-1"',
           line: 'datacenter: corp-1',
           field: 'spec.consul.datacenter',

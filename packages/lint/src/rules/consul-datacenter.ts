@@ -9,6 +9,9 @@ export const consulDatacenter = defineRule({
   id: 'consul-datacenter',
   description: "Every Consul agent names the same datacenter, the site's.",
   severity: 'error',
+  messages: {
+    otherDatacenter: `the Consul agent on {{host}} {{named}}, the other agents in "{{datacenter}}": it finds no server of its own datacenter; use one datacenter name for every agent`,
+  },
   reads: [...CONSUL_AGENT_ARTIFACTS],
   check({ model, artifacts, report }) {
     const consul = model.consul;
@@ -22,7 +25,8 @@ export const consulDatacenter = defineRule({
         field,
         artifact,
         host: host.name,
-        message: `the Consul agent on ${host.name} ${named}, the other agents in "${consul.datacenter}": it finds no server of its own datacenter; use one datacenter name for every agent`,
+        messageId: 'otherDatacenter',
+        data: { host: host.name, named, datacenter: consul.datacenter },
       });
     }
   },

@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import type { ConsulAgentConfig } from '@clusterspec/consul';
 import { consulGossipKey } from './consul-gossip-key';
 
@@ -23,6 +23,7 @@ testRule(consulGossipKey, {
       replacements: [overrides('      - host: consul-3\n        encrypt: false\n')],
       errors: [
         {
+          messageId: 'missingKey',
           message:
             'the Consul agent on consul-3 has no gossip key (encrypt) while other agents of the site have one: they refuse its gossip and it never joins; give it the key, or give none to any agent',
           line: 'encrypt: false',
@@ -39,6 +40,7 @@ testRule(consulGossipKey, {
       files: { [HCL]: WITHOUT_KEY, 'hosts/consul-2/etc/consul.d/consul.hcl': WITHOUT_KEY },
       errors: [
         {
+          messageId: 'missingKey',
           message: 'the Consul agent on 2 hosts (consul-2, consul-3) has no gossip key (encrypt) while other agents of the site have one',
           line: 'encrypt: {fromEnv: CONSUL_GOSSIP_KEY}',
           field: 'spec.consul.encrypt',
@@ -53,6 +55,7 @@ testRule(consulGossipKey, {
       files: { [HCL]: (data: ConsulAgentConfig) => ({ ...data, encrypt: '{{secret:env:OTHER_KEY}}' }) },
       errors: [
         {
+          messageId: 'otherKey',
           message:
             "the Consul agent on consul-3 has a gossip key other than the site's ({{secret:env:OTHER_KEY}}, not {{secret:env:CONSUL_GOSSIP_KEY}}): agents with different keys cannot gossip",
           field: 'spec.consul.encrypt',

@@ -10,6 +10,10 @@ export const consulGossipKey = defineRule({
   id: 'consul-gossip-key',
   description: 'The gossip key (encrypt) is set on every Consul agent, the same one, or on none.',
   severity: 'error',
+  messages: {
+    missingKey: `the Consul agent on {{host}} has no gossip key (encrypt) while other agents of the site have one: they refuse its gossip and it never joins; give it the key, or give none to any agent`,
+    otherKey: `the Consul agent on {{host}} has a gossip key other than the site's ({{encrypt}}, not {{siteKey}}): agents with different keys cannot gossip`,
+  },
   reads: [...CONSUL_AGENT_ARTIFACTS],
   check({ model, artifacts, report }) {
     const consul = model.consul;
@@ -26,14 +30,16 @@ export const consulGossipKey = defineRule({
           field,
           artifact,
           host: host.name,
-          message: `the Consul agent on ${host.name} has no gossip key (encrypt) while other agents of the site have one: they refuse its gossip and it never joins; give it the key, or give none to any agent`,
+          messageId: 'missingKey',
+          data: { host: host.name },
         });
       } else if (agent.encrypt !== siteKey) {
         report({
           field,
           artifact,
           host: host.name,
-          message: `the Consul agent on ${host.name} has a gossip key other than the site's (${agent.encrypt}, not ${siteKey}): agents with different keys cannot gossip`,
+          messageId: 'otherKey',
+          data: { host: host.name, encrypt: agent.encrypt, siteKey },
         });
       }
     }

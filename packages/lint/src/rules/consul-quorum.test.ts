@@ -1,5 +1,5 @@
-import { testRule } from '../../../../tests/support/rule-tester';
-import { consulQuorum } from './quorum';
+import { testRule } from '@clusterspec/lint/testing';
+import { consulQuorum } from './consul-quorum';
 
 const EDGE_C5 = '      address: 172.16.3.15\n      roles: [consul-server]\n';
 
@@ -18,6 +18,7 @@ testRule(consulQuorum, {
       // The finding points at spec.hosts, whose first entry is shaolin.
       errors: [
         {
+          messageId: 'even',
           message: '4 Consul server members: an even count tolerates no more failures than 3 and can split in two; use 3 or 5',
           line: '- name: shaolin',
           column: 5,
@@ -36,6 +37,7 @@ testRule(consulQuorum, {
       ],
       errors: [
         {
+          messageId: 'tooLarge',
           message: '7 Consul server members: every write waits for 4; more than 5 slows writes for no real gain',
           line: '- name: k1',
           column: 5,

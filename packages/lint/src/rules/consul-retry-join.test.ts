@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import type { ConsulAgentConfig } from '@clusterspec/consul';
 import { consulRetryJoin } from './consul-retry-join';
 
@@ -23,6 +23,7 @@ testRule(consulRetryJoin, {
       replacements: [overrides('      - host: consul-2\n        retryJoin: [192.168.0.129]\n      - host: consul-3\n        retryJoin: [192.168.0.129]\n')],
       errors: [
         {
+          messageId: 'joinsSomeServers',
           message:
             'the Consul agent on consul-2 retry_joins 192.168.0.129 only: started while that server is down, it joins no cluster; add 192.168.0.130, 192.168.0.131',
           line: 'retryJoin: [192.168.0.129]',
@@ -32,6 +33,7 @@ testRule(consulRetryJoin, {
           hosts: ['consul-2'],
         },
         {
+          messageId: 'joinsSomeServers',
           message:
             'the Consul agent on consul-3 retry_joins 192.168.0.129 only: started while that server is down, it joins no cluster; add 192.168.0.130, 192.168.0.131',
           line: 94,
@@ -47,6 +49,7 @@ testRule(consulRetryJoin, {
       replacements: [overrides('      - host: consul-2\n        retryJoin: []\n')],
       errors: [
         {
+          messageId: 'noRetryJoin',
           message:
             'the Consul agent on consul-2 has no retry_join: started while no other agent contacts it, it joins no cluster; list every Consul server (192.168.0.129, 192.168.0.130, 192.168.0.131)',
           line: 'retryJoin: []',
@@ -61,6 +64,7 @@ testRule(consulRetryJoin, {
       replacements: [overrides('      - host: consul-2\n        retryJoin: [192.168.0.129, 192.168.0.130, 192.168.0.131, 10.27.53.32]\n')],
       errors: [
         {
+          messageId: 'joinsNoServer',
           message:
             'the Consul agent on consul-2 retry_joins 10.27.53.32, where no Consul server of the site runs; list the servers (192.168.0.129, 192.168.0.130, 192.168.0.131)',
           field: 'spec.consul.agentOverrides[0].retryJoin',
@@ -72,7 +76,16 @@ testRule(consulRetryJoin, {
       name: 'a consul.hcl edited after generation: the finding points at the host',
       fixture: 'seed-ha',
       files: { [HCL]: (data: ConsulAgentConfig) => ({ ...data, retryJoin: ['192.168.0.129'] }) },
-      errors: [{ message: 'the Consul agent on consul-2 retry_joins 192.168.0.129 only', line: 33, column: 14, field: 'spec.hosts[6].roles', artifact: HCL }],
+      errors: [
+        {
+          messageId: 'joinsSomeServers',
+          message: 'the Consul agent on consul-2 retry_joins 192.168.0.129 only',
+          line: 33,
+          column: 14,
+          field: 'spec.hosts[6].roles',
+          artifact: HCL,
+        },
+      ],
     },
   ],
 });

@@ -10,6 +10,11 @@ export const consulRetryJoin = defineRule({
   id: 'consul-retry-join',
   description: 'Every Consul agent has retry_join listing every Consul server, and nothing else.',
   severity: 'error',
+  messages: {
+    noRetryJoin: `the Consul agent on {{host}} has no retry_join: started while no other agent contacts it, it joins no cluster; list every Consul server ({{servers}})`,
+    joinsNoServer: `the Consul agent on {{host}} retry_joins {{strangers}}, where no Consul server of the site runs; list the servers ({{servers}})`,
+    joinsSomeServers: `the Consul agent on {{host}} retry_joins {{listed}} only: started while {{thoseServers}} down, it joins no cluster; add {{missing}}`,
+  },
   reads: [...CONSUL_AGENT_ARTIFACTS],
   check({ model, artifacts, report }) {
     const consul = model.consul;
@@ -24,7 +29,8 @@ export const consulRetryJoin = defineRule({
           field,
           artifact,
           host: host.name,
-          message: `the Consul agent on ${host.name} has no retry_join: started while no other agent contacts it, it joins no cluster; list every Consul server (${servers.join(', ')})`,
+          messageId: 'noRetryJoin',
+          data: { host: host.name, servers: servers.join(', ') },
         });
         continue;
       }
@@ -35,14 +41,21 @@ export const consulRetryJoin = defineRule({
           field,
           artifact,
           host: host.name,
-          message: `the Consul agent on ${host.name} retry_joins ${strangers.join(', ')}, where no Consul server of the site runs; list the servers (${servers.join(', ')})`,
+          messageId: 'joinsNoServer',
+          data: { host: host.name, strangers: strangers.join(', '), servers: servers.join(', ') },
         });
       } else if (missing.length > 0) {
         report({
           field,
           artifact,
           host: host.name,
-          message: `the Consul agent on ${host.name} retry_joins ${listed.join(', ')} only: started while ${listed.length === 1 ? 'that server is' : 'those servers are'} down, it joins no cluster; add ${missing.join(', ')}`,
+          messageId: 'joinsSomeServers',
+          data: {
+            host: host.name,
+            listed: listed.join(', '),
+            thoseServers: listed.length === 1 ? 'that server is' : 'those servers are',
+            missing: missing.join(', '),
+          },
         });
       }
     }

@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { consulTemplateAgent } from './consul-template-agent';
 
 const EMEI = ['roles: [control-plane, apiserver-lb]', 'roles: [control-plane, apiserver-lb, ingress]'] as const;
@@ -20,6 +20,7 @@ testRule(consulTemplateAgent, {
       replacements: [EMEI],
       errors: [
         {
+          messageId: 'remoteAgent',
           message:
             'consul-template on emei reads the catalog from 192.168.0.129:8500, as emei runs no Consul agent: while that agent is down the ingress stops following the catalog; give emei the consul-client role and read 127.0.0.1:8500',
           line: 'roles: [control-plane, apiserver-lb, ingress]',
@@ -36,6 +37,7 @@ testRule(consulTemplateAgent, {
       files: { 'hosts/lb-2/etc/consul-template/config.hcl': (data: object) => ({ ...data, address: '10.20.0.51:8500' }) },
       errors: [
         {
+          messageId: 'remoteAgent',
           message: "consul-template on lb-2 reads the catalog from 10.20.0.51:8500, not from lb-2's own agent",
           field: 'spec.hosts[8].roles',
           artifact: 'hosts/lb-2/etc/consul-template/config.hcl',

@@ -13,6 +13,9 @@ export const consulTemplateAgent = defineRule({
   id: 'consul-template-agent',
   description: 'Every ingress host runs a Consul agent, which its consul-template reads at 127.0.0.1:8500.',
   severity: 'error',
+  messages: {
+    remoteAgent: `consul-template on {{host}} reads the catalog from {{address}}, {{why}}: while that agent is down the ingress stops following the catalog; give {{host}} the consul-client role and read 127.0.0.1:8500`,
+  },
   reads: [consulTemplateConfigFile.pattern],
   check({ model, artifacts, report }) {
     const consul = model.consul;
@@ -29,7 +32,8 @@ export const consulTemplateAgent = defineRule({
         field,
         artifact,
         host: host.name,
-        message: `consul-template on ${host.name} reads the catalog from ${address}, ${why}: while that agent is down the ingress stops following the catalog; give ${host.name} the consul-client role and read 127.0.0.1:8500`,
+        messageId: 'remoteAgent',
+        data: { host: host.name, address, why },
       });
     }
   },

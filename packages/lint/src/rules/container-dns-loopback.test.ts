@@ -1,5 +1,5 @@
-import { testRule } from '../../../../tests/support/rule-tester';
-import { containerDnsLoopback } from './container-dns';
+import { testRule } from '@clusterspec/lint/testing';
+import { containerDnsLoopback } from './container-dns-loopback';
 
 const NOTHING_ANSWERS = "their own loopback, where nothing answers; use the host's address (write consul for Consul DNS)";
 
@@ -16,6 +16,7 @@ testRule(containerDnsLoopback, {
       // one diagnostic for every Docker host, the first host's daemon.json standing for the eight
       errors: [
         {
+          messageId: 'loopback',
           message: `containers on 8 hosts (shaolin, wudang, emei and 5 more) are told to use DNS at 127.0.0.1, ${NOTHING_ANSWERS}`,
           line: 'dns: [127.0.0.1, 8.8.8.8]',
           column: 11,
@@ -31,6 +32,7 @@ testRule(containerDnsLoopback, {
       replacements: [['dns: [consul]', 'dns: [consul, 127.0.0.53]']],
       errors: [
         {
+          messageId: 'loopback',
           message: `containers on 8 hosts (k1, k2, k3 and 5 more) are told to use DNS at 127.0.0.53, ${NOTHING_ANSWERS}`,
           line: 'dns: [consul, 127.0.0.53]',
           column: 19,

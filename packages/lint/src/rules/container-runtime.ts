@@ -8,7 +8,15 @@ import { defineRule, type Finding, type RuleContext } from '../rule';
 /** The CRI plugin's ids in disabled_plugins: containerd.io's packaged config.toml disables it for Docker's sake. */
 const CRI_PLUGIN_IDS = new Set(['cri', 'io.containerd.grpc.v1.cri', 'io.containerd.cri.v1.images', 'io.containerd.cri.v1.runtime']);
 
-function containerdFindings(model: ClusterModel, artifacts: RuleContext['artifacts'], node: Host, kubelet: { driver: string; artifact?: string }): Finding[] {
+/** What containerd's configuration can get wrong (containerRuntime's messages but Docker's). */
+type ContainerdMessage = 'noContainerdConfig' | 'configVersion' | 'criDisabled' | 'runcCgroupDriver';
+
+function containerdFindings(
+  model: ClusterModel,
+  artifacts: RuleContext['artifacts'],
+  node: Host,
+  kubelet: { driver: string; artifact?: string },
+): Finding<ContainerdMessage>[] {
   const containerd = model.containerd;
   if (!containerd) return [];
   const artifact = containerdConfigPath(node);
@@ -19,16 +27,18 @@ function containerdFindings(model: ClusterModel, artifacts: RuleContext['artifac
       {
         field,
         artifact,
-        message: `${node.name} runs containerd with no /etc/containerd/config.toml: runc keeps the cgroupfs driver while the kubelet uses ${kubelet.driver}`,
+        messageId: 'noContainerdConfig',
+        data: { node: node.name, driver: kubelet.driver },
       },
     ];
   const { release } = containerd;
-  const findings: Finding[] = [];
+  const findings: Finding<ContainerdMessage>[] = [];
   if (config.data.version !== release.configVersion) {
     findings.push({
       field: containerd.version ? ['spec', 'containerd', 'version'] : ['spec', 'kubernetes', 'version'],
       artifact,
-      message: `config.toml on ${node.name} is config version ${JSON.stringify(config.data.version)}, but containerd ${containerd.series} reads version ${release.configVersion}: the tables of another version are ignored without a word`,
+      messageId: 'configVersion',
+      data: { node: node.name, configVersion: JSON.stringify(config.data.version), series: containerd.series, expectedVersion: release.configVersion },
     });
     return findings;
   }
@@ -38,7 +48,8 @@ function containerdFindings(model: ClusterModel, artifacts: RuleContext['artifac
     findings.push({
       field,
       artifact,
-      message: `config.toml on ${node.name} disables ${criOff.join(', ')}: the kubelet finds no CRI service ("unknown service runtime.v1.RuntimeService") and kubeadm's preflight fails`,
+      messageId: 'criDisabled',
+      data: { node: node.name, disabled: criOff.join(', ') },
     });
   }
   const systemd = tableValue(config.data, [...release.runcTable, 'options', 'SystemdCgroup']) === true;
@@ -46,7 +57,8 @@ function containerdFindings(model: ClusterModel, artifacts: RuleContext['artifac
     findings.push({
       field,
       artifact,
-      message: `runc on ${node.name} uses the ${systemd ? 'systemd' : 'cgroupfs'} cgroup driver (SystemdCgroup = ${systemd}) but the kubelet uses ${kubelet.driver}: two managers of one cgroup tree, pods restart under load`,
+      messageId: 'runcCgroupDriver',
+      data: { node: node.name, driver: systemd ? 'systemd' : 'cgroupfs', systemd, kubeletDriver: kubelet.driver },
     });
   }
   return findings;
@@ -62,6 +74,13 @@ export const containerRuntime = defineRule({
   description:
     "Each Kubernetes node's container runtime can serve its kubelet: no Docker from 1.24, containerd's CRI plugin on and its config version right, one cgroup driver for kubelet and runtime.",
   severity: 'error',
+  messages: {
+    noContainerdConfig: `{{node}} runs containerd with no /etc/containerd/config.toml: runc keeps the cgroupfs driver while the kubelet uses {{driver}}`,
+    configVersion: `config.toml on {{node}} is config version {{configVersion}}, but containerd {{series}} reads version {{expectedVersion}}: the tables of another version are ignored without a word`,
+    criDisabled: `config.toml on {{node}} disables {{disabled}}: the kubelet finds no CRI service ("unknown service runtime.v1.RuntimeService") and kubeadm's preflight fails`,
+    runcCgroupDriver: `runc on {{node}} uses the {{driver}} cgroup driver (SystemdCgroup = {{systemd}}) but the kubelet uses {{kubeletDriver}}: two managers of one cgroup tree, pods restart under load`,
+    dockerCgroupDriver: `Docker on {{node}} uses the {{docker}} cgroup driver{{notDockerHost}} but its kubelet uses {{driver}}: the kubelet refuses to start ("misconfiguration: kubelet cgroup driver")`,
+  },
   reads: [containerdConfigFile.pattern, dockerDaemonFile.pattern, kubeadmConfigFile.pattern],
   check({ model, artifacts, report }) {
     const { kubernetes } = model;
@@ -79,7 +98,8 @@ export const containerRuntime = defineRule({
           field: ['spec', 'docker', 'hosts'],
           artifact: `hosts/${node.name}/etc/docker/daemon.json`,
           host: node.name,
-          message: `Docker on ${node.name} uses the ${docker} cgroup driver${dockerHosts.has(node) ? '' : ' (not a Docker host: no daemon.json sets it)'} but its kubelet uses ${kubelet.driver}: the kubelet refuses to start ("misconfiguration: kubelet cgroup driver")`,
+          messageId: 'dockerCgroupDriver',
+          data: { node: node.name, docker, notDockerHost: dockerHosts.has(node) ? '' : ' (not a Docker host: no daemon.json sets it)', driver: kubelet.driver },
         });
       }
     }

@@ -1,5 +1,5 @@
-import { testRule } from '../../../../tests/support/rule-tester';
-import { dnsPublicFallback } from './container-dns';
+import { testRule } from '@clusterspec/lint/testing';
+import { dnsPublicFallback } from './dns-public-fallback';
 
 testRule(dnsPublicFallback, {
   valid: [
@@ -12,6 +12,7 @@ testRule(dnsPublicFallback, {
       fixture: 'seed-ha',
       errors: [
         {
+          messageId: 'mixedResolvers',
           message:
             "containers get Consul DNS and 8.8.8.8 in one list; resolvers that query them in parallel (musl) can take 8.8.8.8's NXDOMAIN for *.consul names; let Consul forward through its recursors instead",
           line: 'dns: [consul, 8.8.8.8]',

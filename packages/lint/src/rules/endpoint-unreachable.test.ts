@@ -1,4 +1,4 @@
-import { testRule, type ExpectedError } from '../../../../tests/support/rule-tester';
+import { testRule, type ExpectedError } from '@clusterspec/lint/testing';
 import { seedKubeProxy, seedUserServer } from '../../../../tests/support/spec-edits';
 import { endpointUnreachable } from './endpoint-unreachable';
 
@@ -10,6 +10,7 @@ const MODERN_ENDPOINT = 'controlPlaneEndpoint: k8s-api.corp.example:8443';
 
 /** A finding of the modern site whose controlPlaneEndpoint names the apiserver port, 6443, instead of the balancers' 8443. */
 const modernOn6443 = (client: string, artifact: string, hosts?: readonly string[]): ExpectedError => ({
+  messageId: 'wrongPort',
   message: `${client} dials k8s-api.corp.example:6443 (10.20.0.10), ${WRONG_PORT(6443)}`,
   line: 'controlPlaneEndpoint: k8s-api.corp.example:6443',
   column: 27,
@@ -33,6 +34,7 @@ testRule(endpointUnreachable, {
       replacements: [seedUserServer('https://10.27.52.72:9443')],
       errors: [
         {
+          messageId: 'wrongPort',
           message: `user kubernetes-admin dials 10.27.52.72:9443 (10.27.52.72), ${WRONG_PORT(9443)}`,
           line: 'server: https://10.27.52.72:9443',
           column: 17,
@@ -60,6 +62,7 @@ testRule(endpointUnreachable, {
       replacements: [seedKubeProxy('https://api.nowhere.example:8443')],
       errors: [
         {
+          messageId: 'unresolved',
           message:
             'kube-proxy on 3 hosts (shaolin, wudang, emei) dials api.nowhere.example, which the generated /etc/hosts there does not map and which is not an address; add an apiserver-lb host or a virtualAddress, or make sure DNS has it',
           line: 'server: https://api.nowhere.example:8443',
@@ -76,6 +79,7 @@ testRule(endpointUnreachable, {
       replacements: [[MODERN_ENDPOINT, 'controlPlaneEndpoint: 10.20.0.99:8443']],
       errors: [
         {
+          messageId: 'noHostAtAddress',
           message: `kube-proxy on 7 hosts (cp-1, cp-2, cp-3 and 4 more) dials 10.20.0.99:8443, ${NOWHERE}`,
           line: 'controlPlaneEndpoint: 10.20.0.99:8443',
           field: 'spec.kubernetes.controlPlaneEndpoint',
@@ -83,13 +87,14 @@ testRule(endpointUnreachable, {
           hosts: WORKERS,
         },
         {
+          messageId: 'noHostAtAddress',
           message: `kubelet on 7 hosts (cp-1, cp-2, cp-3 and 4 more) dials 10.20.0.99:8443, ${NOWHERE}`,
           artifact: 'hosts/cp-1/etc/kubernetes/kubeadm-config.yaml',
           hosts: WORKERS,
         },
-        { message: `user alice dials 10.20.0.99:8443, ${NOWHERE}`, artifact: 'cluster/kubeconfig/alice.conf' },
-        { message: `user bob dials 10.20.0.99:8443, ${NOWHERE}` },
-        { message: `user kubernetes-admin dials 10.20.0.99:8443, ${NOWHERE}` },
+        { messageId: 'noHostAtAddress', message: `user alice dials 10.20.0.99:8443, ${NOWHERE}`, artifact: 'cluster/kubeconfig/alice.conf' },
+        { messageId: 'noHostAtAddress', message: `user bob dials 10.20.0.99:8443, ${NOWHERE}` },
+        { messageId: 'noHostAtAddress', message: `user kubernetes-admin dials 10.20.0.99:8443, ${NOWHERE}` },
       ],
     },
     {
@@ -98,6 +103,7 @@ testRule(endpointUnreachable, {
       replacements: [seedUserServer('https://10.27.52.99:8443')],
       errors: [
         {
+          messageId: 'noHostAtAddress',
           message: `user kubernetes-admin dials 10.27.52.99:8443, ${NOWHERE}`,
           line: 'server: https://10.27.52.99:8443',
           field: 'spec.kubernetes.users[0].server',

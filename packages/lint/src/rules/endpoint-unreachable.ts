@@ -21,9 +21,14 @@ export const endpointUnreachable = defineRule({
   description:
     'Every dialled apiserver endpoint resolves to a host or the virtual address of the site, and its port is a load balancer port or the apiserver port there.',
   severity: 'error',
+  messages: {
+    unresolved: `{{client}} dials {{dialled}}, which the generated /etc/hosts there does not map and which is not an address; add an apiserver-lb host or a virtualAddress, or make sure DNS has it`,
+    noHostAtAddress: `{{client}} dials {{dialled}}:{{port}}, but no host and no virtualAddress of the site has that address, so nothing there serves the apiserver; dial an apiserver-lb host, the virtualAddress, or a name the generated /etc/hosts maps to them`,
+    wrongPort: `{{client}} dials {{dialled}}:{{port}} ({{address}}), but nothing there serves the apiserver on port {{port}}: the load balancer listens on {{balancerPort}}, apiservers on {{bindPort}}`,
+  },
   reads: [...CLIENT_ARTIFACTS, ...HOSTS_ARTIFACTS, ...BALANCER_ARTIFACTS, ...VIRTUAL_ADDRESS_ARTIFACTS],
   check({ model, artifacts, report }) {
-    const siteAddresses = new Set([...model.hosts.map((host) => host.address), model.kubernetes.loadBalancer.virtualAddress]);
+    const siteAddresses = new Set([...model.hosts.map((host) => host.address), model.kubernetes.loadBalancer.virtualIP?.address]);
     for (const client of apiServerClients(model, artifacts)) {
       const { host: dialled, port } = client.server;
       const address = resolveName(model, artifacts, dialled, client.host);
@@ -33,7 +38,8 @@ export const endpointUnreachable = defineRule({
             field: client.field,
             artifact: client.artifact,
             host: client.host.name,
-            message: `${client.name} dials ${dialled}, which the generated /etc/hosts there does not map and which is not an address; add an apiserver-lb host or a virtualAddress, or make sure DNS has it`,
+            messageId: 'unresolved',
+            data: { client: client.name, dialled },
           });
         }
         continue;
@@ -47,7 +53,8 @@ export const endpointUnreachable = defineRule({
             field: client.field,
             artifact: client.artifact,
             host: client.host?.name,
-            message: `${client.name} dials ${dialled}:${port}, but no host and no virtualAddress of the site has that address, so nothing there serves the apiserver; dial an apiserver-lb host, the virtualAddress, or a name the generated /etc/hosts maps to them`,
+            messageId: 'noHostAtAddress',
+            data: { client: client.name, dialled, port },
           });
         }
         continue;
@@ -57,7 +64,8 @@ export const endpointUnreachable = defineRule({
         field: client.field,
         artifact: client.artifact,
         host: client.host?.name,
-        message: `${client.name} dials ${dialled}:${port} (${address}), but nothing there serves the apiserver on port ${port}: the load balancer listens on ${model.kubernetes.loadBalancer.port}, apiservers on ${model.kubernetes.apiServer.bindPort}`,
+        messageId: 'wrongPort',
+        data: { client: client.name, dialled, port, address, balancerPort: model.kubernetes.loadBalancer.port, bindPort: model.kubernetes.apiServer.bindPort },
       });
     }
   },

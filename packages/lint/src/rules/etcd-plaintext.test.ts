@@ -1,4 +1,4 @@
-import { testRule, type FileChange } from '../../../../tests/support/rule-tester';
+import { testRule, type FileChange } from '@clusterspec/lint/testing';
 import { etcdPlaintext } from './etcd-plaintext';
 
 const MANIFEST = 'hosts/wudang/etc/kubernetes/manifests/etcd.yaml';
@@ -43,13 +43,14 @@ testRule(etcdPlaintext, {
       files: { [MANIFEST]: withCommand(plainHttp) },
       errors: [
         {
+          messageId: 'plainHttp',
           message:
             'etcd on wudang serves clients at http://10.24.138.208:2379 without TLS: anyone who reaches 10.24.138.208:2379 reads and writes every Secret of the cluster; serve https with --cert-file, --key-file, --trusted-ca-file and --client-cert-auth=true',
           line: 'address: 10.24.138.208',
           field: 'spec.hosts[1].address',
           artifact: MANIFEST,
         },
-        { message: 'etcd on wudang serves peers at http://10.24.138.208:2380 without TLS', line: 'address: 10.24.138.208' },
+        { messageId: 'plainHttp', message: 'etcd on wudang serves peers at http://10.24.138.208:2380 without TLS', line: 'address: 10.24.138.208' },
       ],
     },
     {
@@ -58,6 +59,7 @@ testRule(etcdPlaintext, {
       files: { [MANIFEST]: withCommand((args) => args.map((arg) => (arg === '--client-cert-auth=true' ? '--client-cert-auth=false' : arg))) },
       errors: [
         {
+          messageId: 'noClientCertAuth',
           message:
             'etcd on wudang serves clients at https://10.24.138.208:2379 without --client-cert-auth=true: any client that reaches 10.24.138.208:2379 is let in without a certificate',
         },

@@ -32,6 +32,10 @@ export const etcdPlaintext = defineRule({
   id: 'etcd-plaintext',
   description: 'No etcd member listens on a non-loopback address without TLS, or with TLS but without requiring client certificates.',
   severity: 'error',
+  messages: {
+    plainHttp: `etcd on {{host}} serves {{who}} at {{url}} without TLS: anyone who reaches {{where}} reads and writes every Secret of the cluster; serve https with {{fix}}`,
+    noClientCertAuth: `etcd on {{host}} serves {{who}} at {{url}} without --{{auth}}=true: any {{member}} that reaches {{where}} is let in without a certificate; add {{fix}}`,
+  },
   reads: [`hosts/*${ETCD_MANIFEST}`],
   check({ model, artifacts, report }) {
     for (const host of model.kubernetes.controlPlaneHosts) {
@@ -58,14 +62,24 @@ export const etcdPlaintext = defineRule({
               field,
               artifact: path,
               host: host.name,
-              message: `etcd on ${host.name} serves ${side.who} at ${url.href.replace(/\/$/, '')} without TLS: anyone who reaches ${where} reads and writes every Secret of the cluster; serve https with ${side.fix}`,
+              messageId: 'plainHttp',
+              data: { host: host.name, who: side.who, url: url.href.replace(/\/$/, ''), where, fix: side.fix },
             });
           } else if (given.get(side.auth) !== 'true') {
             report({
               field,
               artifact: path,
               host: host.name,
-              message: `etcd on ${host.name} serves ${side.who} at ${url.href.replace(/\/$/, '')} without --${side.auth}=true: any ${side.who === 'clients' ? 'client' : 'peer'} that reaches ${where} is let in without a certificate; add ${side.fix}`,
+              messageId: 'noClientCertAuth',
+              data: {
+                host: host.name,
+                who: side.who,
+                url: url.href.replace(/\/$/, ''),
+                auth: side.auth,
+                member: side.who === 'clients' ? 'client' : 'peer',
+                where,
+                fix: side.fix,
+              },
             });
           }
         }

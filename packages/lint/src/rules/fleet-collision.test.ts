@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { withLintRules } from '../../../../tests/support/spec-edits';
 import { fleetCollision } from './fleet-collision';
 
@@ -43,6 +43,7 @@ testRule(fleetCollision, {
         sites: [{ fixture: 'vip-pernode' }, { fixture: 'modern', replacements: [['      address: 10.20.0.11\n', '      address: 10.30.0.21\n']] }],
         errors: [
           {
+            messageId: 'sharedAddress',
             site: 1,
             message:
               /^10\.30\.0\.21, host lb-1, is also claimed by site vip-pernode: host node-1 at site-0\.yaml:26:16; two machines on one address take each other's traffic/,
@@ -57,6 +58,7 @@ testRule(fleetCollision, {
         sites: [{ fixture: 'vip-pernode' }, { fixture: 'modern', replacements: [['virtualAddress: 10.20.0.10', 'virtualAddress: 10.30.0.10']] }],
         errors: [
           {
+            messageId: 'sharedAddress',
             site: 1,
             message: /^10\.30\.0\.10, the virtual address, is also claimed by site vip-pernode: the virtual address at site-0\.yaml:42:23;/,
             line: 'virtualAddress: 10.30.0.10',
@@ -69,6 +71,7 @@ testRule(fleetCollision, {
         sites: [{ fixture: 'edge' }, { fixture: 'modern', replacements: [['virtualAddress: 10.20.0.10', 'virtualAddress: 172.16.1.21']] }],
         errors: [
           {
+            messageId: 'sharedAddress',
             site: 1,
             message: /^172\.16\.1\.21, the virtual address, is also claimed by site edge: host w1 at site-0\.yaml:24:16;/,
             line: 'virtualAddress: 172.16.1.21',
@@ -83,6 +86,7 @@ testRule(fleetCollision, {
         ],
         errors: [
           {
+            messageId: 'sharedEndpointName',
             site: 1,
             message:
               /^controlPlaneEndpoint name api\.vip\.example is also site vip-pernode's \(site-0\.yaml:37:27\): the clients of both clusters dial one name and reach whichever site DNS or \/etc\/hosts points it at/,
@@ -96,18 +100,20 @@ testRule(fleetCollision, {
         sites: [{ fixture: 'seed-ha' }, { fixture: 'seed-ha', replacements: [['  name: seed-ha\n', '  name: seed-ha-again\n']] }],
         errors: [
           {
+            messageId: 'sharedAddress',
             site: 1,
             message: /^10\.27\.53\.32, host shaolin, is also claimed by site seed-ha: host shaolin at site-0\.yaml:14:16;/,
             line: 'address: 10.27.53.32',
           },
-          { site: 1, message: '10.24.138.208, host wudang,', line: 'address: 10.24.138.208' },
-          { site: 1, message: '10.27.52.72, host emei,', line: 'address: 10.27.52.72' },
-          { site: 1, message: '10.47.217.91, host node1,', line: 'address: 10.47.217.91' },
-          { site: 1, message: '10.28.61.30, host node2,', line: 'address: 10.28.61.30' },
-          { site: 1, message: '192.168.0.129, host consul-1,', line: 'address: 192.168.0.129' },
-          { site: 1, message: '192.168.0.130, host consul-2,', line: 'address: 192.168.0.130' },
-          { site: 1, message: '192.168.0.131, host consul-3,', line: 'address: 192.168.0.131' },
+          { messageId: 'sharedAddress', site: 1, message: '10.24.138.208, host wudang,', line: 'address: 10.24.138.208' },
+          { messageId: 'sharedAddress', site: 1, message: '10.27.52.72, host emei,', line: 'address: 10.27.52.72' },
+          { messageId: 'sharedAddress', site: 1, message: '10.47.217.91, host node1,', line: 'address: 10.47.217.91' },
+          { messageId: 'sharedAddress', site: 1, message: '10.28.61.30, host node2,', line: 'address: 10.28.61.30' },
+          { messageId: 'sharedAddress', site: 1, message: '192.168.0.129, host consul-1,', line: 'address: 192.168.0.129' },
+          { messageId: 'sharedAddress', site: 1, message: '192.168.0.130, host consul-2,', line: 'address: 192.168.0.130' },
+          { messageId: 'sharedAddress', site: 1, message: '192.168.0.131, host consul-3,', line: 'address: 192.168.0.131' },
           {
+            messageId: 'sharedEndpointName',
             site: 1,
             message: /^controlPlaneEndpoint name kubernetes\.default\.svc is also site seed-ha's \(site-0\.yaml:42:27\)/,
             line: 'controlPlaneEndpoint: kubernetes.default.svc:8443',
@@ -122,8 +128,12 @@ testRule(fleetCollision, {
           { fixture: 'edge', replacements: [['      address: 172.16.1.21\n', '      address: 10.30.0.21\n']] },
         ],
         errors: [
-          { site: 1, message: /^10\.30\.0\.21, host lb-1, is also claimed by site vip-pernode: host node-1 at site-0\.yaml:26:16;/ },
-          { site: 2, message: /^10\.30\.0\.21, host w1, is also claimed by site vip-pernode: host node-1 at site-0\.yaml:26:16;/ },
+          {
+            messageId: 'sharedAddress',
+            site: 1,
+            message: /^10\.30\.0\.21, host lb-1, is also claimed by site vip-pernode: host node-1 at site-0\.yaml:26:16;/,
+          },
+          { messageId: 'sharedAddress', site: 2, message: /^10\.30\.0\.21, host w1, is also claimed by site vip-pernode: host node-1 at site-0\.yaml:26:16;/ },
         ],
       },
     ],

@@ -16,7 +16,7 @@ function addressClaims(model: ClusterModel): AddressClaim[] {
     field: ['spec', 'hosts', index, 'address'],
     holder: `host ${host.name}`,
   }));
-  const { virtualAddress } = model.kubernetes.loadBalancer;
+  const virtualAddress = model.kubernetes.loadBalancer.virtualIP?.address;
   if (virtualAddress !== undefined)
     claims.push({ address: virtualAddress, field: ['spec', 'kubernetes', 'loadBalancer', 'virtualAddress'], holder: 'the virtual address' });
   return claims;
@@ -33,6 +33,10 @@ export const fleetCollision = defineRule({
   id: 'fleet-collision',
   description: 'No two sites of one run claim the same address or the same controlPlaneEndpoint name.',
   severity: 'error',
+  messages: {
+    sharedAddress: `{{address}}, {{holder}}, is also claimed by site {{site}}: {{theirHolder}} at {{position}}; two machines on one address take each other's traffic (whichever answers ARP last wins); give each site its own addresses`,
+    sharedEndpointName: `controlPlaneEndpoint name {{host}} is also site {{site}}'s ({{position}}): the clients of both clusters dial one name and reach whichever site DNS or /etc/hosts points it at; give each site its own name`,
+  },
   check() {
     // Only several sites together can collide: see checkAcrossSites.
   },
@@ -48,7 +52,14 @@ export const fleetCollision = defineRule({
         else if (earlier.site !== site) {
           report(site, {
             field: claim.field,
-            message: `${claim.address}, ${claim.holder}, is also claimed by site ${earlier.site.model.name}: ${earlier.claim.holder} at ${positionOf(earlier.site.model, earlier.claim.field)}; two machines on one address take each other's traffic (whichever answers ARP last wins); give each site its own addresses`,
+            messageId: 'sharedAddress',
+            data: {
+              address: claim.address,
+              holder: claim.holder,
+              site: earlier.site.model.name,
+              theirHolder: earlier.claim.holder,
+              position: positionOf(earlier.site.model, earlier.claim.field),
+            },
           });
         }
       }
@@ -61,7 +72,8 @@ export const fleetCollision = defineRule({
       else {
         report(site, {
           field: ENDPOINT,
-          message: `controlPlaneEndpoint name ${endpoint.host} is also site ${earlier.model.name}'s (${positionOf(earlier.model, ENDPOINT)}): the clients of both clusters dial one name and reach whichever site DNS or /etc/hosts points it at; give each site its own name`,
+          messageId: 'sharedEndpointName',
+          data: { host: endpoint.host, site: earlier.model.name, position: positionOf(earlier.model, ENDPOINT) },
         });
       }
     }

@@ -7,6 +7,11 @@ export const harborEndpoint = defineRule({
   id: 'harbor-endpoint',
   description: "Harbor's external URL is the host:port its load balancer serves, and a plain-http Harbor is an insecure registry on every Docker host.",
   severity: 'error',
+  messages: {
+    wrongPort: `externalURL {{externalURL}} names port {{port}}, but the Harbor load balancer listens on {{balancerPort}}: pushes and token redirects go nowhere`,
+    notBalancerHost: `externalURL {{externalURL}} names {{host}}, which is not a Harbor load balancer host ({{balancers}})`,
+    notInsecureRegistry: `Harbor is served over plain http at {{authority}}, but Docker on {{dockerHost}} does not list it in insecure-registries: every push and pull there fails`,
+  },
   reads: [dockerDaemonFile.pattern],
   check({ model, artifacts, report }) {
     const harbor = model.harbor;
@@ -16,13 +21,19 @@ export const harborEndpoint = defineRule({
     if (port !== harbor.loadBalancer.port) {
       report({
         field: urlField,
-        message: `externalURL ${harbor.externalURL} names port ${port}, but the Harbor load balancer listens on ${harbor.loadBalancer.port}: pushes and token redirects go nowhere`,
+        messageId: 'wrongPort',
+        data: { externalURL: harbor.externalURL, port, balancerPort: harbor.loadBalancer.port },
       });
     }
     if (looksLikeIpv4(host) && !harbor.loadBalancer.hosts.some((balancer) => balancer.address === host)) {
       report({
         field: urlField,
-        message: `externalURL ${harbor.externalURL} names ${host}, which is not a Harbor load balancer host (${harbor.loadBalancer.hosts.map((balancer) => `${balancer.name} ${balancer.address}`).join(', ')})`,
+        messageId: 'notBalancerHost',
+        data: {
+          externalURL: harbor.externalURL,
+          host,
+          balancers: harbor.loadBalancer.hosts.map((balancer) => `${balancer.name} ${balancer.address}`).join(', '),
+        },
       });
     }
     if (harbor.protocol !== 'http' || !model.docker) return;
@@ -35,7 +46,8 @@ export const harborEndpoint = defineRule({
           field: ['spec', 'docker', 'hosts'],
           artifact,
           host: dockerHost.name,
-          message: `Harbor is served over plain http at ${authority}, but Docker on ${dockerHost.name} does not list it in insecure-registries: every push and pull there fails`,
+          messageId: 'notInsecureRegistry',
+          data: { authority, dockerHost: dockerHost.name },
         });
       }
     }

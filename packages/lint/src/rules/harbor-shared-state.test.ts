@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import type { SharedSecrets } from '@clusterspec/harbor';
 import type { StaticBalancers } from '@clusterspec/loadbalancer';
 import { harborSharedState } from './harbor-shared-state';
@@ -39,6 +39,7 @@ testRule(harborSharedState, {
       files: { 'hosts/h2/opt/harbor/shared-secrets.env': null },
       errors: [
         {
+          messageId: 'unsharedSecrets',
           message: UNSHARED('h2', 'has no /opt/harbor/shared-secrets.env'),
           line: 'version: "2.5.6"',
           column: 5,
@@ -57,10 +58,12 @@ testRule(harborSharedState, {
       },
       errors: [
         {
+          messageId: 'unsharedSecrets',
           message: UNSHARED('h1', "has no /opt/harbor/install-shared.sh to write /opt/harbor/shared-secrets.env over ./prepare's output"),
           artifact: 'hosts/h1/opt/harbor/harbor.yml',
         },
         {
+          messageId: 'unsharedSecrets',
           message: UNSHARED('h3', "has CSRF_KEY in /opt/harbor/shared-secrets.env other than the spec's (harbor.sharedSecrets)"),
           artifact: 'hosts/h3/opt/harbor/harbor.yml',
         },
@@ -72,6 +75,7 @@ testRule(harborSharedState, {
       files: { 'hosts/node2/opt/harbor/harbor.cfg': (cfg) => ({ ...cfg, certFile: '/data/cert/server.crt' }) },
       errors: [
         {
+          messageId: 'certificateOffSharedStorage',
           message: 'Harbor on node2 reads /data/cert/server.crt, off the shared storage /mnt/cephfs/harbor: instances would serve different certificates',
           line: 'sharedPath: /mnt/cephfs/harbor',
           column: 19,
@@ -87,6 +91,7 @@ testRule(harborSharedState, {
       replacements: [[SEED_DATABASE, '      embedded: true\n']],
       errors: [
         {
+          messageId: 'bundledDatabase',
           ...EMBEDDED,
           message:
             '2 Harbor instances would each run the bundled database on /mnt/cephfs/harbor/data/database: 2 database servers on one set of files corrupt it; use one external database',
@@ -99,6 +104,7 @@ testRule(harborSharedState, {
       replacements: [[EDGE_DATABASE, '      embedded: true\n']],
       errors: [
         {
+          messageId: 'bundledDatabase',
           ...EMBEDDED,
           message:
             '3 Harbor instances would each run the bundled database on /mnt/glusterfs/harbor/data/database: 3 database servers on one set of files corrupt it; use one external database',

@@ -86,6 +86,14 @@ export const harborSharedState = defineRule({
   description:
     'Several Harbor instances share storage, an external database, Redis sessions, keys and (2.x) the secrets ./prepare draws, or the balancer pins clients; they keep their logs apart.',
   severity: 'error',
+  messages: {
+    bundledDatabase: `{{count}} Harbor instances would each run the bundled database on {{dataPath}}/database: {{count}} database servers on one set of files corrupt it; use one external database`,
+    sharedLogFolder: `Harbor instances {{other}} and {{host}} both log to {{logFolder}}; give each its own folder`,
+    dataOffSharedStorage: `Harbor on {{host}} keeps its secret key and data in {{dataFolder}}, not on the shared storage {{sharedPath}}: instances would encrypt and store with different keys`,
+    certificateOffSharedStorage: `Harbor on {{host}} reads {{certificate}}, off the shared storage {{sharedPath}}: instances would serve different certificates`,
+    unsharedSecrets: `Harbor on {{host}} {{unshared}}, so its ./prepare keeps a CSRF key and core and jobservice secrets of its own, while the balancer sends clients to any instance: requests fail with "CSRF token invalid" (goharbor/harbor#21060); install every instance with the shared secrets, or pin clients to one instance (ip_hash)`,
+    ownTokenKey: `Harbor on {{host}} makes a token signing key of its own (customize_crt = on): tokens one instance issues fail on the others`,
+  },
   reads: [
     harborYmlFile.pattern,
     harborCfgFile.pattern,
@@ -102,7 +110,8 @@ export const harborSharedState = defineRule({
     if (harbor.database.embedded) {
       report({
         field: ['spec', 'harbor', 'database', 'embedded'],
-        message: `${count} Harbor instances would each run the bundled database on ${harbor.storage.dataPath}/database: ${count} database servers on one set of files corrupt it; use one external database`,
+        messageId: 'bundledDatabase',
+        data: { count, dataPath: harbor.storage.dataPath },
       });
     }
     const sharedPath = harbor.storage.sharedPath;
@@ -115,7 +124,8 @@ export const harborSharedState = defineRule({
           report({
             field: ['spec', 'harbor', 'storage', 'sharedPath'],
             artifact: state.artifact,
-            message: `Harbor instances ${other.name} and ${state.host.name} both log to ${state.logFolder}; give each its own folder`,
+            messageId: 'sharedLogFolder',
+            data: { other: other.name, host: state.host.name, logFolder: state.logFolder },
           });
         byLog.set(state.logFolder, state.host);
       }
@@ -124,7 +134,8 @@ export const harborSharedState = defineRule({
           field: ['spec', 'harbor', 'storage', 'sharedPath'],
           artifact: state.artifact,
           host: state.host.name,
-          message: `Harbor on ${state.host.name} keeps its secret key and data in ${state.dataFolder ?? 'its default folder'}, not on the shared storage ${sharedPath}: instances would encrypt and store with different keys`,
+          messageId: 'dataOffSharedStorage',
+          data: { host: state.host.name, dataFolder: state.dataFolder ?? 'its default folder', sharedPath },
         });
       }
       for (const certificate of state.certificates.filter((path) => !within(path, sharedPath))) {
@@ -132,7 +143,8 @@ export const harborSharedState = defineRule({
           field: ['spec', 'harbor', 'storage', 'sharedPath'],
           artifact: state.artifact,
           host: state.host.name,
-          message: `Harbor on ${state.host.name} reads ${certificate}, off the shared storage ${sharedPath}: instances would serve different certificates`,
+          messageId: 'certificateOffSharedStorage',
+          data: { host: state.host.name, certificate, sharedPath },
         });
       }
       const unshared = state.artifact.endsWith('/harbor.yml') ? sharedSecretsProblem(harbor, artifacts, state.host) : undefined;
@@ -141,7 +153,8 @@ export const harborSharedState = defineRule({
           field: ['spec', 'harbor', 'sharedSecrets'],
           artifact: state.artifact,
           host: state.host.name,
-          message: `Harbor on ${state.host.name} ${unshared}, so its ./prepare keeps a CSRF key and core and jobservice secrets of its own, while the balancer sends clients to any instance: requests fail with "CSRF token invalid" (goharbor/harbor#21060); install every instance with the shared secrets, or pin clients to one instance (ip_hash)`,
+          messageId: 'unsharedSecrets',
+          data: { host: state.host.name, unshared },
         });
       }
       if (state.ownTokenKey) {
@@ -149,7 +162,8 @@ export const harborSharedState = defineRule({
           field: ['spec', 'harbor'],
           artifact: state.artifact,
           host: state.host.name,
-          message: `Harbor on ${state.host.name} makes a token signing key of its own (customize_crt = on): tokens one instance issues fail on the others`,
+          messageId: 'ownTokenKey',
+          data: { host: state.host.name },
         });
       }
     }

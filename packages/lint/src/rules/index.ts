@@ -6,7 +6,9 @@ import { certPlanDrift } from './cert-plan-drift';
 import { certSubject } from './cert-subject';
 import { certUsage } from './cert-usage';
 import { etcdPlaintext } from './etcd-plaintext';
-import { consulDnsUnreachable, containerDnsLoopback, dnsPublicFallback } from './container-dns';
+import { consulDnsUnreachable } from './consul-dns-unreachable';
+import { containerDnsLoopback } from './container-dns-loopback';
+import { dnsPublicFallback } from './dns-public-fallback';
 import { consulBootstrapExpect } from './consul-bootstrap-expect';
 import { consulDatacenter } from './consul-datacenter';
 import { consulGossipKey } from './consul-gossip-key';
@@ -24,7 +26,8 @@ import { portConflict } from './port-conflict';
 import { registryTrust } from './registry-trust';
 import { registratorAgent } from './registrator-agent';
 import { registratorRemoteAgent } from './registrator-remote-agent';
-import { consulQuorum, etcdQuorum } from './quorum';
+import { consulQuorum } from './consul-quorum';
+import { etcdQuorum } from './etcd-quorum';
 import { sanAdvertiseAddress } from './san-advertise-address';
 import { sanCoverage } from './san-coverage';
 import { secretLiteral } from './secret-literal';
@@ -35,7 +38,7 @@ import { unusableHostAddress } from './unusable-host-address';
 import { virtualAddress } from './virtual-address';
 import { vipConfig } from './vip-config';
 
-/** Every rule, in the order the README lists them. */
+/** Every rule, in the order lint runs them and docs/rules/README.md lists them. */
 export const rules: readonly LintRule[] = [
   sanCoverage,
   sanAdvertiseAddress,

@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { lbProxyTimeout } from './lb-proxy-timeout';
 
 const CUTS_WATCHES = 'watches stay idle for minutes, so every watch is cut: use 10m or more';
@@ -17,6 +17,7 @@ testRule(lbProxyTimeout, {
       replacements: [[PROXY_TIMEOUT, 'proxyTimeout: 3s']],
       errors: [
         {
+          messageId: 'shortTimeout',
           message: `the apiserver load balancer on emei closes connections idle for 3s; ${CUTS_WATCHES}`,
           line: 'proxyTimeout: 3s',
           column: 21,
@@ -35,6 +36,7 @@ testRule(lbProxyTimeout, {
       ],
       errors: [
         {
+          messageId: 'shortTimeout',
           message: `the apiserver load balancer on emei closes connections idle for 3s; ${CUTS_WATCHES}`,
           field: 'spec.kubernetes.loadBalancer.proxyTimeout',
           artifact: 'hosts/emei/etc/haproxy/haproxy.cfg',
@@ -47,6 +49,7 @@ testRule(lbProxyTimeout, {
       replacements: [[PROXY_TIMEOUT, 'proxyTimeout: 599s']],
       errors: [
         {
+          messageId: 'shortTimeout',
           message: `the apiserver load balancer on 2 hosts (lb-1, lb-2) closes connections idle for 599s; ${CUTS_WATCHES}`,
           line: 'proxyTimeout: 599s',
           column: 21,

@@ -19,6 +19,9 @@ export const lbProxyTimeout = defineRule({
   id: 'lb-proxy-timeout',
   description: 'An apiserver load balancer keeps idle connections at least 10 minutes, or watches break.',
   severity: 'warning',
+  messages: {
+    shortTimeout: `the apiserver load balancer on {{host}} closes connections idle for {{proxyTimeout}}; watches stay idle for minutes, so every watch is cut: use 10m or more`,
+  },
   reads: BALANCER_ARTIFACTS,
   check({ model, artifacts, report }) {
     const apiServerAddresses = new Set(model.kubernetes.controlPlaneHosts.map((host) => host.address));
@@ -29,7 +32,8 @@ export const lbProxyTimeout = defineRule({
         field: ['spec', 'kubernetes', 'loadBalancer', 'proxyTimeout'],
         artifact: balancer.artifact,
         host: balancer.host.name,
-        message: `the apiserver load balancer on ${balancer.host.name} closes connections idle for ${balancer.proxyTimeout}; watches stay idle for minutes, so every watch is cut: use 10m or more`,
+        messageId: 'shortTimeout',
+        data: { host: balancer.host.name, proxyTimeout: balancer.proxyTimeout },
       });
     }
   },

@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { podSubnet } from './pod-subnet';
 
 const MODERN_POD_SUBNET = 'podSubnet: 10.244.0.0/16';
@@ -24,6 +24,7 @@ testRule(podSubnet, {
       replacements: [['podSubnet: 172.32.0.0/16', 'podSubnet: 192.168.0.0/16']],
       errors: [
         {
+          messageId: 'holdsHostAddress',
           message: `podSubnet 192.168.0.0/16 holds the address of 3 hosts (consul-1, consul-2, consul-3): ${ROUTED_AWAY}`,
           line: 'podSubnet: 192.168.0.0/16',
           column: 18,
@@ -36,7 +37,14 @@ testRule(podSubnet, {
       name: 'one host inside the pod network',
       fixture: 'seed-ha',
       replacements: [['podSubnet: 172.32.0.0/16', 'podSubnet: 10.47.0.0/16']],
-      errors: [{ message: `podSubnet 10.47.0.0/16 holds the address of node1: ${ROUTED_AWAY}`, line: 'podSubnet: 10.47.0.0/16', hosts: ['node1'] }],
+      errors: [
+        {
+          messageId: 'holdsHostAddress',
+          message: `podSubnet 10.47.0.0/16 holds the address of node1: ${ROUTED_AWAY}`,
+          line: 'podSubnet: 10.47.0.0/16',
+          hosts: ['node1'],
+        },
+      ],
     },
     {
       name: 'every host of the modern site inside the pod network: one diagnostic naming how many and the first few',
@@ -44,6 +52,7 @@ testRule(podSubnet, {
       replacements: [[MODERN_POD_SUBNET, 'podSubnet: 10.20.0.0/16']],
       errors: [
         {
+          messageId: 'holdsHostAddress',
           message: `podSubnet 10.20.0.0/16 holds the address of 14 hosts (cp-1, cp-2, cp-3 and 11 more): ${ROUTED_AWAY}`,
           line: 'podSubnet: 10.20.0.0/16',
           hosts: [
@@ -71,6 +80,7 @@ testRule(podSubnet, {
       replacements: [[MODERN_POD_SUBNET, 'podSubnet: 10.244.0.0/22']],
       errors: [
         {
+          messageId: 'tooFewNodeRanges',
           message:
             "podSubnet 10.244.0.0/22 has room for 4 node pod ranges of /24 (kube-controller-manager's --node-cidr-mask-size), but the site has 7 Kubernetes nodes: the others get no pod range (CIDRNotAvailable) and their pods no network; use /21 or a shorter prefix",
           line: 'podSubnet: 10.244.0.0/22',
@@ -84,6 +94,7 @@ testRule(podSubnet, {
       replacements: [[MODERN_POD_SUBNET, 'podSubnet: 10.244.0.0/25']],
       errors: [
         {
+          messageId: 'smallerThanNodeRange',
           message:
             "podSubnet 10.244.0.0/25 is smaller than one node pod range of /24 (kube-controller-manager's --node-cidr-mask-size): kube-controller-manager refuses it and no node gets a pod range; use /21 or a shorter prefix",
           line: 'podSubnet: 10.244.0.0/25',
@@ -95,8 +106,15 @@ testRule(podSubnet, {
       fixture: 'modern',
       replacements: [[MODERN_POD_SUBNET, 'podSubnet: 10.20.0.40/30']],
       errors: [
-        { message: `podSubnet 10.20.0.40/30 holds the address of 2 hosts (harbor-1, harbor-2): ${ROUTED_AWAY}`, hosts: ['harbor-1', 'harbor-2'] },
-        { message: /^podSubnet 10\.20\.0\.40\/30 is smaller than one node pod range of \/24 .*use \/21 or a shorter prefix$/ },
+        {
+          messageId: 'holdsHostAddress',
+          message: `podSubnet 10.20.0.40/30 holds the address of 2 hosts (harbor-1, harbor-2): ${ROUTED_AWAY}`,
+          hosts: ['harbor-1', 'harbor-2'],
+        },
+        {
+          messageId: 'smallerThanNodeRange',
+          message: /^podSubnet 10\.20\.0\.40\/30 is smaller than one node pod range of \/24 .*use \/21 or a shorter prefix$/,
+        },
       ],
     },
   ],

@@ -22,6 +22,11 @@ export const podSubnet = defineRule({
   id: 'pod-subnet',
   description: 'The pod network holds no host address and has a /24 range for every Kubernetes node.',
   severity: 'error',
+  messages: {
+    holdsHostAddress: `podSubnet {{text}} holds the address of {{host}}: every node routes the pod network to its pods, so traffic to a host address inside it never reaches the host (and a pod may be given that address); choose a pod network apart from the hosts' addresses`,
+    smallerThanNodeRange: `podSubnet {{text}} is smaller than one node pod range of {{mask}}: kube-controller-manager refuses it and no node gets a pod range; use /{{needed}} or a shorter prefix`,
+    tooFewNodeRanges: `podSubnet {{text}} has room for {{ranges}} node pod range{{plural}} of {{mask}}, but the site has {{nodes}} Kubernetes nodes: the others get no pod range (CIDRNotAvailable) and their pods no network; use /{{needed}} or a shorter prefix`,
+  },
   check({ model, report }) {
     const text = model.kubernetes.networking.podSubnet;
     const pods = parseCidr(text);
@@ -31,7 +36,8 @@ export const podSubnet = defineRule({
       report({
         field: FIELD,
         host: host.name,
-        message: `podSubnet ${text} holds the address of ${host.name}: every node routes the pod network to its pods, so traffic to a host address inside it never reaches the host (and a pod may be given that address); choose a pod network apart from the hosts' addresses`,
+        messageId: 'holdsHostAddress',
+        data: { text, host: host.name },
       });
     }
     const nodes = model.kubernetes.nodes.length;
@@ -40,7 +46,8 @@ export const podSubnet = defineRule({
     if (pods.prefix > NODE_MASK) {
       report({
         field: FIELD,
-        message: `podSubnet ${text} is smaller than one node pod range of ${mask}: kube-controller-manager refuses it and no node gets a pod range; use /${needed} or a shorter prefix`,
+        messageId: 'smallerThanNodeRange',
+        data: { text, mask, needed },
       });
       return;
     }
@@ -48,7 +55,8 @@ export const podSubnet = defineRule({
     if (ranges < nodes) {
       report({
         field: FIELD,
-        message: `podSubnet ${text} has room for ${ranges} node pod range${ranges === 1 ? '' : 's'} of ${mask}, but the site has ${nodes} Kubernetes nodes: the others get no pod range (CIDRNotAvailable) and their pods no network; use /${needed} or a shorter prefix`,
+        messageId: 'tooFewNodeRanges',
+        data: { text, ranges, plural: ranges === 1 ? '' : 's', mask, nodes, needed },
       });
     }
   },

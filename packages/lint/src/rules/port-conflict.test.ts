@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { portConflict } from './port-conflict';
 
 // Fixed listeners (apiserver, balancers, Harbor, ingress, Consul) against each other, then the Consul
@@ -29,6 +29,7 @@ testRule(portConflict, {
       ],
       errors: [
         {
+          messageId: 'sharedPort',
           message: 'ingress http for httpfront and Harbor load balancer both listen on port 80 on 2 hosts (consul-1, consul-2)',
           line: '      port: 80', // the Harbor port, not the ingress service or the roles
           column: 13,
@@ -43,6 +44,7 @@ testRule(portConflict, {
       replacements: [['httpPort: 8080', 'httpPort: 8500']],
       errors: [
         {
+          messageId: 'sharedPort',
           message: 'Consul HTTP API and Harbor proxy both listen on port 8500 on 2 hosts (harbor-1, harbor-2)',
           line: 'httpPort: 8500',
           column: 15,
@@ -57,6 +59,7 @@ testRule(portConflict, {
       replacements: [['bindPort: 6443', 'bindPort: 10252']],
       errors: [
         {
+          messageId: 'sharedPort',
           message: 'kube-controller-manager and kube-apiserver both listen on port 10252 on 3 hosts (shaolin, wudang, emei)',
           line: 'bindPort: 10252',
           column: 17,
@@ -71,6 +74,7 @@ testRule(portConflict, {
       replacements: webOn(10250),
       errors: [
         {
+          messageId: 'sharedPort',
           message: 'service web and kubelet both listen on port 10250 on 4 hosts (worker-1, worker-2, worker-3 and 1 more)',
           line: 'port: 10250',
           field: 'spec.consul.services[0].port',
@@ -84,6 +88,7 @@ testRule(portConflict, {
       replacements: webOn(8080),
       errors: [
         {
+          messageId: 'sharedPort',
           message: 'service web and Harbor proxy both listen on port 8080 on 2 hosts (harbor-1, harbor-2)',
           field: 'spec.consul.services[0].port',
           hosts: ['harbor-1', 'harbor-2'],
@@ -96,6 +101,7 @@ testRule(portConflict, {
       replacements: webOn(8500),
       errors: [
         {
+          messageId: 'sharedPort',
           message: 'service web and Consul HTTP API both listen on port 8500 on 6 hosts (worker-1, worker-2, worker-3 and 3 more)',
           hosts: MODERN_DOCKER_HOSTS,
         },
@@ -107,6 +113,7 @@ testRule(portConflict, {
       replacements: [['      - name: api\n        port: 8082\n', '      - name: api\n        port: 8081   # the port of web too\n']],
       errors: [
         {
+          messageId: 'sharedPort',
           message: 'service api and service web both listen on port 8081 on 6 hosts (worker-1, worker-2, worker-3 and 3 more)',
           line: 'the port of web too',
           field: 'spec.consul.services[1].port',
@@ -119,7 +126,12 @@ testRule(portConflict, {
       fixture: 'seed-ha',
       replacements: [['      - name: httpbackend\n        port: 8081\n', '      - name: httpbackend\n        port: 8443\n']],
       errors: [
-        { message: 'service httpbackend and apiserver load balancer both listen on port 8443 on emei', field: 'spec.consul.services[0].port', hosts: ['emei'] },
+        {
+          messageId: 'sharedPort',
+          message: 'service httpbackend and apiserver load balancer both listen on port 8443 on emei',
+          field: 'spec.consul.services[0].port',
+          hosts: ['emei'],
+        },
       ],
     },
   ],

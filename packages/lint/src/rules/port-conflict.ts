@@ -13,6 +13,9 @@ export const portConflict = defineRule({
   id: 'port-conflict',
   description: 'No two listeners on one host share a port, the ports of Consul services on Docker hosts included.',
   severity: 'error',
+  messages: {
+    sharedPort: `{{what}} and {{firstWhat}} both listen on port {{port}} on {{host}}`,
+  },
   check({ model, report }) {
     for (const host of model.hosts) {
       const byPort = new Map<number, Listener>();
@@ -23,7 +26,8 @@ export const portConflict = defineRule({
           report({
             field: weight(first.field) > weight(listener.field) ? first.field : listener.field,
             host: host.name,
-            message: `${listener.what} and ${first.what} both listen on port ${listener.port} on ${host.name}`,
+            messageId: 'sharedPort',
+            data: { what: listener.what, firstWhat: first.what, port: listener.port, host: host.name },
           });
         }
         if (!first) byPort.set(listener.port, listener);

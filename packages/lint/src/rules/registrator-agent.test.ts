@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { registratorAgent } from './registrator-agent';
 
 const POINT_IT = 'but no Consul agent runs there; point it at a host with the consul-server or consul-client role';
@@ -19,6 +19,7 @@ testRule(registratorAgent, {
       // shaolin, wudang, emei, node1, node2: the first host's unit stands for the five
       errors: [
         {
+          messageId: 'noAgent',
           message: `registrator on 5 hosts (shaolin, wudang, emei and 2 more) writes to the Consul agent at localhost (the host itself), ${POINT_IT}`,
           line: 'consul: localhost:8500',
           column: 15,
@@ -35,12 +36,14 @@ testRule(registratorAgent, {
       // h1's own registrator apart: its message names h1 twice
       errors: [
         {
+          messageId: 'noAgent',
           ...EDGE_H1,
           message: `registrator on 7 hosts (k1, k2, k3 and 4 more) writes to the Consul agent at h1, ${POINT_IT}`,
           artifact: 'hosts/k1/etc/systemd/system/registrator.service',
           hosts: ['k1', 'k2', 'k3', 'w1', 'w2', 'h2', 'h3'],
         },
         {
+          messageId: 'noAgent',
           ...EDGE_H1,
           message: `registrator on h1 writes to the Consul agent at h1, ${POINT_IT}`,
           artifact: 'hosts/h1/etc/systemd/system/registrator.service',

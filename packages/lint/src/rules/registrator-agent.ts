@@ -9,6 +9,10 @@ export const registratorAgent = defineRule({
   id: 'registrator-agent',
   description: 'registrator writes to a Consul agent that runs where it points, and its flags precede the registry URI.',
   severity: 'error',
+  messages: {
+    flagsAfterUri: `registrator on {{host}} has "{{ignored}}" after its registry URI, where registrator ignores it`,
+    noAgent: `registrator on {{host}} writes to the Consul agent at {{where}}, but no Consul agent runs there; point it at a host with the consul-server or consul-client role`,
+  },
   reads: [registratorUnitFile.pattern],
   check({ model, artifacts, report }) {
     const consul = model.consul;
@@ -25,7 +29,8 @@ export const registratorAgent = defineRule({
           field,
           artifact,
           host: host.name,
-          message: `registrator on ${host.name} has "${words.slice(uriAt + 1).join(' ')}" after its registry URI, where registrator ignores it`,
+          messageId: 'flagsAfterUri',
+          data: { host: host.name, ignored: words.slice(uriAt + 1).join(' ') },
         });
       const uri = parseServerURL(words[uriAt], ['consul'], true);
       const target = 'value' in uri ? uri.value.host : words[uriAt];
@@ -36,7 +41,8 @@ export const registratorAgent = defineRule({
         field,
         artifact,
         host: host.name,
-        message: `registrator on ${host.name} writes to the Consul agent at ${where}, but no Consul agent runs there; point it at a host with the consul-server or consul-client role`,
+        messageId: 'noAgent',
+        data: { host: host.name, where },
       });
     }
   },

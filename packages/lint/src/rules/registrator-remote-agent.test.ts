@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { registratorRemoteAgent } from './registrator-remote-agent';
 
 const tail = (agent: string) =>
@@ -23,6 +23,7 @@ testRule(registratorRemoteAgent, {
       fixture: 'seed-ha',
       errors: [
         {
+          messageId: 'remoteAgent',
           message: `registrator on 5 hosts (shaolin, wudang, emei and 2 more) ${tail('consul-1')}`,
           field: 'spec.docker.hosts',
           artifact: 'hosts/shaolin/etc/systemd/system/registrator.service',
@@ -36,6 +37,7 @@ testRule(registratorRemoteAgent, {
       replacements: [['dns: [consul]', 'dns: [consul]\n    registrator:\n      consul: consul-1:8500']],
       errors: [
         {
+          messageId: 'remoteAgent',
           message: `registrator on 6 hosts (worker-1, worker-2, worker-3 and 3 more) ${tail('consul-1')}`,
           field: 'spec.docker.registrator.consul',
           artifact: 'hosts/worker-1/etc/systemd/system/registrator.service',

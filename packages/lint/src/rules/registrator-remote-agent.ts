@@ -14,6 +14,9 @@ export const registratorRemoteAgent = defineRule({
   id: 'registrator-remote-agent',
   description: "registrator registers a Docker host's containers on that host's own Consul agent, so their health follows the host.",
   severity: 'warning',
+  messages: {
+    remoteAgent: `registrator on {{host}} registers its containers on the Consul agent of {{agent}}, as services of node {{agent}}: they leave the ingress when {{agent}} dies, though they still run, and those of a dead Docker host only when their {{REGISTRATOR_TTL}}s TTL check expires; give the Docker host the consul-client role so that registrator uses its own agent`,
+  },
   reads: [registratorUnitFile.pattern],
   check({ model, artifacts, report }) {
     if (!model.consul || !model.docker) return;
@@ -32,7 +35,8 @@ export const registratorRemoteAgent = defineRule({
         field,
         artifact,
         host: host.name,
-        message: `registrator on ${host.name} registers its containers on the Consul agent of ${agent.name}, as services of node ${agent.name}: they leave the ingress when ${agent.name} dies, though they still run, and those of a dead Docker host only when their ${REGISTRATOR_TTL}s TTL check expires; give the Docker host the consul-client role so that registrator uses its own agent`,
+        messageId: 'remoteAgent',
+        data: { host: host.name, agent: agent.name, REGISTRATOR_TTL },
       });
     }
   },

@@ -1,4 +1,4 @@
-import { testRule, tomlData } from '../../../../tests/support/rule-tester';
+import { testRule, tomlData } from '@clusterspec/lint/testing';
 import { registryTrust } from './registry-trust';
 
 const MODERN_URL = 'externalURL: https://registry.corp.example';
@@ -34,6 +34,7 @@ testRule(registryTrust, {
       // One diagnostic for the three kubelets (they differ only in the host), the first host's file standing for all.
       errors: [
         {
+          messageId: 'dockerWithoutDaemonJson',
           message:
             'the kubelet on 3 hosts (shaolin, wudang, emei) pulls through Docker without a daemon.json (not in docker.hosts), so nothing lists the plain-http Harbor hub.tonybai.com:8989 in insecure-registries',
           line: 'hosts: [node1, node2, consul-1',
@@ -48,6 +49,7 @@ testRule(registryTrust, {
       files: { [EDGE_HARBOR_HOSTS('w1')]: null },
       errors: [
         {
+          messageId: 'noHostsToml',
           message:
             'containerd on w1 has no hosts.toml for Harbor (/etc/containerd/certs.d/172.16.2.10:8088/hosts.toml): pulls from 172.16.2.10:8088 fail with "http: server gave HTTP response to HTTPS client"',
           line: EDGE_URL,
@@ -61,6 +63,7 @@ testRule(registryTrust, {
       files: { 'hosts/cp-1/etc/containerd/config.toml': tomlData(`${NOTICE}version = 3\n`) },
       errors: [
         {
+          messageId: 'noConfigPath',
           message:
             'containerd on cp-1 has no registry config_path, so it reads no hosts.toml: pulls from Harbor at registry.corp.example:443 fail with "x509: certificate signed by unknown authority"',
           line: MODERN_URL,
@@ -76,7 +79,7 @@ testRule(registryTrust, {
           `${NOTICE}version = 3\n\n[plugins."io.containerd.grpc.v1.cri".registry]\nconfig_path = "/etc/containerd/certs.d"\n`,
         ),
       },
-      errors: [{ message: 'containerd on cp-2 has no registry config_path', line: MODERN_URL }],
+      errors: [{ messageId: 'noConfigPath', message: 'containerd on cp-2 has no registry config_path', line: MODERN_URL }],
     },
     {
       name: 'skip_verify instead of the CA',
@@ -88,6 +91,7 @@ testRule(registryTrust, {
       },
       errors: [
         {
+          messageId: 'skipVerify',
           message: "Harbor's hosts.toml on worker-1 sets skip_verify for https://registry.corp.example",
           line: MODERN_URL,
           artifact: MODERN_HARBOR_HOSTS('worker-1'),
@@ -104,6 +108,7 @@ testRule(registryTrust, {
       },
       errors: [
         {
+          messageId: 'noCa',
           message: "Harbor's hosts.toml on worker-2 names no ca for https://registry.corp.example",
           line: MODERN_URL,
           artifact: MODERN_HARBOR_HOSTS('worker-2'),
@@ -120,6 +125,7 @@ testRule(registryTrust, {
       },
       errors: [
         {
+          messageId: 'plainToHttpsHarbor',
           message: 'Harbor at registry.corp.example:443 serves https, but its hosts.toml on worker-3 sends pulls to http://registry.corp.example in plain http',
           line: MODERN_URL,
         },
@@ -131,13 +137,25 @@ testRule(registryTrust, {
       files: {
         [EDGE_HARBOR_HOSTS('k2')]: tomlData(`${NOTICE}server = "https://172.16.2.10:8088"\n\n[host."https://172.16.2.10:8088"]\ncapabilities = ["pull"]\n`),
       },
-      errors: [{ message: 'Harbor at 172.16.2.10:8088 is plain http, but its hosts.toml on k2 names no http:// endpoint', line: EDGE_URL }],
+      errors: [
+        {
+          messageId: 'httpsToPlainHarbor',
+          message: 'Harbor at 172.16.2.10:8088 is plain http, but its hosts.toml on k2 names no http:// endpoint',
+          line: EDGE_URL,
+        },
+      ],
     },
     {
       name: 'settings at the top level only, which containerd 1.6 refuses (measured by tests/acceptance/containerd.test.ts)',
       fixture: 'edge',
       files: { [EDGE_HARBOR_HOSTS('w2')]: tomlData(`${NOTICE}server = "http://172.16.2.10:8088"\n`) },
-      errors: [{ message: 'Harbor\'s hosts.toml on w2 has no [host."…"] table: containerd 1.6 refuses such a file ("invalid `host` tree")', line: EDGE_URL }],
+      errors: [
+        {
+          messageId: 'noHostTable',
+          message: 'Harbor\'s hosts.toml on w2 has no [host."…"] table: containerd 1.6 refuses such a file ("invalid `host` tree")',
+          line: EDGE_URL,
+        },
+      ],
     },
   ],
 });

@@ -23,7 +23,10 @@ function endpoints(data: Record<string, unknown>, directory: string): HostsEntry
 }
 
 /** What is wrong with how containerd on a node reaches Harbor, judged from its hosts.toml. */
-function containerdProblems(model: ClusterModel, artifacts: Parameters<typeof containerdConfig>[0], node: Host): Finding[] {
+/** What a containerd node's trust of Harbor can get wrong (registryTrust's messages but Docker's). */
+type ContainerdMessage = 'noConfigPath' | 'noHostsToml' | 'noHostTable' | 'httpsToPlainHarbor' | 'plainToHttpsHarbor' | 'skipVerify' | 'noCa';
+
+function containerdProblems(model: ClusterModel, artifacts: Parameters<typeof containerdConfig>[0], node: Host): Finding<ContainerdMessage>[] {
   const harbor = model.harbor;
   if (!harbor) return [];
   const configArtifact = containerdConfigPath(node);
@@ -36,7 +39,8 @@ function containerdProblems(model: ClusterModel, artifacts: Parameters<typeof co
       {
         field: URL_FIELD,
         artifact: configArtifact,
-        message: `containerd on ${node.name} has no registry config_path, so it reads no hosts.toml: pulls from Harbor at ${authority} fail with "${failure}"`,
+        messageId: 'noConfigPath',
+        data: { node: node.name, authority, failure },
       },
     ];
   }
@@ -46,7 +50,8 @@ function containerdProblems(model: ClusterModel, artifacts: Parameters<typeof co
       {
         field: URL_FIELD,
         artifact: found?.path,
-        message: `containerd on ${node.name} has no hosts.toml for Harbor (${found?.path.replace(`hosts/${node.name}`, '')}): pulls from ${authority} fail with "${failure}"`,
+        messageId: 'noHostsToml',
+        data: { node: node.name, path: found?.path.replace(`hosts/${node.name}`, ''), authority, failure },
       },
     ];
   }
@@ -56,7 +61,8 @@ function containerdProblems(model: ClusterModel, artifacts: Parameters<typeof co
       {
         field: URL_FIELD,
         artifact: found.path,
-        message: `Harbor's hosts.toml on ${node.name} has no [host."…"] table: containerd 1.6 refuses such a file ("invalid \`host\` tree") and pulls from ${authority} fail with "${failure}"`,
+        messageId: 'noHostTable',
+        data: { node: node.name, authority, failure },
       },
     ];
   }
@@ -68,29 +74,33 @@ function containerdProblems(model: ClusterModel, artifacts: Parameters<typeof co
       {
         field: URL_FIELD,
         artifact: found.path,
-        message: `Harbor at ${authority} is plain http, but its hosts.toml on ${node.name} names no http:// endpoint: containerd speaks https to it and fails with "${failure}"`,
+        messageId: 'httpsToPlainHarbor',
+        data: { authority, node: node.name, failure },
       },
     ];
   }
-  const findings: Finding[] = [];
+  const findings: Finding<ContainerdMessage>[] = [];
   for (const entry of all) {
     if (entry.url.startsWith('http://'))
       findings.push({
         field: URL_FIELD,
         artifact: found.path,
-        message: `Harbor at ${authority} serves https, but its hosts.toml on ${node.name} sends pulls to ${entry.url} in plain http`,
+        messageId: 'plainToHttpsHarbor',
+        data: { authority, node: node.name, url: entry.url },
       });
     else if (entry.skipVerify === true)
       findings.push({
         field: URL_FIELD,
         artifact: found.path,
-        message: `Harbor's hosts.toml on ${node.name} sets skip_verify for ${entry.url}: images would be pulled from anyone who answers; name the CA in ca instead`,
+        messageId: 'skipVerify',
+        data: { node: node.name, url: entry.url },
       });
     else if (typeof entry.ca !== 'string' && !(Array.isArray(entry.ca) && entry.ca.length > 0))
       findings.push({
         field: harbor.caFile ? ['spec', 'harbor', 'caFile'] : URL_FIELD,
         artifact: found.path,
-        message: `Harbor's hosts.toml on ${node.name} names no ca for ${entry.url}: unless a public CA signed Harbor's certificate, pulls fail with "${failure}"`,
+        messageId: 'noCa',
+        data: { node: node.name, url: entry.url, failure },
       });
   }
   return findings;
@@ -106,6 +116,16 @@ export const registryTrust = defineRule({
   description:
     "Every Kubernetes node's container runtime trusts the site's Harbor: containerd's hosts.toml (https with its CA, or http), or Docker's insecure-registries for plain http.",
   severity: 'error',
+  messages: {
+    noConfigPath: `containerd on {{node}} has no registry config_path, so it reads no hosts.toml: pulls from Harbor at {{authority}} fail with "{{failure}}"`,
+    noHostsToml: `containerd on {{node}} has no hosts.toml for Harbor ({{path}}): pulls from {{authority}} fail with "{{failure}}"`,
+    noHostTable: `Harbor's hosts.toml on {{node}} has no [host."…"] table: containerd 1.6 refuses such a file ("invalid \`host\` tree") and pulls from {{authority}} fail with "{{failure}}"`,
+    httpsToPlainHarbor: `Harbor at {{authority}} is plain http, but its hosts.toml on {{node}} names no http:// endpoint: containerd speaks https to it and fails with "{{failure}}"`,
+    plainToHttpsHarbor: `Harbor at {{authority}} serves https, but its hosts.toml on {{node}} sends pulls to {{url}} in plain http`,
+    skipVerify: `Harbor's hosts.toml on {{node}} sets skip_verify for {{url}}: images would be pulled from anyone who answers; name the CA in ca instead`,
+    noCa: `Harbor's hosts.toml on {{node}} names no ca for {{url}}: unless a public CA signed Harbor's certificate, pulls fail with "{{failure}}"`,
+    dockerWithoutDaemonJson: `the kubelet on {{node}} pulls through Docker without a daemon.json (not in docker.hosts), so nothing lists the plain-http Harbor {{authority}} in insecure-registries: pulls fail with "http: server gave HTTP response to HTTPS client"`,
+  },
   reads: [containerdConfigFile.pattern, registryHostsFile.pattern, dockerDaemonFile.pattern],
   check({ model, artifacts, report }) {
     const harbor = model.harbor;
@@ -121,7 +141,8 @@ export const registryTrust = defineRule({
           field: ['spec', 'docker', 'hosts'],
           artifact: hostFile(node, DOCKER_DAEMON_PATH),
           host: node.name,
-          message: `the kubelet on ${node.name} pulls through Docker without a daemon.json (not in docker.hosts), so nothing lists the plain-http Harbor ${authority} in insecure-registries: pulls fail with "http: server gave HTTP response to HTTPS client"`,
+          messageId: 'dockerWithoutDaemonJson',
+          data: { node: node.name, authority },
         });
       }
     }

@@ -1,6 +1,6 @@
 import { collected } from '../../../../tests/support/deployed';
 import { loadFixture } from '../../../../tests/support/fixtures';
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { seedWudangWith } from '../../../../tests/support/spec-edits';
 import { sanAdvertiseAddress } from './san-advertise-address';
 
@@ -19,6 +19,7 @@ testRule(sanAdvertiseAddress, {
       replacements: [seedWudangWith('apiServerCertificateFrom: shaolin')],
       errors: [
         {
+          messageId: 'missingAdvertiseAddress',
           message: `the apiserver certificate on wudang (a copy of shaolin's) is valid for shaolin, ${KUBERNETES_SANS}, 10.96.0.1, 10.27.53.32, not 10.24.138.208, ${OWN_CERTIFICATE}`,
           line: 'apiServerCertificateFrom: shaolin',
           column: 33,
@@ -38,6 +39,7 @@ testRule(sanAdvertiseAddress, {
       ],
       errors: [
         {
+          messageId: 'missingAdvertiseAddress',
           message: `the apiserver certificate on cp-2 (a copy of cp-1's) is valid for cp-1, ${KUBERNETES_SANS}, k8s-api.corp.example, kubernetes.corp.example, 10.96.0.1, 10.20.0.21, 10.20.0.10, not 10.20.0.22, ${OWN_CERTIFICATE}`,
           line: 'apiServerCertificateFrom: cp-1',
           column: 33,
@@ -54,6 +56,7 @@ testRule(sanAdvertiseAddress, {
       ]),
       errors: [
         {
+          messageId: 'deployedMissingAdvertiseAddress',
           message:
             'the certificate /etc/kubernetes/pki/apiserver-wudang.crt on wudang (as deployed) is valid for shaolin, 10.96.0.1, 10.27.53.32, not 10.24.138.208, the address wudang advertises: see `clusterspec certs plan` for the re-issue',
           line: '- name: wudang',

@@ -11,6 +11,10 @@ export const sanAdvertiseAddress = defineRule({
   id: 'san-advertise-address',
   description: "Each apiserver's certificate covers its own host's advertise address.",
   severity: 'error',
+  messages: {
+    missingAdvertiseAddress: `the apiserver certificate on {{host}}{{copied}} is valid for {{validFor}}, not {{address}}, the address it advertises; give each control-plane host its own certificate`,
+    deployedMissingAdvertiseAddress: `{{deployed}} (as deployed) is valid for {{validFor}}, not {{address}}, the address {{host}} advertises: {{REISSUE}}`,
+  },
   reads: CERTIFICATE_ARTIFACTS,
   check({ model, artifacts, deployed, report }) {
     const certificates = apiServerCertificates(model, artifacts);
@@ -22,7 +26,8 @@ export const sanAdvertiseAddress = defineRule({
       report({
         field: host.apiServerCertificateFrom ? ['spec', 'hosts', index, 'apiServerCertificateFrom'] : ['spec', 'hosts', index, 'address'],
         artifact: 'pki/plan.json',
-        message: `the apiserver certificate on ${host.name}${copied} is valid for ${validFor(certificate)}, not ${host.address}, the address it advertises; give each control-plane host its own certificate`,
+        messageId: 'missingAdvertiseAddress',
+        data: { host: host.name, copied, validFor: validFor(certificate), address: host.address },
       });
     }
     if (!deployed) return;
@@ -33,7 +38,8 @@ export const sanAdvertiseAddress = defineRule({
       report({
         field: ['spec', 'hosts', model.hosts.indexOf(host), 'name'],
         artifact: certificate.deployed.file,
-        message: `${describeDeployed(certificate.deployed)} (as deployed) is valid for ${validFor(certificate)}, not ${host.address}, the address ${host.name} advertises: ${REISSUE}`,
+        messageId: 'deployedMissingAdvertiseAddress',
+        data: { deployed: describeDeployed(certificate.deployed), validFor: validFor(certificate), address: host.address, host: host.name, REISSUE },
       });
     }
   },

@@ -1,6 +1,6 @@
 import { collected } from '../../../../tests/support/deployed';
 import { loadFixture } from '../../../../tests/support/fixtures';
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { seedUserServer, seedWudangWith } from '../../../../tests/support/spec-edits';
 import { sanCoverage } from './san-coverage';
 
@@ -52,6 +52,7 @@ testRule(sanCoverage, {
       severities: ['error'],
       // emei → shaolin and emei → wudang; emei's own certificate names 10.27.52.72
       errors: ['shaolin', 'wudang'].map((backend) => ({
+        messageId: 'notCovered',
         message: `user kubernetes-admin dials 10.27.52.72:8443, which reaches emei → ${backend}: ${backend === 'shaolin' ? SHAOLIN_CERTIFICATE : WUDANG_CERTIFICATE}, not 10.27.52.72`,
         line: 'server: https://10.27.52.72:8443',
         column: 17,
@@ -70,6 +71,7 @@ testRule(sanCoverage, {
         ['kubelet', 'kubelet.conf'],
         ['scheduler', 'scheduler.conf'],
       ].map(([client, kubeconfig]) => ({
+        messageId: 'notCovered',
         message: `${client} on wudang dials 10.24.138.208:6443, which reaches wudang directly: ${SHAOLIN_CERTIFICATE}, not 10.24.138.208`,
         line: 'apiServerCertificateFrom: shaolin',
         column: 33,
@@ -84,6 +86,7 @@ testRule(sanCoverage, {
       deployed: shaolinsOnEmei,
       severities: ['error'],
       errors: ['controller-manager', 'kubelet', 'scheduler'].map((client) => ({
+        messageId: 'deployedNotCovered',
         message: `${client} on emei dials 10.27.52.72:6443, which reaches emei directly: ${SHAOLIN_CERTIFICATE}, not 10.27.52.72 (the certificate /etc/kubernetes/pki/apiserver-emei.crt on emei, as deployed): see \`clusterspec certs plan\` for the re-issue`,
         line: '- name: emei',
         field: 'spec.hosts[2].name',
@@ -95,6 +98,7 @@ testRule(sanCoverage, {
       fixture: 'modern',
       // the virtual address joins every certificate by default
       errors: ['1', '2'].map((n) => ({
+        messageId: 'balancerPathNotCovered',
         message: `10.20.0.1${n}:8443 is on a balancer path (lb-${n} → cp-1, lb-${n} → cp-2, lb-${n} → cp-3), but the certificate of cp-1, cp-2, cp-3 does not carry 10.20.0.1${n}`,
         severity: 'info' as const,
         line: 'certSANs: [kubernetes.corp.example]',
@@ -111,6 +115,7 @@ testRule(sanCoverage, {
       ],
       errors: [
         {
+          messageId: 'balancerPathNotCovered',
           message: /^10\.20\.0\.10:8443 is on a balancer path \(lb-1 → cp-1, .*\), but the certificate of cp-1, cp-2, cp-3 does not carry 10\.20\.0\.10/,
           severity: 'info',
           line: 'addToCertificates: false',

@@ -21,7 +21,7 @@ import { defineRule, type RuleContext } from '../rule';
  * address (or, bound to loopback, at 127.0.0.1 from its own host), each virtual address at the ports its
  * holders serve (their balancers, and their own apiservers when kube-vip puts it on control-plane hosts).
  */
-function balancerEntrances({ model, artifacts }: RuleContext): { address: string; port: number; from?: Host; virtual: boolean }[] {
+function balancerEntrances({ model, artifacts }: Pick<RuleContext, 'model' | 'artifacts'>): { address: string; port: number; from?: Host; virtual: boolean }[] {
   const apiServerAddresses = new Set(model.kubernetes.controlPlaneHosts.map((host) => host.address));
   const balancers = streamBalancers(model, artifacts).filter((balancer) => balancer.backends.some((backend) => apiServerAddresses.has(backend.address)));
   const holders = virtualAddressHolders(model, artifacts);
@@ -48,6 +48,11 @@ export const sanCoverage = defineRule({
   id: 'san-coverage',
   description: 'Every apiserver a client may reach has a certificate valid for the name or address the client dials.',
   severity: 'error',
+  messages: {
+    notCovered: `{{client}} dials {{dialled}}:{{port}}, which reaches {{route}}: x509: certificate is valid for {{validFor}}, not {{dialled}}`,
+    balancerPathNotCovered: `{{key}} is on a balancer path ({{routes}}), but the certificate of {{apiServers}} does not carry {{address}}: a client dialling it gets x509: certificate is valid for {{validFor}}, not {{address}}; add it to apiServer.certSANs if anyone dials it`,
+    deployedNotCovered: `{{client}} dials {{dialled}}:{{port}}, which reaches {{route}}: x509: certificate is valid for {{validFor}}, not {{dialled}} ({{deployed}}, as deployed): {{REISSUE}}`,
+  },
   reads: PATH_ARTIFACTS,
   check(context) {
     const { model, artifacts, deployed, report } = context;
@@ -59,7 +64,8 @@ export const sanCoverage = defineRule({
         field: copied ? ['spec', 'hosts', model.hosts.indexOf(route.apiServer), 'apiServerCertificateFrom'] : client.field,
         artifact: client.artifact,
         host: client.host?.name,
-        message: `${client.name} dials ${dialled}:${port}, which reaches ${describeRoute(route)}: x509: certificate is valid for ${validFor(certificate)}, not ${dialled}`,
+        messageId: 'notCovered',
+        data: { client: client.name, dialled, port, route: describeRoute(route), validFor: validFor(certificate) },
       });
     }
     // No generated client may dial a balancer by address, but people and tools do: say which ones would fail.
@@ -93,7 +99,8 @@ export const sanCoverage = defineRule({
         field,
         severity: 'info',
         artifact: 'pki/plan.json',
-        message: `${key} is on a balancer path (${[...entry.routes].join(', ')}), but the certificate of ${[...entry.apiServers].join(', ')} does not carry ${address}: a client dialling it gets x509: certificate is valid for ${entry.validFor}, not ${address}; add it to apiServer.certSANs if anyone dials it`,
+        messageId: 'balancerPathNotCovered',
+        data: { key, routes: [...entry.routes].join(', '), apiServers: [...entry.apiServers].join(', '), address, validFor: entry.validFor },
       });
     }
     if (!deployed) return;
@@ -103,7 +110,16 @@ export const sanCoverage = defineRule({
         field: ['spec', 'hosts', model.hosts.indexOf(route.apiServer), 'name'],
         artifact: certificate.deployed.file,
         host: client.host?.name,
-        message: `${client.name} dials ${dialled}:${port}, which reaches ${describeRoute(route)}: x509: certificate is valid for ${validFor(certificate)}, not ${dialled} (${describeDeployed(certificate.deployed)}, as deployed): ${REISSUE}`,
+        messageId: 'deployedNotCovered',
+        data: {
+          client: client.name,
+          dialled,
+          port,
+          route: describeRoute(route),
+          validFor: validFor(certificate),
+          deployed: describeDeployed(certificate.deployed),
+          REISSUE,
+        },
       });
     }
   },

@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import type { Untyped } from '../../../../tests/support/untyped';
 import { secretLiteral } from './secret-literal';
 
@@ -21,6 +21,7 @@ testRule(secretLiteral, {
       files: { [HARBOR_CFG]: (cfg) => ({ ...cfg, dbPassword: 'root123' }) },
       errors: [
         {
+          messageId: 'literal',
           ...SPEC,
           message: `${HARBOR_CFG} sets dbPassword to a value that is not a {{secret:…}} placeholder; secrets come from {fromEnv} or {fromFile} references`,
           artifact: HARBOR_CFG,
@@ -33,6 +34,7 @@ testRule(secretLiteral, {
       files: { [UI_ENV]: (env) => ({ ...env, redisSession: { ...env.redisSession, password: 'hunter2' } }) },
       errors: [
         {
+          messageId: 'literal',
           ...SPEC,
           message: `${UI_ENV} sets redisSession.password to a value that is not a {{secret:…}} placeholder; secrets come from {fromEnv} or {fromFile} references`,
           artifact: UI_ENV,
@@ -54,11 +56,17 @@ testRule(secretLiteral, {
       },
       errors: [
         {
+          messageId: 'literal',
           ...SPEC,
           message: `${HARBOR_YML} sets document.external_database.harbor.password to a value that is not a {{secret:…}} placeholder`,
           artifact: HARBOR_YML,
         },
-        { ...SPEC, message: `${HARBOR_YML} sets document.harbor_admin_password to a value that is not a {{secret:…}} placeholder`, artifact: HARBOR_YML },
+        {
+          messageId: 'literal',
+          ...SPEC,
+          message: `${HARBOR_YML} sets document.harbor_admin_password to a value that is not a {{secret:…}} placeholder`,
+          artifact: HARBOR_YML,
+        },
       ],
     },
     {
@@ -72,7 +80,14 @@ testRule(secretLiteral, {
               : document,
           ),
       },
-      errors: [{ ...SPEC, message: `${KUBEADM} sets 0.bootstrapTokens.0.token to a value that is not a {{secret:…}} placeholder`, artifact: KUBEADM }],
+      errors: [
+        {
+          messageId: 'literal',
+          ...SPEC,
+          message: `${KUBEADM} sets 0.bootstrapTokens.0.token to a value that is not a {{secret:…}} placeholder`,
+          artifact: KUBEADM,
+        },
+      ],
     },
   ],
 });

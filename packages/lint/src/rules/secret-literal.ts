@@ -12,6 +12,9 @@ export const secretLiteral = defineRule({
   id: 'secret-literal',
   description: 'Secret-bearing fields hold a reference, never a value, in the spec and in every generated file.',
   severity: 'error',
+  messages: {
+    literal: `{{path}} sets {{keyPath}} to a value that is not a {{secret:…}} placeholder; secrets come from {fromEnv} or {fromFile} references`,
+  },
   reads: ['**'],
   readsWhen: (descriptor) => descriptor.secretKeys.length > 0,
   check({ artifacts, report }) {
@@ -22,7 +25,8 @@ export const secretLiteral = defineRule({
           report({
             field: ['spec'],
             artifact: artifact.path,
-            message: `${artifact.path} sets ${path} to a value that is not a {{secret:…}} placeholder; secrets come from {fromEnv} or {fromFile} references`,
+            messageId: 'literal',
+            data: { path: artifact.path, keyPath: path },
           });
         }
       }

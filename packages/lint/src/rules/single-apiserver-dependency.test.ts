@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { seedKubeProxy } from '../../../../tests/support/spec-edits';
 import { singleApiServerDependency } from './single-apiserver-dependency';
 
@@ -19,12 +19,14 @@ testRule(singleApiServerDependency, {
       // kube-proxy on wudang and emei as one; on shaolin apart (its message names shaolin twice)
       errors: [
         {
+          messageId: 'oneApiServer',
           ...KUBE_PROXY,
           line: 'server: https://10.27.53.32:6443',
           message: `kube-proxy on 2 hosts (wudang, emei) dials 10.27.53.32:6443, which reaches only shaolin directly; ${SEED_LB}`,
           hosts: ['wudang', 'emei'],
         },
         {
+          messageId: 'oneApiServer',
           ...KUBE_PROXY,
           line: 'server: https://10.27.53.32:6443',
           message: `kube-proxy on shaolin dials 10.27.53.32:6443, which reaches only shaolin directly; ${SEED_LB}`,
@@ -38,12 +40,14 @@ testRule(singleApiServerDependency, {
       replacements: [seedKubeProxy('https://kubernetes.default.svc:6443')],
       errors: [
         {
+          messageId: 'oneApiServer',
           ...KUBE_PROXY,
           line: 'server: https://kubernetes.default.svc:6443',
           message: `kube-proxy on 2 hosts (shaolin, wudang) dials kubernetes.default.svc:6443, which reaches only emei directly; ${SEED_LB}`,
           hosts: ['shaolin', 'wudang'],
         },
         {
+          messageId: 'oneApiServer',
           ...KUBE_PROXY,
           line: 'server: https://kubernetes.default.svc:6443',
           message: `kube-proxy on emei dials kubernetes.default.svc:6443, which reaches only emei directly; ${SEED_LB}`,
@@ -57,6 +61,7 @@ testRule(singleApiServerDependency, {
       replacements: [['        groups: [auditors]\n', '        groups: [auditors]\n        server: https://10.20.0.21:6443\n']],
       errors: [
         {
+          messageId: 'oneApiServer',
           message: `user bob dials 10.20.0.21:6443, which reaches only cp-1 directly; ${LOSES_THE_CLUSTER} (k8s-api.corp.example:8443) through the load balancer`,
           line: 'server: https://10.20.0.21:6443',
           column: 17,

@@ -16,6 +16,9 @@ export const singleApiServerDependency = defineRule({
   id: 'single-apiserver-dependency',
   description: 'No kube-proxy, worker kubelet or user kubeconfig depends on one control-plane host when there are several.',
   severity: 'error',
+  messages: {
+    oneApiServer: `{{client}} dials {{host}}:{{port}}, which reaches only {{route}}; when that host is down it loses the cluster: dial controlPlaneEndpoint ({{endpointHost}}:{{endpointPort}}) through the load balancer`,
+  },
   reads: [...CLIENT_ARTIFACTS, ...HOSTS_ARTIFACTS, ...BALANCER_ARTIFACTS, ...VIRTUAL_ADDRESS_ARTIFACTS],
   check({ model, artifacts, report }) {
     if (model.kubernetes.controlPlaneHosts.length < 2) return;
@@ -34,7 +37,15 @@ export const singleApiServerDependency = defineRule({
         field: client.field,
         artifact: client.artifact,
         host: client.host?.name,
-        message: `${client.name} dials ${client.server.host}:${client.server.port}, which reaches only ${describeRoute(routes[0])}; when that host is down it loses the cluster: dial controlPlaneEndpoint (${model.kubernetes.controlPlaneEndpoint.host}:${model.kubernetes.controlPlaneEndpoint.port}) through the load balancer`,
+        messageId: 'oneApiServer',
+        data: {
+          client: client.name,
+          host: client.server.host,
+          port: client.server.port,
+          route: describeRoute(routes[0]),
+          endpointHost: model.kubernetes.controlPlaneEndpoint.host,
+          endpointPort: model.kubernetes.controlPlaneEndpoint.port,
+        },
       });
     }
   },

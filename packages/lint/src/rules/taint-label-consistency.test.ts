@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { seedWudangWith } from '../../../../tests/support/spec-edits';
 import { taintLabelConsistency } from './taint-label-consistency';
 
@@ -18,6 +18,7 @@ testRule(taintLabelConsistency, {
       // lacks the taint; labelled but not tainted
       errors: [
         {
+          messageId: 'missingTaint',
           message:
             'control-plane host wudang lacks the taint node-role.kubernetes.io/master:NoSchedule, so it takes ordinary workloads; the spec says the control plane is not schedulable',
           line: 'taints: []',
@@ -25,6 +26,7 @@ testRule(taintLabelConsistency, {
           field: 'spec.hosts[1].taints',
         },
         {
+          messageId: 'labelTaintDisagree',
           message: 'wudang is labelled as control plane but not tainted: label and taint must agree',
           line: 'taints: []',
           column: 15,
@@ -38,6 +40,7 @@ testRule(taintLabelConsistency, {
       replacements: [[MODERN_WORKER_1, `${MODERN_WORKER_1}      labels: {node-role.kubernetes.io/control-plane: ""}\n`]],
       errors: [
         {
+          messageId: 'workerLabel',
           message: 'worker worker-1 carries the control-plane label node-role.kubernetes.io/control-plane',
           line: 'labels: {node-role.kubernetes.io/control-plane',
           column: 15,
@@ -56,6 +59,7 @@ testRule(taintLabelConsistency, {
       ],
       errors: [
         {
+          messageId: 'badTaintEffect',
           message: 'taint effect "NoSchdule" on w1 is not one of NoSchedule, PreferNoSchedule, NoExecute',
           line: 'effect: NoSchdule',
           column: 16,

@@ -1,4 +1,4 @@
-import { usesKubeadm } from '@clusterspec/pki';
+import { usesKubeadm } from '@clusterspec/spec';
 import { defineRule } from '../rule';
 import { unusableAddress } from '@clusterspec/analysis';
 
@@ -12,6 +12,9 @@ export const unusableHostAddress = defineRule({
   id: 'unusable-host-address',
   description: 'No host address is loopback (127.0.0.0/8), unspecified (0.0.0.0/8), multicast or reserved.',
   severity: 'error',
+  messages: {
+    unusable: `{{host}}'s address {{address}} is {{what}}: no other host can reach {{host}} at it{{kubeadmSays}}; use the address the other hosts reach {{host}} at`,
+  },
   check({ model, report }) {
     const kubeadm = usesKubeadm(model);
     model.hosts.forEach((host, index) => {
@@ -26,7 +29,8 @@ export const unusableHostAddress = defineRule({
       report({
         field: ['spec', 'hosts', index, 'address'],
         host: host.name,
-        message: `${host.name}'s address ${host.address} is ${problem.what}: no other host can reach ${host.name} at it${kubeadmSays}; use the address the other hosts reach ${host.name} at`,
+        messageId: 'unusable',
+        data: { host: host.name, address: host.address, what: problem.what, kubeadmSays },
       });
     });
   },

@@ -4,8 +4,8 @@ import type { IPod } from 'kubernetes-models/v1/Pod';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../../../tests/support/fixtures';
-import { testRule } from '../../../../tests/support/rule-tester';
-import { generateArtifacts } from '@clusterspec/cli';
+import { testRule } from '@clusterspec/lint/testing';
+import { generateArtifacts } from '@clusterspec/generators';
 import { lintAcrossSites, lintSite } from '../engine';
 import { vipConfig } from './vip-config';
 
@@ -21,6 +21,7 @@ testRule(vipConfig, {
       fixture: 'broken/vip-single-balancer',
       errors: [
         {
+          messageId: 'singleHolder',
           message: /^only emei can hold 10\.27\.52\.9 \(keepalived\): when it fails the address goes with it; give a second host the apiserver-lb role$/,
           severity: 'warning',
           line: 'virtualAddress: 10.27.52.9',
@@ -39,6 +40,7 @@ testRule(vipConfig, {
       ],
       errors: [
         {
+          messageId: 'singleHolder',
           message: /^only cp-1 can hold 10\.30\.0\.10 \(kube-vip\).*give a second host the control-plane role$/,
           severity: 'warning',
           line: 'virtualAddress: 10.30.0.10',
@@ -54,6 +56,7 @@ testRule(vipConfig, {
       ],
       errors: [
         {
+          messageId: 'balancersBypassed',
           message: /^kube-vip moves 10\.20\.0\.10 between the control-plane hosts only, so the balancers on lb-1, lb-2 are never behind it/,
           severity: 'warning',
           line: 'provider: kube-vip',

@@ -46,6 +46,12 @@ export const vipConfig = defineRule({
   id: 'vip-config',
   description: "The virtual address can fail over, its provider runs where it works, and no two sites' VRRP groups that hear each other share an id.",
   severity: 'error',
+  messages: {
+    singleHolder: `only {{host}} can hold {{address}} ({{provider}}): when it fails the address goes with it; give a second host the {{role}} role`,
+    kubeVipOffControlPlane: `kube-vip runs on {{host}}, which is not a control-plane host: it leader-elects through the local apiserver and admin.conf, which only control-plane hosts have`,
+    balancersBypassed: `kube-vip moves {{address}} between the control-plane hosts only, so the balancers on {{balancers}} are never behind it; use provider keepalived to put the address on them`,
+    sharedRouterId: `virtual_router_id {{routerId}} ({{address}}) is also used by site {{site}} ({{theirAddress}}, {{position}}), and the two VRRP groups hear each other: unicast adverts sent to {{heardAt}} ({{holders}}) reach keepalived of both, and each takes the other's for its own; set loadBalancer.virtualRouterId`,
+  },
   reads: VIRTUAL_ADDRESS_ARTIFACTS,
   check({ model, artifacts, report }) {
     const { loadBalancer, controlPlaneHosts } = model.kubernetes;
@@ -59,14 +65,16 @@ export const vipConfig = defineRule({
         field: [...LB, 'virtualAddress'],
         severity: 'warning',
         artifact: holders[0].artifact,
-        message: `only ${hostNames[0]} can hold ${virtualIP.address} (${virtualIP.provider}): when it fails the address goes with it; give a second host the ${role} role`,
+        messageId: 'singleHolder',
+        data: { host: hostNames[0], address: virtualIP.address, provider: virtualIP.provider, role },
       });
     }
     for (const holder of holders.filter((each) => each.provider === 'kube-vip' && !each.host.roles.includes('control-plane'))) {
       report({
         field: ['spec', 'hosts', model.hosts.indexOf(holder.host), 'roles'],
         artifact: holder.artifact,
-        message: `kube-vip runs on ${holder.host.name}, which is not a control-plane host: it leader-elects through the local apiserver and admin.conf, which only control-plane hosts have`,
+        messageId: 'kubeVipOffControlPlane',
+        data: { host: holder.host.name },
       });
     }
     if (virtualIP.provider === 'kube-vip') {
@@ -76,7 +84,8 @@ export const vipConfig = defineRule({
           field: [...LB, 'provider'],
           severity: 'warning',
           ...(holders[0] ? { artifact: holders[0].artifact } : {}),
-          message: `kube-vip moves ${virtualIP.address} between the control-plane hosts only, so the balancers on ${bypassed.map((host) => host.name).join(', ')} are never behind it; use provider keepalived to put the address on them`,
+          messageId: 'balancersBypassed',
+          data: { address: virtualIP.address, balancers: bypassed.map((host) => host.name).join(', ') },
         });
       }
     }
@@ -107,7 +116,16 @@ export const vipConfig = defineRule({
         report(site, {
           field: routerIdField(site),
           artifact: group.artifact,
-          message: `virtual_router_id ${group.routerId} (${group.address}) is also used by site ${other.model.name} (${theirs.address}, ${positionOf(other.model, routerIdField(other))}), and the two VRRP groups hear each other: unicast adverts sent to ${address} (${holders}) reach keepalived of both, and each takes the other's for its own; set loadBalancer.virtualRouterId`,
+          messageId: 'sharedRouterId',
+          data: {
+            routerId: group.routerId,
+            address: group.address,
+            site: other.model.name,
+            theirAddress: theirs.address,
+            position: positionOf(other.model, routerIdField(other)),
+            heardAt: address,
+            holders,
+          },
         });
       }
       // Registered after the site is compared: a site's own group never meets itself.

@@ -1,4 +1,4 @@
-import { testRule } from '../../../../tests/support/rule-tester';
+import { testRule } from '@clusterspec/lint/testing';
 import { virtualAddress } from './virtual-address';
 
 const MODERN_VIP = 'virtualAddress: 10.20.0.10';
@@ -20,6 +20,7 @@ testRule(virtualAddress, {
       replacements: vip('10.96.0.1'),
       errors: [
         {
+          messageId: 'inServiceNetwork',
           message: `virtualAddress 10.96.0.1 is the kubernetes Service IP, inside serviceSubnet 10.96.0.0/12: ${CAPTURED}`,
           line: 'virtualAddress: 10.96.0.1',
           column: 23,
@@ -31,7 +32,13 @@ testRule(virtualAddress, {
       name: 'another address of the Service network',
       fixture: 'modern',
       replacements: vip('10.96.5.5'),
-      errors: [{ message: `virtualAddress 10.96.5.5 lies inside serviceSubnet 10.96.0.0/12: ${CAPTURED}`, line: 'virtualAddress: 10.96.5.5' }],
+      errors: [
+        {
+          messageId: 'inServiceNetwork',
+          message: `virtualAddress 10.96.5.5 lies inside serviceSubnet 10.96.0.0/12: ${CAPTURED}`,
+          line: 'virtualAddress: 10.96.5.5',
+        },
+      ],
     },
     {
       name: 'inside the pod network',
@@ -39,6 +46,7 @@ testRule(virtualAddress, {
       replacements: vip('10.244.5.5'),
       errors: [
         {
+          messageId: 'inPodNetwork',
           message:
             "virtualAddress 10.244.5.5 lies inside podSubnet 10.244.0.0/16: every node routes the pod network to its pods, so traffic to it never reaches the balancers (and a pod may be given it); use a free address on the balancers' network",
           line: 'virtualAddress: 10.244.5.5',
@@ -51,6 +59,7 @@ testRule(virtualAddress, {
       replacements: vip('10.20.0.11'),
       errors: [
         {
+          messageId: 'hostAddress',
           message:
             'virtualAddress 10.20.0.11 is already the address of host lb-1: a virtual address is a free one the balancers pass between them (keepalived); use an address no host has',
           line: 'virtualAddress: 10.20.0.11',
@@ -63,6 +72,7 @@ testRule(virtualAddress, {
       replacements: vip('127.0.0.10'),
       errors: [
         {
+          messageId: 'unusable',
           message:
             "virtualAddress 127.0.0.10 is a loopback address (127.0.0.0/8): on every host it means that host itself, so no client reaches the balancers there; use a free address on the balancers' network",
           line: 'virtualAddress: 127.0.0.10',

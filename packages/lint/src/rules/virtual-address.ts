@@ -15,15 +15,21 @@ export const virtualAddress = defineRule({
   id: 'virtual-address',
   description: "The load balancers' virtualAddress is a free, reachable address outside the Service and pod networks.",
   severity: 'error',
+  messages: {
+    unusable: `virtualAddress {{vip}} is {{what}}: {{why}}no client reaches the balancers there; {{ELSEWHERE}}`,
+    inServiceNetwork: `virtualAddress {{vip}} {{which}}: kube-proxy captures Service addresses on every node and the network does not route them, so no node or pod reaches the balancers there; {{ELSEWHERE}}`,
+    inPodNetwork: `virtualAddress {{vip}} lies inside podSubnet {{podSubnet}}: every node routes the pod network to its pods, so traffic to it never reaches the balancers (and a pod may be given it); {{ELSEWHERE}}`,
+    hostAddress: `virtualAddress {{vip}} is already the address of host {{owner}}: a virtual address is a free one the balancers pass between them (keepalived); use an address no host has`,
+  },
   check({ model, report }) {
     const { loadBalancer, networking } = model.kubernetes;
-    const vip = loadBalancer.virtualAddress;
+    const vip = loadBalancer.virtualIP?.address;
     const value = vip === undefined ? undefined : parseIpv4(vip);
     if (vip === undefined || value === undefined) return;
     const unusable = unusableAddress(vip);
     if (unusable) {
       const why = unusable.loopback ? 'on every host it means that host itself, so ' : '';
-      report({ field: FIELD, message: `virtualAddress ${vip} is ${unusable.what}: ${why}no client reaches the balancers there; ${ELSEWHERE}` });
+      report({ field: FIELD, messageId: 'unusable', data: { vip, what: unusable.what, why, ELSEWHERE } });
     }
     if (cidrContains(parseCidr(networking.serviceSubnet), value)) {
       const which =
@@ -32,20 +38,23 @@ export const virtualAddress = defineRule({
           : `lies inside serviceSubnet ${networking.serviceSubnet}`;
       report({
         field: FIELD,
-        message: `virtualAddress ${vip} ${which}: kube-proxy captures Service addresses on every node and the network does not route them, so no node or pod reaches the balancers there; ${ELSEWHERE}`,
+        messageId: 'inServiceNetwork',
+        data: { vip, which, ELSEWHERE },
       });
     }
     if (cidrContains(parseCidr(networking.podSubnet), value)) {
       report({
         field: FIELD,
-        message: `virtualAddress ${vip} lies inside podSubnet ${networking.podSubnet}: every node routes the pod network to its pods, so traffic to it never reaches the balancers (and a pod may be given it); ${ELSEWHERE}`,
+        messageId: 'inPodNetwork',
+        data: { vip, podSubnet: networking.podSubnet, ELSEWHERE },
       });
     }
     const owner = model.hosts.find((host) => host.address === vip);
     if (owner) {
       report({
         field: FIELD,
-        message: `virtualAddress ${vip} is already the address of host ${owner.name}: a virtual address is a free one the balancers pass between them (keepalived); use an address no host has`,
+        messageId: 'hostAddress',
+        data: { vip, owner: owner.name },
       });
     }
   },

@@ -12,7 +12,7 @@ export interface ConsulRelease {
 /**
  * Consul's history, from the release each row names on. Only rows that change the output are here; facts
  * that hold for every supported release (HCL config files, space-separated client_addr, sd_notify,
- * retry_join) are in the README. Before 1.0 Consul read no HCL configuration file.
+ * retry_join) are in packages/consul/README.md. Before 1.0 Consul read no HCL configuration file.
  */
 export const CONSUL_RELEASES = releaseTable<ConsulRelease>({
   program: 'Consul',

@@ -57,6 +57,14 @@ export interface KubernetesRelease {
   readonly kubeadmConfigValidate: boolean;
 }
 
+/**
+ * Whether kubeadm sets the site up (its release's flow), issuing the control-plane certificates itself; the
+ * legacy flow writes static pods and signs with pki/sign.sh. Beside the table that decides it, for every package.
+ */
+export function usesKubeadm(model: { readonly kubernetes: { readonly release: KubernetesRelease } }): boolean {
+  return model.kubernetes.release.flow === 'kubeadm';
+}
+
 const MASTER = 'node-role.kubernetes.io/master';
 const CONTROL_PLANE = 'node-role.kubernetes.io/control-plane';
 

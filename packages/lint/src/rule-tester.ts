@@ -1,12 +1,20 @@
-import { lintAcrossSites, lintSite, rules as allRules, type Diagnostic, type LintRule } from '@clusterspec/lint';
+/// <reference types="jest" />
+// The RuleTester runs inside a Jest test file (describe, it, expect are its globals, as ESLint's RuleTester uses
+// its runner's): it is reached only through the `@clusterspec/lint/testing` entry, never by the linter or the CLI.
+import { generateArtifacts } from '@clusterspec/generators';
 import type { DeployedCertificates } from '@clusterspec/pki';
 import { artifact, loadSpecText, type Artifact, type Severity } from '@clusterspec/spec';
 import { parse as parseToml, type JsonMap } from '@iarna/toml';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { generateArtifacts } from '@clusterspec/cli';
-import { ROOT } from './fixtures';
-import type { Untyped } from './untyped';
+import { lintAcrossSites, lintSite } from './engine';
+import type { Diagnostic, LintRule } from './rule';
+import { rules as allRules } from './rules';
+
+/**
+ * A generated file's data as a case's edit reaches into it, by the names its generator writes: untyped on
+ * purpose (the edit is the test's own; the file's descriptor renders what it returns).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test's edit of generated data (above)
+type GeneratedData = any;
 
 /** A working fixture, changed by text replacements (each must match) and by edits of its generated files. */
 export interface RuleCase {
@@ -27,7 +35,7 @@ export interface RuleCase {
   readonly severities?: readonly Severity[];
 }
 
-export type FileChange = object | ((data: Untyped) => unknown);
+export type FileChange = object | ((data: GeneratedData) => unknown);
 
 /** TOML text as the data of a TOML artifact (containerd's files), for cases easier to read as the file. */
 export function tomlData(text: string): JsonMap {
@@ -35,8 +43,10 @@ export function tomlData(text: string): JsonMap {
 }
 
 export interface ExpectedError {
+  /** The key of the rule's `messages` the finding says (ESLint's messageId). */
+  readonly messageId: string;
   /** A part of the message, or a pattern the whole message matches. */
-  readonly message: string | RegExp;
+  readonly message?: string | RegExp;
   /** The spec line the finding points at: text on it (its first line holding that text), or its number. */
   readonly line?: string | number;
   readonly column?: number;
@@ -56,9 +66,16 @@ export interface InvalidCase extends RuleCase {
 /** One site of a case, a fixture changed as a RuleCase changes it (the case's name says what the sites show). */
 export type SiteOfCase = Omit<RuleCase, 'name'>;
 
+/** The spec text of a fixture, by its name (a RuleCase's `fixture`). */
+export type FixtureReader = (fixture: string) => string;
+
 /** A case's spec text, model and artifacts, the spec named `file` in positions. */
-function load(entry: SiteOfCase, file: string): { text: string; model: ReturnType<typeof loadSpecText>; artifacts: Map<string, Artifact> } {
-  let text = readFileSync(join(ROOT, 'fixtures', entry.fixture, 'cluster.yaml'), 'utf8');
+function load(
+  readFixture: FixtureReader,
+  entry: SiteOfCase,
+  file: string,
+): { text: string; model: ReturnType<typeof loadSpecText>; artifacts: Map<string, Artifact> } {
+  let text = readFixture(entry.fixture);
   for (const [from, to] of entry.replacements ?? []) {
     if (typeof from === 'string' ? !text.includes(from) : !new RegExp(from.source).test(text)) throw new Error(`"${String(from)}" is not in ${entry.fixture}`);
     text = text.replace(from, to);
@@ -74,8 +91,8 @@ function load(entry: SiteOfCase, file: string): { text: string; model: ReturnTyp
   return { text, model, artifacts };
 }
 
-function run(rule: LintRule, entry: RuleCase): { text: string; findings: Diagnostic[] } {
-  const { text, model, artifacts } = load(entry, `${entry.fixture}-variant.yaml`);
+function run(readFixture: FixtureReader, rule: LintRule, entry: RuleCase): { text: string; findings: Diagnostic[] } {
+  const { text, model, artifacts } = load(readFixture, entry, `${entry.fixture}-variant.yaml`);
   const findings = lintSite(model, [...artifacts.values()], allRules, entry.deployed).filter((diagnostic) => diagnostic.ruleId === rule.id);
   return { text, findings: entry.severities ? findings.filter((diagnostic) => entry.severities?.includes(diagnostic.severity)) : findings };
 }
@@ -91,8 +108,8 @@ export interface InvalidAcrossSitesCase extends AcrossSitesCase {
   readonly errors: readonly (ExpectedError & { readonly site: number })[];
 }
 
-function runAcrossSites(rule: LintRule, entry: AcrossSitesCase): { texts: string[]; findings: Diagnostic[] } {
-  const sites = entry.sites.map((site, index) => load(site, `site-${index}.yaml`));
+function runAcrossSites(readFixture: FixtureReader, rule: LintRule, entry: AcrossSitesCase): { texts: string[]; findings: Diagnostic[] } {
+  const sites = entry.sites.map((site, index) => load(readFixture, site, `site-${index}.yaml`));
   const findings = lintAcrossSites(
     sites.map(({ model, artifacts }) => ({ model, artifacts: [...artifacts.values()] })),
     allRules,
@@ -109,8 +126,10 @@ const lineOf = (text: string, needle: string | number) => {
 
 /** One finding against what a case expects of it. */
 function expectFinding(finding: Diagnostic, expected: ExpectedError, text: string, file: string, rule: LintRule): void {
+  expect({ messageId: finding.messageId }).toEqual({ messageId: expected.messageId });
+  expect(finding.message).not.toMatch(/\{\{\s*[A-Za-z_$][\w$]*\s*\}\}/); // every placeholder of its template filled
   if (typeof expected.message === 'string') expect(finding.message).toContain(expected.message);
-  else expect(finding.message).toMatch(expected.message);
+  else if (expected.message) expect(finding.message).toMatch(expected.message);
   if (expected.line !== undefined) expect(finding.location.line).toBe(lineOf(text, expected.line));
   if (expected.column !== undefined) expect(finding.location.column).toBe(expected.column);
   expect(finding.location.file).toBe(file);
@@ -120,18 +139,27 @@ function expectFinding(finding: Diagnostic, expected: ExpectedError, text: strin
   if (expected.hosts !== undefined) expect(finding.hosts).toEqual(expected.hosts);
 }
 
+/** A rule's cases: valid ones report nothing, invalid ones exactly their findings; `acrossSites` lint several sites together. */
+export interface RuleCases {
+  readonly valid: readonly RuleCase[];
+  readonly invalid: readonly InvalidCase[];
+  readonly acrossSites?: { readonly valid: readonly AcrossSitesCase[]; readonly invalid: readonly InvalidAcrossSitesCase[] };
+}
+
 /**
  * ESLint's RuleTester, for clusterspec rules: valid cases report nothing, invalid cases exactly their findings.
- * `acrossSites` cases lint several sites together, for rules that compare them (`checkAcrossSites`).
+ * `acrossSites` cases lint several sites together, for rules that compare them (`checkAcrossSites`). The cases
+ * name fixtures; `readFixture` gives their spec text, so the tester itself reads no file.
  */
-export function testRule(
-  rule: LintRule,
-  cases: {
-    valid: readonly RuleCase[];
-    invalid: readonly InvalidCase[];
-    acrossSites?: { valid: readonly AcrossSitesCase[]; invalid: readonly InvalidAcrossSitesCase[] };
-  },
-): void {
+export class RuleTester {
+  constructor(private readonly readFixture: FixtureReader) {}
+
+  run(rule: LintRule, cases: RuleCases): void {
+    testRule(this.readFixture, rule, cases);
+  }
+}
+
+function testRule(readFixture: FixtureReader, rule: LintRule, cases: RuleCases): void {
   describe(rule.id, () => {
     it('has valid and invalid cases', () => {
       expect(cases.valid.length + (cases.acrossSites?.valid.length ?? 0)).toBeGreaterThan(0);
@@ -140,14 +168,14 @@ export function testRule(
     if (cases.valid.length > 0) {
       describe('valid', () => {
         it.each(cases.valid.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => {
-          expect(run(rule, entry).findings).toEqual([]);
+          expect(run(readFixture, rule, entry).findings).toEqual([]);
         });
       });
     }
     if (cases.invalid.length > 0) {
       describe('invalid', () => {
         it.each(cases.invalid.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => {
-          const { text, findings } = run(rule, entry);
+          const { text, findings } = run(readFixture, rule, entry);
           expect(findings.map((finding) => finding.message)).toHaveLength(entry.errors.length);
           entry.errors.forEach((expected, index) => expectFinding(findings[index], expected, text, `${entry.fixture}-variant.yaml`, rule));
         });
@@ -157,14 +185,14 @@ export function testRule(
     if (acrossSites && acrossSites.valid.length > 0) {
       describe('valid across sites', () => {
         it.each(acrossSites.valid.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => {
-          expect(runAcrossSites(rule, entry).findings).toEqual([]);
+          expect(runAcrossSites(readFixture, rule, entry).findings).toEqual([]);
         });
       });
     }
     if (acrossSites && acrossSites.invalid.length > 0) {
       describe('invalid across sites', () => {
         it.each(acrossSites.invalid.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => {
-          const { texts, findings } = runAcrossSites(rule, entry);
+          const { texts, findings } = runAcrossSites(readFixture, rule, entry);
           expect(findings.map((finding) => finding.message)).toHaveLength(entry.errors.length);
           entry.errors.forEach((expected, index) => expectFinding(findings[index], expected, texts[expected.site], `site-${expected.site}.yaml`, rule));
         });

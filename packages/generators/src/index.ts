@@ -1,16 +1,18 @@
-import { consulArtifacts, consulGenerators } from '@clusterspec/consul';
-import { containerdArtifacts, containerdGenerators } from '@clusterspec/containerd';
+import { consulGenerators } from '@clusterspec/consul';
+import { containerdGenerators } from '@clusterspec/containerd';
 import { deployArtifacts, generateDeploy } from '@clusterspec/deploy';
-import { harborArtifacts, harborGenerators } from '@clusterspec/harbor';
-import { hostArtifacts, hostGenerators } from '@clusterspec/host';
-import { kubernetesArtifacts, kubernetesGenerators } from '@clusterspec/kubernetes';
-import { loadBalancerArtifacts, loadBalancerGenerators } from '@clusterspec/loadbalancer';
-import { pkiArtifacts, pkiGenerators } from '@clusterspec/pki';
+import { harborGenerators } from '@clusterspec/harbor';
+import { hostGenerators } from '@clusterspec/host';
+import { kubernetesGenerators } from '@clusterspec/kubernetes';
+import { loadBalancerGenerators } from '@clusterspec/loadbalancer';
+import { pkiGenerators } from '@clusterspec/pki';
 import { topologyArtifact, topologyArtifacts } from '@clusterspec/topology';
-import { readsDescriptor, type LintRule } from '@clusterspec/lint';
 import type { Artifact, ArtifactDescriptor, ClusterModel, Generator } from '@clusterspec/spec';
 
-/** Every generator of the per-host and cluster files, each with the descriptors of the files it makes. */
+/**
+ * Every generator of the per-host and cluster files, each with the descriptors of the files it makes: the one
+ * list a new generator joins. The CLI, the linter's RuleTester and the tests all generate through it.
+ */
 export const GENERATORS: readonly Generator[] = [
   ...kubernetesGenerators,
   ...pkiGenerators,
@@ -22,17 +24,13 @@ export const GENERATORS: readonly Generator[] = [
 ];
 
 /**
- * Every kind of file generate writes, as its generator package describes it: `explain`, `secret-literal`,
- * `render` and the README's artifact table (checked by tests/operator/artifact-table.test.ts) read these.
+ * Every kind of file generate writes, as its generator describes it (each generator's `produces`), then the
+ * deploy bundle's and the topology picture's, which are made from the other artifacts rather than by a
+ * generator. `explain`, `secret-literal`, `render` and the artifact table (checked by
+ * tests/operator/artifacts.test.ts) read these.
  */
 export const ARTIFACT_DESCRIPTORS: readonly ArtifactDescriptor[] = [
-  ...kubernetesArtifacts,
-  ...pkiArtifacts,
-  ...loadBalancerArtifacts,
-  ...harborArtifacts,
-  ...consulArtifacts,
-  ...containerdArtifacts,
-  ...hostArtifacts,
+  ...GENERATORS.flatMap((generator) => generator.produces),
   ...deployArtifacts,
   ...topologyArtifacts,
 ];
@@ -45,13 +43,16 @@ export function generateArtifacts(model: ClusterModel): Artifact[] {
 }
 
 /**
- * The artifacts the given lint rules read, sorted by path: only the generators making a file some rule reads
- * run (each rule's `reads`, over each generator's `produces`). A rule finds the same here as over every
- * artifact (tests/operator/lint-artifacts.test.ts); lint of the seed site skips a fifth of the generators.
+ * The artifacts of the kinds `wanted` picks, sorted by path: only the generators making such a file run. Lint
+ * passes "some rule reads it" (`rules.some((rule) => readsDescriptor(rule, descriptor))`), so that a rule finds
+ * the same here as over every artifact (tests/operator/lint-artifacts.test.ts); lint of the seed site skips a
+ * fifth of the generators.
  */
-export function generateArtifactsFor(model: ClusterModel, rules: readonly LintRule[]): Artifact[] {
-  const read = GENERATORS.filter((generator) => generator.produces.some((descriptor) => rules.some((rule) => readsDescriptor(rule, descriptor))));
-  return runGenerators(read, model);
+export function generateArtifactsFor(model: ClusterModel, wanted: (descriptor: ArtifactDescriptor) => boolean): Artifact[] {
+  return runGenerators(
+    GENERATORS.filter((generator) => generator.produces.some(wanted)),
+    model,
+  );
 }
 
 function runGenerators(chosen: readonly Generator[], model: ClusterModel): Artifact[] {

@@ -1,42 +1,25 @@
+/**
+ * The ingress nginx.conf that consul-template writes on an ingress host, described once: the host's static
+ * balancers, then the Consul services (the declared ones, or every catalog service the discovery rules let
+ * through). An IngressRenderer turns that description into text: the Go template
+ * (ingress-go-template.ts) or, for a known catalog, the nginx.conf consul-template renders from it
+ * (previewRenderer here, which mirrors consul-template's functions: https://github.com/hashicorp/consul-template/blob/main/docs/templating-language.md).
+ */
 import {
-  NGINX_CONF_PATH,
   hostListeners,
   INGRESS_HTTP_LISTENER,
   INGRESS_TCP_LISTENER,
-  nginxOwnedByConsulTemplate,
   renderNginxConf,
   renderStaticBalancers,
   staticBalancers,
   type StaticBalancers,
 } from '@clusterspec/loadbalancer';
-import {
-  HOST_FIELDS,
-  artifact,
-  compileTemplate,
-  defineArtifact,
-  hostFile,
-  type Artifact,
-  type ClusterModel,
-  type ConsulModel,
-  type ConsulService,
-  type Host,
-  type IngressDiscovery,
-} from '@clusterspec/spec';
+import { compileTemplate, type ClusterModel, type ConsulModel, type ConsulService, type Host, type IngressDiscovery } from '@clusterspec/spec';
 import { join } from 'node:path';
-import { agentFor, CONSUL_HTTP_PORT } from './topology';
+import { agentFor } from './topology';
 
 const renderHttpService = compileTemplate<ServiceBlockText & { serverName: string }>(join(__dirname, '../templates/ingress-http-service.conf.ejs'));
 const renderStreamService = compileTemplate<ServiceBlockText & { port?: string }>(join(__dirname, '../templates/ingress-stream-service.conf.ejs'));
-
-export const CONSUL_TEMPLATE_DIR = '/etc/consul-template';
-export const CONSUL_TEMPLATE_CONFIG_PATH = `${CONSUL_TEMPLATE_DIR}/config.hcl`;
-export const NGINX_TEMPLATE_PATH = `${CONSUL_TEMPLATE_DIR}/nginx.conf.ctmpl`;
-export const NGINX_PREVIEW_PATH = `${CONSUL_TEMPLATE_DIR}/nginx.conf.preview`;
-export const RELOAD_SCRIPT_PATH = `${CONSUL_TEMPLATE_DIR}/reload-nginx.sh`;
-export const CONSUL_TEMPLATE_UNIT_PATH = '/etc/systemd/system/consul-template.service';
-export const CONSUL_TEMPLATE_BINARY = '/usr/local/bin/consul-template';
-/** What consul-template runs after writing a changed nginx.conf: a script, so no shell quoting is involved. */
-export const RELOAD_COMMAND = RELOAD_SCRIPT_PATH;
 
 /** The server line an upstream keeps when a service has no healthy instance: nginx refuses an empty upstream. */
 export const FALLBACK_SERVER = 'server 127.0.0.1:65535 down;';
@@ -48,14 +31,9 @@ export const FALLBACK_SERVER = 'server 127.0.0.1:65535 down;';
  */
 export const DNS_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
 /** The `-<digits>` a tcp service's name ends with; the digits are the port it is published on. */
-const PORT_SUFFIX_PATTERN = '-[0-9]+$';
+export const PORT_SUFFIX_PATTERN = '-[0-9]+$';
 
-/** From how many ingress hosts consul-template renders in de-duplication mode (one renderer per template, the others read its result from Consul KV). */
-export const DEDUPLICATE_FROM_HOSTS = 5;
-/** How stale a follower's answer may be: any server answers (spreading the ingress hosts' blocking queries), never more than the reload wait behind the leader. */
-export const MAX_STALE = '10s';
-
-const serverLine = (address: string, port: string | number, parameters: string) => `server ${address}:${port} ${parameters};`;
+export const serverLine = (address: string, port: string | number, parameters: string) => `server ${address}:${port} ${parameters};`;
 
 /*
  * What an instance of the catalog must be before it becomes a server line. Any Consul client can
@@ -198,97 +176,11 @@ export function skipReason(tag: 'http' | 'tcp', name: string, rules: DiscoveryRu
   return undefined;
 }
 
-const notTaggedSo = (tag: string, name: string) => `skipped ${tag} service ${name}: declared service ${name} is not tagged ${tag}`;
-const reservedFor = (name: string, port: string, owner: string) => `skipped tcp service ${name}: port ${port} belongs to declared service ${owner}`;
+export const notTaggedSo = (tag: string, name: string) => `skipped ${tag} service ${name}: declared service ${name} is not tagged ${tag}`;
+export const reservedFor = (name: string, port: string, owner: string) => `skipped tcp service ${name}: port ${port} belongs to declared service ${owner}`;
 
 /** What follows the last '-' (consul-template: regexReplaceAll "^.*-" ""). */
 const portText = (name: string) => name.replace(/^.*-/, '');
-
-/** A pattern as a Go string literal in an action, written as is: `"` and `\\` would end or change the literal, `}}` the action. */
-function quoteless(pattern: string): string {
-  if (pattern.includes('}}') || pattern.includes('"') || pattern.includes('\\')) throw new Error(`pattern ${pattern} cannot be written into a template action`);
-  return `"${pattern}"`;
-}
-
-/** Go template text: `{{` in static text is escaped, instances and services come from the catalog at run time. */
-export const templateRenderer: IngressRenderer = {
-  servers: (service, parameters) => goServers(`"${service}"`, parameters),
-  literal: (text) => text.split('{{').join('{{"{{"}}'),
-  discover: (tag, rules, block) => {
-    const published = block({ name: '{{ .Name }}', port: '{{ $port }}', servers: (parameters) => goServers(`(print "${tag}." .Name)`, parameters) });
-    // A declared service's name under a tag it is not declared with (a list only when there are any).
-    const otherTag = rules.declared.filter((declared) => !declared.tags.includes(tag)).map((declared) => declared.name);
-    const notDeclaredSo = otherTag.length === 0 ? [] : [`{{- else if in (split "," "${otherTag.join(',')}") .Name }}`, `# ${notTaggedSo(tag, '{{ .Name }}')}`];
-    // One branch per declared tcp port: a literal comparison, so the owner needs no lookup.
-    const reserved = rules.declaredTcpPorts.flatMap((declared) => [
-      `{{- else if and (eq $port "${declared.port}") (ne .Name "${declared.name}") }}`,
-      `# ${reservedFor('{{ .Name }}', String(declared.port), declared.name)}`,
-    ]);
-    const lines =
-      tag === 'http'
-        ? [
-            `{{- range services }}{{- if in .Tags "http" }}`,
-            `{{- if not (regexMatch ${quoteless(DNS_LABEL_PATTERN)} .Name) }}`,
-            `# skipped http service {{ printf "%+q" .Name }}: its name is not a DNS label`,
-            ...notDeclaredSo,
-            '{{- else }}',
-            '',
-            published,
-            '{{- end }}',
-            '{{- end }}{{- end }}',
-          ]
-        : [
-            `{{- range services }}{{- if in .Tags "tcp" }}`,
-            '{{- $port := regexReplaceAll "^.*-" "" .Name }}',
-            `{{- if not (regexMatch ${quoteless(DNS_LABEL_PATTERN)} .Name) }}`,
-            `# skipped tcp service {{ printf "%+q" .Name }}: its name is not a DNS label`,
-            `{{- else if not (regexMatch ${quoteless(PORT_SUFFIX_PATTERN)} .Name) }}`,
-            '# skipped tcp service {{ .Name }}: its name does not end in -<port>',
-            `{{- else if not (regexMatch ${quoteless(`-(${portRangePattern(rules.tcpPorts.from, rules.tcpPorts.to)})$`)} .Name) }}`,
-            `# skipped tcp service {{ .Name }}: port {{ $port }} is outside ${rules.tcpPorts.from}-${rules.tcpPorts.to}`,
-            `{{- else if in (split "," "${rules.takenPorts.join(',')}") $port }}`,
-            '# skipped tcp service {{ .Name }}: port {{ $port }} is used on this host',
-            ...notDeclaredSo,
-            ...reserved,
-            '{{- else if scratch.Key (print "tcp-port-" $port) }}',
-            '# skipped tcp service {{ .Name }}: port {{ $port }} is published already, by {{ scratch.Get (print "tcp-port-" $port) }}',
-            '{{- else }}',
-            '{{- scratch.Set (print "tcp-port-" $port) .Name }}',
-            '',
-            published,
-            '{{- end }}',
-            '{{- end }}{{- end }}',
-          ];
-    // The leading newline ends the header's line; `{{-` trims it, as the preview never writes it.
-    return `\n${lines.join('\n')}`;
-  },
-};
-
-/**
- * The server lines of one upstream: each healthy instance that instanceSkipReason lets through (the
- * same tests as regexMatch actions, the comment's address through printf "%+q" so it stays on its
- * line), then the fallback when none was written (a variable assigned in the range: Go 1.11's `=`).
- */
-function goServers(query: string, parameters: string): string {
-  const address = '{{ printf "%+q" .Address }}:{{ .Port }}';
-  const plainAddress = `(or (regexMatch ${quoteless(IPV4_PATTERN)} .Address) (regexMatch ${quoteless(IPV6_PATTERN)} .Address) (and (regexMatch ${quoteless(DNS_NAME_PATTERN)} .Address) (regexMatch ${quoteless(INSTANCE_NAME_LENGTH_PATTERN)} .Address)))`;
-  return [
-    '    {{- $written := false }}',
-    `    {{- range service ${query} }}`,
-    `    {{- if not (regexMatch ${quoteless(INSTANCE_PORT_PATTERN)} (print .Port)) }}`,
-    `    # skipped instance ${address}: its port is outside 1-65535`,
-    `    {{- else if not ${plainAddress} }}`,
-    `    # skipped instance ${address}: its address is not an IPv4 or IPv6 address or a DNS name`,
-    '    {{- else }}',
-    '    {{- $written = true }}',
-    `    ${serverLine('{{ if regexMatch ":" .Address }}[{{ .Address }}]{{ else }}{{ .Address }}{{ end }}', '{{ .Port }}', parameters)}`,
-    '    {{- end }}',
-    '    {{- end }}',
-    '    {{- if not $written }}',
-    `    ${FALLBACK_SERVER}`,
-    '    {{- end }}',
-  ].join('\n');
-}
 
 /** Resolved lines for a catalog: what consul-template renders from the template for it. */
 export function previewRenderer(catalog: Catalog): IngressRenderer {
@@ -582,117 +474,6 @@ export function ingressNginxConf(model: ClusterModel, host: Host, renderer: Ingr
   return renderIngressNginx(ingressNginx(model, host), renderer);
 }
 
-const INGRESS_READS = [
-  ...HOST_FIELDS,
-  'spec.consul.ingress',
-  'spec.consul.services',
-  'spec.consul.version',
-  'spec.kubernetes.loadBalancer',
-  'spec.harbor.loadBalancer',
-  'spec.docker.hosts',
-];
-
-/** consul-template's configuration. */
-export interface ConsulTemplateConfig {
-  readonly hostName: string;
-  readonly local: boolean;
-  readonly agentName: string;
-  readonly address: string;
-  /** How many ingress hosts render (each its own template, or one per template with de-duplication). */
-  readonly ingressHosts: number;
-  readonly deduplicate: boolean;
-  readonly deduplicateFrom: number;
-  readonly maxStale: string;
-  readonly source: string;
-  readonly destination: string;
-  readonly perms: string;
-  readonly wait: { readonly min: string; readonly max: string };
-  readonly command: string;
-}
-
-export interface ConsulTemplateUnit {
-  readonly hostName: string;
-  readonly local: boolean;
-  readonly destination: string;
-  readonly binary: string;
-  readonly config: string;
-}
-
-/** The script consul-template runs: it tests and reloads this nginx.conf, and checks the reload took. */
-export interface ReloadScript {
-  readonly destination: string;
-  readonly pidFile: string;
-  readonly reloadWaitSeconds: number;
-}
-
-/** The nginx master's pid file: Debian's package is built with --pid-path=/run/nginx.pid (/var/run links to /run). */
-export const NGINX_PID_PATH = '/run/nginx.pid';
-/** How long reload-nginx.sh waits for the new workers; well inside command_timeout (30s) with a second reload after it. */
-export const RELOAD_WAIT_SECONDS = 10;
-
-export const consulTemplateConfigFile = defineArtifact<ConsulTemplateConfig>({
-  id: 'consul/consul-template-config',
-  pattern: `hosts/*${CONSUL_TEMPLATE_CONFIG_PATH}`,
-  description:
-    'consul-template\'s configuration: the agent it asks, `max_stale`, `deduplicate` from 5 ingress hosts, `reload_signal`/`kill_signal` as its unit sends them, `perms = "0644"`, `backup`, `wait`, reload-nginx.sh as command',
-  where: 'ingress hosts',
-  reads: INGRESS_READS,
-  secretKeys: [],
-  consumer: 'consul-template -config',
-  format: 'hcl',
-  render: compileTemplate<ConsulTemplateConfig>(join(__dirname, '../templates/consul-template.hcl.ejs')),
-});
-
-export const nginxTemplateFile = defineArtifact<IngressNginx>({
-  id: 'consul/nginx-template',
-  pattern: `hosts/*${NGINX_TEMPLATE_PATH}`,
-  description:
-    "the template consul-template renders into /etc/nginx/nginx.conf: the host's static balancers, then http services as `server_name <service>.<domain>` and tcp services `<name>-<port>` on `<port>`, each with a fallback server: every one in the catalog that passes the ingress rules (one comment line per skip; `discovery: dynamic`) or the declared ones (`declared`)",
-  where: 'ingress hosts',
-  reads: INGRESS_READS,
-  secretKeys: [],
-  consumer: 'consul-template (Go text/template), then nginx',
-  format: 'go-template',
-  render: (data) => renderIngressNginx(data, templateRenderer),
-});
-
-export const nginxPreviewFile = defineArtifact<IngressPreview>({
-  id: 'consul/nginx-preview',
-  pattern: `hosts/*${NGINX_PREVIEW_PATH}`,
-  description: 'what the template renders for the declared services (every service with a port on every Docker host), for review and for the linter',
-  where: 'ingress hosts',
-  reads: INGRESS_READS,
-  secretKeys: [],
-  consumer: 'people reviewing the ingress (nginx -t accepts it); the linter',
-  format: 'nginx',
-  render: (data) => renderIngressNginx(data, previewRenderer(catalogOfPreview(data))),
-});
-
-export const reloadScriptFile = defineArtifact<ReloadScript>({
-  id: 'consul/reload-nginx',
-  pattern: `hosts/*${RELOAD_SCRIPT_PATH}`,
-  description: `consul-template's command: \`nginx -t\`, then a reload it checks took (new workers within ${RELOAD_WAIT_SECONDS} s: a failed bind keeps the old ones); a refused nginx.conf is kept as \`nginx.conf.refused\`, the backup put back (and reloaded), said once per distinct render, exit 0 (consul-template stops on a failed command)`,
-  where: 'ingress hosts',
-  reads: ['spec.hosts[].roles'],
-  secretKeys: [],
-  consumer: 'consul-template (template command), sh',
-  format: 'shell',
-  mode: 0o755,
-  render: compileTemplate<ReloadScript>(join(__dirname, '../templates/reload-nginx.sh.ejs')),
-});
-
-export const consulTemplateUnitFile = defineArtifact<ConsulTemplateUnit>({
-  id: 'consul/consul-template-unit',
-  pattern: `hosts/*${CONSUL_TEMPLATE_UNIT_PATH}`,
-  description: 'the systemd unit of consul-template',
-  where: 'ingress hosts',
-  reads: INGRESS_READS,
-  secretKeys: [],
-  consumer: 'systemd',
-  format: 'systemd',
-  render: compileTemplate<ConsulTemplateUnit>(join(__dirname, '../templates/consul-template.service.ejs')),
-});
-
 /**
  * The instances the preview assumes: every declared service with a port runs once on every Docker
  * host (each runs registrator), registered with the host's address (-ip) and the service's tags.
@@ -747,46 +528,3 @@ export function catalogOfPreview(data: IngressPreview): Catalog {
 export const EMPTY_CATALOG: Catalog = { services: [], instances: () => [] };
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/** consul-template's configuration, unit, reload script, nginx.conf template and its preview on every ingress host. */
-export function generateIngress(model: ClusterModel): Artifact[] {
-  const consul = model.consul;
-  if (!consul) return [];
-  const catalog = declaredInstances(model);
-  const ingressHosts = consul.ingressHosts.filter(nginxOwnedByConsulTemplate);
-  return ingressHosts.flatMap((host) => {
-    const agent = agentFor(consul, host);
-    const nginx = ingressNginx(model, host);
-    return [
-      artifact(consulTemplateConfigFile, hostFile(host, CONSUL_TEMPLATE_CONFIG_PATH), {
-        hostName: host.name,
-        local: agent.local,
-        agentName: agent.host.name,
-        address: `${agent.local ? '127.0.0.1' : agent.host.address}:${CONSUL_HTTP_PORT}`,
-        ingressHosts: ingressHosts.length,
-        deduplicate: ingressHosts.length >= DEDUPLICATE_FROM_HOSTS,
-        deduplicateFrom: DEDUPLICATE_FROM_HOSTS,
-        maxStale: MAX_STALE,
-        source: NGINX_TEMPLATE_PATH,
-        destination: NGINX_CONF_PATH,
-        perms: '0644',
-        wait: { min: '2s', max: '10s' },
-        command: RELOAD_COMMAND,
-      }),
-      artifact(nginxTemplateFile, hostFile(host, NGINX_TEMPLATE_PATH), nginx),
-      artifact(nginxPreviewFile, hostFile(host, NGINX_PREVIEW_PATH), { ...nginx, catalog }),
-      artifact(reloadScriptFile, hostFile(host, RELOAD_SCRIPT_PATH), {
-        destination: NGINX_CONF_PATH,
-        pidFile: NGINX_PID_PATH,
-        reloadWaitSeconds: RELOAD_WAIT_SECONDS,
-      }),
-      artifact(consulTemplateUnitFile, hostFile(host, CONSUL_TEMPLATE_UNIT_PATH), {
-        hostName: host.name,
-        local: agent.local,
-        destination: NGINX_CONF_PATH,
-        binary: CONSUL_TEMPLATE_BINARY,
-        config: CONSUL_TEMPLATE_CONFIG_PATH,
-      }),
-    ];
-  });
-}
