@@ -2,7 +2,7 @@
 # The one test command (README): installs the real programs the tests ask (nginx with the
 # stream module, openssl, Go for text/template, rsvg-convert for the topology picture, GNU time for peak memory,
 # containerd and docker-registry for the containerd pull through the generated hosts.toml, etcd-server for three TLS
-# members, ansible and ansible-lint for the generated playbooks, keepalived for --config-test, haproxy for -c and the VIP fault harness, sshd, ssh, sudo and
+# members and etcd-client (etcdctl) for the plan's membership test, ansible and ansible-lint for the generated playbooks, keepalived for --config-test, haproxy for -c and the VIP fault harness, sshd, ssh, sudo and
 # python3 for the fake SSH hosts the playbook runs against (tests/support/ssh-hosts.ts)) when missing, builds and
 # type-checks, lints the code (ESLint, type-aware), then runs every test.
 set -euo pipefail
@@ -16,6 +16,7 @@ command -v containerd >/dev/null && command -v ctr >/dev/null || missing+=(conta
 [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
 [ -x /usr/bin/time ] || missing+=(time)
 command -v etcd >/dev/null || missing+=(etcd-server)
+command -v etcdctl >/dev/null || missing+=(etcd-client)
 command -v ansible-playbook >/dev/null || missing+=(ansible)
 command -v ansible-lint >/dev/null || missing+=(ansible-lint)
 command -v ip >/dev/null || missing+=(iproute2)

@@ -19,6 +19,23 @@ describe('the rule table', () => {
     expect(pages.sort()).toEqual(rules.map((rule) => `${rule.id}.md`).sort());
   });
 
+  it("has every message of a rule said by a report of its module (or of the shared module it imports), in ESLint's shape", () => {
+    const folder = join(ROOT, 'packages/lint/src/rules');
+    for (const rule of rules) {
+      const source = readFileSync(join(folder, `${rule.id}.ts`), 'utf8');
+      // What two rules share (quorum.ts, container-dns.ts) sits beside rule.ts and is imported as '../<name>'.
+      const shared = [...source.matchAll(/from '\.\.\/([a-z-]+)'/g)].map(([, name]) => readFileSync(join(folder, '..', `${name}.ts`), 'utf8'));
+      const reported = new Set([source, ...shared].flatMap((text) => [...text.matchAll(/messageId: '([A-Za-z0-9]+)'/g)].map(([, id]) => id)));
+      const ids = Object.keys(rule.messages);
+      expect({ rule: rule.id, unsaid: ids.filter((id) => !reported.has(id)), unknown: [...reported].filter((id) => !ids.includes(id)) }).toEqual({
+        rule: rule.id,
+        unsaid: [],
+        unknown: [],
+      });
+      expect(ids.length).toBeGreaterThan(0);
+    }
+  });
+
   it('has one module per rule id, packages/lint/src/rules/<id>.ts, with its RuleTester file <id>.test.ts beside it', () => {
     const folder = join(ROOT, 'packages/lint/src/rules');
     const modules = readdirSync(folder).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts') && name !== 'index.ts');

@@ -67,7 +67,7 @@ function merge(group: Group): Diagnostic {
 
 /**
  * Runs every rule over a site and its artifacts (and, given `deployed`, the certificates collected from its
- * hosts); diagnostics come sorted by position, overrides applied.
+ * hosts; given `previous`, the revision it comes from, for the change-* rules); diagnostics come sorted by position, overrides applied.
  * The model comes from the validation phase, which lintSettingsCheck is part of.
  */
 export function lintSite(
@@ -75,6 +75,7 @@ export function lintSite(
   artifacts: readonly Artifact[],
   rules: readonly LintRule[] = allRules,
   deployed?: DeployedCertificates,
+  previous?: SiteContext,
 ): Diagnostic[] {
   const byPath = new Map(artifacts.map((item) => [item.path, item]));
   const diagnostics: Diagnostic[] = [];
@@ -113,7 +114,7 @@ export function lintSite(
         group.hosts.push(host);
       }
     };
-    rule.check({ model, artifacts: byPath, report, ...(deployed ? { deployed } : {}) });
+    rule.check({ model, artifacts: byPath, report, ...(deployed ? { deployed } : {}), ...(previous ? { previous } : {}) });
     for (const group of groups.values()) diagnostics.push(merge(group));
   }
   return diagnostics.sort(order);

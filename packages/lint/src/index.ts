@@ -7,3 +7,5 @@ export { readsDescriptor } from './rule';
 export type { Diagnostic, LintRule } from './rule';
 export { rules } from './rules';
 export { ruleTable } from './rule-table';
+export { defineChangeRule, type ChangeRule } from './change-rule';
+export type { SiteContext } from './rule';

@@ -33,6 +33,11 @@ export interface RuleCase {
   readonly deployed?: DeployedCertificates;
   /** Only findings of these severities are compared (san-coverage's infos accompany its errors on most sites). */
   readonly severities?: readonly Severity[];
+  /**
+   * The revision the site comes from, for the change-* rules (`clusterspec plan` judges the step from it to this
+   * case's site): a fixture changed as a case changes it, named `<fixture>-previous.yaml` in positions.
+   */
+  readonly previous?: SiteOfCase;
 }
 
 export type FileChange = object | ((data: GeneratedData) => unknown);
@@ -93,7 +98,14 @@ function load(
 
 function run(readFixture: FixtureReader, rule: LintRule, entry: RuleCase): { text: string; findings: Diagnostic[] } {
   const { text, model, artifacts } = load(readFixture, entry, `${entry.fixture}-variant.yaml`);
-  const findings = lintSite(model, [...artifacts.values()], allRules, entry.deployed).filter((diagnostic) => diagnostic.ruleId === rule.id);
+  const previous = entry.previous ? load(readFixture, entry.previous, `${entry.previous.fixture}-previous.yaml`) : undefined;
+  const findings = lintSite(
+    model,
+    [...artifacts.values()],
+    allRules,
+    entry.deployed,
+    previous && { model: previous.model, artifacts: previous.artifacts },
+  ).filter((diagnostic) => diagnostic.ruleId === rule.id);
   return { text, findings: entry.severities ? findings.filter((diagnostic) => entry.severities?.includes(diagnostic.severity)) : findings };
 }
 

@@ -68,6 +68,11 @@ export interface RuleContext<M extends string = string> {
    * absent without --certs, when the rules about deployed certificates report nothing.
    */
   readonly deployed?: DeployedCertificates;
+  /**
+   * The revision the site comes from, when the run compares two (`clusterspec plan`): the change-* rules judge
+   * the step from it to `model`; absent in every other run, when they report nothing.
+   */
+  readonly previous?: SiteContext;
   /** A plain function, not a method: rules destructure it from the context (`check({ model, report })`). */
   readonly report: (finding: Finding<M>) => void;
 }

@@ -74,7 +74,7 @@ const MANIFESTS = '/etc/kubernetes/manifests';
 const restartStaticPod = (component: string) => `mv ${MANIFESTS}/${component}.yaml /root/ && sleep 20 && mv /root/${component}.yaml ${MANIFESTS}/`;
 
 /** Which process reads a certificate, so the runbook restarts it. */
-function restartFor(path: string): { component: string; command: string } | undefined {
+export function restartFor(path: string): { component: string; command: string } | undefined {
   if (path.startsWith(`${ETCD_PKI_DIR}/`) && !path.endsWith('/healthcheck-client.crt')) return { component: 'etcd', command: restartStaticPod('etcd') };
   if (/\/apiserver[^/]*\.crt$/.test(path) || path === `${APISERVER_ETCD_CLIENT}.crt` || path === `${PKI_DIR}/front-proxy-client.crt`)
     return { component: 'kube-apiserver', command: restartStaticPod('kube-apiserver') };
@@ -95,7 +95,7 @@ const CLUSTER_CONFIGURATION_COPY = '/root/kubeadm-cluster.yaml';
 const needsNewClusterConfiguration = (entry: Reissue) => entry.plan?.issuedBy === 'kubeadm' && entry.sansChange;
 
 /** The commands that issue one certificate again; every value from outside quoted or in a comment of one line. */
-function issueCommands(entry: Reissue, cluster: string): string[] {
+export function issueCommands(entry: Reissue, cluster: string): string[] {
   if (CA_FILES.includes(entry.path)) {
     return [
       shellComment(

@@ -102,6 +102,8 @@ export interface KubernetesModel {
     readonly hosts: readonly Host[];
   };
   readonly schedulableControlPlane: boolean;
+  /** Workers a plan drains and changes in one step (spec.kubernetes.rollout.workerBatchSize), when the spec sets it. */
+  readonly workerBatchSize?: number;
   /** What kube-proxy dials, when not controlPlaneEndpoint. */
   readonly kubeProxyServer?: ServerURL;
   /** Control-plane hosts in spec order; the first one initialises the cluster. */

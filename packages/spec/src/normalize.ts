@@ -314,6 +314,7 @@ export function normalize(source: ParsedSource): ClusterModel {
         hosts: withRole(hosts, 'apiserver-lb'),
       },
       schedulableControlPlane: kubernetes.controlPlane.schedulable,
+      ...(kubernetes.rollout.workerBatchSize === undefined ? {} : { workerBatchSize: kubernetes.rollout.workerBatchSize }),
       ...(kubeProxyServer ? { kubeProxyServer } : {}),
       controlPlaneHosts: withRole(hosts, 'control-plane'),
       workerHosts: withRole(hosts, 'worker'),

@@ -217,6 +217,15 @@ export interface RawKubernetes {
      */
     schedulable: boolean;
   };
+  /**
+   * How `clusterspec plan` steps through the workers.
+   */
+  rollout: {
+    /**
+     * Workers drained and changed in one step of a plan. Left out: a fifth of the workers, at least 1 (kubespray's upgrade default, serial: 20%).
+     */
+    workerBatchSize?: number;
+  };
   bootstrapToken: RawSecretRef;
   certificateKey: RawSecretRef;
   caCertHash: RawSecretRef;
@@ -593,6 +602,8 @@ export type SpecPath =
   | 'spec.kubernetes.networking.dnsDomain'
   | 'spec.kubernetes.networking.podSubnet'
   | 'spec.kubernetes.networking.serviceSubnet'
+  | 'spec.kubernetes.rollout'
+  | 'spec.kubernetes.rollout.workerBatchSize'
   | 'spec.kubernetes.users'
   | 'spec.kubernetes.users[]'
   | 'spec.kubernetes.users[].clusterRole'

@@ -53,6 +53,11 @@ export const commands: readonly CommandEntry[] = [
     load: () => (require('./certs') as typeof import('./certs')).certs,
   },
   {
+    name: 'plan',
+    summary: 'plan <old> <new> | <spec> --since REF  the ordered runbook from one revision of a site to the next',
+    load: () => (require('./plan') as typeof import('./plan')).plan,
+  },
+  {
     name: 'render',
     summary: 'render <spec> (--host H | --all) --to DIR  write deployable files with every secret filled in',
     load: () => (require('./render') as typeof import('./render')).render,

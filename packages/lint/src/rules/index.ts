@@ -5,6 +5,11 @@ import { certNotRead } from './cert-not-read';
 import { certPlanDrift } from './cert-plan-drift';
 import { certSubject } from './cert-subject';
 import { certUsage } from './cert-usage';
+import { changeEndpointDialled } from './change-endpoint-dialled';
+import { changeHarborDatabase } from './change-harbor-database';
+import { changeInPlace } from './change-in-place';
+import { changeQuorumLoss } from './change-quorum-loss';
+import { changeVersionSkip } from './change-version-skip';
 import { etcdPlaintext } from './etcd-plaintext';
 import { consulDnsUnreachable } from './consul-dns-unreachable';
 import { containerDnsLoopback } from './container-dns-loopback';
@@ -78,4 +83,9 @@ export const rules: readonly LintRule[] = [
   certSubject,
   certPlanDrift,
   certNotRead,
+  changeQuorumLoss,
+  changeInPlace,
+  changeEndpointDialled,
+  changeHarborDatabase,
+  changeVersionSkip,
 ];

@@ -28,6 +28,15 @@ export interface HarborRelease {
   readonly proxyComponents?: readonly string[];
   readonly uploadPurging?: Readonly<Record<string, unknown>>;
   readonly cache?: Readonly<Record<string, unknown>>;
+  /**
+   * How many minor releases back this release's upgrade guide migrates from (goharbor.io/docs/<version>/
+   * administration/upgrade: "only covers migration from v2.(N-2).0 and later" from 2.6 on). Undefined: this
+   * release's guide starts from a release clusterspec does not write (1.10.x for 2.0 and 2.1), or, for 1.1,
+   * only patch releases of the same minor are upgrades clusterspec plans.
+   */
+  readonly upgradeMinorsBack?: number;
+  /** The image whose `migrate` command rewrites harbor.yml for this release (2.x: goharbor/prepare:v<version>). */
+  readonly migratorImage?: string;
 }
 
 const TRIVY_2_0 = { ignore_unfixed: false, skip_update: false, insecure: false };
@@ -87,11 +96,13 @@ export const HARBOR_RELEASES = releaseTable<HarborRelease>({
       notification: { webhook_job_max_retry: 10 },
       chart: { absolute_url: 'disabled' },
       proxyComponents: ['core', 'jobservice', 'clair', 'trivy'],
+      migratorImage: 'goharbor/prepare',
     },
     { since: [2, 1, 0], why: 'v2.1.0: external_redis.host is host:port (redis+sentinel support); _version stays 2.0.0', redisHostWithPort: true },
     {
       since: [2, 2, 0],
-      why: 'v2.2.0: Clair removed (clair section, clair_db_index, proxy component)',
+      why: "v2.2.0: Clair removed (clair section, clair_db_index, proxy component); upgrades to 2.2–2.5 planned one minor at a time (their guides' starting releases not checked)",
+      upgradeMinorsBack: 1,
       configVersion: '2.2.0',
       clair: undefined,
       redisDbIndexes: { registry_db_index: 1, jobservice_db_index: 2, chartmuseum_db_index: 3, trivy_db_index: 5, idle_timeout_seconds: 30 },
@@ -103,9 +114,10 @@ export const HARBOR_RELEASES = releaseTable<HarborRelease>({
     { since: [2, 5, 0], why: 'v2.5.0: upload_purging', configVersion: '2.5.0', uploadPurging: { enabled: true, age: '168h', interval: '24h', dryrun: false } },
     {
       since: [2, 6, 0],
-      why: 'v2.6.0: cache layer section (must be alike on every instance)',
+      why: 'v2.6.0: cache layer section (must be alike on every instance); the upgrade guide migrates from v2.4.0 on, two minors back (goharbor.io/docs/2.6.0/administration/upgrade, alike for 2.8, 2.10, 2.12)',
       configVersion: '2.6.0',
       cache: { enabled: false, expire_hours: 24 },
+      upgradeMinorsBack: 2,
     },
     { since: [2, 6, 2], why: 'v2.6.2: trivy.security_check', trivy: TRIVY_2_6_2 },
     { since: [2, 7, 0], why: 'v2.7.0: template version only (database.conn_max_* concern the bundled database)', configVersion: '2.7.0' },

@@ -3,3 +3,4 @@ export * from './kubernetes';
 export * from './harbor';
 export * from './consul';
 export * from './containerd';
+export * from './upgrade';

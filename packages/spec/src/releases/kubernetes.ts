@@ -55,6 +55,17 @@ export interface KubernetesRelease {
    * new kubeadm-config.yaml before it replaces the old one.
    */
   readonly kubeadmConfigValidate: boolean;
+  /**
+   * How many minor releases older than the oldest apiserver a kubelet of this release may be (Kubernetes'
+   * version skew policy, kubernetes.io/releases/version-skew-policy: two, three for kubelets from 1.25). A
+   * kubelet newer than an apiserver is never supported; apiservers of one site stay within one minor.
+   */
+  readonly kubeletOlderMinors: number;
+  /**
+   * How many minor releases one `kubeadm upgrade apply` may cross: one ("Skipping MINOR versions when upgrading
+   * is unsupported", kubeadm docs, "Upgrading kubeadm clusters"). The legacy flow has no upgrade at all: 0.
+   */
+  readonly upgradeMinors: number;
 }
 
 /**
@@ -94,6 +105,8 @@ export const KUBERNETES_RELEASES = releaseTable<KubernetesRelease>({
       certificateValiditySettable: true,
       initAdminKubeconfig: 'admin.conf',
       kubeadmConfigValidate: false,
+      kubeletOlderMinors: 2,
+      upgradeMinors: 0,
     },
     {
       since: [1, 15],
@@ -103,6 +116,7 @@ export const KUBERNETES_RELEASES = releaseTable<KubernetesRelease>({
       imageRepository: 'k8s.gcr.io',
       etcdImageTag: undefined,
       certificateValiditySettable: false,
+      upgradeMinors: 1,
     },
     { since: [1, 20], why: 'control-plane label added beside master', controlPlaneLabels: [MASTER, CONTROL_PLANE] },
     {
@@ -123,6 +137,11 @@ export const KUBERNETES_RELEASES = releaseTable<KubernetesRelease>({
       why: 'containerd 1.7 paired (containerd RELEASES.md); kubeadm config validate (kubernetes#111934)',
       pairedContainerd: '1.7',
       kubeadmConfigValidate: true,
+    },
+    {
+      since: [1, 25],
+      why: 'a kubelet from 1.25 may be three minors older than the apiserver, two before (kubernetes.io/releases/version-skew-policy, KEP-3935)',
+      kubeletOlderMinors: 3,
     },
     { since: [1, 30], why: 'containerd 2.1 paired (containerd RELEASES.md)', pairedContainerd: '2.1' },
     {
