@@ -1,17 +1,17 @@
 'use strict';
 // A scratch fleet repository, as an operator with many sites would keep one: one folder per site
-// (sites/<name>/cluster.yaml), this repository's Nx plugin and executor (copied), the clusterspec packages
+// (sites/<name>/cluster.yaml), the Nx plugin @clusterspec/nx by its package name, the clusterspec packages
 // through a link to this repository's node_modules, out/ committed. Used by `npm run bench` (the fleet part)
 // and the fleet tests; never committed itself. Nx's caches stay inside it (cacheDirectory, workspace data).
 const { spawnSync } = require('node:child_process');
-const { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readFileSync, symlinkSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const ROOT = join(__dirname, '..');
 const NX = join(ROOT, 'node_modules/nx/dist/bin/nx.js');
 const CLI = join(ROOT, 'packages/cli/bin/clusterspec.js');
 const SITES = 'sites/*/cluster.yaml';
-const { OUT } = require('../tools/nx-cluster-plugin/index.js');
+const { OUT } = require('../packages/nx/index.js');
 
 /** The YAML of fixtures/modern under another cluster name (its metadata.name line is `  name: modern`). */
 function modernSpec(name) {
@@ -83,12 +83,11 @@ function makeFleetWorkspace(workspace, specs, { ignoreOut = false } = {}) {
     cacheDirectory: '.nx/cache',
     // What the sites' results depend on besides their specs: the installed clusterspec, i.e. the lock file.
     namedInputs: { sources: ['{workspaceRoot}/package.json'] },
-    plugins: [{ plugin: './tools/nx-cluster-plugin/index.js', options: { specs: SITES } }],
+    plugins: [{ plugin: '@clusterspec/nx', options: { specs: SITES, inputs: ['sources'], dependsOn: [{ projects: ['clusterspec'], target: 'build' }] } }],
   };
   writeFileSync(join(workspace, 'nx.json'), `${JSON.stringify(nxJson, null, 2)}\n`);
   writeFileSync(join(workspace, '.gitignore'), 'node_modules\n.nx/\nreports/\ndist/\n');
   if (ignoreOut) writeFileSync(join(workspace, '.nxignore'), `${OUT}/\n`);
-  cpSync(join(ROOT, 'tools/nx-cluster-plugin'), join(workspace, 'tools/nx-cluster-plugin'), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(workspace, 'node_modules'));
   const files = specs.map(({ name, text }) => {
     const file = `sites/${name}/cluster.yaml`;

@@ -36,6 +36,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 npm run build
+# The published packages (issue 26): runtime/ complete, and both packable; tests/acceptance/outside-repo.test.ts
+# packs and installs them into a scratch sites repository.
+node packages/cli/scripts/package-runtime.js --check
+npm pack --dry-run -w @clusterspec/cli -w @clusterspec/nx >/dev/null
 npx tsc -p tsconfig.test.json
 # ESLint with typescript-eslint's type-aware rules over sources, tests and scripts (eslint.config.mjs).
 npm run lint:code

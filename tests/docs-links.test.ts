@@ -178,8 +178,14 @@ describe('docs/architecture.md', () => {
     rows.forEach((row, index) => {
       const manifest = join(ROOT, 'packages', row.name, 'package.json');
       if (!statSync(manifest, { throwIfNoEntry: false })) return;
-      const { name, dependencies = {} } = JSON.parse(readFileSync(manifest, 'utf8')) as { name: string; dependencies?: Record<string, string> };
-      const uses = Object.keys(dependencies)
+      // A bundled package (the CLI) declares the workspace packages it bundles as devDependencies; the Nx plugin
+      // names the CLI as a peer: both are uses.
+      const manifestData = JSON.parse(readFileSync(manifest, 'utf8')) as { name: string } & Partial<
+        Record<'dependencies' | 'devDependencies' | 'peerDependencies', Record<string, string>>
+      >;
+      const { name } = manifestData;
+      const uses = [manifestData.dependencies, manifestData.devDependencies, manifestData.peerDependencies]
+        .flatMap((listed) => Object.keys(listed ?? {}))
         .filter((dependency) => dependency.startsWith('@clusterspec/') && dependency !== name)
         .map((dependency) => dependency.slice('@clusterspec/'.length))
         .sort();

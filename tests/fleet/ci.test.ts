@@ -1,7 +1,7 @@
 /**
  * The fleet's CI workflow (docs/ci/fleet.yml, quoted in docs/fleet.md): it parses, its jobs are wired as documented
  * (a plan of the affected cluster projects, a matrix of shards each running generate, check and lint as SARIF
- * with the shared cache, one code-scanning upload of every shard's SARIF), and scripts/fleet-ci.js deals the shards
+ * with the shared cache, one code-scanning upload of every shard's SARIF), and clusterspec-fleet-ci (packages/nx/fleet-ci.js) deals the shards
  * and merges the SARIF logs correctly. Needs `npm run build` (it runs the CLI for real SARIF).
  */
 import { spawnSync } from 'node:child_process';
@@ -14,14 +14,14 @@ import { sarifValidator } from '../support/sarif';
 import { deadline } from '../support/deadline';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script without type declarations, typed here
-const ci = require('../../scripts/fleet-ci.js') as {
+const ci = require('@clusterspec/nx/fleet-ci') as {
   shards(projects: string[], count: number): { shard: number; projects: string }[];
   mergeSarif(logs: unknown[]): { runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; ruleIndex: number }[] }[] };
 };
 
 const WORKFLOW = join(ROOT, 'docs/ci/fleet.yml');
 const CLI = join(ROOT, 'packages/cli/bin/clusterspec.js');
-const SCRIPT = join(ROOT, 'scripts/fleet-ci.js');
+const SCRIPT = join(ROOT, 'packages/nx/fleet-ci.js');
 
 interface Step {
   run?: string;
@@ -54,7 +54,7 @@ describe('docs/ci/fleet.yml', () => {
     expect(Object.keys(workflow.on).sort()).toEqual(['pull_request', 'push']);
     expect(runs(plan)).toMatch(/--affected --base=origin\/\$\{\{ github\.base_ref \}\}/);
     expect(runs(plan)).toMatch(/npx nx show projects \$scope --projects=tag:cluster --json > projects\.json/);
-    expect(runs(plan)).toMatch(/node scripts\/fleet-ci\.js shards "\$SHARDS" < projects\.json >> "\$GITHUB_OUTPUT"/);
+    expect(runs(plan)).toMatch(/npx clusterspec-fleet-ci shards "\$SHARDS" < projects\.json >> "\$GITHUB_OUTPUT"/);
     expect(plan.outputs).toEqual({ matrix: '${{ steps.shards.outputs.matrix }}', count: '${{ steps.shards.outputs.count }}' });
   });
 
@@ -94,22 +94,21 @@ describe('docs/ci/fleet.yml', () => {
       path: 'reports/sarif',
       'merge-multiple': true,
     });
-    expect(runs(scanning)).toContain('node scripts/fleet-ci.js merge-sarif reports/sarif/*.sarif > fleet.sarif');
+    expect(runs(scanning)).toContain('npx clusterspec-fleet-ci merge-sarif reports/sarif/*.sarif > fleet.sarif');
     expect(scanning.steps.find((step) => step.uses?.startsWith('github/codeql-action/upload-sarif@'))?.with).toEqual({
       sarif_file: 'fleet.sarif',
       category: 'clusterspec-fleet',
     });
   });
 
-  it('names only scripts that exist, and the lint target’s sarif configuration the plugin defines', () => {
-    for (const script of text.match(/scripts\/[a-z-]+\.js/g) ?? []) expect(existsSync(join(ROOT, script))).toBe(true);
-    expect(readFileSync(join(ROOT, 'tools/nx-cluster-plugin/index.js'), 'utf8')).toMatch(
-      /configurations: \{ sarif: \{ sarif: `reports\/sarif\/\$\{name\}\.sarif` \} \}/,
-    );
+  it('names only bins the plugin package has, and the lint target’s sarif configuration the plugin defines', () => {
+    const bins = (JSON.parse(readFileSync(join(ROOT, 'packages/nx/package.json'), 'utf8')) as { bin: Record<string, string> }).bin;
+    for (const [, bin] of text.matchAll(/npx (clusterspec-[a-z-]+)/g)) expect(existsSync(join(ROOT, 'packages/nx', bins[bin]))).toBe(true);
+    expect(readFileSync(join(ROOT, 'packages/nx/index.js'), 'utf8')).toMatch(/configurations: \{ sarif: \{ sarif: `reports\/sarif\/\$\{name\}\.sarif` \} \}/);
   });
 });
 
-describe('scripts/fleet-ci.js shards', () => {
+describe('clusterspec-fleet-ci shards', () => {
   const projects = Array.from({ length: 203 }, (_, index) => `cluster-site-${String(index).padStart(3, '0')}`);
 
   it('deals every project to exactly one shard, sizes differing by one at most, whatever the input order', () => {
@@ -142,7 +141,7 @@ describe('scripts/fleet-ci.js shards', () => {
   });
 });
 
-describe('scripts/fleet-ci.js merge-sarif', () => {
+describe('clusterspec-fleet-ci merge-sarif', () => {
   let scratch: string;
   beforeAll(() => {
     scratch = mkdtempSync(join(tmpdir(), 'clusterspec-fleet-ci-'));

@@ -1,5 +1,5 @@
 /**
- * The Nx executor of the cluster projects (tools/nx-cluster-plugin/executor.js): batched (Nx's default here, through
+ * The Nx executor of the cluster projects (packages/nx/executor.js): batched (Nx's default here, through
  * `preferBatch`) and one process per task (`--batch=false`) write the same out/ as the CLI itself; in a batch every
  * task keeps its own exit status and output, shown under its own header and replayed from the cache. generate is
  * the cached `archive` target (one file per site in Nx's cache) and an uncached unpack of it into out/.
@@ -17,7 +17,7 @@ import { deadline } from '../support/deadline';
 jest.setTimeout(deadline(180000));
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the plugin is plain CommonJS, typed here
-const executor = require('../../tools/nx-cluster-plugin/executor.js') as {
+const executor = require('@clusterspec/nx/executor') as {
   argvOf(options: Record<string, string>, workspaceRoot: string): string[];
   runOrder(taskGraph: { tasks: Record<string, unknown>; dependencies: Record<string, string[]> }, inputs: Record<string, { command: string }>): string[];
 };
@@ -141,7 +141,7 @@ describe('a fleet of three sites through Nx', () => {
     // The broken site's lint fails (exit 1 of its task), so the run fails; every other task succeeds.
     expect(status).toBe(1);
     // archive, generate (the unpack) and lint of three sites.
-    expect(output).toMatch(/Running 9 tasks with \.\/tools\/nx-cluster-plugin:clusterspec/);
+    expect(output).toMatch(/Running 9 tasks with @clusterspec\/nx:clusterspec/);
     expect(output).toMatch(/Failed tasks:\s*\n\s*- cluster-broken-consul-four-servers:lint\s*\n/);
     expect(sectionOf(output, 'cluster-broken-consul-four-servers:lint')).toMatch(/error 4 Consul server members.*consul-quorum/);
     // modern's copies lint without an error (no problems, or infos and warnings only).
@@ -180,7 +180,7 @@ describe('a fleet of three sites through Nx', () => {
     rmSync(join(workspace, 'out'), { recursive: true, force: true });
     const { status, output } = fleet.nx(workspace, [...RUN, '-t', 'generate', '--batch=false', '--skip-nx-cache']);
     expect(status).toBe(0);
-    expect(output).not.toMatch(/tasks with \.\/tools\/nx-cluster-plugin:clusterspec/);
+    expect(output).not.toMatch(/tasks with @clusterspec\/nx:clusterspec/);
     expect(sectionOf(output, 'cluster-alpha:generate')).toMatch(/dist\/clusterspec\/alpha\.archive\.gz: wrote 152 files to out\/alpha/);
     expect(treeDifferences(join(workspace, 'out'), expected)).toEqual([]);
   });

@@ -15,7 +15,7 @@ import { deadline } from '../support/deadline';
 jest.setTimeout(deadline(300000));
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the plugin is plain CommonJS, typed here
-const plugin = require('../../tools/nx-cluster-plugin/index.js') as {
+const plugin = require('@clusterspec/nx') as {
   OUT: string;
   ignoresOut(nxignore: string): boolean;
   createNodes: [
@@ -125,7 +125,7 @@ describe('a fleet of 20 sites with out/ in .nxignore', () => {
     const cold = fleet.nx(workspace, [...RUN, '-t', 'generate', 'lint'], {}, NX_TIMEOUT);
     expect(cold.status).toBe(0);
     // archive, generate (its unpack) and lint of 20 sites.
-    expect(cold.output).toMatch(/Running 60 tasks with \.\/tools\/nx-cluster-plugin:clusterspec/);
+    expect(cold.output).toMatch(/Running 60 tasks with @clusterspec\/nx:clusterspec/);
     expect(treeDifferences(join(workspace, 'out'), expected)).toEqual([]);
 
     rmSync(join(workspace, 'out'), { recursive: true, force: true });
@@ -152,7 +152,7 @@ describe('a fleet of 20 sites with out/ in .nxignore', () => {
   it('check runs every time, in one batch: passes on a clean tree, names a hand edit, passes again once undone', () => {
     const clean = fleet.nx(workspace, [...RUN, '-t', 'check'], {}, NX_TIMEOUT);
     expect(clean.status).toBe(0);
-    expect(clean.output).toMatch(/Running 20 tasks with \.\/tools\/nx-cluster-plugin:clusterspec/);
+    expect(clean.output).toMatch(/Running 20 tasks with @clusterspec\/nx:clusterspec/);
     expect(clean.output).not.toMatch(/cache/);
     expect(sectionOf(clean.output, 'cluster-site-05:check')).toMatch(/out\/site-05 is current/);
 

@@ -101,7 +101,7 @@ describe('a shared cache for two clones (tools/nx-cache-server)', () => {
     const { status, output } = fleet.nx(join(scratch, 'first'), RUN_ALL, { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url }, 120000);
     expect(status).toBe(0);
     // archive, generate (its unpack), lint and check of three sites.
-    expect(output).toMatch(/Running 12 tasks with \.\/tools\/nx-cluster-plugin:clusterspec/);
+    expect(output).toMatch(/Running 12 tasks with @clusterspec\/nx:clusterspec/);
     expect(remoteHits(output)).toBe(0);
     // generate is not cached (the archive it unpacks is): three entries each for archive, lint and check.
     expect(readdirSync(join(scratch, 'store')).filter((name) => !name.startsWith('.'))).toHaveLength(9);
@@ -115,7 +115,7 @@ describe('a shared cache for two clones (tools/nx-cache-server)', () => {
     expect(remoteHits(output)).toBe(9);
     // The root project's `build` (an nx:noop there) and the three uncached generate tasks, which only unpack.
     expect(output).toMatch(/Nx read the output from the cache instead of running the command for 9 out of 13 tasks/);
-    expect(output).toMatch(/Running 3 tasks with \.\/tools\/nx-cluster-plugin:clusterspec/);
+    expect(output).toMatch(/Running 3 tasks with @clusterspec\/nx:clusterspec/);
     // Each task's own output is replayed; the clone's committed out/ already holds the files.
     expect(output).toMatch(/sites\/east\/cluster\.yaml: out\/east is current/);
     expect(output).toMatch(/out\/east already holds these 152 files; set the mode of \d+ of them, left the rest as it was/);

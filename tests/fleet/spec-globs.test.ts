@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { main } from '@clusterspec/cli';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the plugin is plain CommonJS, typed here
-const plugin = require('../../tools/nx-cluster-plugin/index.js') as {
+const plugin = require('@clusterspec/nx') as {
   createNodes: [string, (specFiles: string[], options: { specs: string }, context: { workspaceRoot: string }) => Promise<[string, unknown][]>];
 };
 

@@ -86,10 +86,7 @@ describe('lint --fleet', () => {
   it('reads the specs glob from nx.json (the cluster plugin\'s "specs" option) when no GLOB is given', () => {
     site('dc1', MODERN);
     site('dc2', MODERN_COPY);
-    writeFileSync(
-      join(scratch, 'nx.json'),
-      JSON.stringify({ plugins: [{ plugin: '@clusterspec/nx-cluster-plugin', options: { specs: 'sites/*/cluster.{yaml,toml}' } }] }),
-    );
+    writeFileSync(join(scratch, 'nx.json'), JSON.stringify({ plugins: [{ plugin: '@clusterspec/nx', options: { specs: 'sites/*/cluster.{yaml,toml}' } }] }));
     const result = bin(['lint', '--fleet', '--quiet'], scratch);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('sites/dc2/cluster.yaml');

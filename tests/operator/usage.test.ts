@@ -32,7 +32,7 @@ describe('usage errors are one line that points to --help', () => {
   it.each([
     {
       argv: [],
-      line: "clusterspec: name a command (generate, check, lint, validate, init, explain, diff, certs, render, unpack); run 'clusterspec --help' for usage",
+      line: "clusterspec: name a command (generate, check, lint, validate, init, explain, diff, certs, plan, render, images, migrate, unpack); run 'clusterspec --help' for usage",
     },
     { argv: ['genrate', SEED], line: `clusterspec: unknown command "genrate" (did you mean "generate"?); run 'clusterspec --help' for the commands` },
     { argv: ['generate'], line: "clusterspec generate: name at least one spec file; run 'clusterspec generate --help' for usage" },

@@ -22,6 +22,7 @@ export * from './releases';
 export { runsConsulAgent } from './sections';
 export { defaultContainerRuntime } from './container-runtime';
 export { MAX_SPEC_BYTES, parseSource, type ParsedSource } from './source';
+export * from './migrations';
 export type { SpecPath } from './raw-spec.generated';
 
 /**

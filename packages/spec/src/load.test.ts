@@ -564,8 +564,8 @@ const badCases: BadCase[] = [
   {
     name: 'wrong apiVersion',
     text: () => yamlWith('apiVersion: clusterspec/v1alpha1', 'apiVersion: clusterspec/v1'),
-    message: /^"clusterspec\/v1" is not allowed$/,
-    hint: /write "clusterspec\/v1alpha1"/,
+    message: /^"clusterspec\/v1" is not a shape of the spec this clusterspec reads \(clusterspec\/v1alpha1\)$/,
+    hint: /a spec written for a newer clusterspec needs that version of @clusterspec\/cli \(npm install\); otherwise write "clusterspec\/v1alpha1"/,
     line: 7,
     column: 13,
   },

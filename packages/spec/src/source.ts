@@ -1,6 +1,7 @@
 import TOML from '@iarna/toml';
 import { Composer, CST, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, YAMLParseError, type Document, type Node } from 'yaml';
 import { SpecError, type FieldPath, type SourceLocation } from './errors';
+import { upgradeData, upgradeDocument } from './migrations';
 
 /** Where a field sits: its key (for "unknown key") and its value (for "bad value"). */
 export interface FieldLocator {
@@ -157,6 +158,8 @@ function parseYaml(file: string, text: string): ParsedSource {
   // No content at all, or only a document marker (`---`), whose value is a zero-width null.
   const contents = document.contents;
   if (contents === null || (isScalar(contents) && contents.range[0] === contents.range[1])) throw emptyFile(file);
+  // A spec of an older apiVersion is read in the current shape (migrations.ts); its nodes keep their positions.
+  upgradeDocument(document);
   let data: unknown;
   try {
     data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -261,6 +264,8 @@ function parseToml(file: string, text: string): ParsedSource {
   // Plain JSON data, as YAML gives: dates become strings, and integers beyond 64-bit range (which
   // @iarna/toml returns as BigInt, and JSON.stringify refuses) become numbers the schema can refuse.
   const plain = JSON.parse(JSON.stringify(data, (_key, value: unknown) => (typeof value === 'bigint' ? Number(value) : value))) as unknown;
+  // A spec of an older apiVersion is read in the current shape (migrations.ts).
+  upgradeData(plain);
   return { file, format: 'toml', data: plain, locate };
 }
 

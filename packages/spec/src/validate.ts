@@ -2,6 +2,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { formatFieldPath, SpecError, type FieldPath, type SpecProblem } from './errors';
 import { LOAD_CHECKS, loadCheckTag } from './load-checks';
 import type { ParsedSource } from './source';
+import { currentApiVersion, MIGRATIONS } from './migrations';
 import { clusterSchema, createSchemaCompiler } from './schema-compiler';
 import { closestMatch } from './suggest';
 
@@ -140,8 +141,17 @@ function explain(error: ErrorObject, source: ParsedSource): SpecProblem {
         message: `${value} is not allowed`,
         hint: `use one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`,
       };
-    case 'const':
-      return { ...base(path), message: `${value} is not allowed`, hint: `write ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}` };
+    case 'const': {
+      const allowed = JSON.stringify((error.params as { allowedValue: unknown }).allowedValue);
+      // An apiVersion this release does not know: a newer release's shape, or one no release had (migrations.ts).
+      if (path.length === 1 && path[0] === 'apiVersion')
+        return {
+          ...base(path),
+          message: `${value} is not a shape of the spec this clusterspec reads (${[...new Set([...MIGRATIONS.map((migration) => migration.from), currentApiVersion()])].join(', ')})`,
+          hint: `a spec written for a newer clusterspec needs that version of @clusterspec/cli (npm install); otherwise write ${allowed}`,
+        };
+      return { ...base(path), message: `${value} is not allowed`, hint: `write ${allowed}` };
+    }
     case 'uniqueItems':
       return { ...base(path), message: 'lists the same item twice', hint: 'remove the duplicate' };
     case 'oneOf':

@@ -4,12 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Command } from '../command';
 import { ARTIFACT_DESCRIPTORS } from '@clusterspec/generators';
+import { TOOL_ROOT } from '../tool-root';
 
 /** The descriptors whose pattern matches an artifact path (one, for every path generate writes). */
 const descriptorsOf = (path: string) => ARTIFACT_DESCRIPTORS.filter((descriptor) => matchesPattern(descriptor.pattern, path));
-
-/** The repository root, from src/commands or dist/commands alike: rule docs live in docs/rules/. */
-const ROOT = join(__dirname, '..', '..', '..', '..');
 
 /** out/seed-ha/hosts/… and hosts/… name the same artifact: drop leading segments until a row matches. */
 function artifactPath(argument: string): string | undefined {
@@ -60,7 +58,7 @@ Exits 2 with the nearest match for an unknown path or rule.`,
     const argument = positionals[0];
     const rule = rules.find((candidate) => candidate.id === argument);
     if (rule) {
-      const docs = join(ROOT, rule.docs);
+      const docs = join(TOOL_ROOT, rule.docs);
       io.out(existsSync(docs) ? readFileSync(docs, 'utf8').trimEnd() : `${rule.id} (${rule.severity}): ${rule.description}`);
       return EXIT_OK;
     }

@@ -34,7 +34,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: 'init',
-    summary: 'init [--name N] [--out FILE] …    write a commented starter spec (asks on a terminal)',
+    summary: 'init [--out FILE | --repo DIR] …  write a commented starter spec, or a sites repository around one (asks on a terminal)',
     load: () => (require('./init') as typeof import('./init')).init,
   },
   {
@@ -66,6 +66,11 @@ export const commands: readonly CommandEntry[] = [
     name: 'images',
     summary: 'images <spec...> [--format text|json]  every image the site pulls, per host, and the skopeo copy lines',
     load: () => (require('./images') as typeof import('./images')).images,
+  },
+  {
+    name: 'migrate',
+    summary: 'migrate <spec...> [--check]     rewrite specs of an older shape (apiVersion) into the current one',
+    load: () => (require('./migrate') as typeof import('./migrate')).migrate,
   },
   {
     name: 'unpack',

@@ -1,13 +1,15 @@
 import { lintSite } from '@clusterspec/lint';
 import { clusterSchemaId, loadSpecText, SpecError, type SpecProblem } from '@clusterspec/spec';
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Command, type Io } from '../command';
-import { generateArtifacts } from '@clusterspec/generators';
+import { generateArtifacts, generateSite } from '@clusterspec/generators';
+import { repoFiles, SITES_FOLDER, type RepoFile, type RepoOptions } from '../init-repo';
 import { INIT_DEFAULTS, initData, initYaml, type InitAnswers } from '../init-spec';
 import { SITE_CHECKS } from '../load';
-import { kindOf, writeNewFile } from '../output';
+import { kindOf, makeFolders, writeFileWhole, writeNewFile, writeSites } from '../output';
+import { TOOL_ROOT } from '../tool-root';
 
 /** Asks one question with a default; injected so tests drive the prompts without a terminal. */
 export type Ask = (question: string, fallback: string) => Promise<string>;
@@ -158,9 +160,9 @@ const QUESTIONS: readonly { flag: Flag; question: string; fallback: string }[] =
  * The interactive path: one question per flag, the default in brackets. Each answer is checked as it is
  * given, with the answers before it (the rest at their defaults), and asked again with the reason.
  */
-export async function askAnswers(ask: Ask, tell: (text: string) => void = () => undefined): Promise<Record<string, string>> {
+export async function askAnswers(ask: Ask, tell: (text: string) => void = () => undefined, skip: readonly Flag[] = []): Promise<Record<string, string>> {
   const given: Record<string, string> = {};
-  for (const { flag, question, fallback } of QUESTIONS) {
+  for (const { flag, question, fallback } of QUESTIONS.filter((each) => !skip.includes(each.flag))) {
     for (;;) {
       const answer = await ask(question, fallback);
       const problem = flag === 'out' ? outProblem(answer) : answerProblem({ ...given, [flag]: answer }, flag);
@@ -235,10 +237,116 @@ export async function runInit(values: Record<string, string | boolean | string[]
   return EXIT_OK;
 }
 
+/**
+ * Why init --repo may not write into `dir`: a file is there, or a folder with anything in it but a fresh `.git`
+ * (an empty repository made first), unless `force`, which keeps what is there and replaces only init's own files.
+ */
+function repoProblem(dir: string, force: boolean): string | undefined {
+  if (dir.trim() === '') return 'give a folder';
+  let stats;
+  try {
+    stats = statSync(dir);
+  } catch {
+    return undefined; // made, with its missing parents
+  }
+  if (!stats.isDirectory()) return `${dir} is ${kindOf(stats)}, not a folder`;
+  const entries = readdirSync(dir).filter((entry) => entry !== '.git');
+  if (entries.length > 0 && !force)
+    return `${dir} is not empty (${entries.sort().slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); choose an empty folder, or add --force to write init's files among what is there (replacing those of the same name)`;
+  return undefined;
+}
+
+/**
+ * Writes the repository's files under `dir`, each whole (writeFileWhole), then runs `andThen` (out/'s writer). If
+ * either fails, the files and folders this run made are removed again, so a failed init leaves the folder as it found
+ * it (a file replaced under --force stays replaced).
+ */
+function writeRepo(dir: string, files: readonly RepoFile[], andThen: () => void): void {
+  const parents = files.flatMap((file) =>
+    file.path
+      .split('/')
+      .slice(0, -1)
+      .map((_, index, parts) => join(dir, ...parts.slice(0, index + 1))),
+  );
+  const folders = [...new Set([...parents, join(dir, 'out')])];
+  const newFolders = folders.filter((folder) => !existsSync(folder)).sort((a, b) => b.length - a.length);
+  const madeAbove = makeFolders(resolve(dir));
+  const made: string[] = [];
+  try {
+    for (const file of files) {
+      const path = join(dir, file.path);
+      const existed = existsSync(path);
+      writeFileWhole(path, Buffer.from(file.text));
+      if (!existed) made.push(path);
+      chmodSync(path, file.mode);
+    }
+    andThen();
+  } catch (error) {
+    for (const path of made) rmSync(path, { force: true });
+    for (const folder of [...newFolders, ...[...madeAbove].reverse()]) {
+      try {
+        rmdirSync(folder);
+      } catch {
+        // not empty (not only ours) or gone: left as it is
+      }
+    }
+    throw error;
+  }
+}
+
+/** The files init --repo reuses from the tool's own repository (one source each), as the package ships them. */
+function repoSources() {
+  return {
+    hook: readFileSync(join(TOOL_ROOT, '.githooks/pre-commit'), 'utf8'),
+    fleetWorkflow: readFileSync(join(TOOL_ROOT, 'docs/ci/fleet.yml'), 'utf8'),
+  };
+}
+
+/** init --repo DIR: a sites repository around a first site, from the same answers as a lone spec. */
+export async function runInitRepo(values: Record<string, string | boolean | string[] | undefined>, io: Io, ask?: Ask): Promise<number> {
+  const dir = String(values.repo);
+  if (values.out !== undefined) throw new UsageError(`--out and --repo: the spec of init --repo goes to ${SITES_FOLDER}/<name>/cluster.yaml; drop --out`);
+  const problem = repoProblem(dir, values.force === true);
+  if (problem) throw new UsageError(`--repo ${dir}: ${problem}`);
+  let given: Record<string, string | boolean | string[] | undefined>;
+  try {
+    given = ask ? { ...values, ...(await askAnswers(ask, io.err, ['out'])) } : values;
+  } catch (error) {
+    if (!(error instanceof InitCancelled)) throw error;
+    io.err('\nclusterspec init: cancelled; nothing was written.');
+    return EXIT_BAD_INPUT;
+  }
+  const answers = answersFrom(given);
+  const problems = siteProblems(answers);
+  if (problems.length > 0) throw new UsageError(problems.map((each) => each.message).join('\n'));
+  const packageSpec = (flag: string) => {
+    const value = values[flag];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value.trim() === '' || /[\s]/.test(value))
+      throw new UsageError(`--${flag}: give one npm package spec (a version, a .tgz path or URL, a git URL)`);
+    return value;
+  };
+  const options: RepoOptions = { cliPackage: packageSpec('cli-package'), nxPackage: packageSpec('nx-package'), fleet: values.fleet === true };
+  const files = repoFiles(answers, options, repoSources(), schemaReference());
+  // out/<name>/ as generate writes it, so the repository is consistent from its first commit (the hook checks it).
+  const spec = `${SITES_FOLDER}/${answers.name}/cluster.yaml`;
+  const model = loadSpecText(spec, Buffer.from(files.find((file) => file.path === spec)!.text), SITE_CHECKS);
+  const site = { model, artifacts: await generateSite(model), target: join(dir, 'out', model.name) };
+  writeRepo(dir, files, () => {
+    writeSites([site]);
+  });
+  io.err(
+    `wrote ${files.length} files and out/${model.name}/ (${site.artifacts.length} files) into ${dir}, the first site ${spec}. Next, in ${dir}: git init (if it is not a repository), npm install, npx nx run-many -t generate lint check, git add -A, git commit`,
+  );
+  return EXIT_OK;
+}
+
 export const init: Command = {
   name: 'init',
   usage: `Usage: clusterspec init [--name N] [--control-plane 3] [--workers N] [--lb HOST...]
                         [--harbor N] [--consul N] [--kubernetes-version V] [--out FILE]
+       clusterspec init --repo DIR [the same site flags] [--fleet] [--force]
+                        [--cli-package SPEC] [--nx-package SPEC]
 
 Writes a commented starter spec that validates and lints with no errors and no warnings, to FILE
 (never over an existing file; missing folders are made) or to stdout, or says which value it refuses and why. Its first line
@@ -247,7 +355,14 @@ flags, asks for each value instead, checking each answer as it is given; Ctrl-C 
 without writing. --lb may repeat, or take a comma list; naming a control-plane host (cp-1) puts
 the balancer there. --control-plane takes 3, 5 or 7 and --consul 0, 3 or 5 (lint's etcd-quorum and
 consul-quorum). Defaults: ${INIT_DEFAULTS.controlPlane} control-plane, ${INIT_DEFAULTS.workers} workers, one balancer lb-1, no Harbor,
-no Consul, Kubernetes ${INIT_DEFAULTS.kubernetesVersion}.`,
+no Consul, Kubernetes ${INIT_DEFAULTS.kubernetesVersion}.
+
+--repo DIR writes a sites repository instead: package.json (@clusterspec/cli, @clusterspec/nx and nx
+as dev dependencies: SPEC is an npm spec, a version, a .tgz path or URL, or a git URL; the default is
+this version), nx.json with the plugin (specs ${SITES_FOLDER}/*/cluster.{yaml,toml}), the first site as
+${SITES_FOLDER}/<name>/cluster.yaml, the pre-commit hook (.githooks/, installed by npm install), .gitignore,
+.editorconfig, .env for Nx, a CI workflow (lint, check, SARIF) and a README. --fleet: the sharded fleet
+workflow and out/ in .nxignore. DIR must be empty (a .git in it is fine) unless --force.`,
   options: {
     name: { type: 'string' },
     'control-plane': { type: 'string' },
@@ -257,14 +372,24 @@ no Consul, Kubernetes ${INIT_DEFAULTS.kubernetesVersion}.`,
     consul: { type: 'string' },
     'kubernetes-version': { type: 'string' },
     out: { type: 'string' },
+    repo: { type: 'string' },
+    fleet: { type: 'boolean' },
+    force: { type: 'boolean' },
+    'cli-package': { type: 'string' },
+    'nx-package': { type: 'string' },
   },
   async run(positionals, values, io) {
     if (positionals.length > 0) throw new UsageError(`init takes flags only, not "${positionals[0]}"`);
+    const repo = values.repo !== undefined;
+    if (!repo)
+      for (const flag of ['fleet', 'force', 'cli-package', 'nx-package'])
+        if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --repo DIR`);
+    const run = repo ? runInitRepo : runInit;
     const interactive = FLAGS.every((flag) => values[flag] === undefined) && Boolean(process.stdin.isTTY) && Boolean(process.stderr.isTTY);
-    if (!interactive) return runInit(values, io);
+    if (!interactive) return run(values, io);
     const terminal = promptReader(process.stdin, process.stderr);
     try {
-      return await runInit(values, io, terminal.ask);
+      return await run(values, io, terminal.ask);
     } finally {
       terminal.close();
     }

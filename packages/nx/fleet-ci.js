@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 'use strict';
-// The two steps of the fleet's CI workflow (docs/ci/fleet.yml) that are not Nx's own:
-//   node scripts/fleet-ci.js shards N < projects.json     the projects (`nx show projects --json`) in N shards, as
+// The two steps of the fleet's CI workflow (docs/ci/fleet.yml) that are not Nx's own, the bin clusterspec-fleet-ci
+// of @clusterspec/nx:
+//   npx clusterspec-fleet-ci shards N < projects.json     the projects (`nx show projects --json`) in N shards, as
 //                                                         GitHub Actions outputs: matrix=<json> and count=<projects>
-//   node scripts/fleet-ci.js merge-sarif FILE...          one SARIF log of every shard's files, on stdout
+//   npx clusterspec-fleet-ci merge-sarif FILE...          one SARIF log of every shard's files, on stdout
 const { readFileSync } = require('node:fs');
 
 /**
@@ -57,7 +58,7 @@ function main(argv) {
     process.stdout.write(`${JSON.stringify(mergeSarif(rest.map((file) => JSON.parse(readFileSync(file, 'utf8')))), null, 2)}\n`);
     return 0;
   }
-  process.stderr.write('fleet-ci: usage: fleet-ci.js shards N < projects.json | fleet-ci.js merge-sarif FILE...\n');
+  process.stderr.write('clusterspec-fleet-ci: usage: clusterspec-fleet-ci shards N < projects.json | clusterspec-fleet-ci merge-sarif FILE...\n');
   return 2;
 }
 

@@ -1,6 +1,7 @@
 'use strict';
 // Nx inference plugin: every cluster spec matched by the glob (nx.json, option `specs`) becomes a project
 // with cacheable generate, lint and check targets. Plain JavaScript: a .ts plugin costs a register step per call.
+// Published as @clusterspec/nx and named so in nx.json, in this repository as in a sites repository.
 const { readFileSync } = require('node:fs');
 const { basename, dirname, join } = require('node:path');
 // The output folder of generate and check, relative to the workspace root: the executor's option default
@@ -11,8 +12,14 @@ const DEFAULT_SPECS = 'fixtures/*/cluster.{yaml,toml}';
 // Where the `archive` target writes each site's files as one file (`clusterspec generate --archive`), relative to
 // the workspace root; git-ignored (dist/), never committed.
 const ARCHIVES = 'dist/clusterspec';
-// The executor of this folder (executors.json), named by its path from the workspace root.
-const EXECUTOR = './tools/nx-cluster-plugin:clusterspec';
+// The executor of this package (executors.json), named by the package's name, as Nx resolves it from node_modules.
+const EXECUTOR = `${require('./package.json').name}:clusterspec`;
+/**
+ * What a site's results depend on besides its spec, when nx.json's options name nothing else: the installed
+ * clusterspec and this plugin, i.e. the lock file that pins them (a file that does not exist hashes as nothing).
+ * This repository names its own (its packages' sources, and the build target that compiles them).
+ */
+const DEFAULT_INPUTS = ['{workspaceRoot}/package-lock.json'];
 
 /** metadata.name without loading the whole spec: the plugin runs on every Nx call. */
 function clusterName(workspaceRoot, specFile) {
@@ -60,21 +67,22 @@ function readNxignore(workspaceRoot) {
  * which cost more than generating them). `generate` depends on it and is not cached: it unpacks that file into
  * out/<name>, which costs reads only when out/<name> already holds those files (the writer then leaves it).
  */
-function projectFor(specFile, workspaceRoot, outIgnored) {
+function projectFor(specFile, workspaceRoot, outIgnored, options) {
   const root = dirname(specFile);
   const name = clusterName(workspaceRoot, specFile);
   const archive = `${ARCHIVES}/${name}.archive.gz`;
-  // The executor is code the results depend on, like the packages' sources.
-  const inputs = [`{workspaceRoot}/${specFile}`, 'sources', '{workspaceRoot}/tools/nx-cluster-plugin/**/*'];
-  const build = { projects: ['clusterspec'], target: 'build' };
-  const target = (command, extra) => ({ executor: EXECUTOR, options: { command, spec: specFile }, cache: true, dependsOn: [build], inputs, ...extra });
+  // The tool is code the results depend on: its version (the lock file) or, here, its sources (nx.json options).
+  const inputs = [`{workspaceRoot}/${specFile}`, ...((options && options.inputs) || DEFAULT_INPUTS)];
+  // Tasks to run first, e.g. this repository's build of the CLI (none in a sites repository: it installs it built).
+  const before = (options && options.dependsOn) || [];
+  const target = (command, extra) => ({ executor: EXECUTOR, options: { command, spec: specFile }, cache: true, dependsOn: before, inputs, ...extra });
   return {
     [root]: {
       name: `cluster-${name}`,
       tags: ['cluster'],
       targets: {
         archive: target('archive', { options: { command: 'archive', spec: specFile, archive }, outputs: [`{workspaceRoot}/${archive}`] }),
-        generate: target('unpack', { options: { command: 'unpack', spec: specFile, archive }, cache: false, dependsOn: [build, 'archive'] }),
+        generate: target('unpack', { options: { command: 'unpack', spec: specFile, archive }, cache: false, dependsOn: [...before, 'archive'] }),
         // `nx run-many -t lint -c sarif` writes reports/sarif/<name>.sarif (an output, so the cache restores it too).
         lint: target('lint', { outputs: [`{workspaceRoot}/reports/sarif/${name}.sarif`], configurations: { sarif: { sarif: `reports/sarif/${name}.sarif` } } }),
         check: target('check', outIgnored ? { cache: false } : { inputs: [...inputs, `{workspaceRoot}/${OUT}/${name}/**/*`] }),
@@ -97,6 +105,7 @@ function globPattern(glob) {
 }
 
 // Nx matches this broad glob; the `specs` option narrows it, so a fleet repository chooses its own layout.
+// Options (nx.json): specs (a glob), inputs (the cache inputs besides the spec), dependsOn (tasks to run first).
 exports.createNodes = [
   '**/cluster.{yaml,toml}',
   async (specFiles, options, context) => {
@@ -104,7 +113,7 @@ exports.createNodes = [
     const outIgnored = ignoresOut(readNxignore(context.workspaceRoot));
     return specFiles
       .filter((specFile) => wanted.test(specFile))
-      .map((specFile) => [specFile, { projects: projectFor(specFile, context.workspaceRoot, outIgnored) }]);
+      .map((specFile) => [specFile, { projects: projectFor(specFile, context.workspaceRoot, outIgnored, options) }]);
   },
 ];
 

@@ -22,7 +22,7 @@ const { OUT } = require('./index.js');
  */
 const COMMAND_RANK = { check: 0, lint: 1, archive: 2, generate: 2, unpack: 2 };
 
-/** The CLI's library entry, resolved from the workspace (packages/cli/dist, built by the `build` target). */
+/** The CLI's library entry (its package's main export, the bundled CLI), resolved from the workspace's node_modules. */
 function loadCli(workspaceRoot) {
   return require(require.resolve('@clusterspec/cli', { paths: [workspaceRoot] }));
 }
