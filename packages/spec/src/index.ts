@@ -14,6 +14,7 @@ export { closestMatch } from './suggest';
 export { clusterSchemaId, createSchemaCompiler } from './schema-compiler';
 export * from './model';
 export * from './net';
+export { compareCodePoints } from './order';
 export * from './secrets';
 export * from './version';
 export * from './releases';
