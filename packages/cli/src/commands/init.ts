@@ -7,7 +7,8 @@ import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Command, type Io } from '../c
 import { generateArtifacts } from '../generate';
 import { INIT_DEFAULTS, initData, initYaml, type InitAnswers } from '../init-spec';
 import { SITE_CHECKS } from '../load';
-import { kindOf, writeNewFile } from '../output';
+import { writeNewFile } from '../atomic-write';
+import { kindOf } from '../safe-read';
 
 /** Asks one question with a default; injected so tests drive the prompts without a terminal. */
 export type Ask = (question: string, fallback: string) => Promise<string>;
