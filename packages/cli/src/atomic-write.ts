@@ -174,21 +174,33 @@ function modesToSet(target: string, artifacts: readonly WrittenFile[]): { path: 
   return modes;
 }
 
-/** The bytes of the file being written; grown as needed, reused for every file. */
-let scratch = Buffer.alloc(1 << 16);
+/** How many UTF-16 code units are encoded at a time: at most three bytes each, so a slice fits SCRATCH. */
+const SLICE = 1 << 18;
+/**
+ * The bytes of the file being written, reused for every file and every slice of a large one. Fixed: growing it to
+ * fit the largest file kept a buffer of three times that file's length for the rest of the run (the ingress
+ * previews at 10,000 hosts are about 70 MB each: a 210 MB buffer, zero-filled, so all of it resident).
+ */
+const scratch = Buffer.allocUnsafe(3 * SLICE);
 
 /**
- * Creates a file with its mode and its text, encoded as UTF-8 into one reused buffer: writeFileSync with a
- * string allocates a new buffer per file, and at 5,000 hosts (50,000 files, about 480 MB) those allocations
- * (fresh pages, then garbage) cost more system time than the writes themselves.
+ * Creates a file with its mode and its text, encoded as UTF-8 into one reused buffer, a slice at a time:
+ * writeFileSync with a string allocates a new buffer per file, and at 5,000 hosts (50,000 files) those
+ * allocations (fresh pages, then garbage) cost more system time than the writes themselves. A file of up to
+ * SLICE code units (all but a handful) is one write system call, as before.
  */
 function writeText(path: string, text: string, mode: number): void {
-  // UTF-8 takes at most three bytes per UTF-16 code unit.
-  if (text.length * 3 > scratch.length) scratch = Buffer.alloc(Math.max(text.length * 3, scratch.length * 2));
-  const size = scratch.write(text, 0, 'utf8');
   const fd = openSync(path, 'w', mode);
   try {
-    for (let written = 0; written < size;) written += writeSync(fd, scratch, written, size - written);
+    for (let start = 0; start < text.length;) {
+      let end = Math.min(start + SLICE, text.length);
+      // Never between the two halves of a surrogate pair: each slice must be whole characters to encode.
+      const last = text.charCodeAt(end - 1);
+      if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+      const size = scratch.write(start === 0 && end === text.length ? text : text.slice(start, end), 0, 'utf8');
+      for (let written = 0; written < size;) written += writeSync(fd, scratch, written, size - written);
+      start = end;
+    }
   } finally {
     closeSync(fd);
   }
