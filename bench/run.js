@@ -261,7 +261,7 @@ try {
     );
     const figures = {
       validate: cli('validate', ['validate', spec]),
-      generate: { ...writes.first, ratios: writes.ratios },
+      generate: { ...writes.first, ratios: writes.ratios.map((value) => 1 / value) },
       lint: cli('lint', ['lint', spec]),
       check: cli('check', ['check', spec, '--out', out]),
       floor: { ...writes.second, label: `floor: write from memory (kernel ${kernelShare(writes.second)} of its CPU)` },
