@@ -1,7 +1,8 @@
 'use strict';
 // npm run bench [-- --sizes 10,100,1000,5000 --runs 5 --memory-size 10000 --fleet-sites 200 --fleet-runs 3 --no-fleet --fleet-only --fleet-unbatched --no-deploy --write]
-// Duration on the 2-core machine (quiet): about 6 minutes without the fleet and the deploy (--no-fleet --no-deploy),
-// about 25 with them; it prints its own at the end. Every part is a fixed number of runs: nothing loops on a result.
+// Duration on the 2-core machine: 12 minutes measured for --sizes 1000,5000 --runs 3 --no-fleet --no-deploy at load
+// 5–9 (bench/RESULTS.md); the defaults without fleet and deploy are estimated at 8–15 minutes by load; the fleet and
+// the deploy add theirs. It prints its own at the end. Every part is a fixed number of runs: nothing loops on a result.
 // Times validate, generate, lint and check as the CLI processes a user runs, next to two floors: `node -e 0`
 // (process start) and bench/floor.js (the same paths, bytes and modes as generate writes, held in memory and
 // written into a fresh folder by a minimal writer: the file-system cost of the output alone). Wall, user and
