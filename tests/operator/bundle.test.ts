@@ -1,11 +1,13 @@
 /**
  * The CLI process loads one file, packages/cli/dist/bundle.js (issue 12, item 7: lint of the seed site within
- * 3× `node -e 0`; most of a short run was Node resolving ~200 module paths). These tests hold the bundle to
- * three promises: `npm run build` leaves it current, so the bin uses it; through it, the CLI writes exactly
- * what the modules write (out/ byte for byte); and a bundle older than the last tsc build is never used.
+ * 3× `node -e 0`; most of a short run was Node resolving ~200 module paths), compiled with V8's code cache of it,
+ * dist/bundle.cache (issue 25, item 7: within 2×). These tests hold the bundle to its promises: `npm run build`
+ * leaves it current, so the bin uses it, with its cache; through it, the CLI writes exactly what the modules write
+ * (out/ byte for byte); a bundle older than the last tsc build is never used; and a cache that is not the one made
+ * for these bundle bytes by this Node with these flags is ignored, the bundle compiled from source.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listFiles } from '@clusterspec/cli';
@@ -14,17 +16,29 @@ import { ROOT } from '../support/fixtures';
 const BIN = join(ROOT, 'packages/cli/bin/clusterspec.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script without type declarations, typed here
 const { bundleStamp } = require(join(ROOT, 'packages/cli/bin/bundle-stamp.js')) as { bundleStamp: (root: string) => string };
+const LOADER = join(ROOT, 'packages/cli/lib/bundle-loader.js');
 
-/** Runs the bin as a user does, with Node's module log on, and tells which entry it loaded. */
-function runBin(args: readonly string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NODE_DEBUG: 'module' } });
+/** Runs the bin as a user does (with extra Node flags, if any), Node's module log and the bin's own on, and tells which entry it loaded. */
+function runBin(args: readonly string[], nodeFlags: readonly string[] = []) {
+  const { NODE_OPTIONS: _flags, ...environment } = process.env;
+  const result = spawnSync(process.execPath, [...nodeFlags, BIN, ...args], { encoding: 'utf8', env: { ...environment, NODE_DEBUG: 'module,clusterspec' } });
   const loads = result.stderr.split('\n').filter((line) => /load "/.test(line));
   return {
     status: result.status,
     stdout: result.stdout,
-    usedBundle: loads.some((line) => line.includes('dist/bundle.js')),
+    usedBundle: /bundle \S+dist\/bundle\.js, code cache/.test(result.stderr),
+    cache: /code cache (.*)/.exec(result.stderr)?.[1],
     usedModules: loads.some((line) => line.includes('cli/dist/main.js')),
   };
+}
+
+/** Loads a bundle file through the bin's loader in a child process (the default flags) and says what became of its cache. */
+function loadCopy(bundle: string): { cache: string; load: string } {
+  const script = `const { cache, exports } = require(${JSON.stringify(LOADER)}).loadBundle(${JSON.stringify(bundle)}); process.stdout.write(JSON.stringify({ cache, load: typeof exports.load }));`;
+  const { NODE_OPTIONS: _flags, ...environment } = process.env;
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: environment });
+  expect(result.stderr).toBe('');
+  return JSON.parse(result.stdout) as { cache: string; load: string };
 }
 
 describe('the CLI bundle', () => {
@@ -35,7 +49,42 @@ describe('the CLI bundle', () => {
     const run = runBin(['--version']);
     expect(run.status).toBe(0);
     expect(run.usedBundle).toBe(true);
+    expect(run.cache).toBe('used');
     expect(run.usedModules).toBe(false);
+  });
+
+  it('compiles from source when V8 refuses the cache (other flags), with the same result', () => {
+    const run = runBin(['lint', join(ROOT, 'fixtures/seed-ha/cluster.yaml'), '--quiet'], ['--max-old-space-size=300']);
+    expect(run.status).toBe(0);
+    expect(run.usedBundle).toBe(true);
+    expect(run.cache).toBe('rejected by V8');
+  });
+
+  it('never offers V8 a cache made for other bundle bytes (even of the same length) or a damaged one', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'clusterspec-code-cache-'));
+    try {
+      const bundle = join(scratch, 'bundle.js');
+      const cache = join(scratch, 'bundle.cache');
+      copyFileSync(join(ROOT, 'packages/cli/dist/bundle.js'), bundle);
+      copyFileSync(join(ROOT, 'packages/cli/dist/bundle.cache'), cache);
+      expect(loadCopy(bundle)).toEqual({ cache: 'used', load: 'function' });
+      // One character changed, the length kept: V8's own check (the source's length) would take this cache.
+      const text = readFileSync(bundle, 'utf8');
+      writeFileSync(bundle, text.replace('// Generated by', '// generated by'));
+      expect(readFileSync(bundle).length).toBe(Buffer.byteLength(text));
+      expect(loadCopy(bundle)).toEqual({ cache: 'made for another bundle', load: 'function' });
+      writeFileSync(bundle, text);
+      const bytes = readFileSync(cache);
+      bytes[bytes.length - 100] ^= 0xff;
+      writeFileSync(cache, bytes);
+      expect(loadCopy(bundle)).toEqual({ cache: 'damaged', load: 'function' });
+      writeFileSync(cache, 'not a cache');
+      expect(loadCopy(bundle)).toEqual({ cache: 'not a code cache', load: 'function' });
+      rmSync(cache);
+      expect(loadCopy(bundle)).toEqual({ cache: 'absent', load: 'function' });
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   it('generates exactly out/ for the seed site (paths, bytes, executable bits)', () => {

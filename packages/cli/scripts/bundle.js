@@ -14,8 +14,13 @@
 // The bundle records the build it was made from (the mtimes of every package's tsconfig.tsbuildinfo, which
 // tsc -b rewrites whenever it emits, and of the standalone validator); the bin uses it only when they still
 // match, so a `tsc -b` without this step never runs stale code, only slower.
+//
+// Last, V8's code cache of the bundle, dist/bundle.cache (see lib/bundle-loader.js): made in a child process with
+// Node's default flags (V8 refuses a cache made under others) after a training run, `lint` of the seed site, so
+// that the bytecode of every function a short command calls is in it, not only the modules' top levels.
+const { spawnSync } = require('node:child_process');
 const { createRequire, builtinModules } = require('node:module');
-const { readFileSync, writeFileSync, renameSync, statSync } = require('node:fs');
+const { existsSync, readFileSync, writeFileSync, renameSync, statSync } = require('node:fs');
 const { dirname, join, relative, sep } = require('node:path');
 const { bundleStamp } = require('../bin/bundle-stamp');
 
@@ -23,6 +28,8 @@ const CLI = join(__dirname, '..');
 const ROOT = join(CLI, '../..');
 const ENTRY = join(CLI, 'dist/main.js');
 const BUNDLE = join(CLI, 'dist/bundle.js');
+/** The training run of the code cache: what `lint` of this site calls is compiled before the cache is taken. */
+const TRAINING_SPEC = join(ROOT, 'fixtures/seed-ha/cluster.yaml');
 /** Loaded only by generate's topology picture, and mostly WebAssembly: left to Node's loader. */
 const EXTERNAL = new Set(['@viz-js/viz', 'ajv/dist/2020', 'ajv-formats']);
 const BUILTINS = new Set(builtinModules);
@@ -103,3 +110,15 @@ exports.load = () => load(0);
 writeFileSync(`${BUNDLE}.tmp`, bundle);
 renameSync(`${BUNDLE}.tmp`, BUNDLE);
 process.stdout.write(`packages/cli/dist/bundle.js: ${modules.length} modules, ${(statSync(BUNDLE).size / 1024).toFixed(0)} KiB\n`);
+
+const training = `
+const { writeCodeCache } = require(${JSON.stringify(join(CLI, 'lib/bundle-loader.js'))});
+writeCodeCache(${JSON.stringify(BUNDLE)}, async (bundle) => {
+  const cli = bundle.load();
+  if (${existsSync(TRAINING_SPEC)}) await cli.main(['lint', ${JSON.stringify(TRAINING_SPEC)}, '--quiet']);
+}).then(({ size }) => process.stderr.write(String(size)));
+`;
+const { NODE_OPTIONS: _flags, ...environment } = process.env;
+const made = spawnSync(process.execPath, ['-e', training], { cwd: ROOT, env: environment, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+if (made.status !== 0) throw new Error(`the code cache of the bundle could not be made:\n${made.stderr}`);
+process.stdout.write(`packages/cli/dist/bundle.cache: V8's code cache of it, ${(Number(made.stderr) / 1024).toFixed(0)} KiB\n`);

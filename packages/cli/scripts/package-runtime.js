@@ -3,6 +3,7 @@
 // `files`), so that an install needs no other @clusterspec package and no file of this repository:
 //
 //   runtime/packages/cli/dist/bundle.js   the bundle (every @clusterspec module and most npm modules in one file)
+//   runtime/packages/cli/dist/bundle.cache   its V8 code cache (used only by the Node that made it)
 //   runtime/packages/*/templates/         the EJS templates the generators read beside their module
 //   runtime/docs/rules/, docs/ci/         the rule docs (`clusterspec explain`), the fleet CI workflow (`init --repo`)
 //   runtime/.githooks/pre-commit          the pre-commit hook and the script that installs it (`init --repo`)
@@ -28,6 +29,8 @@ const CLI = join(__dirname, '..');
 const ROOT = join(CLI, '../..');
 const RUNTIME = join(CLI, 'runtime');
 const BUNDLE = 'packages/cli/dist/bundle.js';
+/** V8's code cache of the bundle (scripts/bundle.js), which lib/bundle-loader.js uses when it fits this Node. */
+const BUNDLE_CACHE = 'packages/cli/dist/bundle.cache';
 
 /** Files of the repository the runtime holds at the same path (folders with everything in them). */
 function copiedPaths() {
@@ -35,7 +38,7 @@ function copiedPaths() {
     .sort()
     .map((name) => `packages/${name}/templates`)
     .filter((path) => existsSync(join(ROOT, path)));
-  return [BUNDLE, ...templates, 'docs/rules', 'docs/ci/fleet.yml', '.githooks/pre-commit', 'scripts/install-git-hook.js', 'schemas/cluster.schema.json'];
+  return [BUNDLE, BUNDLE_CACHE, ...templates, 'docs/rules', 'docs/ci/fleet.yml', '.githooks/pre-commit', 'scripts/install-git-hook.js', 'schemas/cluster.schema.json'];
 }
 
 function check() {

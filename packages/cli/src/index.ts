@@ -14,5 +14,7 @@ export { loadAll, SITE_CHECKS } from './load';
 export { main } from './main';
 export { fillSecrets, type SecretProblem, type SecretUse } from './secrets-fill';
 export { replacedPlaceholders, strayEntries, type ReplacedPlaceholder, type StrayEntry } from './out-audit';
-export { compareArtifacts, listFiles, lockPath, recoverTarget, writeArtifacts, writeSites, type Drift, type SiteWrite } from './output';
+export { writeArtifacts, writeSites, type SiteWrite } from './atomic-write';
+export { compareArtifacts, listFiles, type Drift } from './safe-read';
+export { lockPath, recoverTarget } from './site-lock';
 export { ARCHIVE_FORMAT, decodeArchive, encodeArchive, type ArchivedFile, type ArchivedSite } from './site-archive';

@@ -5,7 +5,7 @@ import { readSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { isatty } from 'node:tty';
 import { errnoOf, UsageError } from './command';
-import { kindOf } from './output';
+import { kindOf } from './safe-read';
 
 /**
  * The checks each component contributes to the one validation phase (spec's own schema and cross-field

@@ -22,7 +22,7 @@ import { DNS_LABEL } from '@clusterspec/spec';
 import { closeSync, constants, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
 import { createGunzip, gunzipSync, gzipSync } from 'node:zlib';
 import { fileError, FileError } from './command';
-import { kindOf } from './output';
+import { kindOf } from './safe-read';
 
 export const ARCHIVE_FORMAT = 'clusterspec-archive/2';
 

@@ -1,4 +1,4 @@
-import { artifact, BUILT_IN_GROUPS, defineArtifact, yamlDocuments, type Artifact, type ClusterModel } from '@clusterspec/spec';
+import { artifact, BUILT_IN_GROUPS, compareCodePoints, defineArtifact, yamlDocuments, type Artifact, type ClusterModel } from '@clusterspec/spec';
 import type { IClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 
 export const groupBindingsFile = defineArtifact<readonly IClusterRoleBinding[]>({
@@ -21,7 +21,7 @@ export function generateGroupBindings(model: ClusterModel): Artifact[] {
   }
   if (roleOfGroup.size === 0) return [];
   const bindings = [...roleOfGroup.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareCodePoints(a, b))
     .map(([group, clusterRole]): IClusterRoleBinding => ({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',

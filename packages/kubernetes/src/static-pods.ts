@@ -1,4 +1,15 @@
-import { artifact, defineArtifact, HOST_FIELDS, hostFile, siteImage, usesKubeadm, yamlDocuments, type Artifact, type ClusterModel, type Host } from '@clusterspec/spec';
+import {
+  artifact,
+  defineArtifact,
+  HOST_FIELDS,
+  hostFile,
+  siteImage,
+  usesKubeadm,
+  yamlDocuments,
+  type Artifact,
+  type ClusterModel,
+  type Host,
+} from '@clusterspec/spec';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import { apiServerCertificate, apiServerEtcdClientCertificate, etcdMemberCertificate, ETCD_CA_FILE, ETCD_PKI_DIR, PKI_DIR } from '@clusterspec/pki';
 

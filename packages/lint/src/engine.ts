@@ -1,5 +1,5 @@
 import type { DeployedCertificates } from '@clusterspec/pki';
-import { closestMatch, formatFieldPath, type Artifact, type ClusterModel, type SiteCheck } from '@clusterspec/spec';
+import { closestMatch, compareCodePoints, formatFieldPath, type Artifact, type ClusterModel, type SiteCheck } from '@clusterspec/spec';
 import { findingMessage, type Diagnostic, type Finding, type LintRule, type SiteContext } from './rule';
 import { rules as allRules } from './rules';
 
@@ -21,11 +21,11 @@ export const lintSettingsCheck: SiteCheck = (model, report) => {
 };
 
 const order = (a: Diagnostic, b: Diagnostic) =>
-  a.location.file.localeCompare(b.location.file) ||
+  compareCodePoints(a.location.file, b.location.file) ||
   a.location.line - b.location.line ||
   a.location.column - b.location.column ||
-  a.ruleId.localeCompare(b.ruleId) ||
-  a.message.localeCompare(b.message);
+  compareCodePoints(a.ruleId, b.ruleId) ||
+  compareCodePoints(a.message, b.message);
 
 /** How many hosts a merged diagnostic names before "and N more". */
 const NAMED_HOSTS = 3;

@@ -1,3 +1,4 @@
+import { compareCodePoints } from './order';
 /** A place in a spec file; line and column count from 1. */
 export interface SourceLocation {
   readonly file: string;
@@ -25,7 +26,7 @@ export class SpecError extends Error {
   readonly problems: readonly SpecProblem[];
 
   constructor(problems: readonly SpecProblem[]) {
-    const sorted = [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+    const sorted = [...problems].sort((a, b) => compareCodePoints(a.file, b.file) || a.line - b.line || a.column - b.column);
     super(sorted.map(formatProblem).join('\n'));
     this.name = 'SpecError';
     this.problems = sorted;

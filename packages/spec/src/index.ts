@@ -15,6 +15,7 @@ export { clusterSchemaId, createSchemaCompiler } from './schema-compiler';
 export * from './model';
 export * from './images';
 export * from './net';
+export { compareCodePoints } from './order';
 export * from './secrets';
 export { LOAD_CHECKS, loadCheckTag, type LoadCheck } from './load-checks';
 export * from './version';

@@ -16,7 +16,7 @@ import {
   type Reissue,
   type SkippedFile,
 } from '@clusterspec/pki';
-import type { ClusterModel } from '@clusterspec/spec';
+import { compareCodePoints, type ClusterModel } from '@clusterspec/spec';
 import { spawnSync } from 'node:child_process';
 import { EXIT_FINDINGS, EXIT_OK, FileError, UsageError, type Command } from '../command';
 import { judgementInstant, readDeployedCertificates } from '../deployed-certificates';
@@ -60,7 +60,7 @@ function listRows(deployed: DeployedCertificates) {
       notAfter: certificate.notAfter,
       daysLeft: daysLeft(certificate, deployed.now),
     }))
-    .sort((a, b) => a.daysLeft - b.daysLeft || a.host.localeCompare(b.host) || a.path.localeCompare(b.path));
+    .sort((a, b) => a.daysLeft - b.daysLeft || compareCodePoints(a.host, b.host) || compareCodePoints(a.path, b.path));
 }
 
 function table(rows: readonly (readonly string[])[]): string {

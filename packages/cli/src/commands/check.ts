@@ -3,7 +3,8 @@ import { EXIT_FINDINGS, EXIT_OK, type Command } from '../command';
 import { generateSite } from '@clusterspec/generators';
 import { loadAll, outFolder } from '../load';
 import { replacedPlaceholders, strayEntries } from '../out-audit';
-import { compareArtifacts, deadLeftovers, readRegularFile } from '../output';
+import { compareArtifacts, readRegularFile } from '../safe-read';
+import { deadLeftovers } from '../site-lock';
 import { progress, verbosity, VERBOSITY_OPTIONS, VERBOSITY_USAGE } from '../progress';
 
 export const check: Command = {

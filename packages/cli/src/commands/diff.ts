@@ -3,7 +3,7 @@ import { EXIT_FINDINGS, EXIT_OK, type Command } from '../command';
 import { generateSite } from '@clusterspec/generators';
 import { unifiedDiff } from '../line-diff';
 import { loadAll, outFolder } from '../load';
-import { listEntries, modesAgree, readRegularFile } from '../output';
+import { listEntries, modesAgree, readRegularFile } from '../safe-read';
 
 const paint = (colour: boolean) => (line: string) => {
   if (!colour) return line;

@@ -3,7 +3,7 @@ import type { Artifact, ClusterModel } from '@clusterspec/spec';
 import { EXIT_OK, UsageError, type Command } from '../command';
 import { generateSite } from '@clusterspec/generators';
 import { loadAll, outFolder } from '../load';
-import { writeFileWhole, writeReport, writeSites } from '../output';
+import { writeFileWhole, writeReport, writeSites } from '../atomic-write';
 import { encodeArchive } from '../site-archive';
 import { progress, verbosity, VERBOSITY_OPTIONS, VERBOSITY_USAGE } from '../progress';
 

@@ -8,7 +8,8 @@ import { generateArtifacts, generateSite } from '@clusterspec/generators';
 import { repoFiles, SITES_FOLDER, type RepoFile, type RepoOptions } from '../init-repo';
 import { INIT_DEFAULTS, initData, initYaml, type InitAnswers } from '../init-spec';
 import { SITE_CHECKS } from '../load';
-import { kindOf, makeFolders, writeFileWhole, writeNewFile, writeSites } from '../output';
+import { makeFolders, writeFileWhole, writeNewFile, writeSites } from '../atomic-write';
+import { kindOf } from '../safe-read';
 import { TOOL_ROOT } from '../tool-root';
 
 /** Asks one question with a default; injected so tests drive the prompts without a terminal. */

@@ -3,7 +3,7 @@ import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type Command } from '../command';
 import { loadAll, STDIN_ARGUMENT } from '../load';
-import { writeFileWhole } from '../output';
+import { writeFileWhole } from '../atomic-write';
 
 /** The apiVersion line of a TOML spec (`apiVersion = "…"`), which migrate reads but does not rewrite. */
 const TOML_API_VERSION = /^\s*apiVersion\s*=\s*["']([^"'\n]*)["']/m;

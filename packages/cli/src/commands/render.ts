@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Command } from '../command';
 import { generateArtifacts } from '@clusterspec/generators';
 import { loadAll } from '../load';
-import { writeArtifacts, writeLine } from '../output';
+import { writeArtifacts, writeLine } from '../atomic-write';
 import { renderTarget } from '../render-target';
 import { fillSecrets, formatSecretProblem } from '../secrets-fill';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { EXIT_OK, UsageError, type Command } from '../command';
 import { outFolder } from '../load';
-import { writeReport, writeSites } from '../output';
+import { writeReport, writeSites } from '../atomic-write';
 import { MAX_EXPANSION, MAX_SITE_BYTES, readArchive, type ArchivedSite } from '../site-archive';
 import { verbosity, VERBOSITY_OPTIONS, VERBOSITY_USAGE } from '../progress';
 
