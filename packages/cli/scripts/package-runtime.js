@@ -38,7 +38,16 @@ function copiedPaths() {
     .sort()
     .map((name) => `packages/${name}/templates`)
     .filter((path) => existsSync(join(ROOT, path)));
-  return [BUNDLE, BUNDLE_CACHE, ...templates, 'docs/rules', 'docs/ci/fleet.yml', '.githooks/pre-commit', 'scripts/install-git-hook.js', 'schemas/cluster.schema.json'];
+  return [
+    BUNDLE,
+    BUNDLE_CACHE,
+    ...templates,
+    'docs/rules',
+    'docs/ci/fleet.yml',
+    '.githooks/pre-commit',
+    'scripts/install-git-hook.js',
+    'schemas/cluster.schema.json',
+  ];
 }
 
 function check() {
