@@ -4,7 +4,7 @@
  * for replacing cp-3 by cp-4 is generated, and its steps' etcd actions are carried out in the plan's order
  * (etcdctl member add, start the member with --initial-cluster-state existing, etcdctl member remove, stop),
  * taking the cluster to four members and back to three, while a writer puts a key every 50 ms through the
- * members' HTTP gateway. No write may fail for longer than one election timeout; every write that succeeded is
+ * members' HTTP gateway. No write may fail for longer than one election (twice the election timeout at most); every write that succeeded is
  * readable from the new member at the end. The plan's peer URLs name the fixture's addresses; here each member
  * maps to its own local ports, the only thing the test decides.
  */
@@ -219,7 +219,9 @@ describeWithEtcd('the plan replaces an etcd member without losing writes for mor
         }
       }
       expect(failingSince).toBeUndefined();
-      expect(longest).toBeLessThanOrEqual(deadline(ELECTION_TIMEOUT_MS));
+      // One election: a follower waits a randomised timeout in [election-timeout, 2 × election-timeout) before it
+      // campaigns (etcd's raft, "randomizedElectionTimeout"), so one election lasts up to twice the timeout.
+      expect(longest).toBeLessThanOrEqual(deadline(2 * ELECTION_TIMEOUT_MS));
       const names = etcdctl([members.get('cp-1')!.client], 'member', 'list')
         .trim()
         .split('\n')

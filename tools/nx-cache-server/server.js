@@ -40,8 +40,10 @@ function reply(response, status, text, headers = {}) {
  * status, bytes sent or received, duration and the access its token gave. Never the token.
  */
 function logRequest(log, request, response, client, started, access, bytes) {
-  // A client gone before its answer was sent shows as `aborted` (an upload's partial file is removed by then).
-  const status = response.writableFinished ? response.statusCode : 'aborted';
+  // A client gone before its answer was complete shows as `aborted` (an upload's partial file is removed by then).
+  // writableEnded, not writableFinished: a client that read the whole answer and closed at once can close the
+  // socket before the last write's callback, which would log a served request as aborted on a loaded machine.
+  const status = response.writableEnded ? response.statusCode : 'aborted';
   log(`${new Date().toISOString()} ${client} ${request.method} ${request.url} ${status} ${bytes()}B ${Date.now() - started}ms ${access || 'none'}\n`);
 }
 

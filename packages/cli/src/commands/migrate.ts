@@ -14,13 +14,13 @@ function migrateOne(file: string): { text?: string; report: string } {
   const text = bytes.toString('utf8');
   const current = currentApiVersion();
   if (file.endsWith('.toml')) {
-    const version = TOML_API_VERSION.exec(text)?.[1];
-    if (version === current) return { report: `${file}: ${current}, the current shape; nothing to do` };
-    const renames = (version === undefined ? undefined : migrationChain(version))?.flatMap((migration) =>
+    const shape = TOML_API_VERSION.exec(text)?.[1];
+    if (shape === current) return { report: `${file}: ${current}, the current shape; nothing to do` };
+    const renames = (shape === undefined ? undefined : migrationChain(shape))?.flatMap((migration) =>
       migration.renames.map((rename) => `${rename.path.join('.')} → ${rename.to}`),
     );
     throw new UsageError(
-      `${file}: apiVersion ${version ?? '(none)'}: migrate rewrites YAML specs only; this one still loads (older shapes are read as the current one), but edit it by hand: ${[...(renames ?? []), `apiVersion = "${current}"`].join('; ')}`,
+      `${file}: apiVersion ${shape ?? '(none)'}: migrate rewrites YAML specs only; this one still loads (older shapes are read as the current one), but edit it by hand: ${[...(renames ?? []), `apiVersion = "${current}"`].join('; ')}`,
     );
   }
   let migration;

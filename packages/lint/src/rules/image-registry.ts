@@ -49,7 +49,9 @@ export const imageRegistry = defineRule({
     "Every image a host pulls comes from a registry its runtime trusts: public, the site's Harbor, or one configured in its hosts.toml, certs.d or insecure-registries.",
   severity: 'warning',
   messages: IMAGE_REGISTRY_MESSAGES,
-  reads: [...KUBELET_FILES, ...DOCKER_FILES, registryHostsFile, dockerDaemonFile].map((descriptor) => descriptor.pattern),
+  // It goes through every file naming an image, so it reads every file of those kinds ('**', narrowed by kind).
+  reads: ['**'],
+  readsWhen: (descriptor) => [...KUBELET_FILES, ...DOCKER_FILES, registryHostsFile, dockerDaemonFile].some((kind) => kind.id === descriptor.id),
   check({ model, artifacts, report }) {
     const harbor = model.harbor ? registryHostDirectory(model.harbor) : undefined;
     const harborHost = model.harbor?.endpoint.host;

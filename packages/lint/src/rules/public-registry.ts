@@ -1,13 +1,22 @@
 import { imageReferences, publicRegistryOf } from '@clusterspec/analysis';
 import { containerdConfigFile } from '@clusterspec/containerd';
 import { registratorUnitFile } from '@clusterspec/consul';
-import { dockerComposeFile } from '@clusterspec/harbor';
 import { KUBEADM_CONFIG_PATH, kubeadmConfigFile, staticPodFile } from '@clusterspec/kubernetes';
 import { kubeVipInitManifestFile, kubeVipManifestFile, perNodeProxyManifestFile } from '@clusterspec/loadbalancer';
-import { dataOf, hostFile, matchesPattern, type FieldPath } from '@clusterspec/spec';
+import { dataOf, hostFile, type FieldPath } from '@clusterspec/spec';
 import { defineRule } from '../rule';
 
 const FIELD: FieldPath = ['spec', 'images', 'airgapped'];
+/** The kinds of generated file that name an image a host pulls, and kubeadm's configuration (its imageRepository). */
+const IMAGE_FILES = [
+  containerdConfigFile,
+  staticPodFile,
+  kubeVipManifestFile,
+  kubeVipInitManifestFile,
+  perNodeProxyManifestFile,
+  registratorUnitFile,
+  kubeadmConfigFile,
+];
 
 /** ESLint's meta.messages: one text per messageId, `{{name}}` filled from the finding's data. */
 export const PUBLIC_REGISTRY_MESSAGES = {
@@ -27,18 +36,13 @@ export const publicRegistry = defineRule({
   description: 'With images.airgapped, no generated file names an image of a public registry (registry.k8s.io, docker.io, ghcr.io, quay.io, gcr.io).',
   severity: 'error',
   messages: PUBLIC_REGISTRY_MESSAGES,
-  reads: [
-    containerdConfigFile.pattern,
-    staticPodFile.pattern,
-    kubeVipManifestFile.pattern,
-    kubeVipInitManifestFile.pattern,
-    perNodeProxyManifestFile.pattern,
-    registratorUnitFile.pattern,
-    kubeadmConfigFile.pattern,
-  ],
+  // It goes through every file naming an image, so it reads every file of those kinds ('**', narrowed by kind).
+  reads: ['**'],
+  readsWhen: (descriptor) => IMAGE_FILES.some((kind) => kind.id === descriptor.id),
   check({ model, artifacts, report }) {
     if (!model.images.airgapped) return;
-    const files = [...artifacts.values()].filter((item) => !matchesPattern(dockerComposeFile.pattern, item.path));
+    // Harbor's docker-compose.yml is not among them: its images come with Harbor's offline installer, never pulled.
+    const files = [...artifacts.values()].filter((item) => IMAGE_FILES.some((kind) => kind.id === item.descriptor.id));
     for (const use of imageReferences(files)) {
       const registry = publicRegistryOf(use.image);
       if (!registry) continue;

@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
-const ALLOWED = [join('packages', 'spec', 'src', 'releases'), join('packages', 'spec', 'src', 'version.ts')];
+// migrations.ts is the one table of the spec's own shapes (its apiVersion), not of a component's releases.
+const ALLOWED = [join('packages', 'spec', 'src', 'releases'), join('packages', 'spec', 'src', 'version.ts'), join('packages', 'spec', 'src', 'migrations.ts')];
 
 const COMPARISON = '(?:===|!==|==|!=|<=|>=|<|>)';
 const VERSION_COMPARISONS: readonly RegExp[] = [
