@@ -73,14 +73,25 @@ async function serveEntry(store, hash, response, counted) {
   }
   response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': stats.size });
   const stream = createReadStream(null, { fd: handle.fd, autoClose: false });
-  stream.on('data', (chunk) => counted(chunk.length));
+  let sent = 0;
+  stream.on('data', (chunk) => {
+    counted(chunk.length);
+    sent += chunk.length;
+  });
   // A read failing mid-way (EIO) cuts this response only; the length already sent tells Nx it is incomplete.
   stream.on('error', () => response.destroy());
   response.on('close', () => {
     stream.destroy();
     handle.close().catch(() => undefined);
   });
-  stream.pipe(response);
+  stream.pipe(response, { end: false });
+  // The answer ends with its last byte, not at the read that finds the end of the file: a client holding its
+  // content-length closes at once, and would otherwise beat the end (a served entry logged as aborted). After
+  // pipe's own 'data' listener, so the chunk is written first. An entry shorter than its stat said is cut.
+  stream.on('data', () => {
+    if (sent >= stats.size) response.end();
+  });
+  stream.on('end', () => (sent < stats.size ? response.destroy() : response.end()));
   return undefined;
 }
 
