@@ -41,9 +41,10 @@ function reply(response, status, text, headers = {}) {
  */
 function logRequest(log, request, response, client, started, access, bytes) {
   // A client gone before its answer was complete shows as `aborted` (an upload's partial file is removed by then).
-  // writableEnded, not writableFinished: a client that read the whole answer and closed at once can close the
-  // socket before the last write's callback, which would log a served request as aborted on a loaded machine.
-  const status = response.writableEnded ? response.statusCode : 'aborted';
+  // An entry whose every byte was handed over counts as served even before the end: a client holding its
+  // content-length closes at once, which can come before the read that finds the end of the file (under load).
+  const served = response.writableEnded || (response.headersSent && Number(response.getHeader('content-length')) === bytes());
+  const status = served ? response.statusCode : 'aborted';
   log(`${new Date().toISOString()} ${client} ${request.method} ${request.url} ${status} ${bytes()}B ${Date.now() - started}ms ${access || 'none'}\n`);
 }
 
@@ -73,25 +74,14 @@ async function serveEntry(store, hash, response, counted) {
   }
   response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': stats.size });
   const stream = createReadStream(null, { fd: handle.fd, autoClose: false });
-  let sent = 0;
-  stream.on('data', (chunk) => {
-    counted(chunk.length);
-    sent += chunk.length;
-  });
+  stream.on('data', (chunk) => counted(chunk.length));
   // A read failing mid-way (EIO) cuts this response only; the length already sent tells Nx it is incomplete.
   stream.on('error', () => response.destroy());
   response.on('close', () => {
     stream.destroy();
     handle.close().catch(() => undefined);
   });
-  stream.pipe(response, { end: false });
-  // The answer ends with its last byte, not at the read that finds the end of the file: a client holding its
-  // content-length closes at once, and would otherwise beat the end (a served entry logged as aborted). After
-  // pipe's own 'data' listener, so the chunk is written first. An entry shorter than its stat said is cut.
-  stream.on('data', () => {
-    if (sent >= stats.size) response.end();
-  });
-  stream.on('end', () => (sent < stats.size ? response.destroy() : response.end()));
+  stream.pipe(response);
   return undefined;
 }
 
