@@ -29,13 +29,13 @@ export interface StaticBalancers {
   readonly runtime: NginxRuntime;
 }
 
+// Every non-empty line indented by four spaces, in one pass: splitting into lines made a string per line (a million
+// of them, all garbage, for an ingress preview at 10,000 hosts).
 const indent = (sections: readonly string[]) =>
   sections
     .join('\n')
     .trimEnd()
-    .split('\n')
-    .map((line) => (line ? `    ${line}` : line))
-    .join('\n');
+    .replace(/(^|\n)(?=[^\n])/g, '$1    ');
 
 /**
  * Where the nginx runs: a host's package, by OS family (spec.osFamily: stream is a dynamic module, in
