@@ -1,10 +1,8 @@
 import { containerdConfig, containerdConfigPath, imageReferences, registryConfigRoots } from '@clusterspec/analysis';
-import { CERTS_DIR, containerdConfigFile, registryHostDirectory, registryHostsFile } from '@clusterspec/containerd';
-import { registratorUnitFile } from '@clusterspec/consul';
+import { CERTS_DIR, registryHostDirectory, registryHostsFile } from '@clusterspec/containerd';
 import { DOCKER_DAEMON_PATH, dockerDaemonFile, dockerRegistryCas } from '@clusterspec/host';
-import { staticPodFile } from '@clusterspec/kubernetes';
-import { kubeVipInitManifestFile, kubeVipManifestFile, perNodeProxyManifestFile } from '@clusterspec/loadbalancer';
 import { dataOf, hostFile, parseImageReference, PUBLIC_REGISTRIES, type Artifact, type ClusterModel, type FieldPath, type Host } from '@clusterspec/spec';
+import { DOCKER_IMAGE_FILES, filesOfKind, isOfKind, KUBELET_IMAGE_FILES } from '../image-files';
 import { defineRule } from '../rule';
 
 /** ESLint's meta.messages: one text per messageId, `{{name}}` filled from the finding's data. */
@@ -17,9 +15,8 @@ export const IMAGE_REGISTRY_MESSAGES = {
 
 const FIELD: FieldPath = ['spec', 'images', 'registry'];
 
-/** Files whose images the kubelet's runtime pulls, and those Docker pulls (registrator's unit). */
-const KUBELET_FILES = [containerdConfigFile, staticPodFile, kubeVipManifestFile, kubeVipInitManifestFile, perNodeProxyManifestFile];
-const DOCKER_FILES = [registratorUnitFile];
+/** What the rule reads: the files naming images, and where each runtime keeps its trust. */
+const READ_FILES = [...KUBELET_IMAGE_FILES, ...DOCKER_IMAGE_FILES, registryHostsFile, dockerDaemonFile];
 
 /** The registry hosts a node's containerd has a hosts.toml for (under its config_path). */
 function containerdTrusts(model: ClusterModel, artifacts: ReadonlyMap<string, Artifact>, host: Host, registry: string): boolean {
@@ -51,17 +48,14 @@ export const imageRegistry = defineRule({
   messages: IMAGE_REGISTRY_MESSAGES,
   // It goes through every file naming an image, so it reads every file of those kinds ('**', narrowed by kind).
   reads: ['**'],
-  readsWhen: (descriptor) => [...KUBELET_FILES, ...DOCKER_FILES, registryHostsFile, dockerDaemonFile].some((kind) => kind.id === descriptor.id),
+  readsWhen: (descriptor) => isOfKind(READ_FILES, descriptor),
   check({ model, artifacts, report }) {
     const harbor = model.harbor ? registryHostDirectory(model.harbor) : undefined;
     const harborHost = model.harbor?.endpoint.host;
-    const files = [...artifacts.values()];
-    const ofKind = (descriptors: readonly { pattern: string; id: string }[]) =>
-      files.filter((item) => descriptors.some((descriptor) => descriptor.id === item.descriptor.id));
     const kubeletRuntime = model.kubernetes.containerRuntime;
     const uses = [
-      ...imageReferences(ofKind(KUBELET_FILES)).map((use) => ({ ...use, runtime: kubeletRuntime })),
-      ...imageReferences(ofKind(DOCKER_FILES)).map((use) => ({ ...use, runtime: 'docker' as const })),
+      ...imageReferences(filesOfKind(artifacts, KUBELET_IMAGE_FILES)).map((use) => ({ ...use, runtime: kubeletRuntime })),
+      ...imageReferences(filesOfKind(artifacts, DOCKER_IMAGE_FILES)).map((use) => ({ ...use, runtime: 'docker' as const })),
     ];
     for (const use of uses) {
       const { registry } = parseImageReference(use.image);

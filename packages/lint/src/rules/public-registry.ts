@@ -1,22 +1,12 @@
 import { imageReferences, publicRegistryOf } from '@clusterspec/analysis';
-import { containerdConfigFile } from '@clusterspec/containerd';
-import { registratorUnitFile } from '@clusterspec/consul';
-import { KUBEADM_CONFIG_PATH, kubeadmConfigFile, staticPodFile } from '@clusterspec/kubernetes';
-import { kubeVipInitManifestFile, kubeVipManifestFile, perNodeProxyManifestFile } from '@clusterspec/loadbalancer';
+import { KUBEADM_CONFIG_PATH, kubeadmConfigFile } from '@clusterspec/kubernetes';
 import { dataOf, hostFile, type FieldPath } from '@clusterspec/spec';
+import { DOCKER_IMAGE_FILES, filesOfKind, isOfKind, KUBELET_IMAGE_FILES } from '../image-files';
 import { defineRule } from '../rule';
 
 const FIELD: FieldPath = ['spec', 'images', 'airgapped'];
 /** The kinds of generated file that name an image a host pulls, and kubeadm's configuration (its imageRepository). */
-const IMAGE_FILES = [
-  containerdConfigFile,
-  staticPodFile,
-  kubeVipManifestFile,
-  kubeVipInitManifestFile,
-  perNodeProxyManifestFile,
-  registratorUnitFile,
-  kubeadmConfigFile,
-];
+const IMAGE_FILES = [...KUBELET_IMAGE_FILES, ...DOCKER_IMAGE_FILES, kubeadmConfigFile];
 
 /** ESLint's meta.messages: one text per messageId, `{{name}}` filled from the finding's data. */
 export const PUBLIC_REGISTRY_MESSAGES = {
@@ -38,11 +28,10 @@ export const publicRegistry = defineRule({
   messages: PUBLIC_REGISTRY_MESSAGES,
   // It goes through every file naming an image, so it reads every file of those kinds ('**', narrowed by kind).
   reads: ['**'],
-  readsWhen: (descriptor) => IMAGE_FILES.some((kind) => kind.id === descriptor.id),
+  readsWhen: (descriptor) => isOfKind(IMAGE_FILES, descriptor),
   check({ model, artifacts, report }) {
     if (!model.images.airgapped) return;
-    // Harbor's docker-compose.yml is not among them: its images come with Harbor's offline installer, never pulled.
-    const files = [...artifacts.values()].filter((item) => IMAGE_FILES.some((kind) => kind.id === item.descriptor.id));
+    const files = filesOfKind(artifacts, IMAGE_FILES);
     for (const use of imageReferences(files)) {
       const registry = publicRegistryOf(use.image);
       if (!registry) continue;
