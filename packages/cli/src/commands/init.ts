@@ -210,19 +210,36 @@ export function promptReader(input: NodeJS.ReadableStream, output: NodeJS.Writab
   return { ask, close: () => readline.close() };
 }
 
-/** Writes (or prints) the starter spec, after checking it loads and lints clean: a first spec must not fail. */
-export async function runInit(values: Record<string, string | boolean | string[] | undefined>, io: Io, ask?: Ask): Promise<number> {
-  let given: Record<string, string | boolean | string[] | undefined>;
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+/**
+ * The site's answers for init and init --repo: asked (`askAll`, given a terminal) or the flags, then checked as a
+ * whole; undefined when the operator cancelled a question, which is said once on stderr.
+ */
+async function checkedAnswers(
+  values: Values,
+  io: Io,
+  askAll: ((tell: (text: string) => void) => Promise<Values>) | undefined,
+): Promise<{ given: Values; answers: InitAnswers } | undefined> {
+  let given: Values;
   try {
-    given = ask ? await askAnswers(ask, io.err) : values;
+    given = askAll ? await askAll(io.err) : values;
   } catch (error) {
     if (!(error instanceof InitCancelled)) throw error;
     io.err('\nclusterspec init: cancelled; nothing was written.');
-    return EXIT_BAD_INPUT;
+    return undefined;
   }
   const answers = answersFrom(given);
   const problems = siteProblems(answers);
   if (problems.length > 0) throw new UsageError(problems.map((problem) => problem.message).join('\n'));
+  return { given, answers };
+}
+
+/** Writes (or prints) the starter spec, after checking it loads and lints clean: a first spec must not fail. */
+export async function runInit(values: Record<string, string | boolean | string[] | undefined>, io: Io, ask?: Ask): Promise<number> {
+  const checked = await checkedAnswers(values, io, ask && ((tell) => askAnswers(ask, tell)));
+  if (!checked) return EXIT_BAD_INPUT;
+  const { given, answers } = checked;
   const out = given.out === undefined ? undefined : String(given.out);
   const problem = out === undefined ? undefined : outProblem(out);
   if (problem) throw new AnswerProblem('out', JSON.stringify(out), problem);
@@ -309,17 +326,9 @@ export async function runInitRepo(values: Record<string, string | boolean | stri
   if (values.out !== undefined) throw new UsageError(`--out and --repo: the spec of init --repo goes to ${SITES_FOLDER}/<name>/cluster.yaml; drop --out`);
   const problem = repoProblem(dir, values.force === true);
   if (problem) throw new UsageError(`--repo ${dir}: ${problem}`);
-  let given: Record<string, string | boolean | string[] | undefined>;
-  try {
-    given = ask ? { ...values, ...(await askAnswers(ask, io.err, ['out'])) } : values;
-  } catch (error) {
-    if (!(error instanceof InitCancelled)) throw error;
-    io.err('\nclusterspec init: cancelled; nothing was written.');
-    return EXIT_BAD_INPUT;
-  }
-  const answers = answersFrom(given);
-  const problems = siteProblems(answers);
-  if (problems.length > 0) throw new UsageError(problems.map((each) => each.message).join('\n'));
+  const checked = await checkedAnswers(values, io, ask && (async (tell) => ({ ...values, ...(await askAnswers(ask, tell, ['out'])) })));
+  if (!checked) return EXIT_BAD_INPUT;
+  const { answers } = checked;
   const packageSpec = (flag: string) => {
     const value = values[flag];
     if (value === undefined) return undefined;
