@@ -1,4 +1,3 @@
-import type { Severity } from '@clusterspec/spec';
 import { defineRule, type LintRule, type RuleContext, type SiteContext } from './rule';
 
 export interface ChangeRuleContext<M extends string> extends RuleContext<M> {
@@ -7,18 +6,11 @@ export interface ChangeRuleContext<M extends string> extends RuleContext<M> {
 }
 
 /**
- * A rule judging the step from one revision of a site to the next (`clusterspec plan`), in ESLint's shape:
- * `meta.messages` holds every message by id, findings name a `messageId` and the `data` of its placeholders.
+ * A rule judging the step from one revision of a site to the next (`clusterspec plan`): a lint rule whose check
+ * is given the revision the site comes from.
  */
-export interface ChangeRule<M extends string> {
+export interface ChangeRule<M extends string> extends Omit<LintRule<M>, 'id' | 'docs' | 'check'> {
   readonly id: `change-${string}`;
-  readonly meta: {
-    readonly type: 'problem';
-    readonly docs: { readonly description: string };
-    readonly messages: Readonly<Record<M, string>>;
-  };
-  readonly severity: Severity;
-  readonly reads?: readonly string[];
   check(context: ChangeRuleContext<M>): void;
 }
 
@@ -27,22 +19,14 @@ export interface ChangeRule<M extends string> {
  * and reports nothing in a run of one revision (plain `lint`), so it can sit in the one rule list, be turned
  * off or re-weighted by spec.lint.rules, and be explained like any other.
  */
-export function defineChangeRule<M extends string>(rule: ChangeRule<M>): LintRule<M> & { readonly meta: ChangeRule<M>['meta'] } {
-  return {
-    ...defineRule<M>({
-      id: rule.id,
-      description: rule.meta.docs.description,
-      severity: rule.severity,
-      messages: rule.meta.messages,
-      ...(rule.reads ? { reads: rule.reads } : {}),
-      check(context) {
-        const { previous } = context;
-        if (!previous) return;
-        rule.check({ ...context, previous });
-      },
-    }),
-    meta: rule.meta,
-  };
+export function defineChangeRule<M extends string>(rule: ChangeRule<M>): LintRule<M> {
+  return defineRule<M>({
+    ...rule,
+    check(context) {
+      const { previous } = context;
+      if (previous) rule.check({ ...context, previous });
+    },
+  });
 }
 
 /** A host's identity across revisions: the same name at the same address (a host given a new address is a new member). */

@@ -11,13 +11,10 @@ const KUBECONFIGS = new Set(['kubernetes/user-kubeconfig', 'kubernetes/component
  */
 export const changeEndpointDialled = defineChangeRule({
   id: 'change-endpoint-dialled',
-  meta: {
-    type: 'problem',
-    docs: { description: 'When controlPlaneEndpoint changes, no kubeconfig of the new revision dials the old endpoint unless the site still serves it.' },
-    messages: {
-      stranded:
-        '{{file}} still dials {{old}}, the endpoint before this revision, which the new apiserver certificates or balancers no longer serve; point it at {{new}}, or keep {{oldHost}} in apiServer.certSANs (and port {{oldPort}}) until every client has moved',
-    },
+  description: 'When controlPlaneEndpoint changes, no kubeconfig of the new revision dials the old endpoint unless the site still serves it.',
+  messages: {
+    stranded:
+      '{{file}} still dials {{old}}, the endpoint before this revision, which the new apiserver certificates or balancers no longer serve; point it at {{new}}, or keep {{oldHost}} in apiServer.certSANs (and port {{oldPort}}) until every client has moved',
   },
   severity: 'error',
   reads: ['cluster/kubeconfig/*', 'hosts/*/etc/kubernetes/*.conf'],

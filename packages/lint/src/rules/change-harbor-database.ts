@@ -7,13 +7,10 @@ import { defineChangeRule } from '../change-rule';
  */
 export const changeHarborDatabase = defineChangeRule({
   id: 'change-harbor-database',
-  meta: {
-    type: 'problem',
-    docs: { description: "A revision does not remove the host holding Harbor's only database." },
-    messages: {
-      removed:
-        "{{host}} ({{address}}) leaves the site but holds Harbor's only database (harbor.database.host); restore a backup on another server and point harbor.database.host at it in one revision, remove {{host}} in the next",
-    },
+  description: "A revision does not remove the host holding Harbor's only database.",
+  messages: {
+    removed:
+      "{{host}} ({{address}}) leaves the site but holds Harbor's only database (harbor.database.host); restore a backup on another server and point harbor.database.host at it in one revision, remove {{host}} in the next",
   },
   severity: 'error',
   check({ model, previous, report }) {

@@ -18,18 +18,15 @@ const FIELDS: readonly { readonly messageId: Field; readonly path: FieldPath; re
  */
 export const changeInPlace = defineChangeRule({
   id: 'change-in-place',
-  meta: {
-    type: 'problem',
-    docs: { description: "A revision keeps the cluster's name, service subnet, pod subnet and DNS domain: a built cluster cannot change them in place." },
-    messages: {
-      name: 'metadata.name changes from {{from}} to {{to}}: the name is the site (out/{{from}}/, the deploy inventory, derived VRRP ids); a new name is a new site — build it beside the old one and move the workloads, or keep {{from}}',
-      serviceSubnet:
-        "serviceSubnet changes from {{from}} to {{to}}: every Service keeps its address in {{from}} and the apiserver certificate names {{from}}'s first address; keep {{from}} (from Kubernetes 1.33 a ServiceCIDR object can add a range beside it) or build a new cluster",
-      podSubnet:
-        'podSubnet changes from {{from}} to {{to}}: each node was given its pod range in {{from}} when it joined and keeps it; keep {{from}}, or build a new cluster and move the workloads',
-      dnsDomain:
-        'dnsDomain changes from {{from}} to {{to}}: every pod resolves names under {{from}} and the apiserver certificates name kubernetes.default.svc.{{from}}; keep {{from}}, or build a new cluster',
-    },
+  description: "A revision keeps the cluster's name, service subnet, pod subnet and DNS domain: a built cluster cannot change them in place.",
+  messages: {
+    name: 'metadata.name changes from {{from}} to {{to}}: the name is the site (out/{{from}}/, the deploy inventory, derived VRRP ids); a new name is a new site — build it beside the old one and move the workloads, or keep {{from}}',
+    serviceSubnet:
+      "serviceSubnet changes from {{from}} to {{to}}: every Service keeps its address in {{from}} and the apiserver certificate names {{from}}'s first address; keep {{from}} (from Kubernetes 1.33 a ServiceCIDR object can add a range beside it) or build a new cluster",
+    podSubnet:
+      'podSubnet changes from {{from}} to {{to}}: each node was given its pod range in {{from}} when it joined and keeps it; keep {{from}}, or build a new cluster and move the workloads',
+    dnsDomain:
+      'dnsDomain changes from {{from}} to {{to}}: every pod resolves names under {{from}} and the apiserver certificates name kubernetes.default.svc.{{from}}; keep {{from}}, or build a new cluster',
   },
   severity: 'error',
   check({ model, previous, report }) {

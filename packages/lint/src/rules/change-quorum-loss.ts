@@ -19,12 +19,9 @@ function kept(before: readonly Host[], after: readonly Host[]): { kept: number; 
  */
 export const changeQuorumLoss = defineChangeRule({
   id: 'change-quorum-loss',
-  meta: {
-    type: 'problem',
-    docs: { description: 'A revision keeps a majority of the etcd members and of the Consul servers of the revision before it.' },
-    messages: {
-      lost: '{{what}}: only {{kept}} of the {{before}} members stay ({{removed}} leave) in one revision, fewer than the quorum of {{quorum}}; change at most {{most}} member(s) per revision, each revision planned and applied before the next',
-    },
+  description: 'A revision keeps a majority of the etcd members and of the Consul servers of the revision before it.',
+  messages: {
+    lost: '{{what}}: only {{kept}} of the {{before}} members stay ({{removed}} leave) in one revision, fewer than the quorum of {{quorum}}; change at most {{most}} member(s) per revision, each revision planned and applied before the next',
   },
   severity: 'error',
   check({ model, previous, report }) {

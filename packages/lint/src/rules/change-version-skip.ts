@@ -8,15 +8,12 @@ import { defineChangeRule } from '../change-rule';
  */
 export const changeVersionSkip = defineChangeRule({
   id: 'change-version-skip',
-  meta: {
-    type: 'problem',
-    docs: { description: 'Kubernetes and Harbor versions change along their documented upgrade paths: no skipped minor release, no downgrade.' },
-    messages: {
-      tooFar: '{{program}} {{from}} to {{to}} skips what one upgrade may cross: go through {{via}} first, one revision each, then {{to}}',
-      unsupported: '{{why}}; clusterspec plans upgrades only (patch, or minor along the documented path)',
-      legacy:
-        'Kubernetes {{from}} is the legacy static-pod flow, which has no upgrade; only patch releases of {{from}} are planned — a kubeadm-built site is a new site',
-    },
+  description: 'Kubernetes and Harbor versions change along their documented upgrade paths: no skipped minor release, no downgrade.',
+  messages: {
+    tooFar: '{{program}} {{from}} to {{to}} skips what one upgrade may cross: go through {{via}} first, one revision each, then {{to}}',
+    unsupported: '{{why}}; clusterspec plans upgrades only (patch, or minor along the documented path)',
+    legacy:
+      'Kubernetes {{from}} is the legacy static-pod flow, which has no upgrade; only patch releases of {{from}} are planned — a kubeadm-built site is a new site',
   },
   severity: 'error',
   check({ model, previous, report }) {
